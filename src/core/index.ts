@@ -1,0 +1,10 @@
+/** core: numeric foundations shared by every stage (no I/O). */
+export { Matrix } from './matrix.ts';
+export { cholesky, choleskySolve, solve, inverse, inverseSPD, symEig, nearestPSD } from './linalg.ts';
+export type { SymmetricEigen, PsdRepair } from './linalg.ts';
+export { sum, mean, variance, std, dot, finiteValues } from './stats.ts';
+export { createRng, multivariateNormal } from './rng.ts';
+export type { Rng } from './rng.ts';
+export { EPS } from './tolerances.ts';
+export { KeelError, ExitCode, usageError, configError, dataError, numericError, ioError, isKeelError } from './errors.ts';
+export type { KeelErrorKind } from './errors.ts';
