@@ -1,0 +1,30 @@
+/** Pure performance, risk, trading and overfitting measures over return series. */
+export {
+  totalReturn,
+  annualizedReturn,
+  annualizedVolatility,
+  sharpeRatio,
+  sortinoRatio,
+  wealthIndex,
+  drawdowns,
+  maxDrawdown,
+  calmarRatio,
+  hitRate,
+  skewness,
+  excessKurtosis,
+  historicalVaR,
+  historicalCVaR,
+  parametricVaR,
+  parametricCVaR,
+  certaintyEquivalent,
+  excess,
+} from './performance.ts';
+export type { MaxDrawdown } from './performance.ts';
+export { beta, alpha, trackingError, informationRatio } from './relative.ts';
+export { rollingSharpe, rollingVolatility } from './rolling.ts';
+export { sharpeVariance, probabilisticSharpeRatio, expectedMaxSharpe, deflatedSharpeRatio } from './overfitting.ts';
+export type { DeflatedSharpe } from './overfitting.ts';
+export { annualizedTurnover, costDrag } from './trading.ts';
+export { computeMetrics } from './summary.ts';
+export type { Metrics, MetricsInput } from './summary.ts';
+export { normCdf, normInv, normPdf, quantile, ksum, amean, astd, avariance } from './stats.ts';
