@@ -1,0 +1,164 @@
+/**
+ * The study file's schema: one zod v4 schema composed from the stages' kind tables (see kinds.ts), validated once at
+ * the edge. Every object is strict (unknown keys are errors); defaults are filled in, and the resolved study is
+ * what the runner executes and writes to `runs/<id>/study.resolved.json`. Documented in docs/study-files.md.
+ */
+import * as z from 'zod';
+import { kindSchema } from './kind-table.ts';
+import {
+  allocatorKinds,
+  costModelKinds,
+  covarianceKinds,
+  expectedReturnKinds,
+  featureKinds,
+  missingPolicySchema,
+  modelKinds,
+  strategyKinds,
+  synthMarketSchema,
+} from './kinds.ts';
+
+const isoDate = z.iso.date();
+
+/** A study name doubles as part of the run id and a folder name, so it is kept filesystem-safe. */
+const studyName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+    error: (iss) =>
+      `expected a name of letters, digits, ".", "_" or "-" (at most 64, starting with a letter or digit), got ${JSON.stringify(iss.input)}`,
+  })
+  .describe('study name; part of the run id');
+
+const missing = missingPolicySchema.default({ policy: 'refuse' }).describe('missing-data policy (default: refuse)');
+
+/** Fields every data source shares. */
+const dataCommon = {
+  missing,
+  universe: z.array(z.string().min(1)).min(1).optional().describe('asset ids to keep (default: all)'),
+  start: isoDate.optional().describe('first date to keep'),
+  end: isoDate.optional().describe('last date to keep'),
+};
+
+const fileLayout = z
+  .enum(['wide', 'long'])
+  .default('wide')
+  .describe('wide: date + one column per asset; long: date, asset, field, value');
+
+export const dataSchema = z
+  .discriminatedUnion('source', [
+    z.strictObject({
+      source: z.literal('synthetic'),
+      market: synthMarketSchema.default(synthMarketSchema.parse({})).describe('synthetic market parameters'),
+      ...dataCommon,
+    }),
+    z.strictObject({
+      source: z.literal('csv'),
+      path: z.string().min(1).describe('CSV file (optionally .gz), relative to the study file'),
+      layout: fileLayout,
+      ...dataCommon,
+    }),
+    z.strictObject({
+      source: z.literal('parquet'),
+      path: z.string().min(1).describe('Parquet file, relative to the study file'),
+      layout: fileLayout,
+      ...dataCommon,
+    }),
+  ])
+  .describe('where the market data comes from');
+
+const riskSchema = z
+  .strictObject({
+    expectedReturns: kindSchema(expectedReturnKinds, 'expected-return estimator').optional(),
+    covariance: kindSchema(covarianceKinds, 'covariance estimator').optional(),
+  })
+  .describe('expected-return and covariance estimators');
+
+const backtestSchema = z
+  .strictObject({
+    start: isoDate.optional().describe('first decision date (default: first date after warm-up)'),
+    end: isoDate.optional().describe('last date (default: last date of the data)'),
+    rebalance: z.enum(['daily', 'weekly', 'monthly', 'quarterly']).default('monthly'),
+    costs: kindSchema(costModelKinds, 'cost model').describe('cost model; zero cost must be chosen explicitly'),
+    fill: z
+      .enum(['next-open', 'next-close', 'same-close'])
+      .default('next-close')
+      .describe('when orders fill; same-close only if you mean it'),
+    initialCapital: z.number().positive().default(1_000_000).describe('starting NAV in the base currency'),
+  })
+  .describe('walk-forward backtest settings');
+
+const strategy = kindSchema(strategyKinds, 'strategy', {
+  common: { name: z.string().min(1).optional().describe('label in reports (default: the kind)') },
+});
+
+const reportSchema = z
+  .strictObject({
+    title: z.string().min(1).optional(),
+    html: z.boolean().default(true).describe('write report.html'),
+    periodsPerYear: z.int().min(1).max(366).default(252).describe('annualisation factor for daily data'),
+  })
+  .describe('what the run writes besides metrics.json');
+
+export const studySchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('editor hint, ignored'),
+    name: studyName,
+    description: z.string().optional(),
+    seed: z
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .default(42)
+      .describe('master seed; every random stream forks from it'),
+    data: dataSchema,
+    features: z.array(kindSchema(featureKinds, 'feature')).default([]),
+    model: kindSchema(modelKinds, 'model').optional(),
+    risk: riskSchema.optional(),
+    allocation: kindSchema(allocatorKinds, 'allocator').optional(),
+    backtest: backtestSchema.optional(),
+    strategies: z.array(strategy).default([]),
+    baselines: z.array(strategy).optional().describe('default: equal-weight and a 60/40-style mix, when available'),
+    report: reportSchema.default(reportSchema.parse({})),
+  })
+  .superRefine((study, ctx) => {
+    for (const [section, range] of [
+      ['data', study.data],
+      ['backtest', study.backtest],
+    ] as const) {
+      if (range?.start !== undefined && range.end !== undefined && range.start >= range.end) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [section, 'end'],
+          message: `must be after ${section}.start (${range.start}), got ${range.end}`,
+        });
+      }
+    }
+    const seen = new Set<string>();
+    study.strategies.forEach((s, i) => {
+      const label = strategyLabel(s);
+      if (seen.has(label)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['strategies', i, 'name'],
+          message: `duplicate strategy name "${label}"; give each strategy a distinct name`,
+        });
+      }
+      seen.add(label);
+    });
+  });
+
+/** A validated study with every default filled in. */
+export type Study = z.output<typeof studySchema>;
+/** What a study file may contain before defaults (the editor-facing shape). */
+export type StudyInput = z.input<typeof studySchema>;
+export type DataSpec = Study['data'];
+
+/** A strategy's display name: its `name`, else its kind. */
+export function strategyLabel(s: unknown): string {
+  const o = s as { name?: unknown; kind?: unknown };
+  return typeof o.name === 'string' ? o.name : String(o.kind);
+}
+
+/** The study file's JSON Schema (draft 2020-12), for editors: `keel schema > study.schema.json`. */
+export function studyJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(studySchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}
