@@ -1,0 +1,107 @@
+import type { Param } from './layer.ts';
+
+/** Updates parameters from their accumulated gradients (PyTorch semantics, L2 as coupled `weight_decay`). */
+export interface Optimizer {
+  step(): void;
+}
+
+export interface SgdOptions {
+  readonly learningRate: number;
+  /** Heavy-ball momentum μ (0 = plain SGD): v ← μ·v + g, w ← w − lr·v. */
+  readonly momentum: number;
+  /** L2 penalty λ: g ← g + λ·w before the update (PyTorch `weight_decay`). */
+  readonly l2: number;
+}
+
+export interface AdamOptions {
+  readonly learningRate: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly l2: number;
+}
+
+/** SGD with momentum, as `torch.optim.SGD(params, lr, momentum, weight_decay)` (dampening 0, no Nesterov). */
+export class Sgd implements Optimizer {
+  private readonly velocity: Float64Array[];
+  constructor(
+    private readonly params: readonly Param[],
+    private readonly o: SgdOptions,
+  ) {
+    this.velocity = params.map((p) => new Float64Array(p.value.length));
+  }
+
+  step(): void {
+    const { learningRate: lr, momentum: mu, l2 } = this.o;
+    this.params.forEach((p, k) => {
+      const w = p.value;
+      const g = p.grad;
+      const v = this.velocity[k]!;
+      for (let i = 0; i < w.length; i++) {
+        const gi = g[i]! + l2 * w[i]!;
+        const vi = mu * v[i]! + gi;
+        v[i] = vi;
+        w[i] = w[i]! - lr * vi;
+      }
+    });
+  }
+}
+
+/** Adam, as `torch.optim.Adam(params, lr, betas, eps, weight_decay)` (bias-corrected, no AMSGrad). */
+export class Adam implements Optimizer {
+  private readonly m: Float64Array[];
+  private readonly v: Float64Array[];
+  private t = 0;
+  constructor(
+    private readonly params: readonly Param[],
+    private readonly o: AdamOptions,
+  ) {
+    this.m = params.map((p) => new Float64Array(p.value.length));
+    this.v = params.map((p) => new Float64Array(p.value.length));
+  }
+
+  step(): void {
+    const { learningRate: lr, beta1: b1, beta2: b2, epsilon: eps, l2 } = this.o;
+    this.t++;
+    const bc1 = 1 - b1 ** this.t;
+    const sqrtBc2 = Math.sqrt(1 - b2 ** this.t);
+    const stepSize = lr / bc1;
+    this.params.forEach((p, k) => {
+      const w = p.value;
+      const g = p.grad;
+      const m = this.m[k]!;
+      const v = this.v[k]!;
+      for (let i = 0; i < w.length; i++) {
+        const gi = g[i]! + l2 * w[i]!;
+        const mi = b1 * m[i]! + (1 - b1) * gi;
+        const vi = b2 * v[i]! + (1 - b2) * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        w[i] = w[i]! - (stepSize * mi) / (Math.sqrt(vi) / sqrtBc2 + eps);
+      }
+    });
+  }
+}
+
+/**
+ * Rescales all gradients together so their global L2 norm is at most `maxNorm`
+ * (as `torch.nn.utils.clip_grad_norm_`: factor maxNorm / (norm + 1e-6) when norm > maxNorm). Returns the norm
+ * before clipping (NaN when a gradient is not finite).
+ */
+export function clipGradNorm(params: readonly Param[], maxNorm: number): number {
+  let s = 0;
+  for (const p of params) for (let i = 0; i < p.grad.length; i++) s += p.grad[i]! * p.grad[i]!;
+  const norm = Math.sqrt(s);
+  if (Number.isFinite(norm) && norm > maxNorm) {
+    const f = maxNorm / (norm + 1e-6);
+    for (const p of params) for (let i = 0; i < p.grad.length; i++) p.grad[i] = p.grad[i]! * f;
+  }
+  return norm;
+}
+
+/** Global L2 norm of all gradients. */
+export function gradNorm(params: readonly Param[]): number {
+  let s = 0;
+  for (const p of params) for (let i = 0; i < p.grad.length; i++) s += p.grad[i]! * p.grad[i]!;
+  return Math.sqrt(s);
+}
