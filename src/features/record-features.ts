@@ -1,0 +1,161 @@
+/**
+ * Features from point-in-time records, each joined on the date the record became public:
+ * macro series by RELEASE date (not the period they describe), headline sentiment by publication date with
+ * exponential decay, fundamentals by REPORT date. A record dated on a non-trading day becomes usable at the next bar.
+ */
+import { dataError } from '../core/errors.ts';
+import { defineFeature, type Feature, type FeatureInput } from './feature.ts';
+import { firstIndexOnOrAfter, type PitRecords } from './records.ts';
+import { scoreText } from './sentiment.ts';
+
+function need<K extends keyof PitRecords>(input: FeatureInput, key: K, feature: string): NonNullable<PitRecords[K]> {
+  const r = input.records?.[key];
+  if (!r)
+    throw dataError(
+      `feature "${feature}" needs ${String(key)} records, but the study supplied none. Use a data source with ${String(key)} or drop the feature.`,
+    );
+  return r as NonNullable<PitRecords[K]>;
+}
+
+/**
+ * Macro series, broadcast to every asset: `macro_<series>` = the value of the latest reference period released on
+ * or before t (in its latest vintage released by t), and `macro_<series>_chg` = that minus the previous period's
+ * value as known at t. A revision released at t changes the value from t on, never before.
+ */
+export function macroFeature(series: readonly string[]): Feature {
+  return defineFeature(
+    'macro',
+    0,
+    (input) => {
+      const releases = need(input, 'macro', 'macro');
+      const { dates, nDates, nAssets } = input.panel;
+      const names: string[] = [];
+      const values: Float64Array[] = [];
+      for (const s of series) {
+        const rs = releases.filter((r) => r.series === s);
+        if (rs.length === 0)
+          throw dataError(
+            `feature "macro" asks for series "${s}", which has no releases (series present: ${[...new Set(releases.map((r) => r.series))].join(', ')}).`,
+          );
+        rs.sort((x, y) =>
+          x.releaseDate < y.releaseDate ? -1 : x.releaseDate > y.releaseDate ? 1 : x.vintage - y.vintage,
+        );
+        const level = new Float64Array(nDates * nAssets).fill(NaN);
+        const change = new Float64Array(nDates * nAssets).fill(NaN);
+        const known = new Map<string, { value: number; vintage: number }>();
+        let k = 0;
+        let cur = NaN;
+        let prev = NaN;
+        for (let t = 0; t < nDates; t++) {
+          let changed = false;
+          while (k < rs.length && rs[k]!.releaseDate <= dates[t]!) {
+            const r = rs[k]!;
+            const old = known.get(r.refDate);
+            if (!old || r.vintage >= old.vintage) known.set(r.refDate, { value: r.value, vintage: r.vintage });
+            changed = true;
+            k++;
+          }
+          if (changed) {
+            const refs = [...known.keys()].sort();
+            cur = known.get(refs[refs.length - 1]!)!.value;
+            prev = refs.length > 1 ? known.get(refs[refs.length - 2]!)!.value : NaN;
+          }
+          for (let a = 0; a < nAssets; a++) {
+            level[t * nAssets + a] = cur;
+            change[t * nAssets + a] = cur - prev;
+          }
+        }
+        names.push(`macro_${s}`, `macro_${s}_chg`);
+        values.push(level, change);
+      }
+      return { names, values };
+    },
+    'macro',
+  );
+}
+
+/**
+ * Headline sentiment per asset and day: Σ score·2^(−age/halfLife) over the asset's headlines published on or
+ * before t (age in bars). Zero where an asset has had no news.
+ */
+export function sentimentFeature(halfLife: number): Feature {
+  return defineFeature(
+    'sentiment',
+    0,
+    (input) => {
+      const headlines = need(input, 'headlines', 'sentiment');
+      const { dates, nDates, nAssets, assets } = input.panel;
+      const daily = new Float64Array(nDates * nAssets);
+      const assetIndex = new Map(assets.map((a, i) => [a, i]));
+      for (const h of headlines) {
+        const a = assetIndex.get(h.asset);
+        if (a === undefined) continue;
+        const t = firstIndexOnOrAfter(dates, h.date);
+        if (t >= nDates) continue;
+        daily[t * nAssets + a]! += scoreText(h.text);
+      }
+      const decay = Math.pow(0.5, 1 / halfLife);
+      const out = new Float64Array(nDates * nAssets);
+      for (let a = 0; a < nAssets; a++) {
+        let s = 0;
+        for (let t = 0; t < nDates; t++) {
+          s = s * decay + daily[t * nAssets + a]!;
+          out[t * nAssets + a] = s;
+        }
+      }
+      return { names: [`sentiment_hl${halfLife}`], values: [out] };
+    },
+    'sentiment',
+  );
+}
+
+/**
+ * Fundamentals by report date. The latest report public at t gives P/E and P/B at its period end; they are
+ * carried to t with the price move since the period end (P/E_t = pe · close_t / close_periodEnd, the earnings and
+ * book value being unchanged until the next report), and `eps_growth` is the report's year-on-year growth.
+ * Before an asset's first report the columns are NaN.
+ */
+export function fundamentalsFeature(): Feature {
+  return defineFeature(
+    'fundamentals',
+    0,
+    (input) => {
+      const reports = need(input, 'fundamentals', 'fundamentals');
+      const { dates, nDates, nAssets, assets } = input.panel;
+      const close = input.panel.field('close');
+      const pe = new Float64Array(nDates * nAssets).fill(NaN);
+      const pb = new Float64Array(nDates * nAssets).fill(NaN);
+      const growth = new Float64Array(nDates * nAssets).fill(NaN);
+      for (let a = 0; a < nAssets; a++) {
+        const rs = reports.filter((r) => r.asset === assets[a]);
+        rs.sort((x, y) =>
+          x.reportDate < y.reportDate ? -1 : x.reportDate > y.reportDate ? 1 : x.periodEnd < y.periodEnd ? -1 : 1,
+        );
+        let k = 0;
+        let best: (typeof rs)[number] | undefined;
+        let anchor = NaN;
+        for (let t = 0; t < nDates; t++) {
+          while (k < rs.length && rs[k]!.reportDate <= dates[t]!) {
+            const r = rs[k]!;
+            if (!best || r.periodEnd >= best.periodEnd) {
+              best = r;
+              // Price at period end from the panel when it covers it (bars ≤ t only: periodEnd < reportDate ≤ dates[t]).
+              let e = t;
+              while (e >= 0 && dates[e]! > r.periodEnd) e--;
+              anchor = e >= 0 ? close[e * nAssets + a]! : NaN;
+            }
+            k++;
+          }
+          if (!best) continue;
+          const c = close[t * nAssets + a]!;
+          const move = Number.isFinite(anchor) && anchor > 0 ? c / anchor : 1;
+          pe[t * nAssets + a] = best.pe * move;
+          pb[t * nAssets + a] = best.pb * move;
+          growth[t * nAssets + a] = best.earningsGrowth;
+        }
+      }
+      return { names: ['pe', 'pb', 'eps_growth'], values: [pe, pb, growth] };
+    },
+    'fundamentals',
+  );
+}
