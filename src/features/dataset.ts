@@ -4,8 +4,8 @@
  * prediction rows at one date. The dataset shape matches models' `Dataset` structurally (features sit left of
  * models in the pipeline, so the type is restated here).
  */
-import { configError, dataError } from '../core/errors.ts';
-import type { IsoDate, Panel } from '../data/panel.ts';
+import { configError, dataError } from '../core/index.ts';
+import type { IsoDate, Panel } from '../data/index.ts';
 import type { Feature, FeatureInput } from './feature.ts';
 import type { TargetSeries } from './targets.ts';
 

@@ -4,7 +4,7 @@
  * panel, where the value at (t, a) depends only on data dated ≤ t (and, for records, released ≤ t).
  * NaN means "not available yet" (warm-up, missing input). `checkFeaturePointInTime` enforces the rule.
  */
-import type { Panel } from '../data/panel.ts';
+import type { Panel } from '../data/index.ts';
 import type { PitRecords } from './records.ts';
 
 export interface FeatureInput {

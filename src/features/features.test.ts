@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { KeelError } from '../core/errors.ts';
-import { Panel } from '../data/panel.ts';
+import { KeelError } from '../core/index.ts';
+import { Panel } from '../data/index.ts';
 import type { FundamentalReport, Headline, MacroObservation } from '../data/index.ts';
 import { computeFeatures, predictionRows, trainingSet } from './dataset.ts';
 import { defineFeature, perAsset } from './feature.ts';

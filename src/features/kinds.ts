@@ -3,7 +3,7 @@
  * composes this table into the study schema, so a new kind needs only a line here.
  */
 import { z } from 'zod';
-import { configError } from '../core/errors.ts';
+import { configError } from '../core/index.ts';
 import type { Feature } from './feature.ts';
 import { fundamentalsFeature, macroFeature, sentimentFeature } from './record-features.ts';
 import {

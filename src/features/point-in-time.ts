@@ -5,8 +5,8 @@
  * one-line `lookahead` KeelError naming the feature, the column, the date and the asset.
  * (src/audit holds the general harness; features sit left of it in the pipeline, so this check lives here.)
  */
-import { KeelError } from '../core/errors.ts';
-import { Panel } from '../data/panel.ts';
+import { KeelError } from '../core/index.ts';
+import { Panel } from '../data/index.ts';
 import type { Feature, FeatureInput } from './feature.ts';
 import type { PitRecords } from './records.ts';
 

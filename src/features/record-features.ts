@@ -3,7 +3,7 @@
  * macro series by RELEASE date (not the period they describe), headline sentiment by publication date with
  * exponential decay, fundamentals by REPORT date. A record dated on a non-trading day becomes usable at the next bar.
  */
-import { dataError } from '../core/errors.ts';
+import { dataError } from '../core/index.ts';
 import { defineFeature, type Feature, type FeatureInput } from './feature.ts';
 import { firstIndexOnOrAfter, type PitRecords } from './records.ts';
 import { scoreText } from './sentiment.ts';

@@ -5,7 +5,7 @@
  * this bundle is what a feature receives.
  */
 import type { FundamentalReport, Headline, MacroObservation } from '../data/index.ts';
-import type { IsoDate } from '../data/panel.ts';
+import type { IsoDate } from '../data/index.ts';
 
 export type { FundamentalReport, Headline, MacroObservation };
 

@@ -4,7 +4,7 @@
  * statistic of a later window leaks into an earlier fit. NaN inputs are ignored when fitting and stay NaN.
  */
 import { z } from 'zod';
-import { dataError } from '../core/errors.ts';
+import { dataError } from '../core/index.ts';
 
 export const scalerKindNames = ['zscore', 'robust', 'minmax', 'none'] as const;
 export type ScalerKind = (typeof scalerKindNames)[number];

@@ -4,8 +4,8 @@
  * (t + h + embargo ≤ T: purge + embargo, see `trainingRows` in dataset.ts).
  */
 import { z } from 'zod';
-import { dataError } from '../core/errors.ts';
-import type { Panel } from '../data/panel.ts';
+import { dataError } from '../core/index.ts';
+import type { Panel } from '../data/index.ts';
 
 export interface TargetSeries {
   readonly name: string;

@@ -2,8 +2,8 @@
  * Price and volume features (each a `Feature` built from plain params). Every column is (nDates × nAssets) and causal.
  * Units: returns and ratios are fractions; RSI is 0..100 rescaled to −1..1; MACD is divided by price (dimensionless).
  */
-import { dataError } from '../core/errors.ts';
-import type { Panel } from '../data/panel.ts';
+import { dataError } from '../core/index.ts';
+import type { Panel } from '../data/index.ts';
 import { defineFeature, perAsset, perAssetMulti, type Feature } from './feature.ts';
 import { atr, bollingerPctB, ema, macd, pctChange, rollingStd, rollingZ, rsi, shift, sma } from './indicators.ts';
 

@@ -2,7 +2,7 @@
  * Test fixture: a seeded OHLCV random-walk panel (business days from 2015-01-02). For tests in this folder only.
  */
 import { createRng } from '../core/index.ts';
-import { Panel } from '../data/panel.ts';
+import { Panel } from '../data/index.ts';
 
 export function businessDays(start: string, n: number): string[] {
   const out: string[] = [];
