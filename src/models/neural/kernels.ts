@@ -54,10 +54,10 @@ export function gemmNT(
         s11 += x1 * y1;
       }
       if (accumulate) {
-        C[c0 + j] += s00;
-        C[c0 + j + 1] += s01;
-        C[c1 + j] += s10;
-        C[c1 + j + 1] += s11;
+        C[c0 + j] = C[c0 + j]! + s00;
+        C[c0 + j + 1] = C[c0 + j + 1]! + s01;
+        C[c1 + j] = C[c1 + j]! + s10;
+        C[c1 + j + 1] = C[c1 + j + 1]! + s11;
       } else {
         C[c0 + j] = s00;
         C[c0 + j + 1] = s01;
@@ -75,8 +75,8 @@ export function gemmNT(
         s1 += A[a1 + p]! * y0;
       }
       if (accumulate) {
-        C[c0 + j] += s0;
-        C[c1 + j] += s1;
+        C[c0 + j] = C[c0 + j]! + s0;
+        C[c1 + j] = C[c1 + j]! + s1;
       } else {
         C[c0 + j] = s0;
         C[c1 + j] = s1;
@@ -90,7 +90,7 @@ export function gemmNT(
       const b0 = bOff + j * ldb;
       let s = 0;
       for (let p = 0; p < k; p++) s += A[a0 + p]! * B[b0 + p]!;
-      if (accumulate) C[c0 + j] += s;
+      if (accumulate) C[c0 + j] = C[c0 + j]! + s;
       else C[c0 + j] = s;
     }
   }
@@ -132,14 +132,14 @@ export function gemmNN(
       const b2 = b1 + ldb;
       const b3 = b2 + ldb;
       for (let j = 0; j < n; j++) {
-        C[c0 + j] += x0 * B[b0 + j]! + x1 * B[b1 + j]! + x2 * B[b2 + j]! + x3 * B[b3 + j]!;
+        C[c0 + j] = C[c0 + j]! + x0 * B[b0 + j]! + x1 * B[b1 + j]! + x2 * B[b2 + j]! + x3 * B[b3 + j]!;
       }
     }
     for (; p < k; p++) {
       const x0 = A[aRow + p * ap]!;
       if (x0 === 0) continue;
       const b0 = bOff + p * ldb;
-      for (let j = 0; j < n; j++) C[c0 + j] += x0 * B[b0 + j]!;
+      for (let j = 0; j < n; j++) C[c0 + j] = C[c0 + j]! + x0 * B[b0 + j]!;
     }
   }
 }
@@ -148,7 +148,7 @@ export function gemmNN(
 export function addColumnSums(m: number, n: number, A: Float64Array, off: number, out: Float64Array): void {
   for (let i = 0; i < m; i++) {
     const r = off + i * n;
-    for (let j = 0; j < n; j++) out[j] += A[r + j]!;
+    for (let j = 0; j < n; j++) out[j] = out[j]! + A[r + j]!;
   }
 }
 

@@ -59,6 +59,6 @@ export function makeParam(name: string, shape: readonly number[]): Param {
 }
 
 /** Grows a buffer to hold at least `size` numbers (reuses it when it already does). */
-export function ensure(buf: Float64Array, size: number): Float64Array {
+export function ensure(buf: Float64Array<ArrayBuffer>, size: number): Float64Array<ArrayBuffer> {
   return buf.length >= size ? buf : new Float64Array(size);
 }

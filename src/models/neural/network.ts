@@ -42,7 +42,7 @@ export class Network {
   private dOut = new Float64Array(0);
   private probs = new Float64Array(0);
   private capacity = 0;
-  private dIn = new Float64Array(0);
+  private dIn: Float64Array = new Float64Array(0);
 
   constructor(
     readonly specs: readonly LayerSpec[],
@@ -99,7 +99,7 @@ export class Network {
   lossAndGradient(x: Float64Array, y: Float64Array, batch: number): number {
     const out = this.forward(x, batch, true);
     const loss = this.lossOf(out, y, batch, this.dOut);
-    let d = this.dOut;
+    let d: Float64Array = this.dOut;
     for (let i = this.layers.length - 1; i >= 0; i--) d = this.layers[i]!.backward(d, batch);
     this.dIn = d;
     return loss;

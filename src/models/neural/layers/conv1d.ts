@@ -51,7 +51,7 @@ export class Conv1D implements Layer {
     for (let s = 0; s < batch; s++) {
       const o0 = s * this.outSize;
       gemmNT(Tout, O, K * C, x, s * this.inSize, C, this.weight.value, 0, K * C, out, o0, O, false);
-      for (let t = 0; t < Tout; t++) for (let o = 0; o < O; o++) out[o0 + t * O + o] += b[o]!;
+      for (let t = 0; t < Tout; t++) for (let o = 0; o < O; o++) out[o0 + t * O + o] = out[o0 + t * O + o]! + b[o]!;
     }
     return out;
   }
@@ -72,7 +72,7 @@ export class Conv1D implements Layer {
       for (let t = 0; t < Tout; t++) {
         const from = t * KC;
         const to = x0 + t * C;
-        for (let q = 0; q < KC; q++) dx[to + q] += this.dWin[from + q]!;
+        for (let q = 0; q < KC; q++) dx[to + q] = dx[to + q]! + this.dWin[from + q]!;
       }
     }
     addColumnSums(batch * Tout, O, dy, 0, this.bias.grad);

@@ -38,7 +38,7 @@ export class Dense implements Layer {
     const b = this.bias.value;
     for (let r = 0; r < batch; r++) {
       const o = r * O;
-      for (let j = 0; j < O; j++) out[o + j] += b[j]!;
+      for (let j = 0; j < O; j++) out[o + j] = out[o + j]! + b[j]!;
     }
     return out;
   }

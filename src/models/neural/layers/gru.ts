@@ -107,7 +107,7 @@ export class GRU implements Layer {
       const sBase = t * bH;
       if (this.spec.returnSequences) {
         if (t === T - 1) dh.set(this.dyT.subarray(sBase, sBase + bH));
-        else for (let k = 0; k < bH; k++) dh[k] += this.dyT[sBase + k]!;
+        else for (let k = 0; k < bH; k++) dh[k] = dh[k]! + this.dyT[sBase + k]!;
       } else if (t === T - 1) {
         for (let k = 0; k < bH; k++) dh[k] = dy[k]!;
       }

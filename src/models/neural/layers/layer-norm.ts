@@ -75,8 +75,8 @@ export class LayerNorm implements Layer {
       for (let j = 0; j < D; j++) {
         const d = dy[o + j]!;
         const h = this.xhat[o + j]!;
-        dg[j] += d * h;
-        db[j] += d;
+        dg[j] = dg[j]! + d * h;
+        db[j] = db[j]! + d;
         const gh = d * g[j]!;
         s1 += gh;
         s2 += gh * h;

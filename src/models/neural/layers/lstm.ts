@@ -114,7 +114,7 @@ export class LSTM implements Layer {
       // dh = dy_t + (recurrent part, already in dh from step t + 1)
       if (this.spec.returnSequences) {
         if (t === T - 1) dh.set(this.dyT.subarray(sBase, sBase + bH));
-        else for (let k = 0; k < bH; k++) dh[k] += this.dyT[sBase + k]!;
+        else for (let k = 0; k < bH; k++) dh[k] = dh[k]! + this.dyT[sBase + k]!;
       } else if (t === T - 1) {
         for (let k = 0; k < bH; k++) dh[k] = dy[k]!;
       }
