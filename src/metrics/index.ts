@@ -28,3 +28,5 @@ export { annualizedTurnover, costDrag } from './trading.ts';
 export { computeMetrics } from './summary.ts';
 export type { Metrics, MetricsInput } from './summary.ts';
 export { normCdf, normInv, normPdf, quantile, ksum, amean, astd, avariance } from './stats.ts';
+export { forecastQuality, pearson, spearman, ranks } from './forecast-quality.ts';
+export type { ForecastCrossSection, ForecastQuality, IcPoint } from './forecast-quality.ts';
