@@ -1,0 +1,271 @@
+/**
+ * Mean-variance optimisers (PyPortfolioOpt's `EfficientFrontier` conventions): min variance, max Sharpe,
+ * max quadratic utility, efficient return, efficient risk and the frontier. Each solves an exact QP with the
+ * active-set solver and returns weights; constraint violations and infeasibility are KeelErrors that the
+ * allocator wrapper turns into `Allocation` values.
+ */
+import { KeelError, dataError, numericError } from '../core/index.ts';
+import { validateCovariance } from '../risk/index.ts';
+import { compileBounds, compileGroups, infeasible, round, type Constraints } from './constraints.ts';
+import { portfolioPerformance, portfolioVariance } from './performance.ts';
+import { solveQpActiveSet, type QpRow } from './solvers/activeSetQp.ts';
+import { feasiblePoint, greedyBudgetPoint } from './solvers/feasible.ts';
+import type { ReturnDistribution } from './types.ts';
+
+/** Bounds, rows and the covariance of one problem, validated once. */
+export interface MvSetup {
+  readonly n: number;
+  readonly cov: Float64Array;
+  readonly mu: Float64Array;
+  readonly lb: Float64Array;
+  readonly ub: Float64Array;
+  readonly budget: number;
+  readonly groups: QpRow[];
+  readonly l2: number;
+  /** Assets ordered by variance, ascending: the greedy start fills low-variance assets first. */
+  readonly byVariance: number[];
+}
+
+/** Validate μ, Σ and asset lists (one-line errors naming the entry). */
+export function validateDistribution(dist: ReturnDistribution): void {
+  const n = dist.assets.length;
+  if (n === 0) throw dataError('the return distribution has no assets.');
+  if (dist.mu.length !== n) throw dataError(`mu has ${dist.mu.length} values but there are ${n} assets. Give one expected return per asset.`);
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(dist.mu[i]!)) throw dataError(`expected return of ${dist.assets[i]} is ${dist.mu[i]}; mu must be finite. Drop the asset or fill its forecast.`);
+  }
+  validateCovariance(dist.cov, dist.assets);
+  if (dist.previousWeights && dist.previousWeights.length !== n) {
+    throw dataError(`previousWeights has ${dist.previousWeights.length} values but there are ${n} assets.`);
+  }
+  const rf = dist.riskFreeRate;
+  if (rf !== undefined && !Number.isFinite(rf)) throw dataError(`riskFreeRate must be finite, got ${rf}.`);
+}
+
+export function setup(dist: ReturnDistribution, c: Constraints = {}): MvSetup {
+  validateDistribution(dist);
+  const n = dist.assets.length;
+  const { lb, ub, budget } = compileBounds(dist.assets, c);
+  const groups = compileGroups(dist.assets, c);
+  const cov = dist.cov.data;
+  const byVariance = Array.from({ length: n }, (_, i) => i).sort((a, b) => cov[a * n + a]! - cov[b * n + b]! || a - b);
+  return { n, cov, mu: dist.mu, lb, ub, budget, groups, l2: c.l2Gamma ?? 0, byVariance };
+}
+
+function budgetRow(s: MvSetup): QpRow {
+  return { a: new Float64Array(s.n).fill(1), lo: s.budget, hi: s.budget, name: 'sum of weights' };
+}
+
+/** P = κΣ + 2γI. */
+function hessian(s: MvSetup, kappa: number): Float64Array {
+  const P = new Float64Array(s.n * s.n);
+  for (let i = 0; i < P.length; i++) P[i] = kappa * s.cov[i]!;
+  for (let i = 0; i < s.n; i++) P[i * s.n + i] = P[i * s.n + i]! + 2 * s.l2;
+  return P;
+}
+
+function solve(s: MvSetup, P: Float64Array, q: Float64Array, extraRows: QpRow[], start?: Float64Array): Float64Array {
+  const rows = [budgetRow(s), ...s.groups, ...extraRows];
+  const x0 = start ?? feasiblePoint(s.lb, s.ub, s.budget, [...s.groups, ...extraRows], s.byVariance);
+  const res = solveQpActiveSet({ n: s.n, P, q, lb: s.lb, ub: s.ub, rows }, x0);
+  if (res.status !== 'optimal') {
+    throw numericError(`the QP solver stopped with status ${res.status} after ${res.iterations} iterations; the covariance may be singular. Use a shrinkage covariance (ledoit-wolf).`);
+  }
+  return clean(res.x, s.lb, s.ub);
+}
+
+/** Snap values within 1e-14 of a bound onto it (the solver fixes bound-active weights exactly already). */
+function clean(x: Float64Array, lb: Float64Array, ub: Float64Array): Float64Array {
+  for (let i = 0; i < x.length; i++) x[i] = Math.min(Math.max(x[i]!, lb[i]!), ub[i]!);
+  return x;
+}
+
+/** min wᵀΣw (+ γ‖w‖²). */
+export function minVariance(dist: ReturnDistribution, c: Constraints = {}, start?: Float64Array): Float64Array {
+  const s = setup(dist, c);
+  return solve(s, hessian(s, 2), new Float64Array(s.n), [], start);
+}
+
+/** max wᵀμ − ½δ wᵀΣw (− γ‖w‖²). */
+export function maxQuadraticUtility(dist: ReturnDistribution, riskAversion: number, c: Constraints = {}, start?: Float64Array): Float64Array {
+  if (!(riskAversion > 0)) throw dataError(`riskAversion must be > 0, got ${riskAversion}. Use 1 for a moderate investor.`);
+  const s = setup(dist, c);
+  const q = new Float64Array(s.n);
+  for (let i = 0; i < s.n; i++) q[i] = -s.mu[i]!;
+  return solve(s, hessian(s, riskAversion), q, [], start);
+}
+
+/** The largest wᵀμ reachable under bounds and budget (exact greedy when there are no group rows). */
+export function maxAchievableReturn(dist: ReturnDistribution, c: Constraints = {}): { weights: Float64Array; ret: number } {
+  const s = setup(dist, c);
+  let w: Float64Array;
+  if (s.groups.length === 0) {
+    const order = Array.from({ length: s.n }, (_, i) => i).sort((a, b) => s.mu[b]! - s.mu[a]! || a - b);
+    w = greedyBudgetPoint(s.lb, s.ub, s.budget, order, 'lower');
+  } else {
+    // LP approximated by a QP with a tiny quadratic term (1e-8 relative): good to ~1e-8 in return.
+    const q = new Float64Array(s.n);
+    for (let i = 0; i < s.n; i++) q[i] = -s.mu[i]!;
+    const scale = maxDiag(s.cov);
+    const P = new Float64Array(s.n * s.n);
+    for (let i = 0; i < s.n; i++) P[i * s.n + i] = 1e-8 * scale + 1e-12;
+    w = solve(s, P, q, []);
+  }
+  let r = 0;
+  for (let i = 0; i < s.n; i++) r += w[i]! * s.mu[i]!;
+  return { weights: w, ret: r };
+}
+
+function maxDiag(cov: Float64Array): number {
+  const n = Math.round(Math.sqrt(cov.length));
+  let m = 0;
+  for (let i = 0; i < n; i++) m = Math.max(m, cov[i * n + i]!);
+  return m || 1;
+}
+
+/** min wᵀΣw s.t. wᵀμ ≥ target (PyPortfolioOpt `efficient_return`). */
+export function efficientReturn(dist: ReturnDistribution, targetReturn: number, c: Constraints = {}): Float64Array {
+  if (!Number.isFinite(targetReturn)) throw dataError(`targetReturn must be finite, got ${targetReturn}.`);
+  const s = setup(dist, c);
+  const mv = solve(s, hessian(s, 2), new Float64Array(s.n), []);
+  if (dotv(mv, s.mu) >= targetReturn) return mv;
+  const best = maxAchievableReturn(dist, c).ret;
+  if (targetReturn > best + 1e-12) {
+    throw infeasible(`target return ${targetReturn} exceeds the maximum achievable ${round(best)} under these constraints. Lower the target.`);
+  }
+  const row: QpRow = { a: Float64Array.from(s.mu), lo: targetReturn, hi: targetReturn, name: 'expected return' };
+  return solve(s, hessian(s, 2), new Float64Array(s.n), [row]);
+}
+
+/**
+ * max wᵀμ s.t. √(wᵀΣw) ≤ target (PyPortfolioOpt `efficient_risk`). Solved on the utility path: w(δ) maximises
+ * wᵀμ − ½δwᵀΣw (− γ‖w‖², where γ enters the KKT system identically), and σ(δ) decreases in δ; a safeguarded
+ * secant search on log δ finds σ(δ) = target to 1e-12 relative. Each step warm-starts from the previous weights.
+ */
+export function efficientRisk(dist: ReturnDistribution, targetVolatility: number, c: Constraints = {}): Float64Array {
+  if (!(targetVolatility > 0)) throw dataError(`targetVolatility must be > 0 (annualised), got ${targetVolatility}. Use 0.1 for 10 % a year.`);
+  const s = setup(dist, c);
+  const mv = solve(s, hessian(s, 2), new Float64Array(s.n), []);
+  const vMin = Math.sqrt(portfolioVariance(mv, dist.cov));
+  if (vMin > targetVolatility * (1 + 1e-12)) {
+    throw infeasible(`volatility target ${targetVolatility} is below the minimum achievable ${round(vMin)} under these constraints. Raise the target or relax constraints.`);
+  }
+  const q = new Float64Array(s.n);
+  for (let i = 0; i < s.n; i++) q[i] = -s.mu[i]!;
+  let start = mv;
+  const at = (logDelta: number): { w: Float64Array; f: number } => {
+    const w = solve(s, hessian(s, Math.exp(logDelta)), q, [], start);
+    start = w;
+    return { w, f: Math.sqrt(portfolioVariance(w, dist.cov)) / targetVolatility - 1 };
+  };
+  let a = Math.log(1e-6);
+  let fa = at(a);
+  if (fa.f <= 0) return fa.w; // even (nearly) maximum return stays under the cap
+  let b = Math.log(1e6);
+  let fb = at(b);
+  while (fb.f > 0 && b < 60) {
+    b += 5;
+    fb = at(b);
+  }
+  if (fb.f > 0) return fb.w;
+  // Illinois regula falsi on (a, b): fa > 0 > fb
+  let side = 0;
+  let best = fb;
+  for (let it = 0; it < 200; it++) {
+    const m = (a * fb.f - b * fa.f) / (fb.f - fa.f);
+    const x = Number.isFinite(m) && m > Math.min(a, b) && m < Math.max(a, b) ? m : 0.5 * (a + b);
+    const fx = at(x);
+    if (Math.abs(fx.f) < Math.abs(best.f)) best = fx;
+    if (Math.abs(fx.f) <= 1e-13 || Math.abs(b - a) < 1e-14) return fx.w;
+    if (fx.f > 0) {
+      a = x;
+      fa = fx;
+      if (side === -1) fb = { w: fb.w, f: fb.f / 2 };
+      side = -1;
+    } else {
+      b = x;
+      fb = fx;
+      if (side === 1) fa = { w: fa.w, f: fa.f / 2 };
+      side = 1;
+    }
+  }
+  return best.w;
+}
+
+/**
+ * Max Sharpe ratio (wᵀμ − rf)/√(wᵀΣw) by the Cornuejols–Tütüncü transform: min yᵀΣy s.t. (μ − rf)ᵀy = 1,
+ * lb·k ≤ y ≤ ub·k, group rows scaled by k, k = Σy ≥ 0; w = y/k. With lb = 0 and ub ≥ 1 the upper rows are
+ * implied and the problem is a bound-constrained QP with one row (fast path).
+ */
+export function maxSharpe(dist: ReturnDistribution, c: Constraints = {}): Float64Array {
+  const s = setup(dist, c);
+  const rf = dist.riskFreeRate ?? 0.02;
+  if (s.budget !== 1) throw infeasible('max-Sharpe needs weights summing to 1; a market-neutral portfolio has no Sharpe-maximising scale. Use max-quadratic-utility or efficient-risk.');
+  if (s.l2 > 0) throw dataError('l2Gamma is not supported by max-sharpe (the transform makes it non-convex in w). Use max-quadratic-utility or min-variance with l2Gamma.');
+  const n = s.n;
+  const excess = new Float64Array(n);
+  for (let i = 0; i < n; i++) excess[i] = s.mu[i]! - rf;
+  const best = maxAchievableReturn({ ...dist, mu: excess }, c);
+  if (!(best.ret > 1e-12)) {
+    throw infeasible(`every feasible portfolio has expected return ≤ the risk-free rate ${rf} (best excess ${round(best.ret)}), so max-Sharpe is undefined. Use min-variance or lower riskFreeRate.`);
+  }
+  const y0 = best.weights.map((w) => w / best.ret);
+  const allNonNeg = s.lb.every((v) => v >= 0);
+  const lbY = new Float64Array(n).fill(-Infinity);
+  const ubY = new Float64Array(n).fill(Infinity);
+  const rows: QpRow[] = [{ a: excess, lo: 1, hi: 1, name: 'excess return (transform)' }];
+  const one = (i: number, coef: number): Float64Array => {
+    const a = new Float64Array(n).fill(-coef);
+    a[i] = a[i]! + 1;
+    return a;
+  };
+  for (let i = 0; i < n; i++) {
+    if (s.lb[i] === 0) lbY[i] = 0;
+    else rows.push({ a: one(i, s.lb[i]!), lo: 0, hi: Infinity, name: `lower bound of asset ${dist.assets[i]}` });
+    if (!(allNonNeg && s.ub[i]! >= 1)) rows.push({ a: one(i, s.ub[i]!), lo: -Infinity, hi: 0, name: `upper bound of asset ${dist.assets[i]}` });
+  }
+  if (!allNonNeg) rows.push({ a: new Float64Array(n).fill(1), lo: 0, hi: Infinity, name: 'scale k ≥ 0' });
+  for (const g of s.groups) {
+    if (Number.isFinite(g.hi)) rows.push({ a: g.a.map((v) => v - g.hi), lo: -Infinity, hi: 0, name: `${g.name} max` });
+    if (Number.isFinite(g.lo)) rows.push({ a: g.a.map((v) => v - g.lo), lo: 0, hi: Infinity, name: `${g.name} min` });
+  }
+  const P = hessian(s, 2);
+  const res = solveQpActiveSet({ n, P, q: new Float64Array(n), lb: lbY, ub: ubY, rows }, y0);
+  if (res.status !== 'optimal') throw numericError(`the max-Sharpe QP stopped with status ${res.status}; the covariance may be singular. Use a shrinkage covariance.`);
+  let k = 0;
+  for (let i = 0; i < n; i++) k += res.x[i]!;
+  if (!(k > 0)) throw numericError(`max-Sharpe transform gave scale k = ${k} ≤ 0.`);
+  return clean(res.x.map((v) => v / k), s.lb, s.ub);
+}
+
+export interface FrontierPoint {
+  readonly expectedReturn: number;
+  readonly volatility: number;
+  readonly sharpe: number;
+  readonly weights: Float64Array;
+}
+
+/** `points` efficient portfolios with returns evenly spaced from the min-variance return to the maximum. */
+export function efficientFrontier(dist: ReturnDistribution, points = 20, c: Constraints = {}): FrontierPoint[] {
+  if (!(Number.isInteger(points) && points >= 2)) throw dataError(`points must be an integer ≥ 2, got ${points}.`);
+  const rf = dist.riskFreeRate ?? 0.02;
+  const mv = minVariance(dist, c);
+  const r0 = dotv(mv, dist.mu);
+  const r1 = maxAchievableReturn(dist, c).ret;
+  const out: FrontierPoint[] = [];
+  for (let k = 0; k < points; k++) {
+    const target = k === points - 1 ? r1 - 1e-9 * Math.abs(r1) : r0 + ((r1 - r0) * k) / (points - 1);
+    const w = k === 0 ? mv : efficientReturn(dist, target, c);
+    const p = portfolioPerformance(w, dist.mu, dist.cov, rf);
+    out.push({ expectedReturn: p.expectedReturn, volatility: p.volatility, sharpe: p.sharpe, weights: w });
+  }
+  return out;
+}
+
+function dotv(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+export { KeelError };
