@@ -1,0 +1,437 @@
+/**
+ * The walk-forward engine. At the close of each date t (from `start` to `end`) it marks the book to market,
+ * lets the risk overlays look at the close, asks the strategy for a target when the rebalancing rule says so
+ * (with a view of the panel holding ONLY rows dated ≤ t), and queues the orders (drifted → target) for the next
+ * open or close. Orders pay the explicit cost model and are written to the columnar ledger, which is the single
+ * source of the NAV, turnover and cost figures.
+ *
+ * Event order within date t:
+ *   1. accrue cash interest and short-borrow fees over (t−1, t] (calendar days / 365);
+ *   2. `next-open`: fill orders queued at t−1 at the open of t;
+ *   3. mark to the close of t (missing prices carry the last known one);
+ *      `next-close`: fill orders queued at t−1 at the close of t;
+ *   4. overlays see the close; the rule may ask the strategy; the new target is validated against the leverage
+ *      limits and queued (`same-close`: filled right away at the close of t — flagged in the result);
+ *   5. record NAV, cash and post-trade weights at t.
+ * Orders are sized at the fill price so that, before costs, post-trade weights equal the target.
+ */
+import { configError, dataError } from '../core/index.ts';
+import type { IsoDate, Panel } from '../data/index.ts';
+import { computeMetrics } from '../metrics/index.ts';
+import type { Metrics } from '../metrics/index.ts';
+import { createCostModel } from './costs.ts';
+import type { CostContext, CostModel } from './costs.ts';
+import { LedgerBuilder, ledgerTotals } from './ledger.ts';
+import type { Ledger } from './ledger.ts';
+import { checkNumber, inferPeriodsPerYear } from './options.ts';
+import type { BacktestOptions } from './options.ts';
+import { OverlayState, parseOverlays } from './overlays.ts';
+import { createRebalanceRule } from './rebalance.ts';
+import type { Decision, FillTiming, Strategy } from './types.ts';
+
+/** One decision that produced orders: the date it was made, the target traded to, and what the strategy said. */
+export interface DecisionRecord {
+  /** Index into `result.dates`. */
+  readonly dateIndex: number;
+  /** Weights the orders aim at (after the rule and the overlays). */
+  readonly target: Float64Array;
+  /** Why: 'rebalance', 'overlay' or 'initial'. */
+  readonly reason: 'initial' | 'rebalance' | 'overlay';
+  readonly diagnostics?: Readonly<Record<string, unknown>>;
+  readonly allocationStatus?: string;
+}
+
+export interface BacktestResult {
+  readonly strategy: string;
+  /** Simulated dates (start … end). */
+  readonly dates: readonly IsoDate[];
+  readonly assets: readonly string[];
+  /** NAV at each close after that date's fills, currency. */
+  readonly nav: Float64Array;
+  /** Simple return of NAV per date (returns[0] = 0: the start date). */
+  readonly returns: Float64Array;
+  /** Cash at each close. */
+  readonly cash: Float64Array;
+  /** Post-trade weights at each close, nDates × nAssets row-major. */
+  readonly weights: Float64Array;
+  readonly ledger: Ledger;
+  /** Per date: traded notional Σ|q·p|, costs, and cash accruals (interest − borrow fees), from the ledger. */
+  readonly traded: Float64Array;
+  readonly costs: Float64Array;
+  readonly accruals: Float64Array;
+  readonly decisions: readonly DecisionRecord[];
+  /** Index (into dates) of the first fill; metrics cover the periods after it. */
+  readonly firstFillIndex: number;
+  readonly metrics: Metrics;
+  readonly settings: {
+    readonly fill: FillTiming;
+    readonly sameBarFill: boolean;
+    readonly costModel: string;
+    readonly rebalance: string;
+    readonly periodsPerYear: number;
+    readonly initialCapital: number;
+  };
+  /** Things the user should know (same-bar fills, untradable assets, scaled targets). */
+  readonly warnings: readonly string[];
+}
+
+/** Where targets come from: a strategy (sliced view per decision) or a precomputed matrix. */
+interface TargetSource {
+  readonly name: string;
+  decide(t: number, previousWeights: Float64Array): Decision;
+}
+
+/**
+ * Run a strategy through the panel. The strategy sees `panel.upTo(date)` at each decision — nothing later.
+ * Throws one-line KeelErrors for bad settings (missing costs, start after the data, dates outside the calendar,
+ * leverage breaches, negative costs, empty universe).
+ */
+export function runBacktest(panel: Panel, strategy: Strategy, options: BacktestOptions): BacktestResult {
+  const seed = options.seed ?? 0;
+  return simulate(panel, options, {
+    name: strategy.name,
+    decide: (t, previousWeights) => strategy.decide(panel.upTo(panel.dates[t]!), { asOf: panel.dates[t]!, t, previousWeights, seed }),
+  });
+}
+
+/**
+ * Run precomputed targets (nDates × nAssets, row-major, aligned with the panel; a row of NaN = no view).
+ * The same engine as `runBacktest` without the strategy call (used by the benchmark and by vectorised signals
+ * that were already audited for look-ahead).
+ */
+export function runTargets(panel: Panel, targets: Float64Array, options: BacktestOptions, name = 'targets'): BacktestResult {
+  const n = panel.nAssets;
+  if (targets.length !== panel.nDates * n) throw dataError(`targets has ${targets.length} values, expected ${panel.nDates} dates × ${n} assets.`);
+  return simulate(panel, options, {
+    name,
+    decide: (t) => {
+      const w = targets.slice(t * n, (t + 1) * n);
+      if (Number.isNaN(w[0]!)) throw dataError(`targets row ${panel.dates[t]} is NaN but the rebalancing rule asks for a target there.`);
+      return { weights: w };
+    },
+  });
+}
+
+function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): BacktestResult {
+  const n = panel.nAssets;
+  if (n === 0) throw dataError('the universe is empty (0 assets after filtering). Check data.universe and the missing-data policy.');
+  if (panel.nDates === 0) throw dataError('the panel has no dates. Check data.start / data.end.');
+  const dates = panel.dates;
+  const costModel = createCostModel(o.costs);
+  const fill: FillTiming = o.fill ?? 'next-close';
+  if (!['next-open', 'next-close', 'same-close'].includes(fill)) throw configError(`backtest.fill must be next-open, next-close or same-close, got ${String(fill)}.`);
+  checkNumber('initialCapital', o.initialCapital, (x) => x > 0, '> 0 (currency)', 'Use initialCapital: 1000000.');
+  checkNumber('cashRate', o.cashRate, (x) => x > -1, '> −1 (annual rate, fraction)', 'Use cashRate: 0.02 for 2 % a year.');
+  checkNumber('borrowSpread', o.borrowSpread, (x) => x >= 0, '≥ 0 (annual rate, fraction)', 'Use borrowSpread: 0.01.');
+  checkNumber('shortBorrowCost', o.shortBorrowCost, (x) => x >= 0, '≥ 0 (annual fee, fraction)', 'Use shortBorrowCost: 0.005.');
+  const lev = { maxGross: o.leverage?.maxGross ?? 1, minNet: o.leverage?.minNet ?? -1, maxNet: o.leverage?.maxNet ?? 1, onBreach: o.leverage?.onBreach ?? 'error' };
+  checkNumber('leverage.maxGross', lev.maxGross, (x) => x > 0, '> 0', 'Use leverage: { maxGross: 1 } for an unlevered book.');
+  if (lev.minNet > lev.maxNet) throw configError(`backtest.leverage.minNet (${lev.minNet}) must not exceed maxNet (${lev.maxNet}).`);
+
+  // Date range.
+  const first = dates[0]!;
+  const last = dates[dates.length - 1]!;
+  if (o.start !== undefined && o.start > last) throw configError(`backtest.start ${o.start} is after the last date of the data (${last}). Choose a start between ${first} and ${last}, or load more data.`);
+  if (o.end !== undefined && o.end < first) throw configError(`backtest.end ${o.end} is before the first date of the data (${first}).`);
+  if (o.start !== undefined && o.end !== undefined && o.start > o.end) throw configError(`backtest.start ${o.start} is after backtest.end ${o.end}.`);
+  const s = o.start === undefined ? 0 : firstIndexOnOrAfter(dates, o.start);
+  const e = o.end === undefined ? dates.length - 1 : panel.lastIndexOnOrBefore(o.end);
+  if (e < s) throw configError(`backtest: no data dates between start ${o.start ?? first} and end ${o.end ?? last}.`);
+
+  const rule = createRebalanceRule(o.rebalance ?? 'monthly', dates);
+  const overlays = new OverlayState(parseOverlays(o.overlays), n);
+  const ppy = o.periodsPerYear ?? inferPeriodsPerYear(dates);
+
+  const priceField = o.priceField ?? 'close';
+  const px = panel.field(priceField);
+  const openField = o.openField ?? 'open';
+  if (fill === 'next-open' && !panel.has(openField)) throw configError(`backtest.fill is next-open but the data has no "${openField}" field (fields: ${panel.fieldNames.join(', ')}). Use fill: next-close, or load open prices.`);
+  const open = fill === 'next-open' ? panel.field(openField) : null;
+  const closeForAdj = open && priceField !== 'close' && panel.has('close') ? panel.field('close') : null;
+  const volume = costModel.needs?.adv !== undefined ? requireField(panel, 'volume', costModel.kind) : null;
+  const assetClass = panel.meta.map((m) => m.assetClass ?? '');
+  const cashRate = o.cashRate ?? 0;
+  const borrowSpread = o.borrowSpread ?? 0;
+  const shortFee = o.shortBorrowCost ?? 0;
+  const capital = o.initialCapital ?? 1;
+
+  const T = e - s + 1;
+  const nav = new Float64Array(T);
+  const cashOut = new Float64Array(T);
+  const accruals = new Float64Array(T);
+  const weights = new Float64Array(T * n);
+  const ledger = new LedgerBuilder(Math.min(1 << 20, Math.max(64, T * 2)));
+  const decisions: DecisionRecord[] = [];
+  const warnings = new Set<string>();
+
+  const qty = new Float64Array(n);
+  const lastPx = new Float64Array(n).fill(NaN);
+  const prevPx = new Float64Array(n).fill(NaN);
+  const fillPx = new Float64Array(n);
+  const drifted = new Float64Array(n);
+  let cash = capital;
+  let pending: Float64Array | null = null;
+  let pendingCtx: CostContext = { assetClass };
+  let lastStrategyTarget: Float64Array | null = null;
+  let lastTraded: Float64Array | null = null;
+  let firstFill = -1;
+
+  const markValue = (): number => {
+    let v = cash;
+    for (let a = 0; a < n; a++) if (qty[a] !== 0) v += qty[a]! * lastPx[a]!;
+    return v;
+  };
+
+  const doFill = (t: number, target: Float64Array, prices: Float64Array, ctx: CostContext): void => {
+    let navF = cash;
+    for (let a = 0; a < n; a++) if (qty[a] !== 0) navF += qty[a]! * (Number.isFinite(prices[a]!) ? prices[a]! : lastPx[a]!);
+    for (let a = 0; a < n; a++) {
+      const p = prices[a]!;
+      const w = target[a]!;
+      if (!(p > 0)) {
+        if (w !== 0 || qty[a] !== 0) warnings.add(`${panel.assets[a]} had no fill price on ${dates[t]}; its order was skipped.`);
+        continue;
+      }
+      let d = (w * navF) / p - qty[a]!;
+      if (Math.abs(d * p) <= 1e-12 * Math.abs(navF)) continue;
+      if (costModel.capacity) {
+        const cap = costModel.capacity(a, ctx);
+        if (Math.abs(d) > cap) {
+          warnings.add(cap === 0 ? `orders were blocked: no volume/return history to price impact (first: ${panel.assets[a]} on ${dates[t]}).` : `orders were capped by the participation limit (first: ${panel.assets[a]} on ${dates[t]}).`);
+          d = Math.sign(d) * cap;
+          if (cap === 0) continue;
+        }
+      }
+      const c = costModel.cost(a, d, p, ctx);
+      const before = qty[a]!;
+      qty[a] = before + d;
+      cash -= d * p + c;
+      ledger.push(t - s, a, d, p, c);
+      if (overlays.active) overlays.onFill(a, before, qty[a]!, p);
+    }
+    if (firstFill < 0) firstFill = t - s;
+  };
+
+  for (let t = s; t <= e; t++) {
+    const i = t - s;
+    // 1. Accruals over (t−1, t].
+    if (i > 0) {
+      const years = (Date.parse(dates[t]!) - Date.parse(dates[t - 1]!)) / (365 * 86_400_000);
+      let acc = 0;
+      if (cash !== 0 && (cashRate !== 0 || (cash < 0 && borrowSpread !== 0))) acc += cash * (Math.pow(1 + cashRate + (cash < 0 ? borrowSpread : 0), years) - 1);
+      if (shortFee !== 0) {
+        let shortValue = 0;
+        for (let a = 0; a < n; a++) if (qty[a]! < 0) shortValue -= qty[a]! * lastPx[a]!;
+        acc -= shortValue * shortFee * years;
+      }
+      cash += acc;
+      accruals[i] = acc;
+    }
+    prevPx.set(lastPx);
+    // 2. Fill at the open of t.
+    if (pending && open) {
+      const row = t * n;
+      for (let a = 0; a < n; a++) {
+        const op = open[row + a]!;
+        fillPx[a] = closeForAdj ? (op * px[row + a]!) / closeForAdj[row + a]! : op;
+      }
+      doFill(t, pending, fillPx, pendingCtx);
+      pending = null;
+    }
+    // 3. Mark to the close of t.
+    const row = t * n;
+    for (let a = 0; a < n; a++) {
+      const p = px[row + a]!;
+      if (Number.isFinite(p)) lastPx[a] = p;
+    }
+    if (pending) {
+      doFill(t, pending, lastPx.slice(), pendingCtx);
+      pending = null;
+    }
+    let navT = markValue();
+    // 4. Decide at the close of t.
+    for (let a = 0; a < n; a++) drifted[a] = qty[a] === 0 ? 0 : (qty[a]! * lastPx[a]!) / navT;
+    const forced = overlays.active && i > 0 ? overlays.onClose(prevPx, lastPx, qty, lastStrategyTarget) : false;
+    let order: Float64Array | null = null;
+    let reason: DecisionRecord['reason'] = 'rebalance';
+    let decision: Decision | null = null;
+    if (i === 0 || rule.isCheck(dates, t)) {
+      decision = source.decide(t, drifted.slice());
+      const w = checkTarget(decision.weights, n, dates[t]!, panel.assets);
+      lastStrategyTarget = w;
+      order = i === 0 || lastTraded === null ? w : rule.tradeTo(drifted, w, lastTraded);
+      if (i === 0 || lastTraded === null) reason = 'initial';
+    }
+    if (forced && order === null && lastStrategyTarget) {
+      order = lastStrategyTarget;
+      reason = 'overlay';
+    }
+    if (order) {
+      let target = overlays.active ? overlays.adjust(order, (w) => returnsWindow(px, n, t, w), ppy, lev.maxGross) : order;
+      target = enforceLeverage(target, lev, dates[t]!, warnings);
+      lastTraded = order;
+      const rec: DecisionRecord = { dateIndex: i, target, reason };
+      decisions.push(
+        decision?.diagnostics || decision?.allocation
+          ? { ...rec, ...(decision.diagnostics ? { diagnostics: decision.diagnostics } : {}), ...(decision.allocation ? { allocationStatus: decision.allocation.status } : {}) }
+          : rec,
+      );
+      const ctx: CostContext = costModel.needs ? marketContext(px, volume, n, t, costModel, assetClass) : { assetClass };
+      if (fill === 'same-close') {
+        doFill(t, target, lastPx.slice(), ctx);
+        navT = markValue();
+      } else {
+        pending = target;
+        pendingCtx = ctx;
+      }
+    }
+    // 5. Record.
+    nav[i] = navT;
+    cashOut[i] = cash;
+    for (let a = 0; a < n; a++) weights[i * n + a] = qty[a] === 0 ? 0 : (qty[a]! * lastPx[a]!) / navT;
+  }
+
+  const simDates = dates.slice(s, e + 1);
+  const built = ledger.build(simDates, panel.assets);
+  const totals = ledgerTotals(built, T);
+  const returns = new Float64Array(T);
+  for (let i = 1; i < T; i++) returns[i] = nav[i]! / nav[i - 1]! - 1;
+  if (fill === 'same-close') warnings.add('fill: same-close — orders fill at the close they were decided on (same-bar fill); results are optimistic unless you can trade at that close.');
+  const ff = firstFill < 0 ? T : firstFill;
+  const rf = o.riskFreeField ? panel.series(o.riskFreeField, 0).subarray(s + ff + 1, e + 1) : 0;
+  const navBefore = new Float64Array(T);
+  for (let i = 0; i < T; i++) navBefore[i] = i === 0 ? capital : nav[i - 1]!;
+  const from = ff + 1;
+  const metrics = computeMetrics({
+    returns: returns.subarray(from),
+    periodsPerYear: ppy,
+    riskFree: rf,
+    tradedNotional: totals.traded.subarray(from),
+    costs: totals.costs.subarray(from),
+    nav: navBefore.subarray(from),
+    nTrials: o.nTrials ?? 1,
+  });
+  return {
+    strategy: source.name,
+    dates: simDates,
+    assets: panel.assets,
+    nav,
+    returns,
+    cash: cashOut,
+    weights,
+    ledger: built,
+    traded: totals.traded,
+    costs: totals.costs,
+    accruals,
+    decisions,
+    firstFillIndex: ff,
+    metrics,
+    settings: { fill, sameBarFill: fill === 'same-close', costModel: costModel.kind, rebalance: rule.kind, periodsPerYear: ppy, initialCapital: capital },
+    warnings: [...warnings],
+  };
+}
+
+function firstIndexOnOrAfter(dates: readonly IsoDate[], d: IsoDate): number {
+  let lo = 0;
+  let hi = dates.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (dates[mid]! < d) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function requireField(panel: Panel, field: string, model: string): Float64Array {
+  if (!panel.has(field)) throw configError(`cost model ${model} needs a "${field}" field for average daily volume, and the data has only ${panel.fieldNames.join(', ')}. Load volumes or choose another cost model.`);
+  return panel.field(field);
+}
+
+function checkTarget(w: Float64Array, n: number, date: IsoDate, assets: readonly string[]): Float64Array {
+  if (!(w instanceof Float64Array) || w.length !== n) throw dataError(`strategy returned ${w?.length ?? 'no'} weights on ${date}, expected one per asset (${n}).`);
+  for (let a = 0; a < n; a++) if (!Number.isFinite(w[a]!)) throw dataError(`strategy returned a non-finite weight for ${assets[a]} on ${date} (${w[a]}). Give every asset a finite weight (0 for none).`);
+  return w.slice();
+}
+
+function enforceLeverage(w: Float64Array, lev: { maxGross: number; minNet: number; maxNet: number; onBreach: 'error' | 'scale' }, date: IsoDate, warnings: Set<string>): Float64Array {
+  let gross = 0;
+  let net = 0;
+  for (const v of w) {
+    gross += Math.abs(v);
+    net += v;
+  }
+  const tol = 1e-9;
+  const grossBad = gross > lev.maxGross + tol;
+  const netBad = net > lev.maxNet + tol || net < lev.minNet - tol;
+  if (!grossBad && !netBad) return w;
+  if (lev.onBreach === 'error') {
+    const what = grossBad ? `gross leverage Σ|w| = ${gross.toFixed(4)} > leverage.maxGross ${lev.maxGross}` : `net exposure Σw = ${net.toFixed(4)} outside leverage [minNet ${lev.minNet}, maxNet ${lev.maxNet}]`;
+    throw configError(`target weights on ${date} have ${what}. Lower the weights, raise the limit, or set leverage.onBreach: scale.`);
+  }
+  let k = 1;
+  if (grossBad) k = Math.min(k, lev.maxGross / gross);
+  if (net * k > lev.maxNet) k = Math.min(k, lev.maxNet / net);
+  if (net * k < lev.minNet) k = Math.min(k, lev.minNet / net);
+  warnings.add(`targets breaching the leverage limits were scaled down (first on ${date}).`);
+  return w.map((v) => v * k);
+}
+
+/** Last `window` rows (≤ t) of close-to-close returns of the valuation field, row-major window × n. */
+function returnsWindow(px: Float64Array, n: number, t: number, window: number): Float64Array {
+  const rows = Math.max(0, Math.min(window, t));
+  const out = new Float64Array(rows * n);
+  for (let i = 0; i < rows; i++) {
+    const r = t - rows + 1 + i;
+    for (let a = 0; a < n; a++) out[i * n + a] = px[r * n + a]! / px[(r - 1) * n + a]! - 1;
+  }
+  return out;
+}
+
+/** ADV and volatility as of decision row t (trailing windows ending at t). */
+function marketContext(px: Float64Array, volume: Float64Array | null, n: number, t: number, model: CostModel, assetClass: readonly string[]): CostContext {
+  const ctx: { assetClass: readonly string[]; adv?: Float64Array; volatility?: Float64Array } = { assetClass };
+  const aw = model.needs?.adv;
+  if (aw !== undefined && volume) {
+    const adv = new Float64Array(n);
+    const rows = Math.min(aw, t + 1);
+    for (let a = 0; a < n; a++) {
+      let sum = 0;
+      let k = 0;
+      for (let r = t - rows + 1; r <= t; r++) {
+        const v = volume[r * n + a]!;
+        if (Number.isFinite(v)) {
+          sum += v;
+          k++;
+        }
+      }
+      adv[a] = k > 0 ? sum / k : NaN;
+    }
+    ctx.adv = adv;
+  }
+  const vw = model.needs?.volatility;
+  if (vw !== undefined) {
+    const R = returnsWindow(px, n, t, vw);
+    const rows = R.length / n;
+    const vol = new Float64Array(n);
+    for (let a = 0; a < n; a++) {
+      let m = 0;
+      let k = 0;
+      for (let i = 0; i < rows; i++) {
+        const r = R[i * n + a]!;
+        if (Number.isFinite(r)) {
+          m += r;
+          k++;
+        }
+      }
+      m /= k;
+      let ss = 0;
+      for (let i = 0; i < rows; i++) {
+        const r = R[i * n + a]!;
+        if (Number.isFinite(r)) ss += (r - m) * (r - m);
+      }
+      vol[a] = k > 1 ? Math.sqrt(ss / (k - 1)) : NaN;
+    }
+    ctx.volatility = vol;
+  }
+  return ctx;
+}

@@ -1,0 +1,15 @@
+/** Walk-forward backtesting: engine, rebalancing rules, cost models, overlays, ledger, splitters. */
+export type { Strategy, Decision, DecisionContext, FillTiming, AllocationLike } from './types.ts';
+export { fillTimings } from './types.ts';
+export { runBacktest, runTargets } from './engine.ts';
+export type { BacktestResult, DecisionRecord } from './engine.ts';
+export { backtestSettingsSchema, inferPeriodsPerYear } from './options.ts';
+export type { BacktestOptions, LeverageLimits } from './options.ts';
+export { costModelKinds, createCostModel } from './costs.ts';
+export type { CostModel, CostContext, CostSpec } from './costs.ts';
+export { rebalanceSchema, createRebalanceRule, isPeriodStart, periodKey, frequencies } from './rebalance.ts';
+export type { RebalanceSpec, RebalanceRule, Frequency } from './rebalance.ts';
+export { overlaySchema, parseOverlays } from './overlays.ts';
+export type { OverlaySpec } from './overlays.ts';
+export { LedgerBuilder, ledgerRows, ledgerTotals } from './ledger.ts';
+export type { Ledger } from './ledger.ts';

@@ -1,0 +1,121 @@
+/**
+ * The columnar ledger: one row per filled order (date, asset, side, quantity, price, cost). It is the single
+ * source for NAV (cash flows), turnover (Σ|quantity·price|) and costs; `replayLedger` rebuilds NAV from it alone.
+ */
+import type { IsoDate } from '../data/index.ts';
+
+/** Growable column store used while simulating (indices, not strings, in the hot loop). */
+export class LedgerBuilder {
+  private n = 0;
+  private cap: number;
+  dateIndex: Int32Array;
+  assetIndex: Int32Array;
+  /** +1 buy, −1 sell. */
+  side: Int8Array;
+  /** Units traded, > 0. */
+  quantity: Float64Array;
+  /** Fill price per unit. */
+  price: Float64Array;
+  /** Total cost of the order in currency (> 0 reduces NAV). */
+  cost: Float64Array;
+
+  constructor(capacity = 1024) {
+    this.cap = Math.max(16, capacity);
+    this.dateIndex = new Int32Array(this.cap);
+    this.assetIndex = new Int32Array(this.cap);
+    this.side = new Int8Array(this.cap);
+    this.quantity = new Float64Array(this.cap);
+    this.price = new Float64Array(this.cap);
+    this.cost = new Float64Array(this.cap);
+  }
+
+  get length(): number {
+    return this.n;
+  }
+
+  push(t: number, a: number, signedQty: number, price: number, cost: number): void {
+    if (this.n === this.cap) this.grow();
+    const i = this.n++;
+    this.dateIndex[i] = t;
+    this.assetIndex[i] = a;
+    this.side[i] = signedQty > 0 ? 1 : -1;
+    this.quantity[i] = Math.abs(signedQty);
+    this.price[i] = price;
+    this.cost[i] = cost;
+  }
+
+  private grow(): void {
+    this.cap *= 2;
+    const g = <T extends Int32Array | Int8Array | Float64Array>(a: T, C: new (n: number) => T): T => {
+      const b = new C(this.cap);
+      b.set(a);
+      return b;
+    };
+    this.dateIndex = g(this.dateIndex, Int32Array);
+    this.assetIndex = g(this.assetIndex, Int32Array);
+    this.side = g(this.side, Int8Array);
+    this.quantity = g(this.quantity, Float64Array);
+    this.price = g(this.price, Float64Array);
+    this.cost = g(this.cost, Float64Array);
+  }
+
+  /** Trimmed copy as a `Ledger` with the calendar and asset names attached. */
+  build(dates: readonly IsoDate[], assets: readonly string[]): Ledger {
+    const n = this.n;
+    return {
+      length: n,
+      dates,
+      assets,
+      dateIndex: this.dateIndex.slice(0, n),
+      assetIndex: this.assetIndex.slice(0, n),
+      side: this.side.slice(0, n),
+      quantity: this.quantity.slice(0, n),
+      price: this.price.slice(0, n),
+      cost: this.cost.slice(0, n),
+    };
+  }
+}
+
+/** Frozen columnar ledger. Row i: on `dates[dateIndex[i]]`, `side[i]` (+1 buy / −1 sell) `quantity[i]` units of `assets[assetIndex[i]]` at `price[i]`, paying `cost[i]`. */
+export interface Ledger {
+  readonly length: number;
+  readonly dates: readonly IsoDate[];
+  readonly assets: readonly string[];
+  readonly dateIndex: Int32Array;
+  readonly assetIndex: Int32Array;
+  readonly side: Int8Array;
+  readonly quantity: Float64Array;
+  readonly price: Float64Array;
+  readonly cost: Float64Array;
+}
+
+/** Ledger rows as plain records (for CSV/JSON writers): date, asset, side, quantity, price, notional, cost. */
+export function ledgerRows(ledger: Ledger): { date: IsoDate; asset: string; side: 'buy' | 'sell'; quantity: number; price: number; notional: number; cost: number }[] {
+  const out = [];
+  for (let i = 0; i < ledger.length; i++) {
+    out.push({
+      date: ledger.dates[ledger.dateIndex[i]!]!,
+      asset: ledger.assets[ledger.assetIndex[i]!]!,
+      side: ledger.side[i]! > 0 ? ('buy' as const) : ('sell' as const),
+      quantity: ledger.quantity[i]!,
+      price: ledger.price[i]!,
+      notional: ledger.quantity[i]! * ledger.price[i]!,
+      cost: ledger.cost[i]!,
+    });
+  }
+  return out;
+}
+
+/** Per-date totals from the ledger: traded notional Σ|q·p| and costs (length nDates). */
+export function ledgerTotals(ledger: Ledger, nDates: number): { traded: Float64Array; costs: Float64Array; orders: Int32Array } {
+  const traded = new Float64Array(nDates);
+  const costs = new Float64Array(nDates);
+  const orders = new Int32Array(nDates);
+  for (let i = 0; i < ledger.length; i++) {
+    const t = ledger.dateIndex[i]!;
+    traded[t] = traded[t]! + ledger.quantity[i]! * ledger.price[i]!;
+    costs[t] = costs[t]! + ledger.cost[i]!;
+    orders[t] = orders[t]! + 1;
+  }
+  return { traded, costs, orders };
+}
