@@ -266,8 +266,7 @@ export function parseNumericCsv(bytes: Uint8Array, options: CsvOptions = {}): Nu
   checkHeader(header, source, delimiter, options.delimiter !== undefined);
   const nCols = header.length - 1;
   const delim = delimiter.charCodeAt(0);
-  const na = new Set(DEFAULT_NA);
-  for (const v of options.naValues ?? []) na.add(v.trim().toLowerCase());
+  const na = naSet(options.naValues);
   const naHasNumbers = (options.naValues ?? []).some((v) => NUMBER_TEXT.test(v.trim()));
   const naNumbers = new Set((options.naValues ?? []).filter((v) => NUMBER_TEXT.test(v.trim())).map((v) => Number(v)));
 
@@ -283,21 +282,7 @@ export function parseNumericCsv(bytes: Uint8Array, options: CsvOptions = {}): Nu
   let lastDateText = '';
   let lastDate = '';
 
-  /** Slow path for a cell: NA tokens, infinities, long mantissas, quoted numbers; throws on text. */
-  const slowCell = (text: string, col: number): number => {
-    const t = text.trim();
-    const lower = t.toLowerCase();
-    if (na.has(lower)) return NaN;
-    if (lower === 'inf' || lower === '+inf' || lower === 'infinity' || lower === '+infinity') return Infinity;
-    if (lower === '-inf' || lower === '-infinity') return -Infinity;
-    if (NUMBER_TEXT.test(t)) return Number(t);
-    const hint = /^[+-]?\d+,\d+$/.test(t)
-      ? ' It looks like a decimal comma: write 1.5, not 1,5.'
-      : t.includes('"')
-        ? ' A stray quote: quote the whole field or remove the quote (broken quoting).'
-        : ' Leave the cell empty to mark it missing, or fix the value.';
-    throw dataError(`${source}:${line}: column "${clip(header[col + 1]!)}" has non-numeric value "${clip(t)}".${hint}`);
-  };
+  const slowCell = (text: string, col: number): number => parseCellText(text, na, `${source}:${line}`, header[col + 1]!);
 
   while (pos < n) {
     let c = bytes[pos]!;
@@ -474,6 +459,32 @@ export function parseNumericCsv(bytes: Uint8Array, options: CsvOptions = {}): Nu
     nRows: r,
     nCols,
   };
+}
+
+/** The default missing-value tokens plus `extra`, lower-cased. */
+export function naSet(extra: readonly string[] = []): Set<string> {
+  const na = new Set(DEFAULT_NA);
+  for (const v of extra) na.add(v.trim().toLowerCase());
+  return na;
+}
+
+/**
+ * Slow path for one cell's text: NA tokens → NaN, infinities, any decimal number → `Number(text)`; other text
+ * throws a one-line data error naming `where` (file:line) and `column`.
+ */
+export function parseCellText(text: string, na: ReadonlySet<string>, where: string, column: string): number {
+  const t = text.trim();
+  const lower = t.toLowerCase();
+  if (na.has(lower)) return NaN;
+  if (lower === 'inf' || lower === '+inf' || lower === 'infinity' || lower === '+infinity') return Infinity;
+  if (lower === '-inf' || lower === '-infinity') return -Infinity;
+  if (NUMBER_TEXT.test(t)) return Number(t);
+  const hint = /^[+-]?\d+,\d+$/.test(t)
+    ? ' It looks like a decimal comma: write 1.5, not 1,5.'
+    : t.includes('"')
+      ? ' A stray quote: quote the whole field or remove the quote (broken quoting).'
+      : ' Leave the cell empty to mark it missing, or fix the value.';
+  throw dataError(`${where}: column "${clip(column)}" has non-numeric value "${clip(t)}".${hint}`);
 }
 
 function latin1(bytes: Uint8Array, s: number, e: number): string {
