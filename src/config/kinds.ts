@@ -32,11 +32,11 @@ export const synthMarketSchema = z.strictObject({
   start: z.iso.date().default('2015-01-02').describe('first trading date, YYYY-MM-DD'),
 });
 
-// PLACEHOLDER → export { missingPolicySchema } from '../data/index.ts';
-/** What to do with missing cells (the data engineer's schema replaces this stand-in). Default: refuse. */
+// PLACEHOLDER → export { missingDataPolicySchema as missingPolicySchema } from '../data/index.ts';
+/** What to do with missing cells (a copy of data/missing.ts's schema until data/index.ts exports it). Default: error. */
 export const missingPolicySchema = z.discriminatedUnion('policy', [
-  z.strictObject({ policy: z.literal('refuse') }),
-  z.strictObject({ policy: z.literal('forward-fill'), limit: z.int().min(1).max(252).default(5) }),
+  z.strictObject({ policy: z.literal('error') }),
+  z.strictObject({ policy: z.literal('forward-fill'), limit: z.int().min(1).max(100_000) }),
   z.strictObject({ policy: z.literal('drop-dates') }),
   z.strictObject({ policy: z.literal('drop-assets') }),
 ]);

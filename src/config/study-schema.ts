@@ -28,7 +28,9 @@ const studyName = z
   })
   .describe('study name; part of the run id');
 
-const missing = missingPolicySchema.default({ policy: 'refuse' }).describe('missing-data policy (default: refuse)');
+const missing = missingPolicySchema
+  .default({ policy: 'error' })
+  .describe('missing-data policy (default: error = refuse)');
 
 /** Fields every data source shares. */
 const dataCommon = {

@@ -7,13 +7,26 @@
  * sha256), so a fixed clock and the same study give the same id.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { ioError, usageError } from '../core/index.ts';
 
 /** sha256 of bytes or UTF-8 text, as 64 lowercase hex digits. */
 export function sha256Hex(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+/** sha256 of a file's bytes (an input the run read), with a one-line io error when it cannot be read. */
+export function sha256File(path: string): string {
+  try {
+    return sha256Hex(readFileSync(path));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT')
+      throw ioError(`${path}: file not found (cwd is ${process.cwd()}); check data.path in the study`, e);
+    if (code === 'EISDIR') throw ioError(`${path}: is a directory, expected a data file; name a file inside it`, e);
+    throw ioError(`${path}: cannot be read (${code ?? String(e)})`, e);
+  }
 }
 
 /** JSON with object keys sorted at every level, so equal values always serialise to equal bytes. */

@@ -1,0 +1,73 @@
+/** `keel run STUDY`: validate a study file, run it, write `runs/<id>/`, print a summary (or JSON with --json). */
+import { Command, InvalidArgumentError } from 'commander';
+import { runStudyFile, type RunResult } from '../../study/index.ts';
+import { createProgress, type Progress } from '../progress.ts';
+
+/** `--seed N`: an integer 0 … 2³²−1. */
+export function parseSeed(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) > 2 ** 32 - 1) {
+    throw new InvalidArgumentError(`expected an integer from 0 to 4294967295, got "${value}"`);
+  }
+  return Number(value);
+}
+
+const pct = (x: unknown): string => (typeof x === 'number' && Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a');
+
+/** A short human summary of a finished run (stdout). */
+export function formatRunSummary(result: RunResult): string {
+  const lines = [`run ${result.runId} written to ${result.path}`];
+  const data = result.summary['data'] as
+    { source?: string; dates?: number; assets?: number; first?: string; last?: string } | undefined;
+  if (data)
+    lines.push(`data: ${data.source}, ${data.assets} assets × ${data.dates} dates (${data.first} to ${data.last})`);
+  const market = result.summary['market'] as
+    { asset: string; annualReturn: number; annualVolatility: number; maxDrawdown: number }[] | undefined;
+  if (market && market.length > 0) {
+    const shown = market.slice(0, 12);
+    const w = Math.max(5, ...shown.map((m) => m.asset.length));
+    lines.push(`${'asset'.padEnd(w)}  ${'return/yr'.padStart(9)}  ${'vol/yr'.padStart(7)}  ${'max DD'.padStart(7)}`);
+    for (const m of shown) {
+      lines.push(
+        `${m.asset.padEnd(w)}  ${pct(m.annualReturn).padStart(9)}  ${pct(m.annualVolatility).padStart(7)}  ${pct(m.maxDrawdown).padStart(7)}`,
+      );
+    }
+    if (market.length > shown.length)
+      lines.push(`… and ${market.length - shown.length} more assets (market-summary.csv)`);
+  }
+  lines.push(`files: ${result.artefacts.join(', ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function runCommand(): Command {
+  return new Command('run')
+    .description('run a study file and write its results to <out>/<id>/')
+    .argument('<study>', 'study file (.yaml, .yml or .json)')
+    .option('--json', 'print the result as JSON on stdout')
+    .option('--out <dir>', 'parent folder for run folders', 'runs')
+    .option('--seed <n>', 'override the study seed (integer 0 … 4294967295)', parseSeed)
+    .option('-v, --verbose', 'echo log lines, and print progress lines when stderr is not a terminal')
+    .action(async (studyPath: string, opts: { json?: boolean; out: string; seed?: number; verbose?: boolean }) => {
+      let bar: Progress | undefined;
+      let barStep = '';
+      const result = await runStudyFile(studyPath, {
+        outDir: opts.out,
+        ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+        onProgress: (e) => {
+          if (e.step !== barStep) {
+            bar?.done();
+            barStep = e.step;
+            bar = createProgress(`[${e.index}/${e.count}] ${e.step}`, { verbose: opts.verbose === true });
+          }
+          bar?.update(e.done, e.total, e.note);
+        },
+        ...(opts.verbose ? { onLog: (line: string) => process.stderr.write(`${line}\n`) } : {}),
+      });
+      bar?.done();
+      if (opts.json) {
+        const { runId, path, artefacts, summary } = result;
+        process.stdout.write(`${JSON.stringify({ runId, path, artefacts, summary }, null, 2)}\n`);
+      } else {
+        process.stdout.write(formatRunSummary(result));
+      }
+    });
+}

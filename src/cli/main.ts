@@ -1,0 +1,77 @@
+/**
+ * The `keel` command line: `main(argv)` builds the commander program from commands/index.ts, runs it and returns
+ * the exit code (0 ok, 1 failure, 2 usage). Every error is reported as one `error: …` line on stderr (see
+ * errors.ts); commander's own usage errors are rewritten to one line and exit 2.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { ExitCode } from '../core/index.ts';
+import { commandFactories } from './commands/index.ts';
+import { reportError, type Write } from './errors.ts';
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** commander's message ("error: unknown option '--jsn'\n(Did you mean --json?)") as one line without the prefix. */
+export function commanderMessage(e: CommanderError): string {
+  return e.message
+    .replace(/^error:\s*/i, '')
+    .replace(/\s*\n\s*\(Did you mean (.+)\?\)\s*$/s, '; did you mean $1?')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
+}
+
+/** Applies the CLI-wide settings to a command and all its subcommands (addCommand does not inherit them). */
+function configure(cmd: Command, stderr: Write): void {
+  cmd
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({ writeErr: stderr, outputError: () => {} });
+  for (const sub of cmd.commands) configure(sub, stderr);
+}
+
+export async function buildProgram(stderr: Write = (s) => process.stderr.write(s)): Promise<Command> {
+  const program = new Command('keel')
+    .description('Keel: machine-learning asset allocation — data, forecasts, portfolios, backtests, reports')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help for a command')
+    .addHelpText('after', '\nExit codes: 0 ok, 1 failure, 2 usage. Set KEEL_DEBUG=1 for stack traces. Docs: docs/.');
+  for (const factory of commandFactories) program.addCommand(await factory());
+  configure(program, stderr);
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const stderr: Write = (s) => {
+    process.stderr.write(s);
+  };
+  const before = process.exitCode;
+  try {
+    const program = await buildProgram(stderr);
+    if (argv.length === 0) {
+      program.outputHelp({ error: true });
+      return ExitCode.usage;
+    }
+    await program.parseAsync([...argv], { from: 'user' });
+    const code = process.exitCode;
+    process.exitCode = before;
+    return typeof code === 'number' && code !== 0 ? code : ExitCode.ok;
+  } catch (e) {
+    process.exitCode = before;
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return ExitCode.ok;
+      if (e.code === 'commander.help') return ExitCode.usage; // help shown because a subcommand was missing
+      stderr(`error: ${commanderMessage(e)} (see keel --help)\n`);
+      return ExitCode.usage;
+    }
+    return reportError(e, stderr);
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * `runStudy(study, options)`: validates a study (or takes an already-resolved one), runs the steps it asks for
+ * (steps/index.ts) and writes `runs/<id>/` atomically: study.resolved.json, seeds.json, data-hashes.json,
+ * summary.json, log.txt and every artefact the steps produced. On any failure nothing is left in the runs folder.
+ */
+import { dirname } from 'node:path';
+import { configError } from '../core/index.ts';
+import { parseStudyText, validateStudy, type Study } from '../config/index.ts';
+import { configHash, readStudyFile, sha256Hex, withRunDir } from '../io/index.ts';
+import { deriveSeed, type RunContext, type StudyProgressEvent, type StudyState, type StudyStep } from './context.ts';
+import { studySteps } from './steps/index.ts';
+
+export interface RunStudyOptions {
+  /** Parent folder of run folders. Default `runs`. */
+  readonly outDir?: string;
+  /** Clock for the run id and log timestamps (fixed in tests). Default: the wall clock. */
+  readonly clock?: () => Date;
+  readonly onProgress?: (event: StudyProgressEvent) => void;
+  /** Called with every log.txt line as it is written (the CLI echoes them with --verbose). */
+  readonly onLog?: (line: string) => void;
+  /** Folder that relative data paths are resolved against. Default: the current directory. */
+  readonly baseDir?: string;
+  /** The study file the study came from (its bytes are hashed into data-hashes.json). */
+  readonly source?: { readonly path: string; readonly bytes: Uint8Array };
+  /** Replaces the study's master seed (the CLI's --seed). */
+  readonly seed?: number;
+  /** Steps to run instead of the default pipeline (tests, embedders). */
+  readonly steps?: readonly StudyStep[];
+}
+
+export interface RunResult {
+  readonly runId: string;
+  /** Final run folder. */
+  readonly path: string;
+  /** Files in the run folder, relative to it. */
+  readonly artefacts: readonly string[];
+  /** Headline figures by step (also written to summary.json). */
+  readonly summary: Readonly<Record<string, unknown>>;
+  readonly study: Study;
+}
+
+/** Top-level study sections that are bookkeeping, not work a step must execute. */
+const PASSIVE_SECTIONS = new Set(['$schema', 'name', 'description', 'seed']);
+
+function sectionsPresent(study: Study): string[] {
+  return Object.entries(study)
+    .filter(([k, v]) => !PASSIVE_SECTIONS.has(k) && v !== undefined && !(Array.isArray(v) && v.length === 0))
+    .map(([k]) => k);
+}
+
+export async function runStudy(input: unknown, options: RunStudyOptions = {}): Promise<RunResult> {
+  let study = validateStudy(input, options.source?.path ?? 'study');
+  if (options.seed !== undefined) study = validateStudy({ ...study, seed: options.seed }, '--seed');
+  const steps = (options.steps ?? studySteps).filter((s) => s.applies(study));
+  const handled = new Set(steps.flatMap((s) => s.sections));
+  const unhandled = sectionsPresent(study).filter((s) => !handled.has(s));
+  if (unhandled.length > 0) {
+    throw configError(
+      `${options.source?.path ?? 'study'}: section${unhandled.length > 1 ? 's' : ''} ${unhandled.map((s) => `"${s}"`).join(', ')} cannot run in this build yet (no step executes ${unhandled.length > 1 ? 'them' : 'it'}); remove ${unhandled.length > 1 ? 'them' : 'it'} or update Keel`,
+    );
+  }
+
+  const clock = options.clock ?? (() => new Date());
+  const hash = configHash(study);
+  const seeds: Record<string, number> = { master: study.seed };
+  const seedFor = (purpose: string): number => (seeds[purpose] ??= deriveSeed(study.seed, purpose));
+  const state: StudyState = { dataHashes: {}, summary: {}, extra: {} };
+  if (options.source) state.dataHashes[`study:${options.source.path}`] = sha256Hex(options.source.bytes);
+
+  const { id, path, files } = await withRunDir(
+    { outDir: options.outDir ?? 'runs', studyName: study.name, hash, clock },
+    async (dir) => {
+      const log = (line: string): void => {
+        dir.log(line);
+        options.onLog?.(line);
+      };
+      log(`keel run ${study.name}: config hash ${hash}, master seed ${study.seed}`);
+      for (let i = 0; i < steps.length; i++) {
+        const step = steps[i]!;
+        const progress = (done: number, total: number, note?: string): void =>
+          options.onProgress?.({
+            step: step.name,
+            index: i + 1,
+            count: steps.length,
+            done,
+            total,
+            ...(note === undefined ? {} : { note }),
+          });
+        const ctx: RunContext = {
+          study,
+          baseDir: options.baseDir ?? process.cwd(),
+          seedFor,
+          artefacts: dir,
+          log,
+          progress,
+          state,
+        };
+        const started = clock().getTime();
+        progress(0, 1);
+        await step.run(ctx);
+        progress(1, 1);
+        log(`step ${step.name}: done in ${clock().getTime() - started} ms`);
+      }
+      dir.writeJson('study.resolved.json', study);
+      dir.writeJson('seeds.json', seeds);
+      dir.writeJson('data-hashes.json', state.dataHashes);
+      dir.writeJson('summary.json', state.summary);
+    },
+  );
+  return { runId: id, path, artefacts: files, summary: state.summary, study };
+}
+
+/** Reads, validates and runs a study file; relative data paths resolve against the file's folder. */
+export async function runStudyFile(
+  path: string,
+  options: Omit<RunStudyOptions, 'source' | 'baseDir'> = {},
+): Promise<RunResult> {
+  const file = readStudyFile(path);
+  const study = parseStudyText(file.text, path);
+  return runStudy(study, { ...options, source: { path, bytes: file.bytes }, baseDir: dirname(path) });
+}
