@@ -1,0 +1,30 @@
+/**
+ * `modelKinds`: every model kind a study file can name → { schema, create(params), fromJSON }. The config stage
+ * composes this table into the study schema, so adding a kind here is all it takes to make it selectable.
+ */
+import { bindModelRegistry, type ModelKind } from './estimator.ts';
+import { elasticNetKind, lassoKind, olsKind, ridgeKind } from './linear.ts';
+import { gradientBoostingKind } from './trees/boosting.ts';
+import { decisionTreeKind, randomForestKind } from './trees/forest.ts';
+
+export const classicModelKinds = {
+  ols: olsKind,
+  ridge: ridgeKind,
+  lasso: lassoKind,
+  'elastic-net': elasticNetKind,
+  'decision-tree': decisionTreeKind,
+  'random-forest': randomForestKind,
+  'gradient-boosting': gradientBoostingKind,
+} as const satisfies Record<string, ModelKind<any>>;
+
+/** Mutable so other model families (neural/) can register their kinds with `registerModelKinds`. */
+export const modelKinds: Record<string, ModelKind<any>> = { ...classicModelKinds };
+bindModelRegistry(modelKinds);
+
+/** Adds kinds (e.g. the neural family's) to `modelKinds`; a kind name may be registered once. */
+export function registerModelKinds(kinds: Readonly<Record<string, ModelKind<any>>>): void {
+  for (const [name, kind] of Object.entries(kinds)) {
+    if (name in modelKinds && modelKinds[name] !== kind) throw new Error(`model kind "${name}" is registered twice`);
+    modelKinds[name] = kind;
+  }
+}

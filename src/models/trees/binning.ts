@@ -1,0 +1,79 @@
+/**
+ * Quantile binning of features for histogram trees (as LightGBM / XGBoost `hist`): each feature gets at most
+ * `maxBins` (≤ 256) bins, built once per fit from the training rows. Bin b holds values in (edges[b−1], edges[b]];
+ * the last edge is +∞. A split "bin ≤ b" is the same as "x ≤ edges[b]" on raw values, so fitted trees predict on
+ * raw features without binning them.
+ */
+
+/** Column-major binned matrix: `bins[f * n + i]` is row i's bin for feature f. */
+export interface BinnedMatrix {
+  readonly n: number;
+  readonly p: number;
+  readonly bins: Uint8Array;
+}
+
+/**
+ * Upper bin edges per feature (ascending, last = +∞), at most `maxBins` each. With ≤ maxBins distinct values every
+ * value gets its own bin (edges at midpoints, so splits are exact); otherwise cuts follow the quantiles, re-spreading
+ * the remaining rows over the remaining bins after heavy ties.
+ */
+export function computeBinEdges(X: Float64Array, n: number, p: number, maxBins: number): Float64Array[] {
+  const edges: Float64Array[] = [];
+  const col = new Float64Array(n);
+  for (let f = 0; f < p; f++) {
+    for (let i = 0; i < n; i++) col[i] = X[i * p + f]!;
+    col.sort();
+    // distinct values and their counts
+    const uniq: number[] = [];
+    const counts: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const v = col[i]!;
+      if (uniq.length > 0 && uniq[uniq.length - 1] === v) counts[counts.length - 1]!++;
+      else { uniq.push(v); counts.push(1); }
+    }
+    const e: number[] = [];
+    if (uniq.length <= maxBins) {
+      for (let u = 0; u + 1 < uniq.length; u++) e.push(midpoint(uniq[u]!, uniq[u + 1]!));
+    } else {
+      let cum = 0;
+      let target = n / maxBins;
+      for (let u = 0; u + 1 < uniq.length && e.length < maxBins - 1; u++) {
+        cum += counts[u]!;
+        if (cum >= target) {
+          e.push(midpoint(uniq[u]!, uniq[u + 1]!));
+          target = cum + (n - cum) / (maxBins - e.length);
+        }
+      }
+    }
+    e.push(Infinity);
+    edges.push(Float64Array.from(e));
+  }
+  return edges;
+}
+
+function midpoint(a: number, b: number): number {
+  const m = a + (b - a) / 2;
+  return m < b ? m : a; // guard against rounding up to b for adjacent floats
+}
+
+/** Bins rows of a row-major n×p matrix with the given edges (binary search per value). */
+export function applyBins(X: Float64Array, n: number, p: number, edges: readonly Float64Array[]): BinnedMatrix {
+  const bins = new Uint8Array(n * p);
+  for (let f = 0; f < p; f++) {
+    const e = edges[f]!;
+    const last = e.length - 1;
+    const off = f * n;
+    for (let i = 0; i < n; i++) {
+      const x = X[i * p + f]!;
+      let lo = 0;
+      let hi = last;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (x <= e[mid]!) hi = mid;
+        else lo = mid + 1;
+      }
+      bins[off + i] = lo;
+    }
+  }
+  return { n, p, bins };
+}
