@@ -88,7 +88,8 @@ interface TargetSource {
  */
 export function runBacktest(panel: Panel, strategy: Strategy, options: BacktestOptions): BacktestResult {
   const seed = options.seed ?? 0;
-  return simulate(panel, options, {
+  const o = strategy.rebalance === undefined ? options : { ...options, rebalance: strategy.rebalance };
+  return simulate(panel, o, {
     name: strategy.name,
     decide: (t, previousWeights) => strategy.decide(panel.upTo(panel.dates[t]!), { asOf: panel.dates[t]!, t, previousWeights, seed }),
   });

@@ -13,3 +13,4 @@ export { overlaySchema, parseOverlays } from './overlays.ts';
 export type { OverlaySpec } from './overlays.ts';
 export { LedgerBuilder, ledgerRows, ledgerTotals } from './ledger.ts';
 export type { Ledger } from './ledger.ts';
+export { withPriceIndex } from './prices.ts';

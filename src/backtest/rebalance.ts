@@ -10,6 +10,7 @@
  * - `no-trade-band`: like band, but trade only back to the band edge: w ← clamp(w, w* − b, w* + b).
  * - `signal`: ask every period; trade when the target moved by more than `tolerance` in any asset since the last
  *   trade (signal-driven strategies: trend, regime).
+ * - `never`: only the initial trade (buy-and-hold).
  */
 import * as z from 'zod';
 import { configError } from '../core/index.ts';
@@ -29,6 +30,7 @@ export const rebalanceSchema = z.union([
     z.strictObject({ kind: z.literal('band'), threshold: z.number().gt(0).max(10), mode: bandMode, every: freq.optional() }),
     z.strictObject({ kind: z.literal('no-trade-band'), threshold: z.number().gt(0).max(10), mode: bandMode, every: freq.optional() }),
     z.strictObject({ kind: z.literal('signal'), tolerance: z.number().min(0).default(1e-9) }),
+    z.strictObject({ kind: z.literal('never') }),
   ]),
 ]);
 
@@ -37,7 +39,8 @@ export type RebalanceSpec =
   | { kind: 'calendar'; every: Frequency }
   | { kind: 'dates'; dates: readonly IsoDate[] }
   | { kind: 'band' | 'no-trade-band'; threshold: number; mode?: 'absolute' | 'relative'; every?: Frequency }
-  | { kind: 'signal'; tolerance?: number };
+  | { kind: 'signal'; tolerance?: number }
+  | { kind: 'never' };
 
 /** Period key of a date; a period starts where the key changes. */
 export function periodKey(date: IsoDate, every: Frequency): string {
@@ -65,7 +68,7 @@ export function isPeriodStart(dates: readonly IsoDate[], t: number, every: Frequ
 
 /** A compiled rule. */
 export interface RebalanceRule {
-  readonly kind: 'calendar' | 'dates' | 'band' | 'no-trade-band' | 'signal';
+  readonly kind: 'calendar' | 'dates' | 'band' | 'no-trade-band' | 'signal' | 'never';
   /** Does the engine ask the strategy for a target at row t? */
   isCheck(dates: readonly IsoDate[], t: number): boolean;
   /**
@@ -126,6 +129,8 @@ export function createRebalanceRule(spec: RebalanceSpec, calendar: readonly IsoD
         },
       };
     }
+    case 'never':
+      return { kind: 'never', isCheck: () => false, tradeTo: full };
     case 'signal':
       return {
         kind: 'signal',

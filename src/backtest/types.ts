@@ -3,6 +3,7 @@
  * holds ONLY data dated ≤ asOf; the engine fills the orders later (next open / next close by default).
  */
 import type { Panel, IsoDate } from '../data/index.ts';
+import type { RebalanceSpec } from './rebalance.ts';
 
 /** Minimal shape of an allocation result, as the allocation stage defines it (kept structural to avoid a cycle). */
 export interface AllocationLike {
@@ -30,6 +31,8 @@ export interface Decision {
 
 export interface Strategy {
   readonly name: string;
+  /** The strategy's own rebalancing rule (e.g. a 60/40 with 5 % bands); wins over the backtest's `rebalance`. */
+  readonly rebalance?: RebalanceSpec;
   decide(view: Panel, ctx: DecisionContext): Decision;
 }
 

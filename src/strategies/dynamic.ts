@@ -1,0 +1,106 @@
+/**
+ * Dynamic (tactical) allocation: a signal computed from data ≤ asOf switches between a risk-on mix and a
+ * risk-off mix (e.g. equities ↔ bonds/cash). Signals:
+ *
+ * - `trend`: risk-on when the last close of `asset` is above its simple moving average over `lookback` periods.
+ * - `volatility`: risk-on when the annualised sd (ddof 1) of the last `window` returns of `asset` is below
+ *   `threshold` (volatility regime).
+ * - `field`: risk-on when the latest finite value of panel field `field` (column `asset`, default the first) is above
+ *   `above` — the hook for macro regimes: join a macro series to the panel at its RELEASE date and name it here.
+ *
+ * Until the signal has enough history the strategy holds the risk-off mix. Rebalances when the signal flips
+ * (rule `signal`) unless told otherwise.
+ */
+import * as z from 'zod';
+import { configError } from '../core/index.ts';
+import type { Panel } from '../data/index.ts';
+import type { RebalanceSpec, Strategy } from '../backtest/index.ts';
+import { resolveWeights, trailingReturns, weightsByIdSchema } from './weights.ts';
+
+export const signalSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('trend'), asset: z.string().min(1), lookback: z.int().min(2).default(200), field: z.string().default('close') }),
+  z.strictObject({
+    kind: z.literal('volatility'),
+    asset: z.string().min(1),
+    window: z.int().min(2).default(21),
+    threshold: z.number().gt(0).describe('annualised volatility below which risk is on, fraction'),
+    periodsPerYear: z.int().min(1).default(252),
+  }),
+  z.strictObject({ kind: z.literal('field'), field: z.string().min(1), asset: z.string().optional(), above: z.number().default(0) }),
+]);
+export type SignalSpec = z.input<typeof signalSchema>;
+
+export interface DynamicParams {
+  readonly signal: SignalSpec;
+  readonly riskOn: Readonly<Record<string, number>>;
+  readonly riskOff: Readonly<Record<string, number>>;
+  readonly rebalance?: RebalanceSpec;
+}
+
+export const dynamicSchema = z.strictObject({
+  signal: signalSchema,
+  riskOn: weightsByIdSchema.describe('weights when the signal is on'),
+  riskOff: weightsByIdSchema.describe('weights when the signal is off (the rest is cash)'),
+});
+
+function assetIndex(strategy: string, view: Panel, id: string): number {
+  const a = view.assets.indexOf(id);
+  if (a < 0) throw configError(`strategy ${strategy}: signal asset "${id}" is not in the data (assets: ${view.assets.slice(0, 12).join(', ')}).`);
+  return a;
+}
+
+/** +1 risk on, 0 risk off, NaN not enough history. Reads only `view` (data ≤ asOf). */
+export function evaluateSignal(spec: z.output<typeof signalSchema>, view: Panel, strategy = 'dynamic'): number {
+  const T = view.nDates;
+  const n = view.nAssets;
+  switch (spec.kind) {
+    case 'trend': {
+      const a = assetIndex(strategy, view, spec.asset);
+      if (T < spec.lookback) return NaN;
+      const f = view.field(spec.field);
+      let s = 0;
+      for (let t = T - spec.lookback; t < T; t++) s += f[t * n + a]!;
+      const last = f[(T - 1) * n + a]!;
+      const sma = s / spec.lookback;
+      return Number.isFinite(sma) && Number.isFinite(last) ? (last > sma ? 1 : 0) : NaN;
+    }
+    case 'volatility': {
+      const a = assetIndex(strategy, view, spec.asset);
+      const { values, rows } = trailingReturns(view, spec.window);
+      if (rows < spec.window) return NaN;
+      let m = 0;
+      for (let i = 0; i < rows; i++) m += values[i * n + a]!;
+      m /= rows;
+      let ss = 0;
+      for (let i = 0; i < rows; i++) ss += (values[i * n + a]! - m) ** 2;
+      const vol = Math.sqrt((ss / (rows - 1)) * spec.periodsPerYear);
+      return Number.isFinite(vol) ? (vol < spec.threshold ? 1 : 0) : NaN;
+    }
+    case 'field': {
+      const a = spec.asset === undefined ? 0 : assetIndex(strategy, view, spec.asset);
+      if (!view.has(spec.field)) throw configError(`strategy ${strategy}: signal field "${spec.field}" is not in the data (fields: ${view.fieldNames.join(', ')}).`);
+      const f = view.field(spec.field);
+      for (let t = T - 1; t >= 0; t--) {
+        const v = f[t * n + a]!;
+        if (Number.isFinite(v)) return v > spec.above ? 1 : 0;
+      }
+      return NaN;
+    }
+  }
+}
+
+export function dynamicAllocation(p: DynamicParams, name = 'dynamic'): Strategy {
+  const signal = signalSchema.parse(p.signal);
+  let cache: { assets: readonly string[]; on: Float64Array; off: Float64Array } | null = null;
+  return {
+    name,
+    rebalance: p.rebalance ?? { kind: 'signal' },
+    decide(view) {
+      if (!cache || cache.assets !== view.assets) {
+        cache = { assets: view.assets, on: resolveWeights(name, p.riskOn, view.assets), off: resolveWeights(name, p.riskOff, view.assets) };
+      }
+      const s = evaluateSignal(signal, view, name);
+      return { weights: (s === 1 ? cache.on : cache.off).slice(), diagnostics: { signal: Number.isNaN(s) ? 'warm-up' : s === 1 ? 'risk-on' : 'risk-off' } };
+    },
+  };
+}

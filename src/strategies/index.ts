@@ -1,0 +1,89 @@
+/**
+ * Strategies as data: `strategyKinds` maps a study's `kind` to `{ schema, create(params, env) → Strategy }`.
+ * The study runner (src/study) builds each strategy with `strategyKinds[kind].create(params, env)` and runs it with
+ * `runBacktest(panel, strategy, options)` from src/backtest.
+ */
+import * as z from 'zod';
+import { rebalanceSchema } from '../backtest/index.ts';
+import type { RebalanceSpec, Strategy } from '../backtest/index.ts';
+import { dynamicAllocation, dynamicSchema } from './dynamic.ts';
+import type { DynamicParams } from './dynamic.ts';
+import { inverseVolatility } from './inverse-volatility.ts';
+import { buyAndHold, equalWeight, fixedMix } from './static.ts';
+import { weightsByIdSchema } from './weights.ts';
+
+/** What the runner hands every strategy factory besides its parameters. */
+export interface StrategyEnv {
+  /** Display name (the study's `name:` or the kind). */
+  readonly name?: string;
+  /** Seed for strategies that draw random numbers (forked from the study seed). */
+  readonly seed?: number;
+  /** Annualisation of the data (252 daily, 12 monthly …). */
+  readonly periodsPerYear?: number;
+}
+
+const rebalance = rebalanceSchema.optional().describe("the strategy's own rebalancing rule (default: the backtest's)");
+
+const fixedMixSchema = z.strictObject({ weights: weightsByIdSchema, rebalance });
+const buyAndHoldSchema = z.strictObject({ weights: weightsByIdSchema.optional() });
+const equalWeightSchema = z.strictObject({ field: z.string().min(1).default('close'), rebalance });
+const inverseVolSchema = z.strictObject({
+  window: z.int().min(2).default(63).describe('trailing returns used, periods'),
+  minObservations: z.int().min(2).optional(),
+  field: z.string().min(1).default('close'),
+  rebalance,
+});
+const dynamicWithRebalance = dynamicSchema.safeExtend({ rebalance });
+
+const rb = (r: unknown): { rebalance?: RebalanceSpec } => (r === undefined ? {} : { rebalance: r as RebalanceSpec });
+
+export const strategyKinds = {
+  'fixed-mix': {
+    schema: fixedMixSchema,
+    description: 'constant weights by asset id (60/40, 60/30/10 …), calendar or threshold rebalancing',
+    create: (params: z.input<typeof fixedMixSchema>, env: StrategyEnv = {}): Strategy => {
+      const p = fixedMixSchema.parse(params);
+      return fixedMix({ weights: p.weights, ...rb(p.rebalance) }, env.name ?? 'fixed-mix');
+    },
+  },
+  'buy-and-hold': {
+    schema: buyAndHoldSchema,
+    description: 'buy once (given weights or 1/N) and let the weights drift',
+    create: (params: z.input<typeof buyAndHoldSchema>, env: StrategyEnv = {}): Strategy => {
+      const p = buyAndHoldSchema.parse(params);
+      return buyAndHold(p.weights ? { weights: p.weights } : {}, env.name ?? 'buy-and-hold');
+    },
+  },
+  'equal-weight': {
+    schema: equalWeightSchema,
+    description: '1/N over the assets priced on each decision date',
+    create: (params: z.input<typeof equalWeightSchema>, env: StrategyEnv = {}): Strategy => {
+      const p = equalWeightSchema.parse(params);
+      return equalWeight({ field: p.field, ...rb(p.rebalance) }, env.name ?? 'equal-weight');
+    },
+  },
+  'inverse-volatility': {
+    schema: inverseVolSchema,
+    description: 'weights ∝ 1/σ over a trailing window',
+    create: (params: z.input<typeof inverseVolSchema>, env: StrategyEnv = {}): Strategy => {
+      const p = inverseVolSchema.parse(params);
+      return inverseVolatility({ window: p.window, field: p.field, ...(p.minObservations ? { minObservations: p.minObservations } : {}), ...rb(p.rebalance) }, env.name ?? 'inverse-volatility');
+    },
+  },
+  dynamic: {
+    schema: dynamicWithRebalance,
+    description: 'switch between a risk-on and a risk-off mix on a trend, volatility or macro (field) signal',
+    create: (params: z.input<typeof dynamicWithRebalance>, env: StrategyEnv = {}): Strategy => {
+      const p = dynamicWithRebalance.parse(params);
+      return dynamicAllocation({ ...(p as DynamicParams), ...rb(p.rebalance) }, env.name ?? 'dynamic');
+    },
+  },
+} as const;
+
+export { fixedMix, buyAndHold, equalWeight } from './static.ts';
+export type { FixedMixParams, BuyAndHoldParams, EqualWeightParams } from './static.ts';
+export { inverseVolatility } from './inverse-volatility.ts';
+export type { InverseVolatilityParams } from './inverse-volatility.ts';
+export { dynamicAllocation, evaluateSignal, signalSchema } from './dynamic.ts';
+export type { DynamicParams, SignalSpec } from './dynamic.ts';
+export { resolveWeights, listedMask, trailingReturns, weightsByIdSchema } from './weights.ts';
