@@ -238,3 +238,18 @@ function hasValueBefore(x: Float64Array, t: number, a: number, n: number): boole
   for (let s = t - 1; s >= 0; s--) if (!Number.isNaN(x[s * n + a]!)) return true;
   return false;
 }
+
+/**
+ * Parses the compact CLI form of a policy: `error`, `forward-fill:N` (or `ffill:N`), `drop-dates`, `drop-assets`.
+ * Returns undefined for anything else (the caller names the flag in its usage error).
+ */
+export function parseMissingPolicy(text: string): MissingDataPolicy | undefined {
+  const t = text.trim().toLowerCase();
+  if (t === 'error' || t === 'drop-dates' || t === 'drop-assets') return { policy: t };
+  const m = /^(?:forward-fill|ffill)(?::(\d+))?$/.exec(t);
+  if (m) {
+    const limit = m[1] === undefined ? NaN : Number(m[1]);
+    return Number.isInteger(limit) && limit >= 1 ? { policy: 'forward-fill', limit } : undefined;
+  }
+  return undefined;
+}

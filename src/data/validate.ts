@@ -231,6 +231,7 @@ export function validateTable(input: QualityInput, options: ValidateOptions = {}
       severity: Severity,
       what: string,
       fix: string,
+      whatPlural = `${what}s`,
     ): void => {
       if (ks.length === 0) return;
       const r0 = order[ks[0]!]!;
@@ -245,7 +246,7 @@ export function validateTable(input: QualityInput, options: ValidateOptions = {}
         date: dates[r0]!,
         line: lineOf(r0)!,
         count: ks.length,
-        message: `asset "${asset}" has ${ks.length} ${what}${ks.length === 1 ? '' : 's'}: ${list}${ks.length > examples ? ', …' : ''}. ${fix}`,
+        message: `asset "${asset}" has ${ks.length} ${ks.length === 1 ? what : whatPlural}: ${list}${ks.length > examples ? ', …' : ''}. ${fix}`,
       });
     };
     if (!listed) {
@@ -259,7 +260,7 @@ export function validateTable(input: QualityInput, options: ValidateOptions = {}
       continue;
     }
     cellFinding(nonFinite, 'non-finite', 'error', 'infinite value', 'Replace with the real value, or leave the cell empty to mark it missing.');
-    cellFinding(nonPositive, 'non-positive-price', 'error', 'price ≤ 0', 'Prices must be > 0: fix the value or leave the cell empty to mark it missing.');
+    cellFinding(nonPositive, 'non-positive-price', 'error', 'price ≤ 0', 'Prices must be > 0: fix the value or leave the cell empty to mark it missing.', 'prices ≤ 0');
     cellFinding(
       holes,
       'missing-cell',
@@ -268,6 +269,7 @@ export function validateTable(input: QualityInput, options: ValidateOptions = {}
       missingIsError
         ? "Fill the cells, or choose a missing-data policy: { policy: 'forward-fill', limit: 5 }, 'drop-dates' or 'drop-assets' (CLI: --missing forward-fill:5)."
         : 'The chosen missing-data policy will fix them and count the fixes.',
+      'missing cells after listing',
     );
     if (stale.length > 0) {
       const s0 = stale[0]!;

@@ -70,7 +70,8 @@ export async function fetchTextCached(url: string, options: FetchOptions = {}, v
     try {
       res = await fetch(url, { signal: controller.signal, headers: { 'user-agent': 'keel-data-fetch/0.1' } });
     } catch (e) {
-      const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
+      const c = (e as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
+      const cause = c?.code ?? c?.errors?.[0]?.code ?? c?.message ?? (e as Error).name;
       throw ioError(
         `cannot reach ${new URL(url).host} (${cause === 'AbortError' ? `timed out after ${options.timeoutMs ?? 30_000} ms` : cause}). Check the connection, or use cached data with --offline.`,
         e,

@@ -7,19 +7,32 @@ import { isKeelError } from '../core/index.ts';
 import { validateTable, type QualityReport, type ValidateOptions } from '../data/index.ts';
 import { readTable, type LoadPricesOptions } from './load-prices.ts';
 
-export type ValidateFileOptions = ValidateOptions & Pick<LoadPricesOptions, 'layout' | 'delimiter' | 'dateFormat' | 'naValues' | 'field'>;
+export type ValidateFileOptions = ValidateOptions &
+  Pick<LoadPricesOptions, 'layout' | 'delimiter' | 'dateFormat' | 'naValues' | 'field'> & {
+    /** The file holds returns or factors, not prices: skip the price-only rules. */
+    readonly notPrices?: boolean;
+  };
 
 export async function validateFile(path: string, options: ValidateFileOptions = {}): Promise<QualityReport> {
   try {
     const table = await readTable(path, options);
     const field = options.field ?? (table.fields['close'] ? 'close' : Object.keys(table.fields)[0]!);
     return validateTable(
-      { source: path, dates: table.dates, assets: table.assets, values: table.fields[field]!, lines: table.lines },
+      {
+        source: path,
+        dates: table.dates,
+        assets: table.assets,
+        values: table.fields[field]!,
+        lines: table.lines,
+        ...(options.notPrices ? { notPrices: true } : {}),
+      },
       options,
     );
   } catch (e) {
-    if (!isKeelError(e)) throw e;
-    const m = /^(.*?):(\d+): (.*)$/.exec(e.message);
+    // a file that cannot be opened is not a quality finding: the caller reports the io error itself
+    if (!isKeelError(e) || e.kind !== 'data') throw e;
+    const prefix = e.message.startsWith(`${path}:`) ? e.message.slice(path.length + 1) : undefined;
+    const m = prefix === undefined ? null : /^(\d+)?:? ?(.*)$/s.exec(prefix);
     return {
       source: path,
       usable: false,
@@ -32,9 +45,9 @@ export async function validateFile(path: string, options: ValidateFileOptions = 
           severity: 'error',
           rule: 'parse',
           file: path,
-          ...(m ? { line: Number(m[2]) } : {}),
+          ...(m?.[1] !== undefined ? { line: Number(m[1]) } : {}),
           count: 1,
-          message: e.message,
+          message: m ? m[2]!.trim() : e.message,
         },
       ],
     };
