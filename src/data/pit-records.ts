@@ -75,11 +75,16 @@ export function macroAsOf(obs: readonly MacroObservation[], asOf: IsoDate): Macr
  * The most recent reference period of `series` known at `asOf`, in its latest released vintage; undefined when
  * nothing of that series has been released yet.
  */
-export function latestMacroValue(obs: readonly MacroObservation[], series: string, asOf: IsoDate): MacroObservation | undefined {
+export function latestMacroValue(
+  obs: readonly MacroObservation[],
+  series: string,
+  asOf: IsoDate,
+): MacroObservation | undefined {
   let best: MacroObservation | undefined;
   for (const o of obs) {
     if (o.series !== series || o.releaseDate > asOf) continue;
-    if (best === undefined || o.refDate > best.refDate || (o.refDate === best.refDate && o.vintage > best.vintage)) best = o;
+    if (best === undefined || o.refDate > best.refDate || (o.refDate === best.refDate && o.vintage > best.vintage))
+      best = o;
   }
   return best;
 }
@@ -92,14 +97,22 @@ export function headlinesAsOf(headlines: readonly Headline[], asOf: IsoDate, ass
 }
 
 /** Reports whose `reportDate ≤ asOf` (optionally for one asset), in input order. */
-export function fundamentalsAsOf(reports: readonly FundamentalReport[], asOf: IsoDate, asset?: string): FundamentalReport[] {
+export function fundamentalsAsOf(
+  reports: readonly FundamentalReport[],
+  asOf: IsoDate,
+  asset?: string,
+): FundamentalReport[] {
   const out: FundamentalReport[] = [];
   for (const r of reports) if (r.reportDate <= asOf && (asset === undefined || r.asset === asset)) out.push(r);
   return out;
 }
 
 /** The latest report of `asset` released by `asOf` (latest `periodEnd` among those released), or undefined. */
-export function latestFundamental(reports: readonly FundamentalReport[], asset: string, asOf: IsoDate): FundamentalReport | undefined {
+export function latestFundamental(
+  reports: readonly FundamentalReport[],
+  asset: string,
+  asOf: IsoDate,
+): FundamentalReport | undefined {
   let best: FundamentalReport | undefined;
   for (const r of reports) {
     if (r.asset !== asset || r.reportDate > asOf) continue;
