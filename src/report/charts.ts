@@ -1,0 +1,263 @@
+/**
+ * Report charts: echarts options rendered server-side to SVG strings (no DOM, no canvas, no animation), so the
+ * HTML that embeds them is self-contained and draws without JavaScript. One function per chart, each returning
+ * an SVG string; inputs are parts of the report model.
+ */
+import * as echarts from 'echarts';
+import type { FeatureImportance, FrontierSnapshot, IcSeries, StrategySeries, WeightsHistory } from './model.ts';
+
+const WIDTH = 900;
+const HEIGHT = 360;
+const PALETTE = [
+  '#1f5fa8',
+  '#d9622b',
+  '#2e9e5b',
+  '#8e44ad',
+  '#c0392b',
+  '#7f8c8d',
+  '#b8860b',
+  '#16a085',
+  '#34495e',
+  '#e84393',
+];
+
+type Option = Record<string, unknown>;
+
+/** Renders an echarts option to an SVG string (animation off, deterministic). */
+export function renderSvg(option: Option, width = WIDTH, height = HEIGHT): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  try {
+    chart.setOption({ animation: false, color: PALETTE, textStyle: { fontFamily: 'sans-serif' }, ...option });
+    return stableClassNames(chart.renderToSVGString());
+  } finally {
+    chart.dispose();
+  }
+}
+
+/**
+ * zrender names the CSS classes of an SVG after a process-wide instance counter ("zr6-cls-32", clip paths "zr6-c0"), so the same chart
+ * rendered twice differs. Renumber them in order of appearance under a prefix hashed from the chart's content:
+ * same chart → same bytes, and two different charts on one page never share a class name.
+ */
+function stableClassNames(svg: string): string {
+  const seen = new Map<string, number>();
+  const normalised = svg.replace(/zr\d+-(?:cls-)?c?\d+/g, (m) => {
+    let k = seen.get(m);
+    if (k === undefined) {
+      k = seen.size;
+      seen.set(m, k);
+    }
+    return `PFX-${k}`;
+  });
+  let h = 0x811c9dc5;
+  for (let i = 0; i < normalised.length; i++) h = Math.imul(h ^ normalised.charCodeAt(i), 0x01000193);
+  const prefix = `k${(h >>> 0).toString(36)}`;
+  return normalised.replace(/PFX-/g, `${prefix}-`);
+}
+
+const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+/** Thins a long daily series to at most `max` points (keeps the last point) so the SVG stays small. */
+function thin<T>(xs: readonly T[], max = 400): { idx: number[] } {
+  const n = xs.length;
+  const step = Math.max(1, Math.ceil(n / max));
+  const idx: number[] = [];
+  for (let i = 0; i < n; i += step) idx.push(i);
+  if (n > 0 && idx[idx.length - 1] !== n - 1) idx.push(n - 1);
+  return { idx };
+}
+
+function baseLayout(title: string, legend: readonly string[]): Option {
+  return {
+    title: { text: title, left: 10, top: 6, textStyle: { fontSize: 14 } },
+    legend: { data: legend, top: 30, left: 10, type: 'plain', textStyle: { fontSize: 11 } },
+    grid: { left: 64, right: 24, top: 78, bottom: 40 },
+  };
+}
+
+/** NAV (growth of 1) of every strategy on a log axis; baselines dashed. */
+export function equityChart(strategies: readonly StrategySeries[]): string {
+  const dates = strategies[0]?.dates ?? [];
+  const { idx } = thin(dates);
+  return renderSvg({
+    ...baseLayout(
+      'Growth of 1 (after costs)',
+      strategies.map((s) => s.name),
+    ),
+    xAxis: { type: 'category', data: idx.map((i) => dates[i]), axisLabel: { fontSize: 10 } },
+    yAxis: { type: 'log', scale: true, axisLabel: { fontSize: 10 } },
+    series: strategies.map((s) => ({
+      name: s.name,
+      type: 'line',
+      showSymbol: false,
+      lineStyle: { width: s.baseline ? 1.2 : 2, type: s.baseline ? 'dashed' : 'solid' },
+      data: idx.map((i) => finiteOrNull(s.nav[i]!)),
+    })),
+  });
+}
+
+/** Drawdown from the running peak, fractions (≤ 0). */
+export function drawdownChart(strategies: readonly StrategySeries[]): string {
+  const dates = strategies[0]?.dates ?? [];
+  const { idx } = thin(dates);
+  return renderSvg({
+    ...baseLayout(
+      'Drawdown',
+      strategies.map((s) => s.name),
+    ),
+    xAxis: { type: 'category', data: idx.map((i) => dates[i]), axisLabel: { fontSize: 10 } },
+    yAxis: { type: 'value', axisLabel: { fontSize: 10, formatter: (v: number) => `${Math.round(v * 100)}%` } },
+    series: strategies.map((s) => {
+      let peak = -Infinity;
+      const dd = s.nav.map((v) => {
+        peak = Math.max(peak, v);
+        return v / peak - 1;
+      });
+      return {
+        name: s.name,
+        type: 'line',
+        showSymbol: false,
+        lineStyle: { width: s.baseline ? 1 : 1.6, type: s.baseline ? 'dashed' : 'solid' },
+        ...(s.baseline ? {} : { areaStyle: { opacity: 0.15 } }),
+        data: idx.map((i) => finiteOrNull(dd[i]!)),
+      };
+    }),
+  });
+}
+
+/** Stacked weights per asset at each rebalance (cash = 1 − Σw shown as its own band when positive). */
+export function weightsChart(w: WeightsHistory): string {
+  const cash = w.weights.map((row) => Math.max(0, 1 - row.reduce((s, x) => s + x, 0)));
+  const showCash = cash.some((c) => c > 1e-6);
+  const names = [...w.assets, ...(showCash ? ['cash'] : [])];
+  return renderSvg(
+    {
+      ...baseLayout(`Weights at each rebalance — ${w.strategy}`, names),
+      legend: { data: names, top: 30, left: 10, type: 'plain', textStyle: { fontSize: 10 }, itemWidth: 14 },
+      grid: { left: 64, right: 24, top: w.assets.length > 12 ? 110 : 78, bottom: 40 },
+      xAxis: { type: 'category', data: [...w.dates], axisLabel: { fontSize: 10 } },
+      yAxis: {
+        type: 'value',
+        max: 1,
+        axisLabel: { fontSize: 10, formatter: (v: number) => `${Math.round(v * 100)}%` },
+      },
+      series: names.map((name, a) => ({
+        name,
+        type: 'line',
+        stack: 'w',
+        showSymbol: false,
+        lineStyle: { width: 0.5 },
+        areaStyle: { opacity: 0.85 },
+        data: w.weights.map((row, d) => (a < w.assets.length ? Math.max(0, row[a]!) : cash[d]!)),
+      })),
+    },
+    WIDTH,
+    w.assets.length > 12 ? 420 : HEIGHT,
+  );
+}
+
+/** Efficient frontier (annualised σ vs μ), the assets, and the chosen portfolio. */
+export function frontierChart(f: FrontierSnapshot): string {
+  return renderSvg({
+    ...baseLayout(`Efficient frontier at the last rebalance (${f.asOf}) — ${f.strategy}`, [
+      'frontier',
+      'assets',
+      'chosen',
+    ]),
+    xAxis: {
+      type: 'value',
+      name: 'volatility',
+      nameLocation: 'middle',
+      nameGap: 26,
+      scale: true,
+      axisLabel: { fontSize: 10, formatter: (v: number) => `${(v * 100).toFixed(0)}%` },
+    },
+    yAxis: {
+      type: 'value',
+      name: 'expected return',
+      scale: true,
+      axisLabel: { fontSize: 10, formatter: (v: number) => `${(v * 100).toFixed(1)}%` },
+    },
+    series: [
+      { name: 'frontier', type: 'line', showSymbol: false, smooth: false, data: f.curve.map((p) => [p.risk, p.ret]) },
+      {
+        name: 'assets',
+        type: 'scatter',
+        symbolSize: 7,
+        label: {
+          show: f.assets.length <= 12,
+          formatter: (p: { dataIndex: number }) => f.assets[p.dataIndex]?.id ?? '',
+          position: 'right',
+          fontSize: 9,
+        },
+        data: f.assets.map((p) => [p.risk, p.ret]),
+      },
+      ...(f.chosen
+        ? [
+            {
+              name: 'chosen',
+              type: 'scatter',
+              symbol: 'diamond',
+              symbolSize: 14,
+              data: [[f.chosen.risk, f.chosen.ret]],
+            },
+          ]
+        : []),
+    ],
+  });
+}
+
+/** Feature importance of each model (top features, horizontal bars). */
+export function importanceChart(imps: readonly FeatureImportance[], top = 15): string {
+  const total = new Map<string, number>();
+  for (const m of imps) m.names.forEach((n, i) => total.set(n, (total.get(n) ?? 0) + (m.values[i] ?? 0)));
+  const names = [...total.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, top)
+    .map(([n]) => n)
+    .reverse();
+  return renderSvg(
+    {
+      ...baseLayout(
+        'Feature importance (share of the model’s total)',
+        imps.map((m) => m.model),
+      ),
+      grid: { left: 140, right: 24, top: 78, bottom: 30 },
+      xAxis: { type: 'value', axisLabel: { fontSize: 10 } },
+      yAxis: { type: 'category', data: names, axisLabel: { fontSize: 10 } },
+      series: imps.map((m) => ({
+        name: m.model,
+        type: 'bar',
+        data: names.map((n) => {
+          const i = m.names.indexOf(n);
+          return i >= 0 ? finiteOrNull(m.values[i]!) : 0;
+        }),
+      })),
+    },
+    WIDTH,
+    Math.max(HEIGHT, 110 + names.length * 22),
+  );
+}
+
+/** Out-of-sample IC at each forecast date per model, with its 12-point moving average. */
+export function icChart(series: readonly IcSeries[]): string {
+  const dates = [...new Set(series.flatMap((s) => s.dates))].sort();
+  const names = series.flatMap((s) => [s.model, `${s.model} (12-pt mean)`]);
+  return renderSvg({
+    ...baseLayout('Out-of-sample information coefficient through time', names),
+    xAxis: { type: 'category', data: dates, axisLabel: { fontSize: 10 } },
+    yAxis: { type: 'value', min: -1, max: 1, axisLabel: { fontSize: 10 } },
+    series: series.flatMap((s) => {
+      const at = new Map(s.dates.map((d, i) => [d, s.ic[i]!]));
+      const raw = dates.map((d) => finiteOrNull(at.get(d) ?? NaN));
+      const ma = raw.map((_, i) => {
+        const w = raw.slice(Math.max(0, i - 11), i + 1).filter((v): v is number => v !== null);
+        return w.length >= 3 ? w.reduce((a, b) => a + b, 0) / w.length : null;
+      });
+      return [
+        { name: s.model, type: 'bar', barGap: '0%', data: raw, itemStyle: { opacity: 0.45 } },
+        { name: `${s.model} (12-pt mean)`, type: 'line', showSymbol: false, lineStyle: { width: 2 }, data: ma },
+      ];
+    }),
+  });
+}

@@ -1,0 +1,134 @@
+/**
+ * report.html: one self-contained page (inline CSS, inline SVG charts, no scripts, no external URLs) rendered
+ * from a report model. Every chart sits in `<figure class="chart" data-chart="…">` so a browser test can find it.
+ */
+import { drawdownChart, equityChart, frontierChart, icChart, importanceChart, weightsChart } from './charts.ts';
+import type { ForecastQualityRow, ReportModel, ReportSection, StrategySeries } from './model.ts';
+
+export function escapeHtml(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+const pct = (v: number | undefined, digits = 1): string =>
+  v === undefined || !Number.isFinite(v) ? '—' : `${(v * 100).toFixed(digits)}%`;
+const num = (v: number | undefined, digits = 2): string =>
+  v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits);
+
+/** Columns of the metrics table: [label, metric key, formatter, tooltip]. */
+const METRIC_COLUMNS: readonly [string, string, (v: number | undefined) => string, string][] = [
+  ['Ann. return', 'annualizedReturn', (v) => pct(v), 'geometric, after costs'],
+  ['Volatility', 'annualizedVolatility', (v) => pct(v), 'annualised σ of daily returns'],
+  ['Sharpe', 'sharpe', (v) => num(v), 'annualised, rf = 0'],
+  [
+    'Deflated Sharpe',
+    'deflatedSharpe',
+    (v) => num(v, 3),
+    'probability the true Sharpe beats the best of N unskilled trials',
+  ],
+  ['Sortino', 'sortino', (v) => num(v), ''],
+  ['Max drawdown', 'maxDrawdown', (v) => pct(v), ''],
+  ['Calmar', 'calmar', (v) => num(v), ''],
+  ['Turnover / yr', 'turnover', (v) => num(v), 'one-way traded notional over NAV, annualised'],
+  ['Cost drag / yr', 'costDrag', (v) => pct(v, 2), ''],
+  ['Total return', 'totalReturn', (v) => pct(v), ''],
+];
+
+function metricsTable(strategies: readonly StrategySeries[], nTrials: number): string {
+  const head = METRIC_COLUMNS.map(([l, , , tip]) => `<th title="${escapeHtml(tip)}">${escapeHtml(l)}</th>`).join('');
+  const rows = strategies
+    .map((s) => {
+      const cells = METRIC_COLUMNS.map(([, key, fmt]) => `<td>${fmt(s.metrics[key])}</td>`).join('');
+      return `<tr class="${s.baseline ? 'baseline' : 'model'}"><th scope="row">${escapeHtml(s.name)}${s.baseline ? ' <span class="tag">baseline</span>' : ''}</th>${cells}</tr>`;
+    })
+    .join('\n');
+  return `<table class="metrics" data-table="metrics"><caption>Out-of-sample, after costs. Deflated Sharpe uses ${nTrials} configuration${nTrials === 1 ? '' : 's'} tried.</caption><thead><tr><th>Strategy</th>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>`;
+}
+
+function qualityTable(rows: readonly ForecastQualityRow[]): string {
+  const body = rows
+    .map(
+      (r) =>
+        `<tr><th scope="row">${escapeHtml(r.model)}</th><td>${num(r.ic, 3)}</td><td>${num(r.rankIc, 3)}</td><td>${num(r.icIR, 2)}</td><td>${num(r.icTStat, 2)}</td><td>${pct(r.hitRate)}</td><td>${num(r.r2VsZero, 4)}</td><td>${num(r.r2VsHistoricalMean, 4)}</td><td>${r.nDates}</td></tr>`,
+    )
+    .join('\n');
+  return `<table class="metrics" data-table="forecast-quality"><caption>Forecast quality, out of sample (IC across assets at each rebalance; R² against the zero and the historical-mean forecasts).</caption><thead><tr><th>Model</th><th>IC</th><th>Rank IC</th><th>IC IR</th><th>IC t-stat</th><th>Hit rate</th><th>R² vs 0</th><th>R² vs hist. mean</th><th>Dates</th></tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+function figure(kind: string, svg: string, caption: string): string {
+  return `<figure class="chart" data-chart="${kind}">${svg}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
+}
+
+function section(s: ReportSection, nTrials: number): string {
+  const parts: string[] = [`<section id="${escapeHtml(s.id)}"><h2>${escapeHtml(s.title)}</h2>`];
+  if (s.description) parts.push(`<p>${escapeHtml(s.description)}</p>`);
+  parts.push(metricsTable(s.strategies, nTrials));
+  if (s.strategies.length > 0) {
+    parts.push(
+      figure('equity', equityChart(s.strategies), 'Net asset value after costs against the baselines (log scale).'),
+    );
+    parts.push(figure('drawdown', drawdownChart(s.strategies), 'Drawdown from the running peak.'));
+  }
+  if (s.weights && s.weights.dates.length > 0)
+    parts.push(figure('weights', weightsChart(s.weights), 'Target weights set at each rebalance.'));
+  if (s.frontier && s.frontier.curve.length > 1)
+    parts.push(
+      figure(
+        'frontier',
+        frontierChart(s.frontier),
+        'Long-only frontier from the forecast μ and the risk model Σ at the last rebalance (unconstrained except budget and max weight).',
+      ),
+    );
+  if (s.forecastQuality && s.forecastQuality.length > 0) parts.push(qualityTable(s.forecastQuality));
+  if (s.ic && s.ic.length > 0)
+    parts.push(
+      figure(
+        'ic',
+        icChart(s.ic),
+        'Information coefficient of each model’s forecasts against realised returns, per rebalance.',
+      ),
+    );
+  if (s.featureImportance && s.featureImportance.length > 0)
+    parts.push(
+      figure(
+        'importance',
+        importanceChart(s.featureImportance),
+        'Feature importance of the last fitted model (impurity-based for trees, |standardised coefficient| for linear models).',
+      ),
+    );
+  parts.push('</section>');
+  return parts.join('\n');
+}
+
+const CSS = `body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:960px;padding:16px 20px 48px;color:#1b1f24}
+h1{font-size:22px;margin:8px 0 4px}h2{font-size:18px;margin:32px 0 8px;border-bottom:1px solid #dde;padding-bottom:4px}
+p.meta{color:#556;margin:0 0 12px}figure.chart{margin:12px 0;border:1px solid #e3e6ea;border-radius:6px;padding:4px;overflow-x:auto}
+figure.chart svg{display:block;max-width:100%;height:auto}figcaption{font-size:12px;color:#556;padding:2px 6px}
+table.metrics{border-collapse:collapse;width:100%;margin:10px 0;font-size:12.5px}table.metrics caption{text-align:left;color:#556;padding:4px 0}
+table.metrics th,table.metrics td{padding:4px 6px;border-bottom:1px solid #eceef1;text-align:right;white-space:nowrap}
+table.metrics th[scope=row],table.metrics thead th:first-child{text-align:left}tr.baseline{color:#555}
+span.tag{font-size:10px;background:#eef;border-radius:3px;padding:0 4px;color:#446}ul.notes{color:#445;font-size:13px}`;
+
+/** The whole report page. Pure function of the model: same model → same bytes. */
+export function renderReportHtml(model: ReportModel): string {
+  const toc = model.sections.map((s) => `<a href="#${escapeHtml(s.id)}">${escapeHtml(s.title)}</a>`).join(' · ');
+  return [
+    '<!doctype html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(model.title)}</title>`,
+    `<style>${CSS}</style></head><body>`,
+    `<h1>${escapeHtml(model.title)}</h1>`,
+    `<p class="meta">Study <code>${escapeHtml(model.study)}</code> · seed ${model.seed} · ${model.nTrials} configurations tried · ${toc}</p>`,
+    ...model.sections.map((s) => section(s, model.nTrials)),
+    model.notes.length > 0
+      ? `<h2>Notes</h2><ul class="notes">${model.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`
+      : '',
+    '</body></html>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,23 @@
+/** Report: the JSON report model (report.json) and its self-contained HTML rendering with SVG charts (report.html). */
+export type {
+  FeatureImportance,
+  ForecastQualityRow,
+  FrontierPoint,
+  FrontierSnapshot,
+  IcSeries,
+  ReportModel,
+  ReportSection,
+  StrategySeries,
+  WeightsHistory,
+} from './model.ts';
+export { normaliseNumbers, reportFromJson, reportToJson } from './model.ts';
+export { renderReportHtml, escapeHtml } from './html.ts';
+export {
+  drawdownChart,
+  equityChart,
+  frontierChart,
+  icChart,
+  importanceChart,
+  renderSvg,
+  weightsChart,
+} from './charts.ts';

@@ -1,0 +1,117 @@
+/**
+ * The report model: everything report.html shows, as plain JSON (report.json). It holds no timestamps, paths or
+ * timings, so the same study and seed give byte-identical JSON. Numbers are rounded to 10 significant digits
+ * (stable across platforms for the last-bit differences of transcendental functions) and NaN/±∞ become null.
+ */
+
+export interface StrategySeries {
+  readonly name: string;
+  /** Baselines (1/N, 60/40, inverse-vol) are drawn dashed. */
+  readonly baseline: boolean;
+  readonly dates: readonly string[];
+  /** Net asset value per date, starting at 1 (after costs). */
+  readonly nav: readonly number[];
+  /** Headline metrics (Sharpe, deflated Sharpe, drawdown, turnover …), NaN allowed. */
+  readonly metrics: Readonly<Record<string, number>>;
+}
+
+export interface WeightsHistory {
+  readonly strategy: string;
+  readonly assets: readonly string[];
+  /** Rebalance dates. */
+  readonly dates: readonly string[];
+  /** weights[d][a], fractions of NAV at the rebalance. */
+  readonly weights: readonly (readonly number[])[];
+}
+
+export interface FrontierPoint {
+  /** Annualised volatility, fraction. */
+  readonly risk: number;
+  /** Annualised expected return, fraction. */
+  readonly ret: number;
+}
+
+export interface FrontierSnapshot {
+  readonly asOf: string;
+  readonly strategy: string;
+  readonly curve: readonly FrontierPoint[];
+  readonly assets: readonly (FrontierPoint & { readonly id: string })[];
+  /** The portfolio actually chosen at that rebalance. */
+  readonly chosen?: FrontierPoint;
+}
+
+export interface FeatureImportance {
+  readonly model: string;
+  readonly names: readonly string[];
+  /** Non-negative, summing to 1. */
+  readonly values: readonly number[];
+}
+
+export interface IcSeries {
+  readonly model: string;
+  readonly dates: readonly string[];
+  readonly ic: readonly number[];
+  readonly rankIc: readonly number[];
+}
+
+export interface ForecastQualityRow {
+  readonly model: string;
+  readonly universe?: string;
+  readonly ic: number;
+  readonly rankIc: number;
+  readonly icIR: number;
+  readonly icTStat: number;
+  readonly hitRate: number;
+  readonly r2VsZero: number;
+  readonly r2VsHistoricalMean: number;
+  readonly nDates: number;
+}
+
+export interface ReportSection {
+  /** Short id used in anchors and the browser test ("universe-4", "stocks-24"). */
+  readonly id: string;
+  readonly title: string;
+  readonly description?: string;
+  readonly strategies: readonly StrategySeries[];
+  readonly weights?: WeightsHistory;
+  readonly frontier?: FrontierSnapshot;
+  readonly featureImportance?: readonly FeatureImportance[];
+  readonly ic?: readonly IcSeries[];
+  readonly forecastQuality?: readonly ForecastQualityRow[];
+}
+
+export interface ReportModel {
+  readonly format: 'keel-report';
+  readonly version: 1;
+  readonly title: string;
+  readonly study: string;
+  readonly seed: number;
+  /** Configurations tried across the study (feeds the deflated Sharpe). */
+  readonly nTrials: number;
+  readonly sections: readonly ReportSection[];
+  readonly notes: readonly string[];
+}
+
+/** Rounds every number to 10 significant digits and turns NaN/±∞ into null, recursively (a new value). */
+export function normaliseNumbers(value: unknown): unknown {
+  if (typeof value === 'number')
+    return Number.isFinite(value) ? (value === 0 ? 0 : Number(value.toPrecision(10))) : null;
+  if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number>, (v) => normaliseNumbers(v));
+  if (Array.isArray(value)) return value.map(normaliseNumbers);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = normaliseNumbers(v);
+    return out;
+  }
+  return value;
+}
+
+/** report.json text: normalised numbers, 2-space indent, trailing newline. */
+export function reportToJson(model: ReportModel): string {
+  return `${JSON.stringify(normaliseNumbers(model), null, 2)}\n`;
+}
+
+/** A model whose numbers went through JSON (null back to NaN) — what the HTML renderer draws. */
+export function reportFromJson(text: string): ReportModel {
+  return JSON.parse(text, (_k, v: unknown) => (v === null ? NaN : v)) as ReportModel;
+}

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { checkInBrowser, chromiumAvailable, CHROMIUM_PATH } from './browser-check.ts';
+import { renderReportHtml } from './html.ts';
+import { sampleReportModel } from './sample-model.ts';
+
+if (!chromiumAvailable()) {
+  console.warn(
+    `[keel] SKIPPED "report renders in Chromium": ${CHROMIUM_PATH} is not installed (apt-get install chromium).`,
+  );
+}
+
+describe.skipIf(!chromiumAvailable())('report renders in headless Chromium', () => {
+  it('every chart draws an SVG with marks, with no console or page errors and no network requests', async () => {
+    const result = await checkInBrowser(renderReportHtml(sampleReportModel()));
+    expect(result).not.toBeNull();
+    const r = result!;
+    expect(r.consoleErrors).toEqual([]);
+    expect(r.pageErrors).toEqual([]);
+    expect(r.title).toBe('Sample <report> & test');
+    expect(r.charts.map((c) => c.kind)).toEqual(['equity', 'drawdown', 'weights', 'frontier', 'ic', 'importance']);
+    for (const c of r.charts) {
+      expect(c.width, c.kind).toBeGreaterThan(300);
+      expect(c.height, c.kind).toBeGreaterThan(150);
+      expect(c.marks, c.kind).toBeGreaterThan(10);
+    }
+    expect(r.tables).toBe(2);
+  });
+});

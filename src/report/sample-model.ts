@@ -1,0 +1,95 @@
+/** A small, fully populated report model for tests (deterministic, no RNG). Not exported from the door. */
+import type { ReportModel, StrategySeries } from './model.ts';
+
+function navPath(n: number, drift: number, wobble: number): number[] {
+  const out: number[] = [];
+  let v = 1;
+  for (let t = 0; t < n; t++) {
+    v *= 1 + drift + wobble * Math.sin(t / 7) * Math.cos(t / 17);
+    out.push(v);
+  }
+  return out;
+}
+
+export function sampleReportModel(): ReportModel {
+  const dates = Array.from(
+    { length: 300 },
+    (_, t) => `2020-${String(1 + Math.floor(t / 28)).padStart(2, '0')}-${String(1 + (t % 28)).padStart(2, '0')}`,
+  );
+  const strat = (name: string, baseline: boolean, drift: number): StrategySeries => ({
+    name,
+    baseline,
+    dates,
+    nav: navPath(300, drift, 0.01),
+    metrics: {
+      annualizedReturn: drift * 252,
+      annualizedVolatility: 0.1,
+      sharpe: (drift * 252) / 0.1,
+      deflatedSharpe: 0.4,
+      maxDrawdown: -0.12,
+      turnover: 1.5,
+      costDrag: 0.001,
+      totalReturn: 0.3,
+      sortino: NaN,
+      calmar: 1,
+    },
+  });
+  const rebal = dates.filter((_, i) => i % 21 === 0);
+  return {
+    format: 'keel-report',
+    version: 1,
+    title: 'Sample <report> & test',
+    study: 'sample',
+    seed: 7,
+    nTrials: 6,
+    sections: [
+      {
+        id: 'universe-4',
+        title: 'Four assets',
+        strategies: [strat('ml-linear', false, 0.0004), strat('1/N', true, 0.0002), strat('60/40', true, 0.00025)],
+        weights: {
+          strategy: 'ml-linear',
+          assets: ['SPX', 'TECH', 'BOND', 'GOLD'],
+          dates: rebal,
+          weights: rebal.map((_, i) => [0.3, 0.2 + 0.01 * (i % 3), 0.3, 0.1]),
+        },
+        frontier: {
+          asOf: rebal.at(-1)!,
+          strategy: 'ml-linear',
+          curve: Array.from({ length: 20 }, (_, i) => ({
+            risk: 0.05 + i * 0.01,
+            ret: 0.02 + 0.08 * Math.sqrt(i / 19),
+          })),
+          assets: [
+            { id: 'SPX', risk: 0.16, ret: 0.08 },
+            { id: 'BOND', risk: 0.07, ret: 0.03 },
+          ],
+          chosen: { risk: 0.1, ret: 0.07 },
+        },
+        featureImportance: [{ model: 'forest', names: ['mom_21', 'vol_21', 'rsi_14'], values: [0.5, 0.3, 0.2] }],
+        ic: [
+          {
+            model: 'forest',
+            dates: rebal,
+            ic: rebal.map((_, i) => Math.sin(i)),
+            rankIc: rebal.map((_, i) => Math.cos(i)),
+          },
+        ],
+        forecastQuality: [
+          {
+            model: 'forest',
+            ic: 0.05,
+            rankIc: 0.04,
+            icIR: 0.2,
+            icTStat: 1.9,
+            hitRate: 0.53,
+            r2VsZero: -0.01,
+            r2VsHistoricalMean: 0.002,
+            nDates: 14,
+          },
+        ],
+      },
+    ],
+    notes: ['A note with <b>markup</b> that must be escaped.'],
+  };
+}
