@@ -127,7 +127,7 @@ export function medianSpacingDays(dates: readonly IsoDate[]): number {
     prev = d;
   }
   diffs.sort((a, b) => a - b);
-  return diffs[Math.floor(diffs.length / 2)]!;
+  return diffs[Math.floor((diffs.length - 1) / 2)]!;
 }
 
 /**
