@@ -9,7 +9,8 @@ export interface Difference {
   readonly after: unknown;
 }
 
-const fmt = (v: unknown): unknown => (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v == null ? v : typeof v);
+const fmt = (v: unknown): unknown =>
+  typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || v == null ? v : typeof v;
 
 function numbersEqual(a: number, b: number, tol: number): boolean {
   if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
@@ -18,9 +19,11 @@ function numbersEqual(a: number, b: number, tol: number): boolean {
 }
 
 export function firstDifference(a: unknown, b: unknown, tolerance = 0, path = '$'): Difference | null {
-  if (typeof a === 'number' && typeof b === 'number') return numbersEqual(a, b, tolerance) ? null : { path, before: a, after: b };
+  if (typeof a === 'number' && typeof b === 'number')
+    return numbersEqual(a, b, tolerance) ? null : { path, before: a, after: b };
   if (a === b) return null;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return { path, before: fmt(a), after: fmt(b) };
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object')
+    return { path, before: fmt(a), after: fmt(b) };
   if (ArrayBuffer.isView(a) || Array.isArray(a)) {
     if (!(ArrayBuffer.isView(b) || Array.isArray(b))) return { path, before: 'array', after: fmt(b) };
     const xa = a as unknown as ArrayLike<unknown>;
@@ -40,7 +43,12 @@ export function firstDifference(a: unknown, b: unknown, tolerance = 0, path = '$
   const dk = firstDifference(ka, kb, 0, `${path}{keys}`);
   if (dk) return dk;
   for (const k of ka) {
-    const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], tolerance, `${path}.${k}`);
+    const d = firstDifference(
+      (a as Record<string, unknown>)[k],
+      (b as Record<string, unknown>)[k],
+      tolerance,
+      `${path}.${k}`,
+    );
     if (d) return d;
   }
   return null;

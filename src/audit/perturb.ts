@@ -3,8 +3,8 @@
  * A computation that only reads data dated ≤ asOf gives the same answer at ≤ asOf on the perturbed panel;
  * one that peeks ahead does not. Used by `checkPointInTime` and directly by other stages' tests.
  */
-import { Panel } from '../data/panel.ts';
-import type { IsoDate } from '../data/panel.ts';
+import { Panel } from '../data/index.ts';
+import type { IsoDate } from '../data/index.ts';
 
 /** `garbage`: future values replaced by seeded noise; `delete`: future rows removed. */
 export type PerturbMode = 'garbage' | 'delete';

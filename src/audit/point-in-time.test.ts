@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Panel } from '../data/panel.ts';
+import { Panel } from '../data/index.ts';
 import { assertPointInTime, checkPointInTime, perturbFuture } from './index.ts';
 
 function makePanel(): Panel {
@@ -12,7 +12,8 @@ function makePanel(): Panel {
 function trailingMean(p: Panel): Panel {
   const c = p.field('close');
   const out = new Float64Array(c.length).fill(NaN);
-  for (let t = 1; t < p.nDates; t++) for (let a = 0; a < 2; a++) out[t * 2 + a] = (c[t * 2 + a]! + c[(t - 1) * 2 + a]!) / 2;
+  for (let t = 1; t < p.nDates; t++)
+    for (let a = 0; a < 2; a++) out[t * 2 + a] = (c[t * 2 + a]! + c[(t - 1) * 2 + a]!) / 2;
   return new Panel({ dates: p.dates, assets: p.assets, fields: { m: out } });
 }
 
@@ -20,7 +21,8 @@ function trailingMean(p: Panel): Panel {
 function centredMean(p: Panel): Panel {
   const c = p.field('close');
   const out = new Float64Array(c.length).fill(NaN);
-  for (let t = 0; t + 1 < p.nDates; t++) for (let a = 0; a < 2; a++) out[t * 2 + a] = (c[t * 2 + a]! + c[(t + 1) * 2 + a]!) / 2;
+  for (let t = 0; t + 1 < p.nDates; t++)
+    for (let a = 0; a < 2; a++) out[t * 2 + a] = (c[t * 2 + a]! + c[(t + 1) * 2 + a]!) / 2;
   return new Panel({ dates: p.dates, assets: p.assets, fields: { m: out } });
 }
 
@@ -60,12 +62,18 @@ describe('checkPointInTime', () => {
     const r = checkPointInTime({ panel: p, asOf: '2020-01-03', compute: centredMean, modes: ['garbage'] });
     expect(r.ok).toBe(false);
     expect(r.violations[0]!.path).toBe('$.fields.m[4]');
-    expect(() => assertPointInTime({ panel: p, asOf: '2020-01-03', compute: centredMean })).toThrow(/look-ahead detected/);
+    expect(() => assertPointInTime({ panel: p, asOf: '2020-01-03', compute: centredMean })).toThrow(
+      /look-ahead detected/,
+    );
   });
 
   it('compares whole non-panel results (a decision at asOf)', () => {
     const p = makePanel();
-    const ok = checkPointInTime({ panel: p, asOf: '2020-01-06', compute: (q, asOf) => q.upTo(asOf).row('close', q.lastIndexOnOrBefore(asOf)) });
+    const ok = checkPointInTime({
+      panel: p,
+      asOf: '2020-01-06',
+      compute: (q, asOf) => q.upTo(asOf).row('close', q.lastIndexOnOrBefore(asOf)),
+    });
     expect(ok.ok).toBe(true);
     const bad = checkPointInTime({ panel: p, asOf: '2020-01-06', compute: (q) => q.row('close', q.nDates - 1) });
     expect(bad.ok).toBe(false);

@@ -11,9 +11,9 @@
  * assertPointInTime({ panel, asOf: d, compute: (p, asOf) => strategy.decide(p.upTo(asOf), ctx).weights });
  * ```
  */
-import { KeelError } from '../core/errors.ts';
-import { Panel } from '../data/panel.ts';
-import type { IsoDate } from '../data/panel.ts';
+import { KeelError } from '../core/index.ts';
+import { Panel } from '../data/index.ts';
+import type { IsoDate } from '../data/index.ts';
 import { firstDifference } from './compare.ts';
 import type { Difference } from './compare.ts';
 import { perturbFuture, perturbModes } from './perturb.ts';

@@ -60,9 +60,14 @@ const schemas = {
 type BaseKind = keyof typeof schemas;
 const baseUnion = z.discriminatedUnion(
   'kind',
-  (Object.keys(schemas) as BaseKind[]).map((k) => schemas[k].safeExtend({ kind: z.literal(k) })) as unknown as [z.ZodObject, ...z.ZodObject[]],
+  (Object.keys(schemas) as BaseKind[]).map((k) => schemas[k].safeExtend({ kind: z.literal(k) })) as unknown as [
+    z.ZodObject,
+    ...z.ZodObject[],
+  ],
 );
-const compositeSchema = z.strictObject({ models: z.array(baseUnion).min(1).describe('cost models whose costs add up') });
+const compositeSchema = z.strictObject({
+  models: z.array(baseUnion).min(1).describe('cost models whose costs add up'),
+});
 
 /** A study's `costs:` value. */
 export type CostSpec =
@@ -85,7 +90,11 @@ function create(kind: string, raw: unknown): CostModel {
       return { kind, cost: () => 0 };
     case 'proportional': {
       const p = schemas.proportional.parse(raw);
-      return { kind, cost: (a, q, price, ctx) => Math.max((classBps(p.bps, p.byAssetClass, ctx, a) / 1e4) * Math.abs(q * price), q === 0 ? 0 : p.minimum) };
+      return {
+        kind,
+        cost: (a, q, price, ctx) =>
+          Math.max((classBps(p.bps, p.byAssetClass, ctx, a) / 1e4) * Math.abs(q * price), q === 0 ? 0 : p.minimum),
+      };
     }
     case 'fixed': {
       const p = schemas.fixed.parse(raw);
@@ -93,7 +102,10 @@ function create(kind: string, raw: unknown): CostModel {
     }
     case 'half-spread': {
       const p = schemas['half-spread'].parse(raw);
-      return { kind, cost: (a, q, price, ctx) => (classBps(p.bps, p.byAssetClass, ctx, a) / 1e4) * Math.abs(q * price) };
+      return {
+        kind,
+        cost: (a, q, price, ctx) => (classBps(p.bps, p.byAssetClass, ctx, a) / 1e4) * Math.abs(q * price),
+      };
     }
     case 'slippage': {
       const p = schemas.slippage.parse(raw);
@@ -151,18 +163,24 @@ function costIssue(spec: { kind?: unknown }, err: z.ZodError): string {
   const path = i.path.join('.');
   let value: unknown = spec;
   for (const k of i.path) value = (value as Record<PropertyKey, unknown> | undefined)?.[k as PropertyKey];
-  const fix = typeof value === 'number' && value < 0 ? ' Costs cannot be negative; use 0, or costs: { kind: none } for no costs at all.' : '';
+  const fix =
+    typeof value === 'number' && value < 0
+      ? ' Costs cannot be negative; use 0, or costs: { kind: none } for no costs at all.'
+      : '';
   return `costs (${String(spec.kind)}): ${path || 'parameters'} ${i.message.toLowerCase()}, got ${JSON.stringify(value)}.${fix}`;
 }
 
 /** Validate a study's `costs:` value and build its model. Missing costs are an error with the fix. */
 export function createCostModel(spec: CostSpec | undefined | null): CostModel {
   if (spec === undefined || spec === null) {
-    throw configError('backtest.costs is missing: every backtest needs an explicit cost model. Write costs: { kind: proportional, bps: 5 }, or costs: { kind: none } to choose zero cost.');
+    throw configError(
+      'backtest.costs is missing: every backtest needs an explicit cost model. Write costs: { kind: proportional, bps: 5 }, or costs: { kind: none } to choose zero cost.',
+    );
   }
   const { kind, ...params } = spec as { kind: string };
   const schema = kind === 'composite' ? compositeSchema : schemas[kind as BaseKind];
-  if (!schema) throw configError(`costs: unknown kind "${kind}"; use one of ${Object.keys(costModelKinds).join(', ')}.`);
+  if (!schema)
+    throw configError(`costs: unknown kind "${kind}"; use one of ${Object.keys(costModelKinds).join(', ')}.`);
   const r = schema.safeParse(params);
   if (!r.success) throw configError(costIssue(spec, r.error));
   return create(kind, params);
@@ -177,10 +195,18 @@ const entry = (kind: string, schema: z.ZodType, description: string) => ({
 /** kind → { schema (parameters, without `kind`), create(params) → CostModel }. */
 export const costModelKinds = {
   none: entry('none', schemas.none, 'zero cost, chosen explicitly'),
-  proportional: entry('proportional', schemas.proportional, 'commission in bps of notional, optional per asset class and minimum per order'),
+  proportional: entry(
+    'proportional',
+    schemas.proportional,
+    'commission in bps of notional, optional per asset class and minimum per order',
+  ),
   fixed: entry('fixed', schemas.fixed, 'fixed fee per order'),
   'half-spread': entry('half-spread', schemas['half-spread'], 'half the bid-ask spread in bps of notional'),
   slippage: entry('slippage', schemas.slippage, 'adverse fill in bps of notional'),
-  'sqrt-impact': entry('sqrt-impact', schemas['sqrt-impact'], 'square-root market impact with ADV and a participation cap'),
+  'sqrt-impact': entry(
+    'sqrt-impact',
+    schemas['sqrt-impact'],
+    'square-root market impact with ADV and a participation cap',
+  ),
   composite: entry('composite', compositeSchema, 'the sum of several cost models'),
 } as const;

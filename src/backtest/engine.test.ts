@@ -9,13 +9,26 @@ const none = { kind: 'none' } as const;
 describe('runBacktest: timing and drift', () => {
   const dates = days('2021-01-01', 5);
   // A doubles on day 2, B flat.
-  const p = panelOf(dates, [
-    [10, 10, 20, 20, 20],
-    [5, 5, 5, 5, 5],
-  ], { open: [[10, 11, 19, 20, 20], [5, 5, 5, 5, 5]] });
+  const p = panelOf(
+    dates,
+    [
+      [10, 10, 20, 20, 20],
+      [5, 5, 5, 5, 5],
+    ],
+    {
+      open: [
+        [10, 11, 19, 20, 20],
+        [5, 5, 5, 5, 5],
+      ],
+    },
+  );
 
   it('decides at the close of t and fills at the close of t+1 by default; weights then drift', () => {
-    const r = runBacktest(p, constant([0.5, 0.5]), { costs: none, rebalance: { kind: 'dates', dates: ['2021-01-01'] }, initialCapital: 100 });
+    const r = runBacktest(p, constant([0.5, 0.5]), {
+      costs: none,
+      rebalance: { kind: 'dates', dates: ['2021-01-01'] },
+      initialCapital: 100,
+    });
     expect(r.ledger.length).toBe(2);
     expect(r.ledger.dateIndex[0]).toBe(1); // filled on 2021-01-02
     expect(r.ledger.price[0]).toBe(10);
@@ -26,14 +39,23 @@ describe('runBacktest: timing and drift', () => {
   });
 
   it('next-open fills at the open of t+1', () => {
-    const r = runBacktest(p, constant([1, 0]), { costs: none, fill: 'next-open', rebalance: { kind: 'dates', dates: ['2021-01-01'] }, initialCapital: 110 });
+    const r = runBacktest(p, constant([1, 0]), {
+      costs: none,
+      fill: 'next-open',
+      rebalance: { kind: 'dates', dates: ['2021-01-01'] },
+      initialCapital: 110,
+    });
     expect(r.ledger.price[0]).toBe(11);
     expect(r.ledger.quantity[0]).toBeCloseTo(10, 12);
     expect(r.nav[2]).toBeCloseTo(200, 10);
   });
 
   it('same-close fills at the decision close and is flagged', () => {
-    const r = runBacktest(p, constant([1, 0]), { costs: none, fill: 'same-close', rebalance: { kind: 'dates', dates: ['2021-01-02'] } });
+    const r = runBacktest(p, constant([1, 0]), {
+      costs: none,
+      fill: 'same-close',
+      rebalance: { kind: 'dates', dates: ['2021-01-02'] },
+    });
     expect(r.ledger.dateIndex[0]).toBe(0);
     expect(r.settings.sameBarFill).toBe(true);
     expect(r.warnings.some((w) => w.includes('same-bar'))).toBe(true);
@@ -54,10 +76,17 @@ describe('runBacktest: timing and drift', () => {
 
 describe('costs, cash and borrow', () => {
   const dates = days('2021-01-01', 4);
-  const p = panelOf(dates, [[10, 10, 10, 10], [20, 20, 20, 20]]);
+  const p = panelOf(dates, [
+    [10, 10, 10, 10],
+    [20, 20, 20, 20],
+  ]);
 
   it('proportional costs are paid per order, in the ledger, and reduce NAV', () => {
-    const r = runBacktest(p, constant([0.6, 0.4]), { costs: { kind: 'proportional', bps: 10 }, rebalance: { kind: 'dates', dates: ['2021-01-01'] }, initialCapital: 1000 });
+    const r = runBacktest(p, constant([0.6, 0.4]), {
+      costs: { kind: 'proportional', bps: 10 },
+      rebalance: { kind: 'dates', dates: ['2021-01-01'] },
+      initialCapital: 1000,
+    });
     expect(r.ledger.cost[0]).toBeCloseTo(0.6, 12);
     expect(r.ledger.cost[1]).toBeCloseTo(0.4, 12);
     expect(r.nav[3]).toBeCloseTo(999, 12);
@@ -66,7 +95,15 @@ describe('costs, cash and borrow', () => {
 
   it('composes fixed, minimum, half-spread and slippage', () => {
     const r = runBacktest(p, constant([0.5, 0]), {
-      costs: { kind: 'composite', models: [{ kind: 'proportional', bps: 1, minimum: 2 }, { kind: 'fixed', perOrder: 1 }, { kind: 'half-spread', bps: 5 }, { kind: 'slippage', bps: 5 }] },
+      costs: {
+        kind: 'composite',
+        models: [
+          { kind: 'proportional', bps: 1, minimum: 2 },
+          { kind: 'fixed', perOrder: 1 },
+          { kind: 'half-spread', bps: 5 },
+          { kind: 'slippage', bps: 5 },
+        ],
+      },
       rebalance: { kind: 'dates', dates: ['2021-01-01'] },
       initialCapital: 1000,
     });
@@ -75,8 +112,24 @@ describe('costs, cash and borrow', () => {
   });
 
   it('per-asset-class bps', () => {
-    const q = panelOf(dates, [[10, 10, 10, 10], [20, 20, 20, 20]], { meta: [{ id: 'A', assetClass: 'equity' }, { id: 'B', assetClass: 'bond' }] });
-    const r = runBacktest(q, constant([0.5, 0.5]), { costs: { kind: 'proportional', bps: 10, byAssetClass: { bond: 2 } }, rebalance: { kind: 'dates', dates: ['2021-01-01'] }, initialCapital: 1000 });
+    const q = panelOf(
+      dates,
+      [
+        [10, 10, 10, 10],
+        [20, 20, 20, 20],
+      ],
+      {
+        meta: [
+          { id: 'A', assetClass: 'equity' },
+          { id: 'B', assetClass: 'bond' },
+        ],
+      },
+    );
+    const r = runBacktest(q, constant([0.5, 0.5]), {
+      costs: { kind: 'proportional', bps: 10, byAssetClass: { bond: 2 } },
+      rebalance: { kind: 'dates', dates: ['2021-01-01'] },
+      initialCapital: 1000,
+    });
     expect(r.ledger.cost[0]).toBeCloseTo(0.5, 12);
     expect(r.ledger.cost[1]).toBeCloseTo(0.1, 12);
   });
@@ -88,7 +141,12 @@ describe('costs, cash and borrow', () => {
     expect(r.nav[1]).toBeCloseTo(105, 10);
     const dates3 = ['2021-01-01', '2021-01-02', '2022-01-02'];
     const q3 = panelOf(dates3, [[10, 10, 10]]);
-    const s = runBacktest(q3, constant([-0.5]), { costs: none, shortBorrowCost: 0.01, initialCapital: 100, rebalance: { kind: 'dates', dates: ['2021-01-01'] } });
+    const s = runBacktest(q3, constant([-0.5]), {
+      costs: none,
+      shortBorrowCost: 0.01,
+      initialCapital: 100,
+      rebalance: { kind: 'dates', dates: ['2021-01-01'] },
+    });
     expect(s.nav[2]).toBeCloseTo(100 - 50 * 0.01, 10);
     expect(s.accruals[2]).toBeCloseTo(-0.5, 10);
   });
@@ -99,7 +157,12 @@ describe('costs, cash and borrow', () => {
     const closes = [Array.from({ length: T }, (_, i) => 100 * (1 + 0.01 * (i % 2 === 0 ? 1 : -1)))];
     const vol = [Array.from({ length: T }, () => 1000)];
     const q = panelOf(d, closes, { volume: vol });
-    const r = runBacktest(q, constant([1]), { costs: { kind: 'sqrt-impact', coefficient: 1, advWindow: 20, volWindow: 20, participationCap: 0.1 }, rebalance: { kind: 'dates', dates: [d[25]!] }, start: d[25]!, initialCapital: 1e6 });
+    const r = runBacktest(q, constant([1]), {
+      costs: { kind: 'sqrt-impact', coefficient: 1, advWindow: 20, volWindow: 20, participationCap: 0.1 },
+      rebalance: { kind: 'dates', dates: [d[25]!] },
+      start: d[25]!,
+      initialCapital: 1e6,
+    });
     // Wants ~1e4 units but ADV 1000 × cap 0.1 = 100 units fill.
     expect(r.ledger.quantity[0]).toBeCloseTo(100, 10);
     expect(r.warnings.some((w) => w.includes('participation'))).toBe(true);
@@ -117,7 +180,12 @@ describe('the ledger is the single source of NAV', () => {
     const d = days('2020-01-01', T);
     const closes = walk(T, 3, 7);
     const p = panelOf(d, closes);
-    const r = runBacktest(p, constant([0.5, 0.3, 0.2]), { costs: { kind: 'proportional', bps: 25 }, rebalance: 'weekly', cashRate: 0.03, initialCapital: 1000 });
+    const r = runBacktest(p, constant([0.5, 0.3, 0.2]), {
+      costs: { kind: 'proportional', bps: 25 },
+      rebalance: 'weekly',
+      cashRate: 0.03,
+      initialCapital: 1000,
+    });
     const qty = [0, 0, 0];
     let cash = 1000;
     let k = 0;
@@ -154,20 +222,30 @@ describe('rebalancing rules', () => {
     expect(r.decisions.length).toBeGreaterThan(1);
     for (const x of r.decisions.slice(1)) {
       const i = x.dateIndex;
-      const drift = Math.abs(r.weights[(i - 1) * 2]! * (closes[0]![i]! / closes[0]![i - 1]!) / (r.weights[(i - 1) * 2]! * (closes[0]![i]! / closes[0]![i - 1]!) + r.weights[(i - 1) * 2 + 1]!) - 0.5);
+      const drift = Math.abs(
+        (r.weights[(i - 1) * 2]! * (closes[0]![i]! / closes[0]![i - 1]!)) /
+          (r.weights[(i - 1) * 2]! * (closes[0]![i]! / closes[0]![i - 1]!) + r.weights[(i - 1) * 2 + 1]!) -
+          0.5,
+      );
       expect(drift).toBeGreaterThan(0.05);
     }
   });
 
   it('a no-trade band trades only back to the band edge', () => {
-    const r = runBacktest(p, constant([0.5, 0.5]), { costs: none, rebalance: { kind: 'no-trade-band', threshold: 0.05 } });
+    const r = runBacktest(p, constant([0.5, 0.5]), {
+      costs: none,
+      rebalance: { kind: 'no-trade-band', threshold: 0.05 },
+    });
     const second = r.decisions[1]!;
     expect(second.target[0]).toBeCloseTo(0.55, 14);
     expect(second.target[1]).toBeCloseTo(0.45, 14);
   });
 
   it('signal-driven rule trades only when the target changes', () => {
-    const flip: Strategy = { name: 'flip', decide: (v) => ({ weights: Float64Array.from(v.nDates < 30 ? [1, 0] : [0, 1]) }) };
+    const flip: Strategy = {
+      name: 'flip',
+      decide: (v) => ({ weights: Float64Array.from(v.nDates < 30 ? [1, 0] : [0, 1]) }),
+    };
     const r = runBacktest(p, flip, { costs: none, rebalance: { kind: 'signal' } });
     expect(r.decisions.map((x) => x.dateIndex)).toEqual([0, 29]);
   });
@@ -178,7 +256,11 @@ describe('overlays', () => {
     const path = [100, 100, 90, 80, 70, 75, 85, 96, 100, 101, 102];
     const d = days('2021-01-01', path.length);
     const p = panelOf(d, [path]);
-    const r = runBacktest(p, constant([1]), { costs: none, rebalance: { kind: 'dates', dates: [d[0]!] }, overlays: [{ kind: 'drawdown', threshold: 0.2, exposure: 0, reenter: 0.05 }] });
+    const r = runBacktest(p, constant([1]), {
+      costs: none,
+      rebalance: { kind: 'dates', dates: [d[0]!] },
+      overlays: [{ kind: 'drawdown', threshold: 0.2, exposure: 0, reenter: 0.05 }],
+    });
     const reasons = r.decisions.map((x) => [r.dates[x.dateIndex], x.reason, x.target[0]]);
     expect(reasons).toEqual([
       ['2021-01-01', 'initial', 1],
@@ -191,7 +273,11 @@ describe('overlays', () => {
     const path = [100, 100, 95, 85, 80, 90];
     const d = days('2021-01-01', path.length);
     const p = panelOf(d, [path, [50, 50, 50, 50, 50, 50]]);
-    const r = runBacktest(p, constant([0.5, 0.5]), { costs: none, rebalance: 'daily', overlays: [{ kind: 'stop-loss', threshold: 0.1, cooldown: 10 }] });
+    const r = runBacktest(p, constant([0.5, 0.5]), {
+      costs: none,
+      rebalance: 'daily',
+      overlays: [{ kind: 'stop-loss', threshold: 0.1, cooldown: 10 }],
+    });
     const last = r.decisions.at(-1)!;
     expect(last.target[0]).toBe(0);
     expect(r.weights[5 * 2]).toBe(0);
@@ -202,16 +288,26 @@ describe('overlays', () => {
     const d = days('2021-01-01', T);
     const closes = [Array.from({ length: T }, (_, i) => 100 * (1 + (i % 2 === 0 ? 0.01 : -0.01)))];
     const p = panelOf(d, closes);
-    const r = runBacktest(p, constant([1]), { costs: none, periodsPerYear: 252, rebalance: { kind: 'dates', dates: [d[70]!] }, start: d[70]!, overlays: [{ kind: 'vol-target', target: 0.1, window: 20, maxLeverage: 1 }] });
-    const sd = Math.abs(0.99 / 1.01 - 1) * Math.sqrt(20 / 19) * 0.5 + Math.abs(1.01 / 0.99 - 1) * Math.sqrt(20 / 19) * 0.5;
-    expect(r.decisions[0]!.target[0]).toBeLessThan(0.1 / (0.019 * Math.sqrt(252)) * 1.1);
-    expect(r.decisions[0]!.target[0]).toBeGreaterThan(0.1 / (sd * Math.sqrt(252)) * 0.9);
+    const r = runBacktest(p, constant([1]), {
+      costs: none,
+      periodsPerYear: 252,
+      rebalance: { kind: 'dates', dates: [d[70]!] },
+      start: d[70]!,
+      overlays: [{ kind: 'vol-target', target: 0.1, window: 20, maxLeverage: 1 }],
+    });
+    const sd =
+      Math.abs(0.99 / 1.01 - 1) * Math.sqrt(20 / 19) * 0.5 + Math.abs(1.01 / 0.99 - 1) * Math.sqrt(20 / 19) * 0.5;
+    expect(r.decisions[0]!.target[0]).toBeLessThan((0.1 / (0.019 * Math.sqrt(252))) * 1.1);
+    expect(r.decisions[0]!.target[0]).toBeGreaterThan((0.1 / (sd * Math.sqrt(252))) * 0.9);
   });
 });
 
 describe('bad input: one-line errors with a fix', () => {
   const d = days('2021-01-01', 5);
-  const p = panelOf(d, [[1, 1, 1, 1, 1], [2, 2, 2, 2, 2]]);
+  const p = panelOf(d, [
+    [1, 1, 1, 1, 1],
+    [2, 2, 2, 2, 2],
+  ]);
   const one = (f: () => unknown): string => {
     try {
       f();
@@ -223,19 +319,31 @@ describe('bad input: one-line errors with a fix', () => {
     throw new Error('expected an error');
   };
   it('start after the data ends', () => {
-    expect(one(() => runBacktest(p, constant([0.5, 0.5]), { costs: none, start: '2022-01-01' }))).toMatch(/after the last date of the data \(2021-01-05\)/);
+    expect(one(() => runBacktest(p, constant([0.5, 0.5]), { costs: none, start: '2022-01-01' }))).toMatch(
+      /after the last date of the data \(2021-01-05\)/,
+    );
   });
   it('rebalance dates outside the calendar', () => {
-    expect(one(() => runBacktest(p, constant([0.5, 0.5]), { costs: none, rebalance: { kind: 'dates', dates: ['2021-01-10'] } }))).toMatch(/2021-01-10 is not a date of the data calendar/);
+    expect(
+      one(() =>
+        runBacktest(p, constant([0.5, 0.5]), { costs: none, rebalance: { kind: 'dates', dates: ['2021-01-10'] } }),
+      ),
+    ).toMatch(/2021-01-10 is not a date of the data calendar/);
   });
   it('targets violating leverage limits (or scaled when asked)', () => {
-    expect(one(() => runBacktest(p, constant([0.9, 0.6]), { costs: none }))).toMatch(/gross leverage Σ\|w\| = 1.5000 > leverage.maxGross 1/);
+    expect(one(() => runBacktest(p, constant([0.9, 0.6]), { costs: none }))).toMatch(
+      /gross leverage Σ\|w\| = 1.5000 > leverage.maxGross 1/,
+    );
     const r = runBacktest(p, constant([0.9, 0.6]), { costs: none, leverage: { onBreach: 'scale' } });
     expect(r.decisions[0]!.target[0]).toBeCloseTo(0.6, 14);
-    expect(one(() => runBacktest(p, constant([-0.5, -0.5]), { costs: none, leverage: { maxGross: 2, minNet: 0 } }))).toMatch(/net exposure/);
+    expect(
+      one(() => runBacktest(p, constant([-0.5, -0.5]), { costs: none, leverage: { maxGross: 2, minNet: 0 } })),
+    ).toMatch(/net exposure/);
   });
   it('negative cost parameters', () => {
-    expect(one(() => runBacktest(p, constant([0.5, 0.5]), { costs: { kind: 'proportional', bps: -5 } }))).toMatch(/costs \(proportional\): bps .*got -5\. Costs cannot be negative/);
+    expect(one(() => runBacktest(p, constant([0.5, 0.5]), { costs: { kind: 'proportional', bps: -5 } }))).toMatch(
+      /costs \(proportional\): bps .*got -5\. Costs cannot be negative/,
+    );
   });
   it('missing costs', () => {
     expect(one(() => runBacktest(p, constant([0.5, 0.5]), {} as never))).toMatch(/costs: \{ kind: none \}/);
@@ -263,7 +371,9 @@ describe('point in time: decisions and fills at ≤ t never change when the futu
     },
   };
   const observe = (r: BacktestResult, asOf: string): unknown => {
-    const dec = r.decisions.filter((x) => r.dates[x.dateIndex]! <= asOf).map((x) => [x.dateIndex, Array.from(x.target)]);
+    const dec = r.decisions
+      .filter((x) => r.dates[x.dateIndex]! <= asOf)
+      .map((x) => [x.dateIndex, Array.from(x.target)]);
     const fills = ledgerRows(r.ledger).filter((x) => x.date <= asOf);
     const navs = Array.from(r.nav).slice(0, r.dates.filter((x) => x <= asOf).length);
     return { dec, fills, navs };
@@ -273,7 +383,13 @@ describe('point in time: decisions and fills at ≤ t never change when the futu
       const rep = checkPointInTime({
         panel: p,
         asOf: [d[20]!, d[47]!, d[80]!],
-        compute: (q) => runBacktest(q, tilt, { costs: { kind: 'proportional', bps: 25 }, rebalance: 'weekly', fill, overlays: [{ kind: 'drawdown', threshold: 0.05, reenter: 0.01 }] }),
+        compute: (q) =>
+          runBacktest(q, tilt, {
+            costs: { kind: 'proportional', bps: 25 },
+            rebalance: 'weekly',
+            fill,
+            overlays: [{ kind: 'drawdown', threshold: 0.05, reenter: 0.01 }],
+          }),
         observe,
       });
       expect(rep.violations).toEqual([]);
@@ -282,7 +398,11 @@ describe('point in time: decisions and fills at ≤ t never change when the futu
   }
   it('runTargets gives the same result as the strategy path', () => {
     const targets = new Float64Array(T * 3);
-    for (let t = 0; t < T; t++) targets.set(tilt.decide(p.upTo(d[t]!), { asOf: d[t]!, t, previousWeights: new Float64Array(3), seed: 0 }).weights, t * 3);
+    for (let t = 0; t < T; t++)
+      targets.set(
+        tilt.decide(p.upTo(d[t]!), { asOf: d[t]!, t, previousWeights: new Float64Array(3), seed: 0 }).weights,
+        t * 3,
+      );
     const a = runBacktest(p, tilt, { costs: { kind: 'proportional', bps: 5 }, rebalance: 'daily' });
     const b = runTargets(p, targets, { costs: { kind: 'proportional', bps: 5 }, rebalance: 'daily' });
     expect(Array.from(b.nav)).toEqual(Array.from(a.nav));

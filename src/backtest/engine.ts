@@ -91,7 +91,8 @@ export function runBacktest(panel: Panel, strategy: Strategy, options: BacktestO
   const o = strategy.rebalance === undefined ? options : { ...options, rebalance: strategy.rebalance };
   return simulate(panel, o, {
     name: strategy.name,
-    decide: (t, previousWeights) => strategy.decide(panel.upTo(panel.dates[t]!), { asOf: panel.dates[t]!, t, previousWeights, seed }),
+    decide: (t, previousWeights) =>
+      strategy.decide(panel.upTo(panel.dates[t]!), { asOf: panel.dates[t]!, t, previousWeights, seed }),
   });
 }
 
@@ -100,14 +101,21 @@ export function runBacktest(panel: Panel, strategy: Strategy, options: BacktestO
  * The same engine as `runBacktest` without the strategy call (used by the benchmark and by vectorised signals
  * that were already audited for look-ahead).
  */
-export function runTargets(panel: Panel, targets: Float64Array, options: BacktestOptions, name = 'targets'): BacktestResult {
+export function runTargets(
+  panel: Panel,
+  targets: Float64Array,
+  options: BacktestOptions,
+  name = 'targets',
+): BacktestResult {
   const n = panel.nAssets;
-  if (targets.length !== panel.nDates * n) throw dataError(`targets has ${targets.length} values, expected ${panel.nDates} dates × ${n} assets.`);
+  if (targets.length !== panel.nDates * n)
+    throw dataError(`targets has ${targets.length} values, expected ${panel.nDates} dates × ${n} assets.`);
   return simulate(panel, options, {
     name,
     decide: (t) => {
       const w = targets.slice(t * n, (t + 1) * n);
-      if (Number.isNaN(w[0]!)) throw dataError(`targets row ${panel.dates[t]} is NaN but the rebalancing rule asks for a target there.`);
+      if (Number.isNaN(w[0]!))
+        throw dataError(`targets row ${panel.dates[t]} is NaN but the rebalancing rule asks for a target there.`);
       return { weights: w };
     },
   });
@@ -115,26 +123,59 @@ export function runTargets(panel: Panel, targets: Float64Array, options: Backtes
 
 function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): BacktestResult {
   const n = panel.nAssets;
-  if (n === 0) throw dataError('the universe is empty (0 assets after filtering). Check data.universe and the missing-data policy.');
+  if (n === 0)
+    throw dataError(
+      'the universe is empty (0 assets after filtering). Check data.universe and the missing-data policy.',
+    );
   if (panel.nDates === 0) throw dataError('the panel has no dates. Check data.start / data.end.');
   const dates = panel.dates;
   const costModel = createCostModel(o.costs);
   const fill: FillTiming = o.fill ?? 'next-close';
-  if (!['next-open', 'next-close', 'same-close'].includes(fill)) throw configError(`backtest.fill must be next-open, next-close or same-close, got ${String(fill)}.`);
+  if (!['next-open', 'next-close', 'same-close'].includes(fill))
+    throw configError(`backtest.fill must be next-open, next-close or same-close, got ${String(fill)}.`);
   checkNumber('initialCapital', o.initialCapital, (x) => x > 0, '> 0 (currency)', 'Use initialCapital: 1000000.');
-  checkNumber('cashRate', o.cashRate, (x) => x > -1, '> −1 (annual rate, fraction)', 'Use cashRate: 0.02 for 2 % a year.');
+  checkNumber(
+    'cashRate',
+    o.cashRate,
+    (x) => x > -1,
+    '> −1 (annual rate, fraction)',
+    'Use cashRate: 0.02 for 2 % a year.',
+  );
   checkNumber('borrowSpread', o.borrowSpread, (x) => x >= 0, '≥ 0 (annual rate, fraction)', 'Use borrowSpread: 0.01.');
-  checkNumber('shortBorrowCost', o.shortBorrowCost, (x) => x >= 0, '≥ 0 (annual fee, fraction)', 'Use shortBorrowCost: 0.005.');
-  const lev = { maxGross: o.leverage?.maxGross ?? 1, minNet: o.leverage?.minNet ?? -1, maxNet: o.leverage?.maxNet ?? 1, onBreach: o.leverage?.onBreach ?? 'error' };
-  checkNumber('leverage.maxGross', lev.maxGross, (x) => x > 0, '> 0', 'Use leverage: { maxGross: 1 } for an unlevered book.');
-  if (lev.minNet > lev.maxNet) throw configError(`backtest.leverage.minNet (${lev.minNet}) must not exceed maxNet (${lev.maxNet}).`);
+  checkNumber(
+    'shortBorrowCost',
+    o.shortBorrowCost,
+    (x) => x >= 0,
+    '≥ 0 (annual fee, fraction)',
+    'Use shortBorrowCost: 0.005.',
+  );
+  const lev = {
+    maxGross: o.leverage?.maxGross ?? 1,
+    minNet: o.leverage?.minNet ?? -1,
+    maxNet: o.leverage?.maxNet ?? 1,
+    onBreach: o.leverage?.onBreach ?? 'error',
+  };
+  checkNumber(
+    'leverage.maxGross',
+    lev.maxGross,
+    (x) => x > 0,
+    '> 0',
+    'Use leverage: { maxGross: 1 } for an unlevered book.',
+  );
+  if (lev.minNet > lev.maxNet)
+    throw configError(`backtest.leverage.minNet (${lev.minNet}) must not exceed maxNet (${lev.maxNet}).`);
 
   // Date range.
   const first = dates[0]!;
   const last = dates[dates.length - 1]!;
-  if (o.start !== undefined && o.start > last) throw configError(`backtest.start ${o.start} is after the last date of the data (${last}). Choose a start between ${first} and ${last}, or load more data.`);
-  if (o.end !== undefined && o.end < first) throw configError(`backtest.end ${o.end} is before the first date of the data (${first}).`);
-  if (o.start !== undefined && o.end !== undefined && o.start > o.end) throw configError(`backtest.start ${o.start} is after backtest.end ${o.end}.`);
+  if (o.start !== undefined && o.start > last)
+    throw configError(
+      `backtest.start ${o.start} is after the last date of the data (${last}). Choose a start between ${first} and ${last}, or load more data.`,
+    );
+  if (o.end !== undefined && o.end < first)
+    throw configError(`backtest.end ${o.end} is before the first date of the data (${first}).`);
+  if (o.start !== undefined && o.end !== undefined && o.start > o.end)
+    throw configError(`backtest.start ${o.start} is after backtest.end ${o.end}.`);
   const s = o.start === undefined ? 0 : firstIndexOnOrAfter(dates, o.start);
   const e = o.end === undefined ? dates.length - 1 : panel.lastIndexOnOrBefore(o.end);
   if (e < s) throw configError(`backtest: no data dates between start ${o.start ?? first} and end ${o.end ?? last}.`);
@@ -146,7 +187,10 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
   const priceField = o.priceField ?? 'close';
   const px = panel.field(priceField);
   const openField = o.openField ?? 'open';
-  if (fill === 'next-open' && !panel.has(openField)) throw configError(`backtest.fill is next-open but the data has no "${openField}" field (fields: ${panel.fieldNames.join(', ')}). Use fill: next-close, or load open prices.`);
+  if (fill === 'next-open' && !panel.has(openField))
+    throw configError(
+      `backtest.fill is next-open but the data has no "${openField}" field (fields: ${panel.fieldNames.join(', ')}). Use fill: next-close, or load open prices.`,
+    );
   const open = fill === 'next-open' ? panel.field(openField) : null;
   const closeForAdj = open && priceField !== 'close' && panel.has('close') ? panel.field('close') : null;
   const volume = costModel.needs?.adv !== undefined ? requireField(panel, 'volume', costModel.kind) : null;
@@ -185,12 +229,14 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
 
   const doFill = (t: number, target: Float64Array, prices: Float64Array, ctx: CostContext): void => {
     let navF = cash;
-    for (let a = 0; a < n; a++) if (qty[a] !== 0) navF += qty[a]! * (Number.isFinite(prices[a]!) ? prices[a]! : lastPx[a]!);
+    for (let a = 0; a < n; a++)
+      if (qty[a] !== 0) navF += qty[a]! * (Number.isFinite(prices[a]!) ? prices[a]! : lastPx[a]!);
     for (let a = 0; a < n; a++) {
       const p = prices[a]!;
       const w = target[a]!;
       if (!(p > 0)) {
-        if (w !== 0 || qty[a] !== 0) warnings.add(`${panel.assets[a]} had no fill price on ${dates[t]}; its order was skipped.`);
+        if (w !== 0 || qty[a] !== 0)
+          warnings.add(`${panel.assets[a]} had no fill price on ${dates[t]}; its order was skipped.`);
         continue;
       }
       let d = (w * navF) / p - qty[a]!;
@@ -198,7 +244,11 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
       if (costModel.capacity) {
         const cap = costModel.capacity(a, ctx);
         if (Math.abs(d) > cap) {
-          warnings.add(cap === 0 ? `orders were blocked: no volume/return history to price impact (first: ${panel.assets[a]} on ${dates[t]}).` : `orders were capped by the participation limit (first: ${panel.assets[a]} on ${dates[t]}).`);
+          warnings.add(
+            cap === 0
+              ? `orders were blocked: no volume/return history to price impact (first: ${panel.assets[a]} on ${dates[t]}).`
+              : `orders were capped by the participation limit (first: ${panel.assets[a]} on ${dates[t]}).`,
+          );
           d = Math.sign(d) * cap;
           if (cap === 0) continue;
         }
@@ -219,7 +269,8 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
     if (i > 0) {
       const years = (Date.parse(dates[t]!) - Date.parse(dates[t - 1]!)) / (365 * 86_400_000);
       let acc = 0;
-      if (cash !== 0 && (cashRate !== 0 || (cash < 0 && borrowSpread !== 0))) acc += cash * (Math.pow(1 + cashRate + (cash < 0 ? borrowSpread : 0), years) - 1);
+      if (cash !== 0 && (cashRate !== 0 || (cash < 0 && borrowSpread !== 0)))
+        acc += cash * (Math.pow(1 + cashRate + (cash < 0 ? borrowSpread : 0), years) - 1);
       if (shortFee !== 0) {
         let shortValue = 0;
         for (let a = 0; a < n; a++) if (qty[a]! < 0) shortValue -= qty[a]! * lastPx[a]!;
@@ -268,16 +319,24 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
       reason = 'overlay';
     }
     if (order) {
-      let target = overlays.active ? overlays.adjust(order, (w) => returnsWindow(px, n, t, w), ppy, lev.maxGross) : order;
+      let target = overlays.active
+        ? overlays.adjust(order, (w) => returnsWindow(px, n, t, w), ppy, lev.maxGross)
+        : order;
       target = enforceLeverage(target, lev, dates[t]!, warnings);
       lastTraded = order;
       const rec: DecisionRecord = { dateIndex: i, target, reason };
       decisions.push(
         decision?.diagnostics || decision?.allocation
-          ? { ...rec, ...(decision.diagnostics ? { diagnostics: decision.diagnostics } : {}), ...(decision.allocation ? { allocationStatus: decision.allocation.status } : {}) }
+          ? {
+              ...rec,
+              ...(decision.diagnostics ? { diagnostics: decision.diagnostics } : {}),
+              ...(decision.allocation ? { allocationStatus: decision.allocation.status } : {}),
+            }
           : rec,
       );
-      const ctx: CostContext = costModel.needs ? marketContext(px, volume, n, t, costModel, assetClass) : { assetClass };
+      const ctx: CostContext = costModel.needs
+        ? marketContext(px, volume, n, t, costModel, assetClass)
+        : { assetClass };
       if (fill === 'same-close') {
         doFill(t, target, lastPx.slice(), ctx);
         navT = markValue();
@@ -297,7 +356,10 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
   const totals = ledgerTotals(built, T);
   const returns = new Float64Array(T);
   for (let i = 1; i < T; i++) returns[i] = nav[i]! / nav[i - 1]! - 1;
-  if (fill === 'same-close') warnings.add('fill: same-close — orders fill at the close they were decided on (same-bar fill); results are optimistic unless you can trade at that close.');
+  if (fill === 'same-close')
+    warnings.add(
+      'fill: same-close — orders fill at the close they were decided on (same-bar fill); results are optimistic unless you can trade at that close.',
+    );
   const ff = firstFill < 0 ? T : firstFill;
   const rf = o.riskFreeField ? panel.series(o.riskFreeField, 0).subarray(s + ff + 1, e + 1) : 0;
   const navBefore = new Float64Array(T);
@@ -327,7 +389,14 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
     decisions,
     firstFillIndex: ff,
     metrics,
-    settings: { fill, sameBarFill: fill === 'same-close', costModel: costModel.kind, rebalance: rule.kind, periodsPerYear: ppy, initialCapital: capital },
+    settings: {
+      fill,
+      sameBarFill: fill === 'same-close',
+      costModel: costModel.kind,
+      rebalance: rule.kind,
+      periodsPerYear: ppy,
+      initialCapital: capital,
+    },
     warnings: [...warnings],
   };
 }
@@ -344,17 +413,30 @@ function firstIndexOnOrAfter(dates: readonly IsoDate[], d: IsoDate): number {
 }
 
 function requireField(panel: Panel, field: string, model: string): Float64Array {
-  if (!panel.has(field)) throw configError(`cost model ${model} needs a "${field}" field for average daily volume, and the data has only ${panel.fieldNames.join(', ')}. Load volumes or choose another cost model.`);
+  if (!panel.has(field))
+    throw configError(
+      `cost model ${model} needs a "${field}" field for average daily volume, and the data has only ${panel.fieldNames.join(', ')}. Load volumes or choose another cost model.`,
+    );
   return panel.field(field);
 }
 
 function checkTarget(w: Float64Array, n: number, date: IsoDate, assets: readonly string[]): Float64Array {
-  if (!(w instanceof Float64Array) || w.length !== n) throw dataError(`strategy returned ${w?.length ?? 'no'} weights on ${date}, expected one per asset (${n}).`);
-  for (let a = 0; a < n; a++) if (!Number.isFinite(w[a]!)) throw dataError(`strategy returned a non-finite weight for ${assets[a]} on ${date} (${w[a]}). Give every asset a finite weight (0 for none).`);
+  if (!(w instanceof Float64Array) || w.length !== n)
+    throw dataError(`strategy returned ${w?.length ?? 'no'} weights on ${date}, expected one per asset (${n}).`);
+  for (let a = 0; a < n; a++)
+    if (!Number.isFinite(w[a]!))
+      throw dataError(
+        `strategy returned a non-finite weight for ${assets[a]} on ${date} (${w[a]}). Give every asset a finite weight (0 for none).`,
+      );
   return w.slice();
 }
 
-function enforceLeverage(w: Float64Array, lev: { maxGross: number; minNet: number; maxNet: number; onBreach: 'error' | 'scale' }, date: IsoDate, warnings: Set<string>): Float64Array {
+function enforceLeverage(
+  w: Float64Array,
+  lev: { maxGross: number; minNet: number; maxNet: number; onBreach: 'error' | 'scale' },
+  date: IsoDate,
+  warnings: Set<string>,
+): Float64Array {
   let gross = 0;
   let net = 0;
   for (const v of w) {
@@ -366,8 +448,12 @@ function enforceLeverage(w: Float64Array, lev: { maxGross: number; minNet: numbe
   const netBad = net > lev.maxNet + tol || net < lev.minNet - tol;
   if (!grossBad && !netBad) return w;
   if (lev.onBreach === 'error') {
-    const what = grossBad ? `gross leverage Σ|w| = ${gross.toFixed(4)} > leverage.maxGross ${lev.maxGross}` : `net exposure Σw = ${net.toFixed(4)} outside leverage [minNet ${lev.minNet}, maxNet ${lev.maxNet}]`;
-    throw configError(`target weights on ${date} have ${what}. Lower the weights, raise the limit, or set leverage.onBreach: scale.`);
+    const what = grossBad
+      ? `gross leverage Σ|w| = ${gross.toFixed(4)} > leverage.maxGross ${lev.maxGross}`
+      : `net exposure Σw = ${net.toFixed(4)} outside leverage [minNet ${lev.minNet}, maxNet ${lev.maxNet}]`;
+    throw configError(
+      `target weights on ${date} have ${what}. Lower the weights, raise the limit, or set leverage.onBreach: scale.`,
+    );
   }
   let k = 1;
   if (grossBad) k = Math.min(k, lev.maxGross / gross);
@@ -389,7 +475,14 @@ function returnsWindow(px: Float64Array, n: number, t: number, window: number): 
 }
 
 /** ADV and volatility as of decision row t (trailing windows ending at t). */
-function marketContext(px: Float64Array, volume: Float64Array | null, n: number, t: number, model: CostModel, assetClass: readonly string[]): CostContext {
+function marketContext(
+  px: Float64Array,
+  volume: Float64Array | null,
+  n: number,
+  t: number,
+  model: CostModel,
+  assetClass: readonly string[],
+): CostContext {
   const ctx: { assetClass: readonly string[]; adv?: Float64Array; volatility?: Float64Array } = { assetClass };
   const aw = model.needs?.adv;
   if (aw !== undefined && volume) {

@@ -90,7 +90,15 @@ export interface Ledger {
 }
 
 /** Ledger rows as plain records (for CSV/JSON writers): date, asset, side, quantity, price, notional, cost. */
-export function ledgerRows(ledger: Ledger): { date: IsoDate; asset: string; side: 'buy' | 'sell'; quantity: number; price: number; notional: number; cost: number }[] {
+export function ledgerRows(ledger: Ledger): {
+  date: IsoDate;
+  asset: string;
+  side: 'buy' | 'sell';
+  quantity: number;
+  price: number;
+  notional: number;
+  cost: number;
+}[] {
   const out = [];
   for (let i = 0; i < ledger.length; i++) {
     out.push({
@@ -107,7 +115,10 @@ export function ledgerRows(ledger: Ledger): { date: IsoDate; asset: string; side
 }
 
 /** Per-date totals from the ledger: traded notional Σ|q·p| and costs (length nDates). */
-export function ledgerTotals(ledger: Ledger, nDates: number): { traded: Float64Array; costs: Float64Array; orders: Int32Array } {
+export function ledgerTotals(
+  ledger: Ledger,
+  nDates: number,
+): { traded: Float64Array; costs: Float64Array; orders: Int32Array } {
   const traded = new Float64Array(nDates);
   const costs = new Float64Array(nDates);
   const orders = new Int32Array(nDates);

@@ -82,15 +82,23 @@ export const backtestSettingsSchema = z.strictObject({
   riskFreeField: z.string().optional(),
 });
 
-export function checkNumber(name: string, v: number | undefined, rule: (x: number) => boolean, ruleText: string, fix: string): void {
-  if (v !== undefined && !(Number.isFinite(v) && rule(v))) throw configError(`backtest.${name} must be ${ruleText}, got ${v}. ${fix}`);
+export function checkNumber(
+  name: string,
+  v: number | undefined,
+  rule: (x: number) => boolean,
+  ruleText: string,
+  fix: string,
+): void {
+  if (v !== undefined && !(Number.isFinite(v) && rule(v)))
+    throw configError(`backtest.${name} must be ${ruleText}, got ${v}. ${fix}`);
 }
 
 /** Infer periods per year from the median gap between dates. */
 export function inferPeriodsPerYear(dates: readonly IsoDate[]): number {
   if (dates.length < 2) return 252;
   const gaps: number[] = [];
-  for (let i = 1; i < Math.min(dates.length, 500); i++) gaps.push((Date.parse(dates[i]!) - Date.parse(dates[i - 1]!)) / 86_400_000);
+  for (let i = 1; i < Math.min(dates.length, 500); i++)
+    gaps.push((Date.parse(dates[i]!) - Date.parse(dates[i - 1]!)) / 86_400_000);
   gaps.sort((a, b) => a - b);
   const g = gaps[gaps.length >> 1]!;
   return g <= 4 ? 252 : g <= 10 ? 52 : g <= 40 ? 12 : g <= 120 ? 4 : 1;

@@ -41,10 +41,14 @@ export function parseOverlays(specs: readonly OverlaySpec[] | undefined): Parsed
     const r = overlaySchema.safeParse(s);
     if (!r.success) {
       const iss = r.error.issues[0]!;
-      throw configError(`backtest.overlays[${i}]${iss.path.length ? '.' + iss.path.join('.') : ''}: ${iss.message}, got ${JSON.stringify(s)}.`);
+      throw configError(
+        `backtest.overlays[${i}]${iss.path.length ? '.' + iss.path.join('.') : ''}: ${iss.message}, got ${JSON.stringify(s)}.`,
+      );
     }
     if (r.data.kind === 'drawdown' && r.data.reenter >= r.data.threshold) {
-      throw configError(`backtest.overlays[${i}] drawdown: reenter (${r.data.reenter}) must be below threshold (${r.data.threshold}), or the overlay would flip every period. Use e.g. threshold: 0.2, reenter: 0.05.`);
+      throw configError(
+        `backtest.overlays[${i}] drawdown: reenter (${r.data.reenter}) must be below threshold (${r.data.threshold}), or the overlay would flip every period. Use e.g. threshold: 0.2, reenter: 0.05.`,
+      );
     }
     return r.data;
   });
@@ -83,7 +87,8 @@ export class OverlayState {
           if (this.stopped[a]! > 0) this.stopped[a] = this.stopped[a]! - 1;
           const q = qty[a]!;
           if (q === 0 || !Number.isFinite(this.refPrice[a]!)) continue;
-          if (s.reference === 'peak') this.refPrice[a] = q > 0 ? Math.max(this.refPrice[a]!, px[a]!) : Math.min(this.refPrice[a]!, px[a]!);
+          if (s.reference === 'peak')
+            this.refPrice[a] = q > 0 ? Math.max(this.refPrice[a]!, px[a]!) : Math.min(this.refPrice[a]!, px[a]!);
           const move = (Math.sign(q) * (px[a]! - this.refPrice[a]!)) / this.refPrice[a]!;
           if (move < -s.threshold) {
             this.stopped[a] = s.cooldown + 1;
@@ -121,7 +126,12 @@ export class OverlayState {
    * The target after overlays (a new array). `returnsWindow(window)` gives the last `window` rows of asset returns
    * (window × nAssets, row-major, dated ≤ t) for vol targeting; `maxGross` caps the vol-target scale-up.
    */
-  adjust(target: Float64Array, returnsWindow: (window: number) => Float64Array, periodsPerYear: number, maxGross: number): Float64Array {
+  adjust(
+    target: Float64Array,
+    returnsWindow: (window: number) => Float64Array,
+    periodsPerYear: number,
+    maxGross: number,
+  ): Float64Array {
     const out = target.slice();
     for (const s of this.specs) {
       if (s.kind === 'stop-loss') {

@@ -7,7 +7,10 @@ import { dataError } from '../core/index.ts';
 import type { Panel } from '../data/index.ts';
 
 export function withPriceIndex(panel: Panel, returnField = 'return', outField = 'close'): Panel {
-  if (!panel.has(returnField)) throw dataError(`the data has no "${returnField}" field to build prices from (fields: ${panel.fieldNames.join(', ')}).`);
+  if (!panel.has(returnField))
+    throw dataError(
+      `the data has no "${returnField}" field to build prices from (fields: ${panel.fieldNames.join(', ')}).`,
+    );
   const r = panel.field(returnField);
   const n = panel.nAssets;
   const out = new Float64Array(r.length);

@@ -27,8 +27,18 @@ export const rebalanceSchema = z.union([
   z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('calendar'), every: freq }),
     z.strictObject({ kind: z.literal('dates'), dates: z.array(z.iso.date()).min(1) }),
-    z.strictObject({ kind: z.literal('band'), threshold: z.number().gt(0).max(10), mode: bandMode, every: freq.optional() }),
-    z.strictObject({ kind: z.literal('no-trade-band'), threshold: z.number().gt(0).max(10), mode: bandMode, every: freq.optional() }),
+    z.strictObject({
+      kind: z.literal('band'),
+      threshold: z.number().gt(0).max(10),
+      mode: bandMode,
+      every: freq.optional(),
+    }),
+    z.strictObject({
+      kind: z.literal('no-trade-band'),
+      threshold: z.number().gt(0).max(10),
+      mode: bandMode,
+      every: freq.optional(),
+    }),
     z.strictObject({ kind: z.literal('signal'), tolerance: z.number().min(0).default(1e-9) }),
     z.strictObject({ kind: z.literal('never') }),
   ]),
@@ -87,7 +97,9 @@ export function createRebalanceRule(spec: RebalanceSpec, calendar: readonly IsoD
   const parsed = rebalanceSchema.safeParse(spec);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
-    throw configError(`backtest.rebalance${i.path.length ? '.' + i.path.join('.') : ''}: ${i.message}, got ${JSON.stringify(spec)}. Use e.g. rebalance: monthly, or { kind: band, threshold: 0.05 }.`);
+    throw configError(
+      `backtest.rebalance${i.path.length ? '.' + i.path.join('.') : ''}: ${i.message}, got ${JSON.stringify(spec)}. Use e.g. rebalance: monthly, or { kind: band, threshold: 0.05 }.`,
+    );
   }
   const s = typeof parsed.data === 'string' ? { kind: 'calendar' as const, every: parsed.data } : parsed.data;
   const full = (_d: Float64Array, target: Float64Array): Float64Array => target;
@@ -99,7 +111,9 @@ export function createRebalanceRule(spec: RebalanceSpec, calendar: readonly IsoD
       for (const d of s.dates) {
         if (!inCal.has(d)) {
           const next = calendar.find((c) => c > d);
-          throw configError(`backtest.rebalance.dates: ${d} is not a date of the data calendar (${calendar[0]} … ${calendar[calendar.length - 1]}). Use a trading date${next ? `, e.g. ${next}` : ''}.`);
+          throw configError(
+            `backtest.rebalance.dates: ${d} is not a date of the data calendar (${calendar[0]} … ${calendar[calendar.length - 1]}). Use a trading date${next ? `, e.g. ${next}` : ''}.`,
+          );
         }
       }
       const set = new Set(s.dates);

@@ -10,7 +10,11 @@ export function days(start: IsoDate, count: number, stepDays = 1): IsoDate[] {
 }
 
 /** Panel from per-asset close series (columns), optional open series and meta. */
-export function panelOf(dates: IsoDate[], closes: number[][], opts: { open?: number[][]; volume?: number[][]; assets?: string[]; meta?: AssetMeta[] } = {}): Panel {
+export function panelOf(
+  dates: IsoDate[],
+  closes: number[][],
+  opts: { open?: number[][]; volume?: number[][]; assets?: string[]; meta?: AssetMeta[] } = {},
+): Panel {
   const n = closes.length;
   const T = dates.length;
   const assets = opts.assets ?? closes.map((_, a) => String.fromCharCode(65 + a));

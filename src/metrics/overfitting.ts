@@ -32,7 +32,10 @@ export function probabilisticSharpeRatio(returns: ArrayLike<number>, benchmarkSh
  */
 export function expectedMaxSharpe(nTrials: number, trialSharpeVariance: number): number {
   if (nTrials <= 1) return 0;
-  return Math.sqrt(trialSharpeVariance) * ((1 - EULER_GAMMA) * normInv(1 - 1 / nTrials) + EULER_GAMMA * normInv(1 - 1 / (nTrials * Math.E)));
+  return (
+    Math.sqrt(trialSharpeVariance) *
+    ((1 - EULER_GAMMA) * normInv(1 - 1 / nTrials) + EULER_GAMMA * normInv(1 - 1 / (nTrials * Math.E)))
+  );
 }
 
 export interface DeflatedSharpe {
@@ -49,8 +52,13 @@ export interface DeflatedSharpe {
  * across the trials' per-period Sharpe ratios; when unknown it defaults to the estimator variance V[SR̂] of this
  * series (what unskilled trials on the same data would show). nTrials = 1 gives PSR(0).
  */
-export function deflatedSharpeRatio(returns: ArrayLike<number>, nTrials: number, trialSharpeVariance?: number): DeflatedSharpe {
-  if (!(Number.isInteger(nTrials) && nTrials >= 1)) throw new RangeError(`nTrials must be an integer ≥ 1 (configurations tried), got ${nTrials}.`);
+export function deflatedSharpeRatio(
+  returns: ArrayLike<number>,
+  nTrials: number,
+  trialSharpeVariance?: number,
+): DeflatedSharpe {
+  if (!(Number.isInteger(nTrials) && nTrials >= 1))
+    throw new RangeError(`nTrials must be an integer ≥ 1 (configurations tried), got ${nTrials}.`);
   const r = finite(returns);
   const sr = amean(r) / astd(r);
   const v = trialSharpeVariance ?? sharpeVariance(sr, r.length, skewness(r), excessKurtosis(r) + 3);

@@ -32,7 +32,11 @@ export function annualizedVolatility(returns: ArrayLike<number>, periodsPerYear:
  * Sharpe ratio: mean(r − rf) / sd(r − rf, ddof 1) · √periodsPerYear. `riskFree` is the per-period rate (a number,
  * or a series aligned with `returns`). periodsPerYear = 1 gives the per-period (not annualised) ratio.
  */
-export function sharpeRatio(returns: ArrayLike<number>, periodsPerYear = 1, riskFree: number | ArrayLike<number> = 0): number {
+export function sharpeRatio(
+  returns: ArrayLike<number>,
+  periodsPerYear = 1,
+  riskFree: number | ArrayLike<number> = 0,
+): number {
   const ex = excess(returns, riskFree);
   return (amean(ex) / astd(ex)) * Math.sqrt(periodsPerYear);
 }

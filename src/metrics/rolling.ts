@@ -5,7 +5,8 @@
 import { amean, astd } from './stats.ts';
 
 function rolling(x: ArrayLike<number>, window: number, f: (w: Float64Array) => number): Float64Array {
-  if (!(Number.isInteger(window) && window >= 2)) throw new RangeError(`window must be an integer ≥ 2 periods, got ${window}.`);
+  if (!(Number.isInteger(window) && window >= 2))
+    throw new RangeError(`window must be an integer ≥ 2 periods, got ${window}.`);
   const out = new Float64Array(x.length).fill(NaN);
   const buf = Float64Array.from(x);
   for (let i = window - 1; i < x.length; i++) {

@@ -7,7 +7,11 @@
  * Annualised two-sided turnover: Σₜ (Σₐ |traded notionalₜ,ₐ| / NAVₜ) · periodsPerYear / n, where NAVₜ is the NAV
  * before the period's trades. 1.0 = the whole book bought or sold once a year (a full switch A→B counts 2.0).
  */
-export function annualizedTurnover(tradedNotional: ArrayLike<number>, nav: ArrayLike<number>, periodsPerYear: number): number {
+export function annualizedTurnover(
+  tradedNotional: ArrayLike<number>,
+  nav: ArrayLike<number>,
+  periodsPerYear: number,
+): number {
   return annualizedShare(tradedNotional, nav, periodsPerYear);
 }
 

@@ -18,7 +18,12 @@ import type { RebalanceSpec, Strategy } from '../backtest/index.ts';
 import { resolveWeights, trailingReturns, weightsByIdSchema } from './weights.ts';
 
 export const signalSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('trend'), asset: z.string().min(1), lookback: z.int().min(2).default(200), field: z.string().default('close') }),
+  z.strictObject({
+    kind: z.literal('trend'),
+    asset: z.string().min(1),
+    lookback: z.int().min(2).default(200),
+    field: z.string().default('close'),
+  }),
   z.strictObject({
     kind: z.literal('volatility'),
     asset: z.string().min(1),
@@ -26,7 +31,12 @@ export const signalSchema = z.discriminatedUnion('kind', [
     threshold: z.number().gt(0).describe('annualised volatility below which risk is on, fraction'),
     periodsPerYear: z.int().min(1).default(252),
   }),
-  z.strictObject({ kind: z.literal('field'), field: z.string().min(1), asset: z.string().optional(), above: z.number().default(0) }),
+  z.strictObject({
+    kind: z.literal('field'),
+    field: z.string().min(1),
+    asset: z.string().optional(),
+    above: z.number().default(0),
+  }),
 ]);
 export type SignalSpec = z.input<typeof signalSchema>;
 
@@ -45,7 +55,10 @@ export const dynamicSchema = z.strictObject({
 
 function assetIndex(strategy: string, view: Panel, id: string): number {
   const a = view.assets.indexOf(id);
-  if (a < 0) throw configError(`strategy ${strategy}: signal asset "${id}" is not in the data (assets: ${view.assets.slice(0, 12).join(', ')}).`);
+  if (a < 0)
+    throw configError(
+      `strategy ${strategy}: signal asset "${id}" is not in the data (assets: ${view.assets.slice(0, 12).join(', ')}).`,
+    );
   return a;
 }
 
@@ -78,7 +91,10 @@ export function evaluateSignal(spec: z.output<typeof signalSchema>, view: Panel,
     }
     case 'field': {
       const a = spec.asset === undefined ? 0 : assetIndex(strategy, view, spec.asset);
-      if (!view.has(spec.field)) throw configError(`strategy ${strategy}: signal field "${spec.field}" is not in the data (fields: ${view.fieldNames.join(', ')}).`);
+      if (!view.has(spec.field))
+        throw configError(
+          `strategy ${strategy}: signal field "${spec.field}" is not in the data (fields: ${view.fieldNames.join(', ')}).`,
+        );
       const f = view.field(spec.field);
       for (let t = T - 1; t >= 0; t--) {
         const v = f[t * n + a]!;
@@ -97,10 +113,17 @@ export function dynamicAllocation(p: DynamicParams, name = 'dynamic'): Strategy 
     rebalance: p.rebalance ?? { kind: 'signal' },
     decide(view) {
       if (!cache || cache.assets !== view.assets) {
-        cache = { assets: view.assets, on: resolveWeights(name, p.riskOn, view.assets), off: resolveWeights(name, p.riskOff, view.assets) };
+        cache = {
+          assets: view.assets,
+          on: resolveWeights(name, p.riskOn, view.assets),
+          off: resolveWeights(name, p.riskOff, view.assets),
+        };
       }
       const s = evaluateSignal(signal, view, name);
-      return { weights: (s === 1 ? cache.on : cache.off).slice(), diagnostics: { signal: Number.isNaN(s) ? 'warm-up' : s === 1 ? 'risk-on' : 'risk-off' } };
+      return {
+        weights: (s === 1 ? cache.on : cache.off).slice(),
+        diagnostics: { signal: Number.isNaN(s) ? 'warm-up' : s === 1 ? 'risk-on' : 'risk-off' },
+      };
     },
   };
 }

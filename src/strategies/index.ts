@@ -67,7 +67,15 @@ export const strategyKinds = {
     description: 'weights ∝ 1/σ over a trailing window',
     create: (params: z.input<typeof inverseVolSchema>, env: StrategyEnv = {}): Strategy => {
       const p = inverseVolSchema.parse(params);
-      return inverseVolatility({ window: p.window, field: p.field, ...(p.minObservations ? { minObservations: p.minObservations } : {}), ...rb(p.rebalance) }, env.name ?? 'inverse-volatility');
+      return inverseVolatility(
+        {
+          window: p.window,
+          field: p.field,
+          ...(p.minObservations ? { minObservations: p.minObservations } : {}),
+          ...rb(p.rebalance),
+        },
+        env.name ?? 'inverse-volatility',
+      );
     },
   },
   dynamic: {

@@ -18,7 +18,8 @@ export function fixedMix(p: FixedMixParams, name = 'fixed-mix'): Strategy {
     name,
     ...(p.rebalance === undefined ? {} : { rebalance: p.rebalance }),
     decide(view) {
-      if (!cache || cache.assets !== view.assets) cache = { assets: view.assets, w: resolveWeights(name, p.weights, view.assets) };
+      if (!cache || cache.assets !== view.assets)
+        cache = { assets: view.assets, w: resolveWeights(name, p.weights, view.assets) };
       return { weights: cache.w.slice() };
     },
   };

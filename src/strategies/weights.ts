@@ -10,12 +10,18 @@ export const weightsByIdSchema = z
   .describe('weight per asset id, fractions of NAV; the rest is cash');
 
 /** Resolve id → weight against the view's assets (one-line error naming an unknown id and the known ones). */
-export function resolveWeights(strategy: string, weights: Readonly<Record<string, number>>, assets: readonly string[]): Float64Array {
+export function resolveWeights(
+  strategy: string,
+  weights: Readonly<Record<string, number>>,
+  assets: readonly string[],
+): Float64Array {
   const out = new Float64Array(assets.length);
   for (const [id, w] of Object.entries(weights)) {
     const a = assets.indexOf(id);
     if (a < 0) {
-      throw configError(`strategy ${strategy}: asset "${id}" is not in the data (assets: ${assets.slice(0, 12).join(', ')}${assets.length > 12 ? ', …' : ''}). Use one of those ids.`);
+      throw configError(
+        `strategy ${strategy}: asset "${id}" is not in the data (assets: ${assets.slice(0, 12).join(', ')}${assets.length > 12 ? ', …' : ''}). Use one of those ids.`,
+      );
     }
     out[a] = w;
   }
