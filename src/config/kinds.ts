@@ -7,8 +7,8 @@
  *   export { allocatorKinds } from '../allocation/index.ts';
  * Nothing else in config/, study/ or cli/ has to change: the study schema, `keel schema` and the validator follow.
  */
-import * as z from 'zod';
 import type { KindTable } from './kind-table.ts';
+import { synthMarketSchema as realSynthMarketSchema } from '../synth/index.ts';
 
 // PLACEHOLDER → export { featureKinds } from '../features/index.ts';
 export const featureKinds: KindTable = {};
@@ -24,19 +24,12 @@ export const costModelKinds: KindTable = {};
 // PLACEHOLDER → export { strategyKinds } from '../strategies/index.ts';
 export const strategyKinds: KindTable = {};
 
-// PLACEHOLDER → export { synthMarketSchema } from '../synth/index.ts';
-/** Parameters of the embedded synthetic market (the synth engineer's schema replaces this stand-in). */
-export const synthMarketSchema = z.strictObject({
-  years: z.number().positive().max(100).default(10).describe('length of the history in years (252 trading days each)'),
-  stocks: z.int().min(0).max(1000).default(0).describe('number of single stocks besides the four index-like assets'),
-  start: z.iso.date().default('2015-01-02').describe('first trading date, YYYY-MM-DD'),
-});
+/**
+ * Parameters of the embedded synthetic market (synth/params.ts) without `seed`: a study's synthetic market is
+ * seeded by the study's master seed, so `seed: 7` (or `keel run --seed 7`) gives the same market as
+ * `keel data synth --seed 7`.
+ */
+export const synthMarketSchema = realSynthMarketSchema.omit({ seed: true });
 
-// PLACEHOLDER → export { missingDataPolicySchema as missingPolicySchema } from '../data/index.ts';
-/** What to do with missing cells (a copy of data/missing.ts's schema until data/index.ts exports it). Default: error. */
-export const missingPolicySchema = z.discriminatedUnion('policy', [
-  z.strictObject({ policy: z.literal('error') }),
-  z.strictObject({ policy: z.literal('forward-fill'), limit: z.int().min(1).max(100_000) }),
-  z.strictObject({ policy: z.literal('drop-dates') }),
-  z.strictObject({ policy: z.literal('drop-assets') }),
-]);
+/** What to do with missing cells (data/missing.ts); the study defaults it to { policy: error }. */
+export { missingDataPolicySchema as missingPolicySchema } from '../data/index.ts';

@@ -57,6 +57,8 @@ export interface RunContext {
   readonly baseDir: string;
   /** A seed for a named purpose, derived from the master seed (stable across platforms). */
   seedFor(purpose: string): number;
+  /** Records a seed chosen some other way (e.g. the master seed itself) in seeds.json under `purpose`. */
+  recordSeed(purpose: string, seed: number): number;
   readonly artefacts: ArtefactSink;
   log(line: string): void;
   progress(done: number, total: number, note?: string): void;

@@ -1,9 +1,11 @@
 /**
- * THE ONE PLACE where the study runner calls into data-producing stages whose public doors are still being built.
- * Each function below is either wired to the real stage or is a PLACEHOLDER that fails with a clear one-line
- * message. To wire one, replace its body with the call shown beside it; no step or CLI code has to change.
+ * The one place where the study runner calls the data-producing stages (synth, io loaders, data policy and
+ * validation), adapted to what the steps need. Steps never import those stages directly, so a stage's API change
+ * is absorbed here.
  */
-import { KeelError } from '../core/index.ts';
+import { applyMissingPolicy, validatePanel, type Panel } from '../data/index.ts';
+import { loadPricesWithReport } from '../io/index.ts';
+import { synthesizeMarket } from '../synth/index.ts';
 import type { DataSpec } from '../config/index.ts';
 import type { PanelLike } from './context.ts';
 
@@ -14,32 +16,40 @@ export interface LoadedMarket {
   readonly records?: unknown;
   /** Exported ground truth of a synthetic market (regimes, planted signals), written to the run as truth.json. */
   readonly truth?: unknown;
+  /** Set when the source already applied universe, date range and missing-data policy (file loaders do). */
+  readonly prepared?: { readonly lines: readonly string[] };
 }
 
 type SyntheticSpec = Extract<DataSpec, { source: 'synthetic' }>;
 type FileSpec = Extract<DataSpec, { source: 'csv' | 'parquet' }>;
 
-const notYet = (what: string, where: string): KeelError =>
-  new KeelError('data', `${what} is not available in this build yet (waiting for ${where}); use another data source`);
-
 /**
- * The embedded synthetic market for `spec.market`, seeded with `seed`.
- * PLACEHOLDER → `const m = synthesizeMarket({ ...spec.market, seed }); return { panel: m.panel, records: m.records, truth: m.truth };`
- *   (from '../synth/index.ts')
+ * The embedded synthetic market for `spec.market`, seeded with `seed`. Its point-in-time records (macro releases,
+ * headlines, company reports) go to later steps; a compact ground truth (regime path and shares) to truth.json.
  */
 export function synthesizeMarketFor(spec: SyntheticSpec, seed: number): LoadedMarket {
-  void spec;
-  void seed;
-  throw notYet('the synthetic market (data.source: synthetic)', 'src/synth/index.ts');
+  const m = synthesizeMarket({ ...spec.market, seed });
+  const regimeDays = m.truth.regimeNames.map((_, k) => m.truth.regimes.reduce((n, r) => n + (r === k ? 1 : 0), 0));
+  return {
+    panel: m.panel,
+    records: { macro: m.macro, headlines: m.headlines, fundamentals: m.fundamentals, truth: m.truth },
+    truth: { seed, regimeNames: m.truth.regimeNames, regimeShares: m.truth.regimeShares, regimeDays },
+  };
 }
 
 /**
- * A market-data file (`spec.path` already resolved against the study's folder), as a Panel.
- * PLACEHOLDER → `loadCsvPanel(path, { layout: spec.layout })` / `loadParquetPanel(...)` from '../io/index.ts'.
+ * A market-data file (`spec.path` already resolved against the study's folder) through io's loader, which also
+ * applies the universe, the date range and the missing-data policy and reports every fix.
  */
 export async function loadMarketFile(spec: FileSpec, path: string): Promise<LoadedMarket> {
-  void path;
-  throw notYet(`reading ${spec.source} files (data.source: ${spec.source})`, 'the io loaders');
+  const { panel, report } = await loadPricesWithReport(path, {
+    layout: spec.layout,
+    missing: spec.missing,
+    ...(spec.universe === undefined ? {} : { assets: spec.universe }),
+    ...(spec.start === undefined ? {} : { start: spec.start }),
+    ...(spec.end === undefined ? {} : { end: spec.end }),
+  });
+  return { panel, prepared: { lines: report.lines } };
 }
 
 /** Outcome of the missing-data policy: the fixed panel and one log line per fix. */
@@ -48,51 +58,19 @@ export interface MissingOutcome {
   readonly lines: readonly string[];
 }
 
-/**
- * Applies the study's missing-data policy.
- * PLACEHOLDER → `const r = applyMissingPolicy(panel as Panel, policy); return { panel: r.panel, lines: r.report.lines };`
- *   (from '../data/index.ts'). Until then: the default policy (error) is enforced here; other policies wait.
- */
-export function applyMissingDataPolicy(panel: PanelLike, policy: { readonly policy: string }): MissingOutcome {
-  for (const field of panel.fieldNames) {
-    const values = panel.field(field);
-    for (let a = 0; a < panel.nAssets; a++) {
-      let listed = false;
-      for (let t = 0; t < panel.nDates; t++) {
-        const v = values[t * panel.nAssets + a]!;
-        if (!Number.isNaN(v)) listed = true;
-        else if (listed) {
-          if (policy.policy !== 'error')
-            throw notYet(`missing-data policy "${policy.policy}"`, 'applyMissingPolicy in src/data/');
-          throw new KeelError(
-            'data',
-            `${panel.assets[a]} has no ${field} on ${panel.dates[t]} (missing-data policy: error); choose data.missing: { policy: forward-fill, limit: 5 } or drop-dates`,
-          );
-        }
-      }
-    }
-  }
-  return { panel, lines: [`missing data: policy ${policy.policy}, no holes found`] };
+/** Applies the study's missing-data policy (data/missing.ts): never back-fills; every fix becomes a log line. */
+export function applyMissingDataPolicy(panel: PanelLike, policy: DataSpec['missing']): MissingOutcome {
+  const { panel: fixed, report } = applyMissingPolicy(panel as Panel, policy);
+  return { panel: fixed, lines: report.lines };
 }
 
-/**
- * Data-quality findings (stale prices, jumps, non-positive prices…), as error and warning lines.
- * PLACEHOLDER → `formatQualityReport(validatePanel(panel))` split by severity (from '../data/index.ts').
- * Until then only non-finite and non-positive prices are checked.
- */
+/** Data-quality findings (data/validate.ts: stale prices, jumps, non-positive prices…) as error and warning lines. */
 export function qualityFindings(panel: PanelLike): { readonly errors: string[]; readonly warnings: string[] } {
-  const errors: string[] = [];
-  if (panel.fieldNames.includes('close')) {
-    const close = panel.field('close');
-    for (let i = 0; i < close.length && errors.length < 5; i++) {
-      const v = close[i]!;
-      if (!Number.isNaN(v) && (!Number.isFinite(v) || v <= 0)) {
-        const t = Math.floor(i / panel.nAssets);
-        errors.push(
-          `${panel.assets[i % panel.nAssets]} close on ${panel.dates[t]} is ${v}; prices must be finite and > 0`,
-        );
-      }
-    }
-  }
-  return { errors, warnings: [] };
+  const report = validatePanel(panel as Panel, { source: 'market' });
+  const line = (f: (typeof report.findings)[number]): string =>
+    `${f.rule}${f.asset ? ` ${f.asset}` : ''}${f.date ? ` ${f.date}` : ''}: ${f.message}`;
+  return {
+    errors: report.findings.filter((f) => f.severity === 'error').map(line),
+    warnings: report.findings.filter((f) => f.severity === 'warning').map(line),
+  };
 }

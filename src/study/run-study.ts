@@ -64,6 +64,7 @@ export async function runStudy(input: unknown, options: RunStudyOptions = {}): P
   const hash = configHash(study);
   const seeds: Record<string, number> = { master: study.seed };
   const seedFor = (purpose: string): number => (seeds[purpose] ??= deriveSeed(study.seed, purpose));
+  const recordSeed = (purpose: string, seed: number): number => (seeds[purpose] = seed);
   const state: StudyState = { dataHashes: {}, summary: {}, extra: {} };
   if (options.source) state.dataHashes[`study:${options.source.path}`] = sha256Hex(options.source.bytes);
 
@@ -90,6 +91,7 @@ export async function runStudy(input: unknown, options: RunStudyOptions = {}): P
           study,
           baseDir: options.baseDir ?? process.cwd(),
           seedFor,
+          recordSeed,
           artefacts: dir,
           log,
           progress,

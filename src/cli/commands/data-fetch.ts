@@ -38,11 +38,15 @@ export function dataFetchCommand(): Command {
     .option('--unadjusted', 'Yahoo: keep the raw close instead of the adjusted close')
     .option('--json', 'print a JSON summary')
     .action(async (symbols: string[], flags: Flags) => {
-      for (const [flag, v] of [['--start', flags.start], ['--end', flags.end]] as const) {
+      for (const [flag, v] of [
+        ['--start', flags.start],
+        ['--end', flags.end],
+      ] as const) {
         if (v !== undefined && !ISO.test(v)) throw usageError(`${flag} must be a date YYYY-MM-DD, got "${v}".`);
       }
       const maxAge = Number(flags.maxAgeHours);
-      if (!Number.isFinite(maxAge) || maxAge < 0) throw usageError(`--max-age-hours must be a number ≥ 0, got "${flags.maxAgeHours}".`);
+      if (!Number.isFinite(maxAge) || maxAge < 0)
+        throw usageError(`--max-age-hours must be a number ≥ 0, got "${flags.maxAgeHours}".`);
       const options: FetchOptions & { adjusted: boolean } = {
         cacheDir: resolve(flags.cache),
         maxAgeMs: maxAge * 3600 * 1000,

@@ -5,7 +5,14 @@
 import { Command, Option } from 'commander';
 import { usageError } from '../../core/index.ts';
 import { formatQualityReport, parseMissingPolicy } from '../../data/index.ts';
-import { DATE_FORMATS, DELIMITERS, validateFile, type DateFormat, type Delimiter, type ValidateFileOptions } from '../../io/index.ts';
+import {
+  DATE_FORMATS,
+  DELIMITERS,
+  validateFile,
+  type DateFormat,
+  type Delimiter,
+  type ValidateFileOptions,
+} from '../../io/index.ts';
 
 interface Flags {
   json?: boolean;
@@ -20,7 +27,8 @@ interface Flags {
 
 const positiveInt = (flag: string, v: string): number => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw usageError(`${flag} must be a whole number ≥ 1, got "${v}". Example: ${flag} 252.`);
+  if (!Number.isInteger(n) || n < 1)
+    throw usageError(`${flag} must be a whole number ≥ 1, got "${v}". Example: ${flag} 252.`);
   return n;
 };
 
@@ -29,7 +37,11 @@ export function dataValidateCommand(): Command {
     .description('check a market-data file (CSV, CSV.gz, Parquet) and print a quality report; exit 0 usable, 1 not')
     .argument('<file>', 'price file: wide (date + one column per asset) or long (date, asset, field, value)')
     .option('--json', 'print the report as JSON')
-    .option('--missing <policy>', 'missing-data policy the data will be loaded with: error | forward-fill:N | drop-dates | drop-assets', 'error')
+    .option(
+      '--missing <policy>',
+      'missing-data policy the data will be loaded with: error | forward-fill:N | drop-dates | drop-assets',
+      'error',
+    )
     .addOption(new Option('--layout <layout>', 'file layout').choices(['auto', 'wide', 'long']).default('auto'))
     .option('--delimiter <char>', "field delimiter (',' ';' '|' or 'tab'); detected when absent")
     .option('--date-format <format>', `date format (${DATE_FORMATS.join(', ')}); detected when absent`)
@@ -39,12 +51,15 @@ export function dataValidateCommand(): Command {
     .action(async (file: string, flags: Flags) => {
       const missingPolicy = parseMissingPolicy(flags.missing);
       if (!missingPolicy) {
-        throw usageError(`--missing must be error, forward-fill:N, drop-dates or drop-assets, got "${flags.missing}". Example: --missing forward-fill:5.`);
+        throw usageError(
+          `--missing must be error, forward-fill:N, drop-dates or drop-assets, got "${flags.missing}". Example: --missing forward-fill:5.`,
+        );
       }
       let delimiter: Delimiter | undefined;
       if (flags.delimiter !== undefined) {
         const d = flags.delimiter === 'tab' || flags.delimiter === '\\t' ? '\t' : flags.delimiter;
-        if (!(DELIMITERS as readonly string[]).includes(d)) throw usageError(`--delimiter must be ',', ';', '|' or tab, got "${flags.delimiter}".`);
+        if (!(DELIMITERS as readonly string[]).includes(d))
+          throw usageError(`--delimiter must be ',', ';', '|' or tab, got "${flags.delimiter}".`);
         delimiter = d as Delimiter;
       }
       if (flags.dateFormat !== undefined && !(DATE_FORMATS as readonly string[]).includes(flags.dateFormat)) {

@@ -13,6 +13,7 @@ export const checkDataStep: StudyStep = {
     const { errors, warnings } = qualityFindings(panel);
     for (const w of warnings) ctx.log(`data quality warning: ${w}`);
     for (const e of errors) ctx.log(`data quality error: ${e}`);
+    ctx.log(`data quality: ${errors.length} error(s), ${warnings.length} warning(s)`);
     ctx.state.summary['quality'] = { errors: errors.length, warnings: warnings.length };
     if (errors.length > 0) {
       throw dataError(

@@ -45,7 +45,8 @@ export const loadDataStep: StudyStep = {
     ctx.progress(0, 3, 'loading');
     let market: LoadedMarket;
     if (spec.source === 'synthetic') {
-      const seed = ctx.seedFor('data.synthetic');
+      // The master seed itself, so the market equals `keel data synth --seed <seed>`.
+      const seed = ctx.recordSeed('data.synthetic', ctx.study.seed);
       market = synthesizeMarketFor(spec, seed);
       ctx.log(`data: synthetic market, seed ${seed}, ${market.panel.nDates} dates × ${market.panel.nAssets} assets`);
     } else {
@@ -57,19 +58,25 @@ export const loadDataStep: StudyStep = {
     }
     ctx.progress(1, 3, 'selecting');
     let panel = market.panel;
-    if (spec.universe !== undefined) {
-      const missing = spec.universe.filter((id) => !panel.assets.includes(id));
-      if (missing.length > 0) {
-        throw configError(
-          `data.universe names ${missing.map((m) => `"${m}"`).join(', ')}, not in the data; available: ${panel.assets.slice(0, 12).join(', ')}${panel.nAssets > 12 ? ', …' : ''}`,
-        );
+    if (market.prepared) {
+      for (const line of market.prepared.lines) ctx.log(line);
+    } else {
+      if (spec.universe !== undefined) {
+        const missing = spec.universe.filter((id) => !panel.assets.includes(id));
+        if (missing.length > 0) {
+          throw configError(
+            `data.universe names ${missing.map((m) => `"${m}"`).join(', ')}, not in the data; available: ${panel.assets.slice(0, 12).join(', ')}${panel.nAssets > 12 ? ', …' : ''}`,
+          );
+        }
+        panel = panel.selectAssets(spec.universe);
       }
-      panel = panel.selectAssets(spec.universe);
+      panel = selectRange(panel, spec.start, spec.end);
+      ctx.progress(2, 3, 'missing data');
+      const result = applyMissingDataPolicy(panel, spec.missing);
+      for (const line of result.lines) ctx.log(line);
+      panel = result.panel;
     }
-    panel = selectRange(panel, spec.start, spec.end);
-    ctx.progress(2, 3, 'missing data');
-    const fixed = applyMissingDataPolicy(panel, spec.missing);
-    for (const line of fixed.lines) ctx.log(line);
+    const fixed = { panel };
     ctx.state.panel = fixed.panel;
     if (market.records !== undefined) ctx.state.records = market.records;
     if (market.truth !== undefined) ctx.artefacts.writeJson('truth.json', market.truth);

@@ -1,0 +1,204 @@
+/**
+ * Bad-input corpus for study files and CLI usage: the real CLI (`node bin/keel.mjs …`) is spawned for every case,
+ * all in parallel, and each must print exactly the expected one-line message(s) on stderr, exit with the right code,
+ * show no stack trace and leave no run folder behind.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repo = resolve(import.meta.dirname, '..', '..');
+const work = mkdtempSync(join(tmpdir(), 'keel-bad-input-'));
+const out = join(work, 'runs');
+
+interface Case {
+  readonly name: string;
+  /** File name → content, written into the work folder before running. */
+  readonly files?: Readonly<Record<string, string>>;
+  /** Arguments; `$W` is replaced by the work folder. */
+  readonly args: readonly string[];
+  readonly code: number;
+  /** Each stderr line (in order) must match the corresponding pattern; there must be no other lines. */
+  readonly stderr: readonly RegExp[];
+  /** Instead: one or more lines, each matching this (e.g. every YAML syntax error found). */
+  readonly everyLine?: RegExp;
+}
+
+const study = (body: string) => `name: bad\n${body}`;
+
+const CASES: readonly Case[] = [
+  {
+    name: 'unknown top-level key, with did-you-mean',
+    files: { 's.yaml': 'nmae: x\nname: y\ndata: { source: synthetic }\n' },
+    args: ['run', '$W/s.yaml'],
+    code: 2,
+    stderr: [/^error: .*s\.yaml: \(top level\): unknown key "nmae"; did you mean "name"\?$/],
+  },
+  {
+    name: 'unknown nested key, with did-you-mean',
+    files: { 's.yaml': study('data: { source: synthetic, misisng: { policy: error } }\n') },
+    args: ['run', '$W/s.yaml'],
+    code: 2,
+    stderr: [/^error: .*s\.yaml: data: unknown key "misisng"; did you mean "missing"\?$/],
+  },
+  {
+    name: 'unknown enum value, with did-you-mean',
+    files: { 's.yaml': study('data: { source: synthetc }\n') },
+    args: ['run', '$W/s.yaml'],
+    code: 2,
+    stderr: [
+      /^error: .*s\.yaml: data\.source: unknown source "synthetc"; did you mean "synthetic"\? \(available: synthetic, csv, parquet\)$/,
+    ],
+  },
+  {
+    name: 'wrong types: every problem on its own line, each naming its path',
+    files: { 's.yaml': 'name: x\nseed: ten\ndata: { source: csv, path: a.csv, layout: wid }\nreport: { html: yes }\n' },
+    args: ['run', '$W/s.yaml'],
+    code: 2,
+    stderr: [
+      /^error: .*s\.yaml: seed: expected an integer ≥ 0 and ≤ 4294967295, got "ten"$/,
+      /^error: .*s\.yaml: data\.layout: expected one of "wide", "long", got "wid"; did you mean "wide"\?$/,
+      /^error: .*s\.yaml: report\.html: expected true or false, got "yes"$/,
+    ],
+  },
+  {
+    name: 'number out of range',
+    files: { 's.yaml': study('seed: -1\ndata: { source: synthetic }\n') },
+    args: ['run', '$W/s.yaml'],
+    code: 2,
+    stderr: [/^error: .*s\.yaml: seed: expected a number ≥ 0, got -1$/],
+  },
+  {
+    name: 'missing required section',
+    files: { 's.yaml': 'name: x\n' },
+    args: ['run', '$W/s.yaml'],
+    code: 2,
+    stderr: [
+      /^error: .*s\.yaml: data: required: expected a mapping with source: synthetic \| csv \| parquet|^error: .*s\.yaml: data: required/,
+    ],
+  },
+  {
+    name: 'invalid YAML names line and column',
+    files: { 's.yaml': 'name: x\ndata:\n  source: synthetic\n bad: [1, 2\n' },
+    args: ['run', '$W/s.yaml'],
+    code: 2,
+    stderr: [],
+    everyLine: /^error: .*s\.yaml:\d+:\d+: invalid YAML: .+$/,
+  },
+  {
+    name: 'empty file',
+    files: { 's.yaml': '' },
+    args: ['run', '$W/s.yaml'],
+    code: 2,
+    stderr: [/^error: .*s\.yaml: the file is empty; a study needs at least "name" and "data"/],
+  },
+  {
+    name: 'a list instead of a mapping',
+    files: { 's.yaml': '- name\n- data\n' },
+    args: ['run', '$W/s.yaml'],
+    code: 2,
+    stderr: [/^error: .*s\.yaml: expected a mapping \(key: value\) at the top level, got a list$/],
+  },
+  {
+    name: 'missing study file',
+    args: ['run', '$W/does-not-exist.yaml'],
+    code: 2,
+    stderr: [/^error: .*does-not-exist\.yaml: study file not found/],
+  },
+  {
+    name: 'a directory instead of a file',
+    args: ['run', '$W'],
+    code: 2,
+    stderr: [/^error: .*: is a directory; expected a study file/],
+  },
+  {
+    name: 'unknown command, with did-you-mean',
+    args: ['rn', 'x.yaml'],
+    code: 2,
+    stderr: [/^error: unknown command 'rn'; did you mean run\? \(see keel --help\)$/],
+  },
+  {
+    name: 'unknown flag, with did-you-mean',
+    args: ['run', 'x.yaml', '--jsn'],
+    code: 2,
+    stderr: [/^error: unknown option '--jsn'; did you mean --json\? \(see keel --help\)$/],
+  },
+  {
+    name: 'bad seed',
+    args: ['run', 'x.yaml', '--seed', 'abc'],
+    code: 2,
+    stderr: [
+      /^error: option '--seed <n>' argument 'abc' is invalid\. expected an integer from 0 to 4294967295, got "abc"/,
+    ],
+  },
+  {
+    name: 'missing argument',
+    args: ['run'],
+    code: 2,
+    stderr: [/^error: missing required argument 'study'/],
+  },
+  {
+    name: 'a valid study whose data file is missing fails at run time (exit 1), leaving nothing behind',
+    files: { 's.yaml': study('data: { source: csv, path: nowhere.csv }\n') },
+    args: ['run', '$W/s.yaml'],
+    code: 1,
+    stderr: [/^error: .*nowhere\.csv: file not found/],
+  },
+];
+
+interface Outcome {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const outcomes = new Map<string, Outcome>();
+
+function spawnKeel(args: readonly string[]): Promise<Outcome> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [join(repo, 'bin', 'keel.mjs'), ...args, ...(args[0] === 'run' ? ['--out', out] : [])],
+      { cwd: work, env: { ...process.env, KEEL_DEBUG: '' }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+beforeAll(async () => {
+  await Promise.all(
+    CASES.map(async (c, i) => {
+      const dir = join(work, `case-${i}`);
+      mkdirSync(dir, { recursive: true });
+      for (const [name, text] of Object.entries(c.files ?? {})) writeFileSync(join(dir, name), text);
+      outcomes.set(c.name, await spawnKeel(c.args.map((a) => a.replaceAll('$W', dir))));
+    }),
+  );
+}, 120_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe(`bad input: ${CASES.length} malformed studies and command lines`, () => {
+  for (const c of CASES) {
+    it(c.name, () => {
+      const o = outcomes.get(c.name)!;
+      const lines = o.stderr.split('\n').filter((l) => l !== '');
+      if (c.everyLine) {
+        expect(lines.length, o.stderr).toBeGreaterThan(0);
+        for (const line of lines) expect(line).toMatch(c.everyLine);
+      } else {
+        expect(lines.length, o.stderr).toBe(c.stderr.length);
+        c.stderr.forEach((re, i) => expect(lines[i], o.stderr).toMatch(re));
+      }
+      expect(o.code, o.stderr).toBe(c.code);
+      expect(o.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack trace
+      expect(o.stdout).toBe('');
+      expect(existsSync(out) ? readdirSync(out) : []).toEqual([]); // no run folder, no temp folder
+    });
+  }
+});
