@@ -22,7 +22,12 @@ export function isoOfDay(day: number): IsoDate {
  */
 export function businessDays(start: IsoDate, years: number): { dates: IsoDate[]; year: Int32Array; month: Int32Array } {
   const first = dayNumber(start);
-  const last = first + Math.round(years * 365.25); // exclusive
+  // Whole years by the calendar (2014-01-01 + 10 years = 2024-01-01, exclusive), the fraction at 365.25 days a year.
+  const whole = Math.floor(years);
+  const y = Number(start.slice(0, 4)) + whole;
+  const sameDayLater = dayNumber(`${String(y).padStart(4, '0')}${start.slice(4)}`);
+  const anniversary = Number.isNaN(sameDayLater) ? dayNumber(`${String(y).padStart(4, '0')}-03-01`) : sameDayLater; // 29 Feb → 1 Mar
+  const last = anniversary + Math.round((years - whole) * 365.25); // exclusive
   const dates: IsoDate[] = [];
   for (let d = first; d < last; d++) {
     const weekday = (((d + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday (4); 0 = Sunday, 6 = Saturday

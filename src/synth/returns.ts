@@ -6,10 +6,12 @@
  *   r = drift_a/252 + βm·M + βt·T + βb·B + βg·G + βs·S_sector + idio + α
  *   α = dailyVol_a · (k_mom·z_mom + k_mr·z_mr + k_macro·z_macro + k_sent·z_sent)
  * Factor shock X = vol_X · m_regime · √h_X · ε_X with ε a unit-variance Student-t draw and h_X its GARCH variance
- * (long-run 1). The bond and gold shocks mix in the equity-market draw with the regime's correlation. Every z is a
+ * (long-run 1); idiosyncratic shocks scale with √m_regime. The bond and gold shocks mix in the equity-market draw with the regime's correlation. Every z is a
  * unit-scale signal known at the close of t-1:
  *   z_mom   = (sum of log returns over [t-1-skip-L+1, t-1-skip]) / (dailyVol·√L)
  *   z_mr    = −(sum of log returns over the last S days up to t-1) / (dailyVol·√S)
+ * where the sums run over returns net of their own α (otherwise momentum would feed on itself and explode for
+ * strength·√L near 1); α is small next to daily noise, so trailing total returns carry nearly the same signal.
  *   z_macro = the asset class's mix of the latest macro surprises released by t-1
  *   z_sent  = tone of the asset's headline dated t − lead, / TONE_SD (0 when there was none)
  */
@@ -55,7 +57,9 @@ export function simulateReturns(
     alpha: new Float64Array(size),
     marketDrift: new Float64Array(nDates),
   };
-  const cum = new Float64Array(size); // cumulative log return per asset, through day t
+  // Cumulative log return per asset through day t, net of the planted α. The momentum and reversal signals read it,
+  // so a signal never feeds on its own past output: its strength stays what the parameter says at any setting.
+  const cum = new Float64Array(size);
 
   const pr = params.predictability;
   const { alpha: ga, beta: gb } = params.garch;
@@ -162,11 +166,11 @@ export function simulateReturns(
         betaBond[a]! * shockF[2]! +
         betaGold[a]! * shockF[3]! +
         (s >= 0 ? betaSector[a]! * shockF[4 + s]! : 0) +
-        idioDaily[a]! * m * eI +
+        idioDaily[a]! * sm * eI +
         alpha;
 
       logReturns[i] = ret;
-      cum[i] = cum[prev + a]! + ret;
+      cum[i] = cum[prev + a]! + ret - alpha;
       momentum[i] = zMom;
       meanReversion[i] = zRev;
       macro[i] = zMacro;

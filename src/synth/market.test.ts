@@ -1,0 +1,198 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { marketToCsv, synthesizeMarket, CORE_ASSETS } from './index.ts';
+import { autocorrelation, correlation, moments } from './test-stats.ts';
+
+const market = synthesizeMarket({ seed: 11 });
+const { panel } = market;
+
+/** Daily log returns of one asset from the panel's closes (t = 1..nDates-1). */
+function closeReturns(p: typeof panel, asset: string): Float64Array {
+  const c = p.series('close', asset);
+  const r = new Float64Array(c.length - 1);
+  for (let t = 1; t < c.length; t++) r[t - 1] = Math.log(c[t]! / c[t - 1]!);
+  return r;
+}
+
+function sha256(tables: Map<string, string>): string {
+  const h = createHash('sha256');
+  for (const [name, text] of tables) h.update(name).update('\0').update(text).update('\0');
+  return h.digest('hex');
+}
+
+describe('synthesizeMarket: shape', () => {
+  it('has the four core assets first, then STK001… stocks, with asset metadata', () => {
+    expect(panel.assets.slice(0, 4)).toEqual([...CORE_ASSETS]);
+    expect(panel.nAssets).toBe(4 + 24);
+    expect(panel.assets[4]).toBe('STK001');
+    expect(panel.assets[27]).toBe('STK024');
+    expect(panel.meta[0]).toEqual({ id: 'EQ_BROAD', assetClass: 'equity', sector: 'Broad market', currency: 'USD' });
+    expect(panel.meta[2]?.assetClass).toBe('bond');
+    expect(panel.meta[3]?.assetClass).toBe('commodity');
+    expect(new Set(panel.meta.slice(4).map((m) => m.sector)).size).toBe(6);
+  });
+
+  it('runs on business days only: 10 years from 2014-01-01 is about 2 609 Monday–Friday dates', () => {
+    expect(panel.dates[0]).toBe('2014-01-01');
+    expect(panel.nDates).toBeGreaterThan(2600);
+    expect(panel.nDates).toBeLessThan(2620);
+    for (const d of panel.dates) {
+      const wd = new Date(`${d}T00:00:00Z`).getUTCDay();
+      expect(wd === 0 || wd === 6).toBe(false);
+    }
+    expect(panel.dates.at(-1)! < '2024-01-01').toBe(true);
+  });
+
+  it('has consistent OHLC bars (low ≤ open, close ≤ high, all > 0) and whole, positive volumes', () => {
+    const [o, h, l, c, v] = (['open', 'high', 'low', 'close', 'volume'] as const).map((f) => panel.field(f)) as [
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+    ];
+    let bad = 0;
+    for (let i = 0; i < c.length; i++) {
+      if (!(l[i]! > 0 && l[i]! <= o[i]! && l[i]! <= c[i]! && h[i]! >= o[i]! && h[i]! >= c[i]!)) bad++;
+      if (!(Number.isInteger(v[i]) && v[i]! > 0)) bad++;
+    }
+    expect(bad).toBe(0);
+  });
+
+  it('does not mutate its input parameters', () => {
+    const input = { seed: 3, years: 1, stocks: 20, predictability: { momentum: 0.05 } };
+    const before = JSON.stringify(input);
+    synthesizeMarket(Object.freeze(input));
+    expect(JSON.stringify(input)).toBe(before);
+  });
+});
+
+describe('synthesizeMarket: realistic statistics (seed 11, 10 years)', () => {
+  // Ranges: each asset's target vol (EQ_BROAD ≈ 16 %, EQ_TECH ≈ 21 %, bonds ≈ 11 %, gold ≈ 14 % once regime
+  // multipliers are averaged in) ± what 10 years of regime luck moves it; stocks ≈ 30 %.
+  const ranges: Record<string, [number, number]> = {
+    EQ_BROAD: [0.1, 0.26],
+    EQ_TECH: [0.14, 0.34],
+    BOND_LONG: [0.06, 0.18],
+    GOLD: [0.08, 0.22],
+  };
+  for (const [asset, [lo, hi]] of Object.entries(ranges)) {
+    it(`${asset}: annualised volatility in [${lo}, ${hi}], fat tails (kurtosis > 4), volatility clustering`, () => {
+      const r = closeReturns(panel, asset);
+      const m = moments(r);
+      const vol = m.sd * Math.sqrt(252);
+      expect(vol).toBeGreaterThan(lo);
+      expect(vol).toBeLessThan(hi);
+      expect(m.kurtosis).toBeGreaterThan(4);
+      // |r| is autocorrelated (GARCH + regimes) while r itself is not: ≥ 0.1 at lags 1 and 5 (real indices: 0.2–0.3).
+      const abs = r.map(Math.abs);
+      expect(autocorrelation(abs, 1)).toBeGreaterThan(0.1);
+      expect(autocorrelation(abs, 5)).toBeGreaterThan(0.1);
+    });
+  }
+
+  it('stocks have annualised volatility between 18 % and 50 % (median 25–40 %)', () => {
+    const vols = panel.assets.slice(4).map((a) => moments(closeReturns(panel, a)).sd * Math.sqrt(252));
+    for (const v of vols) {
+      expect(v).toBeGreaterThan(0.18);
+      expect(v).toBeLessThan(0.5);
+    }
+    const median = [...vols].sort((a, b) => a - b)[Math.floor(vols.length / 2)]!;
+    expect(median).toBeGreaterThan(0.25);
+    expect(median).toBeLessThan(0.4);
+  });
+
+  it('stocks in the same sector co-move more than stocks in different sectors', () => {
+    const same: number[] = [];
+    const diff: number[] = [];
+    const rs = panel.assets.slice(4).map((a) => closeReturns(panel, a));
+    for (let i = 0; i < rs.length; i++)
+      for (let j = i + 1; j < rs.length; j++) (i % 6 === j % 6 ? same : diff).push(correlation(rs[i]!, rs[j]!));
+    const avg = (x: number[]) => x.reduce((s, v) => s + v, 0) / x.length;
+    expect(avg(same)).toBeGreaterThan(avg(diff) + 0.03);
+    expect(avg(diff)).toBeGreaterThan(0.15); // the common market factor
+  });
+});
+
+describe('synthesizeMarket: regimes', () => {
+  const long = synthesizeMarket({ seed: 2, years: 30, stocks: 0 });
+  const reg = long.truth.regimes;
+  const eq = closeReturns(long.panel, 'EQ_BROAD');
+  const bond = closeReturns(long.panel, 'BOND_LONG');
+  const byRegime = (k: number) => {
+    const x: number[] = [];
+    const y: number[] = [];
+    for (let t = 1; t < reg.length; t++) if (reg[t] === k) (x.push(eq[t - 1]!), y.push(bond[t - 1]!));
+    return { x, y };
+  };
+
+  it('visits all three regimes, roughly in their long-run shares (calm ≈ 68 %, bear ≈ 27 %, crisis ≈ 6 %)', () => {
+    const counts = [0, 0, 0];
+    for (const r of reg) counts[r]!++;
+    const shares = counts.map((c) => c / reg.length);
+    expect(shares[0]).toBeGreaterThan(0.45);
+    expect(shares[1]).toBeGreaterThan(0.1);
+    expect(shares[2]).toBeGreaterThan(0.02);
+    expect(long.truth.regimeShares[0]).toBeCloseTo(0.677, 2);
+  });
+
+  it('the stock–bond correlation is negative in calm markets and crises and positive in bear markets', () => {
+    // Planted: -0.35 calm, +0.45 bear, -0.5 crisis; sampling error with ≥ 300 days is < 0.06.
+    expect(correlation(byRegime(0).x, byRegime(0).y)).toBeLessThan(-0.2);
+    expect(correlation(byRegime(1).x, byRegime(1).y)).toBeGreaterThan(0.25);
+    expect(correlation(byRegime(2).x, byRegime(2).y)).toBeLessThan(-0.2);
+  });
+
+  it('volatility rises from calm to bear to crisis', () => {
+    const vols = [0, 1, 2].map((k) => moments(byRegime(k).x).sd * Math.sqrt(252));
+    expect(vols[0]!).toBeLessThan(vols[1]!);
+    expect(vols[1]!).toBeLessThan(vols[2]!);
+  });
+});
+
+describe('synthesizeMarket: determinism', () => {
+  const small = { years: 2, stocks: 20 };
+  it('the same seed gives byte-identical CSV output; another seed differs', () => {
+    const a = sha256(marketToCsv(synthesizeMarket({ ...small, seed: 5 })));
+    const b = sha256(marketToCsv(synthesizeMarket({ ...small, seed: 5 })));
+    const c = sha256(marketToCsv(synthesizeMarket({ ...small, seed: 6 })));
+    expect(a).toBe(b);
+    expect(c).not.toBe(a);
+  });
+
+  it('each part has its own random stream: changing the news rate leaves regimes, macro and prices unchanged', () => {
+    const a = synthesizeMarket({ ...small, seed: 5 });
+    const b = synthesizeMarket({ ...small, seed: 5, news: { probability: 0.2 }, predictability: { sentiment: 0 } });
+    expect(Array.from(b.truth.regimes)).toEqual(Array.from(a.truth.regimes));
+    expect(b.macro).toEqual(a.macro);
+    expect(b.headlines.length).toBeLessThan(a.headlines.length);
+  });
+
+  it('writes every table with a header and one row per record', () => {
+    const m = synthesizeMarket({ ...small, seed: 5 });
+    const t = marketToCsv(m);
+    expect([...t.keys()]).toEqual([
+      'close.csv',
+      'open.csv',
+      'high.csv',
+      'low.csv',
+      'volume.csv',
+      'assets.csv',
+      'macro.csv',
+      'headlines.csv',
+      'fundamentals.csv',
+      'truth_regimes.csv',
+      'truth_signals.csv',
+      'truth_headline_tone.csv',
+      'params.json',
+    ]);
+    const lines = (name: string) => t.get(name)!.trimEnd().split('\n');
+    expect(lines('close.csv')[0]).toBe(`date,${m.panel.assets.join(',')}`);
+    expect(lines('close.csv')).toHaveLength(m.panel.nDates + 1);
+    expect(lines('headlines.csv')).toHaveLength(m.headlines.length + 1);
+    expect(lines('macro.csv')).toHaveLength(m.macro.length + 1);
+    expect(lines('truth_signals.csv')).toHaveLength(m.panel.nDates * m.panel.nAssets + 1);
+    expect(JSON.parse(t.get('params.json')!)).toEqual(m.params);
+    expect(marketToCsv(m, { truth: false }).has('truth_signals.csv')).toBe(false);
+  });
+});
