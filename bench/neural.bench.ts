@@ -1,0 +1,174 @@
+/**
+ * Neural training speed, Keel vs PyTorch CPU (single thread, float32), same architecture, same initial weights,
+ * same data and same mini-batches in the same order (no shuffling), in one run:
+ *   lstm  2 × LSTM(64) → dense(1) on 1000 windows of 60 steps × 4 features, batch 32, Adam 1e-3
+ *   fnn   20 → 64 → 64 → 1 (relu) on 20 000 rows, batch 64, Adam 1e-3
+ *   cnn   conv1d(4→16, k5) → relu → conv1d(16→16, k5) → relu → dense(1) on 1000 × 60 × 4, batch 32
+ * Correctness first: the mean training loss of every epoch must agree (float64 vs torch float32: relative 1e-3), and
+ * so must the predictions after training. Then it prints seconds per epoch (median), the ratio Keel / torch, and
+ * Keel's heap and RSS after each epoch (flat = no growth per step).
+ *
+ *   npm run bench -- neural            (KEEL_BENCH_EPOCHS=N to change the epochs per case, default 3)
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRng } from '../src/core/index.ts';
+import { initialise, Network, train, type LayerSpec } from '../src/models/neural/index.ts';
+
+interface BenchCase {
+  name: string;
+  layers: LayerSpec[];
+  n: number;
+  batch: number;
+  epochs: number;
+  learningRate: number;
+  x: Float64Array;
+  y: Float64Array;
+}
+
+const EPOCHS = Number(process.env['KEEL_BENCH_EPOCHS'] ?? 3);
+const median = (v: number[]): number => {
+  const s = [...v].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+function makeCases(): BenchCase[] {
+  const rng = createRng(2026);
+  // a learnable signal so the loss curves are not flat: y = mean of feature 0 over the last 5 steps + noise
+  const seq = (n: number, T: number, F: number): { x: Float64Array; y: Float64Array } => {
+    const x = new Float64Array(n * T * F).map(() => rng.normal());
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let t = T - 5; t < T; t++) s += x[(i * T + t) * F]!;
+      y[i] = s / 5 + 0.1 * rng.normal();
+    }
+    return { x, y };
+  };
+  const T = 60;
+  const F = 4;
+  const lstm = seq(1000, T, F);
+  const cnn = seq(1000, T, F);
+  const nF = 20000;
+  const xf = new Float64Array(nF * 20).map(() => rng.normal());
+  const yf = new Float64Array(nF).map((_, i) => Math.tanh(xf[i * 20]! + xf[i * 20 + 1]! * xf[i * 20 + 2]!));
+  return [
+    {
+      name: 'lstm 2×64, 1000×60×4, batch 32',
+      layers: [
+        { type: 'lstm', steps: T, features: F, units: 64, returnSequences: true },
+        { type: 'lstm', steps: T, features: 64, units: 64, returnSequences: false },
+        { type: 'dense', inputs: 64, units: 1 },
+      ],
+      n: 1000, batch: 32, epochs: EPOCHS, learningRate: 1e-3, ...lstm,
+    },
+    {
+      name: 'fnn 20→64→64→1, 20000 rows, batch 64',
+      layers: [
+        { type: 'dense', inputs: 20, units: 64 },
+        { type: 'activation', size: 64, fn: 'relu' },
+        { type: 'dense', inputs: 64, units: 64 },
+        { type: 'activation', size: 64, fn: 'relu' },
+        { type: 'dense', inputs: 64, units: 1 },
+      ],
+      n: nF, batch: 64, epochs: EPOCHS, learningRate: 1e-3, x: xf, y: yf,
+    },
+    {
+      name: 'cnn1d 2×(16 filters, k5), 1000×60×4, batch 32',
+      layers: [
+        { type: 'conv1d', steps: T, channels: F, filters: 16, kernelSize: 5 },
+        { type: 'activation', size: 56 * 16, fn: 'relu' },
+        { type: 'conv1d', steps: 56, channels: 16, filters: 16, kernelSize: 5 },
+        { type: 'activation', size: 52 * 16, fn: 'relu' },
+        { type: 'dense', inputs: 52 * 16, units: 1 },
+      ],
+      n: 1000, batch: 32, epochs: EPOCHS, learningRate: 1e-3, ...cnn,
+    },
+  ];
+}
+
+export default function neuralBench(): void {
+  const cases = makeCases();
+  const nets = cases.map((c) => {
+    const net = new Network(c.layers, 'mse', { uniform: () => 0.5 });
+    initialise(net, createRng(7));
+    return net;
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'keel-neural-'));
+  try {
+    const job = {
+      cases: cases.map((c, k) => ({
+        name: c.name, layers: c.layers, n: c.n, batch: c.batch, epochs: c.epochs, learningRate: c.learningRate,
+        x: Array.from(c.x), y: Array.from(c.y), initial: nets[k]!.params.map((p) => Array.from(p.value)), checkRows: 16,
+      })),
+    };
+    writeFileSync(join(dir, 'job.json'), JSON.stringify(job));
+
+    // Keel first (torch idle), then torch (Keel idle): never both at once on this ~1-core machine
+    const keel = cases.map((c, k) => {
+      const net = nets[k]!;
+      const secs: number[] = [];
+      const losses: number[] = [];
+      const heap: number[] = [];
+      const rss: number[] = [];
+      const opts = {
+        epochs: 1, batchSize: c.batch, optimizer: 'adam' as const, learningRate: c.learningRate, momentum: 0, l2: 0,
+        clipNorm: 0, patience: 0, shuffle: false, divergenceFactor: Infinity,
+      };
+      // all epochs in one call (Adam's state carries over); the epoch callback times each epoch
+      let last = performance.now();
+      const h = train(net, { X: c.x, Y: c.y, n: c.n }, null, { ...opts, epochs: c.epochs }, { uniform: () => 0 }, () => {
+        const now = performance.now();
+        secs.push((now - last) / 1000);
+        const m = process.memoryUsage();
+        heap.push(m.heapUsed / 2 ** 20);
+        rss.push(m.rss / 2 ** 20);
+        last = performance.now();
+      });
+      losses.push(...h.trainLoss);
+      const pred = net.forward(c.x.subarray(0, 16 * net.inSize), 16, false).slice(0, 16);
+      return { secs, losses, heap, rss, pred };
+    });
+
+    const py = spawnSync('/usr/bin/python3', [new URL('./peers/neural.py', import.meta.url).pathname, join(dir, 'job.json')], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
+    if (py.status !== 0) {
+      console.log(`torch peer failed (is Debian python3-torch installed?): ${py.stderr.trim().split('\n').pop()}`);
+      for (const [k, c] of cases.entries()) console.log(`${c.name}: keel ${median(keel[k]!.secs).toFixed(3)} s/epoch (no peer)`);
+      return;
+    }
+    const torch = JSON.parse(py.stdout) as {
+      torch: string;
+      cases: { name: string; secondsPerEpoch: number[]; trainLoss: number[]; predictions: number[] }[];
+    };
+    console.log(`PyTorch ${torch.torch}, 1 thread, float32 · Keel float64 · ${EPOCHS} epochs per case, medians`);
+    console.log('case'.padEnd(48), 'keel s/ep'.padStart(10), 'torch s/ep'.padStart(11), 'ratio'.padStart(7), '  loss check   memory (heap MiB / rss MiB per epoch)');
+    for (const [k, c] of cases.entries()) {
+      const kr = keel[k]!;
+      const tr = torch.cases[k]!;
+      let worstLoss = 0;
+      kr.losses.forEach((l, e) => (worstLoss = Math.max(worstLoss, Math.abs(l - tr.trainLoss[e]!) / Math.abs(tr.trainLoss[e]!))));
+      let worstPred = 0;
+      kr.pred.forEach((p, i) => (worstPred = Math.max(worstPred, Math.abs(p - tr.predictions[i]!))));
+      const ok = worstLoss < 1e-3 && worstPred < 1e-3;
+      const ks = median(kr.secs);
+      const ts = median(tr.secondsPerEpoch);
+      console.log(
+        c.name.padEnd(48),
+        ks.toFixed(3).padStart(10),
+        ts.toFixed(3).padStart(11),
+        (ks / ts).toFixed(2).padStart(7),
+        `  ${ok ? 'same' : 'DIFFERENT'} (loss rel ${worstLoss.toExponential(1)}, pred ${worstPred.toExponential(1)})`,
+        `  ${kr.heap.map((v) => v.toFixed(1)).join('/')} · ${kr.rss.map((v) => v.toFixed(0)).join('/')}`,
+      );
+      console.log(`${''.padEnd(48)} loss per epoch keel ${kr.losses.map((v) => v.toPrecision(4)).join(', ')} | torch ${tr.trainLoss.map((v) => v.toPrecision(4)).join(', ')}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
