@@ -171,3 +171,34 @@ export function validateCovariance(m: Matrix, assets?: readonly string[]): void 
     }
   }
 }
+
+/**
+ * Sample correlation, pairwise-complete like pandas `DataFrame.corr()`: each pair's means and standard deviations
+ * come from the dates where both assets have a return (so it is not Σ_ij/√(Σ_ii Σ_jj) on ragged data).
+ */
+export function sampleCorr(r: ReturnsTable): Matrix {
+  assertUsable(r, 2);
+  const T = r.nDates;
+  const n = r.nAssets;
+  const means = columnMeans(r);
+  const X = toColumnMajor(r.values, T, n, (v, _t, j) => (Number.isNaN(v) ? 0 : v - means[j]!));
+  const X2 = toColumnMajor(r.values, T, n, (v, _t, j) => (Number.isNaN(v) ? 0 : (v - means[j]!) ** 2));
+  const M = toColumnMajor(r.values, T, n, (v) => (Number.isNaN(v) ? 0 : 1));
+  const Sxy = gram(X, n, X, n, T, true);
+  const Sx = gram(X, n, M, n, T);
+  const Sxx = gram(X2, n, M, n, T);
+  const N = gram(M, n, M, n, T, true);
+  const out = new Matrix(n, n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const c = N[i * n + j]!;
+      const sxi = Sx[i * n + j]!;
+      const sxj = Sx[j * n + i]!;
+      const cov = Sxy[i * n + j]! - (sxi * sxj) / c;
+      const vi = Sxx[i * n + j]! - (sxi * sxi) / c;
+      const vj = Sxx[j * n + i]! - (sxj * sxj) / c;
+      out.data[i * n + j] = i === j ? 1 : cov / Math.sqrt(vi * vj);
+    }
+  }
+  return out;
+}

@@ -187,6 +187,9 @@ export function solveQpActiveSet(prob: QpProblem, x0: Float64Array, options: QpO
   let it = 0;
   let status: QpResult['status'] = 'optimal';
   let kkt = 0;
+  let batch = 1;
+  const violators: { i: number; viol: number }[] = [];
+  const justReleased = new Set<number>();
 
   for (; it < maxIter; it++) {
     // ---- subproblem: minimise over free vars with working rows held: Lagrange system via Schur complement
@@ -296,6 +299,9 @@ export function solveQpActiveSet(prob: QpProblem, x0: Float64Array, options: QpO
           g[i] = g[i]! + alpha * s;
         }
       }
+      if (alpha === 0 && blockVar >= 0 && justReleased.has(blockVar)) batch = 1;
+      else if (alpha > 0) batch = Math.min(batch * 2, n);
+      justReleased.clear();
       if (blockVar >= 0 || blockRow >= 0) {
         if (blockVar >= 0) {
           x[blockVar] = blockVarSide < 0 ? lb[blockVar]! : ub[blockVar]!;
@@ -320,6 +326,7 @@ export function solveQpActiveSet(prob: QpProblem, x0: Float64Array, options: QpO
     let worst = thr;
     let releaseVar = -1;
     let releaseRow = -1;
+    violators.length = 0;
     // reduced gradient for fixed vars: g_i + Σ λ_w a_{w,i}
     for (let i = 0; i < n; i++) {
       const s = state[i]!;
@@ -327,6 +334,7 @@ export function solveQpActiveSet(prob: QpProblem, x0: Float64Array, options: QpO
       let mu = g[i]!;
       for (let a = 0; a < m; a++) mu += lambda[a]! * rows[working[a]!.r]!.a[i]!;
       const viol = s < 0 ? -mu : mu; // at lb need mu ≥ 0; at ub need mu ≤ 0
+      if (viol > thr) violators.push({ i, viol });
       if (viol > worst) {
         worst = viol;
         releaseVar = i;
@@ -350,10 +358,19 @@ export function solveQpActiveSet(prob: QpProblem, x0: Float64Array, options: QpO
       break;
     }
     if (releaseVar >= 0) {
-      state[releaseVar] = 0;
-      free.push(releaseVar);
-      appendToFactor(releaseVar);
-      for (let a = 0; a < working.length; a++) extendYColumn(L, n, nf, free, Y[a]!, rows[working[a]!.r]!.a);
+      // Release the `batch` worst violators at once (batch doubles while steps make progress, resets to 1
+      // after a zero-length step) — dense answers then need O(log n) rounds instead of n.
+      violators.sort((a, b) => b.viol - a.viol || a.i - b.i);
+      const take = Math.min(batch, violators.length);
+      justReleased.clear();
+      for (let k = 0; k < take; k++) {
+        const j = violators[k]!.i;
+        state[j] = 0;
+        free.push(j);
+        justReleased.add(j);
+        appendToFactor(j);
+        for (let a = 0; a < working.length; a++) extendYColumn(L, n, nf, free, Y[a]!, rows[working[a]!.r]!.a);
+      }
     } else {
       working.splice(releaseRow, 1);
       Y.splice(releaseRow, 1);

@@ -1,0 +1,61 @@
+/**
+ * Minimum CVaR over return scenarios (Rockafellar & Uryasev 2000) as an LP solved by HiGHS:
+ *   min α + 1/((1−β)T) Σ u_t   s.t.  u_t ≥ −r_tᵀw − α, u_t ≥ 0, Σw = budget, lb ≤ w ≤ ub, groups,
+ *   optionally wᵀμ ≥ targetReturn. CVaR is a per-period loss fraction (daily for daily scenarios).
+ */
+import { dataError } from '../core/index.ts';
+import { compileBounds, compileGroups, infeasible, type Constraints } from './constraints.ts';
+import { solveLp, type LpRow, type LpTerm } from './solvers/highs.ts';
+import type { ReturnDistribution } from './types.ts';
+
+export interface CvarResult {
+  readonly weights: Float64Array;
+  /** CVaR at level β as a positive loss per scenario period. */
+  readonly cvar: number;
+  readonly valueAtRisk: number;
+}
+
+export function minCvarSolve(dist: ReturnDistribution, options: { beta?: number; targetReturn?: number } = {}, c: Constraints = {}): CvarResult {
+  const beta = options.beta ?? 0.95;
+  if (!(beta > 0 && beta < 1)) throw dataError(`beta must be in (0, 1), got ${beta}. Use 0.95.`);
+  const S = dist.scenarios;
+  if (!S) throw dataError('min-cvar needs scenarios (nScenarios × nAssets returns) in the return distribution.');
+  const n = dist.assets.length;
+  if (S.cols !== n) throw dataError(`scenarios have ${S.cols} columns but there are ${n} assets.`);
+  const { lb, ub, budget } = compileBounds(dist.assets, c);
+  const T = S.rows;
+  const wv = (i: number): string => `w${i}`;
+  const objective: LpTerm[] = [{ v: 'alpha', c: 1 }];
+  for (let t = 0; t < T; t++) objective.push({ v: `u${t}`, c: 1 / ((1 - beta) * T) });
+  const rows: LpRow[] = [];
+  for (let t = 0; t < T; t++) {
+    const terms: LpTerm[] = [];
+    for (let i = 0; i < n; i++) {
+      const r = S.data[t * n + i]!;
+      if (!Number.isFinite(r)) throw dataError(`scenario ${t} has a non-finite return for ${dist.assets[i]}; drop incomplete rows first.`);
+      if (r !== 0) terms.push({ v: wv(i), c: r });
+    }
+    terms.push({ v: 'alpha', c: 1 }, { v: `u${t}`, c: 1 });
+    rows.push({ name: `s${t}`, terms, lo: 0, hi: Infinity });
+  }
+  rows.push({ name: 'budget', terms: dist.assets.map((_, i) => ({ v: wv(i), c: 1 })), lo: budget, hi: budget });
+  compileGroups(dist.assets, c).forEach((g, k) => {
+    rows.push({ name: `g${k}`, terms: Array.from(g.a, (a, i) => ({ v: wv(i), c: a })).filter((t) => t.c !== 0), lo: g.lo, hi: g.hi });
+  });
+  if (options.targetReturn !== undefined) {
+    rows.push({ name: 'ret', terms: Array.from(dist.mu, (m, i) => ({ v: wv(i), c: m })), lo: options.targetReturn, hi: Infinity });
+  }
+  const bounds: Record<string, readonly [number, number]> = { alpha: [-Infinity, Infinity] };
+  for (let i = 0; i < n; i++) bounds[wv(i)] = [lb[i]!, ub[i]!];
+  const sol = solveLp({ sense: 'min', objective, rows, bounds });
+  if (sol.status !== 'Optimal') {
+    throw infeasible(`the CVaR programme is ${sol.status.toLowerCase()}${options.targetReturn !== undefined ? ` (target return ${options.targetReturn} may be unreachable)` : ''}. Relax the constraints.`);
+  }
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) w[i] = sol.value(wv(i));
+  return { weights: w, cvar: sol.objective, valueAtRisk: sol.value('alpha') };
+}
+
+export function minCvar(dist: ReturnDistribution, options: { beta?: number; targetReturn?: number } = {}, c: Constraints = {}): Float64Array {
+  return minCvarSolve(dist, options, c).weights;
+}
