@@ -332,6 +332,11 @@ export function parseNumericCsv(bytes: Uint8Array, options: CsvOptions = {}): Nu
       const t = dateText.trim();
       const where = `${source}:${line}`;
       if (t === '') throw dataError(`${where}: the date cell is empty. Every row needs a date in the first column.`);
+      if (DELIMITERS.some((d) => d !== delimiter && t.includes(d))) {
+        throw dataError(
+          `${where}: the row has 1 field, the header has ${nCols + 1}. The row looks delimited by another character than the header's ${delimiterName(delimiter)} (wrong delimiter); use one delimiter throughout.`,
+        );
+      }
       if (dateFormat === undefined) dateFormat = detectDateFormat(t, where);
       lastDate = parseDateText(t, dateFormat, where);
       lastDateText = dateText;
@@ -343,7 +348,7 @@ export function parseNumericCsv(bytes: Uint8Array, options: CsvOptions = {}): Nu
     for (let col = 0; col < nCols; col++) {
       if (pos >= n || bytes[pos] !== delim) {
         throw dataError(
-          `${source}:${line}: the row has ${col + 1} fields, the header has ${nCols + 1}. ${col === 0 && DELIMITERS.some((d) => d !== delimiter && dateText.includes(d)) ? `The row looks delimited by another character than the header's ${delimiterName(delimiter)} (wrong delimiter); use one delimiter throughout.` : 'Add the missing cells (empty = missing) or fix the delimiters.'}`,
+          `${source}:${line}: the row has ${col + 1} field${col === 0 ? '' : 's'}, the header has ${nCols + 1}. ${col === 0 && DELIMITERS.some((d) => d !== delimiter && dateText.includes(d)) ? `The row looks delimited by another character than the header's ${delimiterName(delimiter)} (wrong delimiter); use one delimiter throughout.` : 'Add the missing cells (empty = missing) or fix the delimiters.'}`,
         );
       }
       pos++;

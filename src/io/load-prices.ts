@@ -122,9 +122,9 @@ function checkPrices(panel: Panel, lines: Int32Array, source: string): void {
       if (v === Infinity || v === -Infinity || (isPrice && v <= 0)) {
         const t = Math.floor(i / n);
         const a = i % n;
-        const what = Number.isFinite(v) ? `price ${v} ≤ 0` : `value ${v} (not finite${isPrice ? '' : ''}: inf or too large for a double)`;
+        const what = Number.isFinite(v) ? `price ${v} ≤ 0` : `value ${v} (inf, or too large for a double)`;
         throw dataError(
-          `${source}:${lines[t]}: asset "${panel.assets[a]}" has ${what} in ${name} on ${panel.dates[t]}. Prices must be finite and > 0: fix the value or leave the cell empty to mark it missing.`,
+          `${source}:${lines[t]}: asset "${panel.assets[a]}" has ${what} in ${name} on ${panel.dates[t]}. ${isPrice ? 'Prices must be finite and > 0' : 'Values must be finite'}: fix the value or leave the cell empty to mark it missing.`,
         );
       }
     }
