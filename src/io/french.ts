@@ -99,7 +99,7 @@ export function parseFrenchCsv(text: string, options: FrenchOptions = {}): { pan
     }
   }
   const sec = chosen!;
-  const raw = options.units ? options.units === 'raw' : /number of firms|firm size|be\s*\/\s*me/i.test(sec.title);
+  const raw = options.units ? options.units === 'raw' : /number of firms|firm size|\bBE\b.*\bME\b/i.test(sec.title);
   const n = sec.columns.length;
   if (n === 0) throw dataError(`${source}:${sec.headerLine}: the section header has no columns (zero assets).`);
   const start = options.dates === 'month-start';
