@@ -10,3 +10,4 @@ export { TreeModel } from './trees/tree-model.ts';
 export { FlatTree } from './trees/flat-tree.ts';
 export type { RandomForestParams, DecisionTreeParams } from './trees/forest.ts';
 export type { GradientBoostingParams } from './trees/boosting.ts';
+export { neuralModelKinds, NeuralModel, slidingWindows, type NeuralDiagnostics, type Windows } from './neural/index.ts';

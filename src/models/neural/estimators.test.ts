@@ -205,3 +205,19 @@ describe('bad input', () => {
     expect(() => lstmKind.create({ unit: [4] })).toThrow(/model "lstm" param/);
   });
 });
+
+describe('registration and pooled (tabular) rows', () => {
+  it('the neural kinds are in modelKinds through the models door', async () => {
+    const { modelKinds } = await import('../index.ts');
+    for (const k of ['fnn', 'lstm', 'gru', 'cnn1d']) expect(modelKinds[k]).toBeDefined();
+  });
+
+  it('param steps turns rows without Dataset.steps into sequences (same model as a dataset with steps)', () => {
+    const d = plantedSequences(60, 2);
+    const { steps: _s, ...flat } = d;
+    const a = lstmKind.create({ units: [4], epochs: 2 }).fit(d, ctx);
+    const b = lstmKind.create({ units: [4], epochs: 2, steps: 12 }).fit(flat, ctx);
+    expect(b.predict(d.X, d.n)).toEqual(a.predict(d.X, d.n));
+    expect(() => lstmKind.create({ steps: 5 }).fit(flat, ctx)).toThrow(/steps must be a positive integer dividing p, got steps=5, p=24/);
+  });
+});

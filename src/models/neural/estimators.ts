@@ -50,13 +50,22 @@ export const fnnSchema = z.strictObject({
   hidden: z.array(z.int().min(1)).default([32, 16]),
   activation,
 });
+/**
+ * Time steps the p features of a row form, for datasets that do not say (`Dataset.steps` unset, e.g. the pooled
+ * rows of the ml-forecast strategy): p must be a multiple of it, features step-major, oldest step first (list lags
+ * oldest first, e.g. returns lags [59, 58, …, 0]).
+ */
+const stepsParam = z.int().min(1).optional();
+
 export const recurrentSchema = z.strictObject({
   ...training,
+  steps: stepsParam,
   /** Hidden units of each stacked layer, bottom first. */
   units: z.array(z.int().min(1)).min(1).default([64, 64]),
 });
 export const cnn1dSchema = z.strictObject({
   ...training,
+  steps: stepsParam,
   filters: z.array(z.int().min(1)).min(1).default([16, 16]),
   kernelSize: z.int().min(1).default(3),
   hidden: z.array(z.int().min(1)).default([32]),
@@ -196,24 +205,35 @@ export class NeuralModel implements FittedModel {
 // ---------------------------------------------------------------- fit
 
 /** The sample shape of a dataset: sequence datasets need `steps` dividing p. */
-function inputShape(kind: NeuralKind, data: Dataset, needsSequence: boolean): InputShape {
-  if (data.steps === undefined) {
+function inputShape(kind: NeuralKind, data: Dataset, needsSequence: boolean, paramSteps: number | undefined): InputShape {
+  if (paramSteps !== undefined && data.steps !== undefined && paramSteps !== data.steps) {
+    throw dataError(`${kind}: param steps=${paramSteps} disagrees with the dataset's steps=${data.steps}; drop the param or rebuild the dataset.`);
+  }
+  const steps = data.steps ?? paramSteps;
+  const { p } = data;
+  if (steps === undefined) {
     if (needsSequence) {
       throw dataError(
-        `${kind}: needs a sequence dataset (steps set, p = steps × nFeatures), got p=${data.p} with no steps. Build windows with slidingWindows(...) or a sequence feature set.`,
+        `${kind}: needs a sequence dataset (steps set, p = steps × nFeatures), got p=${data.p} with no steps. Set the model param steps (e.g. steps: ${data.p} for ${data.p} lags of one feature) or build windows with slidingWindows(...).`,
       );
     }
     return { steps: 1, features: data.p };
   }
-  const { steps, p } = data;
   if (!Number.isInteger(steps) || steps < 1 || p % steps !== 0) {
     throw dataError(`${kind}: steps must be a positive integer dividing p, got steps=${steps}, p=${p}.`);
   }
   return { steps, features: p / steps };
 }
 
-function fitNeural(kind: NeuralKind, data: Dataset, ctx: FitContext, params: TrainingParams, build: (shape: InputShape, outputs: number) => LayerSpec[], needsSequence: boolean): NeuralModel {
-  const shape = inputShape(kind, data, needsSequence);
+function fitNeural(
+  kind: NeuralKind,
+  data: Dataset,
+  ctx: FitContext,
+  params: TrainingParams & { readonly steps?: number | undefined },
+  build: (shape: InputShape, outputs: number) => LayerSpec[],
+  needsSequence: boolean,
+): NeuralModel {
+  const shape = inputShape(kind, data, needsSequence, params.steps);
   const d = prepareFit(data, ctx, { kind, minRows: 2, constantFeatures: 'allow', task: params.task });
   const { n, p } = d;
   const F = kind === 'fnn' ? p : shape.features;

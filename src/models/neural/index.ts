@@ -13,3 +13,8 @@ export type { Layer, LayerSpec, Param } from './layer.ts';
 export { Adam, Sgd, clipGradNorm } from './optimizers.ts';
 export { train, evaluate } from './train.ts';
 export type { TrainOptions, TrainingHistory, TrainData } from './train.ts';
+
+// Make the neural kinds selectable in study files and ml-forecast strategies (modelKinds is the one registry).
+import { registerModelKinds } from '../registry.ts';
+import { neuralModelKinds as kinds } from './estimators.ts';
+registerModelKinds(kinds);
