@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { rebalanceSchema } from '../backtest/index.ts';
 import type { RebalanceSpec, Strategy } from '../backtest/index.ts';
+import { allocatorStrategy, allocatorStrategySchema } from './allocator.ts';
 import { dynamicAllocation, dynamicSchema } from './dynamic.ts';
 import type { DynamicParams } from './dynamic.ts';
 import { inverseVolatility } from './inverse-volatility.ts';
@@ -34,6 +35,7 @@ const inverseVolSchema = z.strictObject({
   rebalance,
 });
 const dynamicWithRebalance = dynamicSchema.safeExtend({ rebalance });
+const allocatorWithRebalance = allocatorStrategySchema.safeExtend({ rebalance });
 
 const rb = (r: unknown): { rebalance?: RebalanceSpec } => (r === undefined ? {} : { rebalance: r as RebalanceSpec });
 
@@ -86,8 +88,22 @@ export const strategyKinds = {
       return dynamicAllocation({ ...(p as DynamicParams), ...rb(p.rebalance) }, env.name ?? 'dynamic');
     },
   },
+  allocator: {
+    schema: allocatorWithRebalance,
+    description:
+      'any allocator (min-variance, max-sharpe, hrp, …) fed by rolling expected-return and covariance estimates',
+    create: (params: z.input<typeof allocatorWithRebalance>, env: StrategyEnv = {}): Strategy => {
+      const { rebalance: r, ...rest } = params;
+      return allocatorStrategy(
+        { ...rest, ...rb(r) },
+        env.name ?? `allocator:${(params.allocator as { kind: string }).kind}`,
+      );
+    },
+  },
 } as const;
 
+export { allocatorStrategy, allocatorStrategySchema, kindUnion } from './allocator.ts';
+export type { AllocatorStrategyParams } from './allocator.ts';
 export { fixedMix, buyAndHold, equalWeight } from './static.ts';
 export type { FixedMixParams, BuyAndHoldParams, EqualWeightParams } from './static.ts';
 export { inverseVolatility } from './inverse-volatility.ts';

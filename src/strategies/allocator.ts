@@ -1,0 +1,103 @@
+/**
+ * Any allocator of the allocation engine fed by rolling estimates: at each decision, the last `window` returns
+ * (data ≤ asOf) of the assets with a complete window go through an expected-return and a covariance estimator
+ * (src/risk kind tables) into a frozen `ReturnDistribution`, which the allocator (src/allocation `allocatorKinds`)
+ * turns into weights. Assets without a full window get 0. The allocation (status, trail) is kept with the decision.
+ */
+import * as z from 'zod';
+import { configError } from '../core/index.ts';
+import { allocatorKinds, constraintsSchema } from '../allocation/index.ts';
+import type { Allocator, Constraints } from '../allocation/index.ts';
+import type { Strategy } from '../backtest/index.ts';
+import type { RebalanceSpec } from '../backtest/index.ts';
+import { expectedReturnKinds, riskModelKinds } from '../risk/index.ts';
+import type { ReturnsTable } from '../risk/index.ts';
+import { trailingReturns } from './weights.ts';
+
+type Table = Readonly<Record<string, { readonly schema: z.ZodType; readonly create: (p: never) => unknown }>>;
+
+/** `{ kind, ...params }` union over a kind table (validated again by the table's own schema in `create`). */
+export function kindUnion(table: Table, what: string): z.ZodType {
+  const members = Object.entries(table).map(([k, e]) =>
+    e.schema instanceof z.ZodObject
+      ? e.schema.safeExtend({ kind: z.literal(k) })
+      : z.strictObject({ kind: z.literal(k), params: e.schema }),
+  );
+  if (members.length === 0) return z.custom<never>(() => false, { message: `no ${what} kinds available` });
+  return z.discriminatedUnion('kind', members as unknown as [z.ZodObject, ...z.ZodObject[]]);
+}
+
+export const allocatorStrategySchema = z.strictObject({
+  allocator: kindUnion(allocatorKinds as unknown as Table, 'allocator').describe('allocator kind and its parameters'),
+  expectedReturns: kindUnion(expectedReturnKinds as unknown as Table, 'expected-return estimator').default({
+    kind: 'mean',
+  }),
+  covariance: kindUnion(riskModelKinds as unknown as Table, 'covariance estimator').default({ kind: 'sample' }),
+  window: z.int().min(3).default(252).describe('trailing returns fed to the estimators, periods'),
+  constraints: constraintsSchema.optional(),
+  riskFreeRate: z.number().default(0).describe('annual, fraction'),
+  field: z.string().min(1).default('close'),
+});
+export type AllocatorStrategyParams = z.input<typeof allocatorStrategySchema>;
+
+function build(table: Table, spec: { kind: string }, what: string): unknown {
+  const { kind, ...params } = spec;
+  const entry = table[kind];
+  if (!entry) throw configError(`${what} kind "${kind}" is unknown; use one of ${Object.keys(table).join(', ')}.`);
+  return entry.create(params as never);
+}
+
+export function allocatorStrategy(
+  params: AllocatorStrategyParams & { rebalance?: RebalanceSpec },
+  name = 'allocator',
+): Strategy {
+  const p = allocatorStrategySchema.parse(params);
+  const allocator = build(
+    allocatorKinds as unknown as Table,
+    p.allocator as { kind: string },
+    'allocator',
+  ) as Allocator;
+  const mu = build(
+    expectedReturnKinds as unknown as Table,
+    p.expectedReturns as { kind: string },
+    'expected-return estimator',
+  ) as { estimate(r: ReturnsTable): Float64Array };
+  const cov = build(riskModelKinds as unknown as Table, p.covariance as { kind: string }, 'covariance estimator') as {
+    estimate(r: ReturnsTable): { matrix: import('../core/index.ts').Matrix };
+  };
+  return {
+    name,
+    ...(params.rebalance === undefined ? {} : { rebalance: params.rebalance }),
+    decide(view, ctx) {
+      const n = view.nAssets;
+      const { values, rows } = trailingReturns(view, p.window, p.field);
+      const weights = new Float64Array(n);
+      if (rows < p.window) return { weights, diagnostics: { status: 'warm-up', rows } };
+      const keep: number[] = [];
+      for (let a = 0; a < n; a++) {
+        let ok = true;
+        for (let i = 0; i < rows && ok; i++) if (!Number.isFinite(values[i * n + a]!)) ok = false;
+        if (ok) keep.push(a);
+      }
+      if (keep.length === 0) return { weights, diagnostics: { status: 'no-complete-history' } };
+      const m = keep.length;
+      const sub = new Float64Array(rows * m);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < m; j++) sub[i * m + j] = values[i * n + keep[j]!]!;
+      const assets = keep.map((a) => view.assets[a]!);
+      const table: ReturnsTable = { values: sub, nDates: rows, nAssets: m, assets };
+      const prev = Float64Array.from(keep.map((a) => ctx.previousWeights[a]!));
+      const allocation = allocator.allocate(
+        {
+          assets,
+          mu: mu.estimate(table),
+          cov: cov.estimate(table).matrix,
+          previousWeights: prev,
+          riskFreeRate: p.riskFreeRate,
+        },
+        p.constraints as Constraints | undefined,
+      );
+      keep.forEach((a, j) => (weights[a] = allocation.weights[j]!));
+      return { weights, allocation };
+    },
+  };
+}
