@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { herc, hrp } from './cluster/hrp.ts';
-import { efficientReturn, efficientRisk, maxQuadraticUtility, maxSharpe, minVariance } from './mean-variance.ts';
+import { efficientReturn, efficientRisk, maxQuadraticUtility, maxSharpe, minVariance, withPortfolioCaps } from './mean-variance.ts';
 import { equalWeight, fixedMix, forecastProportional, inverseVolatility, volatilityTarget } from './naive.ts';
 import { riskBudgeting } from './risk-parity.ts';
 import { makeAllocator, withFallback, type AllocatorOptions, type WeightFunction } from './run.ts';
@@ -19,7 +19,7 @@ const fallback = z.array(z.string()).optional();
 const base = {
   'equal-weight': { schema: z.strictObject({}), fn: (): WeightFunction => equalWeight },
   'inverse-volatility': { schema: z.strictObject({}), fn: (): WeightFunction => inverseVolatility },
-  'min-variance': { schema: z.strictObject({ fallback }), fn: (): WeightFunction => (d, c) => minVariance(d, c) },
+  'min-variance': { schema: z.strictObject({ fallback }), fn: (): WeightFunction => withPortfolioCaps((d, c) => minVariance(d, c), 'min-variance') },
 } as const;
 
 const DEFAULT_CHAIN = ['min-variance', 'inverse-volatility', 'equal-weight'];
@@ -67,19 +67,19 @@ export const allocatorKinds = {
   'inverse-volatility': { schema: base['inverse-volatility'].schema, create: (_p: object = {}): Allocator => simple('inverse-volatility') },
   'fixed-mix': { schema: mixSchema, create: (p: z.input<typeof mixSchema>): Allocator => makeAllocator('fixed-mix', fixedMix(mixSchema.parse(p).weights)) },
   'min-variance': { schema: base['min-variance'].schema, create: (p: z.input<typeof base['min-variance']['schema']> = {}): Allocator =>
-    withChain('min-variance', (d, c) => minVariance(d, c), p.fallback ?? ['inverse-volatility', 'equal-weight']) },
-  'max-sharpe': { schema: msSchema, create: (p: z.input<typeof msSchema> = {}): Allocator => withChain('max-sharpe', (d, c) => maxSharpe(d, c), p.fallback) },
+    withChain('min-variance', base['min-variance'].fn(), p.fallback ?? ['inverse-volatility', 'equal-weight']) },
+  'max-sharpe': { schema: msSchema, create: (p: z.input<typeof msSchema> = {}): Allocator => withChain('max-sharpe', withPortfolioCaps((d, c) => maxSharpe(d, c), 'return-seeking'), p.fallback) },
   'max-quadratic-utility': { schema: mquSchema, create: (p: z.input<typeof mquSchema> = {}): Allocator => {
     const o = mquSchema.parse(p);
-    return withChain('max-quadratic-utility', (d, c) => maxQuadraticUtility(d, o.riskAversion, c), o.fallback);
+    return withChain('max-quadratic-utility', withPortfolioCaps((d, c) => maxQuadraticUtility(d, o.riskAversion, c), 'return-seeking'), o.fallback);
   } },
   'efficient-risk': { schema: erSchema, create: (p: z.input<typeof erSchema>): Allocator => {
     const o = erSchema.parse(p);
-    return withChain('efficient-risk', (d, c) => efficientRisk(d, o.targetVolatility, c), o.fallback);
+    return withChain('efficient-risk', withPortfolioCaps((d, c) => efficientRisk(d, o.targetVolatility, c), 'return-seeking'), o.fallback);
   } },
   'efficient-return': { schema: eretSchema, create: (p: z.input<typeof eretSchema>): Allocator => {
     const o = eretSchema.parse(p);
-    return withChain('efficient-return', (d, c) => efficientReturn(d, o.targetReturn, c), o.fallback);
+    return withChain('efficient-return', withPortfolioCaps((d, c) => efficientReturn(d, o.targetReturn, c), 'min-variance'), o.fallback);
   } },
   'risk-parity': { schema: rbSchema, create: (p: z.input<typeof rbSchema> = {}): Allocator => {
     const o = rbSchema.parse(p);

@@ -269,3 +269,43 @@ function dotv(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 export { KeelError };
+
+/**
+ * Apply the constraints a plain QP does not carry:
+ *  - maxVolatility: if the answer is riskier than the cap, the best return-seeking portfolio under the cap is the
+ *    efficient-risk portfolio at the cap (exact for max-Sharpe and quadratic utility, whose optima move along the
+ *    frontier); for min-variance a too-risky answer means the cap is infeasible.
+ *  - maxHoldings: heuristic — drop the smallest |w| to exactly 0 and re-solve until at most k remain (exact
+ *    cardinality would be a mixed-integer QP).
+ */
+export function withPortfolioCaps(
+  fn: (dist: ReturnDistribution, c: Constraints) => Float64Array,
+  kind: 'min-variance' | 'return-seeking',
+): (dist: ReturnDistribution, c: Constraints) => Float64Array {
+  return (dist, c) => {
+    let cons = c;
+    let w = fn(dist, cons);
+    if (c.maxHoldings !== undefined) {
+      for (let guard = 0; guard < dist.assets.length; guard++) {
+        const held = Array.from(w, (v, i) => ({ v: Math.abs(v), i })).filter((x) => x.v > 1e-6);
+        if (held.length <= c.maxHoldings) break;
+        held.sort((a, b) => a.v - b.v || a.i - b.i);
+        const drop = held.slice(0, held.length - c.maxHoldings);
+        const assetBounds = { ...(cons.assetBounds ?? {}) };
+        for (const d of drop) assetBounds[dist.assets[d.i]!] = [0, 0];
+        cons = { ...cons, assetBounds };
+        w = fn(dist, cons);
+      }
+    }
+    if (c.maxVolatility !== undefined) {
+      const vol = Math.sqrt(portfolioVariance(w, dist.cov));
+      if (vol > c.maxVolatility * (1 + 1e-9)) {
+        if (kind === 'min-variance') {
+          throw infeasible(`the minimum-variance portfolio has volatility ${round(vol)} > maxVolatility ${c.maxVolatility}; no portfolio meets the cap under these constraints. Raise the cap or relax constraints.`);
+        }
+        w = efficientRisk(dist, c.maxVolatility, cons);
+      }
+    }
+    return w;
+  };
+}
