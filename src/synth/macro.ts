@@ -52,7 +52,7 @@ export interface MacroSimulation {
   readonly observations: MacroObservation[];
   /** (nDates × 3) row-major: macro signal of each asset class usable on day t (built from releases dated ≤ t-1). */
   readonly classSignal: Float64Array;
-  /** Each first release's standardised surprise. */
+  /** Each first release's standardised surprise, sorted by release date then series. */
   readonly surprises: { series: string; refDate: IsoDate; releaseDate: IsoDate; surprise: number }[];
 }
 
@@ -152,6 +152,7 @@ export function simulateMacro(
           ? cmp(a.refDate, b.refDate)
           : a.vintage - b.vintage,
   );
+  surprises.sort((a, b) => cmp(a.releaseDate, b.releaseDate) || cmp(a.series, b.series));
   return { observations: obs, classSignal, surprises };
 }
 
