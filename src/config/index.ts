@@ -1,6 +1,13 @@
 /** config: the study file — its zod schema (composed from the stages' kind tables), validation, JSON Schema. */
-export { studySchema, dataSchema, studyJsonSchema, strategyLabel } from './study-schema.ts';
-export type { Study, StudyInput, DataSpec } from './study-schema.ts';
+export {
+  studySchema,
+  createStudySchema,
+  defaultKindTables,
+  dataSchema,
+  studyJsonSchema,
+  strategyLabel,
+} from './study-schema.ts';
+export type { Study, StudyInput, DataSpec, StudySchema, StudyKindTables } from './study-schema.ts';
 export { validateStudy, parseStudyText, StudyError, isStudyError } from './validate.ts';
 export { kindSchema, kindsOf } from './kind-table.ts';
 export type { KindEntry, KindTable, KindSchemaOptions } from './kind-table.ts';

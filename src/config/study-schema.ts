@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { kindSchema } from './kind-table.ts';
+import type { KindTable } from './kind-table.ts';
 import {
   allocatorKinds,
   costModelKinds,
@@ -16,6 +17,27 @@ import {
   strategyKinds,
   synthMarketSchema,
 } from './kinds.ts';
+
+/** The kind tables a study schema is composed from (kinds.ts supplies the real ones). */
+export interface StudyKindTables {
+  readonly featureKinds: KindTable;
+  readonly modelKinds: KindTable;
+  readonly expectedReturnKinds: KindTable;
+  readonly covarianceKinds: KindTable;
+  readonly allocatorKinds: KindTable;
+  readonly costModelKinds: KindTable;
+  readonly strategyKinds: KindTable;
+}
+
+export const defaultKindTables: StudyKindTables = {
+  featureKinds,
+  modelKinds,
+  expectedReturnKinds,
+  covarianceKinds,
+  allocatorKinds,
+  costModelKinds,
+  strategyKinds,
+};
 
 const isoDate = z.iso.date();
 
@@ -67,31 +89,6 @@ export const dataSchema = z
   ])
   .describe('where the market data comes from');
 
-const riskSchema = z
-  .strictObject({
-    expectedReturns: kindSchema(expectedReturnKinds, 'expected-return estimator').optional(),
-    covariance: kindSchema(covarianceKinds, 'covariance estimator').optional(),
-  })
-  .describe('expected-return and covariance estimators');
-
-const backtestSchema = z
-  .strictObject({
-    start: isoDate.optional().describe('first decision date (default: first date after warm-up)'),
-    end: isoDate.optional().describe('last date (default: last date of the data)'),
-    rebalance: z.enum(['daily', 'weekly', 'monthly', 'quarterly']).default('monthly'),
-    costs: kindSchema(costModelKinds, 'cost model').describe('cost model; zero cost must be chosen explicitly'),
-    fill: z
-      .enum(['next-open', 'next-close', 'same-close'])
-      .default('next-close')
-      .describe('when orders fill; same-close only if you mean it'),
-    initialCapital: z.number().positive().default(1_000_000).describe('starting NAV in the base currency'),
-  })
-  .describe('walk-forward backtest settings');
-
-const strategy = kindSchema(strategyKinds, 'strategy', {
-  common: { name: z.string().min(1).optional().describe('label in reports (default: the kind)') },
-});
-
 const reportSchema = z
   .strictObject({
     title: z.string().min(1).optional(),
@@ -100,53 +97,96 @@ const reportSchema = z
   })
   .describe('what the run writes besides metrics.json');
 
-export const studySchema = z
-  .strictObject({
-    $schema: z.string().optional().describe('editor hint, ignored'),
-    name: studyName,
-    description: z.string().optional(),
-    seed: z
-      .int()
-      .min(0)
-      .max(2 ** 32 - 1)
-      .default(42)
-      .describe('master seed; every random stream forks from it'),
-    data: dataSchema,
-    features: z.array(kindSchema(featureKinds, 'feature')).default([]),
-    model: kindSchema(modelKinds, 'model').optional(),
-    risk: riskSchema.optional(),
-    allocation: kindSchema(allocatorKinds, 'allocator').optional(),
-    backtest: backtestSchema.optional(),
-    strategies: z.array(strategy).default([]),
-    baselines: z.array(strategy).optional().describe('default: equal-weight and a 60/40-style mix, when available'),
-    report: reportSchema.default(reportSchema.parse({})),
-  })
-  .superRefine((study, ctx) => {
-    for (const [section, range] of [
-      ['data', study.data],
-      ['backtest', study.backtest],
-    ] as const) {
-      if (range?.start !== undefined && range.end !== undefined && range.start >= range.end) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [section, 'end'],
-          message: `must be after ${section}.start (${range.start}), got ${range.end}`,
-        });
-      }
-    }
-    const seen = new Set<string>();
-    study.strategies.forEach((s, i) => {
-      const label = strategyLabel(s);
-      if (seen.has(label)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['strategies', i, 'name'],
-          message: `duplicate strategy name "${label}"; give each strategy a distinct name`,
-        });
-      }
-      seen.add(label);
-    });
+/**
+ * The study schema composed from `tables`. Tests compose it from made-up tables; everything else uses
+ * `studySchema`, built from the real tables in kinds.ts.
+ */
+export function createStudySchema(tables: StudyKindTables = defaultKindTables) {
+  const {
+    featureKinds,
+    modelKinds,
+    expectedReturnKinds,
+    covarianceKinds,
+    allocatorKinds,
+    costModelKinds,
+    strategyKinds,
+  } = tables;
+  const riskSchema = z
+    .strictObject({
+      expectedReturns: kindSchema(expectedReturnKinds, 'expected-return estimator').optional(),
+      covariance: kindSchema(covarianceKinds, 'covariance estimator').optional(),
+    })
+    .describe('expected-return and covariance estimators');
+
+  const backtestSchema = z
+    .strictObject({
+      start: isoDate.optional().describe('first decision date (default: first date after warm-up)'),
+      end: isoDate.optional().describe('last date (default: last date of the data)'),
+      rebalance: z.enum(['daily', 'weekly', 'monthly', 'quarterly']).default('monthly'),
+      costs: kindSchema(costModelKinds, 'cost model').describe('cost model; zero cost must be chosen explicitly'),
+      fill: z
+        .enum(['next-open', 'next-close', 'same-close'])
+        .default('next-close')
+        .describe('when orders fill; same-close only if you mean it'),
+      initialCapital: z.number().positive().default(1_000_000).describe('starting NAV in the base currency'),
+    })
+    .describe('walk-forward backtest settings');
+
+  const strategy = kindSchema(strategyKinds, 'strategy', {
+    common: { name: z.string().min(1).optional().describe('label in reports (default: the kind)') },
   });
+
+  return z
+    .strictObject({
+      $schema: z.string().optional().describe('editor hint, ignored'),
+      name: studyName,
+      description: z.string().optional(),
+      seed: z
+        .int()
+        .min(0)
+        .max(2 ** 32 - 1)
+        .default(42)
+        .describe('master seed; every random stream forks from it'),
+      data: dataSchema,
+      features: z.array(kindSchema(featureKinds, 'feature')).default([]),
+      model: kindSchema(modelKinds, 'model').optional(),
+      risk: riskSchema.optional(),
+      allocation: kindSchema(allocatorKinds, 'allocator').optional(),
+      backtest: backtestSchema.optional(),
+      strategies: z.array(strategy).default([]),
+      baselines: z.array(strategy).optional().describe('default: equal-weight and a 60/40-style mix, when available'),
+      report: reportSchema.default(reportSchema.parse({})),
+    })
+    .superRefine((study, ctx) => {
+      for (const [section, range] of [
+        ['data', study.data],
+        ['backtest', study.backtest],
+      ] as const) {
+        if (range?.start !== undefined && range.end !== undefined && range.start >= range.end) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [section, 'end'],
+            message: `must be after ${section}.start (${range.start}), got ${range.end}`,
+          });
+        }
+      }
+      const seen = new Set<string>();
+      study.strategies.forEach((s, i) => {
+        const label = strategyLabel(s);
+        if (seen.has(label)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['strategies', i, 'name'],
+            message: `duplicate strategy name "${label}"; give each strategy a distinct name`,
+          });
+        }
+        seen.add(label);
+      });
+    });
+}
+
+export const studySchema = createStudySchema();
+export type StudySchema = ReturnType<typeof createStudySchema>;
 
 /** A validated study with every default filled in. */
 export type Study = z.output<typeof studySchema>;

@@ -5,7 +5,7 @@
 import { parseDocument } from 'yaml';
 import { KeelError } from '../core/index.ts';
 import { allowedKeys, formatPath, issueMessage, problemsOf, type RawIssue } from './issues.ts';
-import { studySchema, type Study } from './study-schema.ts';
+import { studySchema, type Study, type StudySchema } from './study-schema.ts';
 
 /**
  * A study file that does not validate. `problems` holds one line per problem (`path: message`), each already
@@ -27,9 +27,9 @@ export function isStudyError(e: unknown): e is StudyError {
 }
 
 /** Validates an already-parsed value (from YAML, JSON or code). `source` prefixes each problem (e.g. a file name). */
-export function validateStudy(value: unknown, source = 'study'): Study {
+export function validateStudy(value: unknown, source = 'study', schema: StudySchema = studySchema): Study {
   const allowedByPath = new Map<string, string[]>();
-  const result = studySchema.safeParse(value, {
+  const result = schema.safeParse(value, {
     reportInput: true,
     error: (iss) => {
       const raw = iss as unknown as RawIssue & { path?: readonly PropertyKey[] };
@@ -46,7 +46,7 @@ export function validateStudy(value: unknown, source = 'study'): Study {
  * Parses study text: JSON when `source` ends in .json, YAML 1.2 otherwise (YAML is a superset of JSON, so either
  * works; `2015-01-01` stays a string). Syntax errors name line and column.
  */
-export function parseStudyText(text: string, source = 'study'): Study {
+export function parseStudyText(text: string, source = 'study', schema: StudySchema = studySchema): Study {
   const stripped = text.replace(/^\uFEFF/, '');
   if (stripped.trim() === '') {
     throw new StudyError([
@@ -64,11 +64,17 @@ export function parseStudyText(text: string, source = 'study'): Study {
       }),
     );
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // e.g. an alias to an anchor that is never set, or an alias bomb past maxAliasCount
+    throw new StudyError([`${source}: invalid YAML: ${(e as Error).message.split('\n')[0]}`]);
+  }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new StudyError([
       `${source}: expected a mapping (key: value) at the top level, got ${Array.isArray(value) ? 'a list' : JSON.stringify(value)}`,
     ]);
   }
-  return validateStudy(value, source);
+  return validateStudy(value, source, schema);
 }

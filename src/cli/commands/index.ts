@@ -6,7 +6,9 @@ import type { Command } from 'commander';
 import { dataCommand } from './data.ts';
 import { runCommand } from './run.ts';
 import { schemaCommand } from './schema.ts';
+import { allocateCommand } from './allocate.ts';
+import { frontierCommand } from './frontier.ts';
 
 export type CommandFactory = () => Command | Promise<Command>;
 
-export const commandFactories: readonly CommandFactory[] = [runCommand, dataCommand, schemaCommand];
+export const commandFactories: readonly CommandFactory[] = [runCommand, dataCommand, schemaCommand, allocateCommand, frontierCommand];

@@ -1,0 +1,134 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { dataError } from '../core/index.ts';
+import { runStudy, runStudyFile } from './run-study.ts';
+import { studySteps } from './steps/index.ts';
+import { summarizeMarket } from './steps/market-summary.ts';
+import type { PanelLike, StudyStep } from './context.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'keel-study-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const clock = () => new Date(Date.UTC(2026, 10, 20, 12, 0, 0));
+const small = { name: 'small', seed: 7, data: { source: 'synthetic', market: { years: 1, stocks: 2 } } };
+const read = (dir: string, f: string) => readFileSync(join(dir, f), 'utf8');
+
+describe('runStudy', () => {
+  it('runs data → validate → market summary and writes a complete run folder', async () => {
+    const out = join(work, 'a');
+    const events: string[] = [];
+    const r = await runStudy(small, {
+      outDir: out,
+      clock,
+      onProgress: (e) => events.push(`${e.index}/${e.count} ${e.step}`),
+    });
+    expect(r.runId).toMatch(/^20261120-120000-small-[0-9a-f]{8}$/);
+    expect(readdirSync(out)).toEqual([r.runId]);
+    expect([...r.artefacts].sort()).toEqual(
+      [
+        'data-hashes.json',
+        'log.txt',
+        'market-summary.csv',
+        'seeds.json',
+        'study.resolved.json',
+        'summary.json',
+        'truth.json',
+      ].sort(),
+    );
+    expect(new Set(events)).toEqual(new Set(['1/3 data', '2/3 validate', '3/3 market-summary']));
+    const resolved = JSON.parse(read(r.path, 'study.resolved.json'));
+    expect(resolved.data.missing).toEqual({ policy: 'error' });
+    expect(JSON.parse(read(r.path, 'seeds.json'))).toEqual({ master: 7, 'data.synthetic': 7 });
+    expect(JSON.parse(read(r.path, 'data-hashes.json'))['generated:panel']).toMatch(/^[0-9a-f]{64}$/);
+    expect(read(r.path, 'log.txt')).toMatch(/data quality: 0 error\(s\)/);
+    const csv = read(r.path, 'market-summary.csv').trim().split('\n');
+    expect(csv[0]).toBe('asset,first,last,returns,annual_return,annual_volatility,max_drawdown');
+    expect(csv).toHaveLength(1 + 6); // 4 core assets + 2 stocks
+  });
+
+  it('same study, seed and clock → identical bytes; another seed → another market and id', async () => {
+    const a = await runStudy(small, { outDir: join(work, 'b1'), clock });
+    const b = await runStudy(small, { outDir: join(work, 'b2'), clock });
+    expect(b.runId).toBe(a.runId);
+    for (const f of ['study.resolved.json', 'data-hashes.json', 'summary.json', 'market-summary.csv', 'truth.json']) {
+      expect(read(b.path, f)).toBe(read(a.path, f));
+    }
+    const c = await runStudy(small, { outDir: join(work, 'b3'), clock, seed: 8 });
+    expect(c.runId).not.toBe(a.runId);
+    expect(read(c.path, 'data-hashes.json')).not.toBe(read(a.path, 'data-hashes.json'));
+  });
+
+  it('leaves no output at all when a step fails', async () => {
+    const out = join(work, 'c');
+    const failing: StudyStep = {
+      name: 'explode',
+      sections: [],
+      applies: () => true,
+      run: (ctx) => {
+        ctx.artefacts.writeText('partial.txt', 'half');
+        throw dataError('explode: boom');
+      },
+    };
+    await expect(runStudy(small, { outDir: out, clock, steps: [...studySteps, failing] })).rejects.toThrow(
+      'explode: boom',
+    );
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('refuses a study section that no step executes instead of skipping it silently', async () => {
+    const noSummary = studySteps.filter((s) => s.name !== 'market-summary');
+    await expect(runStudy(small, { outDir: join(work, 'd'), clock, steps: noSummary })).rejects.toThrow(
+      /section "report" cannot run in this build yet/,
+    );
+  });
+
+  it('reads a CSV study file, resolves data paths against it, hashes the file and logs every fix', async () => {
+    const dir = join(work, 'csv');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir);
+    writeFileSync(
+      join(dir, 'p.csv'),
+      'date,A,B\n2024-01-01,10,20\n2024-01-02,,21\n2024-01-03,11,22\n2024-01-04,12,23\n',
+    );
+    writeFileSync(
+      join(dir, 's.yaml'),
+      'name: csv\ndata: { source: csv, path: p.csv, missing: { policy: forward-fill, limit: 1 } }\n',
+    );
+    const r = await runStudyFile(join(dir, 's.yaml'), { outDir: join(work, 'e'), clock });
+    const hashes = JSON.parse(read(r.path, 'data-hashes.json'));
+    expect(Object.keys(hashes).sort()).toEqual(['file:p.csv', 'generated:panel', `study:${join(dir, 's.yaml')}`]);
+    expect(read(r.path, 'log.txt')).toMatch(/fill/i);
+    const market = r.summary['market'] as { asset: string; returns: number }[];
+    expect(market.map((m) => [m.asset, m.returns])).toEqual([
+      ['A', 3],
+      ['B', 3],
+    ]);
+  });
+});
+
+describe('summarizeMarket', () => {
+  it('matches hand-computed figures on a two-asset toy market', () => {
+    // A: 100 → 110 → 99 → 108.9 (returns +10 %, −10 %, +10 %); B not listed until day 2.
+    const close = Float64Array.from([100, NaN, 110, NaN, 99, 50, 108.9, 55]);
+    const panel = {
+      dates: ['2024-01-01', '2024-01-02', '2024-01-03', '2024-01-04'],
+      assets: ['A', 'B'],
+      nDates: 4,
+      nAssets: 2,
+      fieldNames: ['close'],
+      field: () => close,
+      series: (_f: string, a: number | string) => Float64Array.from([0, 1, 2, 3], (t) => close[t * 2 + (a as number)]!),
+    } as unknown as PanelLike;
+    const [a, b] = summarizeMarket(panel, 252);
+    const r = [0.1, -0.1, 0.1];
+    const mean = (0.1 - 0.1 + 0.1) / 3;
+    const sd = Math.sqrt(r.reduce((s, x) => s + (x - mean) ** 2, 0) / 2);
+    expect(a!.returns).toBe(3);
+    expect(a!.annualReturn).toBeCloseTo(1.089 ** (252 / 3) - 1, 6);
+    expect(a!.annualVolatility).toBeCloseTo(sd * Math.sqrt(252), 12);
+    expect(a!.maxDrawdown).toBeCloseTo(0.1, 12);
+    expect(b).toMatchObject({ asset: 'B', first: '2024-01-03', returns: 1 });
+    expect(b!.annualReturn).toBeNaN(); // fewer than 2 returns: not reported
+  });
+});
