@@ -4,7 +4,7 @@
  * hole the missing-data policy must decide about). Immutable by convention: every operation returns a new Panel and
  * never writes into the arrays it was given.
  */
-import { dataError } from '../core/errors.ts';
+import { dataError } from '../core/index.ts';
 
 /** A calendar date as `YYYY-MM-DD`. Lexicographic order is chronological order. */
 export type IsoDate = string;
