@@ -13,4 +13,5 @@ export { overlaySchema, parseOverlays } from './overlays.ts';
 export type { OverlaySpec } from './overlays.ts';
 export { LedgerBuilder, ledgerRows, ledgerTotals } from './ledger.ts';
 export type { Ledger } from './ledger.ts';
-export { withPriceIndex } from './prices.ts';
+export { withPriceIndex, excessReturnsPanel } from './prices.ts';
+export { backtestArtefacts, ledgerCsv, navCsv, weightsCsv, metricsObject } from './artefacts.ts';

@@ -111,3 +111,5 @@ export type { InverseVolatilityParams } from './inverse-volatility.ts';
 export { dynamicAllocation, evaluateSignal, signalSchema } from './dynamic.ts';
 export type { DynamicParams, SignalSpec } from './dynamic.ts';
 export { resolveWeights, listedMask, trailingReturns, weightsByIdSchema } from './weights.ts';
+export { runStudyBacktests, createStrategy, backtestOptionsFrom } from './run-section.ts';
+export type { BacktestSection, StrategySpec } from './run-section.ts';

@@ -1,0 +1,72 @@
+/**
+ * The backtest part of a study in one call, for the study runner and the library API:
+ *
+ *   const results = runStudyBacktests(panel, { backtest: study.backtest, strategies: study.strategies, baselines }, { seed });
+ *
+ * `backtest` is the study's backtest section (costs required; the other settings as `backtestSettingsSchema`);
+ * each entry of `strategies` / `baselines` is `{ kind, name?, ...params }` from `strategyKinds`. Every strategy runs
+ * under the same settings and costs. `nTrials` (for the deflated Sharpe) defaults to the number of strategies run,
+ * or the backtest's `nTrials` when larger (record every configuration you tried there).
+ */
+import { configError } from '../core/index.ts';
+import type { Panel } from '../data/index.ts';
+import { backtestSettingsSchema, runBacktest } from '../backtest/index.ts';
+import type { BacktestOptions, BacktestResult, CostSpec, Strategy } from '../backtest/index.ts';
+import { strategyKinds } from './index.ts';
+import type { StrategyEnv } from './index.ts';
+
+export interface StrategySpec {
+  readonly kind: string;
+  readonly name?: string;
+  readonly [param: string]: unknown;
+}
+
+export interface BacktestSection {
+  readonly backtest: unknown;
+  readonly strategies: readonly StrategySpec[];
+  readonly baselines?: readonly StrategySpec[];
+}
+
+type Kinds = Record<string, { create(params: unknown, env: StrategyEnv): Strategy }>;
+
+/** Build one strategy from its study entry. */
+export function createStrategy(
+  spec: StrategySpec,
+  env: StrategyEnv = {},
+  kinds: Kinds = strategyKinds as unknown as Kinds,
+): Strategy {
+  const { kind, name, ...params } = spec;
+  const entry = kinds[kind];
+  if (!entry) throw configError(`strategy kind "${kind}" is unknown; use one of ${Object.keys(kinds).join(', ')}.`);
+  return entry.create(params, { ...env, name: name ?? kind });
+}
+
+/** Parse the study's backtest section into engine options (costs are required; see createCostModel). */
+export function backtestOptionsFrom(section: unknown): BacktestOptions {
+  if (section === undefined || section === null) {
+    throw configError(
+      'the study has strategies but no backtest section. Add backtest: { costs: { kind: proportional, bps: 5 } } (or costs: { kind: none }).',
+    );
+  }
+  const { costs, ...rest } = section as { costs?: unknown };
+  const r = backtestSettingsSchema.safeParse(rest);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw configError(`backtest.${i.path.join('.')}: ${i.message}.`);
+  }
+  return { ...(r.data as Omit<BacktestOptions, 'costs'>), costs: costs as CostSpec };
+}
+
+export function runStudyBacktests(panel: Panel, section: BacktestSection, env: StrategyEnv = {}): BacktestResult[] {
+  const options = backtestOptionsFrom(section.backtest);
+  const specs = [...section.strategies, ...(section.baselines ?? [])];
+  if (specs.length === 0) throw configError('the study lists no strategies. Add strategies: [{ kind: equal-weight }].');
+  const nTrials = Math.max(options.nTrials ?? 1, specs.length);
+  return specs.map((s) =>
+    runBacktest(panel, createStrategy(s, env), {
+      ...options,
+      nTrials,
+      ...(env.seed === undefined ? {} : { seed: env.seed }),
+    }),
+  );
+}
