@@ -159,7 +159,9 @@ for (const file of files) {
         file,
         line,
         'public-door',
-        `import "${spec}" reaches inside src/${to}/; import "../${to}/index.ts" instead (export what you need from there)`,
+        `import "${spec}" reaches inside src/${to}/; import "${relative(dirname(file), join(srcDir, to, 'index.ts'))
+          .split(sep)
+          .join('/')}" instead (export what you need from there)`,
       );
     }
     const fi = STAGE_ORDER.indexOf(from);
@@ -197,20 +199,20 @@ for (const file of files) {
   }
 }
 
-// tests-beside (warning only)
+// tests-beside (warning only): one line per folder, listing the files without a sibling test.
 const foldersWithTests = new Set(files.filter(isTest).map((f) => dirname(f)));
+const untested = new Map();
 for (const file of files) {
-  if (isTest(file) || file.endsWith('.d.ts')) continue;
-  const sibling = file.replace(/\.ts$/, '.test.ts');
-  if (!existsSync(sibling) && !foldersWithTests.has(dirname(file))) {
-    report(
-      warnings,
-      file,
-      1,
-      'tests-beside',
-      `no ${relative(dirname(file), sibling)} and no other test in this folder`,
-    );
-  }
+  if (isTest(file) || file.endsWith('.d.ts') || file.endsWith(`${sep}index.ts`)) continue;
+  if (existsSync(file.replace(/\.ts$/, '.test.ts')) || foldersWithTests.has(dirname(file))) continue;
+  const dir = dirname(file);
+  if (!untested.has(dir)) untested.set(dir, []);
+  untested.get(dir).push(relative(dir, file));
+}
+for (const [dir, names] of untested) {
+  warnings.push(
+    `${relative(root, dir)}/: tests-beside: no test in this folder and no sibling test for ${names.join(', ')}`,
+  );
 }
 
 // format: prettier --check, advisory unless --strict-format.
@@ -223,8 +225,10 @@ if (!args.has('--no-format')) {
     });
     const unformatted = (r.stdout ?? '').split('\n').filter(Boolean);
     const target = args.has('--strict-format') ? errors : warnings;
-    for (const f of unformatted)
-      target.push(`${f}:1: format: not prettier-formatted; run \`npx prettier --write ${f}\``);
+    if (unformatted.length > 0) {
+      const shown = unformatted.slice(0, 4).join(', ') + (unformatted.length > 4 ? ', …' : '');
+      target.push(`format: ${unformatted.length} file(s) not prettier-formatted (${shown}); run \`npm run format\``);
+    }
   }
 }
 
