@@ -15,3 +15,12 @@ export { LedgerBuilder, ledgerRows, ledgerTotals } from './ledger.ts';
 export type { Ledger } from './ledger.ts';
 export { withPriceIndex, excessReturnsPanel } from './prices.ts';
 export { backtestArtefacts, ledgerCsv, navCsv, weightsCsv, metricsObject } from './artefacts.ts';
+export {
+  walkForwardSplits,
+  purgedKFold,
+  combinatorialPurgedCV,
+  cpcvPaths,
+  binomial,
+  walkForward,
+} from './walk-forward.ts';
+export type { Split, CpcvSplit, WalkForwardOptions } from './walk-forward.ts';
