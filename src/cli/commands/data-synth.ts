@@ -1,0 +1,161 @@
+/**
+ * `keel data synth --seed N --out DIR [--assets N] [--years N] [--start DATE] [--format csv|parquet] [--no-truth]
+ * [--force] [--json]`: writes the seeded synthetic market (src/synth) as one folder of tables: close/open/high/low/volume
+ * (wide: date + one column per asset), assets, macro releases, headlines, fundamentals, the ground truth and the
+ * resolved parameters (see src/synth/serialize.ts for every column). Same seed → identical files.
+ *
+ * The folder appears atomically: everything is written into a hidden sibling folder which is renamed to DIR only
+ * when complete, so a failure leaves no partial output. Exit 0 ok, 1 failure (cannot write), 2 bad flags.
+ */
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { ioError, isKeelError, usageError } from '../../core/index.ts';
+import { CORE_ASSETS, marketToCsv, parseSynthParams, synthesizeMarket } from '../../synth/index.ts';
+
+interface Flags {
+  seed: string;
+  out: string;
+  assets?: string;
+  years?: string;
+  start?: string;
+  format: 'csv' | 'parquet';
+  truth: boolean;
+  force?: boolean;
+  json?: boolean;
+}
+
+const wholeNumber = (flag: string, v: string, min: number, max: number, example: string): number => {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isInteger(n) || n < min || n > max)
+    throw usageError(`${flag} must be a whole number in [${min}, ${max}], got "${v}". Example: ${flag} ${example}.`);
+  return n;
+};
+
+export function dataSynthCommand(): Command {
+  return new Command('synth')
+    .description('write the seeded synthetic market (prices, macro, headlines, fundamentals, ground truth) to a folder')
+    .requiredOption('--out <dir>', 'output folder (created; must not exist or be empty unless --force)')
+    .option('--seed <n>', 'random seed, an integer in [0, 4294967295]; same seed → identical files', '42')
+    .option(
+      '--assets <n>',
+      `total assets: the ${CORE_ASSETS.length} core assets (${CORE_ASSETS.join(', ')}) plus n−${CORE_ASSETS.length} stocks STK001…`,
+      '28',
+    )
+    .option('--years <n>', 'length of the business-day calendar in years', '10')
+    .option('--start <date>', 'first calendar day, YYYY-MM-DD', '2014-01-01')
+    .addOption(new Option('--format <format>', 'table format').choices(['csv', 'parquet']).default('csv'))
+    .option('--no-truth', 'leave out the ground-truth tables (regimes, planted signals, headline tones)')
+    .option('--force', 'replace DIR if it already exists')
+    .option('--json', 'print a JSON summary (files, rows, seconds) instead of text')
+    .action(async (flags: Flags) => {
+      const seed = wholeNumber('--seed', flags.seed, 0, 0xffffffff, '42');
+      const assets = wholeNumber('--assets', flags.assets ?? '28', CORE_ASSETS.length, CORE_ASSETS.length + 1000, '28');
+      const years = Number(flags.years ?? '10');
+      if (!Number.isFinite(years) || years <= 0)
+        throw usageError(`--years must be a positive number, got "${flags.years}". Example: --years 10.`);
+      const params = parseSynthParams({
+        seed,
+        years,
+        stocks: assets - CORE_ASSETS.length,
+        start: flags.start ?? '2014-01-01',
+      });
+
+      const out = resolve(flags.out);
+      prepareTarget(out, flags.force === true);
+      const started = performance.now();
+      const market = synthesizeMarket(params);
+      const tables = marketToCsv(market, { truth: flags.truth });
+      const tmp = join(dirname(out), `.${basename(out)}.${process.pid}.partial`);
+      const written: { file: string; rows: number }[] = [];
+      try {
+        mkdirSync(tmp, { recursive: true });
+        for (const [name, text] of tables) {
+          writeFileSync(join(tmp, name), text);
+          if (name.endsWith('.csv')) written.push({ file: name, rows: countRows(text) });
+          else written.push({ file: name, rows: 0 });
+        }
+        if (flags.format === 'parquet') await csvFolderToParquet(tmp, written);
+        if (existsSync(out)) rmSync(out, { recursive: true, force: true });
+        renameSync(tmp, out);
+      } catch (e) {
+        rmSync(tmp, { recursive: true, force: true });
+        if (isKeelError(e)) throw e;
+        const code = (e as NodeJS.ErrnoException).code;
+        throw ioError(
+          `${out}: cannot write the synthetic market (${code ?? (e as Error).message}). Check that the parent folder exists and is writable.`,
+          e,
+        );
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const summary = {
+        out,
+        seed,
+        format: flags.format,
+        dates: market.panel.nDates,
+        assets: market.panel.nAssets,
+        first: market.panel.dates[0],
+        last: market.panel.dates.at(-1),
+        files: written,
+        seconds: Math.round(seconds * 1000) / 1000,
+      };
+      if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      else {
+        process.stdout.write(
+          `synthetic market, seed ${seed}: ${summary.dates} business days (${summary.first} … ${summary.last}) × ${summary.assets} assets → ${out}\n`,
+        );
+        for (const f of written) process.stdout.write(`  ${f.file}${f.rows ? `  ${f.rows} rows` : ''}\n`);
+      }
+    });
+}
+
+/** Refuses an existing non-empty target unless `force`; refuses a target that is a file. */
+function prepareTarget(out: string, force: boolean): void {
+  if (!existsSync(out)) {
+    if (!existsSync(dirname(out)))
+      throw usageError(`--out ${out}: the parent folder ${dirname(out)} does not exist. Create it first.`);
+    return;
+  }
+  if (!statSync(out).isDirectory())
+    throw usageError(`--out ${out} is a file, not a folder. Name a folder, e.g. --out market/.`);
+  if (readdirSync(out).length > 0 && !force)
+    throw usageError(
+      `--out ${out} already exists and is not empty. Choose a new folder or pass --force to replace it.`,
+    );
+}
+
+function countRows(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return Math.max(0, n - 1);
+}
+
+/** Converts every CSV in `dir` to Parquet through DuckDB (column types inferred; dates become DATE), removing the CSVs. */
+async function csvFolderToParquet(dir: string, written: { file: string; rows: number }[]): Promise<void> {
+  type Con = { run(sql: string): Promise<unknown>; disconnectSync?: () => void };
+  let duck: { DuckDBInstance: { create(path?: string): Promise<{ connect(): Promise<Con> }> } };
+  try {
+    duck = (await import('@duckdb/node-api')) as unknown as typeof duck;
+  } catch (e) {
+    throw ioError(
+      `--format parquet needs the @duckdb/node-api package, which could not be loaded (${(e as Error).message}). Run npm install, or use --format csv.`,
+      e,
+    );
+  }
+  const con = await (await duck.DuckDBInstance.create(':memory:')).connect();
+  const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
+  try {
+    for (const f of written) {
+      if (!f.file.endsWith('.csv')) continue;
+      const csv = join(dir, f.file);
+      const parquet = csv.replace(/\.csv$/, '.parquet');
+      await con.run(
+        `COPY (SELECT * FROM read_csv(${q(csv)}, header = true, sample_size = -1)) TO ${q(parquet)} (FORMAT parquet)`,
+      );
+      rmSync(csv);
+      f.file = basename(parquet);
+    }
+  } finally {
+    con.disconnectSync?.();
+  }
+}
