@@ -32,8 +32,10 @@ export const constraintsSchema = z.strictObject({
   l2Gamma: z.number().nonnegative().optional(),
   /** Annualised volatility cap, e.g. 0.10. */
   maxVolatility: z.number().positive().optional(),
-  /** Σ|w − w_prev| cap (needs previousWeights); checked after solving. */
+  /** Σ|w − w_prev| cap; w_prev = the distribution's previousWeights (all cash when absent). */
   maxTurnover: z.number().positive().optional(),
+  /** Proportional cost k: the objective pays k·Σ|w − w_prev| (PyPortfolioOpt `transaction_cost`, k = 0.001 there). */
+  transactionCost: z.number().nonnegative().optional(),
   /** Cap on value-at-risk / CVaR at `level` (e.g. 0.95), as a positive loss fraction per period of the scenarios. */
   maxVaR: z.strictObject({ level: z.number().gt(0).lt(1), max: z.number().positive(), method: z.enum(['parametric', 'historical']) }).optional(),
   maxCVaR: z.strictObject({ level: z.number().gt(0).lt(1), max: z.number().positive() }).optional(),
@@ -134,9 +136,9 @@ export function checkConstraints(w: Float64Array, dist: ReturnDistribution, c: C
     const vol = Math.sqrt(Math.max(0, portfolioVariance(w, dist.cov)));
     if (vol > c.maxVolatility * (1 + 1e-6)) out.push({ rule: 'volatility ≤ maxVolatility', value: vol, limit: c.maxVolatility });
   }
-  if (c.maxTurnover !== undefined && dist.previousWeights) {
+  if (c.maxTurnover !== undefined) {
     let t = 0;
-    for (let i = 0; i < n; i++) t += Math.abs(w[i]! - dist.previousWeights[i]!);
+    for (let i = 0; i < n; i++) t += Math.abs(w[i]! - (dist.previousWeights?.[i] ?? 0));
     if (t > c.maxTurnover + CONSTRAINT_TOL) out.push({ rule: 'turnover ≤ maxTurnover', value: t, limit: c.maxTurnover });
   }
   if (c.maxHoldings !== undefined) {

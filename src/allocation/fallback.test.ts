@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Matrix, isKeelError } from '../core/index.ts';
-import { allocatorKinds, checkConstraints, efficientRisk, maxSharpe, minVariance, type ReturnDistribution } from './index.ts';
+import { allocatorKinds, checkConstraints, efficientRisk, maxSharpe, minVariance, valueAtRisk, type ReturnDistribution } from './index.ts';
 
 const assets = ['A', 'B', 'C'];
 const cov = Matrix.fromRows([
@@ -83,6 +83,21 @@ describe('constraints as data, re-checked after every solve', () => {
     expect(Math.abs(w[0]! + w[1]! + w[2]!)).toBeLessThan(1e-12);
     expect(w[2]!).toBeLessThanOrEqual(0.5 + 1e-12);
     expect(checkConstraints(w, dist, c)).toEqual([]);
+  });
+  it('turnover cap against previous weights binds exactly; zero cost and a loose cap change nothing', () => {
+    const prev = { ...dist, previousWeights: Float64Array.from([1, 0, 0]) };
+    const free = minVariance(prev);
+    const capped = minVariance(prev, { maxTurnover: 0.2 });
+    const turnover = capped.reduce((t, w, i) => t + Math.abs(w - prev.previousWeights[i]!), 0);
+    expect(turnover).toBeCloseTo(0.2, 9);
+    const loose = minVariance(prev, { maxTurnover: 5, transactionCost: 0 });
+    loose.forEach((w, i) => expect(w).toBeCloseTo(free[i]!, 7));
+    expect(checkConstraints(capped, prev, { maxTurnover: 0.2 })).toEqual([]);
+  });
+  it('a parametric VaR cap moves max-Sharpe down the frontier until the cap binds', () => {
+    const a = allocatorKinds['max-sharpe'].create({}).allocate(dist, { maxVaR: { level: 0.95, max: 0.018, method: 'parametric' } });
+    expect(a.status, JSON.stringify(a.trail)).toBe('ok');
+    expect(valueAtRisk(a.weights, dist, 0.95, 'parametric')).toBeCloseTo(0.018, 9);
   });
   it('max holdings is enforced', () => {
     const a = allocatorKinds['min-variance'].create({}).allocate(dist, { maxHoldings: 2 });

@@ -6,7 +6,7 @@
  */
 import { KeelError, dataError, numericError } from '../core/index.ts';
 import { validateCovariance } from '../risk/index.ts';
-import { compileBounds, compileGroups, infeasible, round, type Constraints } from './constraints.ts';
+import { compileBounds, compileGroups, infeasible, round, valueAtRisk, type Constraints } from './constraints.ts';
 import { portfolioPerformance, portfolioVariance } from './performance.ts';
 import { solveQpActiveSet, type QpRow } from './solvers/activeSetQp.ts';
 import { feasiblePoint, greedyBudgetPoint } from './solvers/feasible.ts';
@@ -24,6 +24,8 @@ export interface MvSetup {
   readonly l2: number;
   /** Assets ordered by variance, ascending: the greedy start fills low-variance assets first. */
   readonly byVariance: number[];
+  /** Trading terms (present when transactionCost or maxTurnover is set): w = w0 + b − s, b, s ≥ 0. */
+  readonly trade?: { readonly w0: Float64Array; readonly cost: number; readonly maxTurnover: number };
 }
 
 /** Validate μ, Σ and asset lists (one-line errors naming the entry). */
@@ -49,7 +51,12 @@ export function setup(dist: ReturnDistribution, c: Constraints = {}): MvSetup {
   const groups = compileGroups(dist.assets, c);
   const cov = dist.cov.data;
   const byVariance = Array.from({ length: n }, (_, i) => i).sort((a, b) => cov[a * n + a]! - cov[b * n + b]! || a - b);
-  return { n, cov, mu: dist.mu, lb, ub, budget, groups, l2: c.l2Gamma ?? 0, byVariance };
+  const base = { n, cov, mu: dist.mu, lb, ub, budget, groups, l2: c.l2Gamma ?? 0, byVariance };
+  if ((c.transactionCost ?? 0) > 0 || c.maxTurnover !== undefined) {
+    const w0 = dist.previousWeights ? Float64Array.from(dist.previousWeights) : new Float64Array(n);
+    return { ...base, trade: { w0, cost: c.transactionCost ?? 0, maxTurnover: c.maxTurnover ?? Infinity } };
+  }
+  return base;
 }
 
 function budgetRow(s: MvSetup): QpRow {
@@ -65,6 +72,7 @@ function hessian(s: MvSetup, kappa: number): Float64Array {
 }
 
 function solve(s: MvSetup, P: Float64Array, q: Float64Array, extraRows: QpRow[], start?: Float64Array): Float64Array {
+  if (s.trade) return solveInTradeSpace(s, P, q, extraRows);
   const rows = [budgetRow(s), ...s.groups, ...extraRows];
   const x0 = start ?? feasiblePoint(s.lb, s.ub, s.budget, [...s.groups, ...extraRows], s.byVariance);
   const res = solveQpActiveSet({ n: s.n, P, q, lb: s.lb, ub: s.ub, rows }, x0);
@@ -72,6 +80,84 @@ function solve(s: MvSetup, P: Float64Array, q: Float64Array, extraRows: QpRow[],
     throw numericError(`the QP solver stopped with status ${res.status} after ${res.iterations} iterations; the covariance may be singular. Use a shrinkage covariance (ledoit-wolf).`);
   }
   return clean(res.x, s.lb, s.ub);
+}
+
+/**
+ * The same QP over trades: variables [b, s] (buys, sells ≥ 0), w = w0 + b − s, objective
+ * ½(b−s)ᵀP(b−s) + (Pw0 + q)ᵀ(b−s) + k·Σ(b + s), rows shifted by w0, turnover row Σ(b + s) ≤ T, and box bounds
+ * b ≤ ub − w0, s ≤ w0 − lb (exact because an optimum never buys and sells the same asset). A ridge of
+ * 1e-9·max diag(P) on [b, s] makes the Hessian definite; it moves weights by ~1e-9 relative.
+ */
+function solveInTradeSpace(s: MvSetup, P: Float64Array, q: Float64Array, extraRows: QpRow[]): Float64Array {
+  const { n } = s;
+  const t = s.trade!;
+  const N = 2 * n;
+  const H = new Float64Array(N * N);
+  let dmax = 0;
+  for (let i = 0; i < n; i++) dmax = Math.max(dmax, P[i * n + i]!);
+  const ridge = 1e-9 * (dmax || 1);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const v = P[i * n + j]!;
+      H[i * N + j] = v;
+      H[(i + n) * N + j + n] = v;
+      H[i * N + j + n] = -v;
+      H[(i + n) * N + j] = -v;
+    }
+    H[i * N + i] = H[i * N + i]! + ridge;
+    H[(i + n) * N + i + n] = H[(i + n) * N + i + n]! + ridge;
+  }
+  const g0 = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let v = q[i]!;
+    for (let j = 0; j < n; j++) v += P[i * n + j]! * t.w0[j]!;
+    g0[i] = v;
+  }
+  const qq = new Float64Array(N);
+  for (let i = 0; i < n; i++) {
+    qq[i] = g0[i]! + t.cost;
+    qq[i + n] = -g0[i]! + t.cost;
+  }
+  const lb = new Float64Array(N);
+  const ub = new Float64Array(N);
+  for (let i = 0; i < n; i++) {
+    const w0 = t.w0[i]!;
+    if (w0 < s.lb[i]! - 1e-12 || w0 > s.ub[i]! + 1e-12) {
+      // previous weight outside the new bounds: trades must at least bring it back inside
+      ub[i] = Math.max(s.ub[i]! - w0, 0);
+      ub[i + n] = Math.max(w0 - s.lb[i]!, 0);
+    } else {
+      ub[i] = s.ub[i]! - w0;
+      ub[i + n] = w0 - s.lb[i]!;
+    }
+  }
+  const lift = (r: QpRow): QpRow => {
+    const a = new Float64Array(N);
+    let shift = 0;
+    for (let i = 0; i < n; i++) {
+      a[i] = r.a[i]!;
+      a[i + n] = -r.a[i]!;
+      shift += r.a[i]! * t.w0[i]!;
+    }
+    return { a, lo: r.lo - shift, hi: r.hi - shift, name: r.name };
+  };
+  const rows = [budgetRow(s), ...s.groups, ...extraRows].map(lift);
+  // box rows for assets whose previous weight violates the new bounds
+  for (let i = 0; i < n; i++) {
+    const w0 = t.w0[i]!;
+    if (w0 < s.lb[i]! - 1e-12 || w0 > s.ub[i]! + 1e-12) {
+      const a = new Float64Array(n);
+      a[i] = 1;
+      rows.push(lift({ a, lo: s.lb[i]!, hi: s.ub[i]!, name: `bounds of asset ${i}` }));
+    }
+  }
+  if (Number.isFinite(t.maxTurnover)) rows.push({ a: new Float64Array(N).fill(1), lo: -Infinity, hi: t.maxTurnover, name: 'turnover' });
+  const x0 = feasiblePoint(lb, ub, null, rows, []);
+  const res = solveQpActiveSet({ n: N, P: H, q: qq, lb, ub, rows }, x0);
+  if (res.status !== 'optimal') throw numericError(`the trade-space QP stopped with status ${res.status} after ${res.iterations} iterations.`);
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) w[i] = t.w0[i]! + res.x[i]! - res.x[i + n]!;
+  return clean(w, s.lb, s.ub);
 }
 
 /** Snap values within 1e-14 of a bound onto it (the solver fixes bound-active weights exactly already). */
@@ -201,6 +287,7 @@ export function maxSharpe(dist: ReturnDistribution, c: Constraints = {}): Float6
   const s = setup(dist, c);
   const rf = dist.riskFreeRate ?? 0.02;
   if (s.budget !== 1) throw infeasible('max-Sharpe needs weights summing to 1; a market-neutral portfolio has no Sharpe-maximising scale. Use max-quadratic-utility or efficient-risk.');
+  if (s.trade) throw dataError('transactionCost and maxTurnover are not supported by max-sharpe (its scale-free transform cannot carry them). Use max-quadratic-utility or efficient-risk.');
   if (s.l2 > 0) throw dataError('l2Gamma is not supported by max-sharpe (the transform makes it non-convex in w). Use max-quadratic-utility or min-variance with l2Gamma.');
   const n = s.n;
   const excess = new Float64Array(n);
@@ -304,6 +391,29 @@ export function withPortfolioCaps(
           throw infeasible(`the minimum-variance portfolio has volatility ${round(vol)} > maxVolatility ${c.maxVolatility}; no portfolio meets the cap under these constraints. Raise the cap or relax constraints.`);
         }
         w = efficientRisk(dist, c.maxVolatility, cons);
+      }
+    }
+    if (c.maxVaR?.method === 'parametric') {
+      const { level, max } = c.maxVaR;
+      const pvar = (x: Float64Array): number => valueAtRisk(x, dist, level, 'parametric');
+      if (pvar(w) > max + 1e-12) {
+        if (kind === 'min-variance') throw infeasible(`parametric VaR(${level}) of the answer is ${round(pvar(w))} > maxVaR ${max}. Raise the cap.`);
+        // Walk down the efficient frontier (efficient-risk at σ) to the riskiest portfolio meeting the cap:
+        // bisection on σ between the min-variance portfolio and the current one (VaR rises with σ there).
+        const mv = minVariance(dist, cons);
+        if (pvar(mv) > max + 1e-12) throw infeasible(`even the minimum-variance portfolio has parametric VaR(${level}) ${round(pvar(mv))} > maxVaR ${max}. Raise the cap.`);
+        let lo = Math.sqrt(portfolioVariance(mv, dist.cov));
+        let hi = Math.sqrt(portfolioVariance(w, dist.cov));
+        let best = mv;
+        for (let it = 0; it < 60 && hi - lo > 1e-12 * hi; it++) {
+          const mid = 0.5 * (lo + hi);
+          const x = efficientRisk(dist, mid, cons);
+          if (pvar(x) <= max) {
+            best = x;
+            lo = mid;
+          } else hi = mid;
+        }
+        w = best;
       }
     }
     return w;

@@ -54,6 +54,10 @@ describeShared('PyPortfolioOpt efficient frontier figures', DATA, () => {
     expectPerf(minVariance(dist(), PM1), [0.1516319319875544, 0.1555915367269669, 0.8460095886741129]));
   it('min volatility + L2 (γ = 1)', () =>
     expectPerf(minVariance(dist(), { l2Gamma: 1 }), [0.17356099329164965, 0.1955254118258614, 0.785376140408869]));
+  it('min volatility + transaction cost (w_prev = 1/N, k = 0.001) + L2 (γ = 1), 1e-6 (trade-space ridge 1e-9)', () => {
+    const d = { ...dist(), previousWeights: new Float64Array(20).fill(1 / 20) };
+    expectPerf(minVariance(d, { l2Gamma: 1, transactionCost: 0.001 }), [0.17363446634404042, 0.1959773703677164, 0.7839398296638683], 1e-6);
+  });
   it('max Sharpe (rf 0.02), long-only, with its weights', () => {
     const w = maxSharpe(dist());
     expectPerf(w, [0.3047768672819914, 0.22165566922402932, 1.2847714127003216]);
