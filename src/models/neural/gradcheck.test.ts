@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../core/index.ts';
+import { setKernelBackend, type KernelBackend } from './kernels.ts';
 import type { LayerSpec } from './layer.ts';
 import { initialise, Network, type LossKind } from './network.ts';
 
@@ -51,7 +52,11 @@ function gradCheck(specs: LayerSpec[], loss: LossKind, batch: number, seed = 7):
   return worst;
 }
 
-describe('gradients match central finite differences (float64)', () => {
+afterAll(() => setKernelBackend('wasm'));
+
+for (const backend of ['js', 'wasm'] as KernelBackend[]) describe(`gradients match central finite differences (float64), ${backend} kernels`, () => {
+  it(`runs every product on the ${backend} kernels`, () => setKernelBackend(backend, 1));
+
   it('dense + tanh + dense, mse', () => {
     const specs: LayerSpec[] = [
       { type: 'dense', inputs: 5, units: 4 },

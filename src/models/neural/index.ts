@@ -11,6 +11,8 @@ export { Network, initialise } from './network.ts';
 export type { LossKind } from './network.ts';
 export type { Layer, LayerSpec, Param } from './layer.ts';
 export { Adam, Sgd, clipGradNorm } from './optimizers.ts';
+export { kernelBackend, setKernelBackend } from './kernels.ts';
+export type { KernelBackend } from './kernels.ts';
 export { train, evaluate } from './train.ts';
 export type { TrainOptions, TrainingHistory, TrainData } from './train.ts';
 

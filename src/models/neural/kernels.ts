@@ -10,11 +10,57 @@
  * `X·Wᵀ` (forward), `dY·W` (input gradient), `dYᵀ·X` (weight gradient) — maps onto one of them.
  */
 
+import { wasmGemm, wasmGemmNN, wasmGemmNT } from './wasm/wasm-kernels.ts';
+
+/**
+ * Which implementation runs the products: 'wasm' (WebAssembly SIMD, f64x2, from wasm/gemm.as) for products of at
+ * least `minWork` multiply-adds (4096 by default), else JavaScript; 'js' forces JavaScript everywhere (tests compare the two).
+ * Both are exact float64 arithmetic; they differ only in summation order (≈ 1e-16 relative). A given backend and
+ * shape always takes the same path, so a seed still reproduces bit for bit.
+ */
+export type KernelBackend = 'wasm' | 'js';
+let backend: KernelBackend = wasmGemm() ? 'wasm' : 'js';
+let wasmMinWork = 4096;
+
+/** Chooses the backend; `minWork` (multiply-adds) is the smallest product sent to wasm (tests use 1). */
+export function setKernelBackend(b: KernelBackend, minWork = 4096): void {
+  backend = b === 'wasm' && wasmGemm() ? 'wasm' : 'js';
+  wasmMinWork = minWork;
+}
+
+export function kernelBackend(): KernelBackend {
+  return backend;
+}
+
+/** C(i,j) (+)= Σ_p A(i,p)·B(j,p): see `jsGemmNT` for the layout. */
+export function gemmNT(
+  m: number, n: number, k: number,
+  A: Float64Array, aOff: number, lda: number,
+  B: Float64Array, bOff: number, ldb: number,
+  C: Float64Array, cOff: number, ldc: number,
+  accumulate: boolean,
+): void {
+  if (backend === 'wasm' && k > 0 && m * n * k >= wasmMinWork) wasmGemmNT(m, n, k, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
+  else jsGemmNT(m, n, k, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
+}
+
+/** C(i,j) (+)= Σ_p A(i,p)·B(p,j): see `jsGemmNN` for the layout. */
+export function gemmNN(
+  m: number, n: number, k: number,
+  A: Float64Array, aOff: number, ai: number, ap: number,
+  B: Float64Array, bOff: number, ldb: number,
+  C: Float64Array, cOff: number, ldc: number,
+  accumulate: boolean,
+): void {
+  if (backend === 'wasm' && k > 0 && m * n * k >= wasmMinWork) wasmGemmNN(m, n, k, A, aOff, ai, ap, B, bOff, ldb, C, cOff, ldc, accumulate);
+  else jsGemmNN(m, n, k, A, aOff, ai, ap, B, bOff, ldb, C, cOff, ldc, accumulate);
+}
+
 /**
  * C(i,j) (+)= Σ_p A(i,p)·B(j,p) for i < m, j < n, p < k, where A(i,p) = A[aOff + i·lda + p], B(j,p) =
  * B[bOff + j·ldb + p] and C(i,j) = C[cOff + i·ldc + j]. Overwrites C when `accumulate` is false.
  */
-export function gemmNT(
+export function jsGemmNT(
   m: number,
   n: number,
   k: number,
@@ -100,7 +146,7 @@ export function gemmNT(
  * C(i,j) (+)= Σ_p A(i,p)·B(p,j) where A(i,p) = A[aOff + i·ai + p·ap] (any strides: `ai = lda, ap = 1` for A,
  * `ai = 1, ap = lda` for Aᵀ), B(p,j) = B[bOff + p·ldb + j] and C(i,j) = C[cOff + i·ldc + j].
  */
-export function gemmNN(
+export function jsGemmNN(
   m: number,
   n: number,
   k: number,

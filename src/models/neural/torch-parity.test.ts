@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { setKernelBackend, type KernelBackend } from './kernels.ts';
 import type { LayerSpec } from './layer.ts';
 import { Network, type LossKind } from './network.ts';
 import { Adam, clipGradNorm, Sgd, type Optimizer } from './optimizers.ts';
@@ -43,9 +44,12 @@ function maxAbsDiff(a: ArrayLike<number>, b: readonly number[]): number {
   return m;
 }
 
-describe(`parity with PyTorch ${fixture.torch} (fixture from scripts/make-torch-fixtures.py)`, () => {
+afterAll(() => setKernelBackend('wasm'));
+
+for (const backend of ['js', 'wasm'] as KernelBackend[]) describe(`parity with PyTorch ${fixture.torch} (fixture from scripts/make-torch-fixtures.py), ${backend} kernels`, () => {
   for (const c of fixture.cases) {
     it(c.name, () => {
+      setKernelBackend(backend, 1);
       const net = new Network(c.layers, c.loss, { uniform: () => 0.5 });
       expect(net.params.length).toBe(c.initial.length);
       net.params.forEach((p, i) => p.value.set(c.initial[i]!));

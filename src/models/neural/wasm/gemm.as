@@ -1,0 +1,195 @@
+// AssemblyScript source of the WebAssembly SIMD (f64x2) matrix kernels used by ../kernels.ts.
+// Build: `node scripts/build-neural-wasm.mjs` (runs asc from the assemblyscript devDependency and writes
+// gemm-wasm.ts with the module bytes, so nothing is compiled or downloaded at install or run time).
+// Memory layout is the caller's: pointers are byte offsets into this module's memory, strides in elements.
+// No allocation happens here (stub runtime); the caller places operands above heapBase() and grows memory.
+
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+@inline function ld(p: usize): v128 {
+  return v128.load(p);
+}
+
+@inline function hsum(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+/** C(i,j) (+)= Σ_p A[i·lda + p] · B[j·ldb + p]  (dot products of rows; blocks of 2 rows × 4 columns). */
+export function gemmNT(m: i32, n: i32, k: i32, pA: usize, lda: i32, pB: usize, ldb: i32, pC: usize, ldc: i32, acc: i32): void {
+  const k2 = k & ~1;
+  let i = 0;
+  for (; i + 1 < m; i += 2) {
+    const a0 = pA + ((<usize>(i * lda)) << 3);
+    const a1 = a0 + ((<usize>lda) << 3);
+    const c0 = pC + ((<usize>(i * ldc)) << 3);
+    const c1 = c0 + ((<usize>ldc) << 3);
+    let j = 0;
+    for (; j + 3 < n; j += 4) {
+      const b0 = pB + ((<usize>(j * ldb)) << 3);
+      const b1 = b0 + ((<usize>ldb) << 3);
+      const b2 = b1 + ((<usize>ldb) << 3);
+      const b3 = b2 + ((<usize>ldb) << 3);
+      let s00 = f64x2.splat(0), s01 = f64x2.splat(0), s02 = f64x2.splat(0), s03 = f64x2.splat(0);
+      let s10 = f64x2.splat(0), s11 = f64x2.splat(0), s12 = f64x2.splat(0), s13 = f64x2.splat(0);
+      for (let p = 0; p < k2; p += 2) {
+        const o = (<usize>p) << 3;
+        const x0 = ld(a0 + o), x1 = ld(a1 + o);
+        const y0 = ld(b0 + o), y1 = ld(b1 + o), y2 = ld(b2 + o), y3 = ld(b3 + o);
+        s00 = f64x2.add(s00, f64x2.mul(x0, y0));
+        s01 = f64x2.add(s01, f64x2.mul(x0, y1));
+        s02 = f64x2.add(s02, f64x2.mul(x0, y2));
+        s03 = f64x2.add(s03, f64x2.mul(x0, y3));
+        s10 = f64x2.add(s10, f64x2.mul(x1, y0));
+        s11 = f64x2.add(s11, f64x2.mul(x1, y1));
+        s12 = f64x2.add(s12, f64x2.mul(x1, y2));
+        s13 = f64x2.add(s13, f64x2.mul(x1, y3));
+      }
+      let r00 = hsum(s00), r01 = hsum(s01), r02 = hsum(s02), r03 = hsum(s03);
+      let r10 = hsum(s10), r11 = hsum(s11), r12 = hsum(s12), r13 = hsum(s13);
+      if (k2 < k) {
+        const o = (<usize>k2) << 3;
+        const x0 = load<f64>(a0 + o), x1 = load<f64>(a1 + o);
+        const y0 = load<f64>(b0 + o), y1 = load<f64>(b1 + o), y2 = load<f64>(b2 + o), y3 = load<f64>(b3 + o);
+        r00 += x0 * y0; r01 += x0 * y1; r02 += x0 * y2; r03 += x0 * y3;
+        r10 += x1 * y0; r11 += x1 * y1; r12 += x1 * y2; r13 += x1 * y3;
+      }
+      const cj0 = c0 + ((<usize>j) << 3);
+      const cj1 = c1 + ((<usize>j) << 3);
+      if (acc) {
+        r00 += load<f64>(cj0); r01 += load<f64>(cj0, 8); r02 += load<f64>(cj0, 16); r03 += load<f64>(cj0, 24);
+        r10 += load<f64>(cj1); r11 += load<f64>(cj1, 8); r12 += load<f64>(cj1, 16); r13 += load<f64>(cj1, 24);
+      }
+      store<f64>(cj0, r00); store<f64>(cj0, r01, 8); store<f64>(cj0, r02, 16); store<f64>(cj0, r03, 24);
+      store<f64>(cj1, r10); store<f64>(cj1, r11, 8); store<f64>(cj1, r12, 16); store<f64>(cj1, r13, 24);
+    }
+    for (; j < n; j++) {
+      const b0 = pB + ((<usize>(j * ldb)) << 3);
+      let s0: f64 = 0, s1: f64 = 0;
+      for (let p = 0; p < k; p++) {
+        const o = (<usize>p) << 3;
+        const y = load<f64>(b0 + o);
+        s0 += load<f64>(a0 + o) * y;
+        s1 += load<f64>(a1 + o) * y;
+      }
+      const cj0 = c0 + ((<usize>j) << 3);
+      const cj1 = c1 + ((<usize>j) << 3);
+      if (acc) { s0 += load<f64>(cj0); s1 += load<f64>(cj1); }
+      store<f64>(cj0, s0);
+      store<f64>(cj1, s1);
+    }
+  }
+  for (; i < m; i++) {
+    const a0 = pA + ((<usize>(i * lda)) << 3);
+    const c0 = pC + ((<usize>(i * ldc)) << 3);
+    for (let j = 0; j < n; j++) {
+      const b0 = pB + ((<usize>(j * ldb)) << 3);
+      let s: f64 = 0;
+      for (let p = 0; p < k; p++) {
+        const o = (<usize>p) << 3;
+        s += load<f64>(a0 + o) * load<f64>(b0 + o);
+      }
+      const cj = c0 + ((<usize>j) << 3);
+      if (acc) s += load<f64>(cj);
+      store<f64>(cj, s);
+    }
+  }
+}
+
+/**
+ * C(i,j) (+)= Σ_p A[i·ai + p·ap] · B[p·ldb + j]  (A with any strides, so Aᵀ works too; register blocks of
+ * 4 rows × 4 columns held in eight f64x2 accumulators over the whole p loop).
+ */
+export function gemmNN(m: i32, n: i32, k: i32, pA: usize, ai: i32, ap: i32, pB: usize, ldb: i32, pC: usize, ldc: i32, acc: i32): void {
+  const apB = (<usize>ap) << 3;
+  const ldbB = (<usize>ldb) << 3;
+  let i = 0;
+  for (; i + 3 < m; i += 4) {
+    const r0 = pA + ((<usize>(i * ai)) << 3);
+    const r1 = r0 + ((<usize>ai) << 3);
+    const r2 = r1 + ((<usize>ai) << 3);
+    const r3 = r2 + ((<usize>ai) << 3);
+    const c0 = pC + ((<usize>(i * ldc)) << 3);
+    const c1 = c0 + ((<usize>ldc) << 3);
+    const c2 = c1 + ((<usize>ldc) << 3);
+    const c3 = c2 + ((<usize>ldc) << 3);
+    let j = 0;
+    for (; j + 3 < n; j += 4) {
+      const jo = (<usize>j) << 3;
+      let u0 = f64x2.splat(0), v0 = f64x2.splat(0), u1 = f64x2.splat(0), v1 = f64x2.splat(0);
+      let u2 = f64x2.splat(0), v2 = f64x2.splat(0), u3 = f64x2.splat(0), v3 = f64x2.splat(0);
+      if (acc) {
+        u0 = ld(c0 + jo); v0 = ld(c0 + jo + 16);
+        u1 = ld(c1 + jo); v1 = ld(c1 + jo + 16);
+        u2 = ld(c2 + jo); v2 = ld(c2 + jo + 16);
+        u3 = ld(c3 + jo); v3 = ld(c3 + jo + 16);
+      }
+      let pa: usize = 0;
+      let pb = pB + jo;
+      for (let p = 0; p < k; p++) {
+        const b0 = ld(pb), b1 = ld(pb + 16);
+        const x0 = f64x2.splat(load<f64>(r0 + pa));
+        const x1 = f64x2.splat(load<f64>(r1 + pa));
+        const x2 = f64x2.splat(load<f64>(r2 + pa));
+        const x3 = f64x2.splat(load<f64>(r3 + pa));
+        u0 = f64x2.add(u0, f64x2.mul(x0, b0)); v0 = f64x2.add(v0, f64x2.mul(x0, b1));
+        u1 = f64x2.add(u1, f64x2.mul(x1, b0)); v1 = f64x2.add(v1, f64x2.mul(x1, b1));
+        u2 = f64x2.add(u2, f64x2.mul(x2, b0)); v2 = f64x2.add(v2, f64x2.mul(x2, b1));
+        u3 = f64x2.add(u3, f64x2.mul(x3, b0)); v3 = f64x2.add(v3, f64x2.mul(x3, b1));
+        pa += apB;
+        pb += ldbB;
+      }
+      v128.store(c0 + jo, u0); v128.store(c0 + jo + 16, v0);
+      v128.store(c1 + jo, u1); v128.store(c1 + jo + 16, v1);
+      v128.store(c2 + jo, u2); v128.store(c2 + jo + 16, v2);
+      v128.store(c3 + jo, u3); v128.store(c3 + jo + 16, v3);
+    }
+    for (; j < n; j++) {
+      const jo = (<usize>j) << 3;
+      let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
+      if (acc) { s0 = load<f64>(c0 + jo); s1 = load<f64>(c1 + jo); s2 = load<f64>(c2 + jo); s3 = load<f64>(c3 + jo); }
+      let pa: usize = 0;
+      let pb = pB + jo;
+      for (let p = 0; p < k; p++) {
+        const b = load<f64>(pb);
+        s0 += load<f64>(r0 + pa) * b;
+        s1 += load<f64>(r1 + pa) * b;
+        s2 += load<f64>(r2 + pa) * b;
+        s3 += load<f64>(r3 + pa) * b;
+        pa += apB;
+        pb += ldbB;
+      }
+      store<f64>(c0 + jo, s0); store<f64>(c1 + jo, s1); store<f64>(c2 + jo, s2); store<f64>(c3 + jo, s3);
+    }
+  }
+  for (; i < m; i++) {
+    const r0 = pA + ((<usize>(i * ai)) << 3);
+    const c0 = pC + ((<usize>(i * ldc)) << 3);
+    let j = 0;
+    for (; j + 1 < n; j += 2) {
+      const jo = (<usize>j) << 3;
+      let u = acc ? ld(c0 + jo) : f64x2.splat(0);
+      let pa: usize = 0;
+      let pb = pB + jo;
+      for (let p = 0; p < k; p++) {
+        u = f64x2.add(u, f64x2.mul(f64x2.splat(load<f64>(r0 + pa)), ld(pb)));
+        pa += apB;
+        pb += ldbB;
+      }
+      v128.store(c0 + jo, u);
+    }
+    for (; j < n; j++) {
+      const jo = (<usize>j) << 3;
+      let s: f64 = acc ? load<f64>(c0 + jo) : 0;
+      let pa: usize = 0;
+      let pb = pB + jo;
+      for (let p = 0; p < k; p++) {
+        s += load<f64>(r0 + pa) * load<f64>(pb);
+        pa += apB;
+        pb += ldbB;
+      }
+      store<f64>(c0 + jo, s);
+    }
+  }
+}
