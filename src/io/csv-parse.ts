@@ -14,7 +14,7 @@
  *   ±Infinity (kept, so validation can name it). Any other text is a non-numeric error.
  */
 import { dataError } from '../core/index.ts';
-import { detectDateFormat, parseDateText, type DateFormat } from './csv-dates.ts';
+import { daysInMonth, detectDateFormat, parseDateText, type DateFormat } from './csv-dates.ts';
 
 export type Delimiter = ',' | ';' | '\t' | '|';
 export const DELIMITERS: readonly Delimiter[] = [',', ';', '\t', '|'];
@@ -328,6 +328,11 @@ export function parseNumericCsv(bytes: Uint8Array, options: CsvOptions = {}): Nu
     }
     if (dateText === lastDateText) {
       dates.push(lastDate);
+    } else if (dateFormat === 'YYYY-MM-DD' && isCanonicalIsoDate(dateText)) {
+      // fast path: the cell already is a valid YYYY-MM-DD date, keep the string as is
+      lastDate = dateText;
+      lastDateText = dateText;
+      dates.push(dateText);
     } else {
       const t = dateText.trim();
       const where = `${source}:${line}`;
@@ -490,6 +495,25 @@ export function parseCellText(text: string, na: ReadonlySet<string>, where: stri
       ? ' A stray quote: quote the whole field or remove the quote (broken quoting).'
       : ' Leave the cell empty to mark it missing, or fix the value.';
   throw dataError(`${where}: column "${clip(column)}" has non-numeric value "${clip(t)}".${hint}`);
+}
+
+/** True for exactly `YYYY-MM-DD` naming a real calendar date (checked on char codes, no regex, no allocation). */
+function isCanonicalIsoDate(s: string): boolean {
+  if (s.length !== 10 || s.charCodeAt(4) !== MINUS || s.charCodeAt(7) !== MINUS) return false;
+  let y = 0;
+  for (let i = 0; i < 4; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return false;
+    y = y * 10 + c;
+  }
+  const m1 = s.charCodeAt(5) - 48;
+  const m2 = s.charCodeAt(6) - 48;
+  const d1 = s.charCodeAt(8) - 48;
+  const d2 = s.charCodeAt(9) - 48;
+  if (m1 < 0 || m1 > 9 || m2 < 0 || m2 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return false;
+  const m = m1 * 10 + m2;
+  const d = d1 * 10 + d2;
+  return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
 }
 
 function latin1(bytes: Uint8Array, s: number, e: number): string {
