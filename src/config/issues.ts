@@ -98,6 +98,42 @@ function didYouMean(word: unknown, candidates: readonly string[]): string {
   return c === undefined ? '' : `; did you mean "${c}"?`;
 }
 
+interface BranchIssue {
+  readonly code: string;
+  readonly path?: readonly unknown[];
+  readonly values?: readonly unknown[];
+  readonly expected?: string;
+}
+
+const TYPE_NOUNS: Readonly<Record<string, string>> = {
+  object: 'a mapping',
+  array: 'a list',
+  string: 'a string',
+  number: 'a number',
+  boolean: 'true or false',
+};
+
+/** A plain union (e.g. `"monthly"` or `{ every: 5 }`): what each branch accepts at this level, with a suggestion. */
+function unionMessage(iss: RawIssue): string {
+  const branches = ((iss as { errors?: readonly (readonly BranchIssue[])[] }).errors ?? []).flat();
+  const values: unknown[] = [];
+  const types = new Set<string>();
+  for (const b of branches) {
+    if ((b.path?.length ?? 0) !== 0) continue;
+    if (b.code === 'invalid_value') values.push(...(b.values ?? []));
+    else if (b.code === 'invalid_type' && b.expected) types.add(TYPE_NOUNS[b.expected] ?? `a ${b.expected}`);
+  }
+  const parts: string[] = [];
+  if (values.length > 0)
+    parts.push(
+      values.length === 1 ? JSON.stringify(values[0]) : `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`,
+    );
+  parts.push(...types);
+  const strings = values.filter((v): v is string => typeof v === 'string');
+  if (parts.length === 0) return `does not match any allowed form, got ${showValue(iss.input)}`;
+  return `expected ${parts.join(' or ')}, got ${showValue(iss.input)}${didYouMean(iss.input, strings)}`;
+}
+
 /** Zod's raw issue as the per-parse error map receives it (only the fields used here). */
 export interface RawIssue {
   readonly code: string;
@@ -185,7 +221,7 @@ export function issueMessage(iss: RawIssue): string | undefined {
             return `required: expected ${isKind ? `a ${what} kind, ` : ''}one of ${options.join(', ')}`;
           return `unknown ${isKind ? `${what} kind` : iss.discriminator} ${showValue(value)}${didYouMean(value, options)} (available: ${options.join(', ')})`;
         }
-        return `does not match any allowed form, got ${showValue(iss.input)}`;
+        return unionMessage(iss);
       }
       case 'unrecognized_keys':
         return undefined; // expanded to one problem per key by `problemsOf`

@@ -7,22 +7,14 @@
  *   export { allocatorKinds } from '../allocation/index.ts';
  * Nothing else in config/, study/ or cli/ has to change: the study schema, `keel schema` and the validator follow.
  */
-import type { KindTable } from './kind-table.ts';
 import { synthMarketSchema as realSynthMarketSchema } from '../synth/index.ts';
 
-// PLACEHOLDER → export { featureKinds } from '../features/index.ts';
-export const featureKinds: KindTable = {};
-// PLACEHOLDER → export { modelKinds } from '../models/index.ts';
-export const modelKinds: KindTable = {};
-// PLACEHOLDER → export { expectedReturnKinds, covarianceKinds } from '../risk/index.ts';
-export const expectedReturnKinds: KindTable = {};
-export const covarianceKinds: KindTable = {};
-// PLACEHOLDER → export { allocatorKinds } from '../allocation/index.ts';
-export const allocatorKinds: KindTable = {};
-// PLACEHOLDER → export { costModelKinds } from '../backtest/index.ts';
-export const costModelKinds: KindTable = {};
-// PLACEHOLDER → export { strategyKinds } from '../strategies/index.ts';
-export const strategyKinds: KindTable = {};
+export { featureKinds } from '../features/index.ts';
+export { modelKinds } from '../models/index.ts';
+export { expectedReturnKinds, riskModelKinds as covarianceKinds } from '../risk/index.ts';
+export { allocatorKinds } from '../allocation/index.ts';
+export { costModelKinds, backtestSettingsSchema } from '../backtest/index.ts';
+export { strategyKinds } from '../strategies/index.ts';
 
 /**
  * Parameters of the embedded synthetic market (synth/params.ts) without `seed`: a study's synthetic market is

@@ -12,6 +12,7 @@ import {
   covarianceKinds,
   expectedReturnKinds,
   featureKinds,
+  backtestSettingsSchema,
   missingPolicySchema,
   modelKinds,
   strategyKinds,
@@ -118,17 +119,12 @@ export function createStudySchema(tables: StudyKindTables = defaultKindTables) {
     })
     .describe('expected-return and covariance estimators');
 
-  const backtestSchema = z
-    .strictObject({
-      start: isoDate.optional().describe('first decision date (default: first date after warm-up)'),
-      end: isoDate.optional().describe('last date (default: last date of the data)'),
-      rebalance: z.enum(['daily', 'weekly', 'monthly', 'quarterly']).default('monthly'),
-      costs: kindSchema(costModelKinds, 'cost model').describe('cost model; zero cost must be chosen explicitly'),
-      fill: z
-        .enum(['next-open', 'next-close', 'same-close'])
-        .default('next-close')
-        .describe('when orders fill; same-close only if you mean it'),
-      initialCapital: z.number().positive().default(1_000_000).describe('starting NAV in the base currency'),
+  // The backtest engineer's settings (backtest/options.ts) plus `costs`, composed from the cost-model table.
+  const backtestSchema = backtestSettingsSchema
+    .safeExtend({
+      costs: kindSchema(costModelKinds, 'cost model').describe(
+        'cost model; zero cost is { kind: none }, chosen explicitly',
+      ),
     })
     .describe('walk-forward backtest settings');
 

@@ -26,7 +26,7 @@ const fakeTables = {
   } satisfies KindTable,
   costModelKinds: {
     bps: { schema: z.strictObject({ bps: z.number().min(0) }), create: () => ({}) },
-    zero: { schema: z.strictObject({}), create: () => ({}) },
+    none: { schema: z.strictObject({}), create: () => ({}) },
   } satisfies KindTable,
   strategyKinds: {
     'equal-weight': { schema: z.strictObject({}), create: () => ({}) },
@@ -104,16 +104,25 @@ describe('study schema', () => {
   });
 
   it('a stage whose table is still empty fails at the edge, naming it', () => {
-    expect(problems({ ...base, model: { kind: 'ridge' } })).toEqual([
+    const noModels = createStudySchema({ ...fakeTables, modelKinds: {} });
+    expect(problems({ ...base, model: { kind: 'ridge' } }, noModels)).toEqual([
       's.yaml: model: no model kinds are available in this build yet',
     ]);
   });
 
   it('zero cost must be written out: backtest.costs is required', () => {
     expect(problems({ ...base, backtest: {} }, withKinds)[0]).toMatch(/^s\.yaml: backtest\.costs: required/);
-    expect(validateStudy({ ...base, backtest: { costs: { kind: 'zero' } } }, 's', withKinds).backtest?.fill).toBe(
+    expect(validateStudy({ ...base, backtest: { costs: { kind: 'none' } } }, 's', withKinds).backtest?.fill).toBe(
       'next-close',
     );
+  });
+
+  it('plain unions list what each branch accepts and still suggest', () => {
+    expect(problems({ ...base, backtest: { costs: { kind: 'none' }, rebalance: 'monthy' } }, withKinds)).toEqual([
+      expect.stringMatching(
+        /^s\.yaml: backtest\.rebalance: expected one of "daily", .*"monthly".* or a mapping, got "monthy"; did you mean "monthly"\?$/,
+      ),
+    ]);
   });
 
   it('checks ranges and duplicate strategy names across fields', () => {
