@@ -5,3 +5,5 @@ export { checkPointInTime, assertPointInTime, panelUpToObservation } from './poi
 export type { PointInTimeOptions, PointInTimeReport, PointInTimeViolation } from './point-in-time.ts';
 export { firstDifference } from './compare.ts';
 export type { Difference } from './compare.ts';
+export { auditBacktest, backtestObservation, defaultCutoffs } from './backtest-audit.ts';
+export type { BacktestAuditOptions } from './backtest-audit.ts';

@@ -8,7 +8,8 @@ import { runCommand } from './run.ts';
 import { schemaCommand } from './schema.ts';
 import { allocateCommand } from './allocate.ts';
 import { frontierCommand } from './frontier.ts';
+import { auditCommand } from './audit.ts';
 
 export type CommandFactory = () => Command | Promise<Command>;
 
-export const commandFactories: readonly CommandFactory[] = [runCommand, dataCommand, schemaCommand, allocateCommand, frontierCommand];
+export const commandFactories: readonly CommandFactory[] = [runCommand, dataCommand, schemaCommand, allocateCommand, frontierCommand, auditCommand];

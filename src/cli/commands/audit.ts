@@ -1,0 +1,138 @@
+/**
+ * `keel audit STUDY`: the perturb-the-future look-ahead audit of every strategy in a study. For each cutoff date t
+ * it reruns the backtest with all data after t replaced by garbage, and again with it deleted, and checks that
+ * every decision, fill and NAV value dated ≤ t is unchanged. Exit 0 when every strategy passes, 1 otherwise.
+ *
+ *   keel audit examples/fixed-mix-60-40.yaml
+ *   keel audit examples/dynamic-trend.yaml --at 2016-06-30,2018-01-31 --json
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { Command } from 'commander';
+import { parse } from 'yaml';
+import { configError, usageError } from '../../core/index.ts';
+import type { Panel } from '../../data/index.ts';
+import { synthesizeMarket } from '../../synth/index.ts';
+import { loadPricesSync, parseFrenchCsv, readInputBytes } from '../../io/index.ts';
+import { excessReturnsPanel, withPriceIndex } from '../../backtest/index.ts';
+import { backtestOptionsFrom, createStrategy } from '../../strategies/index.ts';
+import type { StrategySpec } from '../../strategies/index.ts';
+import { auditBacktest } from '../../audit/index.ts';
+
+interface RawStudy {
+  readonly seed?: number;
+  readonly data?: {
+    source?: string;
+    market?: Record<string, unknown>;
+    path?: string;
+    layout?: 'wide' | 'long';
+    section?: string;
+    factors?: { path: string; excessOver: string; include?: string[] };
+    universe?: string[];
+    start?: string;
+    end?: string;
+  };
+  readonly backtest?: unknown;
+  readonly strategies?: StrategySpec[];
+  readonly baselines?: StrategySpec[];
+}
+
+/** The study's panel (synthetic, CSV/Parquet prices, or Kenneth French returns), universe and dates applied. */
+export function loadStudyPanel(study: RawStudy, baseDir: string): Panel {
+  const d = study.data;
+  if (!d?.source) throw configError('the study has no data section (data: { source: synthetic } or a file).');
+  const at = (p: string): string => (isAbsolute(p) ? p : resolve(baseDir, p));
+  let panel: Panel;
+  if (d.source === 'synthetic') panel = synthesizeMarket({ ...(d.market ?? {}), seed: study.seed ?? 42 }).panel;
+  else if (d.source === 'csv' || d.source === 'parquet')
+    panel = loadPricesSync(at(d.path ?? ''), { ...(d.layout ? { layout: d.layout } : {}) } as never);
+  else if (d.source === 'french') {
+    panel = parseFrenchCsv(readInputBytes(at(d.path ?? '')).toString('utf8'), {
+      section: d.section ?? 'monthly',
+      source: d.path ?? 'french',
+    }).panel;
+    if (d.factors) {
+      const f = parseFrenchCsv(readInputBytes(at(d.factors.path)).toString('utf8'), {
+        section: 'monthly',
+        source: d.factors.path,
+      }).panel;
+      panel = excessReturnsPanel(panel, f, { excessOver: d.factors.excessOver, include: d.factors.include ?? [] });
+    }
+  } else
+    throw configError(
+      `data.source "${d.source}" is not supported by keel audit; use synthetic, csv, parquet or french.`,
+    );
+  if (d.universe) panel = panel.selectAssets(d.universe);
+  if (d.start !== undefined || d.end !== undefined) {
+    const i0 = panel.dates.findIndex((x) => d.start === undefined || x >= d.start);
+    const i1 = d.end === undefined ? panel.nDates - 1 : panel.lastIndexOnOrBefore(d.end);
+    if (i0 < 0 || i1 < i0)
+      throw configError(
+        `data.start/data.end select no dates; the data runs from ${panel.dates[0]} to ${panel.dates.at(-1)}.`,
+      );
+    panel = panel.sliceRows(i0, i1 + 1);
+  }
+  if (!panel.has('close') && panel.has('return')) panel = withPriceIndex(panel);
+  return panel;
+}
+
+export function auditCommand(): Command {
+  return new Command('audit')
+    .description(
+      'look-ahead audit: perturb all data after cutoff dates and check every decision and fill before them is unchanged',
+    )
+    .argument('<study>', 'study file (.yaml, .yml or .json)')
+    .option(
+      '--at <dates>',
+      'comma-separated cutoff dates YYYY-MM-DD (default: 40 %, 65 % and 90 % through the backtest)',
+    )
+    .option('--seed <n>', 'seed of the garbage (default 1)', (v: string) => {
+      if (!/^\d+$/.test(v)) throw usageError(`--seed expects a whole number, got "${v}"`);
+      return Number(v);
+    })
+    .option('--json', 'print the audit as JSON')
+    .action((studyPath: string, opts: { at?: string; seed?: number; json?: boolean }) => {
+      const text = readFileSync(studyPath, 'utf8');
+      const study = parse(text) as RawStudy;
+      const specs = [...(study.strategies ?? []), ...(study.baselines ?? [])];
+      if (specs.length === 0) throw configError(`${studyPath}: the study lists no strategies to audit.`);
+      const asOf = opts.at?.split(',').map((s) => s.trim());
+      for (const d of asOf ?? []) {
+        const ok =
+          /^\d{4}-\d{2}-\d{2}$/.test(d) &&
+          !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) &&
+          new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
+        if (!ok) throw usageError(`--at expects real dates YYYY-MM-DD separated by commas, got "${d}"`);
+      }
+      const panel = loadStudyPanel(study, dirname(resolve(studyPath)));
+      const options = backtestOptionsFrom(study.backtest);
+      const rows = specs.map((spec) => {
+        const rep = auditBacktest(panel, () => createStrategy(spec, { seed: study.seed ?? 42 }), options, {
+          ...(asOf ? { asOf } : {}),
+          ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+        });
+        return {
+          strategy: spec.name ?? spec.kind,
+          ok: rep.ok,
+          checks: rep.checks,
+          asOf: rep.asOf,
+          violations: rep.violations,
+        };
+      });
+      if (opts.json)
+        process.stdout.write(
+          `${JSON.stringify({ study: studyPath, ok: rows.every((r) => r.ok), strategies: rows }, null, 2)}\n`,
+        );
+      else {
+        for (const r of rows) {
+          const v = r.violations[0];
+          process.stdout.write(
+            r.ok
+              ? `ok    ${r.strategy}: ${r.checks} checks (cutoffs ${r.asOf.join(', ')}; garbage and delete)\n`
+              : `FAIL  ${r.strategy}: ${r.violations.length} of ${r.checks} checks changed; first: after ${v!.asOf} (${v!.mode}) ${v!.path} went from ${String(v!.before)} to ${String(v!.after)}\n`,
+          );
+        }
+      }
+      if (!rows.every((r) => r.ok)) process.exitCode = 1;
+    });
+}
