@@ -152,3 +152,17 @@ describeShared('PyPortfolioOpt risk figures on stock_prices.csv', ['data', 'pypf
     expect(S.quadForm(d)).toBeCloseTo(0.028297778946639436, 14);
   });
 });
+
+describe('Gram kernels', () => {
+  it('the WebAssembly SIMD kernel equals the scalar kernel to 1e-14 relative (symmetric and rectangular, odd sizes)', async () => {
+    const { gram, gramJs } = await import('./gram.ts');
+    const T = 301;
+    const A = Float64Array.from({ length: 7 * T }, (_, i) => Math.sin(i * 0.37));
+    const B = Float64Array.from({ length: 5 * T }, (_, i) => Math.cos(i * 0.11));
+    for (const [x, nx, y, ny, sym] of [[A, 7, A, 7, true], [A, 7, B, 5, false]] as const) {
+      const fast = gram(x, nx, y, ny, T, sym);
+      const slow = gramJs(x, nx, y, ny, T, sym);
+      fast.forEach((v, i) => expect(Math.abs(v - slow[i]!)).toBeLessThanOrEqual(1e-14 * (1 + Math.abs(slow[i]!)) * T));
+    }
+  });
+});
