@@ -69,7 +69,17 @@ function keelOnce(path: string): { ms: number; stats: Stats } {
       count++;
     }
   }
-  return { ms, stats: { rows: panel.nDates, cols: panel.nAssets, nansum, count, first: panel.dates[0]!, last: panel.dates[panel.nDates - 1]! } };
+  return {
+    ms,
+    stats: {
+      rows: panel.nDates,
+      cols: panel.nAssets,
+      nansum,
+      count,
+      first: panel.dates[0]!,
+      last: panel.dates[panel.nDates - 1]!,
+    },
+  };
 }
 
 /** The pandas peer as a long-lived process: one timed read per request, so runs interleave with Keel's. */
@@ -82,8 +92,26 @@ function startPeer(): { read(path: string): Promise<{ ms: number; stats: Stats }
     read: (path) =>
       new Promise((resolveRead) => {
         waiting.push((line) => {
-          const p = JSON.parse(line) as { ms: number; rows: number; cols: number; nansum: number; count: number; first_date: string; last_date: string };
-          resolveRead({ ms: p.ms, stats: { rows: p.rows, cols: p.cols, nansum: p.nansum, count: p.count, first: p.first_date, last: p.last_date } });
+          const p = JSON.parse(line) as {
+            ms: number;
+            rows: number;
+            cols: number;
+            nansum: number;
+            count: number;
+            first_date: string;
+            last_date: string;
+          };
+          resolveRead({
+            ms: p.ms,
+            stats: {
+              rows: p.rows,
+              cols: p.cols,
+              nansum: p.nansum,
+              count: p.count,
+              first: p.first_date,
+              last: p.last_date,
+            },
+          });
         });
         child.stdin.write(`${path}\n`);
       }),
@@ -94,7 +122,9 @@ function startPeer(): { read(path: string): Promise<{ ms: number; stats: Stats }
 export default async function loadBench(): Promise<void> {
   const stock = join(sharedRoot, 'data', 'pypfopt', 'stock_prices.csv');
   if (!existsSync(stock)) {
-    console.log(`SKIPPED load benchmark: ${stock} is not present (reference data lives in ../shared beside the checkout).`);
+    console.log(
+      `SKIPPED load benchmark: ${stock} is not present (reference data lives in ../shared beside the checkout).`,
+    );
     return;
   }
   if (!existsSync(PY) || spawnSync(PY, ['-c', 'import pandas'], { stdio: 'ignore' }).status !== 0) {
@@ -111,8 +141,12 @@ export default async function loadBench(): Promise<void> {
     ];
     const peer = startPeer();
     try {
-      console.log(`median of ${REPEATS} runs each after one warm-up, Keel and pandas runs alternating; Keel = loadPricesSync, pandas = read_csv(index_col=0, parse_dates=True)`);
-      console.log(`${'file'.padEnd(28)} ${'Keel ms'.padStart(9)} ${'pandas ms'.padStart(10)} ${'ratio'.padStart(7)}  check`);
+      console.log(
+        `median of ${REPEATS} runs each after one warm-up, Keel and pandas runs alternating; Keel = loadPricesSync, pandas = read_csv(index_col=0, parse_dates=True)`,
+      );
+      console.log(
+        `${'file'.padEnd(28)} ${'Keel ms'.padStart(9)} ${'pandas ms'.padStart(10)} ${'ratio'.padStart(7)}  check`,
+      );
       for (const f of files) {
         keelOnce(f.path); // warm-up (JIT, page cache); the peer warms up on its first request
         const keelMs: number[] = [];

@@ -5,8 +5,16 @@ import { Panel } from './panel.ts';
 
 const N = NaN;
 describe('alignment', () => {
-  const a = new Panel({ dates: ['2024-01-02', '2024-01-03', '2024-01-05'], assets: ['A'], fields: { close: Float64Array.from([1, 2, 3]) } });
-  const b = new Panel({ dates: ['2024-01-04', '2024-01-05'], assets: ['B'], fields: { close: Float64Array.from([10, 11]) } });
+  const a = new Panel({
+    dates: ['2024-01-02', '2024-01-03', '2024-01-05'],
+    assets: ['A'],
+    fields: { close: Float64Array.from([1, 2, 3]) },
+  });
+  const b = new Panel({
+    dates: ['2024-01-04', '2024-01-05'],
+    assets: ['B'],
+    fields: { close: Float64Array.from([10, 11]) },
+  });
   it('union calendar keeps ragged starts as NaN and fills nothing', () => {
     const p = alignPanels([a, b]);
     expect(p.dates).toEqual(['2024-01-02', '2024-01-03', '2024-01-04', '2024-01-05']);
@@ -19,7 +27,9 @@ describe('alignment', () => {
     expect(alignPanels([a, b], { calendar: 'intersection' }).dates).toEqual(['2024-01-05']);
   });
   it('refuses duplicate asset ids across panels', () => {
-    expect(() => alignPanels([a, a])).toThrow('asset "A" is in panel 1 and panel 2; asset ids must be unique. Rename one of them.');
+    expect(() => alignPanels([a, a])).toThrow(
+      'asset "A" is in panel 1 and panel 2; asset ids must be unique. Rename one of them.',
+    );
   });
   it('reindex drops dates not in the target calendar', () => {
     expect([...reindex(a, ['2024-01-03', '2024-01-04']).field('close')]).toEqual([2, N]);
@@ -27,7 +37,11 @@ describe('alignment', () => {
 });
 
 describe('asset metadata', () => {
-  const p = new Panel({ dates: ['2024-01-02'], assets: ['SPY', 'TLT', 'GLD'], fields: { close: Float64Array.from([1, 2, 3]) } });
+  const p = new Panel({
+    dates: ['2024-01-02'],
+    assets: ['SPY', 'TLT', 'GLD'],
+    fields: { close: Float64Array.from([1, 2, 3]) },
+  });
   it('attaches records and groups by class', () => {
     const m = withAssetMeta(p, [
       { id: 'SPY', assetClass: 'equity', currency: 'USD' },

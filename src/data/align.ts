@@ -49,7 +49,9 @@ export function alignPanels(panels: readonly Panel[], options: AlignOptions = {}
     for (const a of p.assets) {
       const prev = owner.get(a);
       if (prev !== undefined) {
-        throw dataError(`asset "${a}" is in panel ${prev + 1} and panel ${i + 1}; asset ids must be unique. Rename one of them.`);
+        throw dataError(
+          `asset "${a}" is in panel ${prev + 1} and panel ${i + 1}; asset ids must be unique. Rename one of them.`,
+        );
       }
       owner.set(a, i);
     }

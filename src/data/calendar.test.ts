@@ -41,8 +41,18 @@ describe('calendar', () => {
     expect(addDays('2024-02-28', 2)).toBe('2024-03-01');
   });
   it('union and intersection of calendars are sorted', () => {
-    expect(unionCalendar([['2020-01-03', '2020-01-06'], ['2020-01-02', '2020-01-03']])).toEqual(['2020-01-02', '2020-01-03', '2020-01-06']);
-    expect(intersectCalendar([['2020-01-03', '2020-01-06'], ['2020-01-02', '2020-01-03']])).toEqual(['2020-01-03']);
+    expect(
+      unionCalendar([
+        ['2020-01-03', '2020-01-06'],
+        ['2020-01-02', '2020-01-03'],
+      ]),
+    ).toEqual(['2020-01-02', '2020-01-03', '2020-01-06']);
+    expect(
+      intersectCalendar([
+        ['2020-01-03', '2020-01-06'],
+        ['2020-01-02', '2020-01-03'],
+      ]),
+    ).toEqual(['2020-01-03']);
   });
   it('calendarGaps reports stretches longer than a week in daily data, not weekends', () => {
     const dates = [...businessDays('2001-09-03', '2001-09-10'), ...businessDays('2001-09-17', '2001-09-28')];

@@ -6,7 +6,18 @@ import { z } from 'zod';
 import { dataError } from '../core/index.ts';
 import type { AssetMeta, Panel } from './panel.ts';
 
-export const ASSET_CLASSES = ['equity', 'bond', 'commodity', 'cash', 'fx', 'crypto', 'real-estate', 'index', 'factor', 'other'] as const;
+export const ASSET_CLASSES = [
+  'equity',
+  'bond',
+  'commodity',
+  'cash',
+  'fx',
+  'crypto',
+  'real-estate',
+  'index',
+  'factor',
+  'other',
+] as const;
 
 export const assetMetaSchema = z.strictObject({
   id: z.string().min(1),
@@ -22,12 +33,18 @@ export const assetMetaSchema = z.strictObject({
  * Attaches metadata to a panel. Records for assets the panel lacks are an error (a typo), unless `allowExtra`.
  * Assets without a record keep `{ id }`.
  */
-export function withAssetMeta(panel: Panel, records: readonly AssetMeta[], options: { readonly allowExtra?: boolean } = {}): Panel {
+export function withAssetMeta(
+  panel: Panel,
+  records: readonly AssetMeta[],
+  options: { readonly allowExtra?: boolean } = {},
+): Panel {
   const have = new Set(panel.assets);
   const byId = new Map<string, AssetMeta>();
   for (const r of records) {
     if (!have.has(r.id) && !options.allowExtra) {
-      throw dataError(`asset metadata names "${r.id}", which is not in the panel (${panel.assets.slice(0, 8).join(', ')}${panel.nAssets > 8 ? ', …' : ''}). Fix the id or remove the record.`);
+      throw dataError(
+        `asset metadata names "${r.id}", which is not in the panel (${panel.assets.slice(0, 8).join(', ')}${panel.nAssets > 8 ? ', …' : ''}). Fix the id or remove the record.`,
+      );
     }
     if (byId.has(r.id)) throw dataError(`asset metadata has two records for "${r.id}". Keep one.`);
     byId.set(r.id, r);

@@ -32,7 +32,11 @@ describe('missing-data policy', () => {
     expect(e2.message.startsWith('f.csv:4: missing data')).toBe(true);
   });
   it('a panel with only leading gaps passes the strict policy and reports the not-listed cells', () => {
-    const p = new Panel({ dates: ['2024-01-01', '2024-01-02'], assets: ['A', 'B'], fields: { close: Float64Array.from([N, 1, 2, 1]) } });
+    const p = new Panel({
+      dates: ['2024-01-01', '2024-01-02'],
+      assets: ['A', 'B'],
+      fields: { close: Float64Array.from([N, 1, 2, 1]) },
+    });
     const { panel: out, report } = applyMissingPolicy(p);
     expect(out).toBe(p);
     expect(report.notListedCells).toBe(1);
@@ -77,6 +81,8 @@ describe('missing-data policy', () => {
     expect(parseMissingPolicy('forward-fill:5')).toEqual({ policy: 'forward-fill', limit: 5 });
     expect(parseMissingPolicy('ffill:0')).toBeUndefined();
     expect(parseMissingPolicy('drop-dates')).toEqual({ policy: 'drop-dates' });
-    expect(thrown(() => applyMissingPolicy(panel(), { policy: 'backfill' } as never)).message).toMatch(/^missing-data policy \{"policy":"backfill"\} is not valid/);
+    expect(thrown(() => applyMissingPolicy(panel(), { policy: 'backfill' } as never)).message).toMatch(
+      /^missing-data policy \{"policy":"backfill"\} is not valid/,
+    );
   });
 });

@@ -63,7 +63,8 @@ export interface MissingPolicyOptions {
   readonly locate?: (t: number) => string;
 }
 
-const describePolicy = (p: MissingDataPolicy): string => (p.policy === 'forward-fill' ? `forward-fill (limit ${p.limit})` : p.policy);
+const describePolicy = (p: MissingDataPolicy): string =>
+  p.policy === 'forward-fill' ? `forward-fill (limit ${p.limit})` : p.policy;
 
 /**
  * Applies `policy` to `panel` and returns the fixed panel and the report. The input is never mutated.
@@ -102,7 +103,8 @@ export function applyMissingPolicy(
           missing[a]!++;
           rowHasHole[t] = 1;
           assetHasHole[a] = 1;
-          if (firstHole === undefined || t < firstHole.t || (t === firstHole.t && a < firstHole.a)) firstHole = { t, a, field: f };
+          if (firstHole === undefined || t < firstHole.t || (t === firstHole.t && a < firstHole.a))
+            firstHole = { t, a, field: f };
         }
       }
     }
@@ -192,7 +194,9 @@ export function applyMissingPolicy(
     out = panel.selectAssets(panel.assets.filter((_, a) => assetHasHole[a] === 0));
   }
   if (p.policy === 'drop-dates' && out.nDates === 0) {
-    throw dataError(`missing data: { policy: 'drop-dates' } removed every date. Use { policy: 'forward-fill', limit: 5 } or { policy: 'drop-assets' }.`);
+    throw dataError(
+      `missing data: { policy: 'drop-dates' } removed every date. Use { policy: 'forward-fill', limit: 5 } or { policy: 'drop-assets' }.`,
+    );
   }
 
   const perAsset: AssetMissingFixes[] = [];
@@ -209,14 +213,26 @@ export function applyMissingPolicy(
   const filledCells = filled.reduce((s, v) => s + v, 0);
   const lines: string[] = [];
   if (totalMissing === 0) {
-    lines.push(`missing data: none after listing (policy ${describePolicy(p)}); ${notListed} cells before listing left as not-listed`);
+    lines.push(
+      `missing data: none after listing (policy ${describePolicy(p)}); ${notListed} cells before listing left as not-listed`,
+    );
   } else {
     const detail = perAsset
-      .map((f) => `${f.asset} ${p.policy === 'forward-fill' ? f.filled : p.policy === 'drop-dates' ? f.datesDropped : f.missing}`)
+      .map(
+        (f) =>
+          `${f.asset} ${p.policy === 'forward-fill' ? f.filled : p.policy === 'drop-dates' ? f.datesDropped : f.missing}`,
+      )
       .join(', ');
-    if (p.policy === 'forward-fill') lines.push(`missing data: forward-filled ${filledCells} cells in ${perAsset.length} assets (limit ${p.limit}): ${detail}`);
-    if (p.policy === 'drop-dates') lines.push(`missing data: dropped ${droppedDates.length} dates with holes in ${perAsset.length} assets: ${detail}`);
-    if (p.policy === 'drop-assets') lines.push(`missing data: dropped ${droppedAssets.length} assets with holes: ${detail}`);
+    if (p.policy === 'forward-fill')
+      lines.push(
+        `missing data: forward-filled ${filledCells} cells in ${perAsset.length} assets (limit ${p.limit}): ${detail}`,
+      );
+    if (p.policy === 'drop-dates')
+      lines.push(
+        `missing data: dropped ${droppedDates.length} dates with holes in ${perAsset.length} assets: ${detail}`,
+      );
+    if (p.policy === 'drop-assets')
+      lines.push(`missing data: dropped ${droppedAssets.length} assets with holes: ${detail}`);
   }
   return {
     panel: out,

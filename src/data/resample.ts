@@ -65,5 +65,10 @@ export function resample(panel: Panel, freq: Frequency): Panel {
     }
     fields[name] = out;
   }
-  return new Panel({ dates: bounds.map((b) => panel.dates[b.end - 1]!), assets: panel.assets, fields, meta: panel.meta });
+  return new Panel({
+    dates: bounds.map((b) => panel.dates[b.end - 1]!),
+    assets: panel.assets,
+    fields,
+    meta: panel.meta,
+  });
 }

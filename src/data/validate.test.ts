@@ -42,7 +42,9 @@ describe('validateTable', () => {
     expect(byRule['split-like-jump:A']!.message).toContain('1:2 on');
     expect(byRule['stale-run:B']).toMatchObject({ severity: 'warning', line: 102 });
     expect(byRule['duplicate-date:']).toMatchObject({ severity: 'error', line: 202 });
-    expect(byRule['duplicate-date:']!.message).toBe(`1 duplicate date; first: ${dates[200]} on line 202 repeats line 201. Keep one row per date.`);
+    expect(byRule['duplicate-date:']!.message).toBe(
+      `1 duplicate date; first: ${dates[200]} on line 202 repeats line 201. Keep one row per date.`,
+    );
     expect(byRule['unsorted-dates:']).toMatchObject({ severity: 'warning', line: 252 });
     expect(formatQualityReport(r)[0]).toMatch(/^p\.csv: 299 dates × 2 assets, 2019-06-03 \.\. .*NOT usable$/);
   });
@@ -70,7 +72,10 @@ describe('validateTable', () => {
     ]);
   });
   it('returns tables skip the price-only rules', () => {
-    const r = validateTable({ dates: ['2020-01-31', '2020-02-29'], assets: ['R'], values: Float64Array.from([-0.5, -0.5]), notPrices: true }, { minHistory: 1 });
+    const r = validateTable(
+      { dates: ['2020-01-31', '2020-02-29'], assets: ['R'], values: Float64Array.from([-0.5, -0.5]), notPrices: true },
+      { minHistory: 1 },
+    );
     expect(r.findings).toEqual([]);
   });
 });

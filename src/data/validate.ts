@@ -259,8 +259,21 @@ export function validateTable(input: QualityInput, options: ValidateOptions = {}
       });
       continue;
     }
-    cellFinding(nonFinite, 'non-finite', 'error', 'infinite value', 'Replace with the real value, or leave the cell empty to mark it missing.');
-    cellFinding(nonPositive, 'non-positive-price', 'error', 'price ≤ 0', 'Prices must be > 0: fix the value or leave the cell empty to mark it missing.', 'prices ≤ 0');
+    cellFinding(
+      nonFinite,
+      'non-finite',
+      'error',
+      'infinite value',
+      'Replace with the real value, or leave the cell empty to mark it missing.',
+    );
+    cellFinding(
+      nonPositive,
+      'non-positive-price',
+      'error',
+      'price ≤ 0',
+      'Prices must be > 0: fix the value or leave the cell empty to mark it missing.',
+      'prices ≤ 0',
+    );
     cellFinding(
       holes,
       'missing-cell',
@@ -329,9 +342,17 @@ export function validateTable(input: QualityInput, options: ValidateOptions = {}
 }
 
 /** Validates one field of a panel (default `close`). */
-export function validatePanel(panel: Panel, options: ValidateOptions & { readonly field?: string; readonly source?: string } = {}): QualityReport {
+export function validatePanel(
+  panel: Panel,
+  options: ValidateOptions & { readonly field?: string; readonly source?: string } = {},
+): QualityReport {
   return validateTable(
-    { source: options.source ?? '<panel>', dates: panel.dates, assets: panel.assets, values: panel.field(options.field ?? 'close') },
+    {
+      source: options.source ?? '<panel>',
+      dates: panel.dates,
+      assets: panel.assets,
+      values: panel.field(options.field ?? 'close'),
+    },
     options,
   );
 }

@@ -26,28 +26,51 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'empty file', content: '', kind: 'data', message: 'FILE: the file is empty. Expected a header line such as "date,ASSET1,ASSET2" then one row per date.' },
-  { name: 'blank lines only', content: '\n  \r\n\t\n', kind: 'data', message: 'FILE: the file is empty. Expected a header line such as "date,ASSET1,ASSET2" then one row per date.' },
-  { name: 'BOM only', content: '\ufeff', kind: 'data', message: 'FILE: the file is empty. Expected a header line such as "date,ASSET1,ASSET2" then one row per date.' },
-  { name: 'header only', content: 'date,A,B\n', kind: 'data', message: 'FILE: the file has a header but no data rows (header only). Add one row per date below the header.' },
+  {
+    name: 'empty file',
+    content: '',
+    kind: 'data',
+    message: 'FILE: the file is empty. Expected a header line such as "date,ASSET1,ASSET2" then one row per date.',
+  },
+  {
+    name: 'blank lines only',
+    content: '\n  \r\n\t\n',
+    kind: 'data',
+    message: 'FILE: the file is empty. Expected a header line such as "date,ASSET1,ASSET2" then one row per date.',
+  },
+  {
+    name: 'BOM only',
+    content: '\ufeff',
+    kind: 'data',
+    message: 'FILE: the file is empty. Expected a header line such as "date,ASSET1,ASSET2" then one row per date.',
+  },
+  {
+    name: 'header only',
+    content: 'date,A,B\n',
+    kind: 'data',
+    message: 'FILE: the file has a header but no data rows (header only). Add one row per date below the header.',
+  },
   {
     name: 'zero assets',
     content: 'date\n2020-01-02\n',
     kind: 'data',
-    message: 'FILE:1: the header "date" has only a date column and no asset columns (zero assets). Add one column per asset: "date,ASSET1,ASSET2".',
+    message:
+      'FILE:1: the header "date" has only a date column and no asset columns (zero assets). Add one column per asset: "date,ASSET1,ASSET2".',
   },
   {
     name: 'wrong delimiter given',
     content: 'date;A;B\n2020-01-02;1;2\n',
     options: { delimiter: ',' },
     kind: 'data',
-    message: "FILE:1: the header has one column when split on ',' but contains ';' (wrong delimiter). Pass delimiter ';'.",
+    message:
+      "FILE:1: the header has one column when split on ',' but contains ';' (wrong delimiter). Pass delimiter ';'.",
   },
   {
     name: 'header and rows use different delimiters',
     content: 'date,A,B\n2020-01-02;1;2\n',
     kind: 'data',
-    message: "FILE:2: the row has 1 field, the header has 3. The row looks delimited by another character than the header's ',' (wrong delimiter); use one delimiter throughout.",
+    message:
+      "FILE:2: the row has 1 field, the header has 3. The row looks delimited by another character than the header's ',' (wrong delimiter); use one delimiter throughout.",
   },
   {
     name: 'unterminated quote',
@@ -65,19 +88,22 @@ const cases: Case[] = [
     name: 'stray quote inside a number',
     content: 'date,A\n2020-01-02,1"5\n',
     kind: 'data',
-    message: 'FILE:2: column "A" has non-numeric value "1"5". A stray quote: quote the whole field or remove the quote (broken quoting).',
+    message:
+      'FILE:2: column "A" has non-numeric value "1"5". A stray quote: quote the whole field or remove the quote (broken quoting).',
   },
   {
     name: 'mixed date formats',
     content: 'date,A\n2020-01-02,1\n03/01/2020,2\n',
     kind: 'data',
-    message: 'FILE:3: date "03/01/2020" does not match the file\'s date format YYYY-MM-DD (mixed date formats). Write every date as YYYY-MM-DD.',
+    message:
+      'FILE:3: date "03/01/2020" does not match the file\'s date format YYYY-MM-DD (mixed date formats). Write every date as YYYY-MM-DD.',
   },
   {
     name: 'ambiguous day/month order',
     content: 'date,A\n03/01/2020,1\n',
     kind: 'data',
-    message: "FILE:2: date \"03/01/2020\" is ambiguous (day/month order unknown). Pass dateFormat: 'DD/MM/YYYY' or 'MM/DD/YYYY' (CLI: --date-format), or write dates as YYYY-MM-DD.",
+    message:
+      "FILE:2: date \"03/01/2020\" is ambiguous (day/month order unknown). Pass dateFormat: 'DD/MM/YYYY' or 'MM/DD/YYYY' (CLI: --date-format), or write dates as YYYY-MM-DD.",
   },
   {
     name: 'not a date',
@@ -86,8 +112,18 @@ const cases: Case[] = [
     message:
       'FILE:2: "yesterday" in the date column is not a date Keel reads (YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD, DD/MM/YYYY, MM/DD/YYYY, DD.MM.YYYY). Write dates as YYYY-MM-DD.',
   },
-  { name: 'impossible calendar date', content: 'date,A\n2021-02-29,1\n', kind: 'data', message: 'FILE:2: date "2021-02-29" is not a real calendar date (YYYY-MM-DD). Fix the cell or remove the row.' },
-  { name: 'empty date cell', content: 'date,A\n2020-01-02,1\n,2\n', kind: 'data', message: 'FILE:3: the date cell is empty. Every row needs a date in the first column.' },
+  {
+    name: 'impossible calendar date',
+    content: 'date,A\n2021-02-29,1\n',
+    kind: 'data',
+    message: 'FILE:2: date "2021-02-29" is not a real calendar date (YYYY-MM-DD). Fix the cell or remove the row.',
+  },
+  {
+    name: 'empty date cell',
+    content: 'date,A\n2020-01-02,1\n,2\n',
+    kind: 'data',
+    message: 'FILE:3: the date cell is empty. Every row needs a date in the first column.',
+  },
   {
     name: 'duplicate dates',
     content: 'date,A\n2020-01-02,1\n2020-01-03,2\n2020-01-02,3\n',
@@ -98,7 +134,8 @@ const cases: Case[] = [
     name: 'non-numeric cell',
     content: 'date,A,B\n2020-01-02,1,2\n2020-01-03,3,n.a\n',
     kind: 'data',
-    message: 'FILE:3: column "B" has non-numeric value "n.a". Leave the cell empty to mark it missing, or fix the value.',
+    message:
+      'FILE:3: column "B" has non-numeric value "n.a". Leave the cell empty to mark it missing, or fix the value.',
   },
   {
     name: 'decimal comma',
@@ -110,15 +147,22 @@ const cases: Case[] = [
     name: 'too many fields',
     content: 'date,A\n2020-01-02,1,2\n',
     kind: 'data',
-    message: "FILE:2: the row has 3 fields, the header has 2. Remove the extra cells, quote values that contain ',', or add the missing column names.",
+    message:
+      "FILE:2: the row has 3 fields, the header has 2. Remove the extra cells, quote values that contain ',', or add the missing column names.",
   },
   {
     name: 'too few fields',
     content: 'date,A,B,C\n2020-01-02,1,2,3\n2020-01-03,1\n',
     kind: 'data',
-    message: 'FILE:3: the row has 2 fields, the header has 4. Add the missing cells (empty = missing) or fix the delimiters.',
+    message:
+      'FILE:3: the row has 2 fields, the header has 4. Add the missing cells (empty = missing) or fix the delimiters.',
   },
-  { name: 'duplicate column', content: 'date,A,B,A\n2020-01-02,1,2,3\n', kind: 'data', message: 'FILE:1: column "A" appears twice (columns 2 and 4). Rename or remove one of them.' },
+  {
+    name: 'duplicate column',
+    content: 'date,A,B,A\n2020-01-02,1,2,3\n',
+    kind: 'data',
+    message: 'FILE:1: column "A" appears twice (columns 2 and 4). Rename or remove one of them.',
+  },
   {
     name: 'unnamed column',
     content: 'date,A,\n2020-01-02,1,2\n',
@@ -144,25 +188,29 @@ const cases: Case[] = [
     name: 'infinite price',
     content: 'date,A\n2020-01-02,1\n2020-01-03,inf\n',
     kind: 'data',
-    message: 'FILE:3: asset "A" has value Infinity (inf, or too large for a double) in close on 2020-01-03. Prices must be finite and > 0: fix the value or leave the cell empty to mark it missing.',
+    message:
+      'FILE:3: asset "A" has value Infinity (inf, or too large for a double) in close on 2020-01-03. Prices must be finite and > 0: fix the value or leave the cell empty to mark it missing.',
   },
   {
     name: 'huge value that overflows a double',
     content: 'date,A\n2020-01-02,1e400\n',
     kind: 'data',
-    message: 'FILE:2: asset "A" has value Infinity (inf, or too large for a double) in close on 2020-01-02. Prices must be finite and > 0: fix the value or leave the cell empty to mark it missing.',
+    message:
+      'FILE:2: asset "A" has value Infinity (inf, or too large for a double) in close on 2020-01-02. Prices must be finite and > 0: fix the value or leave the cell empty to mark it missing.',
   },
   {
     name: 'negative price',
     content: 'date,A,B\n2020-01-02,1,2\n2020-01-03,3,-4.5\n',
     kind: 'data',
-    message: 'FILE:3: asset "B" has price -4.5 ≤ 0 in close on 2020-01-03. Prices must be finite and > 0: fix the value or leave the cell empty to mark it missing.',
+    message:
+      'FILE:3: asset "B" has price -4.5 ≤ 0 in close on 2020-01-03. Prices must be finite and > 0: fix the value or leave the cell empty to mark it missing.',
   },
   {
     name: 'zero price',
     content: 'date,A\n2020-01-02,0\n',
     kind: 'data',
-    message: 'FILE:2: asset "A" has price 0 ≤ 0 in close on 2020-01-02. Prices must be finite and > 0: fix the value or leave the cell empty to mark it missing.',
+    message:
+      'FILE:2: asset "A" has price 0 ≤ 0 in close on 2020-01-02. Prices must be finite and > 0: fix the value or leave the cell empty to mark it missing.',
   },
   {
     name: 'UTF-16 encoded file',
@@ -174,7 +222,8 @@ const cases: Case[] = [
     name: 'binary junk',
     content: Buffer.from([0x00, 0x01, 0x02, 0x03, 0x0a, 0x04, 0x05]),
     kind: 'data',
-    message: 'FILE:1: the header "\u0000\u0001\u0002\u0003" has only a date column and no asset columns (zero assets). Add one column per asset: "date,ASSET1,ASSET2".',
+    message:
+      'FILE:1: the header "\u0000\u0001\u0002\u0003" has only a date column and no asset columns (zero assets). Add one column per asset: "date,ASSET1,ASSET2".',
   },
   {
     name: 'a .gz name over plain bytes',
@@ -201,7 +250,8 @@ const cases: Case[] = [
     name: 'long format: duplicate entry',
     content: 'date,asset,field,value\n2020-01-02,A,close,1\n2020-01-02,B,close,2\n2020-01-02,A,close,3\n',
     kind: 'data',
-    message: 'FILE:4: duplicate entry for 2020-01-02, asset "A", field close (also on line 2). Keep one row per date, asset and field.',
+    message:
+      'FILE:4: duplicate entry for 2020-01-02, asset "A", field close (also on line 2). Keep one row per date, asset and field.',
   },
   {
     name: 'long format: empty asset',
@@ -214,7 +264,8 @@ const cases: Case[] = [
     content: 'date,A,B\n2020-01-02,1,2\n',
     options: { layout: 'long' },
     kind: 'data',
-    message: 'FILE:1: a long-format file needs an asset column (asset, ticker or symbol) after the date. Header: "date,A,B".',
+    message:
+      'FILE:1: a long-format file needs an asset column (asset, ticker or symbol) after the date. Header: "date,A,B".',
   },
   {
     name: 'asset not in the file',
@@ -314,12 +365,19 @@ describe('bad input outside the CSV loaders', () => {
     );
   });
   it('a Yahoo error document and a non-JSON body', () => {
-    expect(() => parseYahooChart('{"chart":{"result":null,"error":{"code":"Not Found","description":"No data found, symbol may be delisted"}}}', { source: 'y' })).toThrow(
-      'y: Yahoo returned an error: Not Found No data found, symbol may be delisted. Check the symbol.',
+    expect(() =>
+      parseYahooChart(
+        '{"chart":{"result":null,"error":{"code":"Not Found","description":"No data found, symbol may be delisted"}}}',
+        { source: 'y' },
+      ),
+    ).toThrow('y: Yahoo returned an error: Not Found No data found, symbol may be delisted. Check the symbol.');
+    expect(() => parseYahooChart('<html>', { source: 'y' })).toThrow(
+      /^y: not valid JSON \(.*\)\. Expected a Yahoo Finance chart-API response\.$/,
     );
-    expect(() => parseYahooChart('<html>', { source: 'y' })).toThrow(/^y: not valid JSON \(.*\)\. Expected a Yahoo Finance chart-API response\.$/);
   });
   it('a FRED file with extra columns', () => {
-    expect(() => parseFredCsv('DATE,A,B\n2020-01-01,1,2\n', { source: 'fred' })).toThrow('fred: a FRED series CSV has 2 columns (date, series), this one has 3.');
+    expect(() => parseFredCsv('DATE,A,B\n2020-01-01,1,2\n', { source: 'fred' })).toThrow(
+      'fred: a FRED series CSV has 2 columns (date, series), this one has 3.',
+    );
   });
 });

@@ -62,7 +62,9 @@ export function parseDateText(text: string, format: DateFormat, where: string): 
   let match: readonly (string | undefined)[] | null = null;
   switch (format) {
     case 'YYYY-MM-DD':
-      match = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(text);
+      match = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(
+        text,
+      );
       break;
     case 'YYYY/MM/DD':
       match = /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/.exec(text);
@@ -73,7 +75,7 @@ export function parseDateText(text: string, format: DateFormat, where: string): 
     case 'DD/MM/YYYY':
     case 'MM/DD/YYYY': {
       const r = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text);
-      if (r) match = (format === 'DD/MM/YYYY' ? [r[0], r[3], r[2], r[1]] : [r[0], r[3], r[1], r[2]]);
+      if (r) match = format === 'DD/MM/YYYY' ? [r[0], r[3], r[2], r[1]] : [r[0], r[3], r[1], r[2]];
       break;
     }
     case 'DD.MM.YYYY': {
@@ -89,13 +91,17 @@ export function parseDateText(text: string, format: DateFormat, where: string): 
         `${where}: date "${text}" does not match the file's date format ${format} (mixed date formats). Write every date as YYYY-MM-DD.`,
       );
     }
-    throw dataError(`${where}: "${text}" in the date column is not a date in format ${format}. Fix the cell or remove the row.`);
+    throw dataError(
+      `${where}: "${text}" in the date column is not a date in format ${format}. Fix the cell or remove the row.`,
+    );
   }
   const y = Number(match[1]);
   const m = Number(match[2]);
   const d = Number(match[3]);
   if (m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) {
-    throw dataError(`${where}: date "${text}" is not a real calendar date (${format}). Fix the cell or remove the row.`);
+    throw dataError(
+      `${where}: date "${text}" is not a real calendar date (${format}). Fix the cell or remove the row.`,
+    );
   }
   return `${y}-${pad2(m)}-${pad2(d)}`;
 }

@@ -114,7 +114,13 @@ export interface StringRecord {
  * Reads one record (RFC 4180) starting at `pos` as strings. Used for headers and small text tables; the numeric
  * hot loop lives in `parseNumericCsv`.
  */
-export function readStringRecord(bytes: Uint8Array, pos: number, delim: number, line: number, source: string): StringRecord {
+export function readStringRecord(
+  bytes: Uint8Array,
+  pos: number,
+  delim: number,
+  line: number,
+  source: string,
+): StringRecord {
   const cells: string[] = [];
   const n = bytes.length;
   const startLine = line;
@@ -153,7 +159,13 @@ export function readStringRecord(bytes: Uint8Array, pos: number, delim: number, 
 }
 
 /** Reads a quoted cell whose opening quote is at `p`. Returns its text and the position after it (at a delimiter/EOL/EOF). */
-function readQuoted(bytes: Uint8Array, p: number, delim: number, line: number, source: string): { text: string; next: number; line: number } {
+function readQuoted(
+  bytes: Uint8Array,
+  p: number,
+  delim: number,
+  line: number,
+  source: string,
+): { text: string; next: number; line: number } {
   const n = bytes.length;
   const openLine = line;
   const parts: Uint8Array[] = [];
@@ -207,7 +219,10 @@ export function readHeader(
       line++;
       continue;
     }
-    if (p >= n) throw dataError(`${source}: the file is empty. Expected a header line such as "date,ASSET1,ASSET2" then one row per date.`);
+    if (p >= n)
+      throw dataError(
+        `${source}: the file is empty. Expected a header line such as "date,ASSET1,ASSET2" then one row per date.`,
+      );
     break;
   }
   const delim = delimiter ?? detectDelimiter(bytes, pos);
@@ -216,7 +231,12 @@ export function readHeader(
 }
 
 /** Rejects duplicate or empty column names (the date column, index 0, may be empty). */
-export function checkHeader(header: readonly string[], source: string, delimiter: Delimiter, givenDelimiter: boolean): void {
+export function checkHeader(
+  header: readonly string[],
+  source: string,
+  delimiter: Delimiter,
+  givenDelimiter: boolean,
+): void {
   if (header.length < 2) {
     const h = header[0] ?? '';
     const other = DELIMITERS.find((d) => d !== delimiter && h.includes(d));
@@ -233,11 +253,15 @@ export function checkHeader(header: readonly string[], source: string, delimiter
   for (let i = 1; i < header.length; i++) {
     const name = header[i]!;
     if (name === '') {
-      throw dataError(`${source}:1: column ${i + 1} of the header has no name. Name every asset column (or delete the trailing delimiter).`);
+      throw dataError(
+        `${source}:1: column ${i + 1} of the header has no name. Name every asset column (or delete the trailing delimiter).`,
+      );
     }
     const prev = seen.get(name);
     if (prev !== undefined) {
-      throw dataError(`${source}:1: column "${clip(name)}" appears twice (columns ${prev + 1} and ${i + 1}). Rename or remove one of them.`);
+      throw dataError(
+        `${source}:1: column "${clip(name)}" appears twice (columns ${prev + 1} and ${i + 1}). Rename or remove one of them.`,
+      );
     }
     seen.set(name, i);
   }
@@ -282,7 +306,8 @@ export function parseNumericCsv(bytes: Uint8Array, options: CsvOptions = {}): Nu
   let lastDateText = '';
   let lastDate = '';
 
-  const slowCell = (text: string, col: number): number => parseCellText(text, na, `${source}:${line}`, header[col + 1]!);
+  const slowCell = (text: string, col: number): number =>
+    parseCellText(text, na, `${source}:${line}`, header[col + 1]!);
 
   while (pos < n) {
     let c = bytes[pos]!;
@@ -414,7 +439,8 @@ export function parseNumericCsv(bytes: Uint8Array, options: CsvOptions = {}): Nu
       let v: number;
       if (pos >= n || c === delim || c === LF || c === CR) {
         if (!digits) {
-          if (pos === numStart) v = NaN; // empty cell
+          if (pos === numStart)
+            v = NaN; // empty cell
           else v = slowCell(latin1(bytes, cellStart, pos), col);
         } else if (!slow && exp >= -22 && exp <= 22) {
           v = exp < 0 ? mant / POW10[-exp]! : mant * POW10[exp]!;
@@ -455,7 +481,9 @@ export function parseNumericCsv(bytes: Uint8Array, options: CsvOptions = {}): Nu
     r++;
   }
   if (r === 0) {
-    throw dataError(`${source}: the file has a header but no data rows (header only). Add one row per date below the header.`);
+    throw dataError(
+      `${source}: the file has a header but no data rows (header only). Add one row per date below the header.`,
+    );
   }
   return {
     source,

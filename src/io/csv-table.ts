@@ -8,7 +8,15 @@
 import { dataError } from '../core/index.ts';
 import { Panel, type IsoDate } from '../data/index.ts';
 import { detectDateFormat, parseDateText, type DateFormat } from './csv-dates.ts';
-import { clip, naSet, parseCellText, parseNumericCsv, parseStringCsv, readHeader, type CsvOptions } from './csv-parse.ts';
+import {
+  clip,
+  naSet,
+  parseCellText,
+  parseNumericCsv,
+  parseStringCsv,
+  readHeader,
+  type CsvOptions,
+} from './csv-parse.ts';
 
 export type CsvLayout = 'auto' | 'wide' | 'long';
 
@@ -44,7 +52,14 @@ export function parseCsvTable(bytes: Uint8Array, options: TableOptions = {}): Ra
   }
   if (layout === 'wide') {
     const t = parseNumericCsv(bytes, options);
-    return { source, layout: 'wide', dates: t.dates, lines: t.lines, assets: t.columns, fields: { [options.field ?? 'close']: t.values } };
+    return {
+      source,
+      layout: 'wide',
+      dates: t.dates,
+      lines: t.lines,
+      assets: t.columns,
+      fields: { [options.field ?? 'close']: t.values },
+    };
   }
   return parseLongCsv(bytes, options);
 }
@@ -55,7 +70,9 @@ function parseLongCsv(bytes: Uint8Array, options: TableOptions): RawTable {
   const lower = header.map((h) => h.toLowerCase());
   const assetCol = lower.findIndex((h, i) => i > 0 && ASSET_COLUMN.has(h));
   if (assetCol < 0) {
-    throw dataError(`${source}:1: a long-format file needs an asset column (asset, ticker or symbol) after the date. Header: "${clip(header.join(','), 80)}".`);
+    throw dataError(
+      `${source}:1: a long-format file needs an asset column (asset, ticker or symbol) after the date. Header: "${clip(header.join(','), 80)}".`,
+    );
   }
   const fieldCol = lower.findIndex((h, i) => i > 0 && FIELD_COLUMN.has(h));
   const valueCol = lower.findIndex((h, i) => i > 0 && VALUE_COLUMN.has(h));
@@ -67,10 +84,13 @@ function parseLongCsv(bytes: Uint8Array, options: TableOptions): RawTable {
       .map((h, i) => ({ col: i, field: h.toLowerCase() as string | null }))
       .filter((c) => c.col > 0 && c.col !== assetCol && c.col !== fieldCol);
     if (valueCols.length === 0) {
-      throw dataError(`${source}:1: the long-format header has no value column. Use "date,asset,field,value", "date,asset,value" or "date,asset,close,…".`);
+      throw dataError(
+        `${source}:1: the long-format header has no value column. Use "date,asset,field,value", "date,asset,value" or "date,asset,close,…".`,
+      );
     }
   }
-  if (rows.length === 0) throw dataError(`${source}: the file has a header but no data rows (header only). Add one row per date and asset.`);
+  if (rows.length === 0)
+    throw dataError(`${source}: the file has a header but no data rows (header only). Add one row per date and asset.`);
   const na = naSet(options.naValues);
   const width = header.length;
   const dateIndex = new Map<IsoDate, number>();
@@ -87,11 +107,14 @@ function parseLongCsv(bytes: Uint8Array, options: TableOptions): RawTable {
   for (const { cells: c, line } of rows) {
     const where = `${source}:${line}`;
     if (c.length !== width) {
-      throw dataError(`${where}: the row has ${c.length} fields, the header has ${width}. Add the missing cells (empty = missing) or fix the delimiters.`);
+      throw dataError(
+        `${where}: the row has ${c.length} fields, the header has ${width}. Add the missing cells (empty = missing) or fix the delimiters.`,
+      );
     }
     const dateText = c[0]!;
     if (dateText !== lastText) {
-      if (dateText === '') throw dataError(`${where}: the date cell is empty. Every row needs a date in the first column.`);
+      if (dateText === '')
+        throw dataError(`${where}: the date cell is empty. Every row needs a date in the first column.`);
       format ??= detectDateFormat(dateText, where);
       lastDate = parseDateText(dateText, format, where);
       lastText = dateText;
@@ -113,7 +136,8 @@ function parseLongCsv(bytes: Uint8Array, options: TableOptions): RawTable {
     }
     for (const vc of valueCols) {
       const fname = vc.field ?? c[fieldCol]!.toLowerCase();
-      if (fname === '') throw dataError(`${where}: the field cell is empty. Name the field (close, open, …) on every row.`);
+      if (fname === '')
+        throw dataError(`${where}: the field cell is empty. Name the field (close, open, …) on every row.`);
       let f = fieldNames.get(fname);
       if (f === undefined) {
         f = fieldNames.size;
@@ -161,7 +185,9 @@ export function tableToPanel(table: RawTable): { panel: Panel; lines: Int32Array
     }
   }
   if (ascending) return { panel: new Panel({ dates, assets, fields: table.fields }), lines, sorted: false };
-  const order = Array.from({ length: R }, (_, i) => i).sort((x, y) => (dates[x]! < dates[y]! ? -1 : dates[x]! > dates[y]! ? 1 : x - y));
+  const order = Array.from({ length: R }, (_, i) => i).sort((x, y) =>
+    dates[x]! < dates[y]! ? -1 : dates[x]! > dates[y]! ? 1 : x - y,
+  );
   for (let k = 1; k < R; k++) {
     const r = order[k]!;
     const p = order[k - 1]!;

@@ -52,7 +52,10 @@ beforeAll(async () => {
   routes.set('/v8/finance/chart/SPY', { status: 200, body: yahooDoc('SPY', [470, 468, null]) });
   routes.set('/v8/finance/chart/TLT', { status: 200, body: yahooDoc('TLT', [98, 99]) });
   routes.set('/v8/finance/chart/BAD', { status: 200, body: '<html>rate limited</html>' });
-  routes.set('/q/d/l/', { status: 200, body: 'Date,Open,High,Low,Close,Volume\n2024-01-03,2,3,1,2.5,100\n2024-01-02,1,2,1,1.5,90\n' });
+  routes.set('/q/d/l/', {
+    status: 200,
+    body: 'Date,Open,High,Low,Close,Volume\n2024-01-03,2,3,1,2.5,100\n2024-01-02,1,2,1,1.5,90\n',
+  });
   routes.set('/graph/fredgraph.csv', { status: 200, body: 'observation_date,DGS10\n2024-01-01,.\n2024-01-02,3.95\n' });
 });
 
@@ -71,7 +74,9 @@ describe('provider parsers', () => {
     expect(p.meta[0]).toEqual({ id: 'SPY', currency: 'USD' });
   });
   it('Stooq: rows sorted by date, lower-case fields', () => {
-    const p = parseStooqCsv('Date,Open,High,Low,Close,Volume\n2024-01-03,2,3,1,2.5,100\n2024-01-02,1,2,1,1.5,90\n', { symbol: 'spy.us' });
+    const p = parseStooqCsv('Date,Open,High,Low,Close,Volume\n2024-01-03,2,3,1,2.5,100\n2024-01-02,1,2,1,1.5,90\n', {
+      symbol: 'spy.us',
+    });
     expect(p.dates).toEqual(['2024-01-02', '2024-01-03']);
     expect([...p.field('close')]).toEqual([1.5, 2.5]);
     expect(p.fieldNames.sort()).toEqual(['close', 'high', 'low', 'open', 'volume']);
@@ -80,8 +85,12 @@ describe('provider parsers', () => {
 
 describe('fetchers against a local server', () => {
   it('builds provider URLs with date windows', () => {
-    expect(providerUrl('fred', 'DGS10', { baseUrl: 'http://h', start: '2020-01-01' })).toBe('http://h/graph/fredgraph.csv?id=DGS10&cosd=2020-01-01');
-    expect(providerUrl('stooq', 'spy.us', { baseUrl: 'http://h', start: '2020-01-01', end: '2020-02-01' })).toBe('http://h/q/d/l/?s=spy.us&i=d&d1=20200101&d2=20200201');
+    expect(providerUrl('fred', 'DGS10', { baseUrl: 'http://h', start: '2020-01-01' })).toBe(
+      'http://h/graph/fredgraph.csv?id=DGS10&cosd=2020-01-01',
+    );
+    expect(providerUrl('stooq', 'spy.us', { baseUrl: 'http://h', start: '2020-01-01', end: '2020-02-01' })).toBe(
+      'http://h/q/d/l/?s=spy.us&i=d&d1=20200101&d2=20200201',
+    );
     expect(providerUrl('yahoo', 'SPY', { baseUrl: 'http://h', start: '1970-01-02', end: '1970-01-02' })).toBe(
       'http://h/v8/finance/chart/SPY?period1=86400&period2=172800&interval=1d&events=split%2Cdiv&includeAdjustedClose=true',
     );
@@ -120,7 +129,9 @@ describe('fetchers against a local server', () => {
       `HTTP 404 Not Found from ${base}/v8/finance/chart/NOPE?period1=0&period2=9999999999&interval=1d&events=split%2Cdiv&includeAdjustedClose=true. Check the symbol or series id.`,
     );
     await expect(fetchSymbol('yahoo', 'BAD', { baseUrl: base, cacheDir })).rejects.toThrow(/not valid JSON/);
-    await expect(fetchSymbol('yahoo', 'XYZ', { baseUrl: base, cacheDir, offline: true })).rejects.toThrow(/^offline and .* is not in the cache/);
+    await expect(fetchSymbol('yahoo', 'XYZ', { baseUrl: base, cacheDir, offline: true })).rejects.toThrow(
+      /^offline and .* is not in the cache/,
+    );
     expect(readdirSync(cacheDir).length).toBe(before);
   });
   it('an unreachable host is a one-line io error', async () => {

@@ -48,7 +48,11 @@ export interface CachedText {
  * GETs `url` as text, through the cache. `validate` is called on fresh downloads before they are cached (throw to
  * refuse a response).
  */
-export async function fetchTextCached(url: string, options: FetchOptions = {}, validate?: (text: string) => void): Promise<CachedText> {
+export async function fetchTextCached(
+  url: string,
+  options: FetchOptions = {},
+  validate?: (text: string) => void,
+): Promise<CachedText> {
   const now = options.now ?? Date.now;
   const maxAge = options.maxAgeMs ?? 12 * 3600 * 1000;
   let cachePath: string | undefined;
@@ -56,11 +60,14 @@ export async function fetchTextCached(url: string, options: FetchOptions = {}, v
     cachePath = join(options.cacheDir, `${createHash('sha256').update(url).digest('hex').slice(0, 32)}.txt`);
     if (existsSync(cachePath)) {
       const age = now() - statSync(cachePath).mtimeMs;
-      if (options.offline || age <= maxAge) return { text: readFileSync(cachePath, 'utf8'), fromCache: true, cachePath };
+      if (options.offline || age <= maxAge)
+        return { text: readFileSync(cachePath, 'utf8'), fromCache: true, cachePath };
     }
   }
   if (options.offline) {
-    throw ioError(`offline and ${url} is not in the cache${options.cacheDir ? ` (${options.cacheDir})` : ' (no cache folder given)'}. Fetch once online, or drop --offline.`);
+    throw ioError(
+      `offline and ${url} is not in the cache${options.cacheDir ? ` (${options.cacheDir})` : ' (no cache folder given)'}. Fetch once online, or drop --offline.`,
+    );
   }
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 30_000);
@@ -79,7 +86,9 @@ export async function fetchTextCached(url: string, options: FetchOptions = {}, v
     }
     text = await res.text();
     if (!res.ok) {
-      throw ioError(`HTTP ${res.status} ${res.statusText} from ${url}. Check the symbol or series id${res.status === 429 ? ', and wait before retrying (rate limited)' : ''}.`);
+      throw ioError(
+        `HTTP ${res.status} ${res.statusText} from ${url}. Check the symbol or series id${res.status === 429 ? ', and wait before retrying (rate limited)' : ''}.`,
+      );
     }
   } finally {
     clearTimeout(timer);
@@ -115,7 +124,11 @@ export function providerUrl(provider: Provider, symbol: string, options: FetchOp
 }
 
 /** Fetches one symbol's history (through the cache) and parses it into a one-asset panel. */
-export async function fetchSymbol(provider: Provider, symbol: string, options: FetchOptions = {}): Promise<{ panel: Panel; fromCache: boolean; url: string }> {
+export async function fetchSymbol(
+  provider: Provider,
+  symbol: string,
+  options: FetchOptions = {},
+): Promise<{ panel: Panel; fromCache: boolean; url: string }> {
   const url = providerUrl(provider, symbol, options);
   const parse = (text: string): Panel =>
     provider === 'yahoo'
@@ -145,14 +158,16 @@ export async function fetchPanel(
   symbols: readonly string[],
   options: FetchOptions & { readonly adjusted?: boolean } = {},
 ): Promise<{ panel: Panel; fromCache: number; urls: string[] }> {
-  if (symbols.length === 0) throw ioError(`no symbols to fetch. Name at least one, e.g. keel data fetch --provider ${provider} SPY.`);
+  if (symbols.length === 0)
+    throw ioError(`no symbols to fetch. Name at least one, e.g. keel data fetch --provider ${provider} SPY.`);
   const panels: Panel[] = [];
   const urls: string[] = [];
   let fromCache = 0;
   for (const s of symbols) {
     const r = await fetchSymbol(provider, s, options);
     let p = r.panel;
-    if (provider === 'yahoo' && (options.adjusted ?? true) && p.has('adj_close')) p = p.withField('close', p.field('adj_close'));
+    if (provider === 'yahoo' && (options.adjusted ?? true) && p.has('adj_close'))
+      p = p.withField('close', p.field('adj_close'));
     panels.push(p);
     urls.push(r.url);
     if (r.fromCache) fromCache++;

@@ -56,7 +56,10 @@ function scanSections(lines: readonly string[]): RawSection[] {
     while (i + 1 + rows < lines.length && KEY.test(lines[i + 1 + rows]!.split(',')[0]!.trim())) rows++;
     const frequency = next.length === 6 ? 'monthly' : next.length === 4 ? 'annual' : 'daily';
     const prev = j >= 0 ? lines[j]!.trim() : '';
-    const title = prev !== '' && !prev.endsWith('.') && !prev.startsWith(',') && !KEY.test(prev.split(',')[0]!.trim()) ? prev : `(${frequency})`;
+    const title =
+      prev !== '' && !prev.endsWith('.') && !prev.startsWith(',') && !KEY.test(prev.split(',')[0]!.trim())
+        ? prev
+        : `(${frequency})`;
     out.push({
       title,
       frequency,
@@ -83,7 +86,9 @@ export function parseFrenchCsv(text: string, options: FrenchOptions = {}): { pan
   const lines = text.split(/\r?\n/);
   const sections = scanSections(lines);
   if (sections.length === 0) {
-    throw dataError(`${source}: no Kenneth French section found (a header line starting with "," followed by YYYYMM or YYYY rows). Is this a French data-library CSV?`);
+    throw dataError(
+      `${source}: no Kenneth French section found (a header line starting with "," followed by YYYYMM or YYYY rows). Is this a French data-library CSV?`,
+    );
   }
   let chosen: RawSection | undefined = sections[0];
   if (options.section !== undefined) {
@@ -109,12 +114,15 @@ export function parseFrenchCsv(text: string, options: FrenchOptions = {}): { pan
     const lineNo = sec.firstRow + r + 1;
     const cells = lines[sec.firstRow + r]!.split(',');
     if (cells.length !== n + 1) {
-      throw dataError(`${source}:${lineNo}: the row has ${cells.length} fields, the section header (line ${sec.headerLine}) has ${n + 1}. Fix the row.`);
+      throw dataError(
+        `${source}:${lineNo}: the row has ${cells.length} fields, the section header (line ${sec.headerLine}) has ${n + 1}. Fix the row.`,
+      );
     }
     const key = cells[0]!.trim();
     const y = Number(key.slice(0, 4));
     const m = key.length >= 6 ? Number(key.slice(4, 6)) : start ? 1 : 12;
-    if (m < 1 || m > 12) throw dataError(`${source}:${lineNo}: key "${key}" has month ${m}. Expected YYYYMM with MM in 01..12.`);
+    if (m < 1 || m > 12)
+      throw dataError(`${source}:${lineNo}: key "${key}" has month ${m}. Expected YYYYMM with MM in 01..12.`);
     let date: string;
     if (key.length === 8) date = `${key.slice(0, 4)}-${key.slice(4, 6)}-${key.slice(6, 8)}`;
     else if (start) date = daysToIso(daysFromCivil(y, m, 1));
@@ -124,7 +132,9 @@ export function parseFrenchCsv(text: string, options: FrenchOptions = {}): { pan
       const text = cells[a + 1]!.trim();
       const v = Number(text);
       if (text === '' || !Number.isFinite(v)) {
-        throw dataError(`${source}:${lineNo}: column "${sec.columns[a]}" has non-numeric value "${text}". Fix the cell (missing is -99.99).`);
+        throw dataError(
+          `${source}:${lineNo}: column "${sec.columns[a]}" has non-numeric value "${text}". Fix the cell (missing is -99.99).`,
+        );
       }
       values[r * n + a] = MISSING.has(v) ? NaN : raw ? v : v / 100;
     }

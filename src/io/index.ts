@@ -3,7 +3,15 @@ export { RunDir, withRunDir, runId, configHash, canonicalJson, sha256Hex, sha256
 export type { RunDirOptions } from './run-dir.ts';
 export { readStudyFile } from './study-file.ts';
 export type { StudyFileText } from './study-file.ts';
-export { loadPrices, loadPricesWithReport, loadPricesSync, loadPricesSyncWithReport, readTable, readCsvTable, finishLoad } from './load-prices.ts';
+export {
+  loadPrices,
+  loadPricesWithReport,
+  loadPricesSync,
+  loadPricesSyncWithReport,
+  readTable,
+  readCsvTable,
+  finishLoad,
+} from './load-prices.ts';
 export type { LoadPricesOptions, LoadReport } from './load-prices.ts';
 export { parseCsvTable, tableToPanel } from './csv-table.ts';
 export type { RawTable, TableOptions, CsvLayout } from './csv-table.ts';

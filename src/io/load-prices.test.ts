@@ -46,24 +46,39 @@ describe('loadPrices', () => {
     expect(report.missing.filledCells).toBe(1);
   });
   it('long format with one column per field (date, ticker, open, close)', () => {
-    const panel = loadPricesSync(file('ohlc.csv', 'Date,Ticker,Open,Close\n2020-01-02,X,1,1.5\n2020-01-03,X,1.5,1.25\n'));
+    const panel = loadPricesSync(
+      file('ohlc.csv', 'Date,Ticker,Open,Close\n2020-01-02,X,1,1.5\n2020-01-03,X,1.5,1.25\n'),
+    );
     expect(panel.fieldNames.sort()).toEqual(['close', 'open']);
     expect([...panel.field('close')]).toEqual([1.5, 1.25]);
   });
   it('asset selection, date window and metadata', () => {
     const p = file('sel.csv', 'date,A,B,C\n2020-01-02,1,2,3\n2020-01-03,4,5,6\n2020-01-06,7,8,9\n');
-    const panel = loadPricesSync(p, { assets: ['C', 'A'], start: '2020-01-03', end: '2020-01-05', meta: [{ id: 'C', assetClass: 'bond' }] });
+    const panel = loadPricesSync(p, {
+      assets: ['C', 'A'],
+      start: '2020-01-03',
+      end: '2020-01-05',
+      meta: [{ id: 'C', assetClass: 'bond' }],
+    });
     expect(panel.assets).toEqual(['C', 'A']);
     expect(panel.dates).toEqual(['2020-01-03']);
     expect([...panel.field('close')]).toEqual([6, 4]);
     expect(panel.meta[0]).toEqual({ id: 'C', assetClass: 'bond' });
   });
   it('returns files skip the price checks', () => {
-    expect(loadPricesSync(file('ret.csv', 'date,A\n2020-01-31,-0.05\n'), { checkPrices: false, field: 'return' }).has('return')).toBe(true);
+    expect(
+      loadPricesSync(file('ret.csv', 'date,A\n2020-01-31,-0.05\n'), { checkPrices: false, field: 'return' }).has(
+        'return',
+      ),
+    ).toBe(true);
   });
   it('CSV write → read round-trips every double exactly', () => {
     const x = Float64Array.from([0.1, N, 1 / 3, 1e-300, 123456.789, 2 ** 53 + 2]);
-    const panel = new Panel({ dates: ['2020-01-02', '2020-01-03', '2020-01-06'], assets: ['A', 'B'], fields: { close: x } });
+    const panel = new Panel({
+      dates: ['2020-01-02', '2020-01-03', '2020-01-06'],
+      assets: ['A', 'B'],
+      fields: { close: x },
+    });
     const p = join(dir, 'rt.csv');
     writeWideCsv(panel, p);
     const back = loadPricesSync(p, { missing: { policy: 'forward-fill', limit: 1 } });
@@ -76,7 +91,11 @@ describe('loadPrices', () => {
 describe('Parquet via DuckDB', () => {
   it('wide and long round-trips are exact and load through loadPrices', async () => {
     const x = Float64Array.from([1.5, N, 0.1, 7, 1 / 3, 1e-12]);
-    const panel = new Panel({ dates: ['2020-01-02', '2020-01-03', '2020-01-06'], assets: ['A', 'B "q"'], fields: { close: x } });
+    const panel = new Panel({
+      dates: ['2020-01-02', '2020-01-03', '2020-01-06'],
+      assets: ['A', 'B "q"'],
+      fields: { close: x },
+    });
     const wide = join(dir, 'w.parquet');
     await writeParquet(panel, wide);
     const back = await loadPrices(wide, { missing: { policy: 'forward-fill', limit: 1 } });
@@ -93,6 +112,10 @@ describe('Parquet via DuckDB', () => {
   }, 60_000);
   it('a file that is not Parquet is a one-line data error', async () => {
     const p = file('fake.parquet', 'date,A\n2020-01-02,1\n');
-    await expect(loadPrices(p)).rejects.toThrow(new RegExp(`^${p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: not a readable Parquet file \\(.*\\)\\. Check the file; write it with keel or DuckDB/pyarrow\\.$`));
+    await expect(loadPrices(p)).rejects.toThrow(
+      new RegExp(
+        `^${p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: not a readable Parquet file \\(.*\\)\\. Check the file; write it with keel or DuckDB/pyarrow\\.$`,
+      ),
+    );
   }, 60_000);
 });

@@ -62,7 +62,11 @@ export async function readTable(path: string, options: TableOptions = {}): Promi
 }
 
 /** Raw table → checked Panel and report (shared by the sync and async doors). */
-export function finishLoad(table: RawTable, format: 'csv' | 'parquet', options: LoadPricesOptions): { panel: Panel; report: LoadReport } {
+export function finishLoad(
+  table: RawTable,
+  format: 'csv' | 'parquet',
+  options: LoadPricesOptions,
+): { panel: Panel; report: LoadReport } {
   const source = table.source;
   const { panel: sortedPanel, lines, sorted } = tableToPanel(table);
   let panel = sortedPanel;
@@ -78,7 +82,10 @@ export function finishLoad(table: RawTable, format: 'csv' | 'parquet', options: 
   }
   let rowLines = lines;
   if (options.start !== undefined || options.end !== undefined) {
-    const s = options.start === undefined ? 0 : panel.lastIndexOnOrBefore(options.start) + (panel.dates.includes(options.start) ? 0 : 1);
+    const s =
+      options.start === undefined
+        ? 0
+        : panel.lastIndexOnOrBefore(options.start) + (panel.dates.includes(options.start) ? 0 : 1);
     const e = options.end === undefined ? panel.nDates : panel.lastIndexOnOrBefore(options.end) + 1;
     if (e <= s) {
       throw dataError(
@@ -132,8 +139,12 @@ function checkPrices(panel: Panel, lines: Int32Array, source: string): void {
 }
 
 /** Sync door for CSV files (wide or long, optionally gzip). */
-export function loadPricesSyncWithReport(path: string, options: LoadPricesOptions = {}): { panel: Panel; report: LoadReport } {
-  if (isParquet(path)) throw dataError(`${path}: Parquet files load asynchronously. Use loadPrices (async) instead of loadPricesSync.`);
+export function loadPricesSyncWithReport(
+  path: string,
+  options: LoadPricesOptions = {},
+): { panel: Panel; report: LoadReport } {
+  if (isParquet(path))
+    throw dataError(`${path}: Parquet files load asynchronously. Use loadPrices (async) instead of loadPricesSync.`);
   return finishLoad(readCsvTable(path, options), 'csv', options);
 }
 
@@ -142,7 +153,10 @@ export function loadPricesSync(path: string, options: LoadPricesOptions = {}): P
 }
 
 /** The door: a price file (CSV, CSV.gz, Parquet) → checked Panel plus the load report. */
-export async function loadPricesWithReport(path: string, options: LoadPricesOptions = {}): Promise<{ panel: Panel; report: LoadReport }> {
+export async function loadPricesWithReport(
+  path: string,
+  options: LoadPricesOptions = {},
+): Promise<{ panel: Panel; report: LoadReport }> {
   const table = await readTable(path, options);
   return finishLoad(table, isParquet(path) ? 'parquet' : 'csv', options);
 }

@@ -13,18 +13,25 @@ import { parseCsvTable, type RawTable, type TableOptions } from './csv-table.ts'
 import { assertReadableFile } from './read-bytes.ts';
 
 type DuckConnection = {
-  runAndReadAll(sql: string): Promise<{ getColumnsJS(): unknown[][]; columnNames(): string[]; getRowsJS(): unknown[][] }>;
+  runAndReadAll(
+    sql: string,
+  ): Promise<{ getColumnsJS(): unknown[][]; columnNames(): string[]; getRowsJS(): unknown[][] }>;
   run(sql: string): Promise<unknown>;
   closeSync?: () => void;
   disconnectSync?: () => void;
 };
 
 async function connect(): Promise<DuckConnection> {
-  let mod: { DuckDBInstance: { create(path?: string): Promise<{ connect(): Promise<DuckConnection>; closeSync?: () => void }> } };
+  let mod: {
+    DuckDBInstance: { create(path?: string): Promise<{ connect(): Promise<DuckConnection>; closeSync?: () => void }> };
+  };
   try {
     mod = (await import('@duckdb/node-api')) as unknown as typeof mod;
   } catch (e) {
-    throw ioError(`Parquet support needs the @duckdb/node-api package, which could not be loaded (${(e as Error).message}). Run npm install.`, e);
+    throw ioError(
+      `Parquet support needs the @duckdb/node-api package, which could not be loaded (${(e as Error).message}). Run npm install.`,
+      e,
+    );
   }
   const db = await mod.DuckDBInstance.create(':memory:');
   return db.connect();
@@ -44,9 +51,14 @@ export async function readParquetTable(path: string, options: TableOptions = {})
       const d = await con.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${sqlString(path)})`);
       cols = d.getRowsJS().map((r) => ({ name: String(r[0]), type: String(r[1]) }));
     } catch (e) {
-      throw dataError(`${source}: not a readable Parquet file (${String((e as Error).message).split('\n')[0]}). Check the file; write it with keel or DuckDB/pyarrow.`);
+      throw dataError(
+        `${source}: not a readable Parquet file (${String((e as Error).message).split('\n')[0]}). Check the file; write it with keel or DuckDB/pyarrow.`,
+      );
     }
-    if (cols.length < 2) throw dataError(`${source}: the Parquet file has ${cols.length} column(s); expected a date column and at least one asset column (zero assets).`);
+    if (cols.length < 2)
+      throw dataError(
+        `${source}: the Parquet file has ${cols.length} column(s); expected a date column and at least one asset column (zero assets).`,
+      );
     // Re-emit the table as CSV text through DuckDB and reuse the CSV rules (dates, duplicates, layouts), so both
     // formats behave identically; dates are normalised to YYYY-MM-DD first.
     const [first, ...rest] = cols;
@@ -57,7 +69,9 @@ export async function readParquetTable(path: string, options: TableOptions = {})
     try {
       const csv = join(tmp, 'table.csv');
       const select = [`${dateExpr} AS ${sqlIdent(first!.name)}`, ...rest.map((c) => sqlIdent(c.name))].join(', ');
-      await con.run(`COPY (SELECT ${select} FROM read_parquet(${sqlString(path)})) TO ${sqlString(csv)} (HEADER, DELIMITER ',')`);
+      await con.run(
+        `COPY (SELECT ${select} FROM read_parquet(${sqlString(path)})) TO ${sqlString(csv)} (HEADER, DELIMITER ',')`,
+      );
       const { readInputBytes } = await import('./read-bytes.ts');
       return parseCsvTable(readInputBytes(csv), { ...options, source, delimiter: ',' });
     } finally {
@@ -102,7 +116,8 @@ export async function writeParquet(panel: Panel, path: string, options: WritePar
         for (let t = 0; t < panel.nDates; t++) {
           for (let a = 0; a < n; a++) {
             const v = x[t * n + a]!;
-            if (!Number.isNaN(v)) parts.push(`${panel.dates[t]},"${panel.assets[a]!.replace(/"/g, '""')}",${f},${num(v)}`);
+            if (!Number.isNaN(v))
+              parts.push(`${panel.dates[t]},"${panel.assets[a]!.replace(/"/g, '""')}",${f},${num(v)}`);
           }
         }
       }
@@ -119,7 +134,10 @@ export async function writeParquet(panel: Panel, path: string, options: WritePar
       renameSync(partial, path);
     } catch (e) {
       rmSync(partial, { force: true });
-      throw ioError(`${path}: cannot write Parquet (${String((e as Error).message).split('\n')[0]}). Check that the folder exists and is writable.`, e);
+      throw ioError(
+        `${path}: cannot write Parquet (${String((e as Error).message).split('\n')[0]}). Check that the folder exists and is writable.`,
+        e,
+      );
     }
   } finally {
     con.disconnectSync?.();

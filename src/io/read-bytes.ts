@@ -46,11 +46,16 @@ export function readInputBytes(path: string): Buffer {
     try {
       return gunzipSync(raw);
     } catch (e) {
-      throw ioError(`${path}: gzip data is corrupt or truncated (${(e as Error).message}). Download or compress the file again.`, e);
+      throw ioError(
+        `${path}: gzip data is corrupt or truncated (${(e as Error).message}). Download or compress the file again.`,
+        e,
+      );
     }
   }
   if (/\.gz$/i.test(path) && raw.length > 0) {
-    throw ioError(`${path}: the name ends in .gz but the bytes are not gzip. Rename it without .gz or compress it with gzip.`);
+    throw ioError(
+      `${path}: the name ends in .gz but the bytes are not gzip. Rename it without .gz or compress it with gzip.`,
+    );
   }
   return raw;
 }

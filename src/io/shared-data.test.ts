@@ -34,7 +34,13 @@ describeShared('pypfopt stock_prices.csv (leading gaps)', ['data', 'pypfopt', 's
     });
     // late starters named in the README
     const listed = listingDates(panel);
-    expect(listed).toMatchObject({ GOOG: '2004-08-19', FB: '2012-05-18', BABA: '2014-09-19', AMZN: '1997-05-15', MA: '2006-05-25' });
+    expect(listed).toMatchObject({
+      GOOG: '2004-08-19',
+      FB: '2012-05-18',
+      BABA: '2014-09-19',
+      AMZN: '1997-05-15',
+      MA: '2006-05-25',
+    });
   });
   it('validates as usable', async () => {
     expect((await validateFile(path)).usable).toBe(true);
@@ -90,35 +96,52 @@ describeShared('FTSE 100 (NaN cells)', ['data', 'ftse100', 'ftse100_dataset.csv.
   });
 });
 
-describeShared('Kenneth French 10 industry portfolios', ['data', 'kenneth_french', '10_Industry_Portfolios.CSV'], () => {
-  const path = sharedPath('data', 'kenneth_french', '10_Industry_Portfolios.CSV');
-  it('lists the eight sections with their header lines', () => {
-    const s = listFrenchSections(readFileSync(path, 'utf8'));
-    expect(s.map((x) => [x.title, x.headerLine, x.frequency])).toEqual([
-      ['Average Value Weighted Returns -- Monthly', 12, 'monthly'],
-      ['Average Equal Weighted Returns -- Monthly', 1183, 'monthly'],
-      ['Average Value Weighted Returns -- Annual', 2354, 'annual'],
-      ['Average Equal Weighted Returns -- Annual', 2454, 'annual'],
-      ['Number of Firms in Portfolios', 2554, 'monthly'],
-      ['Average Firm Size', 3725, 'monthly'],
-      ['Sum of BE / Sum of ME', 4896, 'annual'],
-      ['Value-Weighted Average of BE/ME', 4998, 'annual'],
-    ]);
-  });
-  it('value-weighted monthly: percent → fractions, YYYYMM → month end, trimmed names', () => {
-    const { panel } = loadFrench(path, { section: 'value weighted returns -- monthly' });
-    expect(panel.assets).toEqual(['NoDur', 'Durbl', 'Manuf', 'Enrgy', 'HiTec', 'Telcm', 'Shops', 'Hlth', 'Utils', 'Other']);
-    expect([panel.nDates, panel.dates[0], panel.dates[panel.nDates - 1]]).toEqual([1167, '1926-07-31', '2023-09-30']);
-    expect([...panel.row('return', 0)]).toEqual([1.45, 15.55, 4.69, -1.18, 2.9, 0.83, 0.11, 1.77, 7.04, 2.13].map((v) => v / 100));
-    expect(loadFrench(path, { dates: 'month-start' }).panel.dates[0]).toBe('1926-07-01');
-  });
-  it('raw sections keep their units', () => {
-    const { panel } = loadFrench(path, { section: 'Sum of BE / Sum of ME' });
-    expect(panel.fieldNames).toEqual(['value']);
-    expect(panel.dates[0]).toBe('1926-12-31');
-    expect(panel.value('value', 0, 0)).toBe(0.76);
-  });
-});
+describeShared(
+  'Kenneth French 10 industry portfolios',
+  ['data', 'kenneth_french', '10_Industry_Portfolios.CSV'],
+  () => {
+    const path = sharedPath('data', 'kenneth_french', '10_Industry_Portfolios.CSV');
+    it('lists the eight sections with their header lines', () => {
+      const s = listFrenchSections(readFileSync(path, 'utf8'));
+      expect(s.map((x) => [x.title, x.headerLine, x.frequency])).toEqual([
+        ['Average Value Weighted Returns -- Monthly', 12, 'monthly'],
+        ['Average Equal Weighted Returns -- Monthly', 1183, 'monthly'],
+        ['Average Value Weighted Returns -- Annual', 2354, 'annual'],
+        ['Average Equal Weighted Returns -- Annual', 2454, 'annual'],
+        ['Number of Firms in Portfolios', 2554, 'monthly'],
+        ['Average Firm Size', 3725, 'monthly'],
+        ['Sum of BE / Sum of ME', 4896, 'annual'],
+        ['Value-Weighted Average of BE/ME', 4998, 'annual'],
+      ]);
+    });
+    it('value-weighted monthly: percent → fractions, YYYYMM → month end, trimmed names', () => {
+      const { panel } = loadFrench(path, { section: 'value weighted returns -- monthly' });
+      expect(panel.assets).toEqual([
+        'NoDur',
+        'Durbl',
+        'Manuf',
+        'Enrgy',
+        'HiTec',
+        'Telcm',
+        'Shops',
+        'Hlth',
+        'Utils',
+        'Other',
+      ]);
+      expect([panel.nDates, panel.dates[0], panel.dates[panel.nDates - 1]]).toEqual([1167, '1926-07-31', '2023-09-30']);
+      expect([...panel.row('return', 0)]).toEqual(
+        [1.45, 15.55, 4.69, -1.18, 2.9, 0.83, 0.11, 1.77, 7.04, 2.13].map((v) => v / 100),
+      );
+      expect(loadFrench(path, { dates: 'month-start' }).panel.dates[0]).toBe('1926-07-01');
+    });
+    it('raw sections keep their units', () => {
+      const { panel } = loadFrench(path, { section: 'Sum of BE / Sum of ME' });
+      expect(panel.fieldNames).toEqual(['value']);
+      expect(panel.dates[0]).toBe('1926-12-31');
+      expect(panel.value('value', 0, 0)).toBe(0.76);
+    });
+  },
+);
 
 describeShared('Kenneth French 5 factors', ['data', 'kenneth_french', 'F-F_Research_Data_5_Factors_2x3.csv'], () => {
   const path = sharedPath('data', 'kenneth_french', 'F-F_Research_Data_5_Factors_2x3.csv');

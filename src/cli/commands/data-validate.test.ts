@@ -14,14 +14,24 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function keel(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, [join(repo, 'bin', 'keel.mjs'), ...args], { cwd: work, env: { ...process.env, KEEL_DEBUG: '' } }, (err, stdout, stderr) => {
-      done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [join(repo, 'bin', 'keel.mjs'), ...args],
+      { cwd: work, env: { ...process.env, KEEL_DEBUG: '' } },
+      (err, stdout, stderr) => {
+        done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
-const dates = Array.from({ length: 300 }, (_, i) => new Date(Date.UTC(2020, 0, 1) + i * 86400000).toISOString().slice(0, 10));
-writeFileSync(join(work, 'good.csv'), 'date,A,B\n' + dates.map((d, i) => `${d},${100 + (i % 7)},${50 + (i % 5)}`).join('\n') + '\n');
+const dates = Array.from({ length: 300 }, (_, i) =>
+  new Date(Date.UTC(2020, 0, 1) + i * 86400000).toISOString().slice(0, 10),
+);
+writeFileSync(
+  join(work, 'good.csv'),
+  'date,A,B\n' + dates.map((d, i) => `${d},${100 + (i % 7)},${50 + (i % 5)}`).join('\n') + '\n',
+);
 writeFileSync(join(work, 'holes.csv'), 'date,A\n2020-01-02,10\n2020-01-03,\n2020-01-06,10.5\n');
 
 describe('keel data validate / fetch', () => {
@@ -35,15 +45,25 @@ describe('keel data validate / fetch', () => {
       keel(['data', 'fetch', '--provider', 'fred', 'DGS10', '--offline', '--cache', 'cache']),
     ]);
     expect(good).toMatchObject({ code: 0, stderr: '' });
-    expect(good.stdout).toBe('good.csv: 300 dates × 2 assets, 2020-01-01 .. 2020-10-26; 0 errors, 0 warnings — usable\n');
+    expect(good.stdout).toBe(
+      'good.csv: 300 dates × 2 assets, 2020-01-01 .. 2020-10-26; 0 errors, 0 warnings — usable\n',
+    );
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.stdout)).toMatchObject({ usable: false, errors: 1, findings: [{ rule: 'missing-cell', asset: 'A', line: 3 }] });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      usable: false,
+      errors: 1,
+      findings: [{ rule: 'missing-cell', asset: 'A', line: 3 }],
+    });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe(`error: nope.csv: file not found (cwd is ${work}). Check the path and its spelling.\n`);
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toBe('error: --missing must be error, forward-fill:N, drop-dates or drop-assets, got "backfill". Example: --missing forward-fill:5.\n');
+    expect(usage.stderr).toBe(
+      'error: --missing must be error, forward-fill:N, drop-dates or drop-assets, got "backfill". Example: --missing forward-fill:5.\n',
+    );
     expect(fetchOffline.code).toBe(1);
-    expect(fetchOffline.stderr).toMatch(/^error: offline and https:\/\/fred\.stlouisfed\.org\/graph\/fredgraph\.csv\?id=DGS10 is not in the cache \(.*\)\. Fetch once online, or drop --offline\.\n$/);
+    expect(fetchOffline.stderr).toMatch(
+      /^error: offline and https:\/\/fred\.stlouisfed\.org\/graph\/fredgraph\.csv\?id=DGS10 is not in the cache \(.*\)\. Fetch once online, or drop --offline\.\n$/,
+    );
     for (const r of [good, json, missing, usage, fetchOffline]) expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(readdirSync(work).sort()).toEqual(['good.csv', 'holes.csv']);
   }, 60_000);
