@@ -158,7 +158,13 @@ export const blackLittermanParamsSchema = z.strictObject({
   marketCaps: z.record(z.string(), z.number().nonnegative()).optional(),
   riskAversion: z.number().positive().default(1),
   tau: z.number().positive().default(0.05),
-  views: viewsSchema,
+  /** Views; omit and set forecastViews to use the distribution's μ as views with Ω = diag(forecastVariance). */
+  views: viewsSchema.optional(),
+  /**
+   * Treat the distribution's μ as one absolute view per asset whose uncertainty is `forecastVariance` (Ω diagonal):
+   * confident forecasts move the posterior, noisy ones stay near the prior. Needs prior ≠ 'mu'.
+   */
+  forecastViews: z.boolean().default(false),
   confidences: z.array(z.number().min(0).max(1)).optional(),
   /** How to turn the posterior into weights. */
   weights: z.enum(['bl-weights', 'max-sharpe', 'min-variance']).default('max-sharpe'),
@@ -181,6 +187,15 @@ export function posteriorDistribution(dist: ReturnDistribution, p: BlackLitterma
   } else if (p.prior === 'equal') pi = new Float64Array(n).fill(1 / n);
   else if (p.prior === 'zero') pi = new Float64Array(n);
   else pi = Float64Array.from(dist.mu);
+  if (p.forecastViews) {
+    if (p.prior === 'mu') throw dataError("forecastViews needs a prior other than 'mu' (the forecasts are the views). Use prior: market, equal or zero.");
+    const fv = dist.forecastVariance;
+    if (!fv || fv.length !== n) throw dataError('forecastViews needs forecastVariance (one variance per asset) in the return distribution.');
+    for (let i = 0; i < n; i++) if (!(fv[i]! > 0)) throw dataError(`forecast variance of ${dist.assets[i]} is ${fv[i]}; variances must be > 0.`);
+    const post = blackLitterman({ cov: dist.cov, pi, P: Matrix.identity(n), Q: Float64Array.from(dist.mu), tau: p.tau, omegaDiagonal: Float64Array.from(fv) });
+    return { ...dist, mu: post.mu, cov: post.cov };
+  }
+  if (!p.views) throw dataError('Black-Litterman needs views (absolute or relative) or forecastViews: true.');
   const { P, Q } = viewsToPQ(dist.assets, p.views);
   const post = blackLitterman({ cov: dist.cov, pi, P, Q, tau: p.tau, ...(p.confidences ? { confidences: p.confidences } : {}) });
   return { ...dist, mu: post.mu, cov: post.cov };
