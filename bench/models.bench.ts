@@ -75,7 +75,7 @@ const workloads: Workload[] = [
     nTrain: 20_000, nTest: 5_000, p: 20,
   },
   {
-    name: 'SVR rbf C=10 ε=0.1 γ=scale, 5 000 × 20', kind: 'svr', params: { kernel: 'rbf', C: 10, epsilon: 0.1, gamma: 'scale' },
+    name: 'SVR rbf C=10 ε=0.1 γ=scale, 5 000 × 20', kind: 'svr', params: { kernel: 'rbf', C: 10, epsilon: 0.1, gamma: 'scale', standardize: false },
     peer: 'svr', peerParams: { kernel: 'rbf', C: 10, epsilon: 0.1, gamma: 'scale' }, nTrain: 5_000, nTest: 2_000, p: 20,
   },
 ];
@@ -92,25 +92,38 @@ export default async function main(): Promise<void> {
       const test = friedman1(w.nTest, w.p, 2);
       const csv = join(dir, `${tag(w)}.csv`);
       writeCsv(csv, train, test);
-      // Keel: fit `repeats` times (same seed → same model; timing only varies)
+      // Keel and the peer alternate, one fit each per repeat, so load changes on this shared machine hit both alike.
       const kind = modelKinds[w.kind]!;
       const times: number[] = [];
+      const peerTimes: number[] = [];
+      const cpu: number[] = [];
+      const peerCpu: number[] = [];
       let model: FittedModel | null = null;
+      let peerR2 = NaN;
       for (let r = 0; r < repeats; r++) {
         const t0 = performance.now();
+        const c0 = process.cpuUsage();
         model = kind.create(w.params).fit(train, { asOf: '9999-12-31', seed: 0 });
+        const c1 = process.cpuUsage(c0);
         times.push((performance.now() - t0) / 1000);
+        cpu.push((c1.user + c1.system) / 1e6);
+        const out = execFileSync(PY, [join(here, 'peers', 'models.py'), csv, w.peer, JSON.stringify(w.peerParams), '1'], {
+          encoding: 'utf8', maxBuffer: 1 << 26,
+        });
+        const peerRun = JSON.parse(out) as { median_s: number; cpu_median_s: number; r2_test: number };
+        peerTimes.push(peerRun.median_s);
+        peerCpu.push(peerRun.cpu_median_s);
+        peerR2 = peerRun.r2_test;
       }
       const keelR2 = r2(test.y, model!.predict(test.X, test.n));
-      const out = execFileSync(PY, [join(here, 'peers', 'models.py'), csv, w.peer, JSON.stringify(w.peerParams), String(repeats)], {
-        encoding: 'utf8', maxBuffer: 1 << 26,
-      });
-      const peer = JSON.parse(out) as { median_s: number; times_s: number[]; r2_test: number };
+      const peer = { median_s: median(peerTimes), times_s: peerTimes, r2_test: peerR2 };
+      const pairRatios = times.map((t, r) => t / peerTimes[r]!);
       const keelMed = median(times);
-      console.log(`\n${w.name}  (fit time, median of ${repeats}; R² on ${w.nTest} held-out rows)`);
+      console.log(`\n${w.name}  (fit wall time, median of ${repeats}, keel and peer alternating; R² on ${w.nTest} held-out rows)`);
       console.log(`  keel  ${keelMed.toFixed(3)} s  [${times.map((t) => t.toFixed(2)).join(', ')}]  R² ${keelR2.toFixed(4)}`);
       console.log(`  peer  ${peer.median_s.toFixed(3)} s  [${peer.times_s.map((t) => t.toFixed(2)).join(', ')}]  R² ${peer.r2_test.toFixed(4)}  (${w.peer === 'xgb' ? 'xgboost hist nthread=1' : `scikit-learn ${w.peer === 'rf' ? 'RandomForestRegressor n_jobs=1' : 'SVR'}`})`);
-      console.log(`  ratio keel/peer ${(keelMed / peer.median_s).toFixed(2)}   ΔR² keel−peer ${(keelR2 - peer.r2_test >= 0 ? '+' : '')}${(keelR2 - peer.r2_test).toFixed(4)}`);
+      console.log(`  cpu   keel ${median(cpu).toFixed(3)} s  peer ${median(peerCpu).toFixed(3)} s  → cpu ratio ${(median(cpu) / median(peerCpu)).toFixed(2)}`);
+      console.log(`  ratio keel/peer ${(keelMed / peer.median_s).toFixed(2)} (median of paired ratios ${median(pairRatios).toFixed(2)})   ΔR² keel−peer ${(keelR2 - peer.r2_test >= 0 ? '+' : '')}${(keelR2 - peer.r2_test).toFixed(4)}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -6,6 +6,11 @@ import { bindModelRegistry, type ModelKind } from './estimator.ts';
 import { elasticNetKind, lassoKind, olsKind, ridgeKind } from './linear.ts';
 import { gradientBoostingKind } from './trees/boosting.ts';
 import { decisionTreeKind, randomForestKind } from './trees/forest.ts';
+import { svcKind, svrKind } from './svm/svm.ts';
+import { gaussianNbKind } from './bayes/naive-bayes.ts';
+import { bayesianLinearKind } from './bayes/bayesian-linear.ts';
+import { averagingKind } from './ensemble/averaging.ts';
+import { stackingKind } from './ensemble/stacking.ts';
 
 export const classicModelKinds = {
   ols: olsKind,
@@ -15,6 +20,12 @@ export const classicModelKinds = {
   'decision-tree': decisionTreeKind,
   'random-forest': randomForestKind,
   'gradient-boosting': gradientBoostingKind,
+  svr: svrKind,
+  svc: svcKind,
+  'gaussian-nb': gaussianNbKind,
+  'bayesian-linear': bayesianLinearKind,
+  averaging: averagingKind,
+  stacking: stackingKind,
 } as const satisfies Record<string, ModelKind<any>>;
 
 /** Mutable so other model families (neural/) can register their kinds with `registerModelKinds`. */

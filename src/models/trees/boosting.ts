@@ -140,10 +140,10 @@ function fitBoosting(data: Dataset, ctx: FitContext, params: GradientBoostingPar
       }, importance);
       trees.push(tree);
       if (m < n) {
-        for (let i = 0; i < n; i++) if (inBag[i] === 0) F[i * K + c] = F[i * K + c]! + tree.value[tree.leafOfBinned(binned.bins, n, i)]!;
+        for (let i = 0; i < n; i++) if (inBag[i] === 0) F[i * K + c] = F[i * K + c]! + tree.value[tree.leafOfBinned(binned.bins, p, i)]!;
       }
       if (valBins !== null) {
-        for (let i = 0; i < nVal; i++) Fv[i * K + c] = Fv[i * K + c]! + tree.value[tree.leafOfBinned(valBins.bins, nVal, i)]!;
+        for (let i = 0; i < nVal; i++) Fv[i * K + c] = Fv[i * K + c]! + tree.value[tree.leafOfBinned(valBins.bins, p, i)]!;
       }
     }
     ctx.onProgress?.(round + 1, params.nRounds, kind);

@@ -43,13 +43,13 @@ export class FlatTree {
     return node;
   }
 
-  /** Leaf reached by row `i` of a column-major binned matrix with n rows. */
-  leafOfBinned(bins: Uint8Array, n: number, i: number): number {
+  /** Leaf reached by row `i` of a row-major binned matrix with p columns. */
+  leafOfBinned(bins: Uint8Array, p: number, i: number): number {
     const { feature, splitBin, left, right } = this;
     let node = 0;
     let f = feature[0]!;
     while (f >= 0) {
-      node = bins[f * n + i]! <= splitBin[node]! ? left[node]! : right[node]!;
+      node = bins[i * p + f]! <= splitBin[node]! ? left[node]! : right[node]!;
       f = feature[node]!;
     }
     return node;

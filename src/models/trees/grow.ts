@@ -8,7 +8,7 @@
  * - Gini classification tree: g = w·onehot(y) (k classes), h = w → gain = Gini drop, leaf = class frequencies;
  * - boosting round: g = −gradient, h = hessian, λ = L2, leafScale = learning rate (XGBoost's formulas).
  *
- * Speed: features are Uint8 bins stored column-major; each node owns a contiguous range of an Int32 index array
+ * Speed: features are Uint8 bins stored row-major (see binning.ts); each node owns a contiguous range of an Int32 index array
  * (partitioned in place); node state is struct-of-arrays indexed by node id (no node objects); histograms live in a
  * pool of flat Float64Arrays; only the smaller child's histogram is built and the larger one is parent − smaller;
  * nodes with fewer than SMALL_NODE rows skip histograms and scan only the bins their rows touch.
@@ -37,12 +37,13 @@ export interface GrowParams {
 }
 
 const NB = 256; // bin stride in histograms
-const SMALL_NODE = 192; // below this many rows a node scans touched bins instead of a full histogram
+const SMALL_NODE = 96; // below this many rows a node without a histogram scans only the bins its rows touch
 
 export class TreeGrower {
   private readonly n: number;
   private readonly p: number;
   private readonly bins: Uint8Array;
+  private readonly cols: Uint8Array;
   private readonly S: number; // histogram stride per bin: k gradient sums + 1 weight sum
   // node state, struct-of-arrays
   private readonly nStart: Int32Array;
@@ -98,6 +99,7 @@ export class TreeGrower {
     this.n = binned.n;
     this.p = binned.p;
     this.bins = binned.bins;
+    this.cols = binned.cols;
     this.S = k + 1;
     const cap = 2 * this.n + 2;
     this.nStart = new Int32Array(cap);
@@ -229,26 +231,50 @@ export class TreeGrower {
 
   /** Zeroes and fills the histogram segments of `feats[0..nf)` from rows idx[start..end). */
   private buildHist(hist: Float64Array, start: number, end: number, feats: Int32Array, nf: number): void {
-    this.gather(start, end);
-    const { idx, bins, n, gOrd, hOrd, k, S } = this;
-    const m = end - start;
+    const { idx, bins, p, g, h, k, S } = this;
     for (let q = 0; q < nf; q++) {
-      const f = feats[q]!;
-      const base = f * NB * S;
+      const base = feats[q]! * NB * S;
       hist.fill(0, base, base + NB * S);
-      const off = f * n;
-      if (k === 1) {
-        for (let t = 0; t < m; t++) {
-          const o = base + bins[off + idx[start + t]!]! * 2;
-          hist[o] = hist[o]! + gOrd[t]!;
-          hist[o + 1] = hist[o + 1]! + hOrd[t]!;
+    }
+    const all = nf === p;
+    if (k === 1) {
+      if (all) {
+        for (let t = start; t < end; t++) {
+          const i = idx[t]!;
+          const gi = g[i]!;
+          const hi = h[i]!;
+          const r = i * p;
+          for (let f = 0; f < p; f++) {
+            const o = (f << 9) + (bins[r + f]! << 1);
+            hist[o] = hist[o]! + gi;
+            hist[o + 1] = hist[o + 1]! + hi;
+          }
         }
       } else {
-        for (let t = 0; t < m; t++) {
-          const o = base + bins[off + idx[start + t]!]! * S;
-          for (let c = 0; c < k; c++) hist[o + c] = hist[o + c]! + gOrd[t * k + c]!;
-          hist[o + k] = hist[o + k]! + hOrd[t]!;
+        for (let t = start; t < end; t++) {
+          const i = idx[t]!;
+          const gi = g[i]!;
+          const hi = h[i]!;
+          const r = i * p;
+          for (let q = 0; q < nf; q++) {
+            const f = feats[q]!;
+            const o = (f << 9) + (bins[r + f]! << 1);
+            hist[o] = hist[o]! + gi;
+            hist[o + 1] = hist[o + 1]! + hi;
+          }
         }
+      }
+      return;
+    }
+    for (let t = start; t < end; t++) {
+      const i = idx[t]!;
+      const hi = h[i]!;
+      const r = i * p;
+      for (let q = 0; q < nf; q++) {
+        const f = feats[q]!;
+        const o = f * NB * S + bins[r + f]! * S;
+        for (let c = 0; c < k; c++) hist[o + c] = hist[o + c]! + g[i * k + c]!;
+        hist[o + k] = hist[o + k]! + hi;
       }
     }
   }
@@ -373,14 +399,14 @@ export class TreeGrower {
 
   /** Small-node split scan: accumulate only the bins the node's rows touch, then walk them in bin order. */
   private scanTouched(f: number, node: number): void {
-    const { k, idx, bins, n, gOrd, hOrd, accG, accH, mark, touched } = this;
+    const { k, idx, cols, n, gOrd, hOrd, accG, accH, mark, touched } = this;
     const { lambda, minChildWeight } = this.params;
     const start = this.nStart[node]!;
     const m = this.nEnd[node]! - start;
     const off = f * n;
     let u = 0;
     for (let t = 0; t < m; t++) {
-      const b = bins[off + idx[start + t]!]!;
+      const b = cols[off + idx[start + t]!]!;
       if (mark[b] === 0) {
         mark[b] = 1;
         touched[u++] = b;
@@ -392,12 +418,15 @@ export class TreeGrower {
     }
     for (let q = 0; q < u; q++) mark[touched[q]!] = 0;
     if (u < 2) return;
-    // sort the touched bins (insertion sort: u is small here)
-    for (let q = 1; q < u; q++) {
-      const v = touched[q]!;
-      let r = q - 1;
-      while (r >= 0 && touched[r]! > v) { touched[r + 1] = touched[r]!; r--; }
-      touched[r + 1] = v;
+    // sort the touched bins (insertion sort when few, native typed-array sort otherwise)
+    if (u > 24) touched.subarray(0, u).sort();
+    else {
+      for (let q = 1; q < u; q++) {
+        const v = touched[q]!;
+        let r = q - 1;
+        while (r >= 0 && touched[r]! > v) { touched[r + 1] = touched[r]!; r--; }
+        touched[r + 1] = v;
+      }
     }
     const H = this.nH[node]!;
     if (k === 1) {
@@ -435,7 +464,7 @@ export class TreeGrower {
 
   /** Partitions the node's rows, creates both children (histograms by build + subtraction) and evaluates them. */
   private split(node: number): [number, number] {
-    const { idx, bins, n, k } = this;
+    const { idx, cols, n, k } = this;
     const f = this.nFeat[node]!;
     const b = this.nBin[node]!;
     const start = this.nStart[node]!;
@@ -444,7 +473,7 @@ export class TreeGrower {
     let i = start;
     let j = end - 1;
     while (i <= j) {
-      if (bins[off + idx[i]!]! <= b) i++;
+      if (cols[off + idx[i]!]! <= b) i++;
       else { const tmp = idx[i]!; idx[i] = idx[j]!; idx[j] = tmp; j--; }
     }
     const mid = i;
@@ -460,13 +489,15 @@ export class TreeGrower {
       this.nG[right * k + c] = this.nG[node * k + c]! - gl;
     }
     const slot = this.nHist[node]!;
-    if (slot >= 0) {
+    // children at the depth limit are leaves: they need no histogram
+    const childrenSplittable = !(this.params.maxDepth > 0 && depth >= this.params.maxDepth);
+    if (slot >= 0 && childrenSplittable) {
       const cntL = mid - start;
       const cntR = end - mid;
       const small = cntL <= cntR ? left : right;
       const large = small === left ? right : left;
-      const cntLarge = Math.max(cntL, cntR);
-      if (cntLarge >= SMALL_NODE) {
+      if (Math.max(cntL, cntR) >= SMALL_NODE) {
+        // build the smaller child's histogram; the larger child's is parent − smaller (in the parent's buffer)
         const s = this.allocHist();
         const hs = this.hists[s]!;
         const hp = this.hists[slot]!;
@@ -474,16 +505,17 @@ export class TreeGrower {
         const S = this.S;
         for (let q = 0; q < this.allowed.length; q++) {
           const base = this.allowed[q]! * NB * S;
-          const lim = base + (this.nBins[this.allowed[q]!]!) * S;
+          const lim = base + this.nBins[this.allowed[q]!]! * S;
           for (let o = base; o < lim; o++) hp[o] = hp[o]! - hs[o]!;
         }
         this.nHist[large] = slot;
+        this.nHist[small] = s;
         this.nHist[node] = -1;
-        if (Math.min(cntL, cntR) >= SMALL_NODE) this.nHist[small] = s;
-        else this.freeHists.push(s);
       } else {
         this.releaseHist(node);
       }
+    } else {
+      this.releaseHist(node);
     }
     this.setNodeValue(node);
     this.oFeat[node] = f;

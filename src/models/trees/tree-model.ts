@@ -3,7 +3,6 @@
  * Output link: 'mean' (forests, CART: average of tree outputs), 'sum' (boosting regression: base + Σ trees),
  * 'sigmoid' (binary boosting: base + Σ is a log-odds), 'softmax' (multi-class boosting: one tree per class per round).
  */
-import { dataError } from '../../core/errors.ts';
 import {
   arr, checkPredictInput, expectKind, f64, normalise, type FittedModel, type ModelJSON, type Task,
 } from '../estimator.ts';
@@ -37,7 +36,13 @@ export class TreeModel implements FittedModel {
     private readonly gainImportance: Float64Array,
     /** Fit facts worth keeping (e.g. bestIteration for early stopping). */
     readonly extra: Readonly<Record<string, number>> = {},
-  ) {}
+  ) {
+    // the contract's optional members exist only where they mean something
+    if (task === 'classification') this.predictProba = (X, n) => this.probabilities(X, n);
+  }
+
+  /** n × k class probabilities (classification models only). */
+  readonly predictProba?: (X: Float64Array, n: number) => Float64Array;
 
   /** Number of raw outputs per row before the link: classes for classifiers, 1 for regression, except binary = 1. */
   get outputs(): number {
@@ -74,7 +79,7 @@ export class TreeModel implements FittedModel {
 
   predict(X: Float64Array, n: number): Float64Array {
     if (this.task === 'regression') return this.rawScores(X, n);
-    const P = this.predictProba(X, n);
+    const P = this.probabilities(X, n);
     const K = this.nClasses;
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -85,8 +90,7 @@ export class TreeModel implements FittedModel {
     return out;
   }
 
-  predictProba(X: Float64Array, n: number): Float64Array {
-    if (this.task !== 'classification') throw dataError(`${this.kind}: predictProba needs a classification model (task: 'classification').`);
+  private probabilities(X: Float64Array, n: number): Float64Array {
     const K = this.nClasses;
     const raw = this.rawScores(X, n);
     if (this.link === 'mean') return raw;
