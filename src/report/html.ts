@@ -32,10 +32,8 @@ const METRIC_COLUMNS: readonly [string, string, (v: number | undefined) => strin
   ],
   ['Sortino', 'sortino', (v) => num(v), ''],
   ['Max drawdown', 'maxDrawdown', (v) => pct(v), ''],
-  ['Calmar', 'calmar', (v) => num(v), ''],
   ['Turnover / yr', 'turnover', (v) => num(v), 'one-way traded notional over NAV, annualised'],
   ['Cost drag / yr', 'costDrag', (v) => pct(v, 2), ''],
-  ['Total return', 'totalReturn', (v) => pct(v), ''],
 ];
 
 function metricsTable(strategies: readonly StrategySeries[], nTrials: number): string {
@@ -46,7 +44,7 @@ function metricsTable(strategies: readonly StrategySeries[], nTrials: number): s
       return `<tr class="${s.baseline ? 'baseline' : 'model'}"><th scope="row">${escapeHtml(s.name)}${s.baseline ? ' <span class="tag">baseline</span>' : ''}</th>${cells}</tr>`;
     })
     .join('\n');
-  return `<table class="metrics" data-table="metrics"><caption>Out-of-sample, after costs. Deflated Sharpe uses ${nTrials} configuration${nTrials === 1 ? '' : 's'} tried.</caption><thead><tr><th>Strategy</th>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>`;
+  return `<div class="scroll"><table class="metrics" data-table="metrics"><caption>Out-of-sample, after costs. Deflated Sharpe uses ${nTrials} configuration${nTrials === 1 ? '' : 's'} tried.</caption><thead><tr><th>Strategy</th>${head}</tr></thead><tbody>\n${rows}\n</tbody></table></div>`;
 }
 
 function qualityTable(rows: readonly ForecastQualityRow[]): string {
@@ -69,7 +67,11 @@ function section(s: ReportSection, nTrials: number): string {
   parts.push(metricsTable(s.strategies, nTrials));
   if (s.strategies.length > 0) {
     parts.push(
-      figure('equity', equityChart(s.strategies), 'Net asset value after costs against the baselines (log scale).'),
+      figure(
+        'equity',
+        equityChart(s.strategies),
+        'Net asset value after costs against the baselines (growth of 1 from the first fill).',
+      ),
     );
     parts.push(figure('drawdown', drawdownChart(s.strategies), 'Drawdown from the running peak.'));
   }
@@ -111,7 +113,7 @@ figure.chart svg{display:block;max-width:100%;height:auto}figcaption{font-size:1
 table.metrics{border-collapse:collapse;width:100%;margin:10px 0;font-size:12.5px}table.metrics caption{text-align:left;color:#556;padding:4px 0}
 table.metrics th,table.metrics td{padding:4px 6px;border-bottom:1px solid #eceef1;text-align:right;white-space:nowrap}
 table.metrics th[scope=row],table.metrics thead th:first-child{text-align:left}tr.baseline{color:#555}
-span.tag{font-size:10px;background:#eef;border-radius:3px;padding:0 4px;color:#446}ul.notes{color:#445;font-size:13px}`;
+span.tag{font-size:10px;background:#eef;border-radius:3px;padding:0 4px;color:#446}ul.notes{color:#445;font-size:13px}div.scroll{overflow-x:auto}`;
 
 /** The whole report page. Pure function of the model: same model → same bytes. */
 export function renderReportHtml(model: ReportModel): string {

@@ -21,3 +21,5 @@ export {
   renderSvg,
   weightsChart,
 } from './charts.ts';
+export { runMlJob, formatSummaryTable } from './ml-job.ts';
+export type { MlJobInput, MlJobOutput, SummaryRow } from './ml-job.ts';

@@ -12,6 +12,7 @@ import type { DynamicParams } from './dynamic.ts';
 import { inverseVolatility } from './inverse-volatility.ts';
 import { buyAndHold, equalWeight, fixedMix } from './static.ts';
 import { weightsByIdSchema } from './weights.ts';
+import { mlForecastKind } from './ml-forecast.ts';
 
 /** What the runner hands every strategy factory besides its parameters. */
 export interface StrategyEnv {
@@ -40,6 +41,7 @@ const allocatorWithRebalance = allocatorStrategySchema.safeExtend({ rebalance })
 const rb = (r: unknown): { rebalance?: RebalanceSpec } => (r === undefined ? {} : { rebalance: r as RebalanceSpec });
 
 export const strategyKinds = {
+  'ml-forecast': mlForecastKind,
   'fixed-mix': {
     schema: fixedMixSchema,
     description: 'constant weights by asset id (60/40, 60/30/10 …), calendar or threshold rebalancing',
@@ -113,3 +115,7 @@ export type { DynamicParams, SignalSpec } from './dynamic.ts';
 export { resolveWeights, listedMask, trailingReturns, weightsByIdSchema } from './weights.ts';
 export { runStudyBacktests, createStrategy, backtestOptionsFrom } from './run-section.ts';
 export type { BacktestSection, StrategySpec } from './run-section.ts';
+export { mlForecast, mlForecastSchema, checkMlForecastInput, requiredHistory, DEFAULT_ML_FEATURES } from './ml-forecast.ts';
+export type { MlForecastParams, MlForecastEnv, MlDiagnostics } from './ml-forecast.ts';
+export { thresholdSignals, volatilityBandSignal, signalsToWeights, topK, cappedForecastProportional, capVolatility, portfolioVol } from './ml-signals.ts';
+export type { Signal } from './ml-signals.ts';

@@ -6,13 +6,17 @@
  * line in this list; the step reads what earlier steps left in `ctx.state` and builds its parts from the kind tables.
  */
 import type { StudyStep } from '../context.ts';
+import { backtestStep } from './backtest.ts';
 import { checkDataStep } from './check-data.ts';
 import { loadDataStep } from './load-data.ts';
 import { marketSummaryStep } from './market-summary.ts';
+import { mlJobStep } from './ml-job.ts';
 
 export const studySteps: readonly StudyStep[] = [
   loadDataStep,
   checkDataStep,
   marketSummaryStep,
+  mlJobStep,
+  backtestStep,
   // features, model, risk, allocation, backtest (strategies, baselines), report steps go here.
 ];

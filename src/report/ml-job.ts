@@ -1,0 +1,353 @@
+/**
+ * The ML allocation job: for each universe named by the study's `ml-forecast` strategies, run those strategies and
+ * the baselines on that universe under identical settings and costs, score the forecasts out of sample, and
+ * assemble the report model (report.json / report.html), weights.csv, trades.csv and a terminal summary table.
+ *
+ *   const out = runMlJob({ panel, records, name, seed, backtest, strategies, baselines });
+ *
+ * Deterministic: the same inputs and seed give byte-identical report.json (no clocks, no paths, no timings).
+ */
+import { configError } from '../core/index.ts';
+import type { Panel } from '../data/index.ts';
+import type { PitRecords } from '../features/index.ts';
+import { efficientFrontier, type Constraints } from '../allocation/index.ts';
+import { Matrix } from '../core/index.ts';
+import { forecastQuality, type ForecastCrossSection } from '../metrics/index.ts';
+import { backtestOptionsFrom, createStrategy, type MlDiagnostics, type StrategySpec } from '../strategies/index.ts';
+import { ledgerRows, runBacktest, type BacktestResult } from '../backtest/index.ts';
+import type {
+  FeatureImportance,
+  ForecastQualityRow,
+  FrontierSnapshot,
+  IcSeries,
+  ReportModel,
+  ReportSection,
+  StrategySeries,
+  WeightsHistory,
+} from './model.ts';
+import { reportToJson } from './model.ts';
+import { renderReportHtml } from './html.ts';
+
+export interface MlJobInput {
+  readonly panel: Panel;
+  readonly records?: PitRecords;
+  readonly name: string;
+  readonly title?: string;
+  readonly seed: number;
+  /** The study's backtest section (costs required). */
+  readonly backtest: unknown;
+  readonly strategies: readonly StrategySpec[];
+  readonly baselines?: readonly StrategySpec[];
+  readonly onProgress?: (done: number, total: number, note?: string) => void;
+}
+
+export interface SummaryRow {
+  readonly section: string;
+  readonly strategy: string;
+  readonly baseline: boolean;
+  readonly annualReturn: number;
+  readonly volatility: number;
+  readonly sharpe: number;
+  readonly deflatedSharpe: number;
+  readonly maxDrawdown: number;
+  readonly turnover: number;
+  readonly ic: number;
+}
+
+export interface MlJobOutput {
+  readonly model: ReportModel;
+  readonly reportJson: string;
+  readonly reportHtml: string;
+  readonly weightsCsv: string;
+  readonly tradesCsv: string;
+  readonly summary: readonly SummaryRow[];
+  /** The terminal summary table, one string per line. */
+  readonly table: readonly string[];
+}
+
+interface Run {
+  readonly spec: StrategySpec;
+  readonly label: string;
+  readonly baseline: boolean;
+  readonly result: BacktestResult;
+}
+
+const isMl = (s: StrategySpec): boolean => s.kind === 'ml-forecast';
+const labelOf = (s: StrategySpec): string => s.name ?? s.kind;
+
+function universeTitle(panel: Panel, ids: readonly string[]): string {
+  const sectors = new Set(
+    ids.map((id) => panel.meta[panel.assets.indexOf(id)]?.sector).filter((s): s is string => !!s),
+  );
+  return ids.length <= 6
+    ? `${ids.length} assets: ${ids.join(', ')}`
+    : `${ids.length} assets in ${sectors.size} sectors`;
+}
+
+/** Baselines that name assets (fixed-mix weights) run only in universes holding all of them. */
+function baselineFits(spec: StrategySpec, ids: readonly string[]): boolean {
+  const w = (spec as { weights?: Record<string, number> }).weights;
+  return !w || Object.keys(w).every((id) => ids.includes(id));
+}
+
+function navFrom(r: BacktestResult): { dates: string[]; nav: number[] } {
+  const s = r.firstFillIndex;
+  const base = r.nav[s]!;
+  const dates = r.dates.slice(s);
+  return { dates: [...dates], nav: Array.from(r.nav.subarray(s), (v) => v / base) };
+}
+
+function mlOf(d: { diagnostics?: Readonly<Record<string, unknown>> }): MlDiagnostics | undefined {
+  return d.diagnostics?.['ml'] as MlDiagnostics | undefined;
+}
+
+/** Out-of-sample cross-sections: each decision's forecasts vs the realised h-period return from that close. */
+function crossSections(run: Run, panel: Panel): ForecastCrossSection[] {
+  const out: ForecastCrossSection[] = [];
+  const close = panel.field('close');
+  const n = panel.nAssets;
+  for (const d of run.result.decisions) {
+    const ml = mlOf(d);
+    if (!ml || ml.warmingUp) continue;
+    const date = run.result.dates[d.dateIndex]!;
+    const t = panel.dateIndex(date);
+    if (t + ml.horizon >= panel.nDates) continue;
+    const realized = ml.universe.map((id) => {
+      const a = panel.assets.indexOf(id);
+      return close[(t + ml.horizon) * n + a]! / close[t * n + a]! - 1;
+    });
+    out.push({ date, predicted: ml.forecast, realized, historicalMean: ml.historicalMean });
+  }
+  return out;
+}
+
+function frontierFor(run: Run, panel: Panel): FrontierSnapshot | undefined {
+  const last = [...run.result.decisions].reverse().find((d) => {
+    const ml = mlOf(d);
+    return ml && !ml.warmingUp;
+  });
+  const ml = last && mlOf(last);
+  if (!last || !ml) return undefined;
+  const nA = ml.universe.length;
+  const cov = new Matrix(nA, nA, Float64Array.from(ml.cov));
+  const mu = Float64Array.from(ml.mu);
+  const maxWeight = (run.spec as { portfolio?: { maxWeight?: number } }).portfolio?.maxWeight ?? 1;
+  const constraints: Constraints = { weightBounds: [0, Math.max(maxWeight, 1 / nA)] };
+  const dist = { assets: ml.universe, mu, cov, riskFreeRate: 0 };
+  let curve: { risk: number; ret: number }[] = [];
+  try {
+    curve = efficientFrontier(dist, 24, constraints).map((p) => ({ risk: p.volatility, ret: p.expectedReturn }));
+  } catch {
+    curve = []; // a degenerate μ (all equal) has no frontier to draw; the chart is then left out
+  }
+  const w = ml.universe.map((id) => last.target[panel.assets.indexOf(id)] ?? 0);
+  let ret = 0;
+  let v = 0;
+  for (let i = 0; i < nA; i++) {
+    ret += w[i]! * mu[i]!;
+    for (let j = 0; j < nA; j++) v += w[i]! * cov.data[i * nA + j]! * w[j]!;
+  }
+  return {
+    asOf: run.result.dates[last.dateIndex]!,
+    strategy: run.label,
+    curve,
+    assets: ml.universe.map((id, i) => ({ id, risk: Math.sqrt(cov.data[i * nA + i]!), ret: mu[i]! })),
+    chosen: { risk: Math.sqrt(Math.max(0, v)), ret },
+  };
+}
+
+function weightsHistory(run: Run, ids: readonly string[], panel: Panel): WeightsHistory {
+  const idx = ids.map((id) => panel.assets.indexOf(id));
+  return {
+    strategy: run.label,
+    assets: ids,
+    dates: run.result.decisions.map((d) => run.result.dates[d.dateIndex]!),
+    weights: run.result.decisions.map((d) => idx.map((a) => d.target[a]!)),
+  };
+}
+
+function importanceOf(run: Run): FeatureImportance | undefined {
+  const last = [...run.result.decisions]
+    .reverse()
+    .map(mlOf)
+    .find((ml) => ml?.importance);
+  if (!last?.importance) return undefined;
+  const s = last.importance.reduce((a, b) => a + b, 0);
+  return { model: run.label, names: last.featureNames, values: last.importance.map((v) => (s > 0 ? v / s : 0)) };
+}
+
+const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a');
+const fix = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+
+export function formatSummaryTable(rows: readonly SummaryRow[]): string[] {
+  const w = Math.max(8, ...rows.map((r) => r.strategy.length + (r.baseline ? 2 : 0)));
+  const sw = Math.max(7, ...rows.map((r) => r.section.length));
+  const head = `${'section'.padEnd(sw)}  ${'strategy'.padEnd(w)}  ${'return/yr'.padStart(9)}  ${'vol/yr'.padStart(7)}  ${'Sharpe'.padStart(6)}  ${'DSR'.padStart(5)}  ${'max DD'.padStart(7)}  ${'turnover'.padStart(8)}  ${'IC'.padStart(6)}`;
+  return [
+    head,
+    '-'.repeat(head.length),
+    ...rows.map(
+      (r) =>
+        `${r.section.padEnd(sw)}  ${(r.baseline ? `(${r.strategy})` : r.strategy).padEnd(w)}  ${pct(r.annualReturn).padStart(9)}  ${pct(r.volatility).padStart(7)}  ${fix(r.sharpe).padStart(6)}  ${fix(r.deflatedSharpe).padStart(5)}  ${pct(r.maxDrawdown).padStart(7)}  ${fix(r.turnover).padStart(8)}  ${fix(r.ic, 3).padStart(6)}`,
+    ),
+  ];
+}
+
+export function runMlJob(input: MlJobInput): MlJobOutput {
+  const { panel } = input;
+  const ml = input.strategies.filter(isMl);
+  if (ml.length === 0) throw configError('the ML job needs at least one strategy of kind ml-forecast.');
+  const options = backtestOptionsFrom(input.backtest);
+  // Universes in order of first appearance; a strategy without `universe` trades every asset.
+  const universes: string[][] = [];
+  for (const s of ml) {
+    const ids = ((s as { universe?: string[] }).universe ?? [...panel.assets]).slice();
+    for (const id of ids)
+      if (!panel.assets.includes(id))
+        throw configError(
+          `strategy ${labelOf(s)}: universe asset "${id}" is not in the data (assets: ${panel.assets.slice(0, 12).join(', ')}, …).`,
+        );
+    if (!universes.some((u) => u.join() === ids.join())) universes.push(ids);
+  }
+  const nTrials = Math.max(options.nTrials ?? 1, ml.length);
+  const baselines = input.baselines ?? [];
+  const total = universes.reduce(
+    (n, ids) =>
+      n +
+      ml.filter((s) => ((s as { universe?: string[] }).universe ?? panel.assets).join() === ids.join()).length +
+      baselines.filter((b) => baselineFits(b, ids)).length,
+    0,
+  );
+  let done = 0;
+  const notes: string[] = [];
+  const sections: ReportSection[] = [];
+  const summary: SummaryRow[] = [];
+  const weightLines: string[] = ['section,strategy,date,asset,weight'];
+  const tradeLines: string[] = ['section,strategy,date,asset,side,quantity,price,notional,cost'];
+
+  universes.forEach((ids, k) => {
+    const sectionId = `universe-${k + 1}`;
+    const sub = panel.selectAssets(ids);
+    const runs: Run[] = [];
+    const env = { seed: input.seed, ...(input.records ? { records: input.records } : {}) };
+    const run = (spec: StrategySpec, baseline: boolean): void => {
+      input.onProgress?.(done, total, `${sectionId} ${labelOf(spec)}`);
+      const strategy = createStrategy(spec, { ...env, name: labelOf(spec) } as never);
+      const result = runBacktest(sub, strategy, { ...options, nTrials, seed: input.seed });
+      runs.push({ spec, label: labelOf(spec), baseline, result });
+      done++;
+    };
+    for (const s of ml.filter((s) => ((s as { universe?: string[] }).universe ?? panel.assets).join() === ids.join()))
+      run(s, false);
+    for (const b of baselines) {
+      if (baselineFits(b, ids)) run(b, true);
+      else
+        notes.push(
+          `${universeTitle(panel, ids)}: baseline ${labelOf(b)} skipped (it names assets outside this universe).`,
+        );
+    }
+    const mlRuns = runs.filter((r) => !r.baseline);
+    const quality = new Map(mlRuns.map((r) => [r.label, forecastQuality(crossSections(r, sub))]));
+    const best = [...mlRuns].sort(
+      (a, b) => (b.result.metrics.sharpe || -Infinity) - (a.result.metrics.sharpe || -Infinity),
+    )[0]!;
+    const strategies: StrategySeries[] = runs.map((r) => ({
+      name: r.label,
+      baseline: r.baseline,
+      ...navFrom(r.result),
+      metrics: r.result.metrics as unknown as Record<string, number>,
+    }));
+    const fq: ForecastQualityRow[] = mlRuns.map((r) => {
+      const q = quality.get(r.label)!;
+      return {
+        model: r.label,
+        ic: q.ic,
+        rankIc: q.rankIc,
+        icIR: q.icIR,
+        icTStat: q.icTStat,
+        hitRate: q.hitRate,
+        r2VsZero: q.r2VsZero,
+        r2VsHistoricalMean: q.r2VsHistoricalMean,
+        nDates: q.nDates,
+      };
+    });
+    const naive = quality.get(best.label)!.naive.historicalMean;
+    fq.push({
+      model: 'naive: historical mean',
+      ic: naive.ic,
+      rankIc: NaN,
+      icIR: NaN,
+      icTStat: NaN,
+      hitRate: naive.hitRate,
+      r2VsZero: naive.r2VsZero,
+      r2VsHistoricalMean: 0,
+      nDates: quality.get(best.label)!.nDates,
+    });
+    const ic: IcSeries[] = mlRuns.map((r) => {
+      const s = quality.get(r.label)!.series;
+      return { model: r.label, dates: s.map((p) => p.date), ic: s.map((p) => p.ic), rankIc: s.map((p) => p.rankIc) };
+    });
+    const importance = mlRuns.map(importanceOf).filter((x): x is FeatureImportance => x !== undefined);
+    const frontier = frontierFor(best, sub);
+    sections.push({
+      id: sectionId,
+      title: universeTitle(panel, ids),
+      description: `Walk-forward forecasts with periodic refits, allocated under constraints; best ML strategy by Sharpe: ${best.label}. Baselines run under the same costs and schedule.`,
+      strategies,
+      weights: weightsHistory(best, ids, sub),
+      ...(frontier ? { frontier } : {}),
+      featureImportance: importance,
+      ic,
+      forecastQuality: fq,
+    });
+    for (const r of runs) {
+      const m = r.result.metrics;
+      summary.push({
+        section: sectionId,
+        strategy: r.label,
+        baseline: r.baseline,
+        annualReturn: m.annualizedReturn,
+        volatility: m.annualizedVolatility,
+        sharpe: m.sharpe,
+        deflatedSharpe: m.deflatedSharpe,
+        maxDrawdown: m.maxDrawdown,
+        turnover: m.turnover ?? NaN,
+        ic: quality.get(r.label)?.ic ?? NaN,
+      });
+      for (const d of r.result.decisions) {
+        const date = r.result.dates[d.dateIndex]!;
+        ids.forEach((id, a) => weightLines.push(`${sectionId},${r.label},${date},${id},${d.target[a]}`));
+      }
+      for (const x of ledgerRows(r.result.ledger)) {
+        tradeLines.push(
+          `${sectionId},${r.label},${x.date},${x.asset},${x.side},${x.quantity},${x.price},${x.notional},${x.cost}`,
+        );
+      }
+    }
+  });
+  input.onProgress?.(total, total);
+  notes.push(
+    `Deflated Sharpe uses ${nTrials} configurations tried (the ML strategies of this study); baselines are not counted as trials.`,
+    'All figures are out of sample and after costs: each decision at the close of t uses data ≤ t; models train on labels that ended h + embargo bars before the refit date.',
+  );
+  const model: ReportModel = {
+    format: 'keel-report',
+    version: 1,
+    title: input.title ?? `Keel — ${input.name}`,
+    study: input.name,
+    seed: input.seed,
+    nTrials,
+    sections,
+    notes,
+  };
+  const reportJson = reportToJson(model);
+  return {
+    model,
+    reportJson,
+    reportHtml: renderReportHtml(model),
+    weightsCsv: `${weightLines.join('\n')}\n`,
+    tradesCsv: `${tradeLines.join('\n')}\n`,
+    summary,
+    table: formatSummaryTable(summary),
+  };
+}

@@ -1,0 +1,502 @@
+/**
+ * `ml-forecast`: a walk-forward machine-learning strategy. At each decision (close of T, view = data ≤ T):
+ *  1. features are computed on the view (causal: audited by checkFeaturePointInTime),
+ *  2. the model in force is the one fitted at the refit anchor A = T − (T mod refitEvery) on pooled (date, asset) rows
+ *     whose labels ended by A − embargo (purge: t + h + embargo ≤ A) within the last `trainWindow` bars, with the
+ *     scaler fitted on those rows only,
+ *  3. it predicts each universe asset's next-h return from today's features,
+ *  4. the forecasts become weights: mean-variance under constraints (max weight, sector caps, volatility target)
+ *     through the allocation engine, Black-Litterman views weighted by predictive variance, forecast-proportional,
+ *     top-k, the threshold rule or the volatility-band rule; simple rules are scaled to the volatility target.
+ * Decisions carry diagnostics (forecasts, naive historical means, μ, Σ, importance) for forecast-quality reports.
+ */
+import * as z from 'zod';
+import { configError, dataError, Matrix } from '../core/index.ts';
+import type { Panel } from '../data/index.ts';
+import {
+  computeFeatures,
+  createFeatures,
+  createTarget,
+  fitScaler,
+  predictionRows,
+  scalerSchema,
+  targetSchema,
+  trainingSet,
+  type Feature,
+  type FeatureMatrix,
+  type FeatureSpec,
+  type FittedScaler,
+  type PitRecords,
+  type TargetSpec,
+} from '../features/index.ts';
+import { modelKinds, type FittedModel } from '../models/index.ts';
+import { ledoitWolf, returnsFromPrices } from '../risk/index.ts';
+import {
+  allocatorKinds,
+  blackLitterman,
+  type Allocation,
+  type Constraints,
+  type ReturnDistribution,
+} from '../allocation/index.ts';
+import type { Decision, DecisionContext, Strategy } from '../backtest/index.ts';
+import {
+  capVolatility,
+  cappedForecastProportional,
+  portfolioVol,
+  signalsToWeights,
+  thresholdSignals,
+  topK,
+  volatilityBandSignal,
+} from './ml-signals.ts';
+
+export const DEFAULT_ML_FEATURES: readonly FeatureSpec[] = [
+  { kind: 'returns', lags: [0, 1, 2, 4] },
+  { kind: 'momentum', windows: [21, 63, 126, 252] },
+  { kind: 'moving-averages', windows: [20, 50], crossover: [20, 100] },
+  { kind: 'volatility', windows: [21, 63] },
+  { kind: 'rsi', period: 14 },
+  { kind: 'macd' },
+  { kind: 'bollinger' },
+  { kind: 'rank', of: 'momentum', window: 63 },
+];
+
+const portfolioSchema = z.strictObject({
+  method: z
+    .enum(['mean-variance', 'black-litterman', 'forecast-proportional', 'top-k', 'threshold', 'volatility-band'])
+    .default('mean-variance'),
+  /** Largest weight of one asset, fraction of NAV. */
+  maxWeight: z.number().gt(0).max(1).default(1),
+  /** Largest total weight of one sector (asset meta `sector`), fraction of NAV. */
+  sectorCap: z.number().gt(0).max(1).optional(),
+  /** Annualised ex-ante volatility target (mean-variance: the efficient-risk target; rules: scaled down to it). */
+  targetVolatility: z.number().positive().default(0.1),
+  topK: z.int().min(1).default(5),
+  /** Threshold rule: buy when the predicted h-period return exceeds this (fraction). */
+  threshold: z.number().default(0.001),
+  /** Volatility-band rule: changes used for σ. */
+  bandWindow: z.int().min(2).default(20),
+  /** Black-Litterman prior uncertainty τ. */
+  tau: z.number().positive().default(0.05),
+});
+
+export const mlForecastSchema = z.strictObject({
+  /** Asset ids the strategy trades (default: every asset); others get weight 0. */
+  universe: z.array(z.string().min(1)).min(1).optional(),
+  features: z
+    .array(z.looseObject({ kind: z.string().min(1) }))
+    .min(1)
+    .default(DEFAULT_ML_FEATURES as { kind: string }[]),
+  target: targetSchema.default({ kind: 'forward-return', horizon: 21 }),
+  model: z.looseObject({ kind: z.string().min(1) }).default({ kind: 'ridge' }),
+  scaler: scalerSchema.default('zscore'),
+  /** Bars of history the training rows come from (most recent). */
+  trainWindow: z.int().min(20).default(756),
+  /** Fewest distinct training dates before the first fit; until then the strategy holds 1/N (volatility-capped). */
+  minTrainDates: z.int().min(5).default(60),
+  /** Refit every this many bars (anchored on the panel's row index, so the schedule is a function of T alone). */
+  refitEvery: z.int().min(1).default(126),
+  /** Bars dropped between the newest label end and the refit date, besides the purge of h. */
+  embargo: z.int().min(0).default(5),
+  /** Keep every stride-th training date (overlapping h-day labels carry little new information day to day). */
+  stride: z.int().min(1).default(5),
+  /** Daily returns for the Ledoit-Wolf covariance. */
+  covarianceWindow: z.int().min(20).default(252),
+  portfolio: portfolioSchema.default(portfolioSchema.parse({})),
+});
+export type MlForecastParams = z.infer<typeof mlForecastSchema>;
+
+/** What the study runner hands `create` besides params (records: macro/headline/fundamental releases). */
+export interface MlForecastEnv {
+  readonly name?: string;
+  readonly seed?: number;
+  readonly records?: PitRecords;
+}
+
+/** Per-decision diagnostics of the ml-forecast strategy (in `Decision.diagnostics.ml`). */
+export interface MlDiagnostics {
+  readonly model: string;
+  readonly universe: readonly string[];
+  readonly horizon: number;
+  /** Date the model in force was fitted (its refit anchor), or '' while warming up. */
+  readonly fitDate: string;
+  readonly nTrain: number;
+  readonly refit: boolean;
+  /** Predicted h-period return per universe asset (NaN where features are incomplete). */
+  readonly forecast: readonly number[];
+  /** Naive forecast: each asset's mean target over the training rows. */
+  readonly historicalMean: readonly number[];
+  /** Annualised μ and Σ (row-major) handed to the allocator. */
+  readonly mu: readonly number[];
+  readonly cov: readonly number[];
+  readonly featureNames: readonly string[];
+  readonly importance?: readonly number[];
+  readonly method: string;
+  readonly warmingUp: boolean;
+}
+
+interface FittedState {
+  readonly key: string;
+  readonly anchor: number;
+  readonly model: FittedModel;
+  readonly scaler: FittedScaler;
+  readonly nTrain: number;
+  readonly histMean: Float64Array;
+  readonly residualVar: Float64Array;
+  readonly importance?: Float64Array;
+}
+
+/** Minimum bars of history the strategy needs before it can fit once (features' warm-up + horizon + embargo + dates). */
+export function requiredHistory(p: MlForecastParams, features: readonly Feature[]): number {
+  const warmup = features.reduce((m, f) => Math.max(m, f.warmup), 0);
+  return warmup + p.target.horizon + p.embargo + p.minTrainDates * p.stride;
+}
+
+/**
+ * One-line errors for settings that cannot work on this panel: a target horizon as long as the data, or a
+ * training window shorter than the features, the horizon and the minimum training dates need.
+ */
+export function checkMlForecastInput(p: MlForecastParams, panel: Panel, name = 'ml-forecast'): void {
+  const features = createFeatures(p.features as FeatureSpec[]);
+  const h = p.target.horizon;
+  if (h >= panel.nDates) {
+    throw dataError(
+      `strategy ${name}: target horizon ${h} bars is not shorter than the data (${panel.nDates} dates); use a horizon well below ${Math.max(1, Math.floor(panel.nDates / 4))}.`,
+    );
+  }
+  const need = requiredHistory(p, features);
+  if (need >= panel.nDates) {
+    throw dataError(
+      `strategy ${name}: needs ${need} bars of history before its first fit (feature warm-up + horizon ${h} + embargo ${p.embargo} + ${p.minTrainDates} training dates × stride ${p.stride}) but the data has ${panel.nDates}; load more history or lower minTrainDates.`,
+    );
+  }
+}
+
+function validateParams(p: MlForecastParams, features: readonly Feature[], name: string): void {
+  const kind = modelKinds[p.model.kind];
+  if (!kind)
+    throw configError(
+      `strategy ${name}: unknown model kind "${p.model.kind}"; known kinds: ${Object.keys(modelKinds).join(', ')}.`,
+    );
+  const warmup = features.reduce((m, f) => Math.max(m, f.warmup), 0);
+  const minWindow = p.target.horizon + p.embargo + p.minTrainDates * p.stride;
+  if (p.trainWindow < minWindow) {
+    throw configError(
+      `strategy ${name}: trainWindow ${p.trainWindow} bars is shorter than the model needs: horizon ${p.target.horizon} + embargo ${p.embargo} + minTrainDates ${p.minTrainDates} × stride ${p.stride} = ${minWindow}; use trainWindow ≥ ${minWindow} (features also need ${warmup} bars of warm-up before it).`,
+    );
+  }
+}
+
+// ------------------------------------------------------------------ feature cache shared by ml strategies
+// Features are a pure function of (specs, view data, records): strategies over the same universe share them.
+// Full matrices are kept for refit anchors (few, large); for daily predictions only the last row is kept (many, tiny).
+const featureCache = new Map<string, FeatureMatrix>();
+const CACHE_SIZE = 24;
+const lastRowCache = new Map<string, FeatureMatrix>();
+const LAST_ROW_CACHE_SIZE = 4096;
+
+function viewFingerprint(view: Panel): string {
+  let h = 0x811c9dc5;
+  const buf = new Float64Array(1);
+  const bits = new Uint32Array(buf.buffer);
+  for (const name of view.fieldNames) {
+    const f = view.field(name);
+    for (let i = 0; i < f.length; i++) {
+      buf[0] = f[i]!;
+      h = Math.imul(h ^ bits[0]!, 0x01000193);
+      h = Math.imul(h ^ bits[1]!, 0x01000193);
+    }
+  }
+  return `${view.nDates}:${view.dates[view.nDates - 1] ?? ''}:${view.assets.join(',')}:${(h >>> 0).toString(36)}`;
+}
+
+/** The feature matrix cut to its last row (what a prediction at the view's last date needs), memoised. */
+function cachedLastRow(
+  features: readonly Feature[],
+  specKey: string,
+  view: Panel,
+  records: PitRecords | undefined,
+  recordsKey: string,
+): FeatureMatrix {
+  const key = `${specKey}|${recordsKey}|${viewFingerprint(view)}`;
+  const hit = lastRowCache.get(key);
+  if (hit) return hit;
+  const fm = computeFeatures(features, records ? { panel: view, records } : { panel: view });
+  const n = view.nAssets;
+  const t = view.nDates - 1;
+  const row: FeatureMatrix = {
+    ...fm,
+    columns: fm.columns.map((c) => c.slice(t * n, (t + 1) * n)),
+    dates: [view.dates[t]!],
+  };
+  lastRowCache.set(key, row);
+  if (lastRowCache.size > LAST_ROW_CACHE_SIZE) lastRowCache.delete(lastRowCache.keys().next().value!);
+  return row;
+}
+
+function cachedFeatures(
+  features: readonly Feature[],
+  specKey: string,
+  view: Panel,
+  records: PitRecords | undefined,
+  recordsKey: string,
+): FeatureMatrix {
+  const key = `${specKey}|${recordsKey}|${viewFingerprint(view)}`;
+  const hit = featureCache.get(key);
+  if (hit) return hit;
+  const fm = computeFeatures(features, records ? { panel: view, records } : { panel: view });
+  featureCache.set(key, fm);
+  if (featureCache.size > CACHE_SIZE) featureCache.delete(featureCache.keys().next().value!);
+  return fm;
+}
+
+// ------------------------------------------------------------------ the strategy
+
+export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): Strategy {
+  const name = env.name ?? `ml-${params.model.kind}`;
+  const features = createFeatures(params.features as FeatureSpec[]);
+  validateParams(params, features, name);
+  const specKey = JSON.stringify(params.features);
+  const recordsKey = env.records
+    ? `${env.records.macro?.length ?? 0}/${env.records.headlines?.length ?? 0}/${env.records.fundamentals?.length ?? 0}`
+    : 'none';
+  const modelKind = modelKinds[params.model.kind]!;
+  const { kind: _k, ...modelParams } = params.model;
+  const estimator = modelKind.create(modelParams);
+  const p = params.portfolio;
+  const h = params.target.horizon;
+  const annual = 252 / h;
+  let state: FittedState | undefined;
+  const warmup = features.reduce((m, f) => Math.max(m, f.warmup), 0);
+  const burnIn = warmup + 250; // EMA(26) seed weight (1 − 2/27)^250 < 1e-8; Wilder(14) (13/14)^250 < 1e-8
+
+  function fit(fm: FeatureMatrix, view: Panel, anchor: number, seed: number): FittedState | undefined {
+    if (anchor - h - params.embargo < params.minTrainDates) return undefined; // not enough labelled history yet
+    const target = createTarget(view, params.target as TargetSpec);
+    const ds = trainingSet(fm, target, {
+      decisionIndex: anchor,
+      embargo: params.embargo,
+      firstIndex: anchor - params.trainWindow,
+      stride: params.stride,
+    });
+    const nDates = new Set(ds.sampleDates).size;
+    if (nDates < params.minTrainDates) return undefined;
+    const scaler = fitScaler(params.scaler, ds.X, ds.n, ds.p, ds.featureNames);
+    const X = scaler.transform(ds.X, ds.n);
+    const model = estimator.fit({ ...ds, X }, { asOf: view.dates[anchor]!, seed });
+    const nA = fm.assets.length;
+    const sum = new Float64Array(nA);
+    const cnt = new Float64Array(nA);
+    const rss = new Float64Array(nA);
+    const fitted = model.task === 'regression' ? model.predict(X, ds.n) : undefined;
+    const index = new Map(fm.assets.map((a, i) => [a, i]));
+    for (let i = 0; i < ds.n; i++) {
+      const a = index.get(ds.sampleAssets[i]!)!;
+      sum[a] = sum[a]! + ds.y[i]!;
+      cnt[a] = cnt[a]! + 1;
+      if (fitted) rss[a] = rss[a]! + (ds.y[i]! - fitted[i]!) ** 2;
+    }
+    const histMean = sum.map((s, a) => (cnt[a]! > 0 ? s / cnt[a]! : NaN));
+    const residualVar = rss.map((s, a) => (cnt[a]! > 1 ? s / (cnt[a]! - 1) : NaN));
+    const imp = model.featureImportance?.();
+    return {
+      key: `${view.dates[anchor]}`,
+      anchor,
+      model,
+      scaler,
+      nTrain: ds.n,
+      histMean,
+      residualVar,
+      ...(imp ? { importance: imp } : {}),
+    };
+  }
+
+  function forecastsAt(
+    fm: FeatureMatrix,
+    s: FittedState,
+    t: number,
+    view: Panel,
+  ): { forecast: Float64Array; variance: Float64Array } {
+    const nA = fm.assets.length;
+    const forecast = new Float64Array(nA).fill(NaN);
+    const variance = new Float64Array(nA).fill(NaN);
+    const rows = predictionRows(fm, t);
+    if (rows.n === 0) return { forecast, variance };
+    const X = s.scaler.transform(rows.X, rows.n);
+    let pred: Float64Array;
+    if (s.model.task === 'regression') pred = s.model.predict(X, rows.n);
+    else {
+      // Classes → a return-scaled score: (P(top class) − P(bottom class)) × trailing σ of h-period returns.
+      const proba = s.model.predictProba?.(X, rows.n);
+      const labels = s.model.predict(X, rows.n);
+      const k = proba ? proba.length / rows.n : 2;
+      const c = view.field('close');
+      pred = new Float64Array(rows.n);
+      for (let i = 0; i < rows.n; i++) {
+        const a = rows.assetIndex[i]!;
+        const score = proba ? proba[i * k + k - 1]! - proba[i * k]! : (labels[i]! / (k - 1)) * 2 - 1;
+        const T = view.nDates - 1;
+        const back = Math.max(0, T - 252);
+        let ss = 0;
+        let m = 0;
+        for (let u = back + h; u <= T; u += h) {
+          const r = c[u * nA + a]! / c[(u - h) * nA + a]! - 1;
+          ss += r * r;
+          m++;
+        }
+        pred[i] = score * Math.sqrt(m > 0 ? ss / m : 0);
+      }
+    }
+    const pv = s.model.predictVariance?.(X, rows.n);
+    for (let i = 0; i < rows.n; i++) {
+      const a = rows.assetIndex[i]!;
+      forecast[a] = pred[i]!;
+      variance[a] = pv ? pv[i]! : s.residualVar[a]!;
+    }
+    return { forecast, variance };
+  }
+
+  function covariance(view: Panel): Matrix {
+    const T = view.nDates;
+    const start = Math.max(0, T - params.covarianceWindow - 1);
+    const n = view.nAssets;
+    const prices = view.field('close').slice(start * n, T * n);
+    const table = returnsFromPrices(prices, T - start, view.assets);
+    return ledoitWolf(table, { frequency: 252 }).matrix;
+  }
+
+  function sectorGroups(view: Panel): Constraints['groups'] {
+    if (p.sectorCap === undefined) return undefined;
+    const bySector = new Map<string, string[]>();
+    view.meta.forEach((m) => {
+      if (!m.sector) return;
+      bySector.set(m.sector, [...(bySector.get(m.sector) ?? []), m.id]);
+    });
+    return [...bySector.entries()].map(([sector, assets]) => ({ name: `sector ${sector}`, assets, max: p.sectorCap! }));
+  }
+
+  function weightsFor(
+    view: Panel,
+    forecast: Float64Array,
+    variance: Float64Array,
+    cov: Matrix,
+    previous: Float64Array,
+  ): { w: Float64Array; allocation?: Allocation; mu: Float64Array } {
+    const n = view.nAssets;
+    const mu = forecast.map((f) => (Number.isFinite(f) ? f * annual : 0));
+    const bounds = view.assets.map((_, a) => (Number.isFinite(forecast[a]!) ? p.maxWeight : 0));
+    const assetBounds: Record<string, [number, number]> = {};
+    view.assets.forEach((id, a) => {
+      if (bounds[a] === 0) assetBounds[id] = [0, 0];
+    });
+    const groups = sectorGroups(view);
+    const constraints: Constraints = {
+      weightBounds: [0, p.maxWeight],
+      ...(Object.keys(assetBounds).length > 0 ? { assetBounds } : {}),
+      ...(groups ? { groups } : {}),
+    };
+    if (p.method === 'mean-variance' || p.method === 'black-litterman') {
+      let dist: ReturnDistribution = { assets: view.assets, mu, cov, previousWeights: previous, riskFreeRate: 0 };
+      if (p.method === 'black-litterman') {
+        // Absolute views Q = forecasts (annualised) with Ω = predictive variance (annualised); prior π = 0.
+        const P = Matrix.identity(n);
+        const omega = variance.map((v) => (Number.isFinite(v) && v > 0 ? v * annual * annual : 1e6));
+        const post = blackLitterman({ cov, pi: new Float64Array(n), P, Q: mu, tau: p.tau, omegaDiagonal: omega });
+        dist = { ...dist, mu: post.mu };
+      }
+      const allocation = allocatorKinds['efficient-risk']
+        .create({ targetVolatility: p.targetVolatility })
+        .allocate(dist, constraints);
+      const w = allocation.weights.slice();
+      capVolatility(w, cov, p.targetVolatility);
+      return { w, allocation, mu: dist.mu };
+    }
+    let w: Float64Array;
+    if (p.method === 'forecast-proportional') w = cappedForecastProportional(forecast, p.maxWeight);
+    else if (p.method === 'top-k') w = topK(forecast, p.topK, p.maxWeight);
+    else if (p.method === 'threshold')
+      w = signalsToWeights(thresholdSignals(forecast, p.threshold), previous, p.maxWeight);
+    else {
+      const signals = view.assets.map((_, a) => volatilityBandSignal(view.series('close', a), p.bandWindow));
+      w = signalsToWeights(signals, previous, p.maxWeight);
+    }
+    capVolatility(w, cov, p.targetVolatility);
+    return { w, mu };
+  }
+
+  return {
+    name,
+    decide(fullView: Panel, ctx: DecisionContext): Decision {
+      const universe = params.universe ?? fullView.assets;
+      const view = params.universe ? fullView.selectAssets(universe) : fullView;
+      const T = view.nDates - 1;
+      const nA = view.nAssets;
+      // Features for today's prediction come from the last `burnIn` bars only (rolling windows are exact there and
+      // EMA seeds have decayed below 1e-6), which keeps each decision O(burnIn) instead of O(history).
+      const tailStart = Math.max(0, T + 1 - burnIn);
+      const tailView = view.sliceRows(tailStart, T + 1);
+      const fm = cachedLastRow(features, specKey, tailView, env.records, recordsKey);
+      const anchor = T - (T % params.refitEvery);
+      let refit = false;
+      const fpAnchor = `${view.dates[anchor]}`;
+      if (!state || state.key !== fpAnchor || state.anchor > T) {
+        // The model in force at T is the one fitted at its anchor on data ≤ anchor; refit when the anchor moves.
+        const fitStart = Math.max(0, anchor - params.trainWindow - burnIn);
+        const anchorView = view.sliceRows(fitStart, anchor + 1);
+        const anchorFm = cachedFeatures(features, specKey, anchorView, env.records, recordsKey);
+        state = fit(anchorFm, anchorView, anchor - fitStart, (ctx.seed + anchor) >>> 0);
+        if (state) state = { ...state, anchor, key: fpAnchor };
+        refit = state !== undefined;
+      }
+      const cov = covariance(view);
+      const previous = new Float64Array(nA);
+      const fullIndex = universe.map((id) => fullView.assets.indexOf(id));
+      fullIndex.forEach((j, a) => (previous[a] = ctx.previousWeights[j] ?? 0));
+      let w: Float64Array;
+      let allocation: Allocation | undefined;
+      let forecast: Float64Array = new Float64Array(nA).fill(NaN);
+      let mu: Float64Array = new Float64Array(nA);
+      if (!state) {
+        w = new Float64Array(nA).fill(Math.min(1 / nA, p.maxWeight));
+        capVolatility(w, cov, p.targetVolatility);
+      } else {
+        const f = forecastsAt(fm, state, 0, tailView);
+        forecast = f.forecast;
+        const out = weightsFor(view, f.forecast, f.variance, cov, previous);
+        w = out.w;
+        allocation = out.allocation;
+        mu = out.mu;
+      }
+      const full = new Float64Array(fullView.nAssets);
+      fullIndex.forEach((j, a) => (full[j] = w[a]!));
+      const ml: MlDiagnostics = {
+        model: params.model.kind,
+        universe,
+        horizon: h,
+        fitDate: state ? view.dates[state.anchor]! : '',
+        nTrain: state?.nTrain ?? 0,
+        refit,
+        forecast: [...forecast],
+        historicalMean: state ? [...state.histMean] : new Array<number>(nA).fill(NaN),
+        mu: [...mu],
+        cov: [...cov.data],
+        featureNames: fm.names,
+        ...(state?.importance ? { importance: [...state.importance] } : {}),
+        method: p.method,
+        warmingUp: !state,
+      };
+      return {
+        weights: full,
+        ...(allocation ? { allocation } : {}),
+        diagnostics: { ml, exAnteVolatility: portfolioVol(w, cov) },
+      };
+    },
+  };
+}
+
+/** The `ml-forecast` entry of `strategyKinds` (env.records: the study's point-in-time records, when it has any). */
+export const mlForecastKind = {
+  schema: mlForecastSchema,
+  description: 'walk-forward ML forecasts (features → model → weights) with periodic refits, purge and embargo',
+  create: (params: z.input<typeof mlForecastSchema>, env: MlForecastEnv = {}): Strategy =>
+    mlForecast(mlForecastSchema.parse(params), env),
+};

@@ -1,0 +1,37 @@
+/**
+ * The ML allocation job step: runs when the study has an `ml-forecast` strategy. It runs every ml-forecast strategy
+ * and the baselines per universe (report/ml-job.ts) and writes report.json, report.html, weights.csv and trades.csv;
+ * the terminal summary table goes to summary.json (`ml.table`) and the log.
+ */
+import type { Panel } from '../../data/index.ts';
+import type { PitRecords } from '../../features/index.ts';
+import { runMlJob } from '../../report/index.ts';
+import type { StrategySpec } from '../../strategies/index.ts';
+import type { StudyStep } from '../context.ts';
+
+export const mlJobStep: StudyStep = {
+  name: 'ml-job',
+  sections: ['strategies', 'baselines', 'backtest'],
+  applies: (study) => study.strategies.some((s) => (s as { kind: string }).kind === 'ml-forecast'),
+  run(ctx) {
+    const { study, state } = ctx;
+    const records = state.records as PitRecords | undefined;
+    const out = runMlJob({
+      panel: state.panel as Panel,
+      ...(records ? { records } : {}),
+      name: study.name,
+      ...(study.report.title ? { title: study.report.title } : {}),
+      seed: ctx.seedFor('ml-job'),
+      backtest: study.backtest,
+      strategies: study.strategies as unknown as StrategySpec[],
+      ...(study.baselines ? { baselines: study.baselines as unknown as StrategySpec[] } : {}),
+      onProgress: (done, total, note) => ctx.progress(done, total, note),
+    });
+    ctx.artefacts.writeText('report.json', out.reportJson);
+    if (study.report.html) ctx.artefacts.writeText('report.html', out.reportHtml);
+    ctx.artefacts.writeText('weights.csv', out.weightsCsv);
+    ctx.artefacts.writeText('trades.csv', out.tradesCsv);
+    for (const line of out.table) ctx.log(line);
+    state.summary['ml'] = { table: out.table, strategies: out.summary };
+  },
+};
