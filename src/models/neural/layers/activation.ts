@@ -1,4 +1,4 @@
-import { sigmoid } from '../kernels.ts';
+import { sigmoid, tanh } from '../kernels.ts';
 import { ensure, type ActivationFn, type Layer, type Param } from '../layer.ts';
 
 /** Element-wise activation (relu, tanh or sigmoid) over `size` numbers per sample. */
@@ -32,7 +32,7 @@ export class Activation implements Layer {
         }
         break;
       case 'tanh':
-        for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]!);
+        for (let i = 0; i < n; i++) out[i] = tanh(x[i]!);
         break;
       case 'sigmoid':
         for (let i = 0; i < n; i++) out[i] = sigmoid(x[i]!);

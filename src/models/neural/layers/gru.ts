@@ -1,4 +1,4 @@
-import { addColumnSums, gemmNN, gemmNT, sigmoid } from '../kernels.ts';
+import { addColumnSums, gemmNN, gemmNT, sigmoid, tanh } from '../kernels.ts';
 import { ensure, makeParam, type Layer, type Param } from '../layer.ts';
 import { toBatchMajor, toTimeMajor } from './sequence.ts';
 
@@ -81,7 +81,7 @@ export class GRU implements Layer {
           const hn = (t > 0 ? hh[q0 + 2 * H + u]! : 0) + bh[2 * H + u]!;
           const r = sigmoid(a[g0 + u]! + bi[u]! + hr);
           const z = sigmoid(a[g0 + H + u]! + bi[H + u]! + hz);
-          const nv = Math.tanh(a[g0 + 2 * H + u]! + bi[2 * H + u]! + r * hn);
+          const nv = tanh(a[g0 + 2 * H + u]! + bi[2 * H + u]! + r * hn);
           a[g0 + u] = r;
           a[g0 + H + u] = z;
           a[g0 + 2 * H + u] = nv;

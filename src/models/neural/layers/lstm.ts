@@ -1,4 +1,4 @@
-import { addColumnSums, gemmNN, gemmNT, sigmoid } from '../kernels.ts';
+import { addColumnSums, gemmNN, gemmNT, sigmoid, tanh } from '../kernels.ts';
 import { ensure, makeParam, type Layer, type Param } from '../layer.ts';
 import { toBatchMajor, toTimeMajor } from './sequence.ts';
 
@@ -21,6 +21,7 @@ export class LSTM implements Layer {
   readonly biasIH: Param;
   readonly biasHH: Param;
   readonly params: readonly Param[];
+  private readonly biasSum: Float64Array;
   private xT = new Float64Array(0); // T × b × F
   private gates = new Float64Array(0); // T × b × 4H, activated (i, f, g, o)
   private c = new Float64Array(0); // T × b × H
@@ -43,6 +44,7 @@ export class LSTM implements Layer {
     this.biasIH = makeParam('bias_ih', [4 * units]);
     this.biasHH = makeParam('bias_hh', [4 * units]);
     this.params = [this.weightIH, this.weightHH, this.biasIH, this.biasHH];
+    this.biasSum = new Float64Array(4 * units);
   }
 
   allocate(maxBatch: number): void {
@@ -69,8 +71,8 @@ export class LSTM implements Layer {
     toTimeMajor(x, this.xT, batch, T, F);
     // input projection of every step at once: (T·b × F)·W_ihᵀ
     gemmNT(T * batch, G4, F, this.xT, 0, F, this.weightIH.value, 0, F, gates, 0, G4, false);
-    const bi = this.biasIH.value;
-    const bh = this.biasHH.value;
+    const bias = this.biasSum;
+    for (let j = 0; j < G4; j++) bias[j] = this.biasIH.value[j]! + this.biasHH.value[j]!;
     for (let t = 0; t < T; t++) {
       const gBase = t * batch * G4;
       const sBase = t * batch * H;
@@ -80,16 +82,16 @@ export class LSTM implements Layer {
         const s0 = sBase + s * H;
         const prev = s0 - batch * H;
         for (let u = 0; u < H; u++) {
-          const ig = sigmoid(gates[g0 + u]! + bi[u]! + bh[u]!);
-          const fg = sigmoid(gates[g0 + H + u]! + bi[H + u]! + bh[H + u]!);
-          const gg = Math.tanh(gates[g0 + 2 * H + u]! + bi[2 * H + u]! + bh[2 * H + u]!);
-          const og = sigmoid(gates[g0 + 3 * H + u]! + bi[3 * H + u]! + bh[3 * H + u]!);
+          const ig = sigmoid(gates[g0 + u]! + bias[u]!);
+          const fg = sigmoid(gates[g0 + H + u]! + bias[H + u]!);
+          const gg = tanh(gates[g0 + 2 * H + u]! + bias[2 * H + u]!);
+          const og = sigmoid(gates[g0 + 3 * H + u]! + bias[3 * H + u]!);
           gates[g0 + u] = ig;
           gates[g0 + H + u] = fg;
           gates[g0 + 2 * H + u] = gg;
           gates[g0 + 3 * H + u] = og;
           const cv = (t > 0 ? fg * c[prev + u]! : 0) + ig * gg;
-          const tcv = Math.tanh(cv);
+          const tcv = tanh(cv);
           c[s0 + u] = cv;
           tc[s0 + u] = tcv;
           h[s0 + u] = og * tcv;
