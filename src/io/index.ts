@@ -29,4 +29,5 @@ export { parseYahooChart, parseStooqCsv, parseFredCsv } from './providers.ts';
 export { fetchTextCached, fetchSymbol, fetchPanel, providerUrl, PROVIDERS, DEFAULT_BASE_URLS } from './fetch.ts';
 export type { Provider, FetchOptions, CachedText } from './fetch.ts';
 export { validateFile } from './validate-file.ts';
+export { loadAssetMeta, parseAssetMeta } from './asset-meta.ts';
 export type { ValidateFileOptions } from './validate-file.ts';
