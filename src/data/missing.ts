@@ -8,7 +8,9 @@
  * - `{ policy: 'forward-fill', limit: N }`: carry the last value forward over at most N consecutive missing dates;
  *   a longer hole is still refused.
  * - `{ policy: 'drop-dates' }`: remove every date on which a listed asset has a hole.
- * - `{ policy: 'drop-assets' }`: remove every asset that has a hole.
+ * - `{ policy: 'drop-assets' }`: remove every asset that has a hole. Note: this decides the universe from the whole
+ *   loaded history (an asset with a hole in 2022 is gone in 2010 too), which is hindsight; prefer forward-fill or
+ *   drop-dates for backtests, or load only the history a decision may see.
  */
 import { z } from 'zod';
 import { dataError } from '../core/index.ts';

@@ -56,3 +56,52 @@ describe('resample', () => {
     expect([...w.field('close')]).toEqual([4, 40, 5, 50, 7, 70]);
   });
 });
+
+describe('point in time: returns, resampling and forward-fill read nothing after t', () => {
+  it('perturbing every value after t changes no output dated ≤ t', async () => {
+    const { applyMissingPolicy } = await import('./missing.ts');
+    const dates = [
+      '2024-01-29',
+      '2024-01-30',
+      '2024-01-31',
+      '2024-02-01',
+      '2024-02-02',
+      '2024-02-05',
+      '2024-02-06',
+      '2024-02-29',
+      '2024-03-01',
+    ];
+    const n = 3;
+    const base = Float64Array.from({ length: dates.length * n }, (_, i) => (i % 7 === 3 ? NaN : 100 + i));
+    const p = new Panel({ dates, assets: ['A', 'B', 'C'], fields: { close: base } });
+    for (let t = 0; t < dates.length; t++) {
+      const perturbed = base.slice();
+      for (let i = (t + 1) * n; i < perturbed.length; i++) perturbed[i] = Number.isNaN(perturbed[i]!) ? 5 : NaN;
+      const q = new Panel({ dates, assets: p.assets, fields: { close: perturbed } });
+      const asOf = dates[t]!;
+      const same = (x: Panel, y: Panel, field: string): void => {
+        const kx = x.upTo(asOf);
+        const ky = y.upTo(asOf);
+        expect(ky.dates).toEqual(kx.dates);
+        expect([...ky.field(field)]).toEqual([...kx.field(field)]);
+      };
+      same(simpleReturns(p), simpleReturns(q), 'return');
+      same(logReturns(p), logReturns(q), 'return');
+      same(
+        applyMissingPolicy(p, { policy: 'forward-fill', limit: 9 }).panel,
+        applyMissingPolicy(q, { policy: 'forward-fill', limit: 9 }).panel,
+        'close',
+      );
+      // a resampled row is final once its period has closed: rows labelled before asOf's period never change
+      const rp = resample(p.upTo(asOf), 'monthly');
+      const rq = resample(q.upTo(asOf), 'monthly');
+      expect([...rq.field('close')]).toEqual([...rp.field('close')]);
+      const full = resample(p, 'monthly');
+      const closed = rp.dates.slice(0, -1);
+      expect(full.dates.slice(0, closed.length)).toEqual(closed);
+      expect([...full.field('close').subarray(0, closed.length * n)]).toEqual([
+        ...rp.field('close').subarray(0, closed.length * n),
+      ]);
+    }
+  });
+});

@@ -178,3 +178,15 @@ describe('CSV fuzzing: any input parses or throws a KeelError, never anything el
     );
   });
 });
+
+describe('line endings', () => {
+  it('old Mac CR-only files parse with correct line numbers', () => {
+    const t = parseNumericCsv(enc('date,A\r2020-01-02,1\r\r2020-01-03,2\r'));
+    expect(t.dates).toEqual(['2020-01-02', '2020-01-03']);
+    expect([...t.values]).toEqual([1, 2]);
+    expect([...t.lines]).toEqual([2, 4]);
+  });
+  it('no trailing newline', () => {
+    expect([...parseNumericCsv(enc('date,A\n2020-01-02,1')).values]).toEqual([1]);
+  });
+});
