@@ -3,7 +3,7 @@
  * validation), adapted to what the steps need. Steps never import those stages directly, so a stage's API change
  * is absorbed here.
  */
-import { applyMissingPolicy, validatePanel, type Panel } from '../data/index.ts';
+import { applyMissingPolicy, validatePanel, type Finding, type Panel } from '../data/index.ts';
 import { loadPricesWithReport } from '../io/index.ts';
 import { synthesizeMarket } from '../synth/index.ts';
 import type { DataSpec } from '../config/index.ts';
@@ -67,10 +67,10 @@ export function applyMissingDataPolicy(panel: PanelLike, policy: DataSpec['missi
 /** Data-quality findings (data/validate.ts: stale prices, jumps, non-positive prices…) as error and warning lines. */
 export function qualityFindings(panel: PanelLike): { readonly errors: string[]; readonly warnings: string[] } {
   const report = validatePanel(panel as Panel, { source: 'market' });
-  const line = (f: (typeof report.findings)[number]): string =>
+  const line = (f: Finding): string =>
     `${f.rule}${f.asset ? ` ${f.asset}` : ''}${f.date ? ` ${f.date}` : ''}: ${f.message}`;
   return {
-    errors: report.findings.filter((f) => f.severity === 'error').map(line),
-    warnings: report.findings.filter((f) => f.severity === 'warning').map(line),
+    errors: report.findings.filter((f: Finding) => f.severity === 'error').map(line),
+    warnings: report.findings.filter((f: Finding) => f.severity === 'warning').map(line),
   };
 }

@@ -132,3 +132,67 @@ describe('summarizeMarket', () => {
     expect(b!.annualReturn).toBeNaN(); // fewer than 2 returns: not reported
   });
 });
+
+describe('backtest step', () => {
+  it('runs the study strategies and the default baselines (1/N, 60/40) under the same costs', async () => {
+    const study = {
+      name: 'bt',
+      seed: 3,
+      data: { source: 'synthetic', market: { years: 1.5, stocks: 0 } },
+      backtest: { start: '2014-07-01', costs: { kind: 'proportional', bps: 10 } },
+      strategies: [{ name: 'ivol', kind: 'inverse-volatility', window: 20 }],
+    };
+    const r = await runStudy(study, { outDir: join(work, 'bt'), clock });
+    const bt = r.summary['backtest'] as { name: string; baseline: boolean }[];
+    expect(bt.map((b) => [b.name, b.baseline])).toEqual([
+      ['ivol', false],
+      ['equal-weight', true],
+      ['60-40', true],
+    ]);
+    for (const name of ['ivol', 'equal-weight', '60-40']) {
+      for (const f of ['ledger.csv', 'nav.csv', 'weights.csv', 'metrics.json'])
+        expect(r.artefacts).toContain(join(name, f));
+    }
+    const metrics = JSON.parse(read(r.path, 'metrics.json')).strategies;
+    for (const name of ['ivol', 'equal-weight', '60-40'])
+      expect(metrics[name].settings.costModel).toMatch(/proportional/);
+    expect(JSON.parse(read(r.path, join('60-40', 'metrics.json'))).strategy).toBe('60-40');
+  });
+
+  it('sixtyFortyWeights uses asset classes, and prefers the synthetic broad index and long bond', async () => {
+    const { sixtyFortyWeights } = await import('./steps/backtest.ts');
+    const panel = (meta: { id: string; assetClass?: string }[]) =>
+      ({ meta }) as unknown as Parameters<typeof sixtyFortyWeights>[0];
+    expect(
+      sixtyFortyWeights(
+        panel([
+          { id: 'EQ_BROAD', assetClass: 'equity' },
+          { id: 'EQ_TECH', assetClass: 'equity' },
+          { id: 'BOND_LONG', assetClass: 'bond' },
+        ]),
+      ),
+    ).toEqual({ EQ_BROAD: 0.6, BOND_LONG: 0.4 });
+    expect(
+      sixtyFortyWeights(
+        panel([
+          { id: 'A', assetClass: 'equity' },
+          { id: 'B', assetClass: 'equity' },
+          { id: 'C', assetClass: 'bond' },
+        ]),
+      ),
+    ).toEqual({ A: 0.3, B: 0.3, C: 0.4 });
+    expect(sixtyFortyWeights(panel([{ id: 'A', assetClass: 'equity' }]))).toBeUndefined();
+  });
+});
+
+describe('example studies', () => {
+  for (const example of ['market-summary.yaml', 'backtest-baselines.yaml']) {
+    it(`examples/${example} runs`, async () => {
+      const r = await runStudyFile(join(import.meta.dirname, '..', '..', 'examples', example), {
+        outDir: join(work, 'ex'),
+        clock,
+      });
+      expect(r.artefacts).toContain('study.resolved.json');
+    });
+  }
+});

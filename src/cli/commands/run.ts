@@ -34,6 +34,24 @@ export function formatRunSummary(result: RunResult): string {
     if (market.length > shown.length)
       lines.push(`… and ${market.length - shown.length} more assets (market-summary.csv)`);
   }
+  const backtests = result.summary['backtest'] as
+    { name: string; baseline: boolean; metrics?: Record<string, number> }[] | undefined;
+  if (backtests && backtests.length > 0) {
+    const w = Math.max(8, ...backtests.map((b) => b.name.length + (b.baseline ? 11 : 0)));
+    lines.push(
+      `${'strategy'.padEnd(w)}  ${'return/yr'.padStart(9)}  ${'vol/yr'.padStart(7)}  ${'Sharpe'.padStart(6)}  ${'max DD'.padStart(7)}  ${'DSR'.padStart(5)}`,
+    );
+    for (const b of backtests) {
+      const m = b.metrics ?? {};
+      const num = (x: unknown, d: number) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+      lines.push(
+        `${(b.baseline ? `${b.name} (baseline)` : b.name).padEnd(w)}  ${pct(m['annualizedReturn']).padStart(9)}  ${pct(m['annualizedVolatility']).padStart(7)}  ${num(m['sharpe'], 2).padStart(6)}  ${pct(m['maxDrawdown']).padStart(7)}  ${num(m['deflatedSharpe'], 2).padStart(5)}`,
+      );
+    }
+    lines.push('(after costs, out of sample; per-strategy files in <name>/, all figures in metrics.json)');
+  }
+  const ml = result.summary['ml'] as { table?: string[] } | undefined;
+  if (ml?.table) lines.push(...ml.table);
   lines.push(`files: ${result.artefacts.join(', ')}`);
   return `${lines.join('\n')}\n`;
 }

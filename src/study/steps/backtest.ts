@@ -1,0 +1,117 @@
+/**
+ * Step `backtest`: every strategy of the study (and the baselines) through the walk-forward engine under the same
+ * settings and costs. Strategies are built from `strategyKinds` by kind, so a new strategy kind needs no change
+ * here. Per strategy it writes `<name>/{ledger.csv,nav.csv,weights.csv,metrics.json}`; the headline figures of all
+ * strategies go to metrics.json and summary.json, and each result to `ctx.state.extra.backtests` for later steps
+ * (report).
+ *
+ * Default baselines (when the study has no `baselines:`): 1/N (`equal-weight`) and a 60/40 mix of the equity and
+ * bond assets (by asset class) when the data has both; a missing one is noted in log.txt.
+ */
+import { configError } from '../../core/index.ts';
+import type { Panel } from '../../data/index.ts';
+import {
+  backtestArtefacts,
+  metricsObject,
+  runBacktest,
+  type BacktestOptions,
+  type BacktestResult,
+  type Strategy,
+} from '../../backtest/index.ts';
+import { strategyKinds, type StrategyEnv } from '../../strategies/index.ts';
+import { strategyLabel } from '../../config/index.ts';
+import type { PanelLike, RunContext, StudyStep } from '../context.ts';
+
+/** A strategy spec from the study: `{ kind, name?, ...params }`. */
+type StrategySpec = { readonly kind: string; readonly name?: string } & Record<string, unknown>;
+
+export interface StrategyRun {
+  readonly name: string;
+  readonly baseline: boolean;
+  readonly result: BacktestResult;
+}
+
+/** 60/40 over the equity and bond assets by asset class (each side split evenly), or undefined without both. */
+export function sixtyFortyWeights(
+  panel: PanelLike & { readonly meta?: readonly { id: string; assetClass?: string }[] },
+): Record<string, number> | undefined {
+  const meta = panel.meta ?? [];
+  const prefer = (cls: string, id: string) => meta.some((m) => m.id === id && m.assetClass === cls);
+  // The synthetic market's broad index and long bond make the classic 60/40; otherwise spread over the class.
+  if (prefer('equity', 'EQ_BROAD') && prefer('bond', 'BOND_LONG')) return { EQ_BROAD: 0.6, BOND_LONG: 0.4 };
+  const eq = meta.filter((m) => m.assetClass === 'equity').map((m) => m.id);
+  const bd = meta.filter((m) => m.assetClass === 'bond').map((m) => m.id);
+  if (eq.length === 0 || bd.length === 0) return undefined;
+  return Object.fromEntries([
+    ...eq.map((id) => [id, 0.6 / eq.length] as const),
+    ...bd.map((id) => [id, 0.4 / bd.length] as const),
+  ]);
+}
+
+function defaultBaselines(ctx: RunContext, panel: PanelLike): StrategySpec[] {
+  const out: StrategySpec[] = [{ kind: 'equal-weight', name: 'equal-weight' }];
+  const w = sixtyFortyWeights(panel as PanelLike & { meta?: readonly { id: string; assetClass?: string }[] });
+  if (w) out.push({ kind: 'fixed-mix', name: '60-40', weights: w });
+  else ctx.log('baselines: no 60/40 baseline (the data has no equity and bond asset classes)');
+  return out;
+}
+
+function build(spec: StrategySpec, env: StrategyEnv & Record<string, unknown>): Strategy {
+  const entry = (strategyKinds as Record<string, { create: (params: unknown, env: unknown) => Strategy }>)[spec.kind];
+  if (!entry)
+    throw configError(
+      `strategy kind "${spec.kind}" is not in this build; available: ${Object.keys(strategyKinds).join(', ')}`,
+    );
+  const { kind: _kind, name: _name, ...params } = spec;
+  return entry.create(params, env);
+}
+
+export const backtestStep: StudyStep = {
+  name: 'backtest',
+  sections: ['backtest', 'strategies', 'baselines'],
+  // Studies with an `ml-forecast` strategy run through the ML job step (ml-job.ts), which backtests them itself.
+  applies: (study) =>
+    study.backtest !== undefined && !study.strategies.some((s) => (s as { kind?: unknown }).kind === 'ml-forecast'),
+  run(ctx) {
+    const panel = ctx.state.panel;
+    const settings = ctx.study.backtest;
+    if (panel === undefined || settings === undefined) return;
+    const specs: { spec: StrategySpec; baseline: boolean }[] = (ctx.study.strategies as StrategySpec[]).map((spec) => ({
+      spec,
+      baseline: false,
+    }));
+    const taken = new Set(specs.map((s) => strategyLabel(s.spec)));
+    const baselines = (ctx.study.baselines as StrategySpec[] | undefined) ?? defaultBaselines(ctx, panel);
+    for (const b of baselines) {
+      const label = strategyLabel(b);
+      specs.push({ spec: taken.has(label) ? { ...b, name: `baseline-${label}` } : b, baseline: true });
+      taken.add(strategyLabel(specs.at(-1)!.spec));
+    }
+    if (specs.length === 0)
+      throw configError('backtest: the study names no strategies and no baselines; add strategies: [...]');
+
+    const options = settings as unknown as BacktestOptions;
+    const runs: StrategyRun[] = [];
+    specs.forEach(({ spec, baseline }, i) => {
+      const name = strategyLabel(spec);
+      ctx.progress(i, specs.length, name);
+      const seed = ctx.seedFor(`strategy:${name}`);
+      const env = { name, seed, periodsPerYear: ctx.study.report.periodsPerYear, records: ctx.state.records };
+      const result = runBacktest(panel as unknown as Panel, build(spec, env), { ...options, seed });
+      for (const [file, text] of Object.entries(backtestArtefacts(result, `${name}/`)))
+        ctx.artefacts.writeText(file, text);
+      for (const w of result.warnings) ctx.log(`backtest ${name}: ${w}`);
+      ctx.log(`backtest ${name}: ${result.ledger.length} orders, final NAV ${result.nav.at(-1)}`);
+      runs.push({ name, baseline, result });
+    });
+    ctx.progress(specs.length, specs.length);
+    const metrics = Object.fromEntries(runs.map((r) => [r.name, { baseline: r.baseline, ...metricsObject(r.result) }]));
+    ctx.artefacts.writeJson('metrics.json', { strategies: metrics });
+    ctx.state.extra['backtests'] = runs;
+    ctx.state.summary['backtest'] = runs.map((r) => ({
+      name: r.name,
+      baseline: r.baseline,
+      metrics: metricsObject(r.result)['metrics'],
+    }));
+  },
+};
