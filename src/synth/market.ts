@@ -44,13 +44,16 @@ export interface SyntheticTruth {
   readonly headlineTone: Int8Array;
   /** Standardised surprise of every first macro release. */
   readonly macroSurprises: readonly { series: string; refDate: IsoDate; releaseDate: IsoDate; surprise: number }[];
-  /** Factor loadings and typical daily volatility (fraction) per asset, in panel asset order. */
+  /** Factor loadings, idiosyncratic volatility, drift and typical daily volatility per asset, in panel asset order. */
   readonly loadings: {
     readonly market: Float64Array;
     readonly tech: Float64Array;
     readonly bond: Float64Array;
     readonly gold: Float64Array;
     readonly sector: Float64Array;
+    /** Idiosyncratic annual volatility and asset-specific annual drift (fractions). */
+    readonly idioVol: Float64Array;
+    readonly drift: Float64Array;
     readonly dailyVol: Float64Array;
   };
 }
@@ -117,6 +120,8 @@ export function synthesizeMarket(input: unknown = {}): SyntheticMarket {
         bond: universe.betaBond,
         gold: universe.betaGold,
         sector: universe.betaSector,
+        idioVol: universe.idioVol,
+        drift: universe.drift,
         dailyVol: universe.dailyVol,
       },
     },
