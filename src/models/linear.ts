@@ -90,7 +90,7 @@ function fitOls(data: Dataset, ctx: FitContext, params: OlsParams): LinearModel 
   const d = prepareFit(data, ctx, { kind: 'ols', minRows: data.p + 2, constantFeatures: 'error', task: 'regression' });
   const c = centre(d.X, d.y, d.n, d.p, false);
   const L = Float64Array.from(c.G);
-  if (!choleskyInPlace(L, d.p)) {
+  if (!choleskyInPlace(L, d.p, 1e-10)) {
     throw numericError(`ols: XᵀX is singular over ${d.n} rows × ${d.p} features (collinear features); drop the duplicates or use kind "ridge".`);
   }
   return toOriginal('ols', params, choleskySolveVec(L, d.p, c.c), c);

@@ -3,12 +3,16 @@
  * `core`; the lead may fold these into core's Cholesky/solve.
  */
 
-/** In-place lower Cholesky of a symmetric p×p matrix; returns false when it is not positive definite. */
-export function choleskyInPlace(A: Float64Array, p: number): boolean {
+/**
+ * In-place lower Cholesky of a symmetric p×p matrix; returns false when it is not positive definite, or when a
+ * pivot falls below relTol × its original diagonal (numerically singular, e.g. collinear regressors).
+ */
+export function choleskyInPlace(A: Float64Array, p: number, relTol = 0): boolean {
   for (let j = 0; j < p; j++) {
     let d = A[j * p + j]!;
+    const orig = d;
     for (let k = 0; k < j; k++) d -= A[j * p + k]! * A[j * p + k]!;
-    if (!(d > 0)) return false;
+    if (!(d > 0) || d <= relTol * orig) return false;
     const ljj = Math.sqrt(d);
     A[j * p + j] = ljj;
     for (let i = j + 1; i < p; i++) {
