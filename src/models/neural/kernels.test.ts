@@ -24,6 +24,7 @@ describe('matrix kernels (JavaScript and WebAssembly SIMD) agree with the naive 
     [7, 9, 13],
     [33, 65, 31],
     [32, 256, 64],
+    [6, 9, 300], // k > 128: several cache-blocking passes in the wasm gemmNN
   ] as const;
 
   it('the WebAssembly module loads on Node 20 and is the default backend', () => {

@@ -1,4 +1,5 @@
-import { addColumnSums, gemmNN, gemmNT, sigmoid, tanh } from '../kernels.ts';
+import { addColumnSums, gemmNN, gemmNT, kernelBackend, sigmoid, tanh } from '../kernels.ts';
+import { wasmLstmBackward, wasmLstmForward, type LstmArrays } from '../wasm/wasm-kernels.ts';
 import { ensure, makeParam, type Layer, type Param } from '../layer.ts';
 import { toBatchMajor, toTimeMajor } from './sequence.ts';
 
@@ -69,10 +70,14 @@ export class LSTM implements Layer {
     const G4 = 4 * H;
     const { gates, c, tc, h } = this;
     toTimeMajor(x, this.xT, batch, T, F);
-    // input projection of every step at once: (T·b × F)·W_ihᵀ
-    gemmNT(T * batch, G4, F, this.xT, 0, F, this.weightIH.value, 0, F, gates, 0, G4, false);
     const bias = this.biasSum;
     for (let j = 0; j < G4; j++) bias[j] = this.biasIH.value[j]! + this.biasHH.value[j]!;
+    if (kernelBackend() === 'wasm') {
+      wasmLstmForward(T, batch, F, H, this.arrays());
+      return this.output(batch);
+    }
+    // input projection of every step at once: (T·b × F)·W_ihᵀ
+    gemmNT(T * batch, G4, F, this.xT, 0, F, this.weightIH.value, 0, F, gates, 0, G4, false);
     for (let t = 0; t < T; t++) {
       const gBase = t * batch * G4;
       const sBase = t * batch * H;
@@ -98,9 +103,22 @@ export class LSTM implements Layer {
         }
       }
     }
-    if (this.spec.returnSequences) toBatchMajor(h, this.out, batch, T, H);
-    else this.out.set(h.subarray((T - 1) * batch * H, T * batch * H));
+    return this.output(batch);
+  }
+
+  /** The layer's output from the hidden states: all steps (batch-major) or the last step. */
+  private output(batch: number): Float64Array {
+    const { steps: T, units: H } = this.spec;
+    if (this.spec.returnSequences) toBatchMajor(this.h, this.out, batch, T, H);
+    else this.out.set(this.h.subarray((T - 1) * batch * H, T * batch * H));
     return this.out;
+  }
+
+  private arrays(): LstmArrays {
+    return {
+      xT: this.xT, wih: this.weightIH.value, whh: this.weightHH.value, bias: this.biasSum,
+      gates: this.gates, c: this.c, tc: this.tc, h: this.h,
+    };
   }
 
   backward(dy: Float64Array, batch: number): Float64Array {
@@ -109,6 +127,13 @@ export class LSTM implements Layer {
     const { gates, c, tc, h, dG, dh, dc } = this;
     const bH = batch * H;
     if (this.spec.returnSequences) toTimeMajor(dy, this.dyT, batch, T, H);
+    if (kernelBackend() === 'wasm') {
+      const rs = this.spec.returnSequences;
+      wasmLstmBackward(T, batch, F, H, rs, rs ? this.dyT : dy, this.arrays(),
+        this.weightIH.grad, this.weightHH.grad, this.biasIH.grad, this.biasHH.grad, this.dxT);
+      toBatchMajor(this.dxT, this.dx, batch, T, F);
+      return this.dx;
+    }
     dc.fill(0, 0, bH);
     for (let t = T - 1; t >= 0; t--) {
       const gBase = t * batch * G4;

@@ -97,11 +97,23 @@ export function gemmNT(m: i32, n: i32, k: i32, pA: usize, lda: i32, pB: usize, l
   }
 }
 
+/** Rows of B (and columns of A) per pass of gemmNN: a 128-row slice of B and A stays in L2 for the whole pass. */
+const KC: i32 = 128;
+
 /**
- * C(i,j) (+)= Σ_p A[i·ai + p·ap] · B[p·ldb + j]  (A with any strides, so Aᵀ works too; register blocks of
- * 4 rows × 4 columns held in eight f64x2 accumulators over the whole p loop).
+ * C(i,j) (+)= Σ_p A[i·ai + p·ap] · B[p·ldb + j]  (A with any strides, so Aᵀ works too). The p range is cut into
+ * KC-long passes (cache blocking: the weight-gradient products have p = steps × batch ≈ 2000, whose operands do not
+ * fit in cache), each pass a register-blocked panel product.
  */
 export function gemmNN(m: i32, n: i32, k: i32, pA: usize, ai: i32, ap: i32, pB: usize, ldb: i32, pC: usize, ldc: i32, acc: i32): void {
+  for (let p0 = 0; p0 < k; p0 += KC) {
+    const kc = min(KC, k - p0);
+    gemmNNPanel(m, n, kc, pA + ((<usize>(p0 * ap)) << 3), ai, ap, pB + ((<usize>(p0 * ldb)) << 3), ldb, pC, ldc, acc || p0 > 0 ? 1 : 0);
+  }
+}
+
+/** One pass of gemmNN: register blocks of 4 rows × 4 columns in eight f64x2 accumulators over the p loop. */
+function gemmNNPanel(m: i32, n: i32, k: i32, pA: usize, ai: i32, ap: i32, pB: usize, ldb: i32, pC: usize, ldc: i32, acc: i32): void {
   const apB = (<usize>ap) << 3;
   const ldbB = (<usize>ldb) << 3;
   let i = 0;
@@ -192,4 +204,115 @@ export function gemmNN(m: i32, n: i32, k: i32, pA: usize, ai: i32, ap: i32, pB: 
       store<f64>(c0 + jo, s);
     }
   }
+}
+
+// ---------------------------------------------------------------- fused LSTM layer (time-major, PyTorch gate order)
+
+@inline function sig(x: f64): f64 {
+  return 1.0 / (1.0 + Math.exp(-x));
+}
+
+@inline function th(x: f64): f64 {
+  return 1.0 - 2.0 / (Math.exp(2.0 * x) + 1.0);
+}
+
+/**
+ * Forward pass of one LSTM layer over T steps for b sequences (see ../layers/lstm.ts for the equations).
+ * X: T·b × F; W_ih: 4H × F; W_hh: 4H × H; bias: 4H (b_ih + b_hh). Writes G (T·b × 4H, activated i f g o),
+ * C, TC = tanh(C) and Hs (T·b × H each).
+ */
+export function lstmForward(T: i32, b: i32, F: i32, H: i32, pX: usize, pWih: usize, pWhh: usize, pBias: usize, pG: usize, pC: usize, pTC: usize, pH: usize): void {
+  const G4 = 4 * H;
+  const Ho = (<usize>H) << 3;
+  const bHo = (<usize>(b * H)) << 3;
+  gemmNT(T * b, G4, F, pX, F, pWih, F, pG, G4, 0);
+  for (let t = 0; t < T; t++) {
+    const gBase = pG + ((<usize>(t * b * G4)) << 3);
+    const sOff = (<usize>(t * b * H)) << 3;
+    if (t > 0) gemmNT(b, G4, H, pH + sOff - bHo, H, pWhh, H, gBase, G4, 1);
+    for (let s = 0; s < b; s++) {
+      const g0 = gBase + ((<usize>(s * G4)) << 3);
+      const s0 = sOff + ((<usize>(s * H)) << 3);
+      for (let u = 0; u < H; u++) {
+        const uo = (<usize>u) << 3;
+        const gi = g0 + uo;
+        const bi = pBias + uo;
+        const ig = sig(load<f64>(gi) + load<f64>(bi));
+        const fg = sig(load<f64>(gi + Ho) + load<f64>(bi + Ho));
+        const gg = th(load<f64>(gi + 2 * Ho) + load<f64>(bi + 2 * Ho));
+        const og = sig(load<f64>(gi + 3 * Ho) + load<f64>(bi + 3 * Ho));
+        store<f64>(gi, ig);
+        store<f64>(gi + Ho, fg);
+        store<f64>(gi + 2 * Ho, gg);
+        store<f64>(gi + 3 * Ho, og);
+        const cv = (t > 0 ? fg * load<f64>(pC + s0 - bHo + uo) : 0.0) + ig * gg;
+        const tcv = th(cv);
+        store<f64>(pC + s0 + uo, cv);
+        store<f64>(pTC + s0 + uo, tcv);
+        store<f64>(pH + s0 + uo, og * tcv);
+      }
+    }
+  }
+}
+
+/**
+ * Backward pass of lstmForward. Dy: T·b × H (returnSeq = 1) or b × H (last step only). Uses Dh, Dc (b × H each)
+ * and DG (T·b × 4H) as scratch; writes fresh (not accumulated) gradients GWih (4H × F), GWhh (4H × H),
+ * GB (4H, the same for b_ih and b_hh) and Dx (T·b × F).
+ */
+export function lstmBackward(T: i32, b: i32, F: i32, H: i32, returnSeq: i32, pDy: usize, pX: usize, pWih: usize, pWhh: usize, pG: usize, pC: usize, pTC: usize, pH: usize, pDG: usize, pDh: usize, pDc: usize, pGWih: usize, pGWhh: usize, pGB: usize, pDx: usize): void {
+  const G4 = 4 * H;
+  const Ho = (<usize>H) << 3;
+  const bH = b * H;
+  const bHo = (<usize>bH) << 3;
+  memory.fill(pDc, 0, bHo);
+  for (let t = T - 1; t >= 0; t--) {
+    const gBase = (<usize>(t * b * G4)) << 3;
+    const sOff = (<usize>(t * bH)) << 3;
+    if (returnSeq) {
+      if (t == T - 1) memory.copy(pDh, pDy + sOff, bHo);
+      else for (let k = 0; k < bH; k++) {
+        const ko = (<usize>k) << 3;
+        store<f64>(pDh + ko, load<f64>(pDh + ko) + load<f64>(pDy + sOff + ko));
+      }
+    } else if (t == T - 1) {
+      memory.copy(pDh, pDy, bHo);
+    }
+    for (let s = 0; s < b; s++) {
+      const g0 = pG + gBase + ((<usize>(s * G4)) << 3);
+      const d0g = pDG + gBase + ((<usize>(s * G4)) << 3);
+      const s0 = sOff + ((<usize>(s * H)) << 3);
+      const d0 = (<usize>(s * H)) << 3;
+      for (let u = 0; u < H; u++) {
+        const uo = (<usize>u) << 3;
+        const ig = load<f64>(g0 + uo);
+        const fg = load<f64>(g0 + Ho + uo);
+        const gg = load<f64>(g0 + 2 * Ho + uo);
+        const og = load<f64>(g0 + 3 * Ho + uo);
+        const tcv = load<f64>(pTC + s0 + uo);
+        const dhv = load<f64>(pDh + d0 + uo);
+        const dcv = load<f64>(pDc + d0 + uo) + dhv * og * (1.0 - tcv * tcv);
+        const cPrev = t > 0 ? load<f64>(pC + s0 - bHo + uo) : 0.0;
+        store<f64>(d0g + uo, dcv * gg * ig * (1.0 - ig));
+        store<f64>(d0g + Ho + uo, dcv * cPrev * fg * (1.0 - fg));
+        store<f64>(d0g + 2 * Ho + uo, dcv * ig * (1.0 - gg * gg));
+        store<f64>(d0g + 3 * Ho + uo, dhv * tcv * og * (1.0 - og));
+        store<f64>(pDc + d0 + uo, dcv * fg);
+      }
+    }
+    if (t > 0) gemmNN(b, H, G4, pDG + gBase, G4, 1, pWhh, H, pDh, H, 0);
+  }
+  const rows = T * b;
+  if (T > 1) gemmNN(G4, H, rows - b, pDG + ((<usize>(b * G4)) << 3), 1, G4, pH, H, pGWhh, H, 0);
+  else memory.fill(pGWhh, 0, (<usize>(G4 * H)) << 3);
+  gemmNN(G4, F, rows, pDG, 1, G4, pX, F, pGWih, F, 0);
+  memory.fill(pGB, 0, (<usize>G4) << 3);
+  for (let r = 0; r < rows; r++) {
+    const ro = pDG + ((<usize>(r * G4)) << 3);
+    for (let j = 0; j < G4; j++) {
+      const jo = (<usize>j) << 3;
+      store<f64>(pGB + jo, load<f64>(pGB + jo) + load<f64>(ro + jo));
+    }
+  }
+  gemmNN(rows, F, G4, pDG, G4, 1, pWih, F, pDx, F, 0);
 }

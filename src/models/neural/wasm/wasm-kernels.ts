@@ -21,6 +21,12 @@ interface GemmExports {
   heapBase(): number;
   gemmNT(m: number, n: number, k: number, pA: number, lda: number, pB: number, ldb: number, pC: number, ldc: number, acc: number): void;
   gemmNN(m: number, n: number, k: number, pA: number, ai: number, ap: number, pB: number, ldb: number, pC: number, ldc: number, acc: number): void;
+  lstmForward(T: number, b: number, F: number, H: number, pX: number, pWih: number, pWhh: number, pBias: number, pG: number, pC: number, pTC: number, pH: number): void;
+  lstmBackward(
+    T: number, b: number, F: number, H: number, returnSeq: number, pDy: number, pX: number, pWih: number, pWhh: number,
+    pG: number, pC: number, pTC: number, pH: number, pDG: number, pDh: number, pDc: number,
+    pGWih: number, pGWhh: number, pGB: number, pDx: number,
+  ): void;
 }
 
 let mod: GemmExports | null | undefined;
@@ -96,4 +102,86 @@ export function wasmGemmNN(
   if (accumulate || ldc !== n) heap.set(C.subarray(cOff, cOff + lenC), pC >> 3);
   w.gemmNN(m, n, k, pA, ai, ap, pB, ldb, pC, ldc, accumulate ? 1 : 0);
   C.set(heap.subarray(pC >> 3, (pC >> 3) + lenC), cOff);
+}
+
+/** Lays out consecutive 16-byte-aligned regions of `lengths[i]` doubles above the module's heap; returns byte offsets. */
+function arena(w: GemmExports, lengths: readonly number[]): number[] {
+  const ptrs: number[] = [];
+  let p = base;
+  for (const len of lengths) {
+    ptrs.push(p);
+    p = align(p + len * 8);
+  }
+  reserve(w, p);
+  return ptrs;
+}
+
+const put = (ptr: number, src: Float64Array, len: number): void => heap.set(src.subarray(0, len), ptr >> 3);
+const get = (ptr: number, dst: Float64Array, len: number): void => dst.set(heap.subarray(ptr >> 3, (ptr >> 3) + len));
+
+/** Work arrays of one LSTM layer call, all time-major (see ../layers/lstm.ts). */
+export interface LstmArrays {
+  readonly xT: Float64Array; // T·b × F
+  readonly wih: Float64Array; // 4H × F
+  readonly whh: Float64Array; // 4H × H
+  readonly bias: Float64Array; // 4H (b_ih + b_hh)
+  readonly gates: Float64Array; // T·b × 4H
+  readonly c: Float64Array; // T·b × H
+  readonly tc: Float64Array;
+  readonly h: Float64Array;
+}
+
+/** The whole LSTM forward (input projection, every step's product and gates) in one wasm call. */
+export function wasmLstmForward(T: number, b: number, F: number, H: number, a: LstmArrays): void {
+  const w = mod!;
+  const rows = T * b;
+  const G4 = 4 * H;
+  const [pX, pWih, pWhh, pB, pG, pC, pTC, pH] = arena(w, [rows * F, G4 * F, G4 * H, G4, rows * G4, rows * H, rows * H, rows * H]) as [
+    number, number, number, number, number, number, number, number,
+  ];
+  put(pX, a.xT, rows * F);
+  put(pWih, a.wih, G4 * F);
+  put(pWhh, a.whh, G4 * H);
+  put(pB, a.bias, G4);
+  w.lstmForward(T, b, F, H, pX, pWih, pWhh, pB, pG, pC, pTC, pH);
+  get(pG, a.gates, rows * G4);
+  get(pC, a.c, rows * H);
+  get(pTC, a.tc, rows * H);
+  get(pH, a.h, rows * H);
+}
+
+/**
+ * The whole LSTM backward in one wasm call: `dy` is time-major T·b × H (returnSequences) or b × H. Adds the weight
+ * gradients into gWih, gWhh, gBih, gBhh and writes the input gradient (time-major) into dxT.
+ */
+export function wasmLstmBackward(
+  T: number, b: number, F: number, H: number, returnSeq: boolean, dy: Float64Array, a: LstmArrays,
+  gWih: Float64Array, gWhh: Float64Array, gBih: Float64Array, gBhh: Float64Array, dxT: Float64Array,
+): void {
+  const w = mod!;
+  const rows = T * b;
+  const G4 = 4 * H;
+  const dyLen = returnSeq ? rows * H : b * H;
+  const lens = [dyLen, rows * F, G4 * F, G4 * H, rows * G4, rows * H, rows * H, rows * H, rows * G4, b * H, b * H, G4 * F, G4 * H, G4, rows * F];
+  const [pDy, pX, pWih, pWhh, pG, pC, pTC, pH, pDG, pDh, pDc, pGWih, pGWhh, pGB, pDx] = arena(w, lens) as number[] as [
+    number, number, number, number, number, number, number, number, number, number, number, number, number, number, number,
+  ];
+  put(pDy, dy, dyLen);
+  put(pX, a.xT, rows * F);
+  put(pWih, a.wih, G4 * F);
+  put(pWhh, a.whh, G4 * H);
+  put(pG, a.gates, rows * G4);
+  put(pC, a.c, rows * H);
+  put(pTC, a.tc, rows * H);
+  put(pH, a.h, rows * H);
+  w.lstmBackward(T, b, F, H, returnSeq ? 1 : 0, pDy, pX, pWih, pWhh, pG, pC, pTC, pH, pDG, pDh, pDc, pGWih, pGWhh, pGB, pDx);
+  const add = (ptr: number, dst: Float64Array, len: number): void => {
+    const o = ptr >> 3;
+    for (let i = 0; i < len; i++) dst[i] = dst[i]! + heap[o + i]!;
+  };
+  add(pGWih, gWih, G4 * F);
+  add(pGWhh, gWhh, G4 * H);
+  add(pGB, gBih, G4);
+  add(pGB, gBhh, G4);
+  get(pDx, dxT, rows * F);
 }
