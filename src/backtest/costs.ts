@@ -35,7 +35,14 @@ export interface CostModel {
   cost(a: number, qty: number, price: number, ctx: CostContext): number;
   /** Largest |qty| that may fill in one order (participation cap); Infinity when unlimited. */
   capacity?(a: number, ctx: CostContext): number;
+  /**
+   * When the cost is exactly rateₐ·|notional| for every order (no fixed part, no minimum, no impact): the rate per
+   * asset. The engine then uses a tight loop instead of one call per order. Same figures either way.
+   */
+  linearRates?(ctx: CostContext): Float64Array;
 }
+
+const ratesOf = (n: number, f: (a: number) => number): Float64Array => Float64Array.from({ length: n }, (_, a) => f(a));
 
 const bps = z.number().min(0).max(10_000);
 const byAssetClass = z.record(z.string(), bps).optional().describe('bps per asset class, overriding bps');
@@ -87,13 +94,19 @@ function classBps(base: number, table: Record<string, number> | undefined, ctx: 
 function create(kind: string, raw: unknown): CostModel {
   switch (kind) {
     case 'none':
-      return { kind, cost: () => 0 };
+      return { kind, cost: () => 0, linearRates: (ctx) => new Float64Array(ctx.assetClass.length) };
     case 'proportional': {
       const p = schemas.proportional.parse(raw);
       return {
         kind,
         cost: (a, q, price, ctx) =>
           Math.max((classBps(p.bps, p.byAssetClass, ctx, a) / 1e4) * Math.abs(q * price), q === 0 ? 0 : p.minimum),
+        ...(p.minimum === 0
+          ? {
+              linearRates: (ctx: CostContext) =>
+                ratesOf(ctx.assetClass.length, (a) => classBps(p.bps, p.byAssetClass, ctx, a) / 1e4),
+            }
+          : {}),
       };
     }
     case 'fixed': {
@@ -105,11 +118,16 @@ function create(kind: string, raw: unknown): CostModel {
       return {
         kind,
         cost: (a, q, price, ctx) => (classBps(p.bps, p.byAssetClass, ctx, a) / 1e4) * Math.abs(q * price),
+        linearRates: (ctx) => ratesOf(ctx.assetClass.length, (a) => classBps(p.bps, p.byAssetClass, ctx, a) / 1e4),
       };
     }
     case 'slippage': {
       const p = schemas.slippage.parse(raw);
-      return { kind, cost: (_a, q, price) => (p.bps / 1e4) * Math.abs(q * price) };
+      return {
+        kind,
+        cost: (_a, q, price) => (p.bps / 1e4) * Math.abs(q * price),
+        linearRates: (ctx) => ratesOf(ctx.assetClass.length, () => p.bps / 1e4),
+      };
     }
     case 'sqrt-impact': {
       const p = schemas['sqrt-impact'].parse(raw);
@@ -137,9 +155,22 @@ function create(kind: string, raw: unknown): CostModel {
         if (m.needs?.adv !== undefined) needs.adv = Math.max(needs.adv ?? 0, m.needs.adv);
         if (m.needs?.volatility !== undefined) needs.volatility = Math.max(needs.volatility ?? 0, m.needs.volatility);
       }
+      const linear = models.every((m) => m.linearRates !== undefined);
       return {
         kind,
         needs,
+        ...(linear
+          ? {
+              linearRates: (ctx: CostContext) => {
+                const out = new Float64Array(ctx.assetClass.length);
+                for (const m of models) {
+                  const r = m.linearRates!(ctx);
+                  for (let a = 0; a < out.length; a++) out[a] = out[a]! + r[a]!;
+                }
+                return out;
+              },
+            }
+          : {}),
         cost: (a, q, price, ctx) => {
           let s = 0;
           for (const m of models) s += m.cost(a, q, price, ctx);

@@ -21,6 +21,16 @@ import { computeMetrics } from '../metrics/index.ts';
 import type { Metrics } from '../metrics/index.ts';
 import { createCostModel } from './costs.ts';
 import type { CostContext, CostModel } from './costs.ts';
+import {
+  FILL_BLOCKED,
+  FILL_CAPPED,
+  FILL_NO_PRICE,
+  fillKernel,
+  markClose,
+  markToMarket,
+  weightsInto,
+} from './kernel.ts';
+import type { FillCosts } from './kernel.ts';
 import { LedgerBuilder, ledgerTotals } from './ledger.ts';
 import type { Ledger } from './ledger.ts';
 import { checkNumber, inferPeriodsPerYear } from './options.ts';
@@ -113,7 +123,7 @@ export function runTargets(
   return simulate(panel, options, {
     name,
     decide: (t) => {
-      const w = targets.slice(t * n, (t + 1) * n);
+      const w = targets.subarray(t * n, (t + 1) * n); // checkTarget copies it
       if (Number.isNaN(w[0]!))
         throw dataError(`targets row ${panel.dates[t]} is NaN but the rebalancing rule asks for a target there.`);
       return { weights: w };
@@ -205,7 +215,7 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
   const cashOut = new Float64Array(T);
   const accruals = new Float64Array(T);
   const weights = new Float64Array(T * n);
-  const ledger = new LedgerBuilder(Math.min(1 << 20, Math.max(64, T * 2)));
+  const ledger = new LedgerBuilder(Math.min(1 << 22, Math.max(64, T * n)));
   const decisions: DecisionRecord[] = [];
   const warnings = new Set<string>();
 
@@ -216,49 +226,39 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
   const drifted = new Float64Array(n);
   let cash = capital;
   let pending: Float64Array | null = null;
-  let pendingCtx: CostContext = { assetClass };
+  let pendingCosts: FillCosts | null = null;
   let lastStrategyTarget: Float64Array | null = null;
   let lastTraded: Float64Array | null = null;
   let firstFill = -1;
 
-  const markValue = (): number => {
-    let v = cash;
-    for (let a = 0; a < n; a++) if (qty[a] !== 0) v += qty[a]! * lastPx[a]!;
-    return v;
-  };
+  const markValue = (): number => markToMarket(qty, lastPx, cash);
 
-  const doFill = (t: number, target: Float64Array, prices: Float64Array, ctx: CostContext): void => {
-    let navF = cash;
-    for (let a = 0; a < n; a++)
-      if (qty[a] !== 0) navF += qty[a]! * (Number.isFinite(prices[a]!) ? prices[a]! : lastPx[a]!);
+  const flags = new Uint8Array(n);
+  const onFill = overlays.active
+    ? (a: number, before: number, after: number, p: number) => overlays.onFill(a, before, after, p)
+    : null;
+  const fillCosts = (ctx: CostContext): FillCosts => {
+    const rates = costModel.linearRates ? costModel.linearRates(ctx) : null;
+    let capacity: Float64Array | null = null;
+    if (costModel.capacity) {
+      capacity = new Float64Array(n);
+      for (let a = 0; a < n; a++) capacity[a] = costModel.capacity(a, ctx);
+    }
+    return { rates, perOrder: rates ? null : (a, d, p) => costModel.cost(a, d, p, ctx), capacity };
+  };
+  const staticCosts = costModel.needs ? null : fillCosts({ assetClass });
+  const doFill = (t: number, target: Float64Array, prices: Float64Array, costs: FillCosts): void => {
+    cash = fillKernel(t - s, target, prices, lastPx, qty, cash, costs, ledger, flags, onFill);
     for (let a = 0; a < n; a++) {
-      const p = prices[a]!;
-      const w = target[a]!;
-      if (!(p > 0)) {
-        if (w !== 0 || qty[a] !== 0)
-          warnings.add(`${panel.assets[a]} had no fill price on ${dates[t]}; its order was skipped.`);
-        continue;
-      }
-      let d = (w * navF) / p - qty[a]!;
-      if (Math.abs(d * p) <= 1e-12 * Math.abs(navF)) continue;
-      if (costModel.capacity) {
-        const cap = costModel.capacity(a, ctx);
-        if (Math.abs(d) > cap) {
-          warnings.add(
-            cap === 0
-              ? `orders were blocked: no volume/return history to price impact (first: ${panel.assets[a]} on ${dates[t]}).`
-              : `orders were capped by the participation limit (first: ${panel.assets[a]} on ${dates[t]}).`,
-          );
-          d = Math.sign(d) * cap;
-          if (cap === 0) continue;
-        }
-      }
-      const c = costModel.cost(a, d, p, ctx);
-      const before = qty[a]!;
-      qty[a] = before + d;
-      cash -= d * p + c;
-      ledger.push(t - s, a, d, p, c);
-      if (overlays.active) overlays.onFill(a, before, qty[a]!, p);
+      const f = flags[a]!;
+      if (f === FILL_NO_PRICE)
+        warnings.add(`${panel.assets[a]} had no fill price on ${dates[t]}; its order was skipped.`);
+      else if (f === FILL_BLOCKED)
+        warnings.add(
+          `orders were blocked: no volume/return history to price impact (first: ${panel.assets[a]} on ${dates[t]}).`,
+        );
+      else if (f === FILL_CAPPED)
+        warnings.add(`orders were capped by the participation limit (first: ${panel.assets[a]} on ${dates[t]}).`);
     }
     if (firstFill < 0) firstFill = t - s;
   };
@@ -266,7 +266,7 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
   for (let t = s; t <= e; t++) {
     const i = t - s;
     // 1. Accruals over (t−1, t].
-    if (i > 0) {
+    if (i > 0 && (cashRate !== 0 || borrowSpread !== 0 || shortFee !== 0)) {
       const years = (Date.parse(dates[t]!) - Date.parse(dates[t - 1]!)) / (365 * 86_400_000);
       let acc = 0;
       if (cash !== 0 && (cashRate !== 0 || (cash < 0 && borrowSpread !== 0)))
@@ -279,7 +279,7 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
       cash += acc;
       accruals[i] = acc;
     }
-    prevPx.set(lastPx);
+    if (overlays.active) prevPx.set(lastPx);
     // 2. Fill at the open of t.
     if (pending && open) {
       const row = t * n;
@@ -287,22 +287,18 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
         const op = open[row + a]!;
         fillPx[a] = closeForAdj ? (op * px[row + a]!) / closeForAdj[row + a]! : op;
       }
-      doFill(t, pending, fillPx, pendingCtx);
+      doFill(t, pending, fillPx, pendingCosts!);
       pending = null;
     }
     // 3. Mark to the close of t.
-    const row = t * n;
-    for (let a = 0; a < n; a++) {
-      const p = px[row + a]!;
-      if (Number.isFinite(p)) lastPx[a] = p;
-    }
+    markClose(px, t * n, lastPx);
     if (pending) {
-      doFill(t, pending, lastPx.slice(), pendingCtx);
+      doFill(t, pending, lastPx, pendingCosts!);
       pending = null;
     }
     let navT = markValue();
     // 4. Decide at the close of t.
-    for (let a = 0; a < n; a++) drifted[a] = qty[a] === 0 ? 0 : (qty[a]! * lastPx[a]!) / navT;
+    weightsInto(qty, lastPx, navT, drifted, 0);
     const forced = overlays.active && i > 0 ? overlays.onClose(prevPx, lastPx, qty, lastStrategyTarget) : false;
     let order: Float64Array | null = null;
     let reason: DecisionRecord['reason'] = 'rebalance';
@@ -334,21 +330,19 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
             }
           : rec,
       );
-      const ctx: CostContext = costModel.needs
-        ? marketContext(px, volume, n, t, costModel, assetClass)
-        : { assetClass };
+      const costs = staticCosts ?? fillCosts(marketContext(px, volume, n, t, costModel, assetClass));
       if (fill === 'same-close') {
-        doFill(t, target, lastPx.slice(), ctx);
+        doFill(t, target, lastPx, costs);
         navT = markValue();
       } else {
         pending = target;
-        pendingCtx = ctx;
+        pendingCosts = costs;
       }
     }
     // 5. Record.
     nav[i] = navT;
     cashOut[i] = cash;
-    for (let a = 0; a < n; a++) weights[i * n + a] = qty[a] === 0 ? 0 : (qty[a]! * lastPx[a]!) / navT;
+    weightsInto(qty, lastPx, navT, weights, i * n);
   }
 
   const simDates = dates.slice(s, e + 1);

@@ -44,6 +44,16 @@ export class LedgerBuilder {
     this.cost[i] = cost;
   }
 
+  /** Make room for `k` more rows (so a kernel can write a whole fill without checks). */
+  reserve(k: number): void {
+    while (this.n + k > this.cap) this.grow();
+  }
+
+  /** Rows written so far (the kernel advances it after writing columns directly). */
+  set length(v: number) {
+    this.n = v;
+  }
+
   private grow(): void {
     this.cap *= 2;
     const g = <T extends Int32Array | Int8Array | Float64Array>(a: T, C: new (n: number) => T): T => {
@@ -59,19 +69,22 @@ export class LedgerBuilder {
     this.cost = g(this.cost, Float64Array);
   }
 
-  /** Trimmed copy as a `Ledger` with the calendar and asset names attached. */
+  /**
+   * The rows as a `Ledger` with the calendar and asset names attached. The columns are views of this builder's
+   * storage (no copy of what can be millions of rows): stop pushing once you have built.
+   */
   build(dates: readonly IsoDate[], assets: readonly string[]): Ledger {
     const n = this.n;
     return {
       length: n,
       dates,
       assets,
-      dateIndex: this.dateIndex.slice(0, n),
-      assetIndex: this.assetIndex.slice(0, n),
-      side: this.side.slice(0, n),
-      quantity: this.quantity.slice(0, n),
-      price: this.price.slice(0, n),
-      cost: this.cost.slice(0, n),
+      dateIndex: this.dateIndex.subarray(0, n),
+      assetIndex: this.assetIndex.subarray(0, n),
+      side: this.side.subarray(0, n),
+      quantity: this.quantity.subarray(0, n),
+      price: this.price.subarray(0, n),
+      cost: this.cost.subarray(0, n),
     };
   }
 }
