@@ -11,6 +11,12 @@ export function dayNumber(date: IsoDate): number {
   return Math.round(Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY);
 }
 
+/** Saturday or Sunday? (1970-01-01, day 0, was a Thursday: weekday 4 with 0 = Sunday.) */
+function isWeekend(day: number): boolean {
+  const weekday = (((day + 4) % 7) + 7) % 7;
+  return weekday === 0 || weekday === 6;
+}
+
 /** ISO date of a UTC day number. */
 export function isoOfDay(day: number): IsoDate {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
@@ -18,9 +24,13 @@ export function isoOfDay(day: number): IsoDate {
 
 /**
  * Business days in [start, start + years): every Monday–Friday. Returns the ISO dates and, for each date, its
- * calendar year and month (1–12), which the macro and fundamentals schedules use.
+ * calendar year and month (1–12), which the macro and fundamentals schedules use, plus the month of the business day
+ * just after the calendar (so month ends are found the same way whatever the calendar's length).
  */
-export function businessDays(start: IsoDate, years: number): { dates: IsoDate[]; year: Int32Array; month: Int32Array } {
+export function businessDays(
+  start: IsoDate,
+  years: number,
+): { dates: IsoDate[]; year: Int32Array; month: Int32Array; monthAfterLast: number } {
   const first = dayNumber(start);
   // Whole years by the calendar (2014-01-01 + 10 years = 2024-01-01, exclusive), the fraction at 365.25 days a year.
   const whole = Math.floor(years);
@@ -30,9 +40,12 @@ export function businessDays(start: IsoDate, years: number): { dates: IsoDate[];
   const last = anniversary + Math.round((years - whole) * 365.25); // exclusive
   const dates: IsoDate[] = [];
   for (let d = first; d < last; d++) {
-    const weekday = (((d + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday (4); 0 = Sunday, 6 = Saturday
-    if (weekday !== 0 && weekday !== 6) dates.push(isoOfDay(d));
+    if (!isWeekend(d)) dates.push(isoOfDay(d));
   }
+  // Month of the first business day after the calendar, so the last date knows whether it closes its month.
+  let after = last;
+  while (isWeekend(after)) after++;
+  const monthAfterLast = Number(isoOfDay(after).slice(5, 7));
   const year = new Int32Array(dates.length);
   const month = new Int32Array(dates.length);
   for (let t = 0; t < dates.length; t++) {
@@ -40,5 +53,5 @@ export function businessDays(start: IsoDate, years: number): { dates: IsoDate[];
     year[t] = Number(s.slice(0, 4));
     month[t] = Number(s.slice(5, 7));
   }
-  return { dates, year, month };
+  return { dates, year, month, monthAfterLast };
 }

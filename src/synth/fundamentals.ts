@@ -21,6 +21,7 @@ export function simulateFundamentals(
   dates: readonly IsoDate[],
   year: Int32Array,
   month: Int32Array,
+  monthAfterLast: number,
   close: Float64Array,
   rng: Rng,
 ): FundamentalReport[] {
@@ -28,43 +29,59 @@ export function simulateFundamentals(
   const n = u.nAssets;
   const { reportLagMinDays: lagMin, reportLagMaxDays: lagMax } = params.fundamentals;
   const quarterEnds: number[] = [];
-  for (let t = 0; t + 1 < nDates; t++) if (month[t + 1] !== month[t] && month[t]! % 3 === 0) quarterEnds.push(t);
+  for (let t = 0; t < nDates; t++) {
+    const next = t + 1 < nDates ? month[t + 1]! : monthAfterLast;
+    if (next !== month[t] && month[t]! % 3 === 0) quarterEnds.push(t);
+  }
 
   const pending: { report: FundamentalReport; reportIdx: number; a: number }[] = [];
-  for (let a = 0; a < n; a++) {
-    if (Number.isNaN(u.initialPe[a]!)) continue;
+  // Per equity asset: the last four quarterly EPS (ring), book value per share, trailing EPS of the last 4 quarters.
+  const equity: number[] = [];
+  for (let a = 0; a < n; a++) if (!Number.isNaN(u.initialPe[a]!)) equity.push(a);
+  const eps = new Float64Array(n * 4);
+  const ttmRing = new Float64Array(n * 4);
+  const book = new Float64Array(n);
+  for (const a of equity) {
     const p0 = close[a]!;
-    // Four quarters of history at the starting valuation.
-    const eps = [0, 0, 0, 0].map(() => p0 / u.initialPe[a]! / 4);
-    let book = p0 / u.initialPb[a]!;
-    let prevIdx = 0;
-    const ttmHistory: number[] = [eps[0]! * 4, eps[0]! * 4, eps[0]! * 4, eps[0]! * 4];
-    for (const q of quarterEnds) {
-      const dp = Math.log(close[q * n + a]! / close[prevIdx * n + a]!);
-      const e = eps[eps.length - 1]! * Math.exp(0.01 + 0.5 * dp + 0.04 * rng.normal());
-      eps.push(e);
-      book += 0.6 * e;
-      const ttm = eps[eps.length - 1]! + eps[eps.length - 2]! + eps[eps.length - 3]! + eps[eps.length - 4]!;
-      const yearAgo = ttmHistory[ttmHistory.length - 4]!;
-      ttmHistory.push(ttm);
+    const e0 = p0 / u.initialPe[a]! / 4; // four quarters of history at the starting valuation
+    for (let k = 0; k < 4; k++) {
+      eps[a * 4 + k] = e0;
+      ttmRing[a * 4 + k] = 4 * e0;
+    }
+    book[a] = p0 / u.initialPb[a]!;
+  }
+  // Quarter by quarter (then asset by asset), so a shorter calendar draws exactly the same reports for its quarters.
+  let prevIdx = 0;
+  for (let q = 0; q < quarterEnds.length; q++) {
+    const t = quarterEnds[q]!;
+    const slot = q % 4;
+    for (const a of equity) {
+      const dp = Math.log(close[t * n + a]! / close[prevIdx * n + a]!);
+      const last = eps[a * 4 + ((slot + 3) % 4)]!;
+      const e = last * Math.exp(0.01 + 0.5 * dp + 0.04 * rng.normal());
+      eps[a * 4 + slot] = e;
+      book[a] = book[a]! + 0.6 * e;
+      const ttm = eps[a * 4]! + eps[a * 4 + 1]! + eps[a * 4 + 2]! + eps[a * 4 + 3]!;
+      const yearAgo = ttmRing[a * 4 + slot]!; // written four quarters ago
+      ttmRing[a * 4 + slot] = ttm;
       const lag = lagMin + rng.int(lagMax - lagMin + 1);
-      prevIdx = q;
-      const reportIdx = q + lag;
+      const reportIdx = t + lag;
       if (reportIdx >= nDates) continue;
-      const price = close[q * n + a]!;
+      const price = close[t * n + a]!;
       pending.push({
         a,
         reportIdx,
         report: {
           asset: u.ids[a]!,
-          periodEnd: `${year[q]}-${QUARTER_END_DAY[month[q]!]}`,
+          periodEnd: `${year[t]}-${QUARTER_END_DAY[month[t]!]}`,
           reportDate: dates[reportIdx]!,
           pe: round4(price / ttm),
-          pb: round4(price / book),
+          pb: round4(price / book[a]!),
           earningsGrowth: round4(ttm / yearAgo - 1),
         },
       });
     }
+    prevIdx = t;
   }
   // Publication order: by report date, then asset order.
   pending.sort((x, y) => x.reportIdx - y.reportIdx || x.a - y.a || (x.report.periodEnd < y.report.periodEnd ? -1 : 1));

@@ -58,12 +58,13 @@ export interface MacroSimulation {
 
 /**
  * Simulates the economy over the calendar. `regimes` is the regime of every business day; `year`/`month` come from
- * `businessDays`. Uses `shares` (long-run regime shares) to set the consensus' long-run means.
+ * `businessDays` (with `monthAfterLast`). Uses `shares` (long-run regime shares) to set the consensus' long-run means.
  */
 export function simulateMacro(
   dates: readonly IsoDate[],
   year: Int32Array,
   month: Int32Array,
+  monthAfterLast: number,
   regimes: Uint8Array,
   shares: readonly number[],
   rng: Rng,
@@ -107,7 +108,7 @@ export function simulateMacro(
   };
 
   for (let t = 0; t < nDates; t++) {
-    const monthEnds = t + 1 < nDates && month[t + 1] !== month[t];
+    const monthEnds = (t + 1 < nDates ? month[t + 1]! : monthAfterLast) !== month[t];
     if (!monthEnds) continue;
     const r = regimes[t]!;
     const m = month[t]!;

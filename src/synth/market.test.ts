@@ -196,3 +196,22 @@ describe('synthesizeMarket: determinism', () => {
     expect(marketToCsv(m, { truth: false }).has('truth_signals.csv')).toBe(false);
   });
 });
+
+describe('synthesizeMarket: the past never depends on the future', () => {
+  it('a 3-year market is exactly the first 3 years of a 6-year market with the same seed', () => {
+    const short = synthesizeMarket({ seed: 9, years: 3, stocks: 20 });
+    const long = synthesizeMarket({ seed: 9, years: 6, stocks: 20 });
+    const T = short.panel.nDates;
+    const n = short.panel.nAssets;
+    const end = short.panel.dates[T - 1]!;
+    expect(long.panel.dates.slice(0, T)).toEqual(short.panel.dates);
+    for (const f of ['open', 'high', 'low', 'close', 'volume']) {
+      expect(Array.from(long.panel.field(f).subarray(0, T * n))).toEqual(Array.from(short.panel.field(f)));
+    }
+    expect(Array.from(long.truth.regimes.subarray(0, T))).toEqual(Array.from(short.truth.regimes));
+    expect(Array.from(long.truth.alpha.subarray(0, T * n))).toEqual(Array.from(short.truth.alpha));
+    expect(long.macro.filter((o) => o.releaseDate <= end)).toEqual(short.macro);
+    expect(long.headlines.filter((h) => h.date <= end)).toEqual(short.headlines);
+    expect(long.fundamentals.filter((f) => f.reportDate <= end)).toEqual(short.fundamentals);
+  });
+});

@@ -79,18 +79,27 @@ export interface SyntheticMarket {
 export function synthesizeMarket(input: unknown = {}): SyntheticMarket {
   const params = parseSynthParams(input);
   const root = createRng(params.seed);
-  const { dates, year, month } = businessDays(params.start, params.years);
+  const { dates, year, month, monthAfterLast } = businessDays(params.start, params.years);
   const nDates = dates.length;
 
   const universe = buildUniverse(params.stocks, params.sectors, root.fork('universe'));
   const shares = stationaryRegimeShares(params);
   const regimes = simulateRegimes(nDates, params, root.fork('regimes'));
-  const macro = simulateMacro(dates, year, month, regimes, shares, root.fork('macro'));
+  const macro = simulateMacro(dates, year, month, monthAfterLast, regimes, shares, root.fork('macro'));
   const tones = drawHeadlineTones(nDates, universe.nAssets, params.news.probability, root.fork('news'));
   const sim = simulateReturns(params, universe, regimes, shares, macro.classSignal, tones, root.fork('returns'));
   const px = buildOhlcv(params, universe, regimes, sim.logReturns, root.fork('ohlcv'));
   const news = writeHeadlines(dates, universe.ids, universe.names, tones, root.fork('news-text'));
-  const fundamentals = simulateFundamentals(params, universe, dates, year, month, px.close, root.fork('fundamentals'));
+  const fundamentals = simulateFundamentals(
+    params,
+    universe,
+    dates,
+    year,
+    month,
+    monthAfterLast,
+    px.close,
+    root.fork('fundamentals'),
+  );
 
   const panel = new Panel({
     dates,
