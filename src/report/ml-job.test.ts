@@ -1,0 +1,132 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseStudyText, validateStudy } from '../config/index.ts';
+import { runStudy } from '../study/index.ts';
+import { repoRoot } from '../../test/support/shared.ts';
+import { checkInBrowser, chromiumAvailable, CHROMIUM_PATH } from './browser-check.ts';
+import { synthesizeMarket } from '../synth/index.ts';
+import { runMlJob } from './ml-job.ts';
+
+/** A small version of examples/ml-allocation.yaml: both universes, three models, fewer years and trees. */
+const model = (kind: string) =>
+  kind === 'ridge'
+    ? { kind, alpha: 10 }
+    : kind === 'random-forest'
+      ? { kind, nTrees: 10, maxDepth: 4, minSamplesLeaf: 40 }
+      : { kind, nRounds: 15, maxDepth: 3, learningRate: 0.1 };
+const stocks = Array.from({ length: 8 }, (_, i) => `STK${String(i + 1).padStart(3, '0')}`);
+const common = {
+  features: [{ kind: 'momentum', windows: [21, 63] }, { kind: 'volatility', windows: [21] }, { kind: 'rsi' }],
+  trainWindow: 300,
+  minTrainDates: 30,
+  refitEvery: 126,
+  stride: 5,
+};
+const smallStudy = {
+  name: 'ml-small',
+  seed: 11,
+  data: { source: 'synthetic', market: { start: '2014-01-01', years: 3, stocks: 8 } },
+  backtest: { start: '2015-03-02', rebalance: 'monthly', costs: { kind: 'proportional', bps: 10 } },
+  strategies: [
+    ...['ridge', 'random-forest', 'gradient-boosting'].map((k) => ({
+      kind: 'ml-forecast',
+      name: `core-${k}`,
+      universe: ['EQ_BROAD', 'EQ_TECH', 'BOND_LONG', 'GOLD'],
+      model: model(k),
+      portfolio: { maxWeight: 0.6, targetVolatility: 0.1 },
+      ...common,
+    })),
+    {
+      kind: 'ml-forecast',
+      name: 'stocks-ridge',
+      universe: stocks,
+      model: model('ridge'),
+      portfolio: { maxWeight: 0.2, sectorCap: 0.4, targetVolatility: 0.1 },
+      ...common,
+    },
+  ],
+  baselines: [
+    { kind: 'equal-weight', name: '1/N' },
+    { kind: 'fixed-mix', name: '60/40', weights: { EQ_BROAD: 0.6, BOND_LONG: 0.4 } },
+    { kind: 'inverse-volatility', name: 'inverse-vol' },
+  ],
+};
+
+const outDir = mkdtempSync(join(tmpdir(), 'keel-ml-job-'));
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+const clock = () => new Date('2026-01-01T00:00:00Z');
+
+describe('the ML job through the study runner', () => {
+  let html = '';
+
+  it('two runs with the same seed write byte-identical report.json; all four files are written', async () => {
+    const a = await runStudy(smallStudy, { outDir: join(outDir, 'a'), clock });
+    const b = await runStudy(smallStudy, { outDir: join(outDir, 'b'), clock });
+    for (const f of ['report.html', 'report.json', 'weights.csv', 'trades.csv']) expect(a.artefacts).toContain(f);
+    const ja = readFileSync(join(a.path, 'report.json'));
+    const jb = readFileSync(join(b.path, 'report.json'));
+    expect(ja.length).toBeGreaterThan(10_000);
+    expect(ja.equals(jb)).toBe(true);
+    html = readFileSync(join(a.path, 'report.html'), 'utf8');
+    expect(readFileSync(join(b.path, 'report.html'), 'utf8')).toBe(html);
+    const report = JSON.parse(ja.toString('utf8'));
+    expect(report.nTrials).toBe(4);
+    expect(report.sections.map((s: { strategies: { name: string }[] }) => s.strategies.map((x) => x.name))).toEqual([
+      ['core-ridge', 'core-random-forest', 'core-gradient-boosting', '1/N', '60/40', 'inverse-vol'],
+      ['stocks-ridge', '1/N', 'inverse-vol'],
+    ]);
+    const summary = a.summary['ml'] as { table: string[] };
+    expect(summary.table[0]).toMatch(/section\s+strategy\s+return\/yr\s+vol\/yr\s+Sharpe\s+DSR/);
+    expect(readFileSync(join(a.path, 'weights.csv'), 'utf8').split('\n')[0]).toBe('section,strategy,date,asset,weight');
+    expect(readFileSync(join(a.path, 'trades.csv'), 'utf8').split('\n')[0]).toBe(
+      'section,strategy,date,asset,side,quantity,price,notional,cost',
+    );
+  });
+
+  it('report.html has every chart and the metrics table with the deflated Sharpe', () => {
+    for (const kind of ['equity', 'drawdown', 'weights', 'frontier', 'importance', 'ic'])
+      expect(html).toContain(`data-chart="${kind}"`);
+    expect(html).toContain('Deflated Sharpe');
+    expect(html).toContain('4 configurations tried');
+  });
+
+  if (!chromiumAvailable())
+    console.warn(`[keel] SKIPPED "ML job report in Chromium": ${CHROMIUM_PATH} is not installed.`);
+  it.skipIf(!chromiumAvailable())('report.html renders in headless Chromium with no console errors', async () => {
+    const r = (await checkInBrowser(html))!;
+    expect(r.consoleErrors).toEqual([]);
+    expect(r.pageErrors).toEqual([]);
+    expect(r.charts.length).toBeGreaterThanOrEqual(10);
+    for (const c of r.charts) {
+      expect(c.width, c.kind).toBeGreaterThan(300);
+      expect(c.marks, c.kind).toBeGreaterThan(10);
+    }
+  });
+});
+
+describe('the ML job', () => {
+  it('examples/ml-allocation.yaml validates (both universes, three model families, baselines, costs)', () => {
+    const study = validateStudy(
+      parseStudyText(readFileSync(join(repoRoot, 'examples', 'ml-allocation.yaml'), 'utf8'), 'ml-allocation.yaml'),
+      'ml-allocation.yaml',
+    );
+    const kinds = study.strategies.map((s) => (s as { model?: { kind: string } }).model?.kind);
+    expect(new Set(kinds)).toEqual(new Set(['ridge', 'random-forest', 'gradient-boosting']));
+    expect(study.baselines?.map((b) => b.name)).toEqual(['1/N', '60/40', 'inverse-vol']);
+  });
+
+  it('an unknown universe asset is a one-line config error', () => {
+    const m = synthesizeMarket({ years: 1, stocks: 0 });
+    expect(() =>
+      runMlJob({
+        panel: m.panel,
+        name: 'x',
+        seed: 1,
+        backtest: { costs: { kind: 'none' } },
+        strategies: [{ kind: 'ml-forecast', universe: ['NOPE'] }],
+      }),
+    ).toThrow(/universe asset "NOPE" is not in the data/);
+  });
+});
