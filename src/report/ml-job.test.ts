@@ -114,7 +114,7 @@ describe('the ML job', () => {
     );
     const kinds = study.strategies.map((s) => (s as { model?: { kind: string } }).model?.kind);
     expect(new Set(kinds)).toEqual(new Set(['ridge', 'random-forest', 'gradient-boosting']));
-    expect(study.baselines?.map((b) => b.name)).toEqual(['1/N', '60/40', 'inverse-vol']);
+    expect(study.baselines?.map((b) => (b as { name?: string }).name)).toEqual(['1/N', '60/40', 'inverse-vol']);
   });
 
   it('an unknown universe asset is a one-line config error', () => {
