@@ -6,7 +6,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hrp, maxSharpe, minVariance, portfolioPerformance, portfolioVariance, type ReturnDistribution } from '../src/allocation/index.ts';
+import {
+  hrp,
+  maxSharpe,
+  minVariance,
+  portfolioPerformance,
+  portfolioVariance,
+  type ReturnDistribution,
+} from '../src/allocation/index.ts';
 import { meanHistoricalReturn, sampleCov } from '../src/risk/index.ts';
 import { row, runPeer, syntheticReturns, time, workDir, writeBin } from './shared-bench.ts';
 
@@ -36,7 +43,10 @@ export default function allocationBench(): void {
     writeBin(dir, `cov_${n}.bin`, d.cov.data);
     writeBin(dir, `mu_${n}.bin`, d.mu);
   }
-  const peer = runPeer(dir, 'qp', SIZES.map(String)) as Record<string, Record<'min_variance' | 'max_sharpe', { timing: { median_s: number }; weights: number[] }>>;
+  const peer = runPeer(dir, 'qp', SIZES.map(String)) as Record<
+    string,
+    Record<'min_variance' | 'max_sharpe', { timing: { median_s: number }; weights: number[] }>
+  >;
   for (const n of SIZES) {
     const d = dists.get(n)!;
     const reps = n <= 100 ? 21 : 7;
@@ -55,8 +65,20 @@ export default function allocationBench(): void {
       throw new Error(`QP mismatch at n=${n}: variance ${v1} vs ${pv1}, Sharpe ${s2} vs ${ps2}, |Δw| ${e1}, ${e2}`);
     }
     const held = (w: Float64Array): number => w.filter((v) => v > 1e-8).length;
-    row(`min-variance long-only n=${n}`, mv.median, 'cvxopt', p.min_variance.timing.median_s, `var rel ${((v1 - pv1) / pv1).toExponential(1)}, max |Δw| ${e1.toExponential(1)}, ${held(mv.value)} held`);
-    row(`max-sharpe long-only n=${n}`, ms.median, 'cvxopt', p.max_sharpe.timing.median_s, `Sharpe rel ${((s2 - ps2) / ps2).toExponential(1)}, max |Δw| ${e2.toExponential(1)}, ${held(ms.value)} held`);
+    row(
+      `min-variance long-only n=${n}`,
+      mv.median,
+      'cvxopt',
+      p.min_variance.timing.median_s,
+      `var rel ${((v1 - pv1) / pv1).toExponential(1)}, max |Δw| ${e1.toExponential(1)}, ${held(mv.value)} held`,
+    );
+    row(
+      `max-sharpe long-only n=${n}`,
+      ms.median,
+      'cvxopt',
+      p.max_sharpe.timing.median_s,
+      `Sharpe rel ${((s2 - ps2) / ps2).toExponential(1)}, max |Δw| ${e2.toExponential(1)}, ${held(ms.value)} held`,
+    );
   }
   const d500 = dists.get(500)!;
   const h = time(() => hrp(d500.cov), 7);

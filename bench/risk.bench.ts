@@ -17,5 +17,11 @@ export default function riskBench(): void {
   const diff = Math.abs(keel.value.shrinkage! - peer.shrinkage);
   const s00 = Math.abs(keel.value.matrix.data[0]! - peer.s00) / peer.s00;
   if (diff > 1e-10 || s00 > 1e-10) throw new Error(`Ledoit-Wolf mismatch: shrinkage diff ${diff}, Σ00 rel diff ${s00}`);
-  row('ledoit-wolf 500×2520', keel.median, 'sklearn', peer.timing.median_s, `shrinkage ${keel.value.shrinkage!.toFixed(8)} (diff ${diff.toExponential(1)})`);
+  row(
+    'ledoit-wolf 500×2520',
+    keel.median,
+    'sklearn',
+    peer.timing.median_s,
+    `shrinkage ${keel.value.shrinkage!.toFixed(8)} (diff ${diff.toExponential(1)})`,
+  );
 }

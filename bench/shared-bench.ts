@@ -15,7 +15,9 @@ export const here = dirname(fileURLToPath(import.meta.url));
 export function syntheticReturns(nAssets = 500, nDates = 2520, seed = 2024): ReturnsTable {
   const rng = createRng(seed);
   const K = 5;
-  const beta = Float64Array.from({ length: nAssets * K }, (_, i) => (i % K === 0 ? 0.8 + 0.4 * rng.uniform() : 0.5 * rng.normal()));
+  const beta = Float64Array.from({ length: nAssets * K }, (_, i) =>
+    i % K === 0 ? 0.8 + 0.4 * rng.uniform() : 0.5 * rng.normal(),
+  );
   const idio = Float64Array.from({ length: nAssets }, () => 0.008 + 0.025 * rng.uniform());
   const drift = Float64Array.from({ length: nAssets }, () => 0.0002 + 0.0006 * rng.uniform());
   const values = new Float64Array(nDates * nAssets);
@@ -28,7 +30,12 @@ export function syntheticReturns(nAssets = 500, nDates = 2520, seed = 2024): Ret
       values[t * nAssets + i] = r + idio[i]! * rng.normal();
     }
   }
-  return { values, nDates, nAssets, assets: Array.from({ length: nAssets }, (_, i) => `S${String(i).padStart(3, '0')}`) };
+  return {
+    values,
+    nDates,
+    nAssets,
+    assets: Array.from({ length: nAssets }, (_, i) => `S${String(i).padStart(3, '0')}`),
+  };
 }
 
 export function workDir(): string {
@@ -40,7 +47,10 @@ export function writeBin(dir: string, name: string, x: Float64Array): void {
 }
 
 export function runPeer(dir: string, task: string, args: string[] = []): unknown {
-  const out = execFileSync('/usr/bin/python3', [join(here, 'peers', 'risk_allocation.py'), dir, task, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const out = execFileSync('/usr/bin/python3', [join(here, 'peers', 'risk_allocation.py'), dir, task, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   return JSON.parse(out);
 }
 
@@ -59,5 +69,7 @@ export function time<T>(fn: () => T, repeats = 7): { median: number; min: number
 
 export function row(name: string, keel: number, peerName: string, peer: number, check: string): void {
   const f = (s: number): string => (s < 0.01 ? `${(s * 1000).toFixed(2)} ms` : `${(s * 1000).toFixed(1)} ms`);
-  console.log(`${name.padEnd(34)} keel ${f(keel).padStart(10)}   ${peerName} ${f(peer).padStart(10)}   ratio ${(keel / peer).toFixed(2).padStart(5)}   ${check}`);
+  console.log(
+    `${name.padEnd(34)} keel ${f(keel).padStart(10)}   ${peerName} ${f(peer).padStart(10)}   ratio ${(keel / peer).toFixed(2).padStart(5)}   ${check}`,
+  );
 }

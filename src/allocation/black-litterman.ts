@@ -14,26 +14,37 @@ import { equalWeight, inverseVolatility } from './naive.ts';
 import type { Allocator, ReturnDistribution } from './types.ts';
 
 /** δ = (mean(r)·f − rf) / (var(r)·f) for a market's per-period returns r (ddof 1). */
-export function marketImpliedRiskAversion(marketReturns: ArrayLike<number>, options: { frequency?: number; riskFreeRate?: number } = {}): number {
+export function marketImpliedRiskAversion(
+  marketReturns: ArrayLike<number>,
+  options: { frequency?: number; riskFreeRate?: number } = {},
+): number {
   const f = options.frequency ?? 252;
   const rf = options.riskFreeRate ?? 0.02;
   let s = 0;
   let c = 0;
-  for (let i = 0; i < marketReturns.length; i++) if (!Number.isNaN(marketReturns[i]!)) {
-    s += marketReturns[i]!;
-    c++;
-  }
+  for (let i = 0; i < marketReturns.length; i++)
+    if (!Number.isNaN(marketReturns[i]!)) {
+      s += marketReturns[i]!;
+      c++;
+    }
   const m = s / c;
   let v = 0;
-  for (let i = 0; i < marketReturns.length; i++) if (!Number.isNaN(marketReturns[i]!)) v += (marketReturns[i]! - m) ** 2;
+  for (let i = 0; i < marketReturns.length; i++)
+    if (!Number.isNaN(marketReturns[i]!)) v += (marketReturns[i]! - m) ** 2;
   v /= c - 1;
   return (m * f - rf) / (v * f);
 }
 
 /** π = δΣw_mkt + rf with w_mkt = caps/Σcaps. */
-export function marketImpliedPriorReturns(marketCaps: ArrayLike<number>, riskAversion: number, cov: Matrix, riskFreeRate = 0.02): Float64Array {
+export function marketImpliedPriorReturns(
+  marketCaps: ArrayLike<number>,
+  riskAversion: number,
+  cov: Matrix,
+  riskFreeRate = 0.02,
+): Float64Array {
   const n = cov.rows;
-  if (marketCaps.length !== n) throw dataError(`market caps have ${marketCaps.length} values but the covariance has ${n} assets.`);
+  if (marketCaps.length !== n)
+    throw dataError(`market caps have ${marketCaps.length} values but the covariance has ${n} assets.`);
   let s = 0;
   for (let i = 0; i < n; i++) {
     if (!(marketCaps[i]! >= 0)) throw dataError(`market cap ${i} is ${marketCaps[i]}; caps must be ≥ 0.`);
@@ -50,7 +61,9 @@ export function marketImpliedPriorReturns(marketCaps: ArrayLike<number>, riskAve
 
 export const viewsSchema = z.strictObject({
   absolute: z.record(z.string(), z.number()).optional(),
-  relative: z.array(z.strictObject({ long: z.array(z.string()).min(1), short: z.array(z.string()).min(1), value: z.number() })).optional(),
+  relative: z
+    .array(z.strictObject({ long: z.array(z.string()).min(1), short: z.array(z.string()).min(1), value: z.number() }))
+    .optional(),
 });
 export type Views = z.infer<typeof viewsSchema>;
 
@@ -109,7 +122,8 @@ export function blackLitterman(input: BlackLittermanInput): { mu: Float64Array; 
     if (input.omegaDiagonal) omega[v] = input.omegaDiagonal[v]!;
     else if (input.confidences) {
       const c = input.confidences[v];
-      if (c === undefined || !(c >= 0 && c <= 1)) throw dataError(`view confidence ${v} is ${c}; confidences must be in [0, 1], one per view.`);
+      if (c === undefined || !(c >= 0 && c <= 1))
+        throw dataError(`view confidence ${v} is ${c}; confidences must be in [0, 1], one per view.`);
       omega[v] = c === 0 ? 1e6 : (base * (1 - c)) / c;
     } else omega[v] = base;
   }
@@ -148,7 +162,10 @@ export function blWeights(cov: Matrix, muPosterior: Float64Array, riskAversion =
   const raw = solve(cov.scale(riskAversion), muPosterior);
   let s = 0;
   for (const v of raw) s += v;
-  if (!(Math.abs(s) > 1e-12)) throw dataError(`Black-Litterman raw weights sum to ${round(s)}, so they cannot be normalised. Use weights: max-sharpe.`);
+  if (!(Math.abs(s) > 1e-12))
+    throw dataError(
+      `Black-Litterman raw weights sum to ${round(s)}, so they cannot be normalised. Use weights: max-sharpe.`,
+    );
   return raw.map((v) => v / s);
 }
 
@@ -188,16 +205,35 @@ export function posteriorDistribution(dist: ReturnDistribution, p: BlackLitterma
   else if (p.prior === 'zero') pi = new Float64Array(n);
   else pi = Float64Array.from(dist.mu);
   if (p.forecastViews) {
-    if (p.prior === 'mu') throw dataError("forecastViews needs a prior other than 'mu' (the forecasts are the views). Use prior: market, equal or zero.");
+    if (p.prior === 'mu')
+      throw dataError(
+        "forecastViews needs a prior other than 'mu' (the forecasts are the views). Use prior: market, equal or zero.",
+      );
     const fv = dist.forecastVariance;
-    if (!fv || fv.length !== n) throw dataError('forecastViews needs forecastVariance (one variance per asset) in the return distribution.');
-    for (let i = 0; i < n; i++) if (!(fv[i]! > 0)) throw dataError(`forecast variance of ${dist.assets[i]} is ${fv[i]}; variances must be > 0.`);
-    const post = blackLitterman({ cov: dist.cov, pi, P: Matrix.identity(n), Q: Float64Array.from(dist.mu), tau: p.tau, omegaDiagonal: Float64Array.from(fv) });
+    if (!fv || fv.length !== n)
+      throw dataError('forecastViews needs forecastVariance (one variance per asset) in the return distribution.');
+    for (let i = 0; i < n; i++)
+      if (!(fv[i]! > 0)) throw dataError(`forecast variance of ${dist.assets[i]} is ${fv[i]}; variances must be > 0.`);
+    const post = blackLitterman({
+      cov: dist.cov,
+      pi,
+      P: Matrix.identity(n),
+      Q: Float64Array.from(dist.mu),
+      tau: p.tau,
+      omegaDiagonal: Float64Array.from(fv),
+    });
     return { ...dist, mu: post.mu, cov: post.cov };
   }
   if (!p.views) throw dataError('Black-Litterman needs views (absolute or relative) or forecastViews: true.');
   const { P, Q } = viewsToPQ(dist.assets, p.views);
-  const post = blackLitterman({ cov: dist.cov, pi, P, Q, tau: p.tau, ...(p.confidences ? { confidences: p.confidences } : {}) });
+  const post = blackLitterman({
+    cov: dist.cov,
+    pi,
+    P,
+    Q,
+    tau: p.tau,
+    ...(p.confidences ? { confidences: p.confidences } : {}),
+  });
   return { ...dist, mu: post.mu, cov: post.cov };
 }
 
@@ -208,5 +244,10 @@ export function blackLittermanAllocator(p: BlackLittermanParams): Allocator {
     if (p.weights === 'min-variance') return minVariance(post, c);
     return maxSharpe(post, c);
   });
-  return withFallback([first, makeAllocator('min-variance', (d, c) => minVariance(d, c)), makeAllocator('inverse-volatility', inverseVolatility), makeAllocator('equal-weight', equalWeight)]);
+  return withFallback([
+    first,
+    makeAllocator('min-variance', (d, c) => minVariance(d, c)),
+    makeAllocator('inverse-volatility', inverseVolatility),
+    makeAllocator('equal-weight', equalWeight),
+  ]);
 }

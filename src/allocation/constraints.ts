@@ -37,7 +37,13 @@ export const constraintsSchema = z.strictObject({
   /** Proportional cost k: the objective pays k·Σ|w − w_prev| (PyPortfolioOpt `transaction_cost`, k = 0.001 there). */
   transactionCost: z.number().nonnegative().optional(),
   /** Cap on value-at-risk / CVaR at `level` (e.g. 0.95), as a positive loss fraction per period of the scenarios. */
-  maxVaR: z.strictObject({ level: z.number().gt(0).lt(1), max: z.number().positive(), method: z.enum(['parametric', 'historical']) }).optional(),
+  maxVaR: z
+    .strictObject({
+      level: z.number().gt(0).lt(1),
+      max: z.number().positive(),
+      method: z.enum(['parametric', 'historical']),
+    })
+    .optional(),
   maxCVaR: z.strictObject({ level: z.number().gt(0).lt(1), max: z.number().positive() }).optional(),
   /** At most this many non-zero weights (|w| > 1e-6). */
   maxHoldings: z.number().int().positive().optional(),
@@ -63,14 +69,19 @@ export function compileBounds(assets: readonly string[], c: Constraints = {}): C
   if (c.assetBounds) {
     for (const [id, [lo, hi]] of Object.entries(c.assetBounds)) {
       const i = assets.indexOf(id);
-      if (i < 0) throw dataError(`assetBounds names unknown asset "${id}"; known assets: ${assets.slice(0, 10).join(', ')}${n > 10 ? ', …' : ''}.`);
+      if (i < 0)
+        throw dataError(
+          `assetBounds names unknown asset "${id}"; known assets: ${assets.slice(0, 10).join(', ')}${n > 10 ? ', …' : ''}.`,
+        );
       lb[i] = lo ?? -1;
       ub[i] = hi ?? 1;
     }
   }
   for (let i = 0; i < n; i++) {
     if (!(lb[i]! <= ub[i]!)) {
-      throw dataError(`weight bounds for ${assets[i]} are [${lb[i]}, ${ub[i]}]: the lower bound must not exceed the upper bound.`);
+      throw dataError(
+        `weight bounds for ${assets[i]} are [${lb[i]}, ${ub[i]}]: the lower bound must not exceed the upper bound.`,
+      );
     }
   }
   const budget = c.marketNeutral ? 0 : 1;
@@ -80,18 +91,30 @@ export function compileBounds(assets: readonly string[], c: Constraints = {}): C
     slo += lb[i]!;
     shi += ub[i]!;
   }
-  if (shi < budget - CONSTRAINT_TOL) throw infeasible(`the maximum weights sum to ${round(shi)} < ${budget}, so the weights cannot sum to ${budget}. Raise the upper bounds.`);
-  if (slo > budget + CONSTRAINT_TOL) throw infeasible(`the minimum weights sum to ${round(slo)} > ${budget}, so the weights cannot sum to ${budget}. Lower the lower bounds.`);
+  if (shi < budget - CONSTRAINT_TOL)
+    throw infeasible(
+      `the maximum weights sum to ${round(shi)} < ${budget}, so the weights cannot sum to ${budget}. Raise the upper bounds.`,
+    );
+  if (slo > budget + CONSTRAINT_TOL)
+    throw infeasible(
+      `the minimum weights sum to ${round(slo)} > ${budget}, so the weights cannot sum to ${budget}. Lower the lower bounds.`,
+    );
   return { lb, ub, budget };
 }
 
 /** Group rows: indicator vector over assets plus [min, max]; unknown assets are an error. */
-export function compileGroups(assets: readonly string[], c: Constraints = {}): { name: string; a: Float64Array; lo: number; hi: number }[] {
+export function compileGroups(
+  assets: readonly string[],
+  c: Constraints = {},
+): { name: string; a: Float64Array; lo: number; hi: number }[] {
   return (c.groups ?? []).map((g) => {
     const a = new Float64Array(assets.length);
     for (const id of g.assets) {
       const i = assets.indexOf(id);
-      if (i < 0) throw dataError(`group "${g.name}" names unknown asset "${id}". Use one of the distribution's assets or remove it.`);
+      if (i < 0)
+        throw dataError(
+          `group "${g.name}" names unknown asset "${id}". Use one of the distribution's assets or remove it.`,
+        );
       a[i] = 1;
     }
     const lo = g.min ?? -Infinity;
@@ -116,14 +139,17 @@ export interface Violation {
 export function checkConstraints(w: Float64Array, dist: ReturnDistribution, c: Constraints = {}): Violation[] {
   const out: Violation[] = [];
   const n = dist.assets.length;
-  for (let i = 0; i < n; i++) if (!Number.isFinite(w[i]!)) out.push({ rule: `weight of ${dist.assets[i]} is finite`, value: w[i]!, limit: 0 });
+  for (let i = 0; i < n; i++)
+    if (!Number.isFinite(w[i]!)) out.push({ rule: `weight of ${dist.assets[i]} is finite`, value: w[i]!, limit: 0 });
   if (out.length > 0) return out;
   const { lb, ub, budget } = compileBounds(dist.assets, c);
   let s = 0;
   for (let i = 0; i < n; i++) {
     s += w[i]!;
-    if (w[i]! < lb[i]! - CONSTRAINT_TOL) out.push({ rule: `weight of ${dist.assets[i]} ≥ lower bound`, value: w[i]!, limit: lb[i]! });
-    if (w[i]! > ub[i]! + CONSTRAINT_TOL) out.push({ rule: `weight of ${dist.assets[i]} ≤ upper bound`, value: w[i]!, limit: ub[i]! });
+    if (w[i]! < lb[i]! - CONSTRAINT_TOL)
+      out.push({ rule: `weight of ${dist.assets[i]} ≥ lower bound`, value: w[i]!, limit: lb[i]! });
+    if (w[i]! > ub[i]! + CONSTRAINT_TOL)
+      out.push({ rule: `weight of ${dist.assets[i]} ≤ upper bound`, value: w[i]!, limit: ub[i]! });
   }
   if (Math.abs(s - budget) > CONSTRAINT_TOL) out.push({ rule: 'sum of weights', value: s, limit: budget });
   for (const g of compileGroups(dist.assets, c)) {
@@ -134,12 +160,14 @@ export function checkConstraints(w: Float64Array, dist: ReturnDistribution, c: C
   }
   if (c.maxVolatility !== undefined) {
     const vol = Math.sqrt(Math.max(0, portfolioVariance(w, dist.cov)));
-    if (vol > c.maxVolatility * (1 + 1e-6)) out.push({ rule: 'volatility ≤ maxVolatility', value: vol, limit: c.maxVolatility });
+    if (vol > c.maxVolatility * (1 + 1e-6))
+      out.push({ rule: 'volatility ≤ maxVolatility', value: vol, limit: c.maxVolatility });
   }
   if (c.maxTurnover !== undefined) {
     let t = 0;
     for (let i = 0; i < n; i++) t += Math.abs(w[i]! - (dist.previousWeights?.[i] ?? 0));
-    if (t > c.maxTurnover + CONSTRAINT_TOL) out.push({ rule: 'turnover ≤ maxTurnover', value: t, limit: c.maxTurnover });
+    if (t > c.maxTurnover + CONSTRAINT_TOL)
+      out.push({ rule: 'turnover ≤ maxTurnover', value: t, limit: c.maxTurnover });
   }
   if (c.maxHoldings !== undefined) {
     let k = 0;
@@ -148,38 +176,56 @@ export function checkConstraints(w: Float64Array, dist: ReturnDistribution, c: C
   }
   if (c.maxVaR) {
     const v = valueAtRisk(w, dist, c.maxVaR.level, c.maxVaR.method);
-    if (v > c.maxVaR.max + CONSTRAINT_TOL) out.push({ rule: `${c.maxVaR.method} VaR(${c.maxVaR.level}) ≤ max`, value: v, limit: c.maxVaR.max });
+    if (v > c.maxVaR.max + CONSTRAINT_TOL)
+      out.push({ rule: `${c.maxVaR.method} VaR(${c.maxVaR.level}) ≤ max`, value: v, limit: c.maxVaR.max });
   }
   if (c.maxCVaR) {
     const v = historicalCVaR(w, dist, c.maxCVaR.level);
-    if (v > c.maxCVaR.max + CONSTRAINT_TOL) out.push({ rule: `CVaR(${c.maxCVaR.level}) ≤ max`, value: v, limit: c.maxCVaR.max });
+    if (v > c.maxCVaR.max + CONSTRAINT_TOL)
+      out.push({ rule: `CVaR(${c.maxCVaR.level}) ≤ max`, value: v, limit: c.maxCVaR.max });
   }
   return out;
 }
 
 /** Inverse standard normal CDF (Acklam's rational approximation, |error| < 1.2e-9). */
 export function normalQuantile(p: number): number {
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239,
+  ];
   const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
   const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
   const pl = 0.02425;
   if (p < pl) {
     const q = Math.sqrt(-2 * Math.log(p));
-    return (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+    return (
+      (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
+      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1)
+    );
   }
   if (p > 1 - pl) return -normalQuantile(1 - p);
   const q = p - 0.5;
   const r = q * q;
-  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
-    (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+  return (
+    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
+    (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  );
 }
 
 /**
  * VaR as a positive loss fraction. Parametric: −(wᵀμ)/f + z_level·√(wᵀΣw/f) with f = 252 (per period, matching the
  * scenarios' daily scale); historical: the level-quantile of scenario losses (needs `scenarios`).
  */
-export function valueAtRisk(w: Float64Array, dist: ReturnDistribution, level: number, method: 'parametric' | 'historical', frequency = 252): number {
+export function valueAtRisk(
+  w: Float64Array,
+  dist: ReturnDistribution,
+  level: number,
+  method: 'parametric' | 'historical',
+  frequency = 252,
+): number {
   if (method === 'parametric') {
     let m = 0;
     for (let i = 0; i < w.length; i++) m += w[i]! * dist.mu[i]!;
@@ -206,7 +252,8 @@ export function historicalCVaR(w: Float64Array, dist: ReturnDistribution, level:
 
 function scenarioLosses(w: Float64Array, dist: ReturnDistribution): Float64Array {
   const S = dist.scenarios;
-  if (!S) throw dataError('historical VaR/CVaR needs scenarios (nScenarios × nAssets returns) in the return distribution.');
+  if (!S)
+    throw dataError('historical VaR/CVaR needs scenarios (nScenarios × nAssets returns) in the return distribution.');
   const out = new Float64Array(S.rows);
   for (let t = 0; t < S.rows; t++) {
     let r = 0;

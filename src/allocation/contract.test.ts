@@ -13,7 +13,8 @@ function synthReturns(seed = 11, T = 600, n = 6): ReturnsTable {
   const values = new Float64Array(T * n);
   for (let t = 0; t < T; t++) {
     const f = rng.normal() * 0.01;
-    for (let i = 0; i < n; i++) values[t * n + i] = 0.0004 + 0.0001 * i + (0.4 + 0.1 * i) * f + 0.01 * (1 + 0.2 * i) * rng.normal();
+    for (let i = 0; i < n; i++)
+      values[t * n + i] = 0.0004 + 0.0001 * i + (0.4 + 0.1 * i) * f + 0.01 * (1 + 0.2 * i) * rng.normal();
   }
   return { values, nDates: T, nAssets: n, assets: Array.from({ length: n }, (_, i) => `A${i}`) };
 }
@@ -46,7 +47,10 @@ describe('allocator contract suite (every kind in allocatorKinds)', () => {
   const dist = distribution(r);
   for (const [kind, entry] of Object.entries(allocatorKinds)) {
     describe(kind, () => {
-      const make = () => (entry.create as (p: object) => { allocate: (d: ReturnDistribution) => import('./index.ts').Allocation })(entry.schema.parse(params[kind] ?? {}) as object);
+      const make = () =>
+        (entry.create as (p: object) => { allocate: (d: ReturnDistribution) => import('./index.ts').Allocation })(
+          entry.schema.parse(params[kind] ?? {}) as object,
+        );
       it('weights are finite, sum to 1 (or ≤ 1 with cash), within [0, 1], status ok', () => {
         const a = make().allocate(dist);
         expect(a.status, JSON.stringify(a.trail)).toBe('ok');

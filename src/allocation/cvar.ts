@@ -15,7 +15,11 @@ export interface CvarResult {
   readonly valueAtRisk: number;
 }
 
-export function minCvarSolve(dist: ReturnDistribution, options: { beta?: number; targetReturn?: number } = {}, c: Constraints = {}): CvarResult {
+export function minCvarSolve(
+  dist: ReturnDistribution,
+  options: { beta?: number; targetReturn?: number } = {},
+  c: Constraints = {},
+): CvarResult {
   const beta = options.beta ?? 0.95;
   if (!(beta > 0 && beta < 1)) throw dataError(`beta must be in (0, 1), got ${beta}. Use 0.95.`);
   const S = dist.scenarios;
@@ -32,7 +36,8 @@ export function minCvarSolve(dist: ReturnDistribution, options: { beta?: number;
     const terms: LpTerm[] = [];
     for (let i = 0; i < n; i++) {
       const r = S.data[t * n + i]!;
-      if (!Number.isFinite(r)) throw dataError(`scenario ${t} has a non-finite return for ${dist.assets[i]}; drop incomplete rows first.`);
+      if (!Number.isFinite(r))
+        throw dataError(`scenario ${t} has a non-finite return for ${dist.assets[i]}; drop incomplete rows first.`);
       if (r !== 0) terms.push({ v: wv(i), c: r });
     }
     terms.push({ v: 'alpha', c: 1 }, { v: `u${t}`, c: 1 });
@@ -40,22 +45,38 @@ export function minCvarSolve(dist: ReturnDistribution, options: { beta?: number;
   }
   rows.push({ name: 'budget', terms: dist.assets.map((_, i) => ({ v: wv(i), c: 1 })), lo: budget, hi: budget });
   compileGroups(dist.assets, c).forEach((g, k) => {
-    rows.push({ name: `g${k}`, terms: Array.from(g.a, (a, i) => ({ v: wv(i), c: a })).filter((t) => t.c !== 0), lo: g.lo, hi: g.hi });
+    rows.push({
+      name: `g${k}`,
+      terms: Array.from(g.a, (a, i) => ({ v: wv(i), c: a })).filter((t) => t.c !== 0),
+      lo: g.lo,
+      hi: g.hi,
+    });
   });
   if (options.targetReturn !== undefined) {
-    rows.push({ name: 'ret', terms: Array.from(dist.mu, (m, i) => ({ v: wv(i), c: m })), lo: options.targetReturn, hi: Infinity });
+    rows.push({
+      name: 'ret',
+      terms: Array.from(dist.mu, (m, i) => ({ v: wv(i), c: m })),
+      lo: options.targetReturn,
+      hi: Infinity,
+    });
   }
   const bounds: Record<string, readonly [number, number]> = { alpha: [-Infinity, Infinity] };
   for (let i = 0; i < n; i++) bounds[wv(i)] = [lb[i]!, ub[i]!];
   const sol = solveLp({ sense: 'min', objective, rows, bounds });
   if (sol.status !== 'Optimal') {
-    throw infeasible(`the CVaR programme is ${sol.status.toLowerCase()}${options.targetReturn !== undefined ? ` (target return ${options.targetReturn} may be unreachable)` : ''}. Relax the constraints.`);
+    throw infeasible(
+      `the CVaR programme is ${sol.status.toLowerCase()}${options.targetReturn !== undefined ? ` (target return ${options.targetReturn} may be unreachable)` : ''}. Relax the constraints.`,
+    );
   }
   const w = new Float64Array(n);
   for (let i = 0; i < n; i++) w[i] = sol.value(wv(i));
   return { weights: w, cvar: sol.objective, valueAtRisk: sol.value('alpha') };
 }
 
-export function minCvar(dist: ReturnDistribution, options: { beta?: number; targetReturn?: number } = {}, c: Constraints = {}): Float64Array {
+export function minCvar(
+  dist: ReturnDistribution,
+  options: { beta?: number; targetReturn?: number } = {},
+  c: Constraints = {},
+): Float64Array {
   return minCvarSolve(dist, options, c).weights;
 }

@@ -40,16 +40,25 @@ export function latestPrices(prices: Float64Array, nDates: number, nAssets: numb
 
 function validate(assets: readonly string[], w: ArrayLike<number>, prices: ArrayLike<number>, value: number): void {
   if (w.length !== assets.length || prices.length !== assets.length) {
-    throw dataError(`weights (${w.length}), prices (${prices.length}) and assets (${assets.length}) must have the same length.`);
+    throw dataError(
+      `weights (${w.length}), prices (${prices.length}) and assets (${assets.length}) must have the same length.`,
+    );
   }
-  if (!(value > 0) || !Number.isFinite(value)) throw dataError(`total portfolio value must be a positive amount, got ${value}.`);
+  if (!(value > 0) || !Number.isFinite(value))
+    throw dataError(`total portfolio value must be a positive amount, got ${value}.`);
   for (let i = 0; i < assets.length; i++) {
-    if (w[i]! !== 0 && !(prices[i]! > 0)) throw dataError(`price of ${assets[i]} is ${prices[i]}; prices must be > 0 for assets with a weight.`);
+    if (w[i]! !== 0 && !(prices[i]! > 0))
+      throw dataError(`price of ${assets[i]} is ${prices[i]}; prices must be > 0 for assets with a weight.`);
     if (!Number.isFinite(w[i]!)) throw dataError(`weight of ${assets[i]} is ${w[i]}; weights must be finite.`);
   }
 }
 
-function greedyLong(assets: readonly string[], w: readonly number[], prices: readonly number[], value: number): { shares: number[]; leftover: number } {
+function greedyLong(
+  assets: readonly string[],
+  w: readonly number[],
+  prices: readonly number[],
+  value: number,
+): { shares: number[]; leftover: number } {
   const n = assets.length;
   // sort by weight descending (stable, like Python's sort)
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => w[b]! - w[a]! || a - b);
@@ -91,7 +100,12 @@ function argmax(a: readonly number[]): number {
   return b;
 }
 
-function rmse(assets: readonly string[], w: ArrayLike<number>, shares: readonly number[], prices: ArrayLike<number>): number {
+function rmse(
+  assets: readonly string[],
+  w: ArrayLike<number>,
+  shares: readonly number[],
+  prices: ArrayLike<number>,
+): number {
   let val = 0;
   for (let i = 0; i < assets.length; i++) val += shares[i]! * prices[i]!;
   let sse = 0;
@@ -131,8 +145,18 @@ export function greedyDiscreteAllocation(
   const lt = longIdx.reduce((s, i) => s + w[i]!, 0);
   const st = shortIdx.reduce((s, i) => s - w[i]!, 0);
   const shortRatio = options.shortRatio ?? st;
-  const L = greedyLong(longIdx.map((i) => assets[i]!), longIdx.map((i) => w[i]! / lt), longIdx.map((i) => p[i]!), totalValue);
-  const S = greedyLong(shortIdx.map((i) => assets[i]!), shortIdx.map((i) => -w[i]! / st), shortIdx.map((i) => p[i]!), totalValue * shortRatio);
+  const L = greedyLong(
+    longIdx.map((i) => assets[i]!),
+    longIdx.map((i) => w[i]! / lt),
+    longIdx.map((i) => p[i]!),
+    totalValue,
+  );
+  const S = greedyLong(
+    shortIdx.map((i) => assets[i]!),
+    shortIdx.map((i) => -w[i]! / st),
+    shortIdx.map((i) => p[i]!),
+    totalValue * shortRatio,
+  );
   const shares = new Array<number>(assets.length).fill(0);
   longIdx.forEach((i, k) => (shares[i] = L.shares[k]!));
   shortIdx.forEach((i, k) => (shares[i] = -S.shares[k]!));
@@ -148,7 +172,8 @@ export function integerDiscreteAllocation(
 ): DiscreteResult {
   validate(assets, weights, prices, totalValue);
   const n = assets.length;
-  if (Array.from(weights).some((v) => v < 0)) throw dataError('the integer programme handles long-only weights; use the greedy method for shorts.');
+  if (Array.from(weights).some((v) => v < 0))
+    throw dataError('the integer programme handles long-only weights; use the greedy method for shorts.');
   const objective: LpTerm[] = [];
   const rows: LpRow[] = [];
   const bounds: Record<string, readonly [number, number]> = {};
@@ -161,16 +186,45 @@ export function integerDiscreteAllocation(
     }
     const target = weights[i]! * totalValue;
     objective.push({ v: `u${i}`, c: 1 }, { v: `x${i}`, c: -p });
-    rows.push({ name: `a${i}`, terms: [{ v: `u${i}`, c: 1 }, { v: `x${i}`, c: p }], lo: target, hi: Infinity });
-    rows.push({ name: `b${i}`, terms: [{ v: `u${i}`, c: 1 }, { v: `x${i}`, c: -p }], lo: -target, hi: Infinity });
+    rows.push({
+      name: `a${i}`,
+      terms: [
+        { v: `u${i}`, c: 1 },
+        { v: `x${i}`, c: p },
+      ],
+      lo: target,
+      hi: Infinity,
+    });
+    rows.push({
+      name: `b${i}`,
+      terms: [
+        { v: `u${i}`, c: 1 },
+        { v: `x${i}`, c: -p },
+      ],
+      lo: -target,
+      hi: Infinity,
+    });
     bounds[`x${i}`] = [0, Math.floor(totalValue / p)];
     budget.push({ v: `x${i}`, c: p });
   }
   rows.push({ name: 'funds', terms: budget, lo: -Infinity, hi: totalValue });
-  const sol = solveLp({ sense: 'min', objective, rows, bounds, integers: assets.map((_, i) => `x${i}`).filter((_, i) => weights[i]! > 0) }, { mipRelGap: 1e-9 });
+  const sol = solveLp(
+    {
+      sense: 'min',
+      objective,
+      rows,
+      bounds,
+      integers: assets.map((_, i) => `x${i}`).filter((_, i) => weights[i]! > 0),
+    },
+    { mipRelGap: 1e-9 },
+  );
   if (sol.status !== 'Optimal') throw infeasible(`the share allocation integer programme ended ${sol.status}.`);
   const shares = assets.map((_, i) => (weights[i]! > 0 ? Math.round(sol.value(`x${i}`)) : 0));
   let spent = 0;
   for (let i = 0; i < n; i++) spent += shares[i]! * prices[i]!;
-  return { shares: toRecord(assets, shares), leftover: totalValue - spent, rmse: rmse(assets, weights, shares, prices) };
+  return {
+    shares: toRecord(assets, shares),
+    leftover: totalValue - spent,
+    rmse: rmse(assets, weights, shares, prices),
+  };
 }

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Matrix, isKeelError } from '../core/index.ts';
-import { allocatorKinds, checkConstraints, efficientRisk, maxSharpe, minVariance, valueAtRisk, type ReturnDistribution } from './index.ts';
+import {
+  allocatorKinds,
+  checkConstraints,
+  efficientRisk,
+  maxSharpe,
+  minVariance,
+  valueAtRisk,
+  type ReturnDistribution,
+} from './index.ts';
 
 const assets = ['A', 'B', 'C'];
 const cov = Matrix.fromRows([
@@ -54,7 +62,9 @@ describe('failure is a value: fallback chains', () => {
     const mixed = { ...dist, mu: Float64Array.from([0.03, -0.01, 0.06]) };
     const lo = allocatorKinds['forecast-proportional'].create({}).allocate(mixed);
     expect(Array.from(lo.weights)).toEqual([1 / 3, 0, 2 / 3]);
-    const ls = allocatorKinds['forecast-proportional'].create({ mode: 'long-short' }).allocate(mixed, { weightBounds: [-1, 1] });
+    const ls = allocatorKinds['forecast-proportional']
+      .create({ mode: 'long-short' })
+      .allocate(mixed, { weightBounds: [-1, 1] });
     expect(ls.status).toBe('ok');
     expect(ls.weights[1]).toBeCloseTo(-0.1, 15);
     expect(ls.weights[2]).toBeCloseTo(0.6, 15);
@@ -69,7 +79,12 @@ describe('constraints as data, re-checked after every solve', () => {
     expect(checkConstraints(w, dist, c)).toEqual([]);
   });
   it('conflicting groups are named', () => {
-    const c = { groups: [{ name: 'a', assets: ['A'], min: 0.7 }, { name: 'bc', assets: ['B', 'C'], min: 0.5 }] };
+    const c = {
+      groups: [
+        { name: 'a', assets: ['A'], min: 0.7 },
+        { name: 'bc', assets: ['B', 'C'], min: 0.5 },
+      ],
+    };
     expect(message(() => minVariance(dist, c))).toMatch(/constraints conflict: group "(a|bc)"/);
   });
   it('maximum volatility caps max-Sharpe at the cap (exact: efficient-risk at the cap)', () => {
@@ -78,7 +93,11 @@ describe('constraints as data, re-checked after every solve', () => {
     expect(a.diagnostics['volatility']).toBeCloseTo(0.18, 10);
   });
   it('per-asset bounds and market-neutral', () => {
-    const c = { weightBounds: [-1, 1] as [number, number], marketNeutral: true, assetBounds: { C: [-0.2, 0.5] as [number, number] } };
+    const c = {
+      weightBounds: [-1, 1] as [number, number],
+      marketNeutral: true,
+      assetBounds: { C: [-0.2, 0.5] as [number, number] },
+    };
     const w = efficientRisk(dist, 0.15, c);
     expect(Math.abs(w[0]! + w[1]! + w[2]!)).toBeLessThan(1e-12);
     expect(w[2]!).toBeLessThanOrEqual(0.5 + 1e-12);
@@ -95,7 +114,9 @@ describe('constraints as data, re-checked after every solve', () => {
     expect(checkConstraints(capped, prev, { maxTurnover: 0.2 })).toEqual([]);
   });
   it('a parametric VaR cap moves max-Sharpe down the frontier until the cap binds', () => {
-    const a = allocatorKinds['max-sharpe'].create({}).allocate(dist, { maxVaR: { level: 0.95, max: 0.018, method: 'parametric' } });
+    const a = allocatorKinds['max-sharpe']
+      .create({})
+      .allocate(dist, { maxVaR: { level: 0.95, max: 0.018, method: 'parametric' } });
     expect(a.status, JSON.stringify(a.trail)).toBe('ok');
     expect(valueAtRisk(a.weights, dist, 0.95, 'parametric')).toBeCloseTo(0.018, 9);
   });
@@ -112,10 +133,18 @@ describe('bad input gives one-line errors naming the problem', () => {
     const asym = cov.clone();
     asym.set(0, 1, 0.5);
     expect(message(() => minVariance({ ...dist, cov: asym }))).toMatch(/not symmetric: \[A, B\]/);
-    expect(message(() => minVariance({ ...dist, mu: Float64Array.from([0.1, NaN, 0.1]) }))).toMatch(/expected return of B is NaN/);
-    expect(message(() => minVariance({ ...dist, assets: ['A', 'B'] }))).toMatch(/mu has 3 values but there are 2 assets/);
-    expect(message(() => minVariance(dist, { weightBounds: [0.5, 0.2] }))).toMatch(/lower bound must not exceed the upper bound/);
-    expect(message(() => minVariance(dist, { groups: [{ name: 'g', assets: ['Z'], max: 0.5 }] }))).toMatch(/group "g" names unknown asset "Z"/);
+    expect(message(() => minVariance({ ...dist, mu: Float64Array.from([0.1, NaN, 0.1]) }))).toMatch(
+      /expected return of B is NaN/,
+    );
+    expect(message(() => minVariance({ ...dist, assets: ['A', 'B'] }))).toMatch(
+      /mu has 3 values but there are 2 assets/,
+    );
+    expect(message(() => minVariance(dist, { weightBounds: [0.5, 0.2] }))).toMatch(
+      /lower bound must not exceed the upper bound/,
+    );
+    expect(message(() => minVariance(dist, { groups: [{ name: 'g', assets: ['Z'], max: 0.5 }] }))).toMatch(
+      /group "g" names unknown asset "Z"/,
+    );
     expect(message(() => minVariance(dist, { weightBounds: [0, 0.3] }))).toMatch(/the maximum weights sum to 0.9 < 1/);
   });
   it('a non-PSD covariance is rejected by Cholesky-based optimisers or repaired and reported by risk models', async () => {

@@ -5,7 +5,14 @@
  */
 import { z } from 'zod';
 import { herc, hrp } from './cluster/hrp.ts';
-import { efficientReturn, efficientRisk, maxQuadraticUtility, maxSharpe, minVariance, withPortfolioCaps } from './mean-variance.ts';
+import {
+  efficientReturn,
+  efficientRisk,
+  maxQuadraticUtility,
+  maxSharpe,
+  minVariance,
+  withPortfolioCaps,
+} from './mean-variance.ts';
 import { equalWeight, fixedMix, forecastProportional, inverseVolatility, volatilityTarget } from './naive.ts';
 import { riskBudgeting } from './risk-parity.ts';
 import { makeAllocator, withFallback, type AllocatorOptions, type WeightFunction } from './run.ts';
@@ -19,7 +26,10 @@ const fallback = z.array(z.string()).optional();
 const base = {
   'equal-weight': { schema: z.strictObject({}), fn: (): WeightFunction => equalWeight },
   'inverse-volatility': { schema: z.strictObject({}), fn: (): WeightFunction => inverseVolatility },
-  'min-variance': { schema: z.strictObject({ fallback }), fn: (): WeightFunction => withPortfolioCaps((d, c) => minVariance(d, c), 'min-variance') },
+  'min-variance': {
+    schema: z.strictObject({ fallback }),
+    fn: (): WeightFunction => withPortfolioCaps((d, c) => minVariance(d, c), 'min-variance'),
+  },
 } as const;
 
 const DEFAULT_CHAIN = ['min-variance', 'inverse-volatility', 'equal-weight'];
@@ -31,12 +41,19 @@ function simple(kind: keyof typeof base): Made {
 }
 
 /** Build kind's allocator with its fallback chain (links after the first use their default params). */
-function withChain(kind: string, fn: WeightFunction, chainKinds: readonly string[] | undefined, options: AllocatorOptions = {}): Allocator {
+function withChain(
+  kind: string,
+  fn: WeightFunction,
+  chainKinds: readonly string[] | undefined,
+  options: AllocatorOptions = {},
+): Allocator {
   const first = makeAllocator(kind, fn, options);
-  const rest = (chainKinds ?? DEFAULT_CHAIN).filter((k) => k !== kind).map((k) => {
-    if (!(k in base)) throw new Error(`fallback kind "${k}" must be one of ${Object.keys(base).join(', ')}`);
-    return simple(k as keyof typeof base);
-  });
+  const rest = (chainKinds ?? DEFAULT_CHAIN)
+    .filter((k) => k !== kind)
+    .map((k) => {
+      if (!(k in base)) throw new Error(`fallback kind "${k}" must be one of ${Object.keys(base).join(', ')}`);
+      return simple(k as keyof typeof base);
+    });
   return rest.length === 0 ? first : withFallback([first, ...rest]);
 }
 
@@ -52,9 +69,15 @@ const fpSchema = z.strictObject({ mode: z.enum(['long-only', 'long-short']).defa
 const vtSchema = z.strictObject({
   targetVolatility: z.number().positive().default(0.1),
   leverageCap: z.number().positive().default(1),
-  base: z.enum(['equal-weight', 'inverse-volatility', 'min-variance', 'risk-parity', 'hrp']).default('inverse-volatility'),
+  base: z
+    .enum(['equal-weight', 'inverse-volatility', 'min-variance', 'risk-parity', 'hrp'])
+    .default('inverse-volatility'),
 });
-const cvarSchema = z.strictObject({ beta: z.number().gt(0).lt(1).default(0.95), targetReturn: z.number().optional(), fallback });
+const cvarSchema = z.strictObject({
+  beta: z.number().gt(0).lt(1).default(0.95),
+  targetReturn: z.number().optional(),
+  fallback,
+});
 
 const baseFn = (k: z.infer<typeof vtSchema>['base']): WeightFunction => {
   if (k === 'risk-parity') return (d) => riskBudgeting(d);
@@ -63,51 +86,128 @@ const baseFn = (k: z.infer<typeof vtSchema>['base']): WeightFunction => {
 };
 
 export const allocatorKinds = {
-  'equal-weight': { schema: base['equal-weight'].schema, create: (_p: z.input<typeof base['equal-weight']['schema']> = {}): Allocator => simple('equal-weight') },
-  'inverse-volatility': { schema: base['inverse-volatility'].schema, create: (_p: object = {}): Allocator => simple('inverse-volatility') },
-  'fixed-mix': { schema: mixSchema, create: (p: z.input<typeof mixSchema>): Allocator => makeAllocator('fixed-mix', fixedMix(mixSchema.parse(p).weights)) },
-  'min-variance': { schema: base['min-variance'].schema, create: (p: z.input<typeof base['min-variance']['schema']> = {}): Allocator =>
-    withChain('min-variance', base['min-variance'].fn(), p.fallback ?? ['inverse-volatility', 'equal-weight']) },
-  'max-sharpe': { schema: msSchema, create: (p: z.input<typeof msSchema> = {}): Allocator => withChain('max-sharpe', withPortfolioCaps((d, c) => maxSharpe(d, c), 'return-seeking'), p.fallback) },
-  'max-quadratic-utility': { schema: mquSchema, create: (p: z.input<typeof mquSchema> = {}): Allocator => {
-    const o = mquSchema.parse(p);
-    return withChain('max-quadratic-utility', withPortfolioCaps((d, c) => maxQuadraticUtility(d, o.riskAversion, c), 'return-seeking'), o.fallback);
-  } },
-  'efficient-risk': { schema: erSchema, create: (p: z.input<typeof erSchema>): Allocator => {
-    const o = erSchema.parse(p);
-    return withChain('efficient-risk', withPortfolioCaps((d, c) => efficientRisk(d, o.targetVolatility, c), 'return-seeking'), o.fallback);
-  } },
-  'efficient-return': { schema: eretSchema, create: (p: z.input<typeof eretSchema>): Allocator => {
-    const o = eretSchema.parse(p);
-    return withChain('efficient-return', withPortfolioCaps((d, c) => efficientReturn(d, o.targetReturn, c), 'min-variance'), o.fallback);
-  } },
-  'risk-parity': { schema: rbSchema, create: (p: z.input<typeof rbSchema> = {}): Allocator => {
-    const o = rbSchema.parse(p);
-    const fn: WeightFunction = (d) => riskBudgeting(d, o.budgets ? d.assets.map((a) => o.budgets![a] ?? Number.NaN) : undefined);
-    return withChain('risk-parity', fn, o.fallback ?? ['inverse-volatility', 'equal-weight']);
-  } },
-  hrp: { schema: hrpSchema, create: (p: z.input<typeof hrpSchema> = {}): Allocator => {
-    const o = hrpSchema.parse(p);
-    return makeAllocator('hrp', (d) => hrp(d.cov, { linkage: o.linkage }).weights);
-  } },
-  herc: { schema: hercSchema, create: (p: z.input<typeof hercSchema> = {}): Allocator => {
-    const o = hercSchema.parse(p);
-    return makeAllocator('herc', (d) => herc(d.cov, { linkage: o.linkage }).weights);
-  } },
-  'forecast-proportional': { schema: fpSchema, create: (p: z.input<typeof fpSchema> = {}): Allocator => {
-    const o = fpSchema.parse(p);
-    // long-short weights sum to the net exposure, not 1: cash (or borrowing) holds the rest.
-    return withChain('forecast-proportional', forecastProportional(o.mode), o.fallback ?? ['inverse-volatility', 'equal-weight'], { allowCash: o.mode === 'long-short' });
-  } },
-  'volatility-target': { schema: vtSchema, create: (p: z.input<typeof vtSchema> = {}): Allocator => {
-    const o = vtSchema.parse(p);
-    return makeAllocator('volatility-target', volatilityTarget(baseFn(o.base), o.targetVolatility, o.leverageCap), { allowCash: true });
-  } },
-  'min-cvar': { schema: cvarSchema, create: (p: z.input<typeof cvarSchema> = {}): Allocator => {
-    const o = cvarSchema.parse(p);
-    return withChain('min-cvar', (d, c) => minCvar(d, { beta: o.beta, ...(o.targetReturn === undefined ? {} : { targetReturn: o.targetReturn }) }, c), o.fallback);
-  } },
-  'black-litterman': { schema: blackLittermanParamsSchema, create: (p: z.input<typeof blackLittermanParamsSchema>): Allocator => blackLittermanAllocator(blackLittermanParamsSchema.parse(p)) },
+  'equal-weight': {
+    schema: base['equal-weight'].schema,
+    create: (_p: z.input<(typeof base)['equal-weight']['schema']> = {}): Allocator => simple('equal-weight'),
+  },
+  'inverse-volatility': {
+    schema: base['inverse-volatility'].schema,
+    create: (_p: object = {}): Allocator => simple('inverse-volatility'),
+  },
+  'fixed-mix': {
+    schema: mixSchema,
+    create: (p: z.input<typeof mixSchema>): Allocator =>
+      makeAllocator('fixed-mix', fixedMix(mixSchema.parse(p).weights)),
+  },
+  'min-variance': {
+    schema: base['min-variance'].schema,
+    create: (p: z.input<(typeof base)['min-variance']['schema']> = {}): Allocator =>
+      withChain('min-variance', base['min-variance'].fn(), p.fallback ?? ['inverse-volatility', 'equal-weight']),
+  },
+  'max-sharpe': {
+    schema: msSchema,
+    create: (p: z.input<typeof msSchema> = {}): Allocator =>
+      withChain(
+        'max-sharpe',
+        withPortfolioCaps((d, c) => maxSharpe(d, c), 'return-seeking'),
+        p.fallback,
+      ),
+  },
+  'max-quadratic-utility': {
+    schema: mquSchema,
+    create: (p: z.input<typeof mquSchema> = {}): Allocator => {
+      const o = mquSchema.parse(p);
+      return withChain(
+        'max-quadratic-utility',
+        withPortfolioCaps((d, c) => maxQuadraticUtility(d, o.riskAversion, c), 'return-seeking'),
+        o.fallback,
+      );
+    },
+  },
+  'efficient-risk': {
+    schema: erSchema,
+    create: (p: z.input<typeof erSchema>): Allocator => {
+      const o = erSchema.parse(p);
+      return withChain(
+        'efficient-risk',
+        withPortfolioCaps((d, c) => efficientRisk(d, o.targetVolatility, c), 'return-seeking'),
+        o.fallback,
+      );
+    },
+  },
+  'efficient-return': {
+    schema: eretSchema,
+    create: (p: z.input<typeof eretSchema>): Allocator => {
+      const o = eretSchema.parse(p);
+      return withChain(
+        'efficient-return',
+        withPortfolioCaps((d, c) => efficientReturn(d, o.targetReturn, c), 'min-variance'),
+        o.fallback,
+      );
+    },
+  },
+  'risk-parity': {
+    schema: rbSchema,
+    create: (p: z.input<typeof rbSchema> = {}): Allocator => {
+      const o = rbSchema.parse(p);
+      const fn: WeightFunction = (d) =>
+        riskBudgeting(d, o.budgets ? d.assets.map((a) => o.budgets![a] ?? Number.NaN) : undefined);
+      return withChain('risk-parity', fn, o.fallback ?? ['inverse-volatility', 'equal-weight']);
+    },
+  },
+  hrp: {
+    schema: hrpSchema,
+    create: (p: z.input<typeof hrpSchema> = {}): Allocator => {
+      const o = hrpSchema.parse(p);
+      return makeAllocator('hrp', (d) => hrp(d.cov, { linkage: o.linkage }).weights);
+    },
+  },
+  herc: {
+    schema: hercSchema,
+    create: (p: z.input<typeof hercSchema> = {}): Allocator => {
+      const o = hercSchema.parse(p);
+      return makeAllocator('herc', (d) => herc(d.cov, { linkage: o.linkage }).weights);
+    },
+  },
+  'forecast-proportional': {
+    schema: fpSchema,
+    create: (p: z.input<typeof fpSchema> = {}): Allocator => {
+      const o = fpSchema.parse(p);
+      // long-short weights sum to the net exposure, not 1: cash (or borrowing) holds the rest.
+      return withChain(
+        'forecast-proportional',
+        forecastProportional(o.mode),
+        o.fallback ?? ['inverse-volatility', 'equal-weight'],
+        { allowCash: o.mode === 'long-short' },
+      );
+    },
+  },
+  'volatility-target': {
+    schema: vtSchema,
+    create: (p: z.input<typeof vtSchema> = {}): Allocator => {
+      const o = vtSchema.parse(p);
+      return makeAllocator('volatility-target', volatilityTarget(baseFn(o.base), o.targetVolatility, o.leverageCap), {
+        allowCash: true,
+      });
+    },
+  },
+  'min-cvar': {
+    schema: cvarSchema,
+    create: (p: z.input<typeof cvarSchema> = {}): Allocator => {
+      const o = cvarSchema.parse(p);
+      return withChain(
+        'min-cvar',
+        (d, c) =>
+          minCvar(d, { beta: o.beta, ...(o.targetReturn === undefined ? {} : { targetReturn: o.targetReturn }) }, c),
+        o.fallback,
+      );
+    },
+  },
+  'black-litterman': {
+    schema: blackLittermanParamsSchema,
+    create: (p: z.input<typeof blackLittermanParamsSchema>): Allocator =>
+      blackLittermanAllocator(blackLittermanParamsSchema.parse(p)),
+  },
 } as const;
 
 export type AllocatorKind = keyof typeof allocatorKinds;

@@ -32,9 +32,13 @@ export interface MvSetup {
 export function validateDistribution(dist: ReturnDistribution): void {
   const n = dist.assets.length;
   if (n === 0) throw dataError('the return distribution has no assets.');
-  if (dist.mu.length !== n) throw dataError(`mu has ${dist.mu.length} values but there are ${n} assets. Give one expected return per asset.`);
+  if (dist.mu.length !== n)
+    throw dataError(`mu has ${dist.mu.length} values but there are ${n} assets. Give one expected return per asset.`);
   for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(dist.mu[i]!)) throw dataError(`expected return of ${dist.assets[i]} is ${dist.mu[i]}; mu must be finite. Drop the asset or fill its forecast.`);
+    if (!Number.isFinite(dist.mu[i]!))
+      throw dataError(
+        `expected return of ${dist.assets[i]} is ${dist.mu[i]}; mu must be finite. Drop the asset or fill its forecast.`,
+      );
   }
   validateCovariance(dist.cov, dist.assets);
   if (dist.previousWeights && dist.previousWeights.length !== n) {
@@ -77,7 +81,9 @@ function solve(s: MvSetup, P: Float64Array, q: Float64Array, extraRows: QpRow[],
   const x0 = start ?? feasiblePoint(s.lb, s.ub, s.budget, [...s.groups, ...extraRows], s.byVariance);
   const res = solveQpActiveSet({ n: s.n, P, q, lb: s.lb, ub: s.ub, rows }, x0);
   if (res.status !== 'optimal') {
-    throw numericError(`the QP solver stopped with status ${res.status} after ${res.iterations} iterations; the covariance may be singular. Use a shrinkage covariance (ledoit-wolf).`);
+    throw numericError(
+      `the QP solver stopped with status ${res.status} after ${res.iterations} iterations; the covariance may be singular. Use a shrinkage covariance (ledoit-wolf).`,
+    );
   }
   return clean(res.x, s.lb, s.ub);
 }
@@ -151,10 +157,12 @@ function solveInTradeSpace(s: MvSetup, P: Float64Array, q: Float64Array, extraRo
       rows.push(lift({ a, lo: s.lb[i]!, hi: s.ub[i]!, name: `bounds of asset ${i}` }));
     }
   }
-  if (Number.isFinite(t.maxTurnover)) rows.push({ a: new Float64Array(N).fill(1), lo: -Infinity, hi: t.maxTurnover, name: 'turnover' });
+  if (Number.isFinite(t.maxTurnover))
+    rows.push({ a: new Float64Array(N).fill(1), lo: -Infinity, hi: t.maxTurnover, name: 'turnover' });
   const x0 = feasiblePoint(lb, ub, null, rows, []);
   const res = solveQpActiveSet({ n: N, P: H, q: qq, lb, ub, rows }, x0);
-  if (res.status !== 'optimal') throw numericError(`the trade-space QP stopped with status ${res.status} after ${res.iterations} iterations.`);
+  if (res.status !== 'optimal')
+    throw numericError(`the trade-space QP stopped with status ${res.status} after ${res.iterations} iterations.`);
   const w = new Float64Array(n);
   for (let i = 0; i < n; i++) w[i] = t.w0[i]! + res.x[i]! - res.x[i + n]!;
   return clean(w, s.lb, s.ub);
@@ -173,8 +181,14 @@ export function minVariance(dist: ReturnDistribution, c: Constraints = {}, start
 }
 
 /** max wᵀμ − ½δ wᵀΣw (− γ‖w‖²). */
-export function maxQuadraticUtility(dist: ReturnDistribution, riskAversion: number, c: Constraints = {}, start?: Float64Array): Float64Array {
-  if (!(riskAversion > 0)) throw dataError(`riskAversion must be > 0, got ${riskAversion}. Use 1 for a moderate investor.`);
+export function maxQuadraticUtility(
+  dist: ReturnDistribution,
+  riskAversion: number,
+  c: Constraints = {},
+  start?: Float64Array,
+): Float64Array {
+  if (!(riskAversion > 0))
+    throw dataError(`riskAversion must be > 0, got ${riskAversion}. Use 1 for a moderate investor.`);
   const s = setup(dist, c);
   const q = new Float64Array(s.n);
   for (let i = 0; i < s.n; i++) q[i] = -s.mu[i]!;
@@ -182,7 +196,10 @@ export function maxQuadraticUtility(dist: ReturnDistribution, riskAversion: numb
 }
 
 /** The largest wᵀμ reachable under bounds and budget (exact greedy when there are no group rows). */
-export function maxAchievableReturn(dist: ReturnDistribution, c: Constraints = {}): { weights: Float64Array; ret: number } {
+export function maxAchievableReturn(
+  dist: ReturnDistribution,
+  c: Constraints = {},
+): { weights: Float64Array; ret: number } {
   const s = setup(dist, c);
   let w: Float64Array;
   if (s.groups.length === 0) {
@@ -217,7 +234,9 @@ export function efficientReturn(dist: ReturnDistribution, targetReturn: number, 
   if (dotv(mv, s.mu) >= targetReturn) return mv;
   const best = maxAchievableReturn(dist, c).ret;
   if (targetReturn > best + 1e-12) {
-    throw infeasible(`target return ${targetReturn} exceeds the maximum achievable ${round(best)} under these constraints. Lower the target.`);
+    throw infeasible(
+      `target return ${targetReturn} exceeds the maximum achievable ${round(best)} under these constraints. Lower the target.`,
+    );
   }
   const row: QpRow = { a: Float64Array.from(s.mu), lo: targetReturn, hi: targetReturn, name: 'expected return' };
   return solve(s, hessian(s, 2), new Float64Array(s.n), [row]);
@@ -229,12 +248,15 @@ export function efficientReturn(dist: ReturnDistribution, targetReturn: number, 
  * secant search on log δ finds σ(δ) = target to 1e-12 relative. Each step warm-starts from the previous weights.
  */
 export function efficientRisk(dist: ReturnDistribution, targetVolatility: number, c: Constraints = {}): Float64Array {
-  if (!(targetVolatility > 0)) throw dataError(`targetVolatility must be > 0 (annualised), got ${targetVolatility}. Use 0.1 for 10 % a year.`);
+  if (!(targetVolatility > 0))
+    throw dataError(`targetVolatility must be > 0 (annualised), got ${targetVolatility}. Use 0.1 for 10 % a year.`);
   const s = setup(dist, c);
   const mv = solve(s, hessian(s, 2), new Float64Array(s.n), []);
   const vMin = Math.sqrt(portfolioVariance(mv, dist.cov));
   if (vMin > targetVolatility * (1 + 1e-12)) {
-    throw infeasible(`volatility target ${targetVolatility} is below the minimum achievable ${round(vMin)} under these constraints. Raise the target or relax constraints.`);
+    throw infeasible(
+      `volatility target ${targetVolatility} is below the minimum achievable ${round(vMin)} under these constraints. Raise the target or relax constraints.`,
+    );
   }
   const q = new Float64Array(s.n);
   for (let i = 0; i < s.n; i++) q[i] = -s.mu[i]!;
@@ -286,15 +308,26 @@ export function efficientRisk(dist: ReturnDistribution, targetVolatility: number
 export function maxSharpe(dist: ReturnDistribution, c: Constraints = {}): Float64Array {
   const s = setup(dist, c);
   const rf = dist.riskFreeRate ?? 0.02;
-  if (s.budget !== 1) throw infeasible('max-Sharpe needs weights summing to 1; a market-neutral portfolio has no Sharpe-maximising scale. Use max-quadratic-utility or efficient-risk.');
-  if (s.trade) throw dataError('transactionCost and maxTurnover are not supported by max-sharpe (its scale-free transform cannot carry them). Use max-quadratic-utility or efficient-risk.');
-  if (s.l2 > 0) throw dataError('l2Gamma is not supported by max-sharpe (the transform makes it non-convex in w). Use max-quadratic-utility or min-variance with l2Gamma.');
+  if (s.budget !== 1)
+    throw infeasible(
+      'max-Sharpe needs weights summing to 1; a market-neutral portfolio has no Sharpe-maximising scale. Use max-quadratic-utility or efficient-risk.',
+    );
+  if (s.trade)
+    throw dataError(
+      'transactionCost and maxTurnover are not supported by max-sharpe (its scale-free transform cannot carry them). Use max-quadratic-utility or efficient-risk.',
+    );
+  if (s.l2 > 0)
+    throw dataError(
+      'l2Gamma is not supported by max-sharpe (the transform makes it non-convex in w). Use max-quadratic-utility or min-variance with l2Gamma.',
+    );
   const n = s.n;
   const excess = new Float64Array(n);
   for (let i = 0; i < n; i++) excess[i] = s.mu[i]! - rf;
   const best = maxAchievableReturn({ ...dist, mu: excess }, c);
   if (!(best.ret > 1e-12)) {
-    throw infeasible(`every feasible portfolio has expected return ≤ the risk-free rate ${rf} (best excess ${round(best.ret)}), so max-Sharpe is undefined. Use min-variance or lower riskFreeRate.`);
+    throw infeasible(
+      `every feasible portfolio has expected return ≤ the risk-free rate ${rf} (best excess ${round(best.ret)}), so max-Sharpe is undefined. Use min-variance or lower riskFreeRate.`,
+    );
   }
   const y0 = best.weights.map((w) => w / best.ret);
   const allNonNeg = s.lb.every((v) => v >= 0);
@@ -309,7 +342,8 @@ export function maxSharpe(dist: ReturnDistribution, c: Constraints = {}): Float6
   for (let i = 0; i < n; i++) {
     if (s.lb[i] === 0) lbY[i] = 0;
     else rows.push({ a: one(i, s.lb[i]!), lo: 0, hi: Infinity, name: `lower bound of asset ${dist.assets[i]}` });
-    if (!(allNonNeg && s.ub[i]! >= 1)) rows.push({ a: one(i, s.ub[i]!), lo: -Infinity, hi: 0, name: `upper bound of asset ${dist.assets[i]}` });
+    if (!(allNonNeg && s.ub[i]! >= 1))
+      rows.push({ a: one(i, s.ub[i]!), lo: -Infinity, hi: 0, name: `upper bound of asset ${dist.assets[i]}` });
   }
   if (!allNonNeg) rows.push({ a: new Float64Array(n).fill(1), lo: 0, hi: Infinity, name: 'scale k ≥ 0' });
   for (const g of s.groups) {
@@ -318,11 +352,18 @@ export function maxSharpe(dist: ReturnDistribution, c: Constraints = {}): Float6
   }
   const P = hessian(s, 2);
   const res = solveQpActiveSet({ n, P, q: new Float64Array(n), lb: lbY, ub: ubY, rows }, y0);
-  if (res.status !== 'optimal') throw numericError(`the max-Sharpe QP stopped with status ${res.status}; the covariance may be singular. Use a shrinkage covariance.`);
+  if (res.status !== 'optimal')
+    throw numericError(
+      `the max-Sharpe QP stopped with status ${res.status}; the covariance may be singular. Use a shrinkage covariance.`,
+    );
   let k = 0;
   for (let i = 0; i < n; i++) k += res.x[i]!;
   if (!(k > 0)) throw numericError(`max-Sharpe transform gave scale k = ${k} ≤ 0.`);
-  return clean(res.x.map((v) => v / k), s.lb, s.ub);
+  return clean(
+    res.x.map((v) => v / k),
+    s.lb,
+    s.ub,
+  );
 }
 
 export interface FrontierPoint {
@@ -388,7 +429,9 @@ export function withPortfolioCaps(
       const vol = Math.sqrt(portfolioVariance(w, dist.cov));
       if (vol > c.maxVolatility * (1 + 1e-9)) {
         if (kind === 'min-variance') {
-          throw infeasible(`the minimum-variance portfolio has volatility ${round(vol)} > maxVolatility ${c.maxVolatility}; no portfolio meets the cap under these constraints. Raise the cap or relax constraints.`);
+          throw infeasible(
+            `the minimum-variance portfolio has volatility ${round(vol)} > maxVolatility ${c.maxVolatility}; no portfolio meets the cap under these constraints. Raise the cap or relax constraints.`,
+          );
         }
         w = efficientRisk(dist, c.maxVolatility, cons);
       }
@@ -397,11 +440,17 @@ export function withPortfolioCaps(
       const { level, max } = c.maxVaR;
       const pvar = (x: Float64Array): number => valueAtRisk(x, dist, level, 'parametric');
       if (pvar(w) > max + 1e-12) {
-        if (kind === 'min-variance') throw infeasible(`parametric VaR(${level}) of the answer is ${round(pvar(w))} > maxVaR ${max}. Raise the cap.`);
+        if (kind === 'min-variance')
+          throw infeasible(
+            `parametric VaR(${level}) of the answer is ${round(pvar(w))} > maxVaR ${max}. Raise the cap.`,
+          );
         // Walk down the efficient frontier (efficient-risk at σ) to the riskiest portfolio meeting the cap:
         // bisection on σ between the min-variance portfolio and the current one (VaR rises with σ there).
         const mv = minVariance(dist, cons);
-        if (pvar(mv) > max + 1e-12) throw infeasible(`even the minimum-variance portfolio has parametric VaR(${level}) ${round(pvar(mv))} > maxVaR ${max}. Raise the cap.`);
+        if (pvar(mv) > max + 1e-12)
+          throw infeasible(
+            `even the minimum-variance portfolio has parametric VaR(${level}) ${round(pvar(mv))} > maxVaR ${max}. Raise the cap.`,
+          );
         let lo = Math.sqrt(portfolioVariance(mv, dist.cov));
         let hi = Math.sqrt(portfolioVariance(w, dist.cov));
         let best = mv;

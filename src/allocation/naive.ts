@@ -22,7 +22,8 @@ export function inverseVolatility(dist: ReturnDistribution, c: Constraints = {})
   let s = 0;
   for (let i = 0; i < n; i++) {
     const v = dist.cov.data[i * n + i]!;
-    if (!(v > 0)) throw dataError(`variance of ${dist.assets[i]} is ${v}; inverse-volatility needs every variance > 0.`);
+    if (!(v > 0))
+      throw dataError(`variance of ${dist.assets[i]} is ${v}; inverse-volatility needs every variance > 0.`);
     w[i] = 1 / Math.sqrt(v);
     s += w[i]!;
   }
@@ -37,12 +38,16 @@ export function fixedMix(targets: Readonly<Record<string, number>>): (dist: Retu
     if (!Number.isFinite(v)) throw dataError(`fixed-mix weight of ${id} is ${v}; weights must be finite.`);
     s += v;
   }
-  if (Math.abs(s - 1) > 1e-9) throw dataError(`fixed-mix weights sum to ${s}; they must sum to 1 (name a cash asset for the rest).`);
+  if (Math.abs(s - 1) > 1e-9)
+    throw dataError(`fixed-mix weights sum to ${s}; they must sum to 1 (name a cash asset for the rest).`);
   return (dist) => {
     const w = new Float64Array(dist.assets.length);
     for (const [id, v] of Object.entries(targets)) {
       const i = dist.assets.indexOf(id);
-      if (i < 0) throw dataError(`fixed-mix names "${id}", which is not among the assets (${dist.assets.slice(0, 8).join(', ')}…).`);
+      if (i < 0)
+        throw dataError(
+          `fixed-mix names "${id}", which is not among the assets (${dist.assets.slice(0, 8).join(', ')}…).`,
+        );
       w[i] = v;
     }
     return w;
@@ -67,7 +72,9 @@ export function forecastProportional(mode: 'long-only' | 'long-short' = 'long-on
       s += Math.abs(v);
     }
     if (!(s > 0)) {
-      throw infeasible(`every forecast is ≤ 0, so long-only forecast-proportional weights are undefined. Use mode: long-short or a fallback.`);
+      throw infeasible(
+        `every forecast is ≤ 0, so long-only forecast-proportional weights are undefined. Use mode: long-short or a fallback.`,
+      );
     }
     for (let i = 0; i < n; i++) w[i] = w[i]! / s;
     return w;
@@ -83,7 +90,8 @@ export function volatilityTarget(
   target: number,
   leverageCap = 1,
 ): (dist: ReturnDistribution, c: Constraints) => Float64Array {
-  if (!(target > 0)) throw dataError(`volatility target must be > 0 (annualised), got ${target}. Use 0.1 for 10 % a year.`);
+  if (!(target > 0))
+    throw dataError(`volatility target must be > 0 (annualised), got ${target}. Use 0.1 for 10 % a year.`);
   if (!(leverageCap > 0)) throw dataError(`leverageCap must be > 0, got ${leverageCap}.`);
   return (dist, c) => {
     const w = base(dist, c);

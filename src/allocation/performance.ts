@@ -2,7 +2,12 @@ import type { Matrix } from '../core/index.ts';
 import type { Performance } from './types.ts';
 
 /** wᵀμ, √(wᵀΣw) and (wᵀμ − rf)/√(wᵀΣw), all annualised fractions. */
-export function portfolioPerformance(w: ArrayLike<number>, mu: ArrayLike<number>, cov: Matrix, riskFreeRate = 0.02): Performance {
+export function portfolioPerformance(
+  w: ArrayLike<number>,
+  mu: ArrayLike<number>,
+  cov: Matrix,
+  riskFreeRate = 0.02,
+): Performance {
   const n = w.length;
   let ret = 0;
   let v = 0;

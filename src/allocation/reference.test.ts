@@ -49,42 +49,73 @@ function expectPerf(w: Float64Array, expected: readonly [number, number, number]
 const PM1 = { weightBounds: [null, null] as [null, null] };
 
 describeShared('PyPortfolioOpt efficient frontier figures', DATA, () => {
-  it('min volatility, long-only', () => expectPerf(minVariance(dist()), [0.15056821399482578, 0.15915084514118694, 0.8204054077060996]));
+  it('min volatility, long-only', () =>
+    expectPerf(minVariance(dist()), [0.15056821399482578, 0.15915084514118694, 0.8204054077060996]));
   it('min volatility, bounds (None, None) → (−1, 1)', () =>
     expectPerf(minVariance(dist(), PM1), [0.1516319319875544, 0.1555915367269669, 0.8460095886741129]));
   it('min volatility + L2 (γ = 1)', () =>
     expectPerf(minVariance(dist(), { l2Gamma: 1 }), [0.17356099329164965, 0.1955254118258614, 0.785376140408869]));
   it('min volatility + transaction cost (w_prev = 1/N, k = 0.001) + L2 (γ = 1), 1e-6 (trade-space ridge 1e-9)', () => {
     const d = { ...dist(), previousWeights: new Float64Array(20).fill(1 / 20) };
-    expectPerf(minVariance(d, { l2Gamma: 1, transactionCost: 0.001 }), [0.17363446634404042, 0.1959773703677164, 0.7839398296638683], 1e-6);
+    expectPerf(
+      minVariance(d, { l2Gamma: 1, transactionCost: 0.001 }),
+      [0.17363446634404042, 0.1959773703677164, 0.7839398296638683],
+      1e-6,
+    );
   });
   it('max Sharpe (rf 0.02), long-only, with its weights', () => {
     const w = maxSharpe(dist());
     expectPerf(w, [0.3047768672819914, 0.22165566922402932, 1.2847714127003216]);
     const cw = cleanWeights(w);
-    const expected: Record<string, number> = { GOOG: 0.03835, AAPL: 0.0689, FB: 0.20603, BABA: 0.07315, AMZN: 0.04033, BBY: 0.01324, MA: 0.35349, PFE: 0.1957, SBUX: 0.01082 };
+    const expected: Record<string, number> = {
+      GOOG: 0.03835,
+      AAPL: 0.0689,
+      FB: 0.20603,
+      BABA: 0.07315,
+      AMZN: 0.04033,
+      BBY: 0.01324,
+      MA: 0.35349,
+      PFE: 0.1957,
+      SBUX: 0.01082,
+    };
     dist().assets.forEach((a, i) => expect(cw[i]).toBeCloseTo(expected[a] ?? 0, 5));
   });
-  it('max Sharpe, bounds (−1, 1)', () => expectPerf(maxSharpe(dist(), PM1), [0.4937195216716211, 0.29516576454651955, 1.6049270564945908]));
+  it('max Sharpe, bounds (−1, 1)', () =>
+    expectPerf(maxSharpe(dist(), PM1), [0.4937195216716211, 0.29516576454651955, 1.6049270564945908]));
   it('max quadratic utility (δ = 2)', () =>
     expectPerf(maxQuadraticUtility(dist(), 2), [0.3677732711751504, 0.2921342197778279, 1.1904571516463793]));
   it('max quadratic utility (δ = 1), bounds (−1, 1)', () =>
     expectPerf(maxQuadraticUtility(dist(), 1, PM1), [1.4170505733098597, 1.0438577623242156, 1.3383533884915872]));
   it('max quadratic utility (δ = 1), market-neutral', () =>
-    expectPerf(maxQuadraticUtility(dist(), 1, { ...PM1, marketNeutral: true }), [1.248936321062371, 1.0219175004907117, 1.2025787996313317]));
-  it('efficient_risk(0.19) within 1e-6', () => expectPerf(efficientRisk(dist(), 0.19), [0.2552422849133517, 0.19, 1.2381172871434818], 1e-6));
+    expectPerf(
+      maxQuadraticUtility(dist(), 1, { ...PM1, marketNeutral: true }),
+      [1.248936321062371, 1.0219175004907117, 1.2025787996313317],
+    ));
+  it('efficient_risk(0.19) within 1e-6', () =>
+    expectPerf(efficientRisk(dist(), 0.19), [0.2552422849133517, 0.19, 1.2381172871434818], 1e-6));
   it('efficient_risk hits t within 1e-10 for 0.16, 0.21, 0.30', () => {
-    for (const t of [0.16, 0.21, 0.3]) expect(Math.abs(portfolioPerformance(efficientRisk(dist(), t), dist().mu, dist().cov).volatility - t)).toBeLessThan(1e-10);
+    for (const t of [0.16, 0.21, 0.3])
+      expect(
+        Math.abs(portfolioPerformance(efficientRisk(dist(), t), dist().mu, dist().cov).volatility - t),
+      ).toBeLessThan(1e-10);
   });
   it('efficient_risk(0.19), bounds (−1, 1)', () =>
     expectPerf(efficientRisk(dist(), 0.19, PM1), [0.30035471606347336, 0.19, 1.4755511348079207], 1e-6));
   it('efficient_risk(0.21), market-neutral', () =>
-    expectPerf(efficientRisk(dist(), 0.21, { ...PM1, marketNeutral: true }), [0.28640632960825885, 0.21, 1.2686015698590967], 1e-6));
-  it('efficient_return(0.25)', () => expectPerf(efficientReturn(dist(), 0.25), [0.25, 0.18723269942026335, 1.2284179030274036]));
+    expectPerf(
+      efficientRisk(dist(), 0.21, { ...PM1, marketNeutral: true }),
+      [0.28640632960825885, 0.21, 1.2686015698590967],
+      1e-6,
+    ));
+  it('efficient_return(0.25)', () =>
+    expectPerf(efficientReturn(dist(), 0.25), [0.25, 0.18723269942026335, 1.2284179030274036]));
   it('efficient_return(0.25) + L2 (γ = 1)', () =>
     expectPerf(efficientReturn(dist(), 0.25, { l2Gamma: 1 }), [0.25, 0.20961660883459776, 1.0972412981906703]));
   it('efficient_return(0.25), market-neutral', () =>
-    expectPerf(efficientReturn(dist(), 0.25, { ...PM1, marketNeutral: true }), [0.25, 0.1833060046337015, 1.2547324920403273]));
+    expectPerf(
+      efficientReturn(dist(), 0.25, { ...PM1, marketNeutral: true }),
+      [0.25, 0.1833060046337015, 1.2547324920403273],
+    ));
   it('max Sharpe on semicovariance (benchmark 0)', async () => {
     const { semicovariance } = await import('../risk/index.ts');
     const d = { ...dist(), cov: semicovariance(pypfoptSetup().returns) };
@@ -120,11 +151,26 @@ describeShared('PyPortfolioOpt risk-model figures', DATA, () => {
 
 describeShared('PyPortfolioOpt HRP figures', DATA, () => {
   const expected: Record<string, number> = {
-    AAPL: 0.022258941278778387, AMD: 0.022294021796692116, AMZN: 0.016086842079874982, BABA: 0.07963382071794088,
-    BAC: 0.014409222455552267, BBY: 0.03406419438245041, FB: 0.06272994714663536, GE: 0.05519063444162851,
-    GM: 0.055576660241857236, GOOG: 0.04956008428992926, JPM: 0.017675709092515715, MA: 0.038127373497320226,
-    PFE: 0.07786528342813452, RRC: 0.03161528695094598, SBUX: 0.039844436656239136, SHLD: 0.027113184241298872,
-    T: 0.11138956508836473, UAA: 0.027115909570750083, WMT: 0.10569551148587902, XOM: 0.11175337115721229,
+    AAPL: 0.022258941278778387,
+    AMD: 0.022294021796692116,
+    AMZN: 0.016086842079874982,
+    BABA: 0.07963382071794088,
+    BAC: 0.014409222455552267,
+    BBY: 0.03406419438245041,
+    FB: 0.06272994714663536,
+    GE: 0.05519063444162851,
+    GM: 0.055576660241857236,
+    GOOG: 0.04956008428992926,
+    JPM: 0.017675709092515715,
+    MA: 0.038127373497320226,
+    PFE: 0.07786528342813452,
+    RRC: 0.03161528695094598,
+    SBUX: 0.039844436656239136,
+    SHLD: 0.027113184241298872,
+    T: 0.11138956508836473,
+    UAA: 0.027115909570750083,
+    WMT: 0.10569551148587902,
+    XOM: 0.11175337115721229,
   };
   it('weights to 1e-9, leaf order and cluster variance (pandas pairwise corr, single linkage)', () => {
     const s = pypfoptSetup();
@@ -136,7 +182,11 @@ describeShared('PyPortfolioOpt HRP figures', DATA, () => {
   it('HRP on the Ledoit-Wolf matrix (corr rounded to 6 dp) has vol 0.10002783894982334', () => {
     const lw = ledoitWolf(pypfoptSetup().returns).matrix;
     const c = covToCorr(lw);
-    const corr = new Matrix(20, 20, c.data.map((v) => Math.round(v * 1e6) / 1e6));
+    const corr = new Matrix(
+      20,
+      20,
+      c.data.map((v) => Math.round(v * 1e6) / 1e6),
+    );
     const w = hrp(lw, { corr }).weights;
     expect(portfolioPerformance(w, dist().mu, lw).volatility).toBeCloseTo(0.10002783894982334, 12);
   });
@@ -148,8 +198,26 @@ describeShared('PyPortfolioOpt Black-Litterman figures', ['data', 'pypfopt', 'sp
     return returnsFromPrices(p.values, p.dates.length, p.assets).values;
   };
   const caps: Record<string, number> = {
-    GOOG: 927e9, AAPL: 1.19e12, FB: 574e9, BABA: 533e9, AMZN: 867e9, GE: 96e9, AMD: 43e9, WMT: 339e9, BAC: 301e9, GM: 51e9,
-    T: 61e9, UAA: 78e9, SHLD: 0, XOM: 295e9, RRC: 1e9, BBY: 22e9, MA: 288e9, PFE: 212e9, JPM: 422e9, SBUX: 102e9,
+    GOOG: 927e9,
+    AAPL: 1.19e12,
+    FB: 574e9,
+    BABA: 533e9,
+    AMZN: 867e9,
+    GE: 96e9,
+    AMD: 43e9,
+    WMT: 339e9,
+    BAC: 301e9,
+    GM: 51e9,
+    T: 61e9,
+    UAA: 78e9,
+    SHLD: 0,
+    XOM: 295e9,
+    RRC: 1e9,
+    BBY: 22e9,
+    MA: 288e9,
+    PFE: 212e9,
+    JPM: 422e9,
+    SBUX: 102e9,
   };
   it('market-implied risk aversion 2.68549 (5 dp)', () => {
     expect(marketImpliedRiskAversion(spy(), { riskFreeRate: 0.02 })).toBeCloseTo(2.68549, 5);
@@ -157,9 +225,17 @@ describeShared('PyPortfolioOpt Black-Litterman figures', ['data', 'pypfopt', 'sp
   it('market-implied prior returns (8 dp)', () => {
     const s = pypfoptSetup();
     const delta = marketImpliedRiskAversion(spy(), { riskFreeRate: 0.02 });
-    const pi = marketImpliedPriorReturns(s.assets.map((a) => caps[a]!), delta, s.S, 0.02);
-    const expected = [0.14933293, 0.2168623, 0.11219185, 0.10362374, 0.28416295, 0.12196098, 0.19036819, 0.08860159, 0.17724273, 0.08779627,
-      0.0791797, 0.16460474, 0.12854665, 0.08657863, 0.11230036, 0.13875465, 0.15017163, 0.09066484, 0.1696369, 0.13270213];
+    const pi = marketImpliedPriorReturns(
+      s.assets.map((a) => caps[a]!),
+      delta,
+      s.S,
+      0.02,
+    );
+    const expected = [
+      0.14933293, 0.2168623, 0.11219185, 0.10362374, 0.28416295, 0.12196098, 0.19036819, 0.08860159, 0.17724273,
+      0.08779627, 0.0791797, 0.16460474, 0.12854665, 0.08657863, 0.11230036, 0.13875465, 0.15017163, 0.09066484,
+      0.1696369, 0.13270213,
+    ];
     expected.forEach((e, i) => expect(pi[i]).toBeCloseTo(e, 7));
   });
   it('bl_weights with a zero prior and five absolute views (5 dp after clean_weights)', () => {
@@ -174,7 +250,12 @@ describeShared('PyPortfolioOpt Black-Litterman figures', ['data', 'pypfopt', 'sp
   it('market prior + views, bl_weights performance on the posterior (1e-7 relative)', () => {
     const s = pypfoptSetup();
     const delta = marketImpliedRiskAversion(spy(), { riskFreeRate: 0.02 });
-    const pi = marketImpliedPriorReturns(s.assets.map((a) => caps[a]!), delta, s.S, 0.02);
+    const pi = marketImpliedPriorReturns(
+      s.assets.map((a) => caps[a]!),
+      delta,
+      s.S,
+      0.02,
+    );
     const { P, Q } = viewsToPQ(s.assets, { absolute: { GOOG: 0.4, AAPL: -0.3, FB: 0.3, BABA: 0 } });
     const post = blackLitterman({ cov: s.S, pi, P, Q });
     const w = blWeights(s.S, post.mu, delta);
@@ -196,18 +277,32 @@ describeShared('PyPortfolioOpt Black-Litterman figures', ['data', 'pypfopt', 'sp
     const pi = emaHistoricalReturn(s.returns);
     const S = ledoitWolf(s.returns).matrix;
     const post = blackLitterman({ cov: S, pi, P: Matrix.identity(20), Q: new Float64Array(20).fill(0.1) });
-    const expected = [0.11168648, 0.16782938, 0.12516799, 0.24067997, 0.32848296, -0.22789895, 0.16311297, 0.11928542, 0.25414308, 0.11007738,
-      0.06282615, -0.03140218, -0.16977172, 0.05254821, -0.10463884, 0.32173375, 0.26399864, 0.1118594, 0.22999558, 0.08977448];
+    const expected = [
+      0.11168648, 0.16782938, 0.12516799, 0.24067997, 0.32848296, -0.22789895, 0.16311297, 0.11928542, 0.25414308,
+      0.11007738, 0.06282615, -0.03140218, -0.16977172, 0.05254821, -0.10463884, 0.32173375, 0.26399864, 0.1118594,
+      0.22999558, 0.08977448,
+    ];
     expected.forEach((e, i) => expect(post.mu[i]).toBeCloseTo(e, 7));
   });
   it('Idzorek: 100 % confidence pins the view; toy 50 % gives 0.2', () => {
     const s = pypfoptSetup();
     const delta = marketImpliedRiskAversion(spy(), { riskFreeRate: 0.02 });
-    const pi = marketImpliedPriorReturns(s.assets.map((a) => caps[a]!), delta, s.S, 0.02);
+    const pi = marketImpliedPriorReturns(
+      s.assets.map((a) => caps[a]!),
+      delta,
+      s.S,
+      0.02,
+    );
     const { P, Q } = viewsToPQ(s.assets, { absolute: { GOOG: 0.4, AAPL: -0.3, FB: 0.3, BABA: 0 } });
     const post = blackLitterman({ cov: s.S, pi, P, Q, confidences: [1, 1, 0.25, 0.25] });
     expect(post.mu[s.assets.indexOf('AAPL')]).toBeCloseTo(-0.3, 12);
-    const toy = blackLitterman({ cov: Matrix.identity(5), pi: new Float64Array(5).fill(0.1), P: Matrix.identity(5), Q: new Float64Array(5).fill(0.3), confidences: [0.5, 0.5, 0.5, 0.5, 0.5] });
+    const toy = blackLitterman({
+      cov: Matrix.identity(5),
+      pi: new Float64Array(5).fill(0.1),
+      P: Matrix.identity(5),
+      Q: new Float64Array(5).fill(0.3),
+      confidences: [0.5, 0.5, 0.5, 0.5, 0.5],
+    });
     expect(toy.mu[0]).toBeCloseTo(0.2, 12);
   });
 });

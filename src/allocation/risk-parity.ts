@@ -15,12 +15,15 @@ export function riskBudgeting(dist: ReturnDistribution, budgets?: ArrayLike<numb
     if (budgets.length !== n) throw dataError(`risk budgets have ${budgets.length} values but there are ${n} assets.`);
     let s = 0;
     for (let i = 0; i < n; i++) {
-      if (!(budgets[i]! > 0)) throw dataError(`risk budget of ${dist.assets[i]} is ${budgets[i]}; budgets must be > 0.`);
+      if (!(budgets[i]! > 0))
+        throw dataError(`risk budget of ${dist.assets[i]} is ${budgets[i]}; budgets must be > 0.`);
       s += budgets[i]!;
     }
     for (let i = 0; i < n; i++) b[i] = budgets[i]! / s;
   } else b.fill(1 / n);
-  for (let i = 0; i < n; i++) if (!(S[i * n + i]! > 0)) throw dataError(`variance of ${dist.assets[i]} is ${S[i * n + i]}; risk budgeting needs every variance > 0.`);
+  for (let i = 0; i < n; i++)
+    if (!(S[i * n + i]! > 0))
+      throw dataError(`variance of ${dist.assets[i]} is ${S[i * n + i]}; risk budgeting needs every variance > 0.`);
   const w = new Float64Array(n);
   for (let i = 0; i < n; i++) w[i] = 1 / Math.sqrt(S[i * n + i]!);
   const Sw = new Float64Array(n);

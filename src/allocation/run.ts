@@ -24,7 +24,8 @@ function describe(v: readonly Violation[]): string {
     .join('; ');
 }
 
-const fmt = (x: number): string => (Math.abs(x) >= 1e-4 || x === 0 ? String(Math.round(x * 1e8) / 1e8) : x.toExponential(3));
+const fmt = (x: number): string =>
+  Math.abs(x) >= 1e-4 || x === 0 ? String(Math.round(x * 1e8) / 1e8) : x.toExponential(3);
 
 /** Run one weight function and check it; throws nothing. */
 export function attempt(
@@ -40,7 +41,8 @@ export function attempt(
     for (let i = 0; i < w.length; i++) if (Object.is(w[i], -0)) w[i] = 0;
     let violations = checkConstraints(w, dist, constraints);
     if (options.allowCash) violations = violations.filter((v) => v.rule !== 'sum of weights');
-    if (violations.length > 0) return { weights: null, outcome: `constraint check failed: ${describe(violations)}`, diagnostics: {} };
+    if (violations.length > 0)
+      return { weights: null, outcome: `constraint check failed: ${describe(violations)}`, diagnostics: {} };
     if (!dist.mu.every((v, i) => Object.is(v, frozenMu[i]))) throw new Error(`${kind} mutated its input`);
     const perf = portfolioPerformance(w, dist.mu, dist.cov, dist.riskFreeRate ?? 0.02);
     return {
@@ -60,7 +62,11 @@ export function attempt(
 }
 
 /** An allocator from one weight function (no fallback: failure gives status 'failed'). */
-export function makeAllocator(kind: string, fn: WeightFunction, options: AllocatorOptions = {}): Allocator & { readonly fn: WeightFunction; readonly options: AllocatorOptions } {
+export function makeAllocator(
+  kind: string,
+  fn: WeightFunction,
+  options: AllocatorOptions = {},
+): Allocator & { readonly fn: WeightFunction; readonly options: AllocatorOptions } {
   return {
     kind,
     fn,
@@ -78,7 +84,11 @@ export interface ChainLink {
 }
 
 /** Try each link in order; first success wins. */
-export function chain(links: readonly ChainLink[], dist: ReturnDistribution, constraints: Constraints = {}): Allocation {
+export function chain(
+  links: readonly ChainLink[],
+  dist: ReturnDistribution,
+  constraints: Constraints = {},
+): Allocation {
   const trail: TrailEntry[] = [];
   for (let k = 0; k < links.length; k++) {
     const link = links[k]!;
@@ -102,10 +112,17 @@ export function chain(links: readonly ChainLink[], dist: ReturnDistribution, con
 }
 
 /** Wrap allocators into a fallback chain (e.g. max-sharpe → min-variance → inverse-volatility → equal-weight). */
-export function withFallback(allocators: readonly (Allocator & { readonly fn: WeightFunction; readonly options: AllocatorOptions })[]): Allocator {
+export function withFallback(
+  allocators: readonly (Allocator & { readonly fn: WeightFunction; readonly options: AllocatorOptions })[],
+): Allocator {
   const kind = allocators.map((a) => a.kind).join(' → ');
   return {
     kind,
-    allocate: (dist, constraints = {}) => chain(allocators.map((a) => ({ kind: a.kind, fn: a.fn, options: a.options })), dist, constraints),
+    allocate: (dist, constraints = {}) =>
+      chain(
+        allocators.map((a) => ({ kind: a.kind, fn: a.fn, options: a.options })),
+        dist,
+        constraints,
+      ),
   };
 }

@@ -48,11 +48,15 @@ export function rebalance(input: RebalanceInput, options: RebalanceOptions = {})
   const { assets, shares, prices, targetWeights, cash } = input;
   const n = assets.length;
   if (shares.length !== n || prices.length !== n || targetWeights.length !== n) {
-    throw dataError(`assets (${n}), shares (${shares.length}), prices (${prices.length}) and target weights (${targetWeights.length}) must have the same length.`);
+    throw dataError(
+      `assets (${n}), shares (${shares.length}), prices (${prices.length}) and target weights (${targetWeights.length}) must have the same length.`,
+    );
   }
-  if (!Number.isFinite(cash) || cash < 0) throw dataError(`cash must be a finite amount ≥ 0, got ${cash}. Record borrowing as a short cash asset instead.`);
+  if (!Number.isFinite(cash) || cash < 0)
+    throw dataError(`cash must be a finite amount ≥ 0, got ${cash}. Record borrowing as a short cash asset instead.`);
   const buffer = options.cashBuffer ?? 0;
-  if (!(buffer >= 0 && buffer < 1)) throw dataError(`cashBuffer must be in [0, 1), got ${buffer}. Use 0.02 to keep 2 % in cash.`);
+  if (!(buffer >= 0 && buffer < 1))
+    throw dataError(`cashBuffer must be in [0, 1), got ${buffer}. Use 0.02 to keep 2 % in cash.`);
   const minTrade = options.minTradeValue ?? 0;
   if (!(minTrade >= 0)) throw dataError(`minTradeValue must be ≥ 0, got ${minTrade}.`);
   const lot = (i: number): number => {
@@ -64,8 +68,10 @@ export function rebalance(input: RebalanceInput, options: RebalanceOptions = {})
   let wsum = 0;
   for (let i = 0; i < n; i++) {
     if (!(prices[i]! > 0)) throw dataError(`price of ${assets[i]} is ${prices[i]}; prices must be > 0.`);
-    if (!Number.isFinite(shares[i]!)) throw dataError(`holding of ${assets[i]} is ${shares[i]}; holdings must be finite.`);
-    if (!Number.isFinite(targetWeights[i]!)) throw dataError(`target weight of ${assets[i]} is ${targetWeights[i]}; weights must be finite.`);
+    if (!Number.isFinite(shares[i]!))
+      throw dataError(`holding of ${assets[i]} is ${shares[i]}; holdings must be finite.`);
+    if (!Number.isFinite(targetWeights[i]!))
+      throw dataError(`target weight of ${assets[i]} is ${targetWeights[i]}; weights must be finite.`);
     nav += shares[i]! * prices[i]!;
     wsum += targetWeights[i]!;
   }

@@ -89,7 +89,8 @@ export function sampleCov(r: ReturnsTable, options: { frequency?: number } = {})
 export function expCov(r: ReturnsTable, options: { span?: number; frequency?: number } = {}): Matrix {
   const span = options.span ?? 180;
   const frequency = options.frequency ?? 252;
-  if (!(span >= 1)) throw dataError(`span must be ≥ 1 period, got ${span}. Use span: 180 for about nine months of days.`);
+  if (!(span >= 1))
+    throw dataError(`span must be ≥ 1 period, got ${span}. Use span: 180 for about nine months of days.`);
   assertUsable(r, 2);
   const T = r.nDates;
   const n = r.nAssets;
@@ -112,7 +113,7 @@ export function expCov(r: ReturnsTable, options: { span?: number; frequency?: nu
   for (let i = 0; i < n; i++) {
     for (let j = i; j < n; j++) {
       const d = den ? den[i * n + j]! : wsum;
-      const v = (0.5 * (num[i * n + j]! + num[j * n + i]!) / d) * frequency;
+      const v = ((0.5 * (num[i * n + j]! + num[j * n + i]!)) / d) * frequency;
       out[i * n + j] = v;
       out[j * n + i] = v;
     }
@@ -149,9 +150,12 @@ export function repairCovariance(m: Matrix, minEig = 0): CovarianceEstimate {
 
 /** Square, finite, symmetric (relative 1e-10) with a non-negative diagonal, or a one-line error naming the entry. */
 export function validateCovariance(m: Matrix, assets?: readonly string[]): void {
-  if (m.rows !== m.cols) throw dataError(`covariance must be square, got ${m.rows} × ${m.cols}. Pass one row and column per asset.`);
+  if (m.rows !== m.cols)
+    throw dataError(`covariance must be square, got ${m.rows} × ${m.cols}. Pass one row and column per asset.`);
   if (assets && assets.length !== m.rows) {
-    throw dataError(`covariance is ${m.rows} × ${m.rows} but ${assets.length} assets were given. Use the same asset list for μ and Σ.`);
+    throw dataError(
+      `covariance is ${m.rows} × ${m.rows} but ${assets.length} assets were given. Use the same asset list for μ and Σ.`,
+    );
   }
   const n = m.rows;
   const name = (i: number): string => assets?.[i] ?? String(i);
@@ -159,10 +163,12 @@ export function validateCovariance(m: Matrix, assets?: readonly string[]): void 
   for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(m.data[i * n + i]!));
   for (let i = 0; i < n; i++) {
     const d = m.data[i * n + i]!;
-    if (!(d >= 0)) throw dataError(`covariance diagonal (variance of ${name(i)}) is ${d}; variances must be finite and ≥ 0.`);
+    if (!(d >= 0))
+      throw dataError(`covariance diagonal (variance of ${name(i)}) is ${d}; variances must be finite and ≥ 0.`);
     for (let j = 0; j < n; j++) {
       const a = m.data[i * n + j]!;
-      if (!Number.isFinite(a)) throw dataError(`covariance[${name(i)}, ${name(j)}] is ${a}; every entry must be finite.`);
+      if (!Number.isFinite(a))
+        throw dataError(`covariance[${name(i)}, ${name(j)}] is ${a}; every entry must be finite.`);
       if (j > i && Math.abs(a - m.data[j * n + i]!) > 1e-10 * (scale || 1)) {
         throw dataError(
           `covariance is not symmetric: [${name(i)}, ${name(j)}] = ${a} but [${name(j)}, ${name(i)}] = ${m.data[j * n + i]}. Symmetrise it ((Σ + Σᵀ)/2).`,

@@ -13,7 +13,9 @@ export interface MeanReturnOptions {
 
 function checkFrequency(frequency: number): void {
   if (!(frequency > 0) || !Number.isFinite(frequency)) {
-    throw dataError(`frequency must be a positive number of periods per year, got ${frequency}. Use 252 for daily data.`);
+    throw dataError(
+      `frequency must be a positive number of periods per year, got ${frequency}. Use 252 for daily data.`,
+    );
   }
 }
 
@@ -92,7 +94,9 @@ export function capmReturn(
   let mkt: Float64Array;
   if (options.market) {
     if (options.market.length !== r.nDates) {
-      throw dataError(`market returns have ${options.market.length} dates, the asset returns ${r.nDates}. Align them first.`);
+      throw dataError(
+        `market returns have ${options.market.length} dates, the asset returns ${r.nDates}. Align them first.`,
+      );
     }
     mkt = options.market;
   } else {
@@ -116,10 +120,11 @@ export function capmReturn(
   let mv = 0;
   let mc = 0;
   let mm = 0;
-  for (let t = 0; t < r.nDates; t++) if (!Number.isNaN(mkt[t]!)) {
-    mm += mkt[t]!;
-    mc++;
-  }
+  for (let t = 0; t < r.nDates; t++)
+    if (!Number.isNaN(mkt[t]!)) {
+      mm += mkt[t]!;
+      mc++;
+    }
   mm /= mc;
   for (let t = 0; t < r.nDates; t++) if (!Number.isNaN(mkt[t]!)) mv += (mkt[t]! - mm) ** 2;
   mv /= mc - 1;
@@ -167,7 +172,8 @@ export function forecastReturns(
   for (let i = 0; i < n; i++) {
     const f = forecasts[i]!;
     const name = options.assets?.[i] ?? `asset ${i}`;
-    if (!Number.isFinite(f)) throw dataError(`forecast for ${name} is ${f}; forecasts must be finite. Drop the asset or fill it.`);
+    if (!Number.isFinite(f))
+      throw dataError(`forecast for ${name} is ${f}; forecasts must be finite. Drop the asset or fill it.`);
     const p = options.prior ? options.prior[i]! : f;
     if (options.prior && options.prior.length !== n) {
       throw dataError(`prior has ${options.prior.length} values, forecasts ${n}. Give one prior per asset.`);

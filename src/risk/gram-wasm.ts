@@ -6,7 +6,8 @@
  * module's memory; results are bit-for-bit deterministic (fixed summation order). `null` when the runtime has no
  * WebAssembly SIMD; callers then use the JS kernel.
  */
-const WASM_BASE64 = 'AGFzbQEAAAABDQFgCX9/f39/f39/fwACDwEDZW52Bm1lbW9yeQIAAQMCAQAHFgIJZ3JhbUNodW5rAAAGbWVtb3J5AgAKzwgBzAgDDH8LfAt7IARBA3QhDiAFIAYgBWtBfnFqIQ0DQCABIAxKBEBBBCABIAxrIgQgBEEEShshDyAMQX5xQQAgBxshBANAIAMgBEoEQEECIAMgBGsiCSAJQQJKGyIQQQJGIA9BBEZxBEAgACAMIA5saiIKIA5qIgsgDmoiECAOaiERIAIgBCAObGoiEiAOaiET/QwAAAAAAAAAAAAAAAAAAAAAISD9DAAAAAAAAAAAAAAAAAAAAAAhIf0MAAAAAAAAAAAAAAAAAAAAACEi/QwAAAAAAAAAAAAAAAAAAAAAISP9DAAAAAAAAAAAAAAAAAAAAAAhJP0MAAAAAAAAAAAAAAAAAAAAACEl/QwAAAAAAAAAAAAAAAAAAAAAISb9DAAAAAAAAAAAAAAAAAAAAAAhJyAFIQkDQCAJIA1IBEAgEiAJQQN0IhRq/QAEACEoICAgCiAUav0ABAAiKSAo/fIB/fABISAgISApIBMgFGr9AAQAIin98gH98AEhISAiIAsgFGr9AAQAIiogKP3yAf3wASEiICMgKiAp/fIB/fABISMgJCAQIBRq/QAEACIqICj98gH98AEhJCAlICogKf3yAf3wASElICYgESAUav0ABAAiKiAo/fIB/fABISYgJyAqICn98gH98AEhJyAJQQJqIQkMAQsLICD9IQAgIP0hAaAhFSAh/SEAICH9IQGgIRYgIv0hACAi/SEBoCEXICP9IQAgI/0hAaAhGCAk/SEAICT9IQGgIRkgJf0hACAl/SEBoCEaICb9IQAgJv0hAaAhGyAn/SEAICf9IQGgIRwgDSEJA0AgBiAJSgRAIBIgCUEDdCIUaisDACEdIBUgCiAUaisDACIeIB2ioCEVIBYgHiATIBRqKwMAIh6ioCEWIBcgCyAUaisDACIfIB2ioCEXIBggHyAeoqAhGCAZIBAgFGorAwAiHyAdoqAhGSAaIB8gHqKgIRogGyARIBRqKwMAIh8gHaKgIRsgHCAfIB6ioCEcIAlBAWohCQwBCwsgCCADIAxsIARqQQN0aiIJIAkrAwAgFaA5AwAgCUEIaiAJKwMIIBagOQMAIANBA3QiCiAJaiIJIAkrAwAgF6A5AwAgCUEIaiAJKwMIIBigOQMAIAkgCmoiCSAJKwMAIBmgOQMAIAlBCGogCSsDCCAaoDkDACAJIApqIgkgCSsDACAboDkDACAJQQhqIAkrAwggHKA5AwAFIAwhCQNAIAkgDCAPakgEQCAEIQoDQCAKIAQgEGpIBEBEAAAAAAAAAAAhFSAAIAkgDmxqIREgAiAKIA5saiESIAUhCwNAIAYgC0oEQCAVIBEgC0EDdCITaisDACASIBNqKwMAoqAhFSALQQFqIQsMAQsLIAggAyAJbCAKakEDdGoiCyALKwMAIBWgOQMAIApBAWohCgwBCwsgCUEBaiEJDAELCwsgBEECaiEEDAELCyAMQQRqIQwMAQsLCw==';
+const WASM_BASE64 =
+  'AGFzbQEAAAABDQFgCX9/f39/f39/fwACDwEDZW52Bm1lbW9yeQIAAQMCAQAHFgIJZ3JhbUNodW5rAAAGbWVtb3J5AgAKzwgBzAgDDH8LfAt7IARBA3QhDiAFIAYgBWtBfnFqIQ0DQCABIAxKBEBBBCABIAxrIgQgBEEEShshDyAMQX5xQQAgBxshBANAIAMgBEoEQEECIAMgBGsiCSAJQQJKGyIQQQJGIA9BBEZxBEAgACAMIA5saiIKIA5qIgsgDmoiECAOaiERIAIgBCAObGoiEiAOaiET/QwAAAAAAAAAAAAAAAAAAAAAISD9DAAAAAAAAAAAAAAAAAAAAAAhIf0MAAAAAAAAAAAAAAAAAAAAACEi/QwAAAAAAAAAAAAAAAAAAAAAISP9DAAAAAAAAAAAAAAAAAAAAAAhJP0MAAAAAAAAAAAAAAAAAAAAACEl/QwAAAAAAAAAAAAAAAAAAAAAISb9DAAAAAAAAAAAAAAAAAAAAAAhJyAFIQkDQCAJIA1IBEAgEiAJQQN0IhRq/QAEACEoICAgCiAUav0ABAAiKSAo/fIB/fABISAgISApIBMgFGr9AAQAIin98gH98AEhISAiIAsgFGr9AAQAIiogKP3yAf3wASEiICMgKiAp/fIB/fABISMgJCAQIBRq/QAEACIqICj98gH98AEhJCAlICogKf3yAf3wASElICYgESAUav0ABAAiKiAo/fIB/fABISYgJyAqICn98gH98AEhJyAJQQJqIQkMAQsLICD9IQAgIP0hAaAhFSAh/SEAICH9IQGgIRYgIv0hACAi/SEBoCEXICP9IQAgI/0hAaAhGCAk/SEAICT9IQGgIRkgJf0hACAl/SEBoCEaICb9IQAgJv0hAaAhGyAn/SEAICf9IQGgIRwgDSEJA0AgBiAJSgRAIBIgCUEDdCIUaisDACEdIBUgCiAUaisDACIeIB2ioCEVIBYgHiATIBRqKwMAIh6ioCEWIBcgCyAUaisDACIfIB2ioCEXIBggHyAeoqAhGCAZIBAgFGorAwAiHyAdoqAhGSAaIB8gHqKgIRogGyARIBRqKwMAIh8gHaKgIRsgHCAfIB6ioCEcIAlBAWohCQwBCwsgCCADIAxsIARqQQN0aiIJIAkrAwAgFaA5AwAgCUEIaiAJKwMIIBagOQMAIANBA3QiCiAJaiIJIAkrAwAgF6A5AwAgCUEIaiAJKwMIIBigOQMAIAkgCmoiCSAJKwMAIBmgOQMAIAlBCGogCSsDCCAaoDkDACAJIApqIgkgCSsDACAboDkDACAJQQhqIAkrAwggHKA5AwAFIAwhCQNAIAkgDCAPakgEQCAEIQoDQCAKIAQgEGpIBEBEAAAAAAAAAAAhFSAAIAkgDmxqIREgAiAKIA5saiESIAUhCwNAIAYgC0oEQCAVIBEgC0EDdCITaisDACASIBNqKwMAoqAhFSALQQFqIQsMAQsLIAggAyAJbCAKakEDdGoiCyALKwMAIBWgOQMAIApBAWohCgwBCwsgCUEBaiEJDAELCwsgBEECaiEEDAELCyAMQQRqIQwMAQsLCw==';
 
 // Minimal typing of the WebAssembly JS API (the project's lib settings do not include it).
 interface WasmMemory {
@@ -22,7 +23,17 @@ const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 interface Kernel {
   readonly memory: WasmMemory;
-  readonly gramChunk: (a: number, nA: number, b: number, nB: number, T: number, t0: number, t1: number, sym: number, g: number) => void;
+  readonly gramChunk: (
+    a: number,
+    nA: number,
+    b: number,
+    nB: number,
+    T: number,
+    t0: number,
+    t1: number,
+    sym: number,
+    g: number,
+  ) => void;
 }
 
 let kernel: Kernel | null | undefined;
@@ -41,7 +52,15 @@ function load(): Kernel | null {
 }
 
 /** AᵀB with A (nRows × nA) and B (nRows × nB) column-major; nA × nB row-major result, or null without SIMD. */
-export function gramWasm(A: Float64Array, nA: number, B: Float64Array, nB: number, nRows: number, symmetric: boolean, chunk = 512): Float64Array | null {
+export function gramWasm(
+  A: Float64Array,
+  nA: number,
+  B: Float64Array,
+  nB: number,
+  nRows: number,
+  symmetric: boolean,
+  chunk = 512,
+): Float64Array | null {
   const k = load();
   if (!k) return null;
   const same = A === B;
@@ -60,7 +79,8 @@ export function gramWasm(A: Float64Array, nA: number, B: Float64Array, nB: numbe
   if (!same) new Float64Array(buf, offB, nB * nRows).set(B);
   const G = new Float64Array(buf, offG, nA * nB);
   G.fill(0);
-  for (let t0 = 0; t0 < nRows; t0 += chunk) k.gramChunk(offA, nA, offB, nB, nRows, t0, Math.min(nRows, t0 + chunk), symmetric && same ? 1 : 0, offG);
+  for (let t0 = 0; t0 < nRows; t0 += chunk)
+    k.gramChunk(offA, nA, offB, nB, nRows, t0, Math.min(nRows, t0 + chunk), symmetric && same ? 1 : 0, offG);
   const out = G.slice();
   if (symmetric && same) for (let i = 0; i < nA; i++) for (let j = 0; j < i; j++) out[i * nB + j] = out[j * nB + i]!;
   return out;

@@ -1,5 +1,5 @@
 /** risk: expected-return and covariance estimators over return tables (annualised, PyPortfolioOpt conventions). */
-export { returnsFromPrices, completeRows, column, assertUsable } from './returns.ts';
+export { returnsFromPrices, returnsFromPanel, completeRows, column, assertUsable } from './returns.ts';
 export type { ReturnsTable } from './returns.ts';
 export { meanHistoricalReturn, emaHistoricalReturn, capmReturn, forecastReturns } from './expected-returns.ts';
 export type { MeanReturnOptions } from './expected-returns.ts';

@@ -3,6 +3,7 @@
  * returns as fractions per period (daily for frequency 252); NaN marks a missing observation (ragged histories).
  */
 import { dataError } from '../core/index.ts';
+import type { Panel } from '../data/index.ts';
 
 export interface ReturnsTable {
   readonly values: Float64Array;
@@ -25,7 +26,9 @@ export function returnsFromPrices(
 ): ReturnsTable {
   const n = assets.length;
   if (prices.length !== nDates * n) {
-    throw dataError(`prices have ${prices.length} values, expected ${nDates} dates × ${n} assets. Pass a row-major table.`);
+    throw dataError(
+      `prices have ${prices.length} values, expected ${nDates} dates × ${n} assets. Pass a row-major table.`,
+    );
   }
   for (let i = 0; i < prices.length; i++) {
     const p = prices[i]!;
@@ -55,7 +58,12 @@ export function returnsFromPrices(
       if (options.dates) keptDates.push(options.dates[t]!);
     }
   }
-  const table: ReturnsTable = { values: Float64Array.from(out), nDates: rows.length, nAssets: n, assets: assets.slice() };
+  const table: ReturnsTable = {
+    values: Float64Array.from(out),
+    nDates: rows.length,
+    nAssets: n,
+    assets: assets.slice(),
+  };
   return options.dates ? { ...table, dates: keptDates } : table;
 }
 
@@ -89,7 +97,8 @@ export function assertUsable(r: ReturnsTable, minObservations = 2): void {
       const v = r.values[t * r.nAssets + j]!;
       if (!Number.isNaN(v)) {
         c++;
-        if (!Number.isFinite(v)) throw dataError(`return of ${r.assets[j]} on row ${t} is ${v}; returns must be finite.`);
+        if (!Number.isFinite(v))
+          throw dataError(`return of ${r.assets[j]} on row ${t} is ${v}; returns must be finite.`);
       }
     }
     if (c < minObservations) {
@@ -98,4 +107,16 @@ export function assertUsable(r: ReturnsTable, minObservations = 2): void {
       );
     }
   }
+}
+
+/**
+ * Returns table from a Panel's price field (default `close`), PyPortfolioOpt style (see `returnsFromPrices`).
+ * Point-in-time: pass `panel.upTo(asOf)` — this function reads every row it is given.
+ */
+export function returnsFromPanel(panel: Panel, options: { field?: string; log?: boolean } = {}): ReturnsTable {
+  const prices = panel.field(options.field ?? 'close');
+  return returnsFromPrices(prices, panel.nDates, panel.assets, {
+    dates: panel.dates,
+    ...(options.log ? { log: true } : {}),
+  });
 }

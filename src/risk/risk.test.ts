@@ -32,7 +32,12 @@ const toy4 = [
   [4.3, 2.1, 0.62, -11.7],
   [4.1, 2.2, 0.63, -10.1],
 ];
-const table = (rows: number[][]) => returnsFromPrices(Float64Array.from(rows.flat()), rows.length, rows[0]!.map((_, i) => `X${i}`));
+const table = (rows: number[][]) =>
+  returnsFromPrices(
+    Float64Array.from(rows.flat()),
+    rows.length,
+    rows[0]!.map((_, i) => `X${i}`),
+  );
 
 describe('expected returns (PyPortfolioOpt toy figures, rtol 1e-3 as its tests; ours agree to 1e-7)', () => {
   it('compounding and arithmetic means, frequency 1', () => {
@@ -65,16 +70,40 @@ describe('covariance estimators', () => {
   it('log-return sample cov (atol 1e-5)', () => {
     const r = returnsFromPrices(Float64Array.from(toy3.flat()), 5, ['a', 'b', 'c'], { log: true });
     const S = sampleCov(r, { frequency: 1 });
-    const e = [[0.006507, 0.002652, 0.001965], [0.002652, 0.002345, 0.00095], [0.001965, 0.00095, 0.001561]];
+    const e = [
+      [0.006507, 0.002652, 0.001965],
+      [0.002652, 0.002345, 0.00095],
+      [0.001965, 0.00095, 0.001561],
+    ];
     e.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(S.get(i, j) - v)).toBeLessThan(1e-5)));
   });
   it('pairwise-complete on ragged data equals a per-pair two-pass computation', () => {
-    const prices = Float64Array.from([NaN, 1, 2, NaN, 1.1, 2.1, 3, 1.05, 2.3, 3.2, 1.2, 2.2, 3.1, 1.1, 2.5, 3.3, 1.3, 2.4]);
+    const prices = Float64Array.from([
+      NaN,
+      1,
+      2,
+      NaN,
+      1.1,
+      2.1,
+      3,
+      1.05,
+      2.3,
+      3.2,
+      1.2,
+      2.2,
+      3.1,
+      1.1,
+      2.5,
+      3.3,
+      1.3,
+      2.4,
+    ]);
     const r = returnsFromPrices(prices, 6, ['a', 'b', 'c']);
     const S = sampleCov(r, { frequency: 1 });
     // a vs b over the dates both exist (rows 1..4 of returns)
     const col = (j: number) => Array.from({ length: r.nDates }, (_, t) => r.values[t * 3 + j]!);
-    const a = col(0), b = col(1);
+    const a = col(0),
+      b = col(1);
     const idx = a.map((v, t) => (Number.isNaN(v) || Number.isNaN(b[t]!) ? -1 : t)).filter((t) => t >= 0);
     const ma = idx.reduce((s, t) => s + a[t]!, 0) / idx.length;
     const mb = idx.reduce((s, t) => s + b[t]!, 0) / idx.length;
@@ -102,7 +131,12 @@ describe('covariance estimators', () => {
   });
   it('OAS and Ledoit-Wolf give intensities in [0, 1] and PSD matrices', () => {
     const r = table(toy3);
-    for (const est of [oas(r), ledoitWolf(r), ledoitWolf(r, { target: 'single-factor' }), ledoitWolf(r, { target: 'constant-correlation' })]) {
+    for (const est of [
+      oas(r),
+      ledoitWolf(r),
+      ledoitWolf(r, { target: 'single-factor' }),
+      ledoitWolf(r, { target: 'constant-correlation' }),
+    ]) {
       expect(est.shrinkage!).toBeGreaterThanOrEqual(0);
       expect(est.shrinkage!).toBeLessThanOrEqual(1);
       expect(repairCovariance(est.matrix).repaired).toBe(false);
@@ -112,7 +146,13 @@ describe('covariance estimators', () => {
     const kinds = riskModelKinds.sample.create({});
     const est = kinds.estimate(table(toy3));
     expect(est.repaired).toBe(false);
-    const r = repairCovariance(Matrix.fromRows([[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]]));
+    const r = repairCovariance(
+      Matrix.fromRows([
+        [1, 0.9, -0.9],
+        [0.9, 1, 0.9],
+        [-0.9, 0.9, 1],
+      ]),
+    );
     expect(r.repaired).toBe(true);
     expect(r.minEigenvalueBefore!).toBeLessThan(0);
   });
@@ -130,17 +170,21 @@ describeShared('PyPortfolioOpt risk figures on stock_prices.csv', ['data', 'pypf
   it('7125 return rows; mean_historical_return vector (6 dp as asserted)', () => {
     const s = pypfoptSetup();
     expect(s.returns.nDates).toBe(7125);
-    const e = [0.247967, 0.294304, 0.284037, 0.1923164, 0.371327, 0.1360093, 0.0328503, 0.1200115, 0.10554, 0.0423457,
-      0.1002559, 0.1442237, -0.0792602, 0.1430506, 0.0736356, 0.238835, 0.388665, 0.226717, 0.1561701, 0.2318153];
+    const e = [
+      0.247967, 0.294304, 0.284037, 0.1923164, 0.371327, 0.1360093, 0.0328503, 0.1200115, 0.10554, 0.0423457, 0.1002559,
+      0.1442237, -0.0792602, 0.1430506, 0.0736356, 0.238835, 0.388665, 0.226717, 0.1561701, 0.2318153,
+    ];
     e.forEach((v, i) => expect(Math.abs(s.mu[i]! - v)).toBeLessThan(1e-6));
   });
   it('CAPM returns with the equal-weighted proxy (6 dp)', () => {
     const s = pypfoptSetup();
     const c = capmReturn(s.returns, { riskFreeRate: 0.02 });
-    const e = [0.22148462799238577, 0.2835429647498704, 0.14693081977908462, 0.1488989354304723, 0.4162399750335195, 0.22716772604184535,
-      0.3970337136813829, 0.16733214988182069, 0.31791477659742146, 0.17279931642386534, 0.15271750464365566, 0.351778014382922,
-      0.32859883451716376, 0.1501938182844417, 0.268295486802897, 0.31632339201710874, 0.27753479916328516, 0.16959588523287855,
-      0.3089119447773357, 0.2558719211959501];
+    const e = [
+      0.22148462799238577, 0.2835429647498704, 0.14693081977908462, 0.1488989354304723, 0.4162399750335195,
+      0.22716772604184535, 0.3970337136813829, 0.16733214988182069, 0.31791477659742146, 0.17279931642386534,
+      0.15271750464365566, 0.351778014382922, 0.32859883451716376, 0.1501938182844417, 0.268295486802897,
+      0.31632339201710874, 0.27753479916328516, 0.16959588523287855, 0.3089119447773357, 0.2558719211959501,
+    ];
     e.forEach((v, i) => expect(Math.abs(c[i]! - v)).toBeLessThan(1e-6));
   });
   it('equal-weight variance wᵀSw = 0.04498224489292057 and tracking error 0.028297778946639436', () => {
@@ -159,7 +203,10 @@ describe('Gram kernels', () => {
     const T = 301;
     const A = Float64Array.from({ length: 7 * T }, (_, i) => Math.sin(i * 0.37));
     const B = Float64Array.from({ length: 5 * T }, (_, i) => Math.cos(i * 0.11));
-    for (const [x, nx, y, ny, sym] of [[A, 7, A, 7, true], [A, 7, B, 5, false]] as const) {
+    for (const [x, nx, y, ny, sym] of [
+      [A, 7, A, 7, true],
+      [A, 7, B, 5, false],
+    ] as const) {
       const fast = gram(x, nx, y, ny, T, sym);
       const slow = gramJs(x, nx, y, ny, T, sym);
       fast.forEach((v, i) => expect(Math.abs(v - slow[i]!)).toBeLessThanOrEqual(1e-14 * (1 + Math.abs(slow[i]!)) * T));

@@ -19,10 +19,11 @@ function demeaned(r: ReturnsTable): { X: Float64Array; T: number; n: number } {
   const T = r.nDates;
   const n = r.nAssets;
   const means = new Float64Array(n);
-  for (let t = 0; t < T; t++) for (let j = 0; j < n; j++) {
-    const v = r.values[t * n + j]!;
-    if (!Number.isNaN(v)) means[j] = means[j]! + v;
-  }
+  for (let t = 0; t < T; t++)
+    for (let j = 0; j < n; j++) {
+      const v = r.values[t * n + j]!;
+      if (!Number.isNaN(v)) means[j] = means[j]! + v;
+    }
   for (let j = 0; j < n; j++) means[j] = means[j]! / T;
   const X = toColumnMajor(r.values, T, n, (v, _t, j) => (Number.isNaN(v) ? 0 : v) - means[j]!);
   return { X, T, n };
@@ -38,7 +39,9 @@ export function ledoitWolf(
   if (target === 'constant-variance') return lwConstantVariance(r, frequency);
   if (target === 'single-factor') return lwSingleFactor(r, frequency);
   if (target === 'constant-correlation') return lwConstantCorrelation(r, frequency);
-  throw dataError(`Ledoit-Wolf target must be constant-variance, single-factor or constant-correlation, got ${String(target)}.`);
+  throw dataError(
+    `Ledoit-Wolf target must be constant-variance, single-factor or constant-correlation, got ${String(target)}.`,
+  );
 }
 
 function finish(S: Float64Array, F: Float64Array, delta: number, n: number, frequency: number): CovarianceEstimate {
@@ -99,7 +102,8 @@ function lwSingleFactor(r: ReturnsTable, frequency: number): CovarianceEstimate 
     betas[j] = s / T;
   }
   const F = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) F[i * n + j] = i === j ? S[i * n + i]! : (betas[i]! * betas[j]!) / varmkt;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) F[i * n + j] = i === j ? S[i * n + i]! : (betas[i]! * betas[j]!) / varmkt;
   let c = 0;
   for (let i = 0; i < n * n; i++) c += (S[i]! - F[i]!) ** 2;
   const Y = new Float64Array(X.length);
@@ -155,7 +159,8 @@ function lwConstantCorrelation(r: ReturnsTable, frequency: number): CovarianceEs
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) rbar += S[i * n + j]! / (sd[i]! * sd[j]!);
   rbar = (rbar - n) / (n * (n - 1));
   const F = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) F[i * n + j] = i === j ? S[i * n + i]! : rbar * sd[i]! * sd[j]!;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) F[i * n + j] = i === j ? S[i * n + i]! : rbar * sd[i]! * sd[j]!;
   const Y = new Float64Array(X.length);
   const X3 = new Float64Array(X.length);
   for (let i = 0; i < X.length; i++) {

@@ -13,9 +13,10 @@ import { leafOrder, linkage, type LinkageMethod, type LinkageRow } from './linka
 export function covToCorr(cov: Matrix): Matrix {
   const n = cov.rows;
   const out = new Matrix(n, n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    out.data[i * n + j] = cov.data[i * n + j]! / Math.sqrt(cov.data[i * n + i]! * cov.data[j * n + j]!);
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      out.data[i * n + j] = cov.data[i * n + j]! / Math.sqrt(cov.data[i * n + i]! * cov.data[j * n + j]!);
+    }
   return out;
 }
 
@@ -52,7 +53,8 @@ export interface HrpResult {
 export function hrp(cov: Matrix, options: { corr?: Matrix; linkage?: LinkageMethod } = {}): HrpResult {
   const n = cov.rows;
   for (let i = 0; i < n; i++) {
-    if (!(cov.data[i * n + i]! > 0)) throw dataError(`HRP needs every variance > 0; asset ${i} has ${cov.data[i * n + i]}.`);
+    if (!(cov.data[i * n + i]! > 0))
+      throw dataError(`HRP needs every variance > 0; asset ${i} has ${cov.data[i * n + i]}.`);
   }
   const corr = options.corr ?? covToCorr(cov);
   const rows = linkage(correlationDistance(corr), n, options.linkage ?? 'single');

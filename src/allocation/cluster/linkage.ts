@@ -78,10 +78,11 @@ function nnChain(dist: Float64Array, n: number, method: LinkageMethod): { i: num
   const chain: number[] = [];
   for (let k = 0; k < n - 1; k++) {
     if (chain.length === 0) {
-      for (let i = 0; i < n; i++) if (alive[i]) {
-        chain.push(i);
-        break;
-      }
+      for (let i = 0; i < n; i++)
+        if (alive[i]) {
+          chain.push(i);
+          break;
+        }
     }
     let x = -1;
     let y = -1;

@@ -6,18 +6,26 @@ function randomSpd(n: number, seed: number, T = 3 * n): Float64Array {
   const rng = createRng(seed);
   const X = Array.from({ length: T * n }, () => rng.normal());
   const P = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    let s = 0;
-    for (let t = 0; t < T; t++) s += X[t * n + i]! * X[t * n + j]!;
-    P[i * n + j] = s / T;
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let t = 0; t < T; t++) s += X[t * n + i]! * X[t * n + j]!;
+      P[i * n + j] = s / T;
+    }
   return P;
 }
 
 const sumRow = (n: number, v = 1): QpRow => ({ a: new Float64Array(n).fill(1), lo: v, hi: v, name: 'sum' });
 
 /** Full KKT check for lb ≤ x ≤ ub, equality rows: stationarity with bound multipliers of the right sign. */
-function kktResidual(P: Float64Array, q: Float64Array, x: Float64Array, lb: Float64Array, ub: Float64Array, rows: QpRow[]): number {
+function kktResidual(
+  P: Float64Array,
+  q: Float64Array,
+  x: Float64Array,
+  lb: Float64Array,
+  ub: Float64Array,
+  rows: QpRow[],
+): number {
   const n = x.length;
   const g = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -28,14 +36,16 @@ function kktResidual(P: Float64Array, q: Float64Array, x: Float64Array, lb: Floa
   // λ for the equality rows from the free variables (least squares over free set, one row here)
   const free = Array.from({ length: n }, (_, i) => i).filter((i) => x[i]! > lb[i]! + 1e-12 && x[i]! < ub[i]! - 1e-12);
   const a = rows[0]!.a;
-  let num = 0, den = 0;
+  let num = 0,
+    den = 0;
   for (const i of free) {
     num += a[i]! * g[i]!;
     den += a[i]! * a[i]!;
   }
   if (den === 0) {
     // a vertex: some λ must satisfy g_i + λ ≥ 0 at lower bounds and ≤ 0 at upper bounds
-    let lo = -Infinity, hi = Infinity;
+    let lo = -Infinity,
+      hi = Infinity;
     for (let i = 0; i < n; i++) {
       if (x[i]! <= lb[i]! + 1e-12) lo = Math.max(lo, -g[i]! / a[i]!);
       else hi = Math.min(hi, -g[i]! / a[i]!);
@@ -58,7 +68,14 @@ describe('active-set QP', () => {
     const n = 12;
     const P = randomSpd(n, 3);
     const res = solveQpActiveSet(
-      { n, P, q: new Float64Array(n), lb: new Float64Array(n).fill(-Infinity), ub: new Float64Array(n).fill(Infinity), rows: [sumRow(n)] },
+      {
+        n,
+        P,
+        q: new Float64Array(n),
+        lb: new Float64Array(n).fill(-Infinity),
+        ub: new Float64Array(n).fill(Infinity),
+        rows: [sumRow(n)],
+      },
       new Float64Array(n).fill(1 / n),
     );
     const inv = inverseSPD(new Matrix(n, n, P));
@@ -98,7 +115,10 @@ describe('active-set QP', () => {
     const P = randomSpd(n, 4);
     const Pc = P.slice();
     const x0 = Float64Array.from([1, 0, 0, 0, 0]);
-    solveQpActiveSet({ n, P, q: new Float64Array(n), lb: new Float64Array(n), ub: new Float64Array(n).fill(1), rows: [sumRow(n)] }, x0);
+    solveQpActiveSet(
+      { n, P, q: new Float64Array(n), lb: new Float64Array(n), ub: new Float64Array(n).fill(1), rows: [sumRow(n)] },
+      x0,
+    );
     expect(Array.from(P)).toEqual(Array.from(Pc));
     expect(Array.from(x0)).toEqual([1, 0, 0, 0, 0]);
   });

@@ -417,7 +417,14 @@ function removeFromFactor(L: Float64Array, n: number, nf: number, k: number): vo
 }
 
 /** y[nf-1] for a column after the factor grew by one row: (a_j − L[k,:k]·y[:k]) / L[k,k]. */
-function extendYColumn(L: Float64Array, n: number, nf: number, free: readonly number[], y: Float64Array, a: Float64Array): void {
+function extendYColumn(
+  L: Float64Array,
+  n: number,
+  nf: number,
+  free: readonly number[],
+  y: Float64Array,
+  a: Float64Array,
+): void {
   const k = nf - 1;
   const off = k * n;
   let s = a[free[k]!]!;
@@ -426,7 +433,14 @@ function extendYColumn(L: Float64Array, n: number, nf: number, free: readonly nu
 }
 
 /** out[k] = (L⁻¹ v_F)[k] for the free variables in factor order. */
-function forwardSolve(L: Float64Array, n: number, nf: number, free: readonly number[], v: Float64Array, out: Float64Array): void {
+function forwardSolve(
+  L: Float64Array,
+  n: number,
+  nf: number,
+  free: readonly number[],
+  v: Float64Array,
+  out: Float64Array,
+): void {
   for (let k = 0; k < nf; k++) {
     const off = k * n;
     let s = v[free[k]!]!;

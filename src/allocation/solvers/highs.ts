@@ -9,7 +9,8 @@ import { numericError } from '../../core/index.ts';
 
 // The package is CommonJS-typed with an ESM build: at runtime the default import is the loader itself, while the
 // type checker sees the module object; accept either.
-const loadHighs = ((highsModule as unknown as { default?: unknown }).default ?? highsModule) as () => Promise<LegacyHighs>;
+const loadHighs = ((highsModule as unknown as { default?: unknown }).default ??
+  highsModule) as () => Promise<LegacyHighs>;
 const highs = await loadHighs();
 
 export interface LpTerm {

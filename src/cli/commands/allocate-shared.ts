@@ -20,7 +20,15 @@ import {
   type ReturnsTable,
 } from '../../risk/index.ts';
 
-export const COV_CHOICES = ['sample', 'exp-cov', 'semicovariance', 'ledoit-wolf', 'ledoit-wolf-single-factor', 'ledoit-wolf-constant-correlation', 'oas'] as const;
+export const COV_CHOICES = [
+  'sample',
+  'exp-cov',
+  'semicovariance',
+  'ledoit-wolf',
+  'ledoit-wolf-single-factor',
+  'ledoit-wolf-constant-correlation',
+  'oas',
+] as const;
 export const MU_CHOICES = ['cagr', 'mean', 'ema', 'capm'] as const;
 
 export interface EstimateFlags {
@@ -34,15 +42,18 @@ export interface EstimateFlags {
 
 export function parseNumber(flag: string, v: string, example: string): number {
   const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n)) throw usageError(`${flag} must be a number, got "${v}". Example: ${flag} ${example}.`);
+  if (v.trim() === '' || !Number.isFinite(n))
+    throw usageError(`${flag} must be a number, got "${v}". Example: ${flag} ${example}.`);
   return n;
 }
 
 export function parseBounds(v: string | undefined): Constraints['weightBounds'] {
   if (v === undefined) return undefined;
   const parts = v.split(',');
-  if (parts.length !== 2) throw usageError(`--bounds must be LO,HI, got "${v}". Example: --bounds 0,1 or --bounds -1,1 (use none for ±1).`);
-  const one = (s: string): number | null => (s.trim().toLowerCase() === 'none' ? null : parseNumber('--bounds', s, '0,1'));
+  if (parts.length !== 2)
+    throw usageError(`--bounds must be LO,HI, got "${v}". Example: --bounds 0,1 or --bounds -1,1 (use none for ±1).`);
+  const one = (s: string): number | null =>
+    s.trim().toLowerCase() === 'none' ? null : parseNumber('--bounds', s, '0,1');
   return [one(parts[0]!), one(parts[1]!)];
 }
 
@@ -56,7 +67,8 @@ export interface Estimated {
 
 export async function estimate(path: string, flags: EstimateFlags): Promise<Estimated> {
   const frequency = parseNumber('--frequency', flags.frequency, '252');
-  if (!(frequency > 0)) throw usageError(`--frequency must be > 0 periods a year, got ${frequency}. Use 252 for daily data.`);
+  if (!(frequency > 0))
+    throw usageError(`--frequency must be > 0 periods a year, got ${frequency}. Use 252 for daily data.`);
   const rf = parseNumber('--rf', flags.rf, '0.02');
   const panel = await loadPrices(path);
   const prices = panel.field('close');
@@ -82,14 +94,22 @@ export async function estimate(path: string, flags: EstimateFlags): Promise<Esti
       cov = oas(returns, { frequency }).matrix;
       break;
     default: {
-      const target = flags.cov === 'ledoit-wolf' ? 'constant-variance' : flags.cov === 'ledoit-wolf-single-factor' ? 'single-factor' : 'constant-correlation';
+      const target =
+        flags.cov === 'ledoit-wolf'
+          ? 'constant-variance'
+          : flags.cov === 'ledoit-wolf-single-factor'
+            ? 'single-factor'
+            : 'constant-correlation';
       const lw = ledoitWolf(returns, { frequency, target });
       notes.push(`Ledoit-Wolf (${target}) shrinkage ${lw.shrinkage!.toFixed(6)}`);
       cov = lw.matrix;
     }
   }
   const fix = repairCovariance(cov);
-  if (fix.repaired) notes.push(`covariance was not positive semidefinite (min eigenvalue ${fix.minEigenvalueBefore}); replaced by its nearest PSD matrix`);
+  if (fix.repaired)
+    notes.push(
+      `covariance was not positive semidefinite (min eigenvalue ${fix.minEigenvalueBefore}); replaced by its nearest PSD matrix`,
+    );
   const sc = completeRows(returns);
   const dist: ReturnDistribution = {
     assets: panel.assets,

@@ -13,13 +13,18 @@ afterEach(() => {
   process.exitCode = undefined;
 });
 
-async function run(factory: () => import('commander').Command, args: string[]): Promise<{ out: string; error?: string; kind?: string }> {
+async function run(
+  factory: () => import('commander').Command,
+  args: string[],
+): Promise<{ out: string; error?: string; kind?: string }> {
   let out = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     out += String(chunk);
     return true;
   });
-  const cmd = factory().exitOverride().configureOutput({ writeErr: () => {}, outputError: () => {} });
+  const cmd = factory()
+    .exitOverride()
+    .configureOutput({ writeErr: () => {}, outputError: () => {} });
   try {
     await cmd.parseAsync(args, { from: 'user' });
     return { out };
@@ -33,7 +38,11 @@ describeShared('keel allocate / frontier', ['data', 'pypfopt', 'stock_prices.csv
   const file = sharedPath('data', 'pypfopt', 'stock_prices.csv');
   it('max-Sharpe JSON matches PyPortfolioOpt, with the greedy share allocation', async () => {
     const r = await run(allocateCommand, [file, '--method', 'max-sharpe', '--json', '--value', '10000']);
-    const j = JSON.parse(r.out) as { status: string; diagnostics: { sharpe: number }; discrete: { shares: Record<string, number> } };
+    const j = JSON.parse(r.out) as {
+      status: string;
+      diagnostics: { sharpe: number };
+      discrete: { shares: Record<string, number> };
+    };
     expect(j.status).toBe('ok');
     expect(j.diagnostics.sharpe).toBeCloseTo(1.2847714127003216, 9);
     expect(j.discrete.shares).toEqual({ MA: 20, FB: 12, PFE: 54, BABA: 4, AAPL: 4, BBY: 2, SBUX: 1, GOOG: 1 });

@@ -15,7 +15,15 @@ import {
   type AllocatorKind,
   type Constraints,
 } from '../../allocation/index.ts';
-import { COV_CHOICES, MU_CHOICES, estimate, parseBounds, parseNumber, pct, type EstimateFlags } from './allocate-shared.ts';
+import {
+  COV_CHOICES,
+  MU_CHOICES,
+  estimate,
+  parseBounds,
+  parseNumber,
+  pct,
+  type EstimateFlags,
+} from './allocate-shared.ts';
 
 interface Flags extends EstimateFlags {
   method: string;
@@ -34,31 +42,40 @@ const METHODS = Object.keys(allocatorKinds).filter((k) => k !== 'fixed-mix' && k
 function params(flags: Flags): Record<string, unknown> {
   const p: Record<string, unknown> = {};
   if (flags.method === 'efficient-risk') {
-    if (flags.targetVolatility === undefined) throw usageError('--method efficient-risk needs --target-volatility, e.g. --target-volatility 0.15.');
+    if (flags.targetVolatility === undefined)
+      throw usageError('--method efficient-risk needs --target-volatility, e.g. --target-volatility 0.15.');
     p['targetVolatility'] = parseNumber('--target-volatility', flags.targetVolatility, '0.15');
   }
   if (flags.method === 'volatility-target' && flags.targetVolatility !== undefined) {
     p['targetVolatility'] = parseNumber('--target-volatility', flags.targetVolatility, '0.1');
   }
   if (flags.method === 'efficient-return') {
-    if (flags.targetReturn === undefined) throw usageError('--method efficient-return needs --target-return, e.g. --target-return 0.2.');
+    if (flags.targetReturn === undefined)
+      throw usageError('--method efficient-return needs --target-return, e.g. --target-return 0.2.');
     p['targetReturn'] = parseNumber('--target-return', flags.targetReturn, '0.2');
   }
-  if (flags.method === 'max-quadratic-utility' && flags.riskAversion !== undefined) p['riskAversion'] = parseNumber('--risk-aversion', flags.riskAversion, '1');
+  if (flags.method === 'max-quadratic-utility' && flags.riskAversion !== undefined)
+    p['riskAversion'] = parseNumber('--risk-aversion', flags.riskAversion, '1');
   if ((flags.method === 'hrp' || flags.method === 'herc') && flags.linkage !== undefined) p['linkage'] = flags.linkage;
   return p;
 }
 
 export function allocateCommand(): Command {
   return new Command('allocate')
-    .description('optimise portfolio weights from a price file and print weights, expected return, volatility and Sharpe')
+    .description(
+      'optimise portfolio weights from a price file and print weights, expected return, volatility and Sharpe',
+    )
     .argument('<prices>', 'price file: wide CSV/Parquet (date + one column per asset)')
     .addOption(new Option('--method <name>', 'allocator').choices(METHODS).default('max-sharpe'))
     .option('--rf <rate>', 'annual risk-free rate (fraction)', '0.02')
     .option('--bounds <lo,hi>', 'per-asset weight bounds, e.g. 0,1 or -1,1 (none = ±1 as PyPortfolioOpt)')
     .option('--frequency <n>', 'periods per year for annualising', '252')
     .addOption(new Option('--cov <estimator>', 'covariance estimator').choices([...COV_CHOICES]).default('sample'))
-    .addOption(new Option('--mu <estimator>', 'expected-return estimator (cagr = geometric mean)').choices([...MU_CHOICES]).default('cagr'))
+    .addOption(
+      new Option('--mu <estimator>', 'expected-return estimator (cagr = geometric mean)')
+        .choices([...MU_CHOICES])
+        .default('cagr'),
+    )
     .option('--market-neutral', 'weights sum to 0 (needs negative bounds)')
     .option('--target-volatility <vol>', 'for efficient-risk / volatility-target (annualised)')
     .option('--target-return <r>', 'for efficient-return (annualised)')
@@ -73,23 +90,43 @@ export function allocateCommand(): Command {
       const constraints: Constraints = {
         ...(flags.bounds !== undefined ? { weightBounds: parseBounds(flags.bounds)! } : {}),
         ...(flags.marketNeutral ? { marketNeutral: true } : {}),
-        ...(flags.maxVolatility !== undefined ? { maxVolatility: parseNumber('--max-volatility', flags.maxVolatility, '0.1') } : {}),
+        ...(flags.maxVolatility !== undefined
+          ? { maxVolatility: parseNumber('--max-volatility', flags.maxVolatility, '0.1') }
+          : {}),
       };
       const value = flags.value === undefined ? undefined : parseNumber('--value', flags.value, '10000');
       const est = await estimate(prices, flags);
       const entry = allocatorKinds[flags.method as AllocatorKind];
-      const allocator = (entry.create as (x: unknown) => { allocate: (d: typeof est.dist, c: Constraints) => Allocation })(entry.schema.parse(p));
+      const allocator = (
+        entry.create as (x: unknown) => { allocate: (d: typeof est.dist, c: Constraints) => Allocation }
+      )(entry.schema.parse(p));
       const a = allocator.allocate(est.dist, constraints);
       const assets = est.dist.assets;
       let discrete: ReturnType<typeof greedyDiscreteAllocation> | undefined;
       if (value !== undefined && a.status !== 'failed') {
         const last = latestPrices(est.prices, est.nDates, assets.length);
-        discrete = flags.integer ? integerDiscreteAllocation(assets, a.weights, last, value) : greedyDiscreteAllocation(assets, a.weights, last, value);
+        discrete = flags.integer
+          ? integerDiscreteAllocation(assets, a.weights, last, value)
+          : greedyDiscreteAllocation(assets, a.weights, last, value);
       }
       if (flags.json) {
         const weights: Record<string, number> = {};
         assets.forEach((s, i) => (weights[s] = a.weights[i]!));
-        process.stdout.write(JSON.stringify({ method: flags.method, status: a.status, weights, diagnostics: a.diagnostics, trail: a.trail, notes: est.notes, ...(discrete ? { discrete } : {}) }, null, 1) + '\n');
+        process.stdout.write(
+          JSON.stringify(
+            {
+              method: flags.method,
+              status: a.status,
+              weights,
+              diagnostics: a.diagnostics,
+              trail: a.trail,
+              notes: est.notes,
+              ...(discrete ? { discrete } : {}),
+            },
+            null,
+            1,
+          ) + '\n',
+        );
       } else {
         const lines: string[] = [`method ${flags.method}: ${a.status}`];
         for (const t of a.trail) if (t.outcome !== 'ok' || a.trail.length > 1) lines.push(`  ${t.by}: ${t.outcome}`);
@@ -101,10 +138,19 @@ export function allocateCommand(): Command {
         });
         const d = a.diagnostics;
         if (typeof d['expectedReturn'] === 'number') {
-          lines.push(`expected annual return ${pct(d['expectedReturn'])}`, `annual volatility ${pct(d['volatility'] as number)}`, `Sharpe ratio ${(d['sharpe'] as number).toFixed(4)} (rf ${est.dist.riskFreeRate})`);
+          lines.push(
+            `expected annual return ${pct(d['expectedReturn'])}`,
+            `annual volatility ${pct(d['volatility'] as number)}`,
+            `Sharpe ratio ${(d['sharpe'] as number).toFixed(4)} (rf ${est.dist.riskFreeRate})`,
+          );
         }
         if (discrete) {
-          lines.push(`shares for ${value}: ${Object.entries(discrete.shares).map(([k, v]) => `${k} ${v}`).join(', ')}`, `leftover ${discrete.leftover.toFixed(2)}`);
+          lines.push(
+            `shares for ${value}: ${Object.entries(discrete.shares)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ')}`,
+            `leftover ${discrete.leftover.toFixed(2)}`,
+          );
         }
         process.stdout.write(lines.join('\n') + '\n');
       }

@@ -5,7 +5,15 @@
 import { Command, Option } from 'commander';
 import { usageError } from '../../core/index.ts';
 import { efficientFrontier, maxSharpe, portfolioPerformance, type Constraints } from '../../allocation/index.ts';
-import { COV_CHOICES, MU_CHOICES, estimate, parseBounds, parseNumber, pct, type EstimateFlags } from './allocate-shared.ts';
+import {
+  COV_CHOICES,
+  MU_CHOICES,
+  estimate,
+  parseBounds,
+  parseNumber,
+  pct,
+  type EstimateFlags,
+} from './allocate-shared.ts';
 
 interface Flags extends EstimateFlags {
   points: string;
@@ -26,7 +34,8 @@ export function frontierCommand(): Command {
     .option('--json', 'print JSON')
     .action(async (prices: string, flags: Flags) => {
       const points = parseNumber('--points', flags.points, '20');
-      if (!Number.isInteger(points) || points < 2 || points > 1000) throw usageError(`--points must be a whole number from 2 to 1000, got ${flags.points}.`);
+      if (!Number.isInteger(points) || points < 2 || points > 1000)
+        throw usageError(`--points must be a whole number from 2 to 1000, got ${flags.points}.`);
       const c: Constraints = {
         ...(flags.bounds !== undefined ? { weightBounds: parseBounds(flags.bounds)! } : {}),
         ...(flags.marketNeutral ? { marketNeutral: true } : {}),
@@ -43,7 +52,12 @@ export function frontierCommand(): Command {
         process.stdout.write(
           JSON.stringify({
             assets: est.dist.assets,
-            points: rows.map((r) => ({ expectedReturn: r.expectedReturn, volatility: r.volatility, sharpe: r.sharpe, weights: Array.from(r.weights) })),
+            points: rows.map((r) => ({
+              expectedReturn: r.expectedReturn,
+              volatility: r.volatility,
+              sharpe: r.sharpe,
+              weights: Array.from(r.weights),
+            })),
             maxSharpe: tangency ?? null,
             notes: est.notes,
           }) + '\n',
@@ -51,8 +65,14 @@ export function frontierCommand(): Command {
         return;
       }
       const lines = ['   return  volatility   Sharpe'];
-      for (const r of rows) lines.push(`${pct(r.expectedReturn).padStart(9)}  ${pct(r.volatility).padStart(10)}  ${r.sharpe.toFixed(4).padStart(7)}`);
-      if (tangency) lines.push(`max Sharpe: return ${pct(tangency.expectedReturn)}, volatility ${pct(tangency.volatility)}, Sharpe ${tangency.sharpe.toFixed(4)}`);
+      for (const r of rows)
+        lines.push(
+          `${pct(r.expectedReturn).padStart(9)}  ${pct(r.volatility).padStart(10)}  ${r.sharpe.toFixed(4).padStart(7)}`,
+        );
+      if (tangency)
+        lines.push(
+          `max Sharpe: return ${pct(tangency.expectedReturn)}, volatility ${pct(tangency.volatility)}, Sharpe ${tangency.sharpe.toFixed(4)}`,
+        );
       for (const n of est.notes) lines.push(`note: ${n}`);
       process.stdout.write(lines.join('\n') + '\n');
     });
