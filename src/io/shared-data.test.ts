@@ -134,7 +134,11 @@ describeShared(
       );
       expect(loadFrench(path, { dates: 'month-start' }).panel.dates[0]).toBe('1926-07-01');
     });
-    it('raw sections keep their units', () => {
+    it('validates a section through validateFile', async () => {
+    const r = await validateFile(path, { frenchSection: 'equal weighted returns -- monthly' });
+    expect(r).toMatchObject({ usable: true, nDates: 1167, nAssets: 10, firstDate: '1926-07-31' });
+  });
+  it('raw sections keep their units', () => {
       const { panel } = loadFrench(path, { section: 'Sum of BE / Sum of ME' });
       expect(panel.fieldNames).toEqual(['value']);
       expect(panel.dates[0]).toBe('1926-12-31');

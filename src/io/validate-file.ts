@@ -5,16 +5,27 @@
  */
 import { isKeelError } from '../core/index.ts';
 import { validateTable, type QualityReport, type ValidateOptions } from '../data/index.ts';
+import { loadFrench } from './french.ts';
 import { readTable, type LoadPricesOptions } from './load-prices.ts';
 
 export type ValidateFileOptions = ValidateOptions &
   Pick<LoadPricesOptions, 'layout' | 'delimiter' | 'dateFormat' | 'naValues' | 'field'> & {
     /** The file holds returns or factors, not prices: skip the price-only rules. */
     readonly notPrices?: boolean;
+    /** Read the file as a Kenneth French CSV and validate this section (returns: price-only rules skipped). */
+    readonly frenchSection?: string;
   };
 
 export async function validateFile(path: string, options: ValidateFileOptions = {}): Promise<QualityReport> {
   try {
+    if (options.frenchSection !== undefined) {
+      const { panel } = loadFrench(path, { section: options.frenchSection });
+      const field = panel.fieldNames[0]!;
+      return validateTable(
+        { source: path, dates: panel.dates, assets: panel.assets, values: panel.field(field), notPrices: true },
+        options,
+      );
+    }
     const table = await readTable(path, options);
     const field = options.field ?? (table.fields['close'] ? 'close' : Object.keys(table.fields)[0]!);
     return validateTable(

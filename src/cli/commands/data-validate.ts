@@ -23,6 +23,7 @@ interface Flags {
   minHistory: string;
   staleRun: string;
   returns?: boolean;
+  french?: string;
 }
 
 const positiveInt = (flag: string, v: string): number => {
@@ -48,6 +49,10 @@ export function dataValidateCommand(): Command {
     .option('--min-history <n>', 'fewer values than this is a short-history warning', '252')
     .option('--stale-run <n>', 'this many identical consecutive prices is a stale-run warning', '10')
     .option('--returns', 'the file holds returns, not prices (skip the price-only rules)')
+    .option(
+      '--french <section>',
+      "read a Kenneth French CSV and check this section (title substring, or 'monthly'/'annual')",
+    )
     .action(async (file: string, flags: Flags) => {
       const missingPolicy = parseMissingPolicy(flags.missing);
       if (!missingPolicy) {
@@ -71,6 +76,7 @@ export function dataValidateCommand(): Command {
         minHistory: positiveInt('--min-history', flags.minHistory),
         staleRun: positiveInt('--stale-run', flags.staleRun),
         ...(flags.returns ? { notPrices: true } : {}),
+        ...(flags.french !== undefined ? { frenchSection: flags.french } : {}),
         ...(delimiter ? { delimiter } : {}),
         ...(flags.dateFormat ? { dateFormat: flags.dateFormat as DateFormat } : {}),
       };
