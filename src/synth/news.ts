@@ -41,7 +41,7 @@ const EVENTS: readonly (readonly [string, string])[] = [
   ['gets analyst upgrade', 'gets analyst downgrade'],
   ['rallies', 'slumps'],
 ];
-const TOPICS = ['outlook', 'demand', 'guidance', 'momentum'] as const;
+const TOPICS = ['outlook', 'demand', 'guidance', 'sales'] as const;
 
 /**
  * Draws which (day, asset) has a headline and its tone. Returns (nDates × nAssets) Int8Array: 0 = no headline,
