@@ -57,3 +57,28 @@ describe('asset metadata', () => {
     expect(assetMetaSchema.safeParse({ id: 'A', currency: 'usd' }).success).toBe(false);
   });
 });
+
+describe('inputs are never mutated', () => {
+  it('alignment, resampling, returns, policy and validation leave their inputs untouched', async () => {
+    const { resample } = await import('./resample.ts');
+    const { returns } = await import('./returns.ts');
+    const { applyMissingPolicy } = await import('./missing.ts');
+    const { validatePanel } = await import('./validate.ts');
+    const x = Float64Array.from([1, N, 2, 3, N, 4, 5, 6]);
+    const p = new Panel({ dates: ['2024-01-02', '2024-01-03', '2024-01-04', '2024-02-01'], assets: ['A', 'B'], fields: { close: x } });
+    const q = new Panel({ dates: ['2024-01-03'], assets: ['C'], fields: { close: Float64Array.from([9]) } });
+    const before = x.slice();
+    alignPanels([p, q]);
+    reindex(p, ['2024-01-02']);
+    resample(p, 'monthly');
+    resample(p, 'weekly');
+    returns(p, { kind: 'log' });
+    applyMissingPolicy(p, { policy: 'forward-fill', limit: 3 });
+    applyMissingPolicy(p, { policy: 'drop-dates' });
+    applyMissingPolicy(p, { policy: 'drop-assets' });
+    validatePanel(p);
+    commonHistory(p);
+    expect(Object.is(p.field('close'), x)).toBe(true);
+    expect([...x]).toEqual([...before]);
+  });
+});

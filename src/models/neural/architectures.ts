@@ -20,7 +20,13 @@ function hiddenBlock(size: number, dim: number, fn: ActivationFn, r: Regulariser
 }
 
 /** Feed-forward net: [dense → (layerNorm) → activation → (dropout)] per hidden size, then a linear head. */
-export function fnnLayers(inputs: number, hidden: readonly number[], fn: ActivationFn, outputs: number, r: Regularisers): LayerSpec[] {
+export function fnnLayers(
+  inputs: number,
+  hidden: readonly number[],
+  fn: ActivationFn,
+  outputs: number,
+  r: Regularisers,
+): LayerSpec[] {
   const specs: LayerSpec[] = [];
   let width = inputs;
   for (const units of hidden) {

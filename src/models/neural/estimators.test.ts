@@ -26,7 +26,14 @@ function plantedSequences(n: number, seed: number): Dataset {
   const X = new Float64Array(n * steps * F).map(() => rng.normal());
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) y[i] = X[i * steps * F + 2 * F]! - X[i * steps * F + 9 * F + 1]! + 0.1 * rng.normal();
-  return { X, n, p: steps * F, steps, y, featureNames: Array.from({ length: steps * F }, (_, j) => `f${j % F}_t${Math.floor(j / F)}`) };
+  return {
+    X,
+    n,
+    p: steps * F,
+    steps,
+    y,
+    featureNames: Array.from({ length: steps * F }, (_, j) => `f${j % F}_t${Math.floor(j / F)}`),
+  };
 }
 
 function r2(pred: Float64Array, y: Float64Array): number {
@@ -56,7 +63,14 @@ describe('fnn', () => {
     const tr = tabular(800, 2, 3, f);
     const te = tabular(300, 2, 4, f);
     const model = fnnKind
-      .create({ task: 'classification', hidden: [16, 16], activation: 'tanh', epochs: 80, learningRate: 0.01, patience: 20 })
+      .create({
+        task: 'classification',
+        hidden: [16, 16],
+        activation: 'tanh',
+        epochs: 80,
+        learningRate: 0.01,
+        patience: 20,
+      })
       .fit(tr, ctx);
     const pred = model.predict(te.X, te.n);
     let hit = 0;
@@ -95,7 +109,9 @@ describe('lstm and gru learn a planted sequence pattern', () => {
     };
     const a = mk(800, 7);
     const b = mk(300, 8);
-    const model = cnn1dKind.create({ filters: [8], kernelSize: 3, hidden: [16], epochs: 40, learningRate: 0.01 }).fit(a, ctx);
+    const model = cnn1dKind
+      .create({ filters: [8], kernelSize: 3, hidden: [16], epochs: 40, learningRate: 0.01 })
+      .fit(a, ctx);
     expect(r2(model.predict(b.X, b.n), b.y)).toBeGreaterThan(0.9);
   });
 });
@@ -149,7 +165,9 @@ describe('estimator contract', () => {
     const noise = tabular(200, 5, 10, () => 0);
     const rng = createRng(1);
     const y = noise.y.map(() => rng.normal()); // pure noise: validation loss stops improving quickly
-    const m = fnnKind.create({ hidden: [64], epochs: 200, learningRate: 0.01, patience: 5 }).fit({ ...noise, y }, ctx) as NeuralModel;
+    const m = fnnKind
+      .create({ hidden: [64], epochs: 200, learningRate: 0.01, patience: 5 })
+      .fit({ ...noise, y }, ctx) as NeuralModel;
     const d = m.diagnostics;
     expect(d.stopped).toBe('early-stopping');
     expect(d.epochsRun).toBe(d.bestEpoch + 5);
@@ -163,17 +181,29 @@ describe('bad input', () => {
     const d = plantedSequences(50, 1);
     const X = d.X.slice();
     X[7 * d.p + 3] = Number.NaN;
-    expect(() => lstmKind.create({ epochs: 1 }).fit({ ...d, X }, ctx)).toThrow(/feature "f1_t1" is NaN at training row 7/);
+    expect(() => lstmKind.create({ epochs: 1 }).fit({ ...d, X }, ctx)).toThrow(
+      /feature "f1_t1" is NaN at training row 7/,
+    );
   });
 
   it('a diverging loss stops training with epoch, batch and what diverged, keeping the last good weights', () => {
     const d = tabular(200, 3, 1, (x) => x[0]! + x[1]!);
     const m = fnnKind
-      .create({ optimizer: 'sgd', learningRate: 50, momentum: 0.9, clipNorm: 0, epochs: 20, hidden: [16], validationFraction: 0 })
+      .create({
+        optimizer: 'sgd',
+        learningRate: 50,
+        momentum: 0.9,
+        clipNorm: 0,
+        epochs: 20,
+        hidden: [16],
+        validationFraction: 0,
+      })
       .fit(d, ctx) as NeuralModel;
     const diag = m.diagnostics;
     expect(diag.stopped).toBe('diverged');
-    expect(diag.message).toMatch(/^training diverged at epoch \d+, batch \d+ of \d+: the (loss|gradient norm) .*; kept the weights from (initialisation|epoch \d+)\. Lower learningRate \(now 50\) or set clipNorm/);
+    expect(diag.message).toMatch(
+      /^training diverged at epoch \d+, batch \d+ of \d+: the (loss|gradient norm) .*; kept the weights from (initialisation|epoch \d+)\. Lower learningRate \(now 50\) or set clipNorm/,
+    );
     expect(diag.message).not.toContain('\n');
     for (const v of m.predict(d.X, d.n)) expect(Number.isFinite(v)).toBe(true);
   });
@@ -188,7 +218,12 @@ describe('bad input', () => {
     } catch (e) {
       expect(isKeelError(e)).toBe(true);
     }
-    const w = slidingWindows(Float64Array.from({ length: 10 }, (_, i) => i), 5, 2, 3);
+    const w = slidingWindows(
+      Float64Array.from({ length: 10 }, (_, i) => i),
+      5,
+      2,
+      3,
+    );
     expect(w.n).toBe(3);
     expect(Array.from(w.X.subarray(6, 12))).toEqual([2, 3, 4, 5, 6, 7]);
   });
@@ -218,6 +253,8 @@ describe('registration and pooled (tabular) rows', () => {
     const a = lstmKind.create({ units: [4], epochs: 2 }).fit(d, ctx);
     const b = lstmKind.create({ units: [4], epochs: 2, steps: 12 }).fit(flat, ctx);
     expect(b.predict(d.X, d.n)).toEqual(a.predict(d.X, d.n));
-    expect(() => lstmKind.create({ steps: 5 }).fit(flat, ctx)).toThrow(/steps must be a positive integer dividing p, got steps=5, p=24/);
+    expect(() => lstmKind.create({ steps: 5 }).fit(flat, ctx)).toThrow(
+      /steps must be a positive integer dividing p, got steps=5, p=24/,
+    );
   });
 });

@@ -9,8 +9,18 @@
 import { z } from 'zod';
 import { createRng, dataError } from '../../core/index.ts';
 import {
-  arr, checkPredictInput, expectKind, makeEstimator, parseParams, prepareFit,
-  type Dataset, type FitContext, type FittedModel, type ModelJSON, type ModelKind, type Task,
+  arr,
+  checkPredictInput,
+  expectKind,
+  makeEstimator,
+  parseParams,
+  prepareFit,
+  type Dataset,
+  type FitContext,
+  type FittedModel,
+  type ModelJSON,
+  type ModelKind,
+  type Task,
 } from '../estimator.ts';
 import { cnnLayers, fnnLayers, recurrentLayers, type InputShape } from './architectures.ts';
 import type { LayerSpec } from './layer.ts';
@@ -185,16 +195,27 @@ export class NeuralModel implements FittedModel {
   static fromJSON(json: ModelJSON, kind: NeuralKind): NeuralModel {
     expectKind(json, kind);
     const s = json.state as {
-      task: Task; layers: LayerSpec[]; loss: LossKind; weights: number[][]; xMean: number[]; xStd: number[];
-      yMean: number; yStd: number; nClasses: number; diagnostics: NeuralDiagnostics;
+      task: Task;
+      layers: LayerSpec[];
+      loss: LossKind;
+      weights: number[][];
+      xMean: number[];
+      xStd: number[];
+      yMean: number;
+      yStd: number;
+      nClasses: number;
+      diagnostics: NeuralDiagnostics;
     };
     const net = new Network(s.layers, s.loss, { uniform: () => 0.5 });
     if (s.weights.length !== net.params.length) {
-      throw dataError(`${kind} model JSON has ${s.weights.length} weight arrays, its layers need ${net.params.length}.`);
+      throw dataError(
+        `${kind} model JSON has ${s.weights.length} weight arrays, its layers need ${net.params.length}.`,
+      );
     }
     net.params.forEach((q, i) => {
       const w = s.weights[i]!;
-      if (w.length !== q.value.length) throw dataError(`${kind} model JSON: weights[${i}] has ${w.length} numbers, expected ${q.value.length}.`);
+      if (w.length !== q.value.length)
+        throw dataError(`${kind} model JSON: weights[${i}] has ${w.length} numbers, expected ${q.value.length}.`);
       q.value.set(w);
     });
     const scaler = { xMean: Float64Array.from(s.xMean), xStd: Float64Array.from(s.xStd), yMean: s.yMean, yStd: s.yStd };
@@ -205,9 +226,16 @@ export class NeuralModel implements FittedModel {
 // ---------------------------------------------------------------- fit
 
 /** The sample shape of a dataset: sequence datasets need `steps` dividing p. */
-function inputShape(kind: NeuralKind, data: Dataset, needsSequence: boolean, paramSteps: number | undefined): InputShape {
+function inputShape(
+  kind: NeuralKind,
+  data: Dataset,
+  needsSequence: boolean,
+  paramSteps: number | undefined,
+): InputShape {
   if (paramSteps !== undefined && data.steps !== undefined && paramSteps !== data.steps) {
-    throw dataError(`${kind}: param steps=${paramSteps} disagrees with the dataset's steps=${data.steps}; drop the param or rebuild the dataset.`);
+    throw dataError(
+      `${kind}: param steps=${paramSteps} disagrees with the dataset's steps=${data.steps}; drop the param or rebuild the dataset.`,
+    );
   }
   const steps = data.steps ?? paramSteps;
   const { p } = data;
@@ -263,10 +291,18 @@ function fitNeural(
 
   const outputs = params.task === 'regression' ? 1 : d.nClasses;
   const rng = createRng(ctx.seed);
-  const net = new Network(build(shape, outputs), params.task === 'regression' ? 'mse' : 'crossEntropy', rng.fork('dropout'));
+  const net = new Network(
+    build(shape, outputs),
+    params.task === 'regression' ? 'mse' : 'crossEntropy',
+    rng.fork('dropout'),
+  );
   initialise(net, rng.fork('init'));
   const history = train(net, trainSet, valSet, params, rng.fork('shuffle'), (epoch, tl, vl) =>
-    ctx.onProgress?.(epoch, params.epochs, `epoch ${epoch}: train loss ${tl.toPrecision(4)}${Number.isNaN(vl) ? '' : `, validation ${vl.toPrecision(4)}`}`),
+    ctx.onProgress?.(
+      epoch,
+      params.epochs,
+      `epoch ${epoch}: train loss ${tl.toPrecision(4)}${Number.isNaN(vl) ? '' : `, validation ${vl.toPrecision(4)}`}`,
+    ),
   );
   if (history.message !== '') ctx.onProgress?.(history.trainLoss.length, params.epochs, history.message);
   const diagnostics: NeuralDiagnostics = {
@@ -283,7 +319,15 @@ function fitNeural(
   return new NeuralModel(kind, params.task, params, net, scaler, d.nClasses, diagnostics);
 }
 
-function fitScaler(X: Float64Array, y: Float64Array, n: number, p: number, F: number, standardize: boolean, task: Task): Scaler {
+function fitScaler(
+  X: Float64Array,
+  y: Float64Array,
+  n: number,
+  p: number,
+  F: number,
+  standardize: boolean,
+  task: Task,
+): Scaler {
   const xMean = new Float64Array(F);
   const xStd = new Float64Array(F).fill(1);
   let yMean = 0;
@@ -321,7 +365,10 @@ function chronologicalOrder(data: Dataset, ctx: FitContext, n: number): Int32Arr
 
 // ---------------------------------------------------------------- kinds
 
-const regs = (p: TrainingParams): { dropout: number; layerNorm: boolean } => ({ dropout: p.dropout, layerNorm: p.layerNorm });
+const regs = (p: TrainingParams): { dropout: number; layerNorm: boolean } => ({
+  dropout: p.dropout,
+  layerNorm: p.layerNorm,
+});
 
 export const fnnKind: ModelKind<FnnParams> = {
   schema: fnnSchema,
@@ -329,7 +376,14 @@ export const fnnKind: ModelKind<FnnParams> = {
   summary: 'feed-forward neural network (dense layers, Adam/SGD, early stopping)',
   create: (params) =>
     makeEstimator('fnn', parseParams('fnn', fnnSchema, params), (data, ctx, q) =>
-      fitNeural('fnn', data, ctx, q, (s, out) => fnnLayers(s.steps * s.features, q.hidden, q.activation, out, regs(q)), false),
+      fitNeural(
+        'fnn',
+        data,
+        ctx,
+        q,
+        (s, out) => fnnLayers(s.steps * s.features, q.hidden, q.activation, out, regs(q)),
+        false,
+      ),
     ),
   fromJSON: (json) => NeuralModel.fromJSON(json, 'fnn'),
 };

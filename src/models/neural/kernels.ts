@@ -34,25 +34,44 @@ export function kernelBackend(): KernelBackend {
 
 /** C(i,j) (+)= Σ_p A(i,p)·B(j,p): see `jsGemmNT` for the layout. */
 export function gemmNT(
-  m: number, n: number, k: number,
-  A: Float64Array, aOff: number, lda: number,
-  B: Float64Array, bOff: number, ldb: number,
-  C: Float64Array, cOff: number, ldc: number,
+  m: number,
+  n: number,
+  k: number,
+  A: Float64Array,
+  aOff: number,
+  lda: number,
+  B: Float64Array,
+  bOff: number,
+  ldb: number,
+  C: Float64Array,
+  cOff: number,
+  ldc: number,
   accumulate: boolean,
 ): void {
-  if (backend === 'wasm' && k > 0 && m * n * k >= wasmMinWork) wasmGemmNT(m, n, k, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
+  if (backend === 'wasm' && k > 0 && m * n * k >= wasmMinWork)
+    wasmGemmNT(m, n, k, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
   else jsGemmNT(m, n, k, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
 }
 
 /** C(i,j) (+)= Σ_p A(i,p)·B(p,j): see `jsGemmNN` for the layout. */
 export function gemmNN(
-  m: number, n: number, k: number,
-  A: Float64Array, aOff: number, ai: number, ap: number,
-  B: Float64Array, bOff: number, ldb: number,
-  C: Float64Array, cOff: number, ldc: number,
+  m: number,
+  n: number,
+  k: number,
+  A: Float64Array,
+  aOff: number,
+  ai: number,
+  ap: number,
+  B: Float64Array,
+  bOff: number,
+  ldb: number,
+  C: Float64Array,
+  cOff: number,
+  ldc: number,
   accumulate: boolean,
 ): void {
-  if (backend === 'wasm' && k > 0 && m * n * k >= wasmMinWork) wasmGemmNN(m, n, k, A, aOff, ai, ap, B, bOff, ldb, C, cOff, ldc, accumulate);
+  if (backend === 'wasm' && k > 0 && m * n * k >= wasmMinWork)
+    wasmGemmNN(m, n, k, A, aOff, ai, ap, B, bOff, ldb, C, cOff, ldc, accumulate);
   else jsGemmNN(m, n, k, A, aOff, ai, ap, B, bOff, ldb, C, cOff, ldc, accumulate);
 }
 

@@ -33,9 +33,10 @@ interface Case {
   };
 }
 
-const fixture = JSON.parse(
-  readFileSync(new URL('./fixtures/torch-parity.json', import.meta.url), 'utf8'),
-) as { torch: string; cases: Case[] };
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/torch-parity.json', import.meta.url), 'utf8')) as {
+  torch: string;
+  cases: Case[];
+};
 
 function maxAbsDiff(a: ArrayLike<number>, b: readonly number[]): number {
   expect(b.length).toBeGreaterThan(0);
@@ -46,46 +47,47 @@ function maxAbsDiff(a: ArrayLike<number>, b: readonly number[]): number {
 
 afterAll(() => setKernelBackend('wasm'));
 
-for (const backend of ['js', 'wasm'] as KernelBackend[]) describe(`parity with PyTorch ${fixture.torch} (fixture from scripts/make-torch-fixtures.py), ${backend} kernels`, () => {
-  for (const c of fixture.cases) {
-    it(c.name, () => {
-      setKernelBackend(backend, 1);
-      const net = new Network(c.layers, c.loss, { uniform: () => 0.5 });
-      expect(net.params.length).toBe(c.initial.length);
-      net.params.forEach((p, i) => p.value.set(c.initial[i]!));
-      net.allocate(c.batch);
-      const x = Float64Array.from(c.x);
-      const y = Float64Array.from(c.y);
-      const o = c.optimizer;
-      const opt: Optimizer =
-        o.kind === 'adam'
-          ? new Adam(net.params, { learningRate: o.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, l2: o.l2 })
-          : new Sgd(net.params, { learningRate: o.learningRate, momentum: o.momentum, l2: o.l2 });
-      const tol = 1e-4;
-      const worst: Record<string, number> = {};
+for (const backend of ['js', 'wasm'] as KernelBackend[])
+  describe(`parity with PyTorch ${fixture.torch} (fixture from scripts/make-torch-fixtures.py), ${backend} kernels`, () => {
+    for (const c of fixture.cases) {
+      it(c.name, () => {
+        setKernelBackend(backend, 1);
+        const net = new Network(c.layers, c.loss, { uniform: () => 0.5 });
+        expect(net.params.length).toBe(c.initial.length);
+        net.params.forEach((p, i) => p.value.set(c.initial[i]!));
+        net.allocate(c.batch);
+        const x = Float64Array.from(c.x);
+        const y = Float64Array.from(c.y);
+        const o = c.optimizer;
+        const opt: Optimizer =
+          o.kind === 'adam'
+            ? new Adam(net.params, { learningRate: o.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, l2: o.l2 })
+            : new Sgd(net.params, { learningRate: o.learningRate, momentum: o.momentum, l2: o.l2 });
+        const tol = 1e-4;
+        const worst: Record<string, number> = {};
 
-      const out = net.forward(x, c.batch, false);
-      worst.output = maxAbsDiff(out, c.expected.output);
-      net.zeroGrad();
-      const loss = net.lossAndGradient(x, y, c.batch);
-      worst.loss = Math.abs(loss - c.expected.loss);
-      worst.grads = Math.max(...net.params.map((p, i) => maxAbsDiff(p.grad, c.expected.grads[i]!)));
-      if (c.clipNorm > 0) clipGradNorm(net.params, c.clipNorm);
-      opt.step();
-      worst.step1 = Math.max(...net.params.map((p, i) => maxAbsDiff(p.value, c.expected.afterStep1[i]!)));
-      net.zeroGrad();
-      const loss2 = net.lossAndGradient(x, y, c.batch);
-      worst.loss2 = Math.abs(loss2 - c.expected.secondLoss);
-      if (c.clipNorm > 0) clipGradNorm(net.params, c.clipNorm);
-      opt.step();
-      worst.step2 = Math.max(...net.params.map((p, i) => maxAbsDiff(p.value, c.expected.afterStep2[i]!)));
-      worst.output2 = maxAbsDiff(net.forward(x, c.batch, false), c.expected.outputAfterStep2);
-      for (const [what, d] of Object.entries(worst)) {
-        expect(d, `${what} differs from torch by ${d.toExponential(2)}`).toBeLessThan(tol);
-      }
-      if (c.dtype === 'float64') {
-        for (const [what, d] of Object.entries(worst)) expect(d, `${what} (float64 torch)`).toBeLessThan(1e-9);
-      }
-    });
-  }
-});
+        const out = net.forward(x, c.batch, false);
+        worst.output = maxAbsDiff(out, c.expected.output);
+        net.zeroGrad();
+        const loss = net.lossAndGradient(x, y, c.batch);
+        worst.loss = Math.abs(loss - c.expected.loss);
+        worst.grads = Math.max(...net.params.map((p, i) => maxAbsDiff(p.grad, c.expected.grads[i]!)));
+        if (c.clipNorm > 0) clipGradNorm(net.params, c.clipNorm);
+        opt.step();
+        worst.step1 = Math.max(...net.params.map((p, i) => maxAbsDiff(p.value, c.expected.afterStep1[i]!)));
+        net.zeroGrad();
+        const loss2 = net.lossAndGradient(x, y, c.batch);
+        worst.loss2 = Math.abs(loss2 - c.expected.secondLoss);
+        if (c.clipNorm > 0) clipGradNorm(net.params, c.clipNorm);
+        opt.step();
+        worst.step2 = Math.max(...net.params.map((p, i) => maxAbsDiff(p.value, c.expected.afterStep2[i]!)));
+        worst.output2 = maxAbsDiff(net.forward(x, c.batch, false), c.expected.outputAfterStep2);
+        for (const [what, d] of Object.entries(worst)) {
+          expect(d, `${what} differs from torch by ${d.toExponential(2)}`).toBeLessThan(tol);
+        }
+        if (c.dtype === 'float64') {
+          for (const [what, d] of Object.entries(worst)) expect(d, `${what} (float64 torch)`).toBeLessThan(1e-9);
+        }
+      });
+    }
+  });

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRng } from '../../core/index.ts';
-import { setKernelBackend, type KernelBackend } from './kernels.ts';
-import type { LayerSpec } from './layer.ts';
-import { initialise, Network, type LossKind } from './network.ts';
+import { createRng } from '../../../core/index.ts';
+import { setKernelBackend, type KernelBackend } from '../kernels.ts';
+import type { LayerSpec } from '../layer.ts';
+import { initialise, Network, type LossKind } from '../network.ts';
 
 /**
  * Every layer's hand-written backward pass against central finite differences in float64. Step h = 1e-5 gives a
@@ -54,71 +54,72 @@ function gradCheck(specs: LayerSpec[], loss: LossKind, batch: number, seed = 7):
 
 afterAll(() => setKernelBackend('wasm'));
 
-for (const backend of ['js', 'wasm'] as KernelBackend[]) describe(`gradients match central finite differences (float64), ${backend} kernels`, () => {
-  it(`runs every product on the ${backend} kernels`, () => setKernelBackend(backend, 1));
+for (const backend of ['js', 'wasm'] as KernelBackend[])
+  describe(`gradients match central finite differences (float64), ${backend} kernels`, () => {
+    it(`runs every product on the ${backend} kernels`, () => setKernelBackend(backend, 1));
 
-  it('dense + tanh + dense, mse', () => {
-    const specs: LayerSpec[] = [
-      { type: 'dense', inputs: 5, units: 4 },
-      { type: 'activation', size: 4, fn: 'tanh' },
-      { type: 'dense', inputs: 4, units: 2 },
-    ];
-    expect(gradCheck(specs, 'mse', 3)).toBeLessThan(1e-6);
-  });
+    it('dense + tanh + dense, mse', () => {
+      const specs: LayerSpec[] = [
+        { type: 'dense', inputs: 5, units: 4 },
+        { type: 'activation', size: 4, fn: 'tanh' },
+        { type: 'dense', inputs: 4, units: 2 },
+      ];
+      expect(gradCheck(specs, 'mse', 3)).toBeLessThan(1e-6);
+    });
 
-  it('relu and sigmoid activations, cross-entropy loss', () => {
-    const specs: LayerSpec[] = [
-      { type: 'dense', inputs: 4, units: 6 },
-      { type: 'activation', size: 6, fn: 'relu' },
-      { type: 'dense', inputs: 6, units: 5 },
-      { type: 'activation', size: 5, fn: 'sigmoid' },
-      { type: 'dense', inputs: 5, units: 3 },
-    ];
-    expect(gradCheck(specs, 'crossEntropy', 4)).toBeLessThan(1e-6);
-  });
+    it('relu and sigmoid activations, cross-entropy loss', () => {
+      const specs: LayerSpec[] = [
+        { type: 'dense', inputs: 4, units: 6 },
+        { type: 'activation', size: 6, fn: 'relu' },
+        { type: 'dense', inputs: 6, units: 5 },
+        { type: 'activation', size: 5, fn: 'sigmoid' },
+        { type: 'dense', inputs: 5, units: 3 },
+      ];
+      expect(gradCheck(specs, 'crossEntropy', 4)).toBeLessThan(1e-6);
+    });
 
-  it('LSTM returning sequences into an LSTM returning the last state', () => {
-    const specs: LayerSpec[] = [
-      { type: 'lstm', steps: 4, features: 3, units: 5, returnSequences: true },
-      { type: 'lstm', steps: 4, features: 5, units: 3, returnSequences: false },
-      { type: 'dense', inputs: 3, units: 1 },
-    ];
-    expect(gradCheck(specs, 'mse', 3)).toBeLessThan(1e-6);
-  });
+    it('LSTM returning sequences into an LSTM returning the last state', () => {
+      const specs: LayerSpec[] = [
+        { type: 'lstm', steps: 4, features: 3, units: 5, returnSequences: true },
+        { type: 'lstm', steps: 4, features: 5, units: 3, returnSequences: false },
+        { type: 'dense', inputs: 3, units: 1 },
+      ];
+      expect(gradCheck(specs, 'mse', 3)).toBeLessThan(1e-6);
+    });
 
-  it('GRU returning sequences into a GRU returning the last state', () => {
-    const specs: LayerSpec[] = [
-      { type: 'gru', steps: 4, features: 3, units: 5, returnSequences: true },
-      { type: 'gru', steps: 4, features: 5, units: 3, returnSequences: false },
-      { type: 'dense', inputs: 3, units: 2 },
-    ];
-    expect(gradCheck(specs, 'mse', 3)).toBeLessThan(1e-6);
-  });
+    it('GRU returning sequences into a GRU returning the last state', () => {
+      const specs: LayerSpec[] = [
+        { type: 'gru', steps: 4, features: 3, units: 5, returnSequences: true },
+        { type: 'gru', steps: 4, features: 5, units: 3, returnSequences: false },
+        { type: 'dense', inputs: 3, units: 2 },
+      ];
+      expect(gradCheck(specs, 'mse', 3)).toBeLessThan(1e-6);
+    });
 
-  it('conv1d (kernel 3, 2 channels → 4 filters) + relu + dense', () => {
-    const specs: LayerSpec[] = [
-      { type: 'conv1d', steps: 7, channels: 2, filters: 4, kernelSize: 3 },
-      { type: 'activation', size: 20, fn: 'tanh' },
-      { type: 'dense', inputs: 20, units: 1 },
-    ];
-    expect(gradCheck(specs, 'mse', 2)).toBeLessThan(1e-6);
-  });
+    it('conv1d (kernel 3, 2 channels → 4 filters) + relu + dense', () => {
+      const specs: LayerSpec[] = [
+        { type: 'conv1d', steps: 7, channels: 2, filters: 4, kernelSize: 3 },
+        { type: 'activation', size: 20, fn: 'tanh' },
+        { type: 'dense', inputs: 20, units: 1 },
+      ];
+      expect(gradCheck(specs, 'mse', 2)).toBeLessThan(1e-6);
+    });
 
-  it('layer normalisation over the last dimension', () => {
-    const specs: LayerSpec[] = [
-      { type: 'dense', inputs: 3, units: 8 },
-      { type: 'layerNorm', size: 8, dim: 4, eps: 1e-5 },
-      { type: 'dense', inputs: 8, units: 2 },
-    ];
-    expect(gradCheck(specs, 'mse', 3)).toBeLessThan(1e-6);
-  });
+    it('layer normalisation over the last dimension', () => {
+      const specs: LayerSpec[] = [
+        { type: 'dense', inputs: 3, units: 8 },
+        { type: 'layerNorm', size: 8, dim: 4, eps: 1e-5 },
+        { type: 'dense', inputs: 8, units: 2 },
+      ];
+      expect(gradCheck(specs, 'mse', 3)).toBeLessThan(1e-6);
+    });
 
-  it('dropout with a fixed mask (rate 0.3 over a repeating draw cycle drops 2 of every 7 units)', () => {
-    const specs: LayerSpec[] = [
-      { type: 'dense', inputs: 3, units: 6 },
-      { type: 'dropout', size: 6, rate: 0.3 },
-      { type: 'dense', inputs: 6, units: 1 },
-    ];
-    expect(gradCheck(specs, 'mse', 3)).toBeLessThan(1e-6);
+    it('dropout with a fixed mask (rate 0.3 over a repeating draw cycle drops 2 of every 7 units)', () => {
+      const specs: LayerSpec[] = [
+        { type: 'dense', inputs: 3, units: 6 },
+        { type: 'dropout', size: 6, rate: 0.3 },
+        { type: 'dense', inputs: 6, units: 1 },
+      ];
+      expect(gradCheck(specs, 'mse', 3)).toBeLessThan(1e-6);
+    });
   });
-});

@@ -116,8 +116,14 @@ export class LSTM implements Layer {
 
   private arrays(): LstmArrays {
     return {
-      xT: this.xT, wih: this.weightIH.value, whh: this.weightHH.value, bias: this.biasSum,
-      gates: this.gates, c: this.c, tc: this.tc, h: this.h,
+      xT: this.xT,
+      wih: this.weightIH.value,
+      whh: this.weightHH.value,
+      bias: this.biasSum,
+      gates: this.gates,
+      c: this.c,
+      tc: this.tc,
+      h: this.h,
     };
   }
 
@@ -129,8 +135,20 @@ export class LSTM implements Layer {
     if (this.spec.returnSequences) toTimeMajor(dy, this.dyT, batch, T, H);
     if (kernelBackend() === 'wasm') {
       const rs = this.spec.returnSequences;
-      wasmLstmBackward(T, batch, F, H, rs, rs ? this.dyT : dy, this.arrays(),
-        this.weightIH.grad, this.weightHH.grad, this.biasIH.grad, this.biasHH.grad, this.dxT);
+      wasmLstmBackward(
+        T,
+        batch,
+        F,
+        H,
+        rs,
+        rs ? this.dyT : dy,
+        this.arrays(),
+        this.weightIH.grad,
+        this.weightHH.grad,
+        this.biasIH.grad,
+        this.biasHH.grad,
+        this.dxT,
+      );
       toBatchMajor(this.dxT, this.dx, batch, T, F);
       return this.dx;
     }

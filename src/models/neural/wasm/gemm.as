@@ -141,10 +141,10 @@ function gemmNNPanel(m: i32, n: i32, k: i32, pA: usize, ai: i32, ap: i32, pB: us
       let pb = pB + jo;
       for (let p = 0; p < k; p++) {
         const b0 = ld(pb), b1 = ld(pb + 16);
-        const x0 = f64x2.splat(load<f64>(r0 + pa));
-        const x1 = f64x2.splat(load<f64>(r1 + pa));
-        const x2 = f64x2.splat(load<f64>(r2 + pa));
-        const x3 = f64x2.splat(load<f64>(r3 + pa));
+        const x0 = v128.load64_splat(r0 + pa);
+        const x1 = v128.load64_splat(r1 + pa);
+        const x2 = v128.load64_splat(r2 + pa);
+        const x3 = v128.load64_splat(r3 + pa);
         u0 = f64x2.add(u0, f64x2.mul(x0, b0)); v0 = f64x2.add(v0, f64x2.mul(x0, b1));
         u1 = f64x2.add(u1, f64x2.mul(x1, b0)); v1 = f64x2.add(v1, f64x2.mul(x1, b1));
         u2 = f64x2.add(u2, f64x2.mul(x2, b0)); v2 = f64x2.add(v2, f64x2.mul(x2, b1));
@@ -185,7 +185,7 @@ function gemmNNPanel(m: i32, n: i32, k: i32, pA: usize, ai: i32, ap: i32, pB: us
       let pa: usize = 0;
       let pb = pB + jo;
       for (let p = 0; p < k; p++) {
-        u = f64x2.add(u, f64x2.mul(f64x2.splat(load<f64>(r0 + pa)), ld(pb)));
+        u = f64x2.add(u, f64x2.mul(v128.load64_splat(r0 + pa), ld(pb)));
         pa += apB;
         pb += ldbB;
       }

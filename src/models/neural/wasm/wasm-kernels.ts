@@ -19,13 +19,66 @@ interface WasmApi {
 interface GemmExports {
   readonly memory: WasmMemory;
   heapBase(): number;
-  gemmNT(m: number, n: number, k: number, pA: number, lda: number, pB: number, ldb: number, pC: number, ldc: number, acc: number): void;
-  gemmNN(m: number, n: number, k: number, pA: number, ai: number, ap: number, pB: number, ldb: number, pC: number, ldc: number, acc: number): void;
-  lstmForward(T: number, b: number, F: number, H: number, pX: number, pWih: number, pWhh: number, pBias: number, pG: number, pC: number, pTC: number, pH: number): void;
+  gemmNT(
+    m: number,
+    n: number,
+    k: number,
+    pA: number,
+    lda: number,
+    pB: number,
+    ldb: number,
+    pC: number,
+    ldc: number,
+    acc: number,
+  ): void;
+  gemmNN(
+    m: number,
+    n: number,
+    k: number,
+    pA: number,
+    ai: number,
+    ap: number,
+    pB: number,
+    ldb: number,
+    pC: number,
+    ldc: number,
+    acc: number,
+  ): void;
+  lstmForward(
+    T: number,
+    b: number,
+    F: number,
+    H: number,
+    pX: number,
+    pWih: number,
+    pWhh: number,
+    pBias: number,
+    pG: number,
+    pC: number,
+    pTC: number,
+    pH: number,
+  ): void;
   lstmBackward(
-    T: number, b: number, F: number, H: number, returnSeq: number, pDy: number, pX: number, pWih: number, pWhh: number,
-    pG: number, pC: number, pTC: number, pH: number, pDG: number, pDh: number, pDc: number,
-    pGWih: number, pGWhh: number, pGB: number, pDx: number,
+    T: number,
+    b: number,
+    F: number,
+    H: number,
+    returnSeq: number,
+    pDy: number,
+    pX: number,
+    pWih: number,
+    pWhh: number,
+    pG: number,
+    pC: number,
+    pTC: number,
+    pH: number,
+    pDG: number,
+    pDh: number,
+    pDc: number,
+    pGWih: number,
+    pGWhh: number,
+    pGB: number,
+    pDx: number,
   ): void;
 }
 
@@ -61,10 +114,18 @@ function reserve(m: GemmExports, endByte: number): void {
 }
 
 export function wasmGemmNT(
-  m: number, n: number, k: number,
-  A: Float64Array, aOff: number, lda: number,
-  B: Float64Array, bOff: number, ldb: number,
-  C: Float64Array, cOff: number, ldc: number,
+  m: number,
+  n: number,
+  k: number,
+  A: Float64Array,
+  aOff: number,
+  lda: number,
+  B: Float64Array,
+  bOff: number,
+  ldb: number,
+  C: Float64Array,
+  cOff: number,
+  ldc: number,
   accumulate: boolean,
 ): void {
   const w = mod!;
@@ -83,10 +144,19 @@ export function wasmGemmNT(
 }
 
 export function wasmGemmNN(
-  m: number, n: number, k: number,
-  A: Float64Array, aOff: number, ai: number, ap: number,
-  B: Float64Array, bOff: number, ldb: number,
-  C: Float64Array, cOff: number, ldc: number,
+  m: number,
+  n: number,
+  k: number,
+  A: Float64Array,
+  aOff: number,
+  ai: number,
+  ap: number,
+  B: Float64Array,
+  bOff: number,
+  ldb: number,
+  C: Float64Array,
+  cOff: number,
+  ldc: number,
   accumulate: boolean,
 ): void {
   const w = mod!;
@@ -136,9 +206,16 @@ export function wasmLstmForward(T: number, b: number, F: number, H: number, a: L
   const w = mod!;
   const rows = T * b;
   const G4 = 4 * H;
-  const [pX, pWih, pWhh, pB, pG, pC, pTC, pH] = arena(w, [rows * F, G4 * F, G4 * H, G4, rows * G4, rows * H, rows * H, rows * H]) as [
-    number, number, number, number, number, number, number, number,
-  ];
+  const [pX, pWih, pWhh, pB, pG, pC, pTC, pH] = arena(w, [
+    rows * F,
+    G4 * F,
+    G4 * H,
+    G4,
+    rows * G4,
+    rows * H,
+    rows * H,
+    rows * H,
+  ]) as [number, number, number, number, number, number, number, number];
   put(pX, a.xT, rows * F);
   put(pWih, a.wih, G4 * F);
   put(pWhh, a.whh, G4 * H);
@@ -155,16 +232,56 @@ export function wasmLstmForward(T: number, b: number, F: number, H: number, a: L
  * gradients into gWih, gWhh, gBih, gBhh and writes the input gradient (time-major) into dxT.
  */
 export function wasmLstmBackward(
-  T: number, b: number, F: number, H: number, returnSeq: boolean, dy: Float64Array, a: LstmArrays,
-  gWih: Float64Array, gWhh: Float64Array, gBih: Float64Array, gBhh: Float64Array, dxT: Float64Array,
+  T: number,
+  b: number,
+  F: number,
+  H: number,
+  returnSeq: boolean,
+  dy: Float64Array,
+  a: LstmArrays,
+  gWih: Float64Array,
+  gWhh: Float64Array,
+  gBih: Float64Array,
+  gBhh: Float64Array,
+  dxT: Float64Array,
 ): void {
   const w = mod!;
   const rows = T * b;
   const G4 = 4 * H;
   const dyLen = returnSeq ? rows * H : b * H;
-  const lens = [dyLen, rows * F, G4 * F, G4 * H, rows * G4, rows * H, rows * H, rows * H, rows * G4, b * H, b * H, G4 * F, G4 * H, G4, rows * F];
+  const lens = [
+    dyLen,
+    rows * F,
+    G4 * F,
+    G4 * H,
+    rows * G4,
+    rows * H,
+    rows * H,
+    rows * H,
+    rows * G4,
+    b * H,
+    b * H,
+    G4 * F,
+    G4 * H,
+    G4,
+    rows * F,
+  ];
   const [pDy, pX, pWih, pWhh, pG, pC, pTC, pH, pDG, pDh, pDc, pGWih, pGWhh, pGB, pDx] = arena(w, lens) as number[] as [
-    number, number, number, number, number, number, number, number, number, number, number, number, number, number, number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
   ];
   put(pDy, dy, dyLen);
   put(pX, a.xT, rows * F);
@@ -174,7 +291,28 @@ export function wasmLstmBackward(
   put(pC, a.c, rows * H);
   put(pTC, a.tc, rows * H);
   put(pH, a.h, rows * H);
-  w.lstmBackward(T, b, F, H, returnSeq ? 1 : 0, pDy, pX, pWih, pWhh, pG, pC, pTC, pH, pDG, pDh, pDc, pGWih, pGWhh, pGB, pDx);
+  w.lstmBackward(
+    T,
+    b,
+    F,
+    H,
+    returnSeq ? 1 : 0,
+    pDy,
+    pX,
+    pWih,
+    pWhh,
+    pG,
+    pC,
+    pTC,
+    pH,
+    pDG,
+    pDh,
+    pDc,
+    pGWih,
+    pGWhh,
+    pGB,
+    pDx,
+  );
   const add = (ptr: number, dst: Float64Array, len: number): void => {
     const o = ptr >> 3;
     for (let i = 0; i < len; i++) dst[i] = dst[i]! + heap[o + i]!;

@@ -4,7 +4,17 @@ import { jsGemmNN, jsGemmNT, kernelBackend } from './kernels.ts';
 import { wasmGemm, wasmGemmNN, wasmGemmNT } from './wasm/wasm-kernels.ts';
 
 /** Naive triple loops: the definition both kernels must meet. */
-function refNT(m: number, n: number, k: number, A: Float64Array, aOff: number, lda: number, B: Float64Array, bOff: number, ldb: number): number[][] {
+function refNT(
+  m: number,
+  n: number,
+  k: number,
+  A: Float64Array,
+  aOff: number,
+  lda: number,
+  B: Float64Array,
+  bOff: number,
+  ldb: number,
+): number[][] {
   return Array.from({ length: m }, (_, i) =>
     Array.from({ length: n }, (_, j) => {
       let s = 0;
@@ -53,7 +63,8 @@ describe('matrix kernels (JavaScript and WebAssembly SIMD) agree with the naive 
             worst = Math.max(worst, Math.abs(C[1 + i * ldc + j]! - ref[i]![j]!));
             worst = Math.max(worst, Math.abs(D[1 + i * ldc + j]! - ref[i]![j]! - C0[1 + i * ldc + j]!));
           }
-          for (let j = n; j < ldc && 1 + i * ldc + j < C.length; j++) if (C[1 + i * ldc + j] !== C0[1 + i * ldc + j]) gapsChanged++;
+          for (let j = n; j < ldc && 1 + i * ldc + j < C.length; j++)
+            if (C[1 + i * ldc + j] !== C0[1 + i * ldc + j]) gapsChanged++;
         }
         expect(worst).toBeLessThan(1e-12);
         expect(gapsChanged).toBe(0); // elements between rows (ldc > n) are left alone
