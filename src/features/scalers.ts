@@ -48,7 +48,8 @@ export function fitScaler(
         const v = X[i * p + j]!;
         if (!Number.isNaN(v)) col[m++] = v;
       }
-      const s = col.slice(0, m).sort();
+      // Only the robust scaler needs order statistics; z-score and min-max are one pass each.
+      const s = kind === 'robust' ? col.slice(0, m).sort() : col.subarray(0, m);
       if (m === 0)
         throw dataError(
           `feature "${names?.[j] ?? `#${j}`}" has no finite value in the training window; widen the window or drop the feature.`,
@@ -67,8 +68,14 @@ export function fitScaler(
         sc = quantileSorted(s, 0.75) - quantileSorted(s, 0.25);
         if (!(sc > 0)) sc = s[m - 1]! - s[0]!; // IQR of a spiky column can be 0 while the column is not constant
       } else {
-        c = s[0]!;
-        sc = s[m - 1]! - s[0]!;
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (let i = 0; i < m; i++) {
+          lo = Math.min(lo, s[i]!);
+          hi = Math.max(hi, s[i]!);
+        }
+        c = lo;
+        sc = hi - lo;
       }
       if (!(sc > 1e-12 * Math.max(1, Math.abs(c)))) {
         throw dataError(
