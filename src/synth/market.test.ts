@@ -215,3 +215,35 @@ describe('synthesizeMarket: the past never depends on the future', () => {
     expect(long.fundamentals.filter((f) => f.reportDate <= end)).toEqual(short.fundamentals);
   });
 });
+
+describe('synthesizeMarket: edges of the parameter space', () => {
+  const cases: Record<string, unknown>[] = [
+    { years: 0.25, stocks: 0 },
+    { years: 0.5, stocks: 1, sectors: ['Energy'] },
+    { years: 1, start: '2020-02-29' },
+    { years: 1, start: '1950-01-01', stocks: 0 },
+    { years: 1, news: { probability: 0 } },
+    { years: 1, garch: { alpha: 0, beta: 0 }, tailDf: 1000 },
+    {
+      years: 2,
+      stocks: 0,
+      predictability: { momentum: 0.3, meanReversion: 0.3, macro: 0.5, sentiment: 0.5, momentumLookback: 500 },
+    },
+  ];
+  for (const p of cases) {
+    it(`${JSON.stringify(p)}: finite positive prices, records inside the calendar`, () => {
+      const m = synthesizeMarket(p);
+      expect(m.panel.nDates).toBeGreaterThan(60);
+      expect(m.panel.field('close').every((v) => v > 0 && Number.isFinite(v))).toBe(true);
+      const last = m.panel.dates.at(-1)!;
+      expect(m.macro.every((o) => o.releaseDate <= last)).toBe(true);
+      expect(m.fundamentals.every((f) => f.reportDate <= last)).toBe(true);
+      expect(m.headlines.every((h) => h.date <= last)).toBe(true);
+    });
+  }
+  it('starts on the first business day on or after `start`; a 29 February start ends before 1 March a year later', () => {
+    const m = synthesizeMarket({ years: 1, start: '2020-02-29', stocks: 0 }); // a Saturday
+    expect(m.panel.dates[0]).toBe('2020-03-02');
+    expect(m.panel.dates.at(-1)).toBe('2021-02-26'); // Friday; 2021-03-01 is excluded
+  });
+});
