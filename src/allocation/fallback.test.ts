@@ -38,6 +38,15 @@ describe('failure is a value: fallback chains', () => {
     expect(a.trail[1]).toEqual({ by: 'min-variance', outcome: 'ok' });
     expect(Array.from(a.weights)).toEqual(Array.from(minVariance(low)));
   });
+  it('a non-PSD covariance: the optimiser reports it and the chain falls back to inverse-volatility', () => {
+    const bad = { ...dist, cov: Matrix.fromRows([[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]]) };
+    const a = allocatorKinds['max-sharpe'].create({}).allocate(bad);
+    expect(a.status).toBe('fallback');
+    expect(a.trail[0]!.outcome).toMatch(/not positive semidefinite/);
+    expect(a.trail[1]!.outcome).toMatch(/not positive semidefinite/);
+    expect(a.trail[2]).toEqual({ by: 'inverse-volatility', outcome: 'ok' });
+    expect(a.weights.every((w) => Number.isFinite(w))).toBe(true);
+  });
   it('an infeasible set fails every link: status failed, weights all zero (cash), never NaN', () => {
     const a = allocatorKinds['max-sharpe'].create({}).allocate(dist, { weightBounds: [0, 0.3] });
     expect(a.status).toBe('failed');

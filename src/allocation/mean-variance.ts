@@ -5,11 +5,12 @@
  * allocator wrapper turns into `Allocation` values.
  */
 import { KeelError, dataError, numericError } from '../core/index.ts';
-import { validateCovariance } from '../risk/index.ts';
+import { isPositiveSemidefinite, validateCovariance } from '../risk/index.ts';
 import { compileBounds, compileGroups, infeasible, round, valueAtRisk, type Constraints } from './constraints.ts';
 import { portfolioPerformance, portfolioVariance } from './performance.ts';
 import { solveQpActiveSet, type QpRow } from './solvers/activeSetQp.ts';
 import { feasiblePoint, greedyBudgetPoint } from './solvers/feasible.ts';
+import { solveLp } from './solvers/highs.ts';
 import type { ReturnDistribution } from './types.ts';
 
 /** Bounds, rows and the covariance of one problem, validated once. */
@@ -50,6 +51,9 @@ export function validateDistribution(dist: ReturnDistribution): void {
 
 export function setup(dist: ReturnDistribution, c: Constraints = {}): MvSetup {
   validateDistribution(dist);
+  if (!isPositiveSemidefinite(dist.cov)) {
+    throw numericError('the covariance is not positive semidefinite, so mean-variance problems are not convex. Repair it (repairCovariance / nearestPSD) or use a shrinkage estimator such as ledoit-wolf.');
+  }
   const n = dist.assets.length;
   const { lb, ub, budget } = compileBounds(dist.assets, c);
   const groups = compileGroups(dist.assets, c);
@@ -200,22 +204,34 @@ export function maxAchievableReturn(
   dist: ReturnDistribution,
   c: Constraints = {},
 ): { weights: Float64Array; ret: number } {
-  const s = setup(dist, c);
+  return maxReturnFor(setup(dist, c), dist.mu);
+}
+
+/**
+ * max μᵀw over bounds, budget and groups: the exact greedy fill without groups, otherwise an LP (HiGHS).
+ * (Turnover terms are ignored here: this bounds what any portfolio could earn.)
+ */
+function maxReturnFor(s: MvSetup, mu: Float64Array): { weights: Float64Array; ret: number } {
   let w: Float64Array;
   if (s.groups.length === 0) {
-    const order = Array.from({ length: s.n }, (_, i) => i).sort((a, b) => s.mu[b]! - s.mu[a]! || a - b);
+    const order = Array.from({ length: s.n }, (_, i) => i).sort((a, b) => mu[b]! - mu[a]! || a - b);
     w = greedyBudgetPoint(s.lb, s.ub, s.budget, order, 'lower');
   } else {
-    // LP approximated by a QP with a tiny quadratic term (1e-8 relative): good to ~1e-8 in return.
-    const q = new Float64Array(s.n);
-    for (let i = 0; i < s.n; i++) q[i] = -s.mu[i]!;
-    const scale = maxDiag(s.cov);
-    const P = new Float64Array(s.n * s.n);
-    for (let i = 0; i < s.n; i++) P[i * s.n + i] = 1e-8 * scale + 1e-12;
-    w = solve(s, P, q, []);
+    const name = (i: number): string => `w${i}`;
+    const bounds: Record<string, readonly [number, number]> = {};
+    for (let i = 0; i < s.n; i++) bounds[name(i)] = [s.lb[i]!, s.ub[i]!];
+    const rows = [budgetRow(s), ...s.groups].map((r, k) => ({
+      name: `r${k}`,
+      terms: Array.from(r.a, (c, i) => ({ v: name(i), c })).filter((t) => t.c !== 0),
+      lo: r.lo,
+      hi: r.hi,
+    }));
+    const sol = solveLp({ sense: 'max', objective: Array.from(mu, (c, i) => ({ v: name(i), c })), rows, bounds });
+    if (sol.status !== 'Optimal') throw infeasible(`no portfolio satisfies the bounds, budget and group constraints (the LP is ${sol.status.toLowerCase()}). Relax them.`);
+    w = Float64Array.from({ length: s.n }, (_, i) => Math.min(Math.max(sol.value(name(i)), s.lb[i]!), s.ub[i]!));
   }
   let r = 0;
-  for (let i = 0; i < s.n; i++) r += w[i]! * s.mu[i]!;
+  for (let i = 0; i < s.n; i++) r += w[i]! * mu[i]!;
   return { weights: w, ret: r };
 }
 
@@ -232,7 +248,7 @@ export function efficientReturn(dist: ReturnDistribution, targetReturn: number, 
   const s = setup(dist, c);
   const mv = solve(s, hessian(s, 2), new Float64Array(s.n), []);
   if (dotv(mv, s.mu) >= targetReturn) return mv;
-  const best = maxAchievableReturn(dist, c).ret;
+  const best = maxReturnFor(s, s.mu).ret;
   if (targetReturn > best + 1e-12) {
     throw infeasible(
       `target return ${targetReturn} exceeds the maximum achievable ${round(best)} under these constraints. Lower the target.`,
@@ -323,7 +339,7 @@ export function maxSharpe(dist: ReturnDistribution, c: Constraints = {}): Float6
   const n = s.n;
   const excess = new Float64Array(n);
   for (let i = 0; i < n; i++) excess[i] = s.mu[i]! - rf;
-  const best = maxAchievableReturn({ ...dist, mu: excess }, c);
+  const best = maxReturnFor(s, excess);
   if (!(best.ret > 1e-12)) {
     throw infeasible(
       `every feasible portfolio has expected return ≤ the risk-free rate ${rf} (best excess ${round(best.ret)}), so max-Sharpe is undefined. Use min-variance or lower riskFreeRate.`,

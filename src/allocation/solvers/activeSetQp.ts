@@ -138,8 +138,10 @@ export function solveQpActiveSet(prob: QpProblem, x0: Float64Array, options: QpO
     }
     let d = P[j * n + j]! - ss;
     if (!(d > ridge)) {
+      // A clearly negative pivot means P is not positive semidefinite on the free set: the problem is not
+      // convex and any answer would be arbitrary, so report it. Tiny pivots (rank-deficient PSD) get the ridge.
+      if (!(d >= -1e-9 * Math.max(P[j * n + j]!, diagScale * 1e-6))) singular = true;
       d = Math.max(d, 0) + ridge;
-      if (!(d > 0)) singular = true;
     }
     L[rowK + k] = Math.sqrt(d);
     nf = k + 1;
@@ -191,7 +193,7 @@ export function solveQpActiveSet(prob: QpProblem, x0: Float64Array, options: QpO
   const violators: { i: number; viol: number }[] = [];
   const justReleased = new Set<number>();
 
-  for (; it < maxIter; it++) {
+  for (; it < maxIter && !singular; it++) {
     // ---- subproblem: minimise over free vars with working rows held: Lagrange system via Schur complement
     forwardSolve(L, n, nf, free, g, u);
     const m = working.length;
