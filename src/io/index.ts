@@ -30,4 +30,6 @@ export { fetchTextCached, fetchSymbol, fetchPanel, providerUrl, PROVIDERS, DEFAU
 export type { Provider, FetchOptions, CachedText } from './fetch.ts';
 export { validateFile } from './validate-file.ts';
 export { loadAssetMeta, parseAssetMeta } from './asset-meta.ts';
+export { loadLabeledTable, parseLabeledTable } from './labeled-table.ts';
+export type { LabeledTable } from './labeled-table.ts';
 export type { ValidateFileOptions } from './validate-file.ts';

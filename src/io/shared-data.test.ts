@@ -9,6 +9,7 @@ import { describeShared, sharedPath } from '../../test/support/shared.ts';
 import { KeelError } from '../core/index.ts';
 import { listingDates } from '../data/index.ts';
 import { loadFrench, listFrenchSections } from './french.ts';
+import { loadLabeledTable } from './labeled-table.ts';
 import { loadPricesSync, loadPricesSyncWithReport } from './load-prices.ts';
 import { validateFile } from './validate-file.ts';
 
@@ -135,10 +136,10 @@ describeShared(
       expect(loadFrench(path, { dates: 'month-start' }).panel.dates[0]).toBe('1926-07-01');
     });
     it('validates a section through validateFile', async () => {
-    const r = await validateFile(path, { frenchSection: 'equal weighted returns -- monthly' });
-    expect(r).toMatchObject({ usable: true, nDates: 1167, nAssets: 10, firstDate: '1926-07-31' });
-  });
-  it('raw sections keep their units', () => {
+      const r = await validateFile(path, { frenchSection: 'equal weighted returns -- monthly' });
+      expect(r).toMatchObject({ usable: true, nDates: 1167, nAssets: 10, firstDate: '1926-07-31' });
+    });
+    it('raw sections keep their units', () => {
       const { panel } = loadFrench(path, { section: 'Sum of BE / Sum of ME' });
       expect(panel.fieldNames).toEqual(['value']);
       expect(panel.dates[0]).toBe('1926-12-31');
@@ -164,5 +165,32 @@ describeShared('riskfolio and pypfopt side files', ['data', 'riskfolio', 'stock_
     expect(loadPricesSync(sharedPath('data', 'riskfolio', 'stock_prices.csv')).nAssets).toBe(11);
     expect(loadPricesSync(sharedPath('data', 'riskfolio', 'stock_prices_3.csv')).nDates).toBe(501);
     expect(loadPricesSync(sharedPath('data', 'pypfopt', 'spy_prices.csv')).nDates).toBe(6765);
+  });
+});
+
+describeShared('labelled tables without dates (weights, covariance)', ['data', 'pypfopt', 'cov_matrix.csv'], () => {
+  it('the 95 × 95 covariance matrix is square and symmetric', () => {
+    const t = loadLabeledTable(sharedPath('data', 'pypfopt', 'cov_matrix.csv'));
+    expect([t.rowLabels.length, t.columns.length]).toEqual([95, 95]);
+    expect(t.rowLabels).toEqual(t.columns);
+    for (let i = 0; i < 95; i++)
+      for (let j = 0; j < i; j++) expect(t.values[i * 95 + j]).toBeCloseTo(t.values[j * 95 + i]!, 12);
+  });
+  it('every expected-weights file loads and each column sums to 1', () => {
+    const files = [
+      ['pypfopt', 'weights_hrp.csv'],
+      ...['Classic_MinRisk', 'Classic_RP', 'Classic_Sharpe', 'Classic_WC', 'HC_HERC', 'HC_HRP', 'HC_NCO'].map((f) => [
+        'riskfolio',
+        `${f}.csv`,
+      ]),
+    ];
+    for (const [dir, name] of files) {
+      const t = loadLabeledTable(sharedPath('data', dir!, name!));
+      for (let c = 0; c < t.columns.length; c++) {
+        let s = 0;
+        for (let r = 0; r < t.rowLabels.length; r++) s += t.values[r * t.columns.length + c]!;
+        expect(Math.abs(s - 1), `${name} ${t.columns[c]}`).toBeLessThan(1e-6);
+      }
+    }
   });
 });
