@@ -64,7 +64,11 @@ function makeCases(): BenchCase[] {
         { type: 'lstm', steps: T, features: 64, units: 64, returnSequences: false },
         { type: 'dense', inputs: 64, units: 1 },
       ],
-      n: 1000, batch: 32, epochs: EPOCHS, learningRate: 1e-3, ...lstm,
+      n: 1000,
+      batch: 32,
+      epochs: EPOCHS,
+      learningRate: 1e-3,
+      ...lstm,
     },
     {
       name: 'fnn 20→64→64→1, 20000 rows, batch 64',
@@ -75,7 +79,12 @@ function makeCases(): BenchCase[] {
         { type: 'activation', size: 64, fn: 'relu' },
         { type: 'dense', inputs: 64, units: 1 },
       ],
-      n: nF, batch: 64, epochs: EPOCHS, learningRate: 1e-3, x: xf, y: yf,
+      n: nF,
+      batch: 64,
+      epochs: EPOCHS,
+      learningRate: 1e-3,
+      x: xf,
+      y: yf,
     },
     {
       name: 'cnn1d 2×(16 filters, k5), 1000×60×4, batch 32',
@@ -86,7 +95,11 @@ function makeCases(): BenchCase[] {
         { type: 'activation', size: 52 * 16, fn: 'relu' },
         { type: 'dense', inputs: 52 * 16, units: 1 },
       ],
-      n: 1000, batch: 32, epochs: EPOCHS, learningRate: 1e-3, ...cnn,
+      n: 1000,
+      batch: 32,
+      epochs: EPOCHS,
+      learningRate: 1e-3,
+      ...cnn,
     },
   ];
 }
@@ -102,8 +115,16 @@ export default function neuralBench(): void {
   try {
     const job = {
       cases: cases.map((c, k) => ({
-        name: c.name, layers: c.layers, n: c.n, batch: c.batch, epochs: c.epochs, learningRate: c.learningRate,
-        x: Array.from(c.x), y: Array.from(c.y), initial: nets[k]!.params.map((p) => Array.from(p.value)), checkRows: 16,
+        name: c.name,
+        layers: c.layers,
+        n: c.n,
+        batch: c.batch,
+        epochs: c.epochs,
+        learningRate: c.learningRate,
+        x: Array.from(c.x),
+        y: Array.from(c.y),
+        initial: nets[k]!.params.map((p) => Array.from(p.value)),
+        checkRows: 16,
       })),
     };
     writeFileSync(join(dir, 'job.json'), JSON.stringify(job));
@@ -116,39 +137,67 @@ export default function neuralBench(): void {
       const heap: number[] = [];
       const rss: number[] = [];
       const opts = {
-        epochs: 1, batchSize: c.batch, optimizer: 'adam' as const, learningRate: c.learningRate, momentum: 0, l2: 0,
-        clipNorm: 0, patience: 0, shuffle: false, divergenceFactor: Infinity,
+        epochs: 1,
+        batchSize: c.batch,
+        optimizer: 'adam' as const,
+        learningRate: c.learningRate,
+        momentum: 0,
+        l2: 0,
+        clipNorm: 0,
+        patience: 0,
+        shuffle: false,
+        divergenceFactor: Infinity,
       };
       // all epochs in one call (Adam's state carries over); the epoch callback times each epoch
       let last = performance.now();
-      const h = train(net, { X: c.x, Y: c.y, n: c.n }, null, { ...opts, epochs: c.epochs }, { uniform: () => 0 }, () => {
-        const now = performance.now();
-        secs.push((now - last) / 1000);
-        const m = process.memoryUsage();
-        heap.push(m.heapUsed / 2 ** 20);
-        rss.push(m.rss / 2 ** 20);
-        last = performance.now();
-      });
+      const h = train(
+        net,
+        { X: c.x, Y: c.y, n: c.n },
+        null,
+        { ...opts, epochs: c.epochs },
+        { uniform: () => 0 },
+        () => {
+          const now = performance.now();
+          secs.push((now - last) / 1000);
+          const m = process.memoryUsage();
+          heap.push(m.heapUsed / 2 ** 20);
+          rss.push(m.rss / 2 ** 20);
+          last = performance.now();
+        },
+      );
       losses.push(...h.trainLoss);
       const pred = net.forward(c.x.subarray(0, 16 * net.inSize), 16, false).slice(0, 16);
       return { secs, losses, heap, rss, pred };
     });
 
-    const py = spawnSync('/usr/bin/python3', [new URL('./peers/neural.py', import.meta.url).pathname, join(dir, 'job.json')], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 26,
-    });
+    const py = spawnSync(
+      '/usr/bin/python3',
+      [new URL('./peers/neural.py', import.meta.url).pathname, join(dir, 'job.json')],
+      {
+        encoding: 'utf8',
+        maxBuffer: 1 << 26,
+      },
+    );
     if (py.status !== 0) {
       console.log(`torch peer failed (is Debian python3-torch installed?): ${py.stderr.trim().split('\n').pop()}`);
-      for (const [k, c] of cases.entries()) console.log(`${c.name}: keel ${median(keel[k]!.secs).toFixed(3)} s/epoch (no peer)`);
+      for (const [k, c] of cases.entries())
+        console.log(`${c.name}: keel ${median(keel[k]!.secs).toFixed(3)} s/epoch (no peer)`);
       return;
     }
     const torch = JSON.parse(py.stdout) as {
       torch: string;
       cases: { name: string; secondsPerEpoch: number[]; trainLoss: number[]; predictions: number[] }[];
     };
-    console.log(`PyTorch ${torch.torch}, 1 thread, float32 · Keel float64, ${kernelBackend()} kernels · ${EPOCHS} epochs per case, medians`);
-    console.log('case'.padEnd(48), 'keel s/ep'.padStart(10), 'torch s/ep'.padStart(11), 'ratio'.padStart(7), '  loss check   memory (heap MiB / rss MiB per epoch)');
+    console.log(
+      `PyTorch ${torch.torch}, 1 thread, float32 · Keel float64, ${kernelBackend()} kernels · ${EPOCHS} epochs per case, medians`,
+    );
+    console.log(
+      'case'.padEnd(48),
+      'keel s/ep'.padStart(10),
+      'torch s/ep'.padStart(11),
+      'ratio'.padStart(7),
+      '  loss check   memory (heap MiB / rss MiB per epoch)',
+    );
     for (const [k, c] of cases.entries()) {
       const kr = keel[k]!;
       const tr = torch.cases[k]!;
@@ -168,7 +217,9 @@ export default function neuralBench(): void {
         `  ${ok ? 'same' : 'DIFFERENT'} (loss rel ${worstLoss.toExponential(1)}, pred ${worstPred.toExponential(1)})`,
         `  ${kr.heap.map((v) => v.toFixed(1)).join('/')} · ${kr.rss.map((v) => v.toFixed(0)).join('/')}`,
       );
-      console.log(`${''.padEnd(48)} loss per epoch keel ${kr.losses.map((v) => v.toPrecision(4)).join(', ')} | torch ${tr.trainLoss.map((v) => v.toPrecision(4)).join(', ')}`);
+      console.log(
+        `${''.padEnd(48)} loss per epoch keel ${kr.losses.map((v) => v.toPrecision(4)).join(', ')} | torch ${tr.trainLoss.map((v) => v.toPrecision(4)).join(', ')}`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

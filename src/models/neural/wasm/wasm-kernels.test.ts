@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../core/index.ts';
-import { jsGemmNN, jsGemmNT, kernelBackend } from './kernels.ts';
-import { wasmGemm, wasmGemmNN, wasmGemmNT } from './wasm/wasm-kernels.ts';
+import { createRng } from '../../../core/index.ts';
+import { jsGemmNN, jsGemmNT, kernelBackend } from '../kernels.ts';
+import { wasmGemm, wasmGemmNN, wasmGemmNT } from './wasm-kernels.ts';
 
 /** Naive triple loops: the definition both kernels must meet. */
 function refNT(
