@@ -30,62 +30,151 @@ export interface SmoResult {
 
 const TAU = 1e-12;
 
-/** Solves the dual to KKT tolerance `eps` (libsvm default 1e-3), at most `maxIter` SMO steps. */
+/**
+ * Solves the dual to KKT tolerance `eps` (libsvm default 1e-3), at most `maxIter` SMO steps, with libsvm's
+ * shrinking: every min(l, 1000) steps, variables stuck at a bound whose gradient says they will stay there leave the
+ * active set (loops and gradient updates then run over the active variables only); the full gradient is rebuilt
+ * from Ḡ (the contribution of variables at their upper bound) before the final optimality check.
+ */
 export function solveSmo(prob: SmoProblem, eps: number, maxIter: number): SmoResult {
-  const { l, y, C, base, row, diag } = prob;
+  const { l, row, diag } = prob;
+  // per-variable state, permuted together so the active set is always [0, active)
+  const y = Int8Array.from(prob.y);
+  const C = Float64Array.from(prob.C);
+  const base = Int32Array.from(prob.base);
+  const lin = Float64Array.from(prob.p);
+  const orig = Int32Array.from({ length: l }, (_, t) => t);
   const alpha = new Float64Array(l);
-  const G = Float64Array.from(prob.p); // gradient Qα + p at α = 0
+  const F = Float64Array.from(prob.p, (v, t) => v * prob.y[t]!); // y ∘ gradient (Qα + p), at α = 0
+  // I_up / I_low membership (libsvm's alpha_status, folded with the sign y)
+  const up = Uint8Array.from(prob.y, (v) => (v === 1 ? 1 : 0));
+  const low = Uint8Array.from(prob.y, (v) => (v === 1 ? 0 : 1));
+  const setStatus = (t: number): void => {
+    const a = alpha[t]!;
+    const atUpper = a >= C[t]!;
+    const atLower = a <= 0;
+    if (y[t] === 1) { up[t] = atUpper ? 0 : 1; low[t] = atLower ? 0 : 1; }
+    else { up[t] = atLower ? 0 : 1; low[t] = atUpper ? 0 : 1; }
+  };
+  const Gbar = new Float64Array(l);
   const QD = new Float64Array(l);
   for (let t = 0; t < l; t++) QD[t] = diag[base[t]!]!;
+  let active = l;
+  let unshrink = false;
+  let counter = Math.min(l, 1000) + 1;
   let iter = 0;
   let converged = false;
-  while (iter < maxIter) {
-    // ---- working set selection (WSS3)
-    let Gmax = -Infinity;
-    let iSel = -1;
-    for (let t = 0; t < l; t++) {
-      if (y[t] === 1) {
-        if (alpha[t]! < C[t]! && -G[t]! >= Gmax) { Gmax = -G[t]!; iSel = t; }
-      } else if (alpha[t]! > 0 && G[t]! >= Gmax) { Gmax = G[t]!; iSel = t; }
+  let activeSum = 0;
+
+  const swap = (a: number, b: number): void => {
+    if (a === b) return;
+    let v: number;
+    v = y[a]!; y[a] = y[b]!; y[b] = v;
+    v = C[a]!; C[a] = C[b]!; C[b] = v;
+    v = base[a]!; base[a] = base[b]!; base[b] = v;
+    v = lin[a]!; lin[a] = lin[b]!; lin[b] = v;
+    v = orig[a]!; orig[a] = orig[b]!; orig[b] = v;
+    v = alpha[a]!; alpha[a] = alpha[b]!; alpha[b] = v;
+    v = F[a]!; F[a] = F[b]!; F[b] = v;
+    v = up[a]!; up[a] = up[b]!; up[b] = v;
+    v = low[a]!; low[a] = low[b]!; low[b] = v;
+    v = Gbar[a]!; Gbar[a] = Gbar[b]!; Gbar[b] = v;
+    v = QD[a]!; QD[a] = QD[b]!; QD[b] = v;
+  };
+
+  const reconstructGradient = (): void => {
+    if (active === l) return;
+    for (let j = active; j < l; j++) F[j] = y[j]! * (Gbar[j]! + lin[j]!);
+    for (let i = 0; i < active; i++) {
+      const ai = alpha[i]!;
+      if (ai > 0 && ai < C[i]!) {
+        const Ki = row(base[i]!);
+        const c = ai * y[i]!;
+        for (let j = active; j < l; j++) F[j] = F[j]! + c * Ki[base[j]!]!;
+      }
     }
-    if (iSel < 0) { converged = true; break; }
+  };
+
+  const shrinkable = (t: number, Gmax1: number, Gmax2: number): boolean => {
+    const Gt = y[t]! * F[t]!;
+    if (alpha[t]! >= C[t]!) return y[t] === 1 ? -Gt > Gmax1 : -Gt > Gmax2;
+    if (alpha[t]! <= 0) return y[t] === 1 ? Gt > Gmax2 : Gt > Gmax1;
+    return false;
+  };
+
+  const doShrinking = (): void => {
+    let Gmax1 = -Infinity; // max over I_up of −y_t G_t
+    let Gmax2 = -Infinity; // max over I_low of y_t G_t
+    for (let t = 0; t < active; t++) {
+      // −y_t G_t = −F_t over I_up, y_t G_t = F_t over I_low
+      if (up[t] === 1) Gmax1 = Math.max(Gmax1, -F[t]!);
+      if (low[t] === 1) Gmax2 = Math.max(Gmax2, F[t]!);
+    }
+    if (!unshrink && Gmax1 + Gmax2 <= eps * 10) {
+      unshrink = true;
+      reconstructGradient();
+      active = l;
+    }
+    for (let t = 0; t < active; t++) {
+      if (!shrinkable(t, Gmax1, Gmax2)) continue;
+      active--;
+      while (active > t) {
+        if (!shrinkable(active, Gmax1, Gmax2)) { swap(t, active); break; }
+        active--;
+      }
+    }
+  };
+
+  /** WSS3 over the active set; returns false when the active set is optimal. */
+  let iSel = -1;
+  let jSel = -1;
+  const select = (): boolean => {
+    // with F_t = y_t G_t: i maximises −F over I_up; j minimises −(Gmax + F_t)²/quad over I_low with Gmax + F_t > 0
+    let Gmax = -Infinity;
+    iSel = -1;
+    for (let t = 0; t < active; t++) {
+      if (up[t] === 1 && -F[t]! >= Gmax) { Gmax = -F[t]!; iSel = t; }
+    }
+    if (iSel < 0) return false;
     const yi = y[iSel]!;
     const Ki = row(base[iSel]!);
     let Gmax2 = -Infinity;
-    let jSel = -1;
+    jSel = -1;
     let objMin = Infinity;
     const QDi = QD[iSel]!;
-    for (let t = 0; t < l; t++) {
-      const yt = y[t]!;
-      const kit = Ki[base[t]!]!; // K(i, t); Q_it = yi·yt·kit
-      if (yt === 1) {
-        if (alpha[t]! > 0) {
-          const Gt = G[t]!;
-          if (Gt >= Gmax2) Gmax2 = Gt;
-          const gd = Gmax + Gt;
-          if (gd > 0) {
-            const quad = QDi + QD[t]! - 2 * yi * kit;
-            const obj = -(gd * gd) / (quad > 0 ? quad : TAU);
-            if (obj <= objMin) { objMin = obj; jSel = t; }
-          }
-        }
-      } else if (alpha[t]! < C[t]!) {
-        const Gt = G[t]!;
-        if (-Gt >= Gmax2) Gmax2 = -Gt;
-        const gd = Gmax - Gt;
-        if (gd > 0) {
-          const quad = QDi + QD[t]! + 2 * yi * kit;
-          const obj = -(gd * gd) / (quad > 0 ? quad : TAU);
-          if (obj <= objMin) { objMin = obj; jSel = t; }
-        }
+    for (let t = 0; t < active; t++) {
+      if (low[t] !== 1) continue;
+      const Ft = F[t]!;
+      if (Ft >= Gmax2) Gmax2 = Ft;
+      const gd = Gmax + Ft;
+      if (gd > 0) {
+        const quad = QDi + QD[t]! - 2 * yi * y[t]! * Ki[base[t]!]!;
+        const obj = -(gd * gd) / (quad > 0 ? quad : TAU);
+        if (obj <= objMin) { objMin = obj; jSel = t; }
       }
     }
-    if (Gmax + Gmax2 < eps || jSel < 0) { converged = true; break; }
+    return !(Gmax + Gmax2 < eps || jSel < 0);
+  };
+
+  while (iter < maxIter) {
+    if (--counter === 0) {
+      counter = Math.min(l, 1000);
+      doShrinking();
+    }
+    if (!select()) {
+      // optimal on the active set: rebuild the whole gradient and check everything once more
+      reconstructGradient();
+      active = l;
+      if (!select()) { converged = true; break; }
+      counter = 1; // shrink again at the next step
+    }
     iter++;
-    // ---- two-variable update (libsvm's clipping)
+    activeSum += active;
     const i = iSel;
     const j = jSel;
+    const Ki = row(base[i]!);
     const Kj = row(base[j]!);
+    const yi = y[i]!;
     const yj = y[j]!;
     const Qij = yi * yj * Ki[base[j]!]!;
     const Ci = C[i]!;
@@ -97,7 +186,7 @@ export function solveSmo(prob: SmoProblem, eps: number, maxIter: number): SmoRes
     if (yi !== yj) {
       let quad = QD[i]! + QD[j]! + 2 * Qij;
       if (quad <= 0) quad = TAU;
-      const delta = (-G[i]! - G[j]!) / quad;
+      const delta = (-yi * F[i]! - yj * F[j]!) / quad;
       const diff = ai - aj;
       ai += delta;
       aj += delta;
@@ -108,7 +197,7 @@ export function solveSmo(prob: SmoProblem, eps: number, maxIter: number): SmoRes
     } else {
       let quad = QD[i]! + QD[j]! - 2 * Qij;
       if (quad <= 0) quad = TAU;
-      const delta = (G[i]! - G[j]!) / quad;
+      const delta = (yi * F[i]! - yj * F[j]!) / quad;
       const sum = ai + aj;
       ai -= delta;
       aj += delta;
@@ -119,27 +208,44 @@ export function solveSmo(prob: SmoProblem, eps: number, maxIter: number): SmoRes
     }
     alpha[i] = ai;
     alpha[j] = aj;
-    // G_t += Q_ti Δα_i + Q_tj Δα_j, with Q_ts = y_t y_s K(t, s)
+    setStatus(i);
+    setStatus(j);
+    // G_t += Q_ti Δα_i + Q_tj Δα_j with Q_ts = y_t y_s K(t, s), so F_t = y_t G_t gains K_ti y_i Δα_i + K_tj y_j Δα_j
     const di = (ai - oldI) * yi;
     const dj = (aj - oldJ) * yj;
-    for (let t = 0; t < l; t++) {
+    for (let t = 0; t < active; t++) {
       const b = base[t]!;
-      G[t] = G[t]! + y[t]! * (Ki[b]! * di + Kj[b]! * dj);
+      F[t] = F[t]! + Ki[b]! * di + Kj[b]! * dj;
+    }
+    // Ḡ tracks the variables at their upper bound, over all l
+    const upI = oldI >= Ci;
+    const upJ = oldJ >= Cj;
+    if (upI !== ai >= Ci) {
+      const c = (ai >= Ci ? Ci : -Ci) * yi;
+      for (let t = 0; t < l; t++) Gbar[t] = Gbar[t]! + c * y[t]! * Ki[base[t]!]!;
+    }
+    if (upJ !== aj >= Cj) {
+      const c = (aj >= Cj ? Cj : -Cj) * yj;
+      for (let t = 0; t < l; t++) Gbar[t] = Gbar[t]! + c * y[t]! * Kj[base[t]!]!;
     }
   }
+  if (!converged) { reconstructGradient(); active = l; }
   // ---- rho (libsvm calculate_rho)
   let nFree = 0;
   let sumFree = 0;
   let ub = Infinity;
   let lb = -Infinity;
   for (let t = 0; t < l; t++) {
-    const yG = y[t]! * G[t]!;
+    const yG = F[t]!;
     if (alpha[t]! >= C[t]!) { if (y[t] === -1) ub = Math.min(ub, yG); else lb = Math.max(lb, yG); }
     else if (alpha[t]! <= 0) { if (y[t] === 1) ub = Math.min(ub, yG); else lb = Math.max(lb, yG); }
     else { nFree++; sumFree += yG; }
   }
   const rho = nFree > 0 ? sumFree / nFree : (ub + lb) / 2;
-  return { alpha, rho, iterations: iter, converged };
+  const out = new Float64Array(l);
+  for (let t = 0; t < l; t++) out[orig[t]!] = alpha[t]!;
+  if (process.env['KEEL_SMO_DEBUG']) console.error('smo iterations', iter, 'mean active', activeSum / Math.max(1, iter));
+  return { alpha: out, rho, iterations: iter, converged };
 }
 
 /**

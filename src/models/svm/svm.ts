@@ -4,7 +4,7 @@
  * scale-invariant); gamma 'scale' is 1/(p·Var(X)) of the (standardised) training matrix, as scikit-learn.
  */
 import { z } from 'zod';
-import { numericError } from '../../core/errors.ts';
+import { numericError } from '../../core/index.ts';
 import {
   arr, checkPredictInput, expectKind, f64, makeEstimator, normalise, parseParams, prepareFit,
   type Dataset, type FitContext, type FittedModel, type ModelJSON, type ModelKind, type Task,
