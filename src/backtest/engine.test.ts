@@ -413,3 +413,44 @@ describe('point in time: decisions and fills at ≤ t never change when the futu
     expect(Array.from(p.field('close'))).toEqual(Array.from(before));
   });
 });
+
+describe('total-return valuation and benchmark metrics', () => {
+  it('values the book on a total-return field, scaling next-open fills by tr/close', () => {
+    const d = days('2021-01-01', 4);
+    // Price flat at 10, a 1-unit dividend reinvested on day 3: the total-return index rises 10 %.
+    const p = panelOf(d, [[10, 10, 10, 10]], { open: [[10, 10, 10, 10]] }).withField(
+      'tr',
+      Float64Array.from([10, 10, 11, 11]),
+    );
+    const r = runBacktest(p, constant([1]), {
+      costs: { kind: 'none' },
+      priceField: 'tr',
+      fill: 'next-open',
+      rebalance: { kind: 'dates', dates: [d[0]!] },
+      initialCapital: 100,
+    });
+    expect(r.nav[3]).toBeCloseTo(110, 10);
+    const q = runBacktest(p, constant([1]), {
+      costs: { kind: 'none' },
+      fill: 'next-open',
+      rebalance: { kind: 'dates', dates: [d[1]!] },
+      start: d[1]!,
+      priceField: 'tr',
+      initialCapital: 100,
+    });
+    expect(q.ledger.price[0]).toBeCloseTo(11, 12); // open 10 × tr 11 / close 10
+  });
+
+  it('benchmarkAsset adds beta, alpha, tracking error and IR against that asset', () => {
+    const T = 60;
+    const d = days('2021-01-01', T);
+    const closes = walk(T, 2, 9);
+    const p = panelOf(d, closes);
+    const r = runBacktest(p, constant([1, 0]), { costs: { kind: 'none' }, rebalance: 'daily', benchmarkAsset: 'A' });
+    expect(r.metrics.beta).toBeCloseTo(1, 10);
+    expect(r.metrics.trackingError).toBeCloseTo(0, 10);
+    expect(() => runBacktest(p, constant([1, 0]), { costs: { kind: 'none' }, benchmarkAsset: 'SPY' })).toThrow(
+      /benchmarkAsset "SPY" is not in the data/,
+    );
+  });
+});

@@ -356,6 +356,16 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
     );
   const ff = firstFill < 0 ? T : firstFill;
   const rf = o.riskFreeField ? panel.series(o.riskFreeField, 0).subarray(s + ff + 1, e + 1) : 0;
+  let benchmark: Float64Array | undefined;
+  if (o.benchmarkAsset !== undefined) {
+    const b = panel.assets.indexOf(o.benchmarkAsset);
+    if (b < 0)
+      throw configError(
+        `backtest.benchmarkAsset "${o.benchmarkAsset}" is not in the data (assets: ${panel.assets.slice(0, 12).join(', ')}).`,
+      );
+    benchmark = new Float64Array(Math.max(0, e - s - ff));
+    for (let t = s + ff + 1; t <= e; t++) benchmark[t - s - ff - 1] = px[t * n + b]! / px[(t - 1) * n + b]! - 1;
+  }
   const navBefore = new Float64Array(T);
   for (let i = 0; i < T; i++) navBefore[i] = i === 0 ? capital : nav[i - 1]!;
   const from = ff + 1;
@@ -367,6 +377,7 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
     costs: totals.costs.subarray(from),
     nav: navBefore.subarray(from),
     nTrials: o.nTrials ?? 1,
+    ...(benchmark ? { benchmark } : {}),
   });
   return {
     strategy: source.name,

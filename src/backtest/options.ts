@@ -54,6 +54,8 @@ export interface BacktestOptions {
   readonly seed?: number;
   /** Per-period risk-free return (aligned with the panel dates) for Sharpe; default 0 (pass excess returns). */
   readonly riskFreeField?: string;
+  /** Asset id whose returns (of `priceField`) are the benchmark for beta, alpha, tracking error and IR. */
+  readonly benchmarkAsset?: string;
 }
 
 /** zod schema of the settings, for the study file (the config engineer composes `costs` from `costModelKinds`). */
@@ -80,6 +82,11 @@ export const backtestSettingsSchema = z.strictObject({
   periodsPerYear: z.int().min(1).max(366).optional(),
   nTrials: z.int().min(1).default(1),
   riskFreeField: z.string().optional(),
+  benchmarkAsset: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('asset id used as the benchmark for beta, alpha, tracking error, IR'),
 });
 
 export function checkNumber(
