@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MACRO_LOADINGS, SURPRISE_SERIES, scoreHeadline, synthesizeMarket, type SyntheticMarket } from './index.ts';
 import { correlation } from './test-stats.ts';
+import { Matrix, solve } from '../core/index.ts';
 
 const OFF = { momentum: 0, meanReversion: 0, macro: 0, sentiment: 0, regimeDrift: 0 };
 
@@ -151,6 +152,37 @@ describe('macro-driven returns', () => {
         const expected = t === 0 ? 0 : w[0]! * s[0]! + w[1]! * s[1]! + w[2]! * s[2]!;
         expect(m.truth.signals.macro[t * n + a]).toBeCloseTo(expected, 12);
       }
+    }
+  });
+});
+
+describe('the macro signal is recoverable from published records alone', () => {
+  it('each surprise is an exact linear function of the first release and the previous first release', () => {
+    const m = synthesizeMarket({ seed: 4, years: 8, stocks: 0 });
+    for (const series of SURPRISE_SERIES) {
+      const firsts = m.macro
+        .filter((o) => o.series === series && o.vintage === 1)
+        .sort((a, b) => (a.refDate < b.refDate ? -1 : 1));
+      const surprise = new Map(
+        m.truth.macroSurprises.filter((s) => s.series === series).map((s) => [s.refDate, s.surprise]),
+      );
+      // Least squares of surprise on [1, first_k, first_{k-1}] via the 3×3 normal equations.
+      const rows: [number, number, number, number][] = [];
+      for (let k = 1; k < firsts.length; k++)
+        rows.push([1, firsts[k]!.value, firsts[k - 1]!.value, surprise.get(firsts[k]!.refDate)!]);
+      const xtx = Matrix.zeros(3, 3);
+      const xty = new Float64Array(3);
+      for (const r of rows)
+        for (let i = 0; i < 3; i++) {
+          xty[i]! += r[i]! * r[3];
+          for (let j = 0; j < 3; j++) xtx.set(i, j, xtx.get(i, j) + r[i]! * r[j]!);
+        }
+      const b = solve(xtx, xty);
+      let maxResidual = 0;
+      for (const r of rows) maxResidual = Math.max(maxResidual, Math.abs(b[0]! + b[1]! * r[1] + b[2]! * r[2] - r[3]));
+      expect(rows.length).toBeGreaterThan(25);
+      expect(maxResidual).toBeLessThan(1e-9);
+      expect(b[1]!).toBeGreaterThan(0); // a higher print than expected is a positive surprise
     }
   });
 });
