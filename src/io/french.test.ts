@@ -82,6 +82,9 @@ describe('Kenneth French sections', () => {
     expect(() => parseFrenchCsv(TEXT.replace('202302,', '202313,'), { source: 'ff.csv' })).toThrow(
       'ff.csv:8: key "202313" has month 13. Expected YYYYMM with MM in 01..12.',
     );
+    expect(() => parseFrenchCsv(TEXT.replace('202302,', '202301,'), { source: 'ff.csv' })).toThrow(
+      'ff.csv:8: key "202301" repeats the previous row\'s date (2023-01-31). Rows of a section must be in ascending order, one per period.',
+    );
     expect(() => parseFrenchCsv(TEXT.replace('-2.25', 'n/a'), { source: 'ff.csv' })).toThrow(
       'ff.csv:8: column "Alpha" has non-numeric value "n/a". Fix the cell (missing is -99.99).',
     );

@@ -127,6 +127,12 @@ export function parseFrenchCsv(text: string, options: FrenchOptions = {}): { pan
     if (key.length === 8) date = `${key.slice(0, 4)}-${key.slice(4, 6)}-${key.slice(6, 8)}`;
     else if (start) date = daysToIso(daysFromCivil(y, m, 1));
     else date = daysToIso(daysFromCivil(m === 12 ? y + 1 : y, m === 12 ? 1 : m + 1, 1) - 1);
+    const prev = dates[dates.length - 1];
+    if (prev !== undefined && date <= prev) {
+      throw dataError(
+        `${source}:${lineNo}: key "${key}" ${date === prev ? 'repeats' : 'comes before'} the previous row's date (${prev}). Rows of a section must be in ascending order, one per period.`,
+      );
+    }
     dates.push(date);
     for (let a = 0; a < n; a++) {
       const text = cells[a + 1]!.trim();
