@@ -116,6 +116,8 @@ const PREDICT_BATCH = 256;
 /** A fitted neural forecaster: the network, its input/target scaling and its training curves. */
 export class NeuralModel implements FittedModel {
   private buf = new Float64Array(0);
+  /** n × k class probabilities (softmax of the logits); present only on classification models. */
+  readonly predictProba?: (X: Float64Array, n: number) => Float64Array;
   constructor(
     readonly kind: NeuralKind,
     readonly task: Task,
@@ -124,7 +126,16 @@ export class NeuralModel implements FittedModel {
     readonly scaler: Scaler,
     readonly nClasses: number,
     readonly diagnostics: NeuralDiagnostics,
-  ) {}
+  ) {
+    if (task === 'classification') {
+      this.predictProba = (X: Float64Array, n: number): Float64Array => {
+        const K = this.net.outSize;
+        const out = new Float64Array(n * K);
+        this.run(X, n, (o, start, size) => out.set(this.net.softmax(o, size).subarray(0, size * K), start * K));
+        return out;
+      };
+    }
+  }
 
   /** Raw network outputs for n rows (regression: de-standardised predictions; classification: probabilities). */
   private run(X: Float64Array, n: number, onBatch: (out: Float64Array, start: number, size: number) => void): void {
@@ -159,16 +170,6 @@ export class NeuralModel implements FittedModel {
         }
       }
     });
-    return out;
-  }
-
-  predictProba(X: Float64Array, n: number): Float64Array {
-    if (this.task !== 'classification') {
-      throw dataError(`${this.kind}: predictProba needs task "classification"; this model was fitted for regression.`);
-    }
-    const K = this.net.outSize;
-    const out = new Float64Array(n * K);
-    this.run(X, n, (o, start, size) => out.set(this.net.softmax(o, size).subarray(0, size * K), start * K));
     return out;
   }
 
