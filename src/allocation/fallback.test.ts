@@ -39,7 +39,14 @@ describe('failure is a value: fallback chains', () => {
     expect(Array.from(a.weights)).toEqual(Array.from(minVariance(low)));
   });
   it('a non-PSD covariance: the optimiser reports it and the chain falls back to inverse-volatility', () => {
-    const bad = { ...dist, cov: Matrix.fromRows([[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]]) };
+    const bad = {
+      ...dist,
+      cov: Matrix.fromRows([
+        [1, 0.9, -0.9],
+        [0.9, 1, 0.9],
+        [-0.9, 0.9, 1],
+      ]),
+    };
     const a = allocatorKinds['max-sharpe'].create({}).allocate(bad);
     expect(a.status).toBe('fallback');
     expect(a.trail[0]!.outcome).toMatch(/not positive semidefinite/);

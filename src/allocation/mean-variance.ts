@@ -52,7 +52,9 @@ export function validateDistribution(dist: ReturnDistribution): void {
 export function setup(dist: ReturnDistribution, c: Constraints = {}): MvSetup {
   validateDistribution(dist);
   if (!isPositiveSemidefinite(dist.cov)) {
-    throw numericError('the covariance is not positive semidefinite, so mean-variance problems are not convex. Repair it (repairCovariance / nearestPSD) or use a shrinkage estimator such as ledoit-wolf.');
+    throw numericError(
+      'the covariance is not positive semidefinite, so mean-variance problems are not convex. Repair it (repairCovariance / nearestPSD) or use a shrinkage estimator such as ledoit-wolf.',
+    );
   }
   const n = dist.assets.length;
   const { lb, ub, budget } = compileBounds(dist.assets, c);
@@ -227,7 +229,10 @@ function maxReturnFor(s: MvSetup, mu: Float64Array): { weights: Float64Array; re
       hi: r.hi,
     }));
     const sol = solveLp({ sense: 'max', objective: Array.from(mu, (c, i) => ({ v: name(i), c })), rows, bounds });
-    if (sol.status !== 'Optimal') throw infeasible(`no portfolio satisfies the bounds, budget and group constraints (the LP is ${sol.status.toLowerCase()}). Relax them.`);
+    if (sol.status !== 'Optimal')
+      throw infeasible(
+        `no portfolio satisfies the bounds, budget and group constraints (the LP is ${sol.status.toLowerCase()}). Relax them.`,
+      );
     w = Float64Array.from({ length: s.n }, (_, i) => Math.min(Math.max(sol.value(name(i)), s.lb[i]!), s.ub[i]!));
   }
   let r = 0;

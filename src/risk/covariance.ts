@@ -210,29 +210,58 @@ export function sampleCorr(r: ReturnsTable): Matrix {
 }
 
 /**
- * Positive-semidefinite test by an LDLᵀ-style Cholesky that tolerates zero pivots (rank-deficient PSD is fine):
- * false when a pivot is below −1e-10·max diag. O(n³/6); 500 assets ≈ 20 ms.
+ * Positive-semidefinite test by a blocked Cholesky that tolerates zero pivots (rank-deficient PSD is fine):
+ * false when a pivot is below −1e-10·max diag. Diagonal blocks and panels in JS, the trailing updates
+ * (most of the n³/6 work) through the SIMD Gram kernel; block 96. 500 assets ≈ 50 ms on this loaded machine.
  */
 export function isPositiveSemidefinite(m: Matrix): boolean {
   const n = m.rows;
-  const a = m.data;
+  const W = Float64Array.from(m.data); // lower triangle is updated in place
   let scale = 0;
-  for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(a[i * n + i]!));
+  for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(W[i * n + i]!));
   const tol = 1e-10 * (scale || 1);
-  const L = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    const rj = j * n;
-    let d = a[rj + j]!;
-    for (let k = 0; k < j; k++) d -= L[rj + k]! * L[rj + k]!;
-    if (d < -tol) return false;
-    if (d <= tol) continue; // zero pivot: column j stays 0 (its entries below must also vanish for PSD)
-    const s = Math.sqrt(d);
-    L[rj + j] = s;
-    for (let i = j + 1; i < n; i++) {
-      const ri = i * n;
-      let v = a[ri + j]!;
-      for (let k = 0; k < j; k++) v -= L[ri + k]! * L[rj + k]!;
-      L[ri + j] = v / s;
+  const offTol = 1e-7 * (scale || 1);
+  const nb = 96;
+  for (let j0 = 0; j0 < n; j0 += nb) {
+    const jb = Math.min(nb, n - j0);
+    // 1. unblocked Cholesky of the (already updated) diagonal block
+    for (let j = j0; j < j0 + jb; j++) {
+      const rj = j * n;
+      let d = W[rj + j]!;
+      for (let k = j0; k < j; k++) d -= W[rj + k]! * W[rj + k]!;
+      if (d < -tol) return false;
+      const sq = d <= tol ? 0 : Math.sqrt(d);
+      W[rj + j] = sq;
+      for (let i = j + 1; i < j0 + jb; i++) {
+        const ri = i * n;
+        let v = W[ri + j]!;
+        for (let k = j0; k < j; k++) v -= W[ri + k]! * W[rj + k]!;
+        if (sq === 0 && Math.abs(v) > offTol) return false; // zero pivot with a non-zero column: indefinite
+        W[ri + j] = sq === 0 ? 0 : v / sq;
+      }
+    }
+    const rest = n - j0 - jb;
+    if (rest === 0) break;
+    // 2. panel: L21 = A21 L11⁻ᵀ, row by row (forward substitution), packed row-major (rest × jb)
+    const panel = new Float64Array(rest * jb);
+    for (let r = 0; r < rest; r++) {
+      const ri = (j0 + jb + r) * n;
+      const pr = r * jb;
+      for (let j = 0; j < jb; j++) {
+        const rj = (j0 + j) * n;
+        let v = W[ri + j0 + j]!;
+        for (let k = 0; k < j; k++) v -= panel[pr + k]! * W[rj + j0 + k]!;
+        const dj = W[rj + j0 + j]!;
+        if (dj === 0 && Math.abs(v) > offTol) return false;
+        panel[pr + j] = dj === 0 ? 0 : v / dj;
+      }
+    }
+    // 3. trailing update A22 −= L21 L21ᵀ (each panel row is a length-jb "column" for the Gram kernel)
+    const G = gram(panel, rest, panel, rest, jb, true);
+    for (let r = 0; r < rest; r++) {
+      const ri = (j0 + jb + r) * n + j0 + jb;
+      const gr = r * rest;
+      for (let c = 0; c <= r; c++) W[ri + c] = W[ri + c]! - G[gr + c]!;
     }
   }
   return true;

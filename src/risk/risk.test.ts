@@ -213,3 +213,29 @@ describe('Gram kernels', () => {
     }
   });
 });
+
+describe('isPositiveSemidefinite', () => {
+  it('accepts PSD (also rank-deficient) and rejects indefinite matrices, across block boundaries', async () => {
+    const { isPositiveSemidefinite: psd } = await import('./index.ts');
+    const n = 130;
+    const T = 60; // T < n: rank-deficient but PSD
+    const X = Float64Array.from({ length: T * n }, (_, i) => Math.sin(i * 1.7) + Math.cos(i * 0.31));
+    const r = { values: X, nDates: T, nAssets: n, assets: Array.from({ length: n }, (_, i) => `a${i}`) };
+    const S = sampleCov(r);
+    expect(psd(S)).toBe(true);
+    const bad = S.clone();
+    const c = 1.05 * Math.sqrt(bad.get(10, 10) * bad.get(120, 120));
+    bad.set(10, 120, c);
+    bad.set(120, 10, c);
+    expect(psd(bad)).toBe(false);
+    expect(
+      psd(
+        Matrix.fromRows([
+          [1, 0.9, -0.9],
+          [0.9, 1, 0.9],
+          [-0.9, 0.9, 1],
+        ]),
+      ),
+    ).toBe(false);
+  });
+});
