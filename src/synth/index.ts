@@ -5,7 +5,7 @@
  */
 export { synthesizeMarket } from './market.ts';
 export type { SyntheticMarket, SyntheticTruth } from './market.ts';
-export { synthMarketSchema, parseSynthParams, REGIME_NAMES, DEFAULT_SECTORS } from './params.ts';
+export { synthMarketSchema, parseSynthParams, REGIME_NAMES, DEFAULT_SECTORS, PREDICTABILITY_OFF } from './params.ts';
 export type { SynthMarketParams, SynthMarketInput, RegimeName } from './params.ts';
 export { marketToCsv, PANEL_FIELDS } from './serialize.ts';
 export { scoreHeadline, HEADLINE_LEXICON, TONE_SD } from './news.ts';

@@ -220,6 +220,18 @@ export const synthMarketSchema = z.strictObject({
     }),
 });
 
+/**
+ * Every planted signal off: `synthesizeMarket({ predictability: PREDICTABILITY_OFF })` is a market in which nothing in
+ * the past predicts the conditional mean of a return (a null model for leakage and overfitting checks).
+ */
+export const PREDICTABILITY_OFF = Object.freeze({
+  momentum: 0,
+  meanReversion: 0,
+  macro: 0,
+  sentiment: 0,
+  regimeDrift: 0,
+});
+
 /** Fully resolved parameters (every default filled in). */
 export type SynthMarketParams = z.output<typeof synthMarketSchema>;
 /** What a user may write (every field optional). */

@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { MACRO_LOADINGS, SURPRISE_SERIES, scoreHeadline, synthesizeMarket, type SyntheticMarket } from './index.ts';
+import {
+  MACRO_LOADINGS,
+  PREDICTABILITY_OFF,
+  SURPRISE_SERIES,
+  scoreHeadline,
+  synthesizeMarket,
+  type SyntheticMarket,
+} from './index.ts';
 import { correlation } from './test-stats.ts';
 import { Matrix, solve } from '../core/index.ts';
 
-const OFF = { momentum: 0, meanReversion: 0, macro: 0, sentiment: 0, regimeDrift: 0 };
+const OFF = PREDICTABILITY_OFF;
 
 /** log(close_t / close_{t-k}) for asset a. */
 function logRet(m: SyntheticMarket, t: number, k: number, a: number): number {
