@@ -3,7 +3,7 @@
  * left when `x[feature] ≤ threshold` (equivalently `bin ≤ splitBin` on the training bins); a leaf has feature −1 and
  * `k` output values at `value[node * k …]`.
  */
-import { dataError } from '../../core/errors.ts';
+import { dataError } from '../../core/index.ts';
 
 export interface FlatTreeJSON {
   k: number;

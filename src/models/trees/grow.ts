@@ -151,6 +151,7 @@ export class TreeGrower {
     // split tries under half the features, in which case each node builds only its sampled features.
     this.fullMode = mtry * 2 >= allowed.length;
     this.nodes = 0;
+    this.subNode = -1;
     const root = this.newNode(0, m, 0);
     let H = 0;
     for (let t = 0; t < m; t++) {
@@ -311,7 +312,12 @@ export class TreeGrower {
     this.bestFeat = -1;
     this.bestBin = -1;
     const slot = this.nHist[node]!;
-    if (slot >= 0) {
+    if (slot >= 0 && this.subNode === node) {
+      // fused: this histogram is still the parent's; subtract the sibling's while scanning
+      const hs = this.hists[this.subFrom]!;
+      for (let q = 0; q < nf; q++) this.subtractAndScan(this.hists[slot]!, hs, cand[q]!, node);
+      this.subNode = -1;
+    } else if (slot >= 0) {
       for (let q = 0; q < nf; q++) this.scanHist(this.hists[slot]!, cand[q]!, node);
     } else if (!this.fullMode && cnt >= SMALL_NODE) {
       if (this.scratchHist === null) this.scratchHist = new Float64Array(this.p * NB * this.S);
@@ -335,6 +341,41 @@ export class TreeGrower {
   private bestFeat = -1;
   private bestBin = -1;
   private bestHL = 0;
+
+  private subFrom = -1;
+  private subNode = -1;
+
+  /** k = 1: hist ← hist − sibling over feature f's bins, scanning the result for the best split in the same pass. */
+  private subtractAndScan(hist: Float64Array, sib: Float64Array, f: number, node: number): void {
+    const { lambda, minChildWeight } = this.params;
+    const H = this.nH[node]!;
+    const G = this.nG[node]!;
+    const base = f << 9;
+    const last = this.nBins[f]! - 1;
+    let GL = 0;
+    let HL = 0;
+    for (let b = 0; b < last; b++) {
+      const o = base + 2 * b;
+      const gb = hist[o]! - sib[o]!;
+      const hb = hist[o + 1]! - sib[o + 1]!;
+      hist[o] = gb;
+      hist[o + 1] = hb;
+      if (hb === 0) continue;
+      GL += gb;
+      HL += hb;
+      if (HL < minChildWeight) continue;
+      const HR = H - HL;
+      if (HR < minChildWeight || HR <= 0) continue;
+      const GR = G - GL;
+      const score = (GL * GL) / (HL + lambda) + (GR * GR) / (HR + lambda);
+      if (score > this.bestScore) {
+        this.bestScore = score; this.bestFeat = f; this.bestBin = b; this.bestHL = HL; this.bestGL[0] = GL;
+      }
+    }
+    const o = base + 2 * last;
+    hist[o] = hist[o]! - sib[o]!;
+    hist[o + 1] = hist[o + 1]! - sib[o + 1]!;
+  }
 
   /** Scans feature f's histogram left to right for the best "bin ≤ b" split. */
   private scanHist(hist: Float64Array, f: number, node: number): void {
@@ -503,10 +544,16 @@ export class TreeGrower {
         const hp = this.hists[slot]!;
         this.buildHist(hs, this.nStart[small]!, this.nEnd[small]!, this.allowed, this.allowed.length);
         const S = this.S;
-        for (let q = 0; q < this.allowed.length; q++) {
-          const base = this.allowed[q]! * NB * S;
-          const lim = base + this.nBins[this.allowed[q]!]! * S;
-          for (let o = base; o < lim; o++) hp[o] = hp[o]! - hs[o]!;
+        if (this.k === 1 && this.params.mtry >= this.allowed.length) {
+          // every feature gets scanned when the larger child is evaluated (just below): subtract during that scan
+          this.subFrom = s;
+          this.subNode = large;
+        } else {
+          for (let q = 0; q < this.allowed.length; q++) {
+            const base = this.allowed[q]! * NB * S;
+            const lim = base + this.nBins[this.allowed[q]!]! * S;
+            for (let o = base; o < lim; o++) hp[o] = hp[o]! - hs[o]!;
+          }
         }
         this.nHist[large] = slot;
         this.nHist[small] = s;
@@ -526,6 +573,7 @@ export class TreeGrower {
     if (this.importance !== null) this.importance[f] = this.importance[f]! + this.nGain[node]!;
     this.evaluate(left);
     this.evaluate(right);
+    this.subNode = -1; // a child that stopped early never needed its histogram
     return [left, right];
   }
 
