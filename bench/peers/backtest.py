@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Peer of bench/backtest.bench.ts: the same daily-rebalancing backtest as Keel's engine, in numpy and numba.
 
-Semantics (identical to Keel's runTargets with rebalance: daily, fill: next-close, proportional costs, no cash
+Both record what Keel's result holds: NAV per date, post-trade weights per date and the columnar ledger
+(date, asset, side, quantity, price, cost). Semantics (identical to Keel's runTargets with rebalance: daily, fill: next-close, proportional costs, no cash
 rate): decide target weights at the close of t, fill at the close of t+1 sized at that close's NAV, pay
 bps/1e4·|notional| per order, record NAV at each close.
 
@@ -37,6 +38,7 @@ def run_numpy(prices, targets):
     l_price = np.empty(cap)
     l_cost = np.empty(cap)
     rows = 0
+    weights = np.empty((T, N))
     assets = np.arange(N, dtype=np.int32)
     pending = None
     for t in range(T):
@@ -60,6 +62,7 @@ def run_numpy(prices, targets):
             q[trade] += d
             cash -= notional.sum() + cost.sum()
         nav[t] = cash + q @ p
+        weights[t] = q * p / nav[t]
         pending = targets[t]
     return nav, rows
 
@@ -98,6 +101,7 @@ try:
         l_price = np.empty(cap)
         l_cost = np.empty(cap)
         rows = 0
+        weights = np.empty((T, N))
         for t in range(T):
             if t > 0:
                 nav_f = cash
@@ -124,6 +128,9 @@ try:
                 if q[a] != 0.0:
                     v += q[a] * prices[t, a]
             nav[t] = v
+            inv = 1.0 / v
+            for a in range(N):
+                weights[t, a] = 0.0 if q[a] == 0.0 else q[a] * prices[t, a] * inv
         return nav, rows
 
     run_numba(prices[:3], targets[:3], capital, rate)  # compile outside the timing

@@ -215,7 +215,15 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
   const cashOut = new Float64Array(T);
   const accruals = new Float64Array(T);
   const weights = new Float64Array(T * n);
-  const ledger = new LedgerBuilder(Math.min(1 << 22, Math.max(64, T * n)));
+  // Ledger capacity: calendar-like rules trade at most n orders per check date (+ the initial trade and some room
+  // for overlay trades); other rules grow the ledger by doubling.
+  let checks = 1;
+  if (rule.kind === 'calendar' || rule.kind === 'dates' || rule.kind === 'never') {
+    for (let t = s + 1; t <= e; t++) if (rule.isCheck(dates, t)) checks++;
+  } else {
+    checks = Math.ceil(T / 8);
+  }
+  const ledger = new LedgerBuilder(Math.min(1 << 22, Math.max(64, n * (checks + 2))));
   const decisions: DecisionRecord[] = [];
   const warnings = new Set<string>();
 
@@ -298,12 +306,12 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
     }
     let navT = markValue();
     // 4. Decide at the close of t.
-    weightsInto(qty, lastPx, navT, drifted, 0);
     const forced = overlays.active && i > 0 ? overlays.onClose(prevPx, lastPx, qty, lastStrategyTarget) : false;
     let order: Float64Array | null = null;
     let reason: DecisionRecord['reason'] = 'rebalance';
     let decision: Decision | null = null;
     if (i === 0 || rule.isCheck(dates, t)) {
+      weightsInto(qty, lastPx, navT, drifted, 0);
       decision = source.decide(t, drifted.slice());
       const w = checkTarget(decision.weights, n, dates[t]!, panel.assets);
       lastStrategyTarget = w;
@@ -428,12 +436,18 @@ function requireField(panel: Panel, field: string, model: string): Float64Array 
 function checkTarget(w: Float64Array, n: number, date: IsoDate, assets: readonly string[]): Float64Array {
   if (!(w instanceof Float64Array) || w.length !== n)
     throw dataError(`strategy returned ${w?.length ?? 'no'} weights on ${date}, expected one per asset (${n}).`);
-  for (let a = 0; a < n; a++)
-    if (!Number.isFinite(w[a]!))
-      throw dataError(
-        `strategy returned a non-finite weight for ${assets[a]} on ${date} (${w[a]}). Give every asset a finite weight (0 for none).`,
-      );
-  return w.slice();
+  const out = new Float64Array(n);
+  let bad = -1;
+  for (let a = 0; a < n; a++) {
+    const v = w[a]!;
+    if (v - v !== 0) bad = a; // NaN or ±Infinity
+    out[a] = v;
+  }
+  if (bad >= 0)
+    throw dataError(
+      `strategy returned a non-finite weight for ${assets[bad]} on ${date} (${w[bad]}). Give every asset a finite weight (0 for none).`,
+    );
+  return out;
 }
 
 function enforceLeverage(
@@ -444,8 +458,9 @@ function enforceLeverage(
 ): Float64Array {
   let gross = 0;
   let net = 0;
-  for (const v of w) {
-    gross += Math.abs(v);
+  for (let a = 0; a < w.length; a++) {
+    const v = w[a]!;
+    gross += v < 0 ? -v : v;
     net += v;
   }
   const tol = 1e-9;
