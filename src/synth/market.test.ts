@@ -115,7 +115,7 @@ describe('synthesizeMarket: realistic statistics (seed 11, 10 years)', () => {
 });
 
 describe('synthesizeMarket: regimes', () => {
-  const long = synthesizeMarket({ seed: 2, years: 30, stocks: 0 });
+  const long = synthesizeMarket({ seed: 2, years: 30, stocks: 24 });
   const reg = long.truth.regimes;
   const eq = closeReturns(long.panel, 'EQ_BROAD');
   const bond = closeReturns(long.panel, 'BOND_LONG');
@@ -141,6 +141,26 @@ describe('synthesizeMarket: regimes', () => {
     expect(correlation(byRegime(0).x, byRegime(0).y)).toBeLessThan(-0.2);
     expect(correlation(byRegime(1).x, byRegime(1).y)).toBeGreaterThan(0.25);
     expect(correlation(byRegime(2).x, byRegime(2).y)).toBeLessThan(-0.2);
+  });
+
+  it('stocks co-move more in a crisis than in calm markets (average pairwise correlation up by > 0.04)', () => {
+    const n = long.panel.nAssets;
+    const r = long.truth.logReturns;
+    const avgCorr = (k: number): number => {
+      const days: number[] = [];
+      for (let t = 1; t < reg.length; t++) if (reg[t] === k) days.push(t);
+      const cols = Array.from({ length: n - 4 }, (_, j) => days.map((t) => r[t * n + 4 + j]!));
+      let s = 0;
+      let c = 0;
+      for (let i = 0; i < cols.length; i++)
+        for (let j = i + 1; j < cols.length; j++) {
+          s += correlation(cols[i]!, cols[j]!);
+          c++;
+        }
+      return s / c;
+    };
+    // Sector and market shocks scale with the regime multiplier, idiosyncratic shocks only with its square root.
+    expect(avgCorr(2)).toBeGreaterThan(avgCorr(0) + 0.04);
   });
 
   it('volatility rises from calm to bear to crisis', () => {
