@@ -38,14 +38,15 @@ mean, sd = x.mean(), x.std(ddof=1)
 wealth = np.concatenate([[1.0], np.cumprod(1 + x)])
 peak = np.maximum.accumulate(wealth)
 dd = wealth / peak - 1
-# Longest time under water: periods from a peak to the first index back at or above it (or the end).
-longest, peak_i, peak_v = 0, 0, wealth[0]
-for i in range(1, len(wealth)):
-    if wealth[i] >= peak_v:
-        longest = max(longest, i - peak_i)
-        peak_v, peak_i = wealth[i], i
-if wealth[-1] < peak_v:
-    longest = max(longest, len(wealth) - 1 - peak_i)
+# Longest time under water, computed independently of Keel's loop with pandas: label each underwater spell
+# (wealth below its running peak), measure it from the peak before it to the first date back at or above that
+# peak (the spell's length + 1), or to the end when it never recovers (the spell's length).
+w = pd.Series(wealth)
+under = w < w.cummax()
+spell = (~under).cumsum()[under]
+lengths = spell.groupby(spell).size()
+recovered = lengths.index.map(lambda k: bool((~under)[spell.index[spell == k][-1] + 1 :].any()))
+longest = int(max([n + 1 if rec else n for n, rec in zip(lengths.to_numpy(), recovered)], default=0))
 
 total = wealth[-1] - 1
 ann_ret = (1 + total) ** (PPY / len(x)) - 1
