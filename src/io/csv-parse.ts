@@ -141,7 +141,7 @@ export function readStringRecord(
         if (b === delim || b === LF || b === CR) break;
         e++;
       }
-      cell = utf8.decode(bytes.subarray(pos, e)).trim();
+      cell = utf8Text(bytes, pos, e).trim();
       pos = e;
     }
     cells.push(cell);
@@ -268,7 +268,7 @@ export function checkHeader(
 }
 
 /** Counts line feeds: an upper bound on the number of rows, so the output arrays are allocated once. */
-function countLines(bytes: Uint8Array, from: number): number {
+export function countLines(bytes: Uint8Array, from: number): number {
   let count = 1;
   if (Buffer.isBuffer(bytes)) {
     let i = bytes.indexOf(LF, from);
@@ -459,7 +459,7 @@ export function parseNumericCsv(bytes: Uint8Array, options: CsvOptions = {}): Nu
           if (b === delim || b === LF || b === CR) break;
           e++;
         }
-        const text = utf8.decode(bytes.subarray(cellStart, e));
+        const text = utf8Text(bytes, cellStart, e);
         pos = e;
         v = slowCell(text, col);
       }
@@ -544,27 +544,43 @@ function isCanonicalIsoDate(s: string): boolean {
   return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
 }
 
+/** UTF-8 text of bytes [s, e): pure-ASCII short cells are built directly (no view, no decoder call). */
+function utf8Text(bytes: Uint8Array, s: number, e: number): string {
+  if (e - s <= 24) {
+    let ascii = true;
+    for (let i = s; i < e; i++) {
+      if (bytes[i]! >= 128) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return latin1(bytes, s, e);
+  }
+  return Buffer.isBuffer(bytes) ? bytes.toString('utf8', s, e) : utf8.decode(bytes.subarray(s, e));
+}
+
 function latin1(bytes: Uint8Array, s: number, e: number): string {
-  if (Buffer.isBuffer(bytes)) return bytes.toString('latin1', s, e);
+  if (e - s > 24 && Buffer.isBuffer(bytes)) return bytes.toString('latin1', s, e);
   let out = '';
   for (let i = s; i < e; i++) out += String.fromCharCode(bytes[i]!);
   return out;
 }
 
 /**
- * Generic CSV → string records (for small text tables such as long-format files and asset metadata). Returns the
- * header and every non-blank row with its line number. Row width is not checked here.
+ * Streams a CSV's records as strings to `onRow(cells, line)` (no row array is kept: large long-format files stay
+ * cheap). Returns the header, the delimiter and the number of rows. Row width is not checked here.
  */
-export function parseStringCsv(
+export function forEachStringRecord(
   bytes: Uint8Array,
-  options: { readonly source?: string; readonly delimiter?: Delimiter } = {},
-): { header: string[]; delimiter: Delimiter; rows: { cells: string[]; line: number }[] } {
+  options: { readonly source?: string; readonly delimiter?: Delimiter },
+  onRow: (cells: string[], line: number) => void,
+): { header: string[]; delimiter: Delimiter; rows: number } {
   const source = options.source ?? '<input>';
   const head = readHeader(bytes, source, options.delimiter);
   const delim = head.delimiter.charCodeAt(0);
-  const rows: { cells: string[]; line: number }[] = [];
   let pos = head.next;
   let line = head.line;
+  let rows = 0;
   const n = bytes.length;
   while (pos < n) {
     let p = pos;
@@ -576,9 +592,41 @@ export function parseStringCsv(
       continue;
     }
     const rec = readStringRecord(bytes, pos, delim, line, source);
-    rows.push({ cells: rec.cells, line });
+    onRow(rec.cells, line);
+    rows++;
     pos = rec.next;
     line = rec.nextLine;
   }
   return { header: head.header, delimiter: head.delimiter, rows };
+}
+
+/**
+ * Generic CSV → string records (for small text tables such as asset metadata). Returns the header and every
+ * non-blank row with its line number. Row width is not checked here.
+ */
+export function parseStringCsv(
+  bytes: Uint8Array,
+  options: { readonly source?: string; readonly delimiter?: Delimiter } = {},
+): { header: string[]; delimiter: Delimiter; rows: { cells: string[]; line: number }[] } {
+  const rows: { cells: string[]; line: number }[] = [];
+  const r = forEachStringRecord(bytes, options, (cells, line) => rows.push({ cells, line }));
+  return { header: r.header, delimiter: r.delimiter, rows };
+}
+
+/** `Number(text)` for plain decimals (sign, digits, one dot; ≤ 20 chars), NaN for anything else (slow path). */
+export function quickNumber(t: string): number {
+  const n = t.length;
+  if (n === 0 || n > 20) return NaN;
+  let i = 0;
+  let c = t.charCodeAt(0);
+  if (c === MINUS || c === PLUS) i++;
+  let digits = 0;
+  let dot = false;
+  for (; i < n; i++) {
+    c = t.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c === DOT && !dot) dot = true;
+    else return NaN;
+  }
+  return digits > 0 ? Number(t) : NaN;
 }

@@ -10,10 +10,12 @@ import { Panel, type IsoDate } from '../data/index.ts';
 import { detectDateFormat, parseDateText, type DateFormat } from './csv-dates.ts';
 import {
   clip,
+  countLines,
+  forEachStringRecord,
   naSet,
   parseCellText,
   parseNumericCsv,
-  parseStringCsv,
+  quickNumber,
   readHeader,
   type CsvOptions,
 } from './csv-parse.ts';
@@ -66,7 +68,7 @@ export function parseCsvTable(bytes: Uint8Array, options: TableOptions = {}): Ra
 
 function parseLongCsv(bytes: Uint8Array, options: TableOptions): RawTable {
   const source = options.source ?? '<input>';
-  const { header, rows } = parseStringCsv(bytes, options);
+  const { header, next } = readHeader(bytes, source, options.delimiter);
   const lower = header.map((h) => h.toLowerCase());
   const assetCol = lower.findIndex((h, i) => i > 0 && ASSET_COLUMN.has(h));
   if (assetCol < 0) {
@@ -89,8 +91,6 @@ function parseLongCsv(bytes: Uint8Array, options: TableOptions): RawTable {
       );
     }
   }
-  if (rows.length === 0)
-    throw dataError(`${source}: the file has a header but no data rows (header only). Add one row per date and asset.`);
   const na = naSet(options.naValues);
   const width = header.length;
   const dateIndex = new Map<IsoDate, number>();
@@ -99,24 +99,29 @@ function parseLongCsv(bytes: Uint8Array, options: TableOptions): RawTable {
   const dates: IsoDate[] = [];
   const dateLines: number[] = [];
   const assets: string[] = [];
-  type Cell = { t: number; a: number; f: number; v: number; line: number };
-  const cells: Cell[] = [];
+  // cells as parallel typed columns (no per-cell objects): date index, asset index, field index, value, line
+  const cap = countLines(bytes, next) * valueCols.length;
+  const cT = new Int32Array(cap);
+  const cA = new Int32Array(cap);
+  const cF = new Int32Array(cap);
+  const cL = new Int32Array(cap);
+  const cV = new Float64Array(cap);
+  let nCells = 0;
   let format: DateFormat | undefined = options.dateFormat;
   let lastText = '';
   let lastDate = '';
-  for (const { cells: c, line } of rows) {
-    const where = `${source}:${line}`;
+  const { rows } = forEachStringRecord(bytes, options, (c, line) => {
     if (c.length !== width) {
       throw dataError(
-        `${where}: the row has ${c.length} fields, the header has ${width}. Add the missing cells (empty = missing) or fix the delimiters.`,
+        `${source}:${line}: the row has ${c.length} fields, the header has ${width}. Add the missing cells (empty = missing) or fix the delimiters.`,
       );
     }
     const dateText = c[0]!;
     if (dateText !== lastText) {
       if (dateText === '')
-        throw dataError(`${where}: the date cell is empty. Every row needs a date in the first column.`);
-      format ??= detectDateFormat(dateText, where);
-      lastDate = parseDateText(dateText, format, where);
+        throw dataError(`${source}:${line}: the date cell is empty. Every row needs a date in the first column.`);
+      format ??= detectDateFormat(dateText, `${source}:${line}`);
+      lastDate = parseDateText(dateText, format, `${source}:${line}`);
       lastText = dateText;
     }
     let t = dateIndex.get(lastDate);
@@ -127,7 +132,7 @@ function parseLongCsv(bytes: Uint8Array, options: TableOptions): RawTable {
       dateLines.push(line);
     }
     const asset = c[assetCol]!;
-    if (asset === '') throw dataError(`${where}: the asset cell is empty. Name the asset on every row.`);
+    if (asset === '') throw dataError(`${source}:${line}: the asset cell is empty. Name the asset on every row.`);
     let a = assetIndex.get(asset);
     if (a === undefined) {
       a = assets.length;
@@ -137,14 +142,24 @@ function parseLongCsv(bytes: Uint8Array, options: TableOptions): RawTable {
     for (const vc of valueCols) {
       const fname = vc.field ?? c[fieldCol]!.toLowerCase();
       if (fname === '')
-        throw dataError(`${where}: the field cell is empty. Name the field (close, open, …) on every row.`);
+        throw dataError(`${source}:${line}: the field cell is empty. Name the field (close, open, …) on every row.`);
       let f = fieldNames.get(fname);
       if (f === undefined) {
         f = fieldNames.size;
         fieldNames.set(fname, f);
       }
-      cells.push({ t, a, f, v: parseCellText(c[vc.col]!, na, where, header[vc.col]!), line });
+      cT[nCells] = t;
+      cA[nCells] = a;
+      cF[nCells] = f;
+      cL[nCells] = line;
+      const text = c[vc.col]!;
+      const quick = quickNumber(text);
+      cV[nCells] = Number.isNaN(quick) ? parseCellText(text, na, `${source}:${line}`, header[vc.col]!) : quick;
+      nCells++;
     }
+  });
+  if (rows === 0) {
+    throw dataError(`${source}: the file has a header but no data rows (header only). Add one row per date and asset.`);
   }
   const T = dates.length;
   const N = assets.length;
@@ -155,17 +170,19 @@ function parseLongCsv(bytes: Uint8Array, options: TableOptions): RawTable {
     seenLine[name] = new Int32Array(T * N);
   }
   const names = [...fieldNames.keys()];
-  for (const cell of cells) {
-    const name = names[cell.f]!;
-    const k = cell.t * N + cell.a;
-    const prev = seenLine[name]![k]!;
+  const fieldArrays = names.map((name) => fields[name]!);
+  const seenArrays = names.map((name) => seenLine[name]!);
+  for (let i = 0; i < nCells; i++) {
+    const k = cT[i]! * N + cA[i]!;
+    const seen = seenArrays[cF[i]!]!;
+    const prev = seen[k]!;
     if (prev !== 0) {
       throw dataError(
-        `${source}:${cell.line}: duplicate entry for ${dates[cell.t]}, asset "${assets[cell.a]}", field ${name} (also on line ${prev}). Keep one row per date, asset and field.`,
+        `${source}:${cL[i]}: duplicate entry for ${dates[cT[i]!]}, asset "${assets[cA[i]!]}", field ${names[cF[i]!]} (also on line ${prev}). Keep one row per date, asset and field.`,
       );
     }
-    seenLine[name]![k] = cell.line;
-    fields[name]![k] = cell.v;
+    seen[k] = cL[i]!;
+    fieldArrays[cF[i]!]![k] = cV[i]!;
   }
   return { source, layout: 'long', dates, lines: Int32Array.from(dateLines), assets, fields };
 }
