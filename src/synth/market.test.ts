@@ -267,3 +267,15 @@ describe('synthesizeMarket: edges of the parameter space', () => {
     expect(m.panel.dates.at(-1)).toBe('2021-02-26'); // Friday; 2021-03-01 is excluded
   });
 });
+
+describe('marketToCsv progress', () => {
+  it('reports each table as it is formatted', () => {
+    const seen: string[] = [];
+    marketToCsv(synthesizeMarket({ years: 0.5, stocks: 0 }), {
+      truth: false,
+      onProgress: (d, t, name) => seen.push(`${d}/${t} ${name}`),
+    });
+    expect(seen[0]).toBe('1/10 close.csv');
+    expect(seen.at(-1)).toBe('10/10 params.json');
+  });
+});

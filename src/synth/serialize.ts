@@ -18,9 +18,22 @@ import type { SyntheticMarket } from './market.ts';
 
 export const PANEL_FIELDS = ['close', 'open', 'high', 'low', 'volume'] as const;
 
-/** Every table of `market`, in a fixed order. Set `truth: false` to leave out the `truth_*` tables. */
-export function marketToCsv(market: SyntheticMarket, options: { truth?: boolean } = {}): Map<string, string> {
-  const out = new Map<string, string>();
+/**
+ * Every table of `market`, in a fixed order. Set `truth: false` to leave out the `truth_*` tables; `onProgress` hears
+ * (tables done, tables in all, name) after each table (the signature of `FitContext.onProgress` and the CLI's bars).
+ */
+export function marketToCsv(
+  market: SyntheticMarket,
+  options: { truth?: boolean; onProgress?: (done: number, total: number, note?: string) => void } = {},
+): Map<string, string> {
+  const total = options.truth === false ? 10 : 13;
+  const inner = new Map<string, string>();
+  const out = {
+    set(name: string, text: string): void {
+      inner.set(name, text);
+      options.onProgress?.(inner.size, total, name);
+    },
+  };
   const { panel } = market;
   const n = panel.nAssets;
   for (const field of PANEL_FIELDS) {
@@ -107,7 +120,7 @@ export function marketToCsv(market: SyntheticMarket, options: { truth?: boolean 
     );
   }
   out.set('params.json', `${JSON.stringify(market.params, null, 2)}\n`);
-  return out;
+  return inner;
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {

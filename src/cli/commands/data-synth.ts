@@ -12,6 +12,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ioError, isKeelError, usageError } from '../../core/index.ts';
 import { CORE_ASSETS, marketToCsv, parseSynthParams, synthesizeMarket } from '../../synth/index.ts';
+import { createProgress } from '../progress.ts';
 
 interface Flags {
   seed: string;
@@ -64,8 +65,14 @@ export function dataSynthCommand(): Command {
       const out = resolve(flags.out);
       prepareTarget(out, flags.force === true);
       const started = performance.now();
+      const bar = createProgress('data synth');
+      bar.update(0, 1, 'simulating');
       const market = synthesizeMarket(params);
-      const tables = marketToCsv(market, { truth: flags.truth });
+      const tables = marketToCsv(market, {
+        truth: flags.truth,
+        onProgress: (done, total, name) => bar.update(done, total, name),
+      });
+      bar.done();
       const tmp = join(dirname(out), `.${basename(out)}.${process.pid}.partial`);
       const written: { file: string; rows: number }[] = [];
       try {
