@@ -54,7 +54,7 @@ export function sampleCov(r: ReturnsTable, options: { frequency?: number } = {})
     const G = gram(X, n, X, n, T, true);
     const f = frequency / (T - 1);
     for (let i = 0; i < G.length; i++) G[i] = G[i]! * f;
-    return new Matrix(n, n, G);
+    return markPositiveSemidefinite(new Matrix(n, n, G)); // a scaled Gram matrix
   }
   const X = toColumnMajor(r.values, T, n, (v, _t, j) => (Number.isNaN(v) ? 0 : v - means[j]!));
   const M = toColumnMajor(r.values, T, n, (v) => (Number.isNaN(v) ? 0 : 1));
@@ -118,7 +118,8 @@ export function expCov(r: ReturnsTable, options: { span?: number; frequency?: nu
       out[j * n + i] = v;
     }
   }
-  return new Matrix(n, n, out);
+  const m = new Matrix(n, n, out);
+  return den ? m : markPositiveSemidefinite(m); // complete data: a weighted Gram matrix
 }
 
 /**
@@ -134,7 +135,7 @@ export function semicovariance(r: ReturnsTable, options: { benchmark?: number; f
   const D = toColumnMajor(r.values, T, n, (v) => (Number.isNaN(v) ? 0 : Math.min(v - b, 0)));
   const G = gram(D, n, D, n, T, true);
   for (let i = 0; i < G.length; i++) G[i] = (G[i]! / T) * frequency;
-  return new Matrix(n, n, G);
+  return markPositiveSemidefinite(new Matrix(n, n, G)); // DᵀD/T
 }
 
 /**
@@ -143,9 +144,13 @@ export function semicovariance(r: ReturnsTable, options: { benchmark?: number; f
  */
 export function repairCovariance(m: Matrix, minEig = 0): CovarianceEstimate {
   validateCovariance(m);
-  if (cholesky(m) !== null) return { matrix: m, repaired: false };
+  if (isPositiveSemidefinite(m) && cholesky(m) !== null) return { matrix: m, repaired: false };
   const fix = nearestPSD(m, minEig);
-  return { matrix: fix.matrix, repaired: fix.repaired, minEigenvalueBefore: fix.minEigenvalueBefore };
+  return {
+    matrix: markPositiveSemidefinite(fix.matrix),
+    repaired: fix.repaired,
+    minEigenvalueBefore: fix.minEigenvalueBefore,
+  };
 }
 
 /** Square, finite, symmetric (relative 1e-10) with a non-negative diagonal, or a one-line error naming the entry. */
@@ -210,11 +215,31 @@ export function sampleCorr(r: ReturnsTable): Matrix {
 }
 
 /**
+ * Matrices known to be positive semidefinite by construction (Gram matrices XᵀX/T, convex combinations of them,
+ * repaired matrices) or by an earlier check. Identity-based: Keel treats a Matrix as immutable once made, as the
+ * input contract says, so `isPositiveSemidefinite` answers those at once instead of refactoring 500 × 500 again.
+ */
+const knownPsd = new WeakSet<Matrix>();
+
+/** Record that `m` is PSD by construction (used by the estimators in this folder). */
+export function markPositiveSemidefinite(m: Matrix): Matrix {
+  knownPsd.add(m);
+  return m;
+}
+
+/**
  * Positive-semidefinite test by a blocked Cholesky that tolerates zero pivots (rank-deficient PSD is fine):
  * false when a pivot is below −1e-10·max diag. Diagonal blocks and panels in JS, the trailing updates
  * (most of the n³/6 work) through the SIMD Gram kernel; block 96. 500 assets ≈ 50 ms on this loaded machine.
  */
 export function isPositiveSemidefinite(m: Matrix): boolean {
+  if (knownPsd.has(m)) return true;
+  if (!psdCheck(m)) return false;
+  knownPsd.add(m);
+  return true;
+}
+
+function psdCheck(m: Matrix): boolean {
   const n = m.rows;
   const W = Float64Array.from(m.data); // lower triangle is updated in place
   let scale = 0;

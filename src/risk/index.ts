@@ -3,7 +3,16 @@ export { returnsFromPrices, returnsFromPanel, completeRows, column, assertUsable
 export type { ReturnsTable } from './returns.ts';
 export { meanHistoricalReturn, emaHistoricalReturn, capmReturn, forecastReturns } from './expected-returns.ts';
 export type { MeanReturnOptions } from './expected-returns.ts';
-export { sampleCov, sampleCorr, expCov, semicovariance, repairCovariance, validateCovariance, isPositiveSemidefinite } from './covariance.ts';
+export {
+  sampleCov,
+  sampleCorr,
+  expCov,
+  semicovariance,
+  repairCovariance,
+  validateCovariance,
+  isPositiveSemidefinite,
+  markPositiveSemidefinite,
+} from './covariance.ts';
 export type { CovarianceEstimate } from './covariance.ts';
 export { ledoitWolf, oas, shrunkCovariance } from './shrinkage.ts';
 export type { LedoitWolfTarget } from './shrinkage.ts';

@@ -8,7 +8,7 @@
  *  - OAS: Chen et al. (2010) oracle approximating shrinkage, sklearn's formula.
  */
 import { Matrix, dataError } from '../core/index.ts';
-import { sampleCov, type CovarianceEstimate } from './covariance.ts';
+import { markPositiveSemidefinite, sampleCov, type CovarianceEstimate } from './covariance.ts';
 import { gram, toColumnMajor } from './gram.ts';
 import { assertUsable, type ReturnsTable } from './returns.ts';
 
@@ -44,10 +44,19 @@ export function ledoitWolf(
   );
 }
 
-function finish(S: Float64Array, F: Float64Array, delta: number, n: number, frequency: number): CovarianceEstimate {
+function finish(
+  S: Float64Array,
+  F: Float64Array,
+  delta: number,
+  n: number,
+  frequency: number,
+  psd = true,
+): CovarianceEstimate {
   const out = new Float64Array(n * n);
   for (let i = 0; i < n * n; i++) out[i] = (delta * F[i]! + (1 - delta) * S[i]!) * frequency;
-  return { matrix: new Matrix(n, n, out), repaired: false, shrinkage: delta };
+  // δF + (1−δ)S with F, S PSD is PSD; S is a Gram matrix except for the pairwise constant-correlation input
+  const m = new Matrix(n, n, out);
+  return { matrix: psd ? markPositiveSemidefinite(m) : m, repaired: false, shrinkage: delta };
 }
 
 /** sklearn `ledoit_wolf(X)` (assume_centered = false) on NaN→0 returns. */
@@ -192,7 +201,7 @@ function lwConstantCorrelation(r: ReturnsTable, frequency: number): CovarianceEs
   for (let i = 0; i < n * n; i++) gamma += (S[i]! - F[i]!) ** 2;
   const kappa = (piHat - rhoHat) / gamma;
   const delta = Math.max(0, Math.min(1, kappa / T));
-  return finish(S, F, delta, n, frequency);
+  return finish(S, F, delta, n, frequency, false);
 }
 
 function sampleCovDaily(r: ReturnsTable): Float64Array {
@@ -231,5 +240,5 @@ export function shrunkCovariance(sample: Matrix, delta: number): CovarianceEstim
   for (let i = 0; i < n; i++) tr += sample.data[i * n + i]!;
   const F = new Float64Array(n * n);
   for (let i = 0; i < n; i++) F[i * n + i] = tr / n;
-  return finish(sample.data, F, delta, n, 1);
+  return finish(sample.data, F, delta, n, 1, false);
 }
