@@ -65,7 +65,11 @@ describe('inputs are never mutated', () => {
     const { applyMissingPolicy } = await import('./missing.ts');
     const { validatePanel } = await import('./validate.ts');
     const x = Float64Array.from([1, N, 2, 3, N, 4, 5, 6]);
-    const p = new Panel({ dates: ['2024-01-02', '2024-01-03', '2024-01-04', '2024-02-01'], assets: ['A', 'B'], fields: { close: x } });
+    const p = new Panel({
+      dates: ['2024-01-02', '2024-01-03', '2024-01-04', '2024-02-01'],
+      assets: ['A', 'B'],
+      fields: { close: x },
+    });
     const q = new Panel({ dates: ['2024-01-03'], assets: ['C'], fields: { close: Float64Array.from([9]) } });
     const before = x.slice();
     alignPanels([p, q]);
