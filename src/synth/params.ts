@@ -22,7 +22,8 @@ const regimeSchema = (name: string, d: RegimeParams) =>
         .number()
         .min(2, { error: `regimes.${name}.meanDurationDays must be ≥ 2 business days; use e.g. ${d.meanDurationDays}` })
         .max(10_000, { error: `regimes.${name}.meanDurationDays must be ≤ 10000; use e.g. ${d.meanDurationDays}` })
-        .default(d.meanDurationDays),
+        .default(d.meanDurationDays)
+        .describe('expected stay in this regime, business days'),
       /** Annual drift of the equity market factor in this regime (fraction, 0.15 = 15 %/year). */
       equityDrift: z
         .number()
@@ -32,13 +33,15 @@ const regimeSchema = (name: string, d: RegimeParams) =>
         .max(2, {
           error: `regimes.${name}.equityDrift must be within [-2, 2] (annual fraction); use e.g. ${d.equityDrift}`,
         })
-        .default(d.equityDrift),
+        .default(d.equityDrift)
+        .describe('annual drift of the equity market factor in this regime (0.15 = 15 %)'),
       /** Multiplier on every factor's volatility in this regime (bonds and gold get its square root). */
       volMultiplier: z
         .number()
         .min(0.1, { error: `regimes.${name}.volMultiplier must be within [0.1, 10]; use e.g. ${d.volMultiplier}` })
         .max(10, { error: `regimes.${name}.volMultiplier must be within [0.1, 10]; use e.g. ${d.volMultiplier}` })
-        .default(d.volMultiplier),
+        .default(d.volMultiplier)
+        .describe('multiplier on factor volatility in this regime (bonds and gold get its square root)'),
       /** Correlation of the long-bond shock with the equity-market shock in this regime. */
       stockBondCorr: z
         .number()
@@ -46,7 +49,8 @@ const regimeSchema = (name: string, d: RegimeParams) =>
           error: `regimes.${name}.stockBondCorr must be within [-0.95, 0.95]; use e.g. ${d.stockBondCorr}`,
         })
         .max(0.95, { error: `regimes.${name}.stockBondCorr must be within [-0.95, 0.95]; use e.g. ${d.stockBondCorr}` })
-        .default(d.stockBondCorr),
+        .default(d.stockBondCorr)
+        .describe('correlation of long-bond and equity-market shocks in this regime'),
       /** Correlation of the gold shock with the equity-market shock in this regime. */
       goldEquityCorr: z
         .number()
@@ -56,7 +60,8 @@ const regimeSchema = (name: string, d: RegimeParams) =>
         .max(0.95, {
           error: `regimes.${name}.goldEquityCorr must be within [-0.95, 0.95]; use e.g. ${d.goldEquityCorr}`,
         })
-        .default(d.goldEquityCorr),
+        .default(d.goldEquityCorr)
+        .describe('correlation of gold and equity-market shocks in this regime'),
     })
     .prefault({});
 
@@ -87,7 +92,8 @@ export const synthMarketSchema = z.strictObject({
     .int({ error: 'seed must be an integer in [0, 4294967295]; use e.g. seed: 42' })
     .min(0, { error: 'seed must be an integer in [0, 4294967295]; use e.g. seed: 42' })
     .max(0xffffffff, { error: 'seed must be an integer in [0, 4294967295]; use e.g. seed: 42' })
-    .default(42),
+    .default(42)
+    .describe('random seed; same seed gives identical output'),
   /** First calendar day; the calendar starts on the first business day (Mon–Fri) on or after it. */
   start: z
     .string()
@@ -98,32 +104,37 @@ export const synthMarketSchema = z.strictObject({
         error: "start must be a real calendar date; use e.g. start: '2014-01-01'",
       },
     )
-    .default('2014-01-01'),
+    .default('2014-01-01')
+    .describe('first calendar day, YYYY-MM-DD (the calendar starts on the next business day)'),
   /** Length of the calendar in years (business days ≈ 261 per year). */
   years: z
     .number()
     .min(0.25, { error: 'years must be within [0.25, 60]; use e.g. years: 10' })
     .max(60, { error: 'years must be within [0.25, 60]; use e.g. years: 10' })
-    .default(10),
+    .default(10)
+    .describe('length of the business-day calendar in years'),
   /** Number of single stocks (ids STK001…) beside the four core assets; 0 = core assets only. */
   stocks: z
     .int({ error: 'stocks must be a whole number; use 0 for none or 20–200 for a stock universe' })
     .min(0, { error: 'stocks must be within [0, 1000]; use 0 for none or 20–200 for a stock universe' })
     .max(1000, { error: 'stocks must be within [0, 1000]; use 0 for none or 20–200 for a stock universe' })
-    .default(24),
+    .default(24)
+    .describe('number of single stocks STK001… beside the 4 core assets'),
   /** Sector names the stocks are spread over (round robin). A sector named 'Technology' also loads on the tech factor. */
   sectors: z
     .array(z.string().min(1, { error: 'sectors must be non-empty names' }))
     .min(1, { error: 'sectors must list at least one sector name; use e.g. sectors: [Technology, Financials]' })
     .max(50, { error: 'sectors must list at most 50 names' })
     .refine((s) => new Set(s).size === s.length, { error: 'sectors must not repeat a name; remove the duplicate' })
-    .default([...DEFAULT_SECTORS]),
+    .default([...DEFAULT_SECTORS])
+    .describe('sector names the stocks are spread over; Technology also loads on the tech factor'),
   /** Degrees of freedom of the Student-t shocks (lower = fatter tails; > 2 so variance exists). */
   tailDf: z
     .number()
     .gt(2.5, { error: 'tailDf must be > 2.5 (Student-t variance must exist); use e.g. tailDf: 5' })
     .max(1000, { error: 'tailDf must be ≤ 1000; use a large value such as 200 for near-normal shocks' })
-    .default(5),
+    .default(5)
+    .describe('Student-t degrees of freedom of every shock (lower = fatter tails)'),
   /** GARCH(1,1) on every factor and idiosyncratic shock: h = (1-α-β) + α ε² + β h (unit long-run variance). */
   garch: z
     .strictObject({
@@ -131,12 +142,14 @@ export const synthMarketSchema = z.strictObject({
         .number()
         .min(0, { error: 'garch.alpha must be within [0, 0.5]; use e.g. 0.08' })
         .max(0.5, { error: 'garch.alpha must be within [0, 0.5]; use e.g. 0.08' })
-        .default(0.08),
+        .default(0.08)
+        .describe('GARCH(1,1) reaction to the last squared shock'),
       beta: z
         .number()
         .min(0, { error: 'garch.beta must be within [0, 0.99]; use e.g. 0.9' })
         .max(0.99, { error: 'garch.beta must be within [0, 0.99]; use e.g. 0.9' })
-        .default(0.9),
+        .default(0.9)
+        .describe('GARCH(1,1) persistence of variance'),
     })
     .prefault({})
     .refine((g) => g.alpha + g.beta < 0.999, {
@@ -156,26 +169,37 @@ export const synthMarketSchema = z.strictObject({
    */
   predictability: z
     .strictObject({
-      momentum: unit('predictability.momentum', 0.3, 'use e.g. 0.03').default(0.03),
+      momentum: unit('predictability.momentum', 0.3, 'use e.g. 0.03')
+        .default(0.03)
+        .describe('planted momentum strength (≈ information coefficient; 0 = off)'),
       /** Window of the momentum signal (business days) and the most recent days it skips. */
       momentumLookback: z
         .int()
         .min(5, { error: 'predictability.momentumLookback must be an integer in [5, 500]; use e.g. 60' })
         .max(500, { error: 'predictability.momentumLookback must be an integer in [5, 500]; use e.g. 60' })
-        .default(60),
+        .default(60)
+        .describe('momentum window, business days'),
       momentumSkip: z
         .int()
         .min(0, { error: 'predictability.momentumSkip must be an integer in [0, 60]; use e.g. 5' })
         .max(60, { error: 'predictability.momentumSkip must be an integer in [0, 60]; use e.g. 5' })
-        .default(5),
-      meanReversion: unit('predictability.meanReversion', 0.3, 'use e.g. 0.03').default(0.03),
+        .default(5)
+        .describe('most recent business days the momentum window skips'),
+      meanReversion: unit('predictability.meanReversion', 0.3, 'use e.g. 0.03')
+        .default(0.03)
+        .describe('planted short-horizon mean-reversion strength (0 = off)'),
       meanReversionLookback: z
         .int()
         .min(1, { error: 'predictability.meanReversionLookback must be an integer in [1, 60]; use e.g. 5' })
         .max(60, { error: 'predictability.meanReversionLookback must be an integer in [1, 60]; use e.g. 5' })
-        .default(5),
-      macro: unit('predictability.macro', 0.5, 'use e.g. 0.05').default(0.05),
-      sentiment: unit('predictability.sentiment', 0.5, 'use e.g. 0.05').default(0.05),
+        .default(5)
+        .describe('mean-reversion window, business days'),
+      macro: unit('predictability.macro', 0.5, 'use e.g. 0.05')
+        .default(0.05)
+        .describe('planted strength of returns loading on lagged macro surprises (0 = off)'),
+      sentiment: unit('predictability.sentiment', 0.5, 'use e.g. 0.05')
+        .default(0.05)
+        .describe('planted strength of headline tone leading returns (0 = off)'),
       /** Business days by which a headline's tone leads the return it predicts (≥ 1: tone on t moves the return on t + lead). */
       sentimentLeadDays: z
         .int({
@@ -185,9 +209,12 @@ export const synthMarketSchema = z.strictObject({
           error: 'predictability.sentimentLeadDays must be in [1, 20] (0 would be same-day, not a lead); use e.g. 2',
         })
         .max(20, { error: 'predictability.sentimentLeadDays must be in [1, 20]; use e.g. 2' })
-        .default(2),
+        .default(2)
+        .describe('business days by which headline tone leads returns'),
       /** 1 = regimes have their own equity drift; 0 = every regime has the long-run average drift. */
-      regimeDrift: unit('predictability.regimeDrift', 1, 'use 1 for regime-dependent drift, 0 for none').default(1),
+      regimeDrift: unit('predictability.regimeDrift', 1, 'use 1 for regime-dependent drift, 0 for none')
+        .default(1)
+        .describe('1 = regime-dependent equity drift, 0 = the long-run average in every regime'),
     })
     .prefault({}),
   news: z
@@ -197,7 +224,8 @@ export const synthMarketSchema = z.strictObject({
         .number()
         .min(0, { error: 'news.probability must be within [0, 1]; use e.g. 0.5' })
         .max(1, { error: 'news.probability must be within [0, 1]; use e.g. 0.5' })
-        .default(0.5),
+        .default(0.5)
+        .describe('probability that an asset has a headline on a business day'),
     })
     .prefault({}),
   fundamentals: z
@@ -207,12 +235,14 @@ export const synthMarketSchema = z.strictObject({
         .int()
         .min(1, { error: 'fundamentals.reportLagMinDays must be an integer in [1, 120]; use e.g. 20' })
         .max(120, { error: 'fundamentals.reportLagMinDays must be an integer in [1, 120]; use e.g. 20' })
-        .default(20),
+        .default(20)
+        .describe('shortest lag from quarter end to report date, business days'),
       reportLagMaxDays: z
         .int()
         .min(1, { error: 'fundamentals.reportLagMaxDays must be an integer in [1, 120]; use e.g. 45' })
         .max(120, { error: 'fundamentals.reportLagMaxDays must be an integer in [1, 120]; use e.g. 45' })
-        .default(45),
+        .default(45)
+        .describe('longest lag from quarter end to report date, business days'),
     })
     .prefault({})
     .refine((f) => f.reportLagMinDays <= f.reportLagMaxDays, {
