@@ -144,6 +144,26 @@ const cases: Case[] = [
     message: 'FILE:2: column "A" has non-numeric value "1,5". It looks like a decimal comma: write 1.5, not 1,5.',
   },
   {
+    name: 'thousands separators',
+    content: 'date,A\n2020-01-02,"1,234.5"\n',
+    kind: 'data',
+    message:
+      'FILE:2: column "A" has non-numeric value "1,234.5". It has thousands separators: write 1234.5, not 1,234.5.',
+  },
+  {
+    name: 'percent sign',
+    content: 'date,A\n2020-01-02,5%\n',
+    kind: 'data',
+    message:
+      'FILE:2: column "A" has non-numeric value "5%". Percent signs are not read: write the fraction (5% → 0.05).',
+  },
+  {
+    name: 'currency symbol',
+    content: 'date,A\n2020-01-02,$12.50\n',
+    kind: 'data',
+    message: 'FILE:2: column "A" has non-numeric value "$12.50". Currency symbols are not read: write the bare number.',
+  },
+  {
     name: 'too many fields',
     content: 'date,A\n2020-01-02,1,2\n',
     kind: 'data',

@@ -517,11 +517,17 @@ export function parseCellText(text: string, na: ReadonlySet<string>, where: stri
   if (lower === 'inf' || lower === '+inf' || lower === 'infinity' || lower === '+infinity') return Infinity;
   if (lower === '-inf' || lower === '-infinity') return -Infinity;
   if (NUMBER_TEXT.test(t)) return Number(t);
-  const hint = /^[+-]?\d+,\d+$/.test(t)
-    ? ' It looks like a decimal comma: write 1.5, not 1,5.'
-    : t.includes('"')
-      ? ' A stray quote: quote the whole field or remove the quote (broken quoting).'
-      : ' Leave the cell empty to mark it missing, or fix the value.';
+  const hint = /^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/.test(t)
+    ? ' It has thousands separators: write 1234.5, not 1,234.5.'
+    : /^[+-]?\d+,\d+$/.test(t)
+      ? ' It looks like a decimal comma: write 1.5, not 1,5.'
+      : /^[+-]?[\d.]+\s*%$/.test(t)
+        ? ' Percent signs are not read: write the fraction (5% → 0.05).'
+        : /^[+-]?[$€£¥]\s*[\d.]+$|^[\d.]+\s*[$€£¥]$/.test(t)
+          ? ' Currency symbols are not read: write the bare number.'
+          : t.includes('"')
+            ? ' A stray quote: quote the whole field or remove the quote (broken quoting).'
+            : ' Leave the cell empty to mark it missing, or fix the value.';
   throw dataError(`${where}: column "${clip(column)}" has non-numeric value "${clip(t)}".${hint}`);
 }
 
