@@ -4,6 +4,7 @@
  * result stays point-in-time. Each asset takes its last non-missing value inside the period (a price's "last
  * price of the period"); `volume` is summed over the period's non-missing days; an asset with no value in the
  * period gets NaN.
+ * Resample levels (prices), then take returns: the last daily return of a period is not the period's return.
  */
 import { weekKey } from './calendar.ts';
 import { Panel, type IsoDate } from './panel.ts';
