@@ -8,6 +8,7 @@ export {
   loadPricesWithReport,
   loadPricesSync,
   loadPricesSyncWithReport,
+  loadPriceFieldsSync,
   readTable,
   readCsvTable,
   finishLoad,

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Panel } from '../data/index.ts';
 import { panelToCsv, writeWideCsv } from './csv-write.ts';
-import { loadPrices, loadPricesSync, loadPricesSyncWithReport } from './load-prices.ts';
+import { loadPriceFieldsSync, loadPrices, loadPricesSync, loadPricesSyncWithReport } from './load-prices.ts';
 import { writeParquet } from './parquet.ts';
 import { validateFile } from './validate-file.ts';
 
@@ -118,4 +118,26 @@ describe('Parquet via DuckDB', () => {
       ),
     );
   }, 60_000);
+});
+
+describe('loadPriceFieldsSync', () => {
+  it('combines one wide file per field into one panel', () => {
+    const close = file('close.csv', 'date,A,B\n2020-01-02,1,2\n2020-01-03,3,4\n');
+    const open = file('open.csv', 'date,A,B\n2020-01-03,2.5,3.5\n2020-01-02,0.5,1.5\n');
+    const { panel, report } = loadPriceFieldsSync({ close, open });
+    expect(panel.fieldNames.sort()).toEqual(['close', 'open']);
+    expect([...panel.field('open')]).toEqual([0.5, 1.5, 2.5, 3.5]);
+    expect(report.nDates).toBe(2);
+  });
+  it('refuses files whose assets or dates differ', () => {
+    const close = file('c2.csv', 'date,A,B\n2020-01-02,1,2\n');
+    const other = file('o2.csv', 'date,B,A\n2020-01-02,1,2\n');
+    const later = file('o3.csv', 'date,A,B\n2020-01-03,1,2\n');
+    expect(() => loadPriceFieldsSync({ close, open: other })).toThrow(
+      `${other}: its assets (B, A) differ from ${close}'s. Field files must have the same columns in the same order.`,
+    );
+    expect(() => loadPriceFieldsSync({ close, open: later })).toThrow(
+      `${later}: its dates differ from ${close}'s (first difference at row 1). Field files must cover the same dates.`,
+    );
+  });
 });

@@ -165,3 +165,46 @@ export async function loadPricesWithReport(
 export async function loadPrices(path: string, options: LoadPricesOptions = {}): Promise<Panel> {
   return (await loadPricesWithReport(path, options)).panel;
 }
+
+/**
+ * Several wide files, one per field (e.g. the synthetic market's open.csv, high.csv, low.csv, close.csv), → one
+ * Panel with all fields. Every file must have the same assets and dates (in any row order); then the checks and the
+ * missing-data policy apply as in `loadPrices`.
+ */
+export function loadPriceFieldsSync(
+  paths: Readonly<Record<string, string>>,
+  options: Omit<LoadPricesOptions, 'field' | 'layout'> = {},
+): { panel: Panel; report: LoadReport } {
+  const entries = Object.entries(paths);
+  if (entries.length === 0)
+    throw dataError('loadPriceFields needs at least one field file, e.g. { close: "close.csv" }.');
+  const tables = entries.map(([field, path]) => {
+    const t = tableToPanel(readCsvTable(path, { ...options, layout: 'wide', field }));
+    return { field, path, ...t };
+  });
+  const first = tables[0]!;
+  const fields: Record<string, Float64Array> = {};
+  for (const t of tables) {
+    if (t.panel.assets.join('\u0000') !== first.panel.assets.join('\u0000')) {
+      throw dataError(
+        `${t.path}: its assets (${t.panel.assets.slice(0, 5).join(', ')}${t.panel.nAssets > 5 ? ', …' : ''}) differ from ${first.path}'s. Field files must have the same columns in the same order.`,
+      );
+    }
+    if (t.panel.nDates !== first.panel.nDates || t.panel.dates.some((d, i) => d !== first.panel.dates[i])) {
+      const i = t.panel.dates.findIndex((d, k) => d !== first.panel.dates[k]);
+      throw dataError(
+        `${t.path}: its dates differ from ${first.path}'s (first difference at row ${i < 0 ? Math.min(t.panel.nDates, first.panel.nDates) + 1 : i + 1}). Field files must cover the same dates.`,
+      );
+    }
+    fields[t.field] = t.panel.field(t.field);
+  }
+  const table: RawTable = {
+    source: first.path,
+    layout: 'wide',
+    dates: first.panel.dates,
+    lines: first.lines,
+    assets: first.panel.assets,
+    fields,
+  };
+  return finishLoad(table, 'csv', options);
+}
