@@ -64,25 +64,54 @@ function expSmooth(x: Float64Array, n: number, alpha: number): Float64Array {
   return out;
 }
 
-/** Rolling standard deviation of the last n values (ddof as given, 1 = sample). Two-pass per window for stability. */
+/**
+ * Rolling standard deviation of the last n values (ddof as given, 1 = sample), O(length): running sums of the
+ * deviations from a fixed reference K (the first finite value), var = (Σd² − (Σd)²/n)/(n − ddof) with d = x − K.
+ * Shifting by K keeps the cancellation error near ε·(range/σ)² (≤ 1e-11 relative for prices), and the sums are
+ * re-accumulated from scratch every 1024 steps so rounding never builds up.
+ */
 export function rollingStd(x: Float64Array, n: number, ddof = 1): Float64Array {
-  const out = new Float64Array(x.length).fill(NaN);
-  for (let t = n - 1; t < x.length; t++) {
-    let m = 0;
-    let bad = false;
-    for (let k = t - n + 1; k <= t; k++) {
-      const v = x[k]!;
-      if (Number.isNaN(v)) {
-        bad = true;
-        break;
-      }
-      m += v;
+  const len = x.length;
+  const out = new Float64Array(len).fill(NaN);
+  let K = NaN;
+  for (let t = 0; t < len; t++) {
+    if (!Number.isNaN(x[t]!)) {
+      K = x[t]!;
+      break;
     }
-    if (bad) continue;
-    m /= n;
-    let ss = 0;
-    for (let k = t - n + 1; k <= t; k++) ss += (x[k]! - m) ** 2;
-    out[t] = Math.sqrt(ss / (n - ddof));
+  }
+  let s1 = 0;
+  let s2 = 0;
+  let nans = 0;
+  for (let t = 0; t < len; t++) {
+    const v = x[t]!;
+    if (Number.isNaN(v)) nans++;
+    else {
+      const d = v - K;
+      s1 += d;
+      s2 += d * d;
+    }
+    if (t >= n) {
+      const old = x[t - n]!;
+      if (Number.isNaN(old)) nans--;
+      else {
+        const d = old - K;
+        s1 -= d;
+        s2 -= d * d;
+      }
+    }
+    if (t >= n - 1 && nans === 0) {
+      if ((t & 1023) === 1023) {
+        s1 = 0;
+        s2 = 0;
+        for (let k = t - n + 1; k <= t; k++) {
+          const d = x[k]! - K;
+          s1 += d;
+          s2 += d * d;
+        }
+      }
+      out[t] = Math.sqrt(Math.max(0, (s2 - (s1 * s1) / n) / (n - ddof)));
+    }
   }
   return out;
 }

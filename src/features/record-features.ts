@@ -5,7 +5,7 @@
  */
 import { dataError } from '../core/index.ts';
 import { defineFeature, type Feature, type FeatureInput } from './feature.ts';
-import { firstIndexOnOrAfter, type PitRecords } from './records.ts';
+import { firstIndexOnOrAfter, type Headline, type PitRecords } from './records.ts';
 import { scoreText } from './sentiment.ts';
 
 function need<K extends keyof PitRecords>(input: FeatureInput, key: K, feature: string): NonNullable<PitRecords[K]> {
@@ -74,33 +74,68 @@ export function macroFeature(series: readonly string[]): Feature {
   );
 }
 
+/** Headlines sorted by date with their scores, computed once per records array (scoring is the costly part). */
+interface ScoredHeadlines {
+  readonly dates: readonly string[];
+  readonly assets: readonly string[];
+  readonly scores: Float64Array;
+}
+const scoredCache = new WeakMap<readonly Headline[], ScoredHeadlines>();
+
+function scored(headlines: readonly Headline[]): ScoredHeadlines {
+  const hit = scoredCache.get(headlines);
+  if (hit) return hit;
+  const order = headlines
+    .map((_, i) => i)
+    .sort((i, j) =>
+      headlines[i]!.date < headlines[j]!.date ? -1 : headlines[i]!.date > headlines[j]!.date ? 1 : i - j,
+    );
+  const memo = new Map<string, number>();
+  const out: ScoredHeadlines = {
+    dates: order.map((i) => headlines[i]!.date),
+    assets: order.map((i) => headlines[i]!.asset),
+    scores: Float64Array.from(order, (i) => {
+      const text = headlines[i]!.text;
+      let v = memo.get(text);
+      if (v === undefined) memo.set(text, (v = scoreText(text)));
+      return v;
+    }),
+  };
+  scoredCache.set(headlines, out);
+  return out;
+}
+
 /**
  * Headline sentiment per asset and day: Σ score·2^(−age/halfLife) over the asset's headlines published on or
- * before t (age in bars). Zero where an asset has had no news.
+ * before t (age in bars; a headline on a non-trading day counts from the next bar). Headlines dated before the
+ * panel's first date are ignored. Zero where an asset has had no news.
  */
 export function sentimentFeature(halfLife: number): Feature {
   return defineFeature(
     'sentiment',
     0,
     (input) => {
-      const headlines = need(input, 'headlines', 'sentiment');
+      const h = scored(need(input, 'headlines', 'sentiment'));
       const { dates, nDates, nAssets, assets } = input.panel;
       const daily = new Float64Array(nDates * nAssets);
       const assetIndex = new Map(assets.map((a, i) => [a, i]));
-      for (const h of headlines) {
-        const a = assetIndex.get(h.asset);
-        if (a === undefined) continue;
-        const t = firstIndexOnOrAfter(dates, h.date);
-        if (t >= nDates) continue;
-        daily[t * nAssets + a]! += scoreText(h.text);
+      // First headline on or after the first bar; walk forward while headlines fall inside the panel.
+      let k = firstIndexOnOrAfter(h.dates, dates[0] ?? '');
+      let t = 0;
+      for (; k < h.dates.length; k++) {
+        const d = h.dates[k]!;
+        while (t < nDates && dates[t]! < d) t++;
+        if (t >= nDates) break;
+        const a = assetIndex.get(h.assets[k]!);
+        if (a !== undefined) daily[t * nAssets + a]! += h.scores[k]!;
       }
       const decay = Math.pow(0.5, 1 / halfLife);
       const out = new Float64Array(nDates * nAssets);
       for (let a = 0; a < nAssets; a++) {
         let s = 0;
-        for (let t = 0; t < nDates; t++) {
-          s = s * decay + daily[t * nAssets + a]!;
-          out[t * nAssets + a] = s;
+        for (let u = 0; u < nDates; u++) {
+          s = s * decay + daily[u * nAssets + a]!;
+          out[u * nAssets + a] = s;
         }
       }
       return { names: [`sentiment_hl${halfLife}`], values: [out] };

@@ -47,14 +47,17 @@ function metricsTable(strategies: readonly StrategySeries[], nTrials: number): s
   return `<div class="scroll"><table class="metrics" data-table="metrics"><caption>Out-of-sample, after costs. Deflated Sharpe uses ${nTrials} configuration${nTrials === 1 ? '' : 's'} tried.</caption><thead><tr><th>Strategy</th>${head}</tr></thead><tbody>\n${rows}\n</tbody></table></div>`;
 }
 
-function qualityTable(rows: readonly ForecastQualityRow[]): string {
+function qualityTable(rows: readonly ForecastQualityRow[], perFold = false): string {
   const body = rows
     .map(
       (r) =>
-        `<tr><th scope="row">${escapeHtml(r.model)}</th><td>${num(r.ic, 3)}</td><td>${num(r.rankIc, 3)}</td><td>${num(r.icIR, 2)}</td><td>${num(r.icTStat, 2)}</td><td>${pct(r.hitRate)}</td><td>${num(r.r2VsZero, 4)}</td><td>${num(r.r2VsHistoricalMean, 4)}</td><td>${r.nDates}</td></tr>`,
+        `<tr><th scope="row">${escapeHtml(r.model)}</th>${perFold ? `<td>${escapeHtml(r.fold ?? '')}</td>` : ''}<td>${num(r.ic, 3)}</td><td>${num(r.rankIc, 3)}</td><td>${num(r.icIR, 2)}</td><td>${num(r.icTStat, 2)}</td><td>${pct(r.hitRate)}</td><td>${num(r.r2VsZero, 4)}</td><td>${num(r.r2VsHistoricalMean, 4)}</td><td>${r.nDates}</td></tr>`,
     )
     .join('\n');
-  return `<table class="metrics" data-table="forecast-quality"><caption>Forecast quality, out of sample (IC across assets at each rebalance; R² against the zero and the historical-mean forecasts).</caption><thead><tr><th>Model</th><th>IC</th><th>Rank IC</th><th>IC IR</th><th>IC t-stat</th><th>Hit rate</th><th>R² vs 0</th><th>R² vs hist. mean</th><th>Dates</th></tr></thead><tbody>\n${body}\n</tbody></table>`;
+  const caption = perFold
+    ? 'Per walk-forward fold: the rebalances served by one fitted model (fit date shown).'
+    : 'Forecast quality, out of sample (IC across assets at each rebalance; R² against the zero and the historical-mean forecasts).';
+  return `<table class="metrics" data-table="${perFold ? 'forecast-quality-by-fold' : 'forecast-quality'}"><caption>${caption}</caption><thead><tr><th>Model</th>${perFold ? '<th>Fold (fit date)</th>' : ''}<th>IC</th><th>Rank IC</th><th>IC IR</th><th>IC t-stat</th><th>Hit rate</th><th>R² vs 0</th><th>R² vs hist. mean</th><th>Dates</th></tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
 function figure(kind: string, svg: string, caption: string): string {
@@ -86,6 +89,11 @@ function section(s: ReportSection, nTrials: number): string {
       ),
     );
   if (s.forecastQuality && s.forecastQuality.length > 0) parts.push(qualityTable(s.forecastQuality));
+  if (s.forecastQualityByFold && s.forecastQualityByFold.length > 0) {
+    parts.push(
+      `<details><summary>Forecast quality per fold</summary>${qualityTable(s.forecastQualityByFold, true)}</details>`,
+    );
+  }
   if (s.ic && s.ic.length > 0)
     parts.push(
       figure(

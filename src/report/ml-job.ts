@@ -102,8 +102,8 @@ function mlOf(d: { diagnostics?: Readonly<Record<string, unknown>> }): MlDiagnos
 }
 
 /** Out-of-sample cross-sections: each decision's forecasts vs the realised h-period return from that close. */
-function crossSections(run: Run, panel: Panel): ForecastCrossSection[] {
-  const out: ForecastCrossSection[] = [];
+function crossSections(run: Run, panel: Panel): (ForecastCrossSection & { readonly fold: string })[] {
+  const out: (ForecastCrossSection & { readonly fold: string })[] = [];
   const close = panel.field('close');
   const n = panel.nAssets;
   for (const d of run.result.decisions) {
@@ -116,7 +116,7 @@ function crossSections(run: Run, panel: Panel): ForecastCrossSection[] {
       const a = panel.assets.indexOf(id);
       return close[(t + ml.horizon) * n + a]! / close[t * n + a]! - 1;
     });
-    out.push({ date, predicted: ml.forecast, realized, historicalMean: ml.historicalMean });
+    out.push({ date, fold: ml.fitDate, predicted: ml.forecast, realized, historicalMean: ml.historicalMean });
   }
   return out;
 }
@@ -247,7 +247,28 @@ export function runMlJob(input: MlJobInput): MlJobOutput {
         );
     }
     const mlRuns = runs.filter((r) => !r.baseline);
-    const quality = new Map(mlRuns.map((r) => [r.label, forecastQuality(crossSections(r, sub))]));
+    const sectionsByRun = new Map(mlRuns.map((r) => [r.label, crossSections(r, sub)]));
+    const quality = new Map(mlRuns.map((r) => [r.label, forecastQuality(sectionsByRun.get(r.label)!)]));
+    // Per fold (one fold = the rebalances served by one fitted model, named by its fit date).
+    const byFold: ForecastQualityRow[] = mlRuns.flatMap((r) => {
+      const xs = sectionsByRun.get(r.label)!;
+      const folds = [...new Set(xs.map((x) => x.fold))];
+      return folds.map((fold) => {
+        const q = forecastQuality(xs.filter((x) => x.fold === fold));
+        return {
+          model: r.label,
+          fold,
+          ic: q.ic,
+          rankIc: q.rankIc,
+          icIR: q.icIR,
+          icTStat: q.icTStat,
+          hitRate: q.hitRate,
+          r2VsZero: q.r2VsZero,
+          r2VsHistoricalMean: q.r2VsHistoricalMean,
+          nDates: q.nDates,
+        };
+      });
+    });
     const best = [...mlRuns].sort(
       (a, b) => (b.result.metrics.sharpe || -Infinity) - (a.result.metrics.sharpe || -Infinity),
     )[0]!;
@@ -299,6 +320,7 @@ export function runMlJob(input: MlJobInput): MlJobOutput {
       featureImportance: importance,
       ic,
       forecastQuality: fq,
+      forecastQualityByFold: byFold,
     });
     for (const r of runs) {
       const m = r.result.metrics;

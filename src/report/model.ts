@@ -56,6 +56,8 @@ export interface IcSeries {
 
 export interface ForecastQualityRow {
   readonly model: string;
+  /** Fit date of the model that made these forecasts (per-fold rows only). */
+  readonly fold?: string;
   readonly universe?: string;
   readonly ic: number;
   readonly rankIc: number;
@@ -78,6 +80,8 @@ export interface ReportSection {
   readonly featureImportance?: readonly FeatureImportance[];
   readonly ic?: readonly IcSeries[];
   readonly forecastQuality?: readonly ForecastQualityRow[];
+  /** The same figures per walk-forward fold (rebalances served by one fitted model). */
+  readonly forecastQualityByFold?: readonly ForecastQualityRow[];
 }
 
 export interface ReportModel {

@@ -427,7 +427,8 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
     name,
     decide(fullView: Panel, ctx: DecisionContext): Decision {
       const universe = params.universe ?? fullView.assets;
-      const view = params.universe ? fullView.selectAssets(universe) : fullView;
+      const same = universe.length === fullView.nAssets && universe.every((id, a) => fullView.assets[a] === id);
+      const view = same ? fullView : fullView.selectAssets(universe);
       const T = view.nDates - 1;
       const nA = view.nAssets;
       // Features for today's prediction come from the last `burnIn` bars only (rolling windows are exact there and
