@@ -83,6 +83,7 @@ export function solveSmo(prob: SmoProblem, eps: number, maxIter: number): SmoRes
   };
 
   const reconstructGradient = (): void => {
+    fusedValid = false;
     if (active === l) return;
     for (let j = active; j < l; j++) F[j] = y[j]! * (Gbar[j]! + lin[j]!);
     for (let i = 0; i < active; i++) {
@@ -103,6 +104,7 @@ export function solveSmo(prob: SmoProblem, eps: number, maxIter: number): SmoRes
   };
 
   const doShrinking = (): void => {
+    fusedValid = false;
     let Gmax1 = -Infinity; // max over I_up of −y_t G_t
     let Gmax2 = -Infinity; // max over I_low of y_t G_t
     for (let t = 0; t < active; t++) {
@@ -128,12 +130,22 @@ export function solveSmo(prob: SmoProblem, eps: number, maxIter: number): SmoRes
   /** WSS3 over the active set; returns false when the active set is optimal. */
   let iSel = -1;
   let jSel = -1;
+  let fusedValid = false;
+  let fusedGmax = -Infinity;
+  let fusedI = -1;
   const select = (): boolean => {
     // with F_t = y_t G_t: i maximises −F over I_up; j minimises −(Gmax + F_t)²/quad over I_low with Gmax + F_t > 0
     let Gmax = -Infinity;
     iSel = -1;
-    for (let t = 0; t < active; t++) {
-      if (up[t] === 1 && -F[t]! >= Gmax) { Gmax = -F[t]!; iSel = t; }
+    if (fusedValid) {
+      // found by the previous step's gradient update loop (same scan order and tie rule)
+      Gmax = fusedGmax;
+      iSel = fusedI;
+      fusedValid = false;
+    } else {
+      for (let t = 0; t < active; t++) {
+        if (up[t] === 1 && -F[t]! >= Gmax) { Gmax = -F[t]!; iSel = t; }
+      }
     }
     if (iSel < 0) return false;
     const yi = y[iSel]!;
@@ -165,6 +177,7 @@ export function solveSmo(prob: SmoProblem, eps: number, maxIter: number): SmoRes
       // optimal on the active set: rebuild the whole gradient and check everything once more
       reconstructGradient();
       active = l;
+      fusedValid = false;
       if (!select()) { converged = true; break; }
       counter = 1; // shrink again at the next step
     }
@@ -213,10 +226,17 @@ export function solveSmo(prob: SmoProblem, eps: number, maxIter: number): SmoRes
     // G_t += Q_ti Δα_i + Q_tj Δα_j with Q_ts = y_t y_s K(t, s), so F_t = y_t G_t gains K_ti y_i Δα_i + K_tj y_j Δα_j
     const di = (ai - oldI) * yi;
     const dj = (aj - oldJ) * yj;
+    let gmax = -Infinity;
+    let imax = -1;
     for (let t = 0; t < active; t++) {
       const b = base[t]!;
-      F[t] = F[t]! + Ki[b]! * di + Kj[b]! * dj;
+      const f = F[t]! + Ki[b]! * di + Kj[b]! * dj;
+      F[t] = f;
+      if (up[t] === 1 && -f >= gmax) { gmax = -f; imax = t; }
     }
+    fusedGmax = gmax;
+    fusedI = imax;
+    fusedValid = true;
     // Ḡ tracks the variables at their upper bound, over all l
     const upI = oldI >= Ci;
     const upJ = oldJ >= Cj;

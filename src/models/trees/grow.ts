@@ -446,28 +446,54 @@ export class TreeGrower {
     const m = this.nEnd[node]! - start;
     const off = f * n;
     let u = 0;
-    for (let t = 0; t < m; t++) {
-      const b = cols[off + idx[start + t]!]!;
-      if (mark[b] === 0) {
-        mark[b] = 1;
-        touched[u++] = b;
-        accH[b] = 0;
-        for (let c = 0; c < k; c++) accG[b * k + c] = 0;
+    let lo = 255;
+    let hi = 0;
+    if (k === 1) {
+      for (let t = 0; t < m; t++) {
+        const b = cols[off + idx[start + t]!]!;
+        if (mark[b] === 0) {
+          mark[b] = 1;
+          touched[u++] = b;
+          accH[b] = hOrd[t]!;
+          accG[b] = gOrd[t]!;
+          if (b < lo) lo = b;
+          if (b > hi) hi = b;
+        } else {
+          accH[b] = accH[b]! + hOrd[t]!;
+          accG[b] = accG[b]! + gOrd[t]!;
+        }
       }
-      accH[b] = accH[b]! + hOrd[t]!;
-      for (let c = 0; c < k; c++) accG[b * k + c] = accG[b * k + c]! + gOrd[t * k + c]!;
+    } else {
+      for (let t = 0; t < m; t++) {
+        const b = cols[off + idx[start + t]!]!;
+        if (mark[b] === 0) {
+          mark[b] = 1;
+          touched[u++] = b;
+          accH[b] = 0;
+          for (let c = 0; c < k; c++) accG[b * k + c] = 0;
+          if (b < lo) lo = b;
+          if (b > hi) hi = b;
+        }
+        accH[b] = accH[b]! + hOrd[t]!;
+        for (let c = 0; c < k; c++) accG[b * k + c] = accG[b * k + c]! + gOrd[t * k + c]!;
+      }
     }
-    for (let q = 0; q < u; q++) mark[touched[q]!] = 0;
-    if (u < 2) return;
-    // sort the touched bins (insertion sort when few, native typed-array sort otherwise)
-    if (u > 24) touched.subarray(0, u).sort();
-    else {
+    if (u < 2) {
+      for (let q = 0; q < u; q++) mark[touched[q]!] = 0;
+      return;
+    }
+    // touched bins in ascending order: insertion sort when few, else walk the marks between the lowest and highest
+    if (u <= 16) {
+      for (let q = 0; q < u; q++) mark[touched[q]!] = 0;
       for (let q = 1; q < u; q++) {
         const v = touched[q]!;
         let r = q - 1;
         while (r >= 0 && touched[r]! > v) { touched[r + 1] = touched[r]!; r--; }
         touched[r + 1] = v;
       }
+    } else {
+      let q = 0;
+      for (let b = lo; b <= hi; b++) if (mark[b] === 1) { mark[b] = 0; touched[q++] = b; }
     }
     const H = this.nH[node]!;
     if (k === 1) {
