@@ -4,9 +4,18 @@
  * Returns the exit code: 0 ok, 1 failure, 2 usage.
  */
 import { ExitCode, isKeelError } from '../core/index.ts';
-import { isStudyError } from '../config/index.ts';
 
 export type Write = (text: string) => void;
+
+/**
+ * A KeelError carrying several one-line problems (config's StudyError), recognised by shape so that loading the CLI
+ * does not load config/ (and with it every stage's kind table).
+ */
+function problemsOf(e: unknown): readonly string[] | undefined {
+  if (!isKeelError(e)) return undefined;
+  const p = (e as { problems?: unknown }).problems;
+  return Array.isArray(p) && p.every((x) => typeof x === 'string') ? (p as string[]) : undefined;
+}
 
 const oneLine = (s: string): string => s.replace(/\s*\n\s*/g, ' ').trim();
 
@@ -17,8 +26,9 @@ export function debugEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
 
 export function reportError(e: unknown, write: Write, env: NodeJS.ProcessEnv = process.env): number {
   const debug = debugEnabled(env);
-  if (isStudyError(e)) {
-    for (const p of e.problems) write(`error: ${oneLine(p)}\n`);
+  const problems = problemsOf(e);
+  if (problems && isKeelError(e)) {
+    for (const p of problems) write(`error: ${oneLine(p)}\n`);
     if (debug && e.stack) write(`${e.stack}\n`);
     return e.exitCode;
   }

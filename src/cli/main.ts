@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../core/index.ts';
-import { commandFactories } from './commands/index.ts';
+import { commandEntries } from './commands/index.ts';
 import { reportError, type Write } from './errors.ts';
 
 function packageVersion(): string {
@@ -38,13 +38,24 @@ function configure(cmd: Command, stderr: Write): void {
   for (const sub of cmd.commands) configure(sub, stderr);
 }
 
-export async function buildProgram(stderr: Write = (s) => process.stderr.write(s)): Promise<Command> {
+/**
+ * The program with the commands `argv` needs: only the named command when the first word names one (fast
+ * startup), every command otherwise (help, unknown commands and their suggestions).
+ */
+export async function buildProgram(
+  stderr: Write = (s) => process.stderr.write(s),
+  argv: readonly string[] = [],
+): Promise<Command> {
   const program = new Command('keel')
     .description('Keel: machine-learning asset allocation — data, forecasts, portfolios, backtests, reports')
     .version(packageVersion(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help for a command')
     .addHelpText('after', '\nExit codes: 0 ok, 1 failure, 2 usage. Set KEEL_DEBUG=1 for stack traces. Docs: docs/.');
-  for (const factory of commandFactories) program.addCommand(await factory());
+  const first = argv[0];
+  const only = commandEntries.find((c) => c.name === first);
+  const versionOnly = argv.length > 0 && argv.every((a) => a === '-V' || a === '--version');
+  const entries = only ? [only] : versionOnly ? [] : commandEntries;
+  for (const entry of entries) program.addCommand(await entry.load());
   configure(program, stderr);
   return program;
 }
@@ -55,7 +66,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   };
   const before = process.exitCode;
   try {
-    const program = await buildProgram(stderr);
+    const program = await buildProgram(stderr, argv);
     if (argv.length === 0) {
       program.outputHelp({ error: true });
       return ExitCode.usage;

@@ -1,8 +1,7 @@
 /** study: runs a validated study file end to end and writes its run folder. */
-export { runStudy, runStudyFile } from './run-study.ts';
+export { runStudy, runStudyFile, loadStudySteps } from './run-study.ts';
 export type { RunStudyOptions, RunResult } from './run-study.ts';
 export { deriveSeed } from './context.ts';
 export type { StudyStep, RunContext, StudyState, StudyProgressEvent, PanelLike, ArtefactSink } from './context.ts';
-export { studySteps } from './steps/index.ts';
 export { summarizeMarket } from './steps/market-summary.ts';
 export type { AssetSummary } from './steps/market-summary.ts';

@@ -8,7 +8,6 @@ import { configError } from '../core/index.ts';
 import { parseStudyText, validateStudy, type Study } from '../config/index.ts';
 import { configHash, readStudyFile, sha256Hex, withRunDir } from '../io/index.ts';
 import { deriveSeed, type RunContext, type StudyProgressEvent, type StudyState, type StudyStep } from './context.ts';
-import { studySteps } from './steps/index.ts';
 
 export interface RunStudyOptions {
   /** Parent folder of run folders. Default `runs`. */
@@ -48,10 +47,18 @@ function sectionsPresent(study: Study): string[] {
     .map(([k]) => k);
 }
 
+/**
+ * The default pipeline, loaded on first use: steps pull in the heavy stages (models, report rendering), so a study
+ * that fails validation never pays for importing them.
+ */
+export async function loadStudySteps(): Promise<readonly StudyStep[]> {
+  return (await import('./steps/index.ts')).studySteps;
+}
+
 export async function runStudy(input: unknown, options: RunStudyOptions = {}): Promise<RunResult> {
   let study = validateStudy(input, options.source?.path ?? 'study');
   if (options.seed !== undefined) study = validateStudy({ ...study, seed: options.seed }, '--seed');
-  const steps = (options.steps ?? studySteps).filter((s) => s.applies(study));
+  const steps = (options.steps ?? (await loadStudySteps())).filter((s) => s.applies(study));
   const handled = new Set(steps.flatMap((s) => s.sections));
   const unhandled = sectionsPresent(study).filter((s) => !handled.has(s));
   if (unhandled.length > 0) {

@@ -1,15 +1,23 @@
 /**
  * Every top-level `keel` command, in help order. One file per command in this folder, each exporting a factory
- * that returns a commander `Command` (sync or async). To add a command: one import and one line in the list.
+ * that returns a commander `Command`. Commands are loaded lazily: `keel run …` imports only run.ts, so startup
+ * does not pay for every stage; `keel --help` and unknown commands load them all.
+ *
+ * To add a command: one line `{ name: 'x', load: async () => (await import('./x.ts')).xCommand() },`.
  */
 import type { Command } from 'commander';
-import { dataCommand } from './data.ts';
-import { runCommand } from './run.ts';
-import { schemaCommand } from './schema.ts';
-import { allocateCommand } from './allocate.ts';
-import { frontierCommand } from './frontier.ts';
-import { auditCommand } from './audit.ts';
 
-export type CommandFactory = () => Command | Promise<Command>;
+export interface CommandEntry {
+  /** The command's name as typed (must equal the name its factory gives it). */
+  readonly name: string;
+  readonly load: () => Promise<Command>;
+}
 
-export const commandFactories: readonly CommandFactory[] = [runCommand, dataCommand, schemaCommand, allocateCommand, frontierCommand, auditCommand];
+export const commandEntries: readonly CommandEntry[] = [
+  { name: 'run', load: async () => (await import('./run.ts')).runCommand() },
+  { name: 'data', load: async () => (await import('./data.ts')).dataCommand() },
+  { name: 'schema', load: async () => (await import('./schema.ts')).schemaCommand() },
+  { name: 'allocate', load: async () => (await import('./allocate.ts')).allocateCommand() },
+  { name: 'frontier', load: async () => (await import('./frontier.ts')).frontierCommand() },
+  { name: 'audit', load: async () => (await import('./audit.ts')).auditCommand() },
+];

@@ -1,6 +1,6 @@
 /** `keel run STUDY`: validate a study file, run it, write `runs/<id>/`, print a summary (or JSON with --json). */
 import { Command, InvalidArgumentError } from 'commander';
-import { runStudyFile, type RunResult } from '../../study/index.ts';
+import type { RunResult } from '../../study/index.ts';
 import { createProgress, type Progress } from '../progress.ts';
 
 /** `--seed N`: an integer 0 … 2³²−1. */
@@ -67,6 +67,8 @@ export function runCommand(): Command {
     .action(async (studyPath: string, opts: { json?: boolean; out: string; seed?: number; verbose?: boolean }) => {
       let bar: Progress | undefined;
       let barStep = '';
+      // Loaded here, not at startup: `keel --help` and usage errors stay fast.
+      const { runStudyFile } = await import('../../study/index.ts');
       const result = await runStudyFile(studyPath, {
         outDir: opts.out,
         ...(opts.seed === undefined ? {} : { seed: opts.seed }),
