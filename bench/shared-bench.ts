@@ -67,9 +67,16 @@ export function time<T>(fn: () => T, repeats = 7): { median: number; min: number
   return { median: ts[Math.floor(ts.length / 2)]!, min: ts[0]!, value };
 }
 
-export function row(name: string, keel: number, peerName: string, peer: number, check: string): void {
-  const f = (s: number): string => (s < 0.01 ? `${(s * 1000).toFixed(2)} ms` : `${(s * 1000).toFixed(1)} ms`);
+export function row(
+  name: string,
+  keel: { median: number; min: number },
+  peerName: string,
+  peer: { median_s: number; min_s: number },
+  check: string,
+): void {
+  const f = (x: number): string => (x < 0.01 ? `${(x * 1000).toFixed(2)} ms` : `${(x * 1000).toFixed(1)} ms`);
   console.log(
-    `${name.padEnd(34)} keel ${f(keel).padStart(10)}   ${peerName} ${f(peer).padStart(10)}   ratio ${(keel / peer).toFixed(2).padStart(5)}   ${check}`,
+    `${name.padEnd(32)} keel ${f(keel.median).padStart(9)} (min ${f(keel.min)})  ${peerName} ${f(peer.median_s).padStart(9)} (min ${f(peer.min_s)})  ` +
+      `ratio ${(keel.median / peer.median_s).toFixed(2)} (min/min ${(keel.min / peer.min_s).toFixed(2)})  ${check}`,
   );
 }
