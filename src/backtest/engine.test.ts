@@ -454,3 +454,19 @@ describe('total-return valuation and benchmark metrics', () => {
     );
   });
 });
+
+describe('metrics window', () => {
+  it('counts the initial trade costs in the first invested period; reports the unfilled last target', () => {
+    const d = days('2021-01-01', 6);
+    const p = panelOf(d, [[10, 10, 10, 10, 10, 10]]);
+    const r = runBacktest(p, constant([1]), {
+      costs: { kind: 'proportional', bps: 10 },
+      rebalance: { kind: 'dates', dates: [d[0]!, d[5]!] },
+      initialCapital: 1000,
+    });
+    expect(r.metrics.totalReturn).toBeCloseTo(-0.001, 14);
+    expect(r.metrics.periods).toBe(4); // fills on day 2; invested periods are days 3 … 6
+    expect(r.metrics.turnover).toBe(0); // the initial purchase is not turnover
+    expect(Array.from(r.pendingTarget!)).toEqual([1]);
+  });
+});

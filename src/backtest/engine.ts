@@ -70,8 +70,13 @@ export interface BacktestResult {
   readonly costs: Float64Array;
   readonly accruals: Float64Array;
   readonly decisions: readonly DecisionRecord[];
-  /** Index (into dates) of the first fill; metrics cover the periods after it. */
+  /**
+   * Index (into dates) of the first fill. Metrics cover the periods after it, the first measured from the NAV
+   * before that fill (so initial costs count); turnover excludes the initial purchase.
+   */
   readonly firstFillIndex: number;
+  /** Target decided at the last date and not filled (what to trade next), or null. */
+  readonly pendingTarget: Float64Array | null;
   readonly metrics: Metrics;
   readonly settings: {
     readonly fill: FillTiming;
@@ -376,17 +381,28 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
   }
   const navBefore = new Float64Array(T);
   for (let i = 0; i < T; i++) navBefore[i] = i === 0 ? capital : nav[i - 1]!;
+  // Metrics cover the invested periods after the first fill. The first of them is measured from the NAV before
+  // that fill, so the initial trade's costs (and, with next-open fills, the fill day's open→close move) count.
   const from = ff + 1;
+  const mReturns = returns.slice(from);
+  const mCosts = totals.costs.slice(from);
+  const mNav = navBefore.slice(from);
+  if (mReturns.length > 0) {
+    mReturns[0] = nav[from]! / navBefore[ff]! - 1;
+    mCosts[0] = mCosts[0]! + totals.costs[ff]!;
+    mNav[0] = navBefore[ff]!;
+  }
   const metrics = computeMetrics({
-    returns: returns.subarray(from),
+    returns: mReturns,
     periodsPerYear: ppy,
     riskFree: rf,
     tradedNotional: totals.traded.subarray(from),
-    costs: totals.costs.subarray(from),
-    nav: navBefore.subarray(from),
+    costs: mCosts,
+    nav: mNav,
     nTrials: o.nTrials ?? 1,
     ...(benchmark ? { benchmark } : {}),
   });
+  const pendingTarget = pending === null ? null : (pending as Float64Array).slice();
   return {
     strategy: source.name,
     dates: simDates,
@@ -401,6 +417,7 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
     accruals,
     decisions,
     firstFillIndex: ff,
+    pendingTarget,
     metrics,
     settings: {
       fill,
