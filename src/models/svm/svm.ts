@@ -46,7 +46,12 @@ export class SvmModel implements FittedModel {
     /** Support vectors (standardised), row-major nSv × p. */
     readonly svX: Float64Array,
     readonly machines: readonly Machine[],
-  ) {}
+  ) {
+    // a linear kernel has weights to read importance from; an RBF machine does not (use permutationImportance)
+    if (params.kernel === 'linear') this.featureImportance = () => this.linearWeights();
+  }
+
+  readonly featureImportance?: () => Float64Array;
 
   private decisions(X: Float64Array, n: number): Float64Array {
     checkPredictInput(this.kind, X, n, this.p);
@@ -95,11 +100,10 @@ export class SvmModel implements FittedModel {
     return out;
   }
 
-  /** Linear kernel only: |w_j| on the standardised scale (normalised); RBF has no natural importance → use permutationImportance. */
-  featureImportance(): Float64Array {
+  /** Linear kernel: Σ over machines of |w_j| on the standardised scale, normalised. */
+  private linearWeights(): Float64Array {
     const { p, svX } = this;
     const w = new Float64Array(p);
-    if (this.params.kernel !== 'linear') return w;
     for (const mc of this.machines) {
       const wm = new Float64Array(p);
       for (let q = 0; q < mc.sv.length; q++) for (let f = 0; f < p; f++) wm[f] = wm[f]! + mc.coef[q]! * svX[mc.sv[q]! * p + f]!;
