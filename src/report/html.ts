@@ -30,6 +30,12 @@ const METRIC_COLUMNS: readonly [string, string, (v: number | undefined) => strin
     (v) => num(v, 3),
     'probability the true Sharpe beats the best of N unskilled trials',
   ],
+  [
+    'DSR vs 1/N',
+    'deflatedSharpeVsEqualWeight',
+    (v) => num(v, 3),
+    'deflated Sharpe of the daily return over 1/N: the probability the edge over 1/N is real after N trials',
+  ],
   ['Sortino', 'sortino', (v) => num(v), ''],
   ['Max drawdown', 'maxDrawdown', (v) => pct(v), ''],
   ['Turnover / yr', 'turnover', (v) => num(v), 'one-way traded notional over NAV, annualised'],

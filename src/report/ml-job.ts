@@ -12,7 +12,7 @@ import type { Panel } from '../data/index.ts';
 import type { PitRecords } from '../features/index.ts';
 import { efficientFrontier, type Constraints } from '../allocation/index.ts';
 import { Matrix } from '../core/index.ts';
-import { forecastQuality, type ForecastCrossSection } from '../metrics/index.ts';
+import { deflatedSharpeRatio, forecastQuality, type ForecastCrossSection } from '../metrics/index.ts';
 import { backtestOptionsFrom, createStrategy, type MlDiagnostics, type StrategySpec } from '../strategies/index.ts';
 import { ledgerRows, runBacktest, type BacktestResult } from '../backtest/index.ts';
 import type {
@@ -49,6 +49,8 @@ export interface SummaryRow {
   readonly volatility: number;
   readonly sharpe: number;
   readonly deflatedSharpe: number;
+  /** Deflated Sharpe of the daily return over 1/N (NaN for 1/N itself or without a 1/N baseline). */
+  readonly deflatedSharpeVsEqualWeight: number;
   readonly maxDrawdown: number;
   readonly turnover: number;
   readonly ic: number;
@@ -182,13 +184,13 @@ const fix = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : '
 export function formatSummaryTable(rows: readonly SummaryRow[]): string[] {
   const w = Math.max(8, ...rows.map((r) => r.strategy.length + (r.baseline ? 2 : 0)));
   const sw = Math.max(7, ...rows.map((r) => r.section.length));
-  const head = `${'section'.padEnd(sw)}  ${'strategy'.padEnd(w)}  ${'return/yr'.padStart(9)}  ${'vol/yr'.padStart(7)}  ${'Sharpe'.padStart(6)}  ${'DSR'.padStart(5)}  ${'max DD'.padStart(7)}  ${'turnover'.padStart(8)}  ${'IC'.padStart(6)}`;
+  const head = `${'section'.padEnd(sw)}  ${'strategy'.padEnd(w)}  ${'return/yr'.padStart(9)}  ${'vol/yr'.padStart(7)}  ${'Sharpe'.padStart(6)}  ${'DSR'.padStart(5)}  ${'DSR-1/N'.padStart(7)}  ${'max DD'.padStart(7)}  ${'turnover'.padStart(8)}  ${'IC'.padStart(6)}`;
   return [
     head,
     '-'.repeat(head.length),
     ...rows.map(
       (r) =>
-        `${r.section.padEnd(sw)}  ${(r.baseline ? `(${r.strategy})` : r.strategy).padEnd(w)}  ${pct(r.annualReturn).padStart(9)}  ${pct(r.volatility).padStart(7)}  ${fix(r.sharpe).padStart(6)}  ${fix(r.deflatedSharpe).padStart(5)}  ${pct(r.maxDrawdown).padStart(7)}  ${fix(r.turnover).padStart(8)}  ${fix(r.ic, 3).padStart(6)}`,
+        `${r.section.padEnd(sw)}  ${(r.baseline ? `(${r.strategy})` : r.strategy).padEnd(w)}  ${pct(r.annualReturn).padStart(9)}  ${pct(r.volatility).padStart(7)}  ${fix(r.sharpe).padStart(6)}  ${fix(r.deflatedSharpe).padStart(5)}  ${fix(r.deflatedSharpeVsEqualWeight).padStart(7)}  ${pct(r.maxDrawdown).padStart(7)}  ${fix(r.turnover).padStart(8)}  ${fix(r.ic, 3).padStart(6)}`,
     ),
   ];
 }
@@ -272,11 +274,26 @@ export function runMlJob(input: MlJobInput): MlJobOutput {
     const best = [...mlRuns].sort(
       (a, b) => (b.result.metrics.sharpe || -Infinity) - (a.result.metrics.sharpe || -Infinity),
     )[0]!;
+    // Edge over 1/N: the deflated Sharpe of the daily active return (strategy − 1/N), same nTrials.
+    const oneOverN = runs.find((r) => r.baseline && r.spec.kind === 'equal-weight');
+    const activeDsr = (r: Run): number => {
+      if (!oneOverN || r === oneOverN) return NaN;
+      const a = r.result.returns;
+      const b = oneOverN.result.returns;
+      const start = Math.max(r.result.firstFillIndex, oneOverN.result.firstFillIndex) + 1;
+      if (a.length !== b.length || a.length - start < 30) return NaN;
+      const d = new Float64Array(a.length - start);
+      for (let t = start; t < a.length; t++) d[t - start] = a[t]! - b[t]!;
+      return deflatedSharpeRatio(d, nTrials).dsr;
+    };
     const strategies: StrategySeries[] = runs.map((r) => ({
       name: r.label,
       baseline: r.baseline,
       ...navFrom(r.result),
-      metrics: r.result.metrics as unknown as Record<string, number>,
+      metrics: {
+        ...(r.result.metrics as unknown as Record<string, number>),
+        deflatedSharpeVsEqualWeight: activeDsr(r),
+      },
     }));
     const fq: ForecastQualityRow[] = mlRuns.map((r) => {
       const q = quality.get(r.label)!;
@@ -332,6 +349,9 @@ export function runMlJob(input: MlJobInput): MlJobOutput {
         volatility: m.annualizedVolatility,
         sharpe: m.sharpe,
         deflatedSharpe: m.deflatedSharpe,
+        deflatedSharpeVsEqualWeight: strategies.find((x) => x.name === r.label)!.metrics[
+          'deflatedSharpeVsEqualWeight'
+        ]!,
         maxDrawdown: m.maxDrawdown,
         turnover: m.turnover ?? NaN,
         ic: quality.get(r.label)?.ic ?? NaN,
