@@ -213,3 +213,33 @@ describe(`bad input: ${CASES.length} malformed studies and command lines`, () =>
     });
   }
 });
+
+describe('good input: the same CLI succeeds', () => {
+  it('keel run --json writes one run folder and prints its id, path and files as JSON; keel schema prints JSON Schema', async () => {
+    const dir = join(work, 'good');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 's.yaml'),
+      'name: good\nseed: 5\ndata: { source: synthetic, market: { years: 1, stocks: 0 } }\n',
+    );
+    const goodOut = join(dir, 'runs');
+    const [run, schema] = await Promise.all([
+      new Promise<Outcome>((done) =>
+        execFile(
+          process.execPath,
+          [join(repo, 'bin', 'keel.mjs'), 'run', join(dir, 's.yaml'), '--json', '--out', goodOut],
+          { cwd: dir, timeout: 180_000 },
+          (e, stdout, stderr) => done({ code: e ? 1 : 0, stdout, stderr }),
+        ),
+      ),
+      spawnKeel(['schema']),
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toBe(''); // not a terminal, not --verbose: no progress output
+    const result = JSON.parse(run.stdout) as { runId: string; path: string; artefacts: string[] };
+    expect(readdirSync(goodOut)).toEqual([result.runId]);
+    expect(result.artefacts).toContain('study.resolved.json');
+    expect(schema.code).toBe(0);
+    expect(JSON.parse(schema.stdout)).toMatchObject({ type: 'object', required: ['name', 'data'] });
+  }, 300_000);
+});
