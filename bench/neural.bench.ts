@@ -1,7 +1,8 @@
 /**
  * Neural training speed, Keel vs PyTorch CPU (single thread, float32), same architecture, same initial weights,
  * same data and same mini-batches in the same order (no shuffling), in one run:
- *   lstm  2 × LSTM(64) → dense(1) on 1000 windows of 60 steps × 4 features, batch 32, Adam 1e-3
+ *   lstm  2 × LSTM(64) → dense(1) on 1000 windows of 60 steps × 4 features, batch 32, Adam 1e-3 (float64, and
+ *         again with precision float32: the f32x4 WebAssembly path, torch's own precision)
  *   fnn   20 → 64 → 64 → 1 (relu) on 20 000 rows, batch 64, Adam 1e-3
  *   cnn   conv1d(4→16, k5) → relu → conv1d(16→16, k5) → relu → dense(1) on 1000 × 60 × 4, batch 32
  * Correctness first: the first epoch's mean training loss must agree to a relative 1e-4 and every later epoch's to
@@ -62,6 +63,19 @@ function makeCases(): BenchCase[] {
       layers: [
         { type: 'lstm', steps: T, features: F, units: 64, returnSequences: true },
         { type: 'lstm', steps: T, features: 64, units: 64, returnSequences: false },
+        { type: 'dense', inputs: 64, units: 1 },
+      ],
+      n: 1000,
+      batch: 32,
+      epochs: EPOCHS,
+      learningRate: 1e-3,
+      ...lstm,
+    },
+    {
+      name: 'lstm 2×64, same, precision float32',
+      layers: [
+        { type: 'lstm', steps: T, features: F, units: 64, returnSequences: true, precision: 'float32' },
+        { type: 'lstm', steps: T, features: 64, units: 64, returnSequences: false, precision: 'float32' },
         { type: 'dense', inputs: 64, units: 1 },
       ],
       n: 1000,

@@ -47,12 +47,14 @@ export function recurrentLayers(
   units: readonly number[],
   outputs: number,
   r: Regularisers,
+  precision: 'float64' | 'float32' = 'float64',
 ): LayerSpec[] {
   const specs: LayerSpec[] = [];
   let features = shape.features;
   units.forEach((u, i) => {
     const last = i === units.length - 1;
-    specs.push({ type: cell, steps: shape.steps, features, units: u, returnSequences: !last });
+    const base = { type: cell, steps: shape.steps, features, units: u, returnSequences: !last } as const;
+    specs.push(cell === 'lstm' && precision === 'float32' ? { ...base, precision } : base);
     if (!last && r.dropout > 0) specs.push({ type: 'dropout', size: shape.steps * u, rate: r.dropout });
     features = u;
   });

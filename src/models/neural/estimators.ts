@@ -83,6 +83,14 @@ export const cnn1dSchema = z.strictObject({
 });
 export type FnnParams = z.infer<typeof fnnSchema>;
 export type RecurrentParams = z.infer<typeof recurrentSchema>;
+export const lstmSchema = recurrentSchema.extend({
+  /**
+   * float64 (default): exact arithmetic, what the gradient checks verify. float32: PyTorch's precision on the
+   * WebAssembly f32x4 kernels, about twice as fast; weights and the optimiser stay float64.
+   */
+  precision: z.enum(['float64', 'float32']).default('float64'),
+});
+export type LstmParams = z.infer<typeof lstmSchema>;
 export type Cnn1dParams = z.infer<typeof cnn1dSchema>;
 type TrainingParams = z.infer<z.ZodObject<typeof training>>;
 export type NeuralKind = 'fnn' | 'lstm' | 'gru' | 'cnn1d';
@@ -389,20 +397,27 @@ export const fnnKind: ModelKind<FnnParams> = {
   fromJSON: (json) => NeuralModel.fromJSON(json, 'fnn'),
 };
 
-function recurrentKind(cell: 'lstm' | 'gru'): ModelKind<RecurrentParams> {
-  return {
-    schema: recurrentSchema,
-    tasks: ['regression', 'classification'],
-    summary: `${cell.toUpperCase()} sequence model over windows (stacked layers, hand-written BPTT)`,
-    create: (params) =>
-      makeEstimator(cell, parseParams(cell, recurrentSchema, params), (data, ctx, q) =>
-        fitNeural(cell, data, ctx, q, (s, out) => recurrentLayers(cell, s, q.units, out, regs(q)), true),
-      ),
-    fromJSON: (json) => NeuralModel.fromJSON(json, cell),
-  };
-}
-export const lstmKind = recurrentKind('lstm');
-export const gruKind = recurrentKind('gru');
+export const lstmKind: ModelKind<LstmParams> = {
+  schema: lstmSchema,
+  tasks: ['regression', 'classification'],
+  summary: 'LSTM sequence model over windows (stacked layers, hand-written BPTT, fused WebAssembly kernels)',
+  create: (params) =>
+    makeEstimator('lstm', parseParams('lstm', lstmSchema, params), (data, ctx, q) =>
+      fitNeural('lstm', data, ctx, q, (s, out) => recurrentLayers('lstm', s, q.units, out, regs(q), q.precision), true),
+    ),
+  fromJSON: (json) => NeuralModel.fromJSON(json, 'lstm'),
+};
+
+export const gruKind: ModelKind<RecurrentParams> = {
+  schema: recurrentSchema,
+  tasks: ['regression', 'classification'],
+  summary: 'GRU sequence model over windows (stacked layers, hand-written BPTT)',
+  create: (params) =>
+    makeEstimator('gru', parseParams('gru', recurrentSchema, params), (data, ctx, q) =>
+      fitNeural('gru', data, ctx, q, (s, out) => recurrentLayers('gru', s, q.units, out, regs(q)), true),
+    ),
+  fromJSON: (json) => NeuralModel.fromJSON(json, 'gru'),
+};
 
 export const cnn1dKind: ModelKind<Cnn1dParams> = {
   schema: cnn1dSchema,

@@ -4,7 +4,14 @@
  * `fnn`, `lstm`, `gru`, `cnn1d`. The models folder's index re-exports what other stages need.
  */
 export { neuralModelKinds, fnnKind, lstmKind, gruKind, cnn1dKind, NeuralModel } from './estimators.ts';
-export type { NeuralDiagnostics, NeuralKind, FnnParams, RecurrentParams, Cnn1dParams } from './estimators.ts';
+export type {
+  NeuralDiagnostics,
+  NeuralKind,
+  FnnParams,
+  RecurrentParams,
+  LstmParams,
+  Cnn1dParams,
+} from './estimators.ts';
 export { slidingWindows } from './windows.ts';
 export type { Windows } from './windows.ts';
 export { Network, initialise } from './network.ts';

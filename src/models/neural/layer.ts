@@ -22,6 +22,8 @@ export type LayerSpec =
       readonly features: number;
       readonly units: number;
       readonly returnSequences: boolean;
+      /** LSTM arithmetic (default float64; float32 runs the WebAssembly f32x4 kernels, weights stay float64). */
+      readonly precision?: 'float64' | 'float32';
     }
   | {
       readonly type: 'conv1d';

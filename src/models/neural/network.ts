@@ -16,7 +16,7 @@ export function buildLayer(spec: LayerSpec, rng: UniformSource): Layer {
     case 'dense':
       return new Dense(spec.inputs, spec.units);
     case 'lstm':
-      return new LSTM(spec.steps, spec.features, spec.units, spec.returnSequences);
+      return new LSTM(spec.steps, spec.features, spec.units, spec.returnSequences, spec.precision ?? 'float64');
     case 'gru':
       return new GRU(spec.steps, spec.features, spec.units, spec.returnSequences);
     case 'conv1d':

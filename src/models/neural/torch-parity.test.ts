@@ -91,3 +91,26 @@ for (const backend of ['js', 'wasm'] as KernelBackend[])
       });
     }
   });
+
+describe('LSTM precision float32 (WebAssembly f32x4) against torch float32', () => {
+  for (const c of fixture.cases.filter((k) => k.dtype === 'float32')) {
+    it(`${c.name}: forward, gradients and one Adam step within 1e-5`, () => {
+      setKernelBackend('wasm');
+      const layers = c.layers.map((l) => (l.type === 'lstm' ? { ...l, precision: 'float32' as const } : l));
+      const net = new Network(layers, c.loss, { uniform: () => 0.5 });
+      net.params.forEach((p, i) => p.value.set(c.initial[i]!));
+      net.allocate(c.batch);
+      const x = Float64Array.from(c.x);
+      const y = Float64Array.from(c.y);
+      expect(maxAbsDiff(net.forward(x, c.batch, false), c.expected.output)).toBeLessThan(1e-5);
+      net.zeroGrad();
+      const loss = net.lossAndGradient(x, y, c.batch);
+      expect(Math.abs(loss - c.expected.loss)).toBeLessThan(1e-5);
+      const o = c.optimizer;
+      for (const [i, p] of net.params.entries()) expect(maxAbsDiff(p.grad, c.expected.grads[i]!)).toBeLessThan(1e-5);
+      new Adam(net.params, { learningRate: o.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, l2: o.l2 }).step();
+      for (const [i, p] of net.params.entries())
+        expect(maxAbsDiff(p.value, c.expected.afterStep1[i]!)).toBeLessThan(1e-5);
+    });
+  }
+});

@@ -1,5 +1,5 @@
 import { addColumnSums, gemmNN, gemmNT, kernelBackend, sigmoid, tanh } from '../kernels.ts';
-import { wasmLstmBackward, wasmLstmForward, type LstmArrays } from '../wasm/wasm-kernels.ts';
+import { wasmLstmBackward, wasmLstmForward, type LstmArrays, type Precision } from '../wasm/wasm-kernels.ts';
 import { ensure, makeParam, type Layer, type Param } from '../layer.ts';
 import { toBatchMajor, toTimeMajor } from './sequence.ts';
 
@@ -23,6 +23,8 @@ export class LSTM implements Layer {
   readonly biasHH: Param;
   readonly params: readonly Param[];
   private readonly biasSum: Float64Array;
+  /** float32 runs the fused WebAssembly f32x4 path; without WebAssembly the layer computes in float64. */
+  readonly precision: Precision;
   private xT = new Float64Array(0); // T × b × F
   private gates = new Float64Array(0); // T × b × 4H, activated (i, f, g, o)
   private c = new Float64Array(0); // T × b × H
@@ -36,8 +38,18 @@ export class LSTM implements Layer {
   private dxT = new Float64Array(0);
   private dx = new Float64Array(0);
 
-  constructor(steps: number, features: number, units: number, returnSequences: boolean) {
-    this.spec = { type: 'lstm', steps, features, units, returnSequences } as const;
+  constructor(
+    steps: number,
+    features: number,
+    units: number,
+    returnSequences: boolean,
+    precision: Precision = 'float64',
+  ) {
+    this.spec =
+      precision === 'float32'
+        ? ({ type: 'lstm', steps, features, units, returnSequences, precision } as const)
+        : ({ type: 'lstm', steps, features, units, returnSequences } as const);
+    this.precision = precision;
     this.inSize = steps * features;
     this.outSize = returnSequences ? steps * units : units;
     this.weightIH = makeParam('weight_ih', [4 * units, features]);
@@ -73,7 +85,7 @@ export class LSTM implements Layer {
     const bias = this.biasSum;
     for (let j = 0; j < G4; j++) bias[j] = this.biasIH.value[j]! + this.biasHH.value[j]!;
     if (kernelBackend() === 'wasm') {
-      wasmLstmForward(T, batch, F, H, this.arrays());
+      wasmLstmForward(T, batch, F, H, this.arrays(), this.precision);
       return this.output(batch);
     }
     // input projection of every step at once: (T·b × F)·W_ihᵀ
@@ -148,6 +160,7 @@ export class LSTM implements Layer {
         this.biasIH.grad,
         this.biasHH.grad,
         this.dxT,
+        this.precision,
       );
       toBatchMajor(this.dxT, this.dx, batch, T, F);
       return this.dx;

@@ -316,3 +316,294 @@ export function lstmBackward(T: i32, b: i32, F: i32, H: i32, returnSeq: i32, pDy
   }
   gemmNN(rows, F, G4, pDG, G4, 1, pWih, F, pDx, F, 0);
 }
+
+// ---------------------------------------------------------------- float32 (f32x4) versions, opt-in precision
+// Same layouts and semantics as the float64 kernels above with 4-byte elements: twice the lanes per instruction and
+// half the memory traffic, at float32 rounding (PyTorch's default precision). Weights stay float64 in the caller.
+
+@inline function hsum4(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+export function gemmNT32(m: i32, n: i32, k: i32, pA: usize, lda: i32, pB: usize, ldb: i32, pC: usize, ldc: i32, acc: i32): void {
+  const k4 = k & ~3;
+  let i = 0;
+  for (; i + 1 < m; i += 2) {
+    const a0 = pA + ((<usize>(i * lda)) << 2);
+    const a1 = a0 + ((<usize>lda) << 2);
+    const c0 = pC + ((<usize>(i * ldc)) << 2);
+    const c1 = c0 + ((<usize>ldc) << 2);
+    let j = 0;
+    for (; j + 3 < n; j += 4) {
+      const b0 = pB + ((<usize>(j * ldb)) << 2);
+      const b1 = b0 + ((<usize>ldb) << 2);
+      const b2 = b1 + ((<usize>ldb) << 2);
+      const b3 = b2 + ((<usize>ldb) << 2);
+      let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s02 = f32x4.splat(0), s03 = f32x4.splat(0);
+      let s10 = f32x4.splat(0), s11 = f32x4.splat(0), s12 = f32x4.splat(0), s13 = f32x4.splat(0);
+      for (let p = 0; p < k4; p += 4) {
+        const o = (<usize>p) << 2;
+        const x0 = ld(a0 + o), x1 = ld(a1 + o);
+        const y0 = ld(b0 + o), y1 = ld(b1 + o), y2 = ld(b2 + o), y3 = ld(b3 + o);
+        s00 = f32x4.add(s00, f32x4.mul(x0, y0));
+        s01 = f32x4.add(s01, f32x4.mul(x0, y1));
+        s02 = f32x4.add(s02, f32x4.mul(x0, y2));
+        s03 = f32x4.add(s03, f32x4.mul(x0, y3));
+        s10 = f32x4.add(s10, f32x4.mul(x1, y0));
+        s11 = f32x4.add(s11, f32x4.mul(x1, y1));
+        s12 = f32x4.add(s12, f32x4.mul(x1, y2));
+        s13 = f32x4.add(s13, f32x4.mul(x1, y3));
+      }
+      let r00 = hsum4(s00), r01 = hsum4(s01), r02 = hsum4(s02), r03 = hsum4(s03);
+      let r10 = hsum4(s10), r11 = hsum4(s11), r12 = hsum4(s12), r13 = hsum4(s13);
+      for (let p = k4; p < k; p++) {
+        const o = (<usize>p) << 2;
+        const x0 = load<f32>(a0 + o), x1 = load<f32>(a1 + o);
+        const y0 = load<f32>(b0 + o), y1 = load<f32>(b1 + o), y2 = load<f32>(b2 + o), y3 = load<f32>(b3 + o);
+        r00 += x0 * y0; r01 += x0 * y1; r02 += x0 * y2; r03 += x0 * y3;
+        r10 += x1 * y0; r11 += x1 * y1; r12 += x1 * y2; r13 += x1 * y3;
+      }
+      const cj0 = c0 + ((<usize>j) << 2);
+      const cj1 = c1 + ((<usize>j) << 2);
+      if (acc) {
+        r00 += load<f32>(cj0); r01 += load<f32>(cj0, 4); r02 += load<f32>(cj0, 8); r03 += load<f32>(cj0, 12);
+        r10 += load<f32>(cj1); r11 += load<f32>(cj1, 4); r12 += load<f32>(cj1, 8); r13 += load<f32>(cj1, 12);
+      }
+      store<f32>(cj0, r00); store<f32>(cj0, r01, 4); store<f32>(cj0, r02, 8); store<f32>(cj0, r03, 12);
+      store<f32>(cj1, r10); store<f32>(cj1, r11, 4); store<f32>(cj1, r12, 8); store<f32>(cj1, r13, 12);
+    }
+    for (; j < n; j++) {
+      const b0 = pB + ((<usize>(j * ldb)) << 2);
+      let s0: f32 = 0, s1: f32 = 0;
+      for (let p = 0; p < k; p++) {
+        const o = (<usize>p) << 2;
+        const y = load<f32>(b0 + o);
+        s0 += load<f32>(a0 + o) * y;
+        s1 += load<f32>(a1 + o) * y;
+      }
+      const cj0 = c0 + ((<usize>j) << 2);
+      const cj1 = c1 + ((<usize>j) << 2);
+      if (acc) { s0 += load<f32>(cj0); s1 += load<f32>(cj1); }
+      store<f32>(cj0, s0);
+      store<f32>(cj1, s1);
+    }
+  }
+  for (; i < m; i++) {
+    const a0 = pA + ((<usize>(i * lda)) << 2);
+    const c0 = pC + ((<usize>(i * ldc)) << 2);
+    for (let j = 0; j < n; j++) {
+      const b0 = pB + ((<usize>(j * ldb)) << 2);
+      let s: f32 = 0;
+      for (let p = 0; p < k; p++) {
+        const o = (<usize>p) << 2;
+        s += load<f32>(a0 + o) * load<f32>(b0 + o);
+      }
+      const cj = c0 + ((<usize>j) << 2);
+      if (acc) s += load<f32>(cj);
+      store<f32>(cj, s);
+    }
+  }
+}
+
+export function gemmNN32(m: i32, n: i32, k: i32, pA: usize, ai: i32, ap: i32, pB: usize, ldb: i32, pC: usize, ldc: i32, acc: i32): void {
+  for (let p0 = 0; p0 < k; p0 += KC) {
+    const kc = min(KC, k - p0);
+    gemmNNPanel32(m, n, kc, pA + ((<usize>(p0 * ap)) << 2), ai, ap, pB + ((<usize>(p0 * ldb)) << 2), ldb, pC, ldc, acc || p0 > 0 ? 1 : 0);
+  }
+}
+
+/** Register blocks of 4 rows × 8 columns in eight f32x4 accumulators. */
+function gemmNNPanel32(m: i32, n: i32, k: i32, pA: usize, ai: i32, ap: i32, pB: usize, ldb: i32, pC: usize, ldc: i32, acc: i32): void {
+  const apB = (<usize>ap) << 2;
+  const ldbB = (<usize>ldb) << 2;
+  let i = 0;
+  for (; i + 3 < m; i += 4) {
+    const r0 = pA + ((<usize>(i * ai)) << 2);
+    const r1 = r0 + ((<usize>ai) << 2);
+    const r2 = r1 + ((<usize>ai) << 2);
+    const r3 = r2 + ((<usize>ai) << 2);
+    const c0 = pC + ((<usize>(i * ldc)) << 2);
+    const c1 = c0 + ((<usize>ldc) << 2);
+    const c2 = c1 + ((<usize>ldc) << 2);
+    const c3 = c2 + ((<usize>ldc) << 2);
+    let j = 0;
+    for (; j + 7 < n; j += 8) {
+      const jo = (<usize>j) << 2;
+      let u0 = f32x4.splat(0), v0 = f32x4.splat(0), u1 = f32x4.splat(0), v1 = f32x4.splat(0);
+      let u2 = f32x4.splat(0), v2 = f32x4.splat(0), u3 = f32x4.splat(0), v3 = f32x4.splat(0);
+      if (acc) {
+        u0 = ld(c0 + jo); v0 = ld(c0 + jo + 16);
+        u1 = ld(c1 + jo); v1 = ld(c1 + jo + 16);
+        u2 = ld(c2 + jo); v2 = ld(c2 + jo + 16);
+        u3 = ld(c3 + jo); v3 = ld(c3 + jo + 16);
+      }
+      let pa: usize = 0;
+      let pb = pB + jo;
+      for (let p = 0; p < k; p++) {
+        const b0 = ld(pb), b1 = ld(pb + 16);
+        const x0 = v128.load32_splat(r0 + pa);
+        const x1 = v128.load32_splat(r1 + pa);
+        const x2 = v128.load32_splat(r2 + pa);
+        const x3 = v128.load32_splat(r3 + pa);
+        u0 = f32x4.add(u0, f32x4.mul(x0, b0)); v0 = f32x4.add(v0, f32x4.mul(x0, b1));
+        u1 = f32x4.add(u1, f32x4.mul(x1, b0)); v1 = f32x4.add(v1, f32x4.mul(x1, b1));
+        u2 = f32x4.add(u2, f32x4.mul(x2, b0)); v2 = f32x4.add(v2, f32x4.mul(x2, b1));
+        u3 = f32x4.add(u3, f32x4.mul(x3, b0)); v3 = f32x4.add(v3, f32x4.mul(x3, b1));
+        pa += apB;
+        pb += ldbB;
+      }
+      v128.store(c0 + jo, u0); v128.store(c0 + jo + 16, v0);
+      v128.store(c1 + jo, u1); v128.store(c1 + jo + 16, v1);
+      v128.store(c2 + jo, u2); v128.store(c2 + jo + 16, v2);
+      v128.store(c3 + jo, u3); v128.store(c3 + jo + 16, v3);
+    }
+    for (; j < n; j++) {
+      const jo = (<usize>j) << 2;
+      let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
+      if (acc) { s0 = load<f32>(c0 + jo); s1 = load<f32>(c1 + jo); s2 = load<f32>(c2 + jo); s3 = load<f32>(c3 + jo); }
+      let pa: usize = 0;
+      let pb = pB + jo;
+      for (let p = 0; p < k; p++) {
+        const b = load<f32>(pb);
+        s0 += load<f32>(r0 + pa) * b;
+        s1 += load<f32>(r1 + pa) * b;
+        s2 += load<f32>(r2 + pa) * b;
+        s3 += load<f32>(r3 + pa) * b;
+        pa += apB;
+        pb += ldbB;
+      }
+      store<f32>(c0 + jo, s0); store<f32>(c1 + jo, s1); store<f32>(c2 + jo, s2); store<f32>(c3 + jo, s3);
+    }
+  }
+  for (; i < m; i++) {
+    const r0 = pA + ((<usize>(i * ai)) << 2);
+    const c0 = pC + ((<usize>(i * ldc)) << 2);
+    let j = 0;
+    for (; j + 3 < n; j += 4) {
+      const jo = (<usize>j) << 2;
+      let u = acc ? ld(c0 + jo) : f32x4.splat(0);
+      let pa: usize = 0;
+      let pb = pB + jo;
+      for (let p = 0; p < k; p++) {
+        u = f32x4.add(u, f32x4.mul(v128.load32_splat(r0 + pa), ld(pb)));
+        pa += apB;
+        pb += ldbB;
+      }
+      v128.store(c0 + jo, u);
+    }
+    for (; j < n; j++) {
+      const jo = (<usize>j) << 2;
+      let s: f32 = acc ? load<f32>(c0 + jo) : 0;
+      let pa: usize = 0;
+      let pb = pB + jo;
+      for (let p = 0; p < k; p++) {
+        s += load<f32>(r0 + pa) * load<f32>(pb);
+        pa += apB;
+        pb += ldbB;
+      }
+      store<f32>(c0 + jo, s);
+    }
+  }
+}
+
+@inline function sig32(x: f32): f32 {
+  return <f32>1.0 / (<f32>1.0 + Mathf.exp(-x));
+}
+
+@inline function th32(x: f32): f32 {
+  return <f32>1.0 - <f32>2.0 / (Mathf.exp(<f32>2.0 * x) + <f32>1.0);
+}
+
+/** lstmForward in float32: every array holds f32. */
+export function lstmForward32(T: i32, b: i32, F: i32, H: i32, pX: usize, pWih: usize, pWhh: usize, pBias: usize, pG: usize, pC: usize, pTC: usize, pH: usize): void {
+  const G4 = 4 * H;
+  const Ho = (<usize>H) << 2;
+  const bHo = (<usize>(b * H)) << 2;
+  gemmNT32(T * b, G4, F, pX, F, pWih, F, pG, G4, 0);
+  for (let t = 0; t < T; t++) {
+    const gBase = pG + ((<usize>(t * b * G4)) << 2);
+    const sOff = (<usize>(t * b * H)) << 2;
+    if (t > 0) gemmNT32(b, G4, H, pH + sOff - bHo, H, pWhh, H, gBase, G4, 1);
+    for (let s = 0; s < b; s++) {
+      const g0 = gBase + ((<usize>(s * G4)) << 2);
+      const s0 = sOff + ((<usize>(s * H)) << 2);
+      for (let u = 0; u < H; u++) {
+        const uo = (<usize>u) << 2;
+        const gi = g0 + uo;
+        const bi = pBias + uo;
+        const ig = sig32(load<f32>(gi) + load<f32>(bi));
+        const fg = sig32(load<f32>(gi + Ho) + load<f32>(bi + Ho));
+        const gg = th32(load<f32>(gi + 2 * Ho) + load<f32>(bi + 2 * Ho));
+        const og = sig32(load<f32>(gi + 3 * Ho) + load<f32>(bi + 3 * Ho));
+        store<f32>(gi, ig);
+        store<f32>(gi + Ho, fg);
+        store<f32>(gi + 2 * Ho, gg);
+        store<f32>(gi + 3 * Ho, og);
+        const cv = (t > 0 ? fg * load<f32>(pC + s0 - bHo + uo) : <f32>0.0) + ig * gg;
+        const tcv = th32(cv);
+        store<f32>(pC + s0 + uo, cv);
+        store<f32>(pTC + s0 + uo, tcv);
+        store<f32>(pH + s0 + uo, og * tcv);
+      }
+    }
+  }
+}
+
+/** lstmBackward in float32: every array holds f32. */
+export function lstmBackward32(T: i32, b: i32, F: i32, H: i32, returnSeq: i32, pDy: usize, pX: usize, pWih: usize, pWhh: usize, pG: usize, pC: usize, pTC: usize, pH: usize, pDG: usize, pDh: usize, pDc: usize, pGWih: usize, pGWhh: usize, pGB: usize, pDx: usize): void {
+  const G4 = 4 * H;
+  const Ho = (<usize>H) << 2;
+  const bH = b * H;
+  const bHo = (<usize>bH) << 2;
+  memory.fill(pDc, 0, bHo);
+  for (let t = T - 1; t >= 0; t--) {
+    const gBase = (<usize>(t * b * G4)) << 2;
+    const sOff = (<usize>(t * bH)) << 2;
+    if (returnSeq) {
+      if (t == T - 1) memory.copy(pDh, pDy + sOff, bHo);
+      else for (let k = 0; k < bH; k++) {
+        const ko = (<usize>k) << 2;
+        store<f32>(pDh + ko, load<f32>(pDh + ko) + load<f32>(pDy + sOff + ko));
+      }
+    } else if (t == T - 1) {
+      memory.copy(pDh, pDy, bHo);
+    }
+    for (let s = 0; s < b; s++) {
+      const g0 = pG + gBase + ((<usize>(s * G4)) << 2);
+      const d0g = pDG + gBase + ((<usize>(s * G4)) << 2);
+      const s0 = sOff + ((<usize>(s * H)) << 2);
+      const d0 = (<usize>(s * H)) << 2;
+      for (let u = 0; u < H; u++) {
+        const uo = (<usize>u) << 2;
+        const ig = load<f32>(g0 + uo);
+        const fg = load<f32>(g0 + Ho + uo);
+        const gg = load<f32>(g0 + 2 * Ho + uo);
+        const og = load<f32>(g0 + 3 * Ho + uo);
+        const tcv = load<f32>(pTC + s0 + uo);
+        const dhv = load<f32>(pDh + d0 + uo);
+        const one: f32 = 1.0;
+        const dcv = load<f32>(pDc + d0 + uo) + dhv * og * (one - tcv * tcv);
+        const cPrev: f32 = t > 0 ? load<f32>(pC + s0 - bHo + uo) : 0.0;
+        store<f32>(d0g + uo, dcv * gg * ig * (one - ig));
+        store<f32>(d0g + Ho + uo, dcv * cPrev * fg * (one - fg));
+        store<f32>(d0g + 2 * Ho + uo, dcv * ig * (one - gg * gg));
+        store<f32>(d0g + 3 * Ho + uo, dhv * tcv * og * (one - og));
+        store<f32>(pDc + d0 + uo, dcv * fg);
+      }
+    }
+    if (t > 0) gemmNN32(b, H, G4, pDG + gBase, G4, 1, pWhh, H, pDh, H, 0);
+  }
+  const rows = T * b;
+  if (T > 1) gemmNN32(G4, H, rows - b, pDG + ((<usize>(b * G4)) << 2), 1, G4, pH, H, pGWhh, H, 0);
+  else memory.fill(pGWhh, 0, (<usize>(G4 * H)) << 2);
+  gemmNN32(G4, F, rows, pDG, 1, G4, pX, F, pGWih, F, 0);
+  memory.fill(pGB, 0, (<usize>G4) << 2);
+  for (let r = 0; r < rows; r++) {
+    const ro = pDG + ((<usize>(r * G4)) << 2);
+    for (let j = 0; j < G4; j++) {
+      const jo = (<usize>j) << 2;
+      store<f32>(pGB + jo, load<f32>(pGB + jo) + load<f32>(ro + jo));
+    }
+  }
+  gemmNN32(rows, F, G4, pDG, G4, 1, pWih, F, pDx, F, 0);
+}

@@ -16,8 +16,48 @@ interface WasmApi {
   Instance: new (module: object, imports: object) => { exports: unknown };
 }
 
+/** Signatures of the fused LSTM exports (float64 and float32 share them). */
+type LstmForwardFn = (
+  T: number,
+  b: number,
+  F: number,
+  H: number,
+  pX: number,
+  pWih: number,
+  pWhh: number,
+  pBias: number,
+  pG: number,
+  pC: number,
+  pTC: number,
+  pH: number,
+) => void;
+type LstmBackwardFn = (
+  T: number,
+  b: number,
+  F: number,
+  H: number,
+  returnSeq: number,
+  pDy: number,
+  pX: number,
+  pWih: number,
+  pWhh: number,
+  pG: number,
+  pC: number,
+  pTC: number,
+  pH: number,
+  pDG: number,
+  pDh: number,
+  pDc: number,
+  pGWih: number,
+  pGWhh: number,
+  pGB: number,
+  pDx: number,
+) => void;
+
 interface GemmExports {
   readonly memory: WasmMemory;
+  readonly lstmForward32: LstmForwardFn;
+  readonly lstmBackward32: LstmBackwardFn;
   heapBase(): number;
   gemmNT(
     m: number,
@@ -84,6 +124,7 @@ interface GemmExports {
 
 let mod: GemmExports | null | undefined;
 let heap = new Float64Array(0);
+let heap32 = new Float32Array(0);
 let base = 0;
 
 /** The instantiated module, or null where WebAssembly SIMD is unavailable (the JavaScript kernels are used then). */
@@ -99,6 +140,7 @@ export function wasmGemm(): GemmExports | null {
     mod = inst.exports as unknown as GemmExports;
     base = (mod.heapBase() + 15) & ~15;
     heap = new Float64Array(mod.memory.buffer);
+    heap32 = new Float32Array(mod.memory.buffer);
   } catch {
     mod = null;
   }
@@ -110,7 +152,10 @@ const align = (bytes: number): number => (bytes + 15) & ~15;
 function reserve(m: GemmExports, endByte: number): void {
   const have = m.memory.buffer.byteLength;
   if (endByte > have) m.memory.grow(Math.ceil((endByte - have) / 65536));
-  if (heap.buffer !== m.memory.buffer) heap = new Float64Array(m.memory.buffer);
+  if (heap.buffer !== m.memory.buffer) {
+    heap = new Float64Array(m.memory.buffer);
+    heap32 = new Float32Array(m.memory.buffer);
+  }
 }
 
 export function wasmGemmNT(
@@ -174,20 +219,32 @@ export function wasmGemmNN(
   C.set(heap.subarray(pC >> 3, (pC >> 3) + lenC), cOff);
 }
 
-/** Lays out consecutive 16-byte-aligned regions of `lengths[i]` doubles above the module's heap; returns byte offsets. */
-function arena(w: GemmExports, lengths: readonly number[]): number[] {
+/** Arithmetic of the fused LSTM: float64 (exact, the default) or float32 (PyTorch's precision, twice the SIMD lanes). */
+export type Precision = 'float64' | 'float32';
+
+/** Lays out consecutive 16-byte-aligned regions of `lengths[i]` elements above the module's heap; returns byte offsets. */
+function arena(w: GemmExports, lengths: readonly number[], bytes: number): number[] {
   const ptrs: number[] = [];
   let p = base;
   for (const len of lengths) {
     ptrs.push(p);
-    p = align(p + len * 8);
+    p = align(p + len * bytes);
   }
   reserve(w, p);
   return ptrs;
 }
 
-const put = (ptr: number, src: Float64Array, len: number): void => heap.set(src.subarray(0, len), ptr >> 3);
-const get = (ptr: number, dst: Float64Array, len: number): void => dst.set(heap.subarray(ptr >> 3, (ptr >> 3) + len));
+/** Copies into / out of wasm memory, converting to and from float32 when `f32` (the caller's arrays stay float64). */
+function putter(f32: boolean): (ptr: number, src: Float64Array, len: number) => void {
+  return f32
+    ? (ptr, src, len) => heap32.set(src.subarray(0, len), ptr >> 2)
+    : (ptr, src, len) => heap.set(src.subarray(0, len), ptr >> 3);
+}
+function getter(f32: boolean): (ptr: number, dst: Float64Array, len: number) => void {
+  return f32
+    ? (ptr, dst, len) => dst.set(heap32.subarray(ptr >> 2, (ptr >> 2) + len))
+    : (ptr, dst, len) => dst.set(heap.subarray(ptr >> 3, (ptr >> 3) + len));
+}
 
 /** Work arrays of one LSTM layer call, all time-major (see ../layers/lstm.ts). */
 export interface LstmArrays {
@@ -202,25 +259,30 @@ export interface LstmArrays {
 }
 
 /** The whole LSTM forward (input projection, every step's product and gates) in one wasm call. */
-export function wasmLstmForward(T: number, b: number, F: number, H: number, a: LstmArrays): void {
+export function wasmLstmForward(
+  T: number,
+  b: number,
+  F: number,
+  H: number,
+  a: LstmArrays,
+  precision: Precision = 'float64',
+): void {
   const w = mod!;
+  const f32 = precision === 'float32';
+  const put = putter(f32);
+  const get = getter(f32);
   const rows = T * b;
   const G4 = 4 * H;
-  const [pX, pWih, pWhh, pB, pG, pC, pTC, pH] = arena(w, [
-    rows * F,
-    G4 * F,
-    G4 * H,
-    G4,
-    rows * G4,
-    rows * H,
-    rows * H,
-    rows * H,
-  ]) as [number, number, number, number, number, number, number, number];
+  const [pX, pWih, pWhh, pB, pG, pC, pTC, pH] = arena(
+    w,
+    [rows * F, G4 * F, G4 * H, G4, rows * G4, rows * H, rows * H, rows * H],
+    f32 ? 4 : 8,
+  ) as [number, number, number, number, number, number, number, number];
   put(pX, a.xT, rows * F);
   put(pWih, a.wih, G4 * F);
   put(pWhh, a.whh, G4 * H);
   put(pB, a.bias, G4);
-  w.lstmForward(T, b, F, H, pX, pWih, pWhh, pB, pG, pC, pTC, pH);
+  (f32 ? w.lstmForward32 : w.lstmForward)(T, b, F, H, pX, pWih, pWhh, pB, pG, pC, pTC, pH);
   get(pG, a.gates, rows * G4);
   get(pC, a.c, rows * H);
   get(pTC, a.tc, rows * H);
@@ -244,8 +306,12 @@ export function wasmLstmBackward(
   gBih: Float64Array,
   gBhh: Float64Array,
   dxT: Float64Array,
+  precision: Precision = 'float64',
 ): void {
   const w = mod!;
+  const f32 = precision === 'float32';
+  const put = putter(f32);
+  const get = getter(f32);
   const rows = T * b;
   const G4 = 4 * H;
   const dyLen = returnSeq ? rows * H : b * H;
@@ -266,7 +332,11 @@ export function wasmLstmBackward(
     G4,
     rows * F,
   ];
-  const [pDy, pX, pWih, pWhh, pG, pC, pTC, pH, pDG, pDh, pDc, pGWih, pGWhh, pGB, pDx] = arena(w, lens) as number[] as [
+  const [pDy, pX, pWih, pWhh, pG, pC, pTC, pH, pDG, pDh, pDc, pGWih, pGWhh, pGB, pDx] = arena(
+    w,
+    lens,
+    f32 ? 4 : 8,
+  ) as number[] as [
     number,
     number,
     number,
@@ -291,7 +361,7 @@ export function wasmLstmBackward(
   put(pC, a.c, rows * H);
   put(pTC, a.tc, rows * H);
   put(pH, a.h, rows * H);
-  w.lstmBackward(
+  (f32 ? w.lstmBackward32 : w.lstmBackward)(
     T,
     b,
     F,
@@ -313,9 +383,11 @@ export function wasmLstmBackward(
     pGB,
     pDx,
   );
+  const view = f32 ? heap32 : heap;
+  const shift = f32 ? 2 : 3;
   const add = (ptr: number, dst: Float64Array, len: number): void => {
-    const o = ptr >> 3;
-    for (let i = 0; i < len; i++) dst[i] = dst[i]! + heap[o + i]!;
+    const o = ptr >> shift;
+    for (let i = 0; i < len; i++) dst[i] = dst[i]! + view[o + i]!;
   };
   add(pGWih, gWih, G4 * F);
   add(pGWhh, gWhh, G4 * H);
