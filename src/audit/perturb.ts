@@ -23,14 +23,17 @@ export function hashUniform(seed: number, index: number): number {
 }
 
 /**
- * Garbage for one value: finite v → v·exp(u) with u uniform in (−2, 2) (sign kept, so prices stay positive and the
- * code path under test still runs, but every number is wrong); a missing value (NaN) → a positive random number.
+ * Garbage for one value: finite v → v·e^{±u}, u uniform in (1, 2.5), the sign fixed by the seed's parity (even:
+ * every future value scaled UP by 2.7–12×, odd: DOWN by the same). The sign of v is kept, so prices stay positive
+ * and the code under test still runs, but every number is wrong; running one even and one odd seed (as
+ * `checkPointInTime` does) flips any comparison between a future and a present value. NaN → a positive number.
  */
 export function garbageValue(v: number, seed: number, index: number): number {
   const u = hashUniform(seed, index);
   if (Number.isNaN(v)) return 1 + 100 * u;
   if (v === 0) return (u - 0.5) * 1e-2 + 1e-3;
-  return v * Math.exp(4 * u - 2);
+  const up = (seed & 1) === 0;
+  return v * Math.exp((up ? 1 : -1) * (1 + 1.5 * u));
 }
 
 /**
@@ -47,7 +50,8 @@ export function perturbFuture(panel: Panel, asOf: IsoDate, mode: PerturbMode, se
   for (const name of panel.fieldNames) {
     const src = panel.field(name);
     const out = src.slice();
-    const fieldSeed = (seed * 7919 + f * 104729) | 0;
+    // Same parity as `seed` (direction of the garbage), different stream per field.
+    const fieldSeed = (seed + 2 * (f * 104729 + 7919)) | 0;
     for (let i = start; i < out.length; i++) out[i] = garbageValue(src[i]!, fieldSeed, i);
     fields[name] = out;
     f++;

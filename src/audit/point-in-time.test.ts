@@ -55,6 +55,7 @@ describe('checkPointInTime', () => {
     const r = checkPointInTime({ panel: p, asOf: p.dates.slice(0, -1), compute: trailingMean });
     expect(r.ok).toBe(true);
     expect(r.checks).toBe(10);
+    expect(r.runs).toBe(15);
   });
 
   it('catches a computation that peeks one row ahead, and names the path', () => {

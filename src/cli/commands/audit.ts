@@ -128,7 +128,7 @@ export function auditCommand(): Command {
           const v = r.violations[0];
           process.stdout.write(
             r.ok
-              ? `ok    ${r.strategy}: ${r.checks} checks (cutoffs ${r.asOf.join(', ')}; garbage and delete)\n`
+              ? `ok    ${r.strategy}: ${r.checks} checks (cutoffs ${r.asOf.join(', ')}; garbage up, garbage down, delete)\n`
               : `FAIL  ${r.strategy}: ${r.violations.length} of ${r.checks} checks changed; first: after ${v!.asOf} (${v!.mode}) ${v!.path} went from ${String(v!.before)} to ${String(v!.after)}\n`,
           );
         }
