@@ -14,18 +14,35 @@ import { assertUsable, type ReturnsTable } from './returns.ts';
 
 export type LedoitWolfTarget = 'constant-variance' | 'single-factor' | 'constant-correlation';
 
-/** Demeaned returns, NaN → 0 first, column-major; plus T and n. */
+/** Demeaned returns, NaN → 0 first, column-major; plus T and n. Tiled transpose keeps both sides in cache. */
 function demeaned(r: ReturnsTable): { X: Float64Array; T: number; n: number } {
   const T = r.nDates;
   const n = r.nAssets;
+  const v = r.values;
   const means = new Float64Array(n);
-  for (let t = 0; t < T; t++)
+  for (let t = 0; t < T; t++) {
+    const off = t * n;
     for (let j = 0; j < n; j++) {
-      const v = r.values[t * n + j]!;
-      if (!Number.isNaN(v)) means[j] = means[j]! + v;
+      const x = v[off + j]!;
+      if (x === x) means[j] = means[j]! + x;
     }
+  }
   for (let j = 0; j < n; j++) means[j] = means[j]! / T;
-  const X = toColumnMajor(r.values, T, n, (v, _t, j) => (Number.isNaN(v) ? 0 : v) - means[j]!);
+  const X = new Float64Array(T * n);
+  const B = 32;
+  for (let t0 = 0; t0 < T; t0 += B) {
+    const t1 = Math.min(T, t0 + B);
+    for (let j0 = 0; j0 < n; j0 += B) {
+      const j1 = Math.min(n, j0 + B);
+      for (let t = t0; t < t1; t++) {
+        const off = t * n;
+        for (let j = j0; j < j1; j++) {
+          const x = v[off + j]!;
+          X[j * T + t] = (x === x ? x : 0) - means[j]!;
+        }
+      }
+    }
+  }
   return { X, T, n };
 }
 
@@ -59,14 +76,12 @@ function finish(
   return { matrix: psd ? markPositiveSemidefinite(m) : m, repaired: false, shrinkage: delta };
 }
 
-/** sklearn `ledoit_wolf(X)` (assume_centered = false) on NaN→0 returns. */
+/** sklearn `ledoit_wolf(X)` (assume_centered = false) on NaN→0 returns. Works in place on the Gram matrix. */
 function lwConstantVariance(r: ReturnsTable, frequency: number): CovarianceEstimate {
   const { X, T, n } = demeaned(r);
   const G = gram(X, n, X, n, T, true); // XᵀX
-  const S = new Float64Array(n * n);
-  for (let i = 0; i < n * n; i++) S[i] = G[i]! / T;
   let trace = 0;
-  for (let i = 0; i < n; i++) trace += S[i * n + i]!;
+  for (let i = 0; i < n; i++) trace += G[i * n + i]! / T;
   const mu = trace / n;
   // β̂ uses Σ_ij (X²ᵀX²)_ij = Σ_t (Σ_i x_ti²)², an O(nT) identity instead of a second Gram.
   let beta_ = 0;
@@ -84,9 +99,11 @@ function lwConstantVariance(r: ReturnsTable, frequency: number): CovarianceEstim
   delta /= n;
   beta = Math.min(beta, delta);
   const shrinkage = beta === 0 ? 0 : beta / delta;
-  const F = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) F[i * n + i] = mu;
-  return finish(S, F, shrinkage, n, frequency);
+  // (1 − δ)S + δμI, S = G/T, annualised — written into G
+  const f = ((1 - shrinkage) / T) * frequency;
+  for (let i = 0; i < n * n; i++) G[i] = G[i]! * f;
+  for (let i = 0; i < n; i++) G[i * n + i] = G[i * n + i]! + shrinkage * mu * frequency;
+  return { matrix: markPositiveSemidefinite(new Matrix(n, n, G)), repaired: false, shrinkage };
 }
 
 /** PyPortfolioOpt `_ledoit_wolf_single_factor` (market = cross-sectional mean of demeaned returns). */
