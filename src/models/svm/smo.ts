@@ -26,6 +26,8 @@ export interface SmoResult {
   readonly rho: number;
   readonly iterations: number;
   readonly converged: boolean;
+  /** Average active-set size per step (shrinking diagnostics). */
+  readonly meanActive: number;
 }
 
 const TAU = 1e-12;
@@ -264,8 +266,7 @@ export function solveSmo(prob: SmoProblem, eps: number, maxIter: number): SmoRes
   const rho = nFree > 0 ? sumFree / nFree : (ub + lb) / 2;
   const out = new Float64Array(l);
   for (let t = 0; t < l; t++) out[orig[t]!] = alpha[t]!;
-  if (process.env['KEEL_SMO_DEBUG']) console.error('smo iterations', iter, 'mean active', activeSum / Math.max(1, iter));
-  return { alpha: out, rho, iterations: iter, converged };
+  return { alpha: out, rho, iterations: iter, converged, meanActive: activeSum / Math.max(1, iter) };
 }
 
 /**
