@@ -255,3 +255,31 @@ describe('sentiment on the synthetic market', () => {
     expect(pearson(scores, Array.from(m.truth.headlineTone))).toBeGreaterThan(0.95);
   });
 });
+
+describe('features through the shared audit harness (src/audit)', () => {
+  it('every default ML feature passes assertPointInTime (garbage and delete modes)', async () => {
+    const { assertPointInTime } = await import('../audit/index.ts');
+    const features = createFeatures([
+      { kind: 'returns' },
+      { kind: 'momentum', windows: [21, 63] },
+      { kind: 'moving-averages', windows: [20], crossover: [5, 20] },
+      { kind: 'volatility' },
+      { kind: 'rsi' },
+      { kind: 'macd' },
+      { kind: 'bollinger' },
+      { kind: 'atr' },
+      { kind: 'volume-z', window: 21 },
+      { kind: 'rank', window: 21 },
+    ]);
+    const asFeaturePanel = (p: Panel): Panel => {
+      const fm = computeFeatures(features, { panel: p });
+      return new Panel({
+        dates: p.dates,
+        assets: p.assets,
+        fields: Object.fromEntries(fm.names.map((n, j) => [n, fm.columns[j]!])),
+      });
+    };
+    const report = assertPointInTime({ panel, asOf: [dates[150]!, dates[300]!], compute: asFeaturePanel });
+    expect(report.checks).toBe(4);
+  });
+});
