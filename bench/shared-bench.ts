@@ -67,16 +67,24 @@ export function time<T>(fn: () => T, repeats = 7): { median: number; min: number
   return { median: ts[Math.floor(ts.length / 2)]!, min: ts[0]!, value };
 }
 
-export function row(
-  name: string,
-  keel: { median: number; min: number },
-  peerName: string,
-  peer: { median_s: number; min_s: number },
-  check: string,
-): void {
+type Timing =
+  number | { readonly median: number; readonly min: number } | { readonly median_s: number; readonly min_s: number };
+
+function medianMin(t: Timing): { median: number; min?: number } {
+  if (typeof t === 'number') return { median: t };
+  return 'median' in t ? { median: t.median, min: t.min } : { median: t.median_s, min: t.min_s };
+}
+
+/** One result line: Keel's and the peer's median (and min when given) seconds, and the ratio Keel/peer. */
+export function row(name: string, keelTiming: Timing, peerName: string, peerTiming: Timing, check: string): void {
   const f = (x: number): string => (x < 0.01 ? `${(x * 1000).toFixed(2)} ms` : `${(x * 1000).toFixed(1)} ms`);
+  const k = medianMin(keelTiming);
+  const p = medianMin(peerTiming);
+  const minK = k.min === undefined ? '' : ` (min ${f(k.min)})`;
+  const minP = p.min === undefined ? '' : ` (min ${f(p.min)})`;
+  const minRatio = k.min === undefined || p.min === undefined ? '' : ` (min/min ${(k.min / p.min).toFixed(2)})`;
   console.log(
-    `${name.padEnd(32)} keel ${f(keel.median).padStart(9)} (min ${f(keel.min)})  ${peerName} ${f(peer.median_s).padStart(9)} (min ${f(peer.min_s)})  ` +
-      `ratio ${(keel.median / peer.median_s).toFixed(2)} (min/min ${(keel.min / peer.min_s).toFixed(2)})  ${check}`,
+    `${name.padEnd(32)} keel ${f(k.median).padStart(9)}${minK}  ${peerName} ${f(p.median).padStart(9)}${minP}  ` +
+      `ratio ${(k.median / p.median).toFixed(2)}${minRatio}  ${check}`,
   );
 }
