@@ -6,14 +6,16 @@
  *   r = drift_a/252 + βm·M + βt·T + βb·B + βg·G + βs·S_sector + idio + α
  *   α = dailyVol_a · (k_mom·z_mom + k_mr·z_mr + k_macro·z_macro + k_sent·z_sent)
  * Factor shock X = vol_X · m_regime · √h_X · ε_X with ε a unit-variance Student-t draw and h_X its GARCH variance
- * (long-run 1); idiosyncratic shocks scale with √m_regime. The bond and gold shocks mix in the equity-market draw with the regime's correlation. Every z is a
- * unit-scale signal known at the close of t-1:
+ * (long-run 1); bonds and gold use √m_regime, and so do idiosyncratic shocks. The bond and gold draws mix in the
+ * equity-market draw with the regime's correlation.
+ *
+ * Every z is a unit-scale signal known at the close of t-1:
  *   z_mom   = (sum of log returns over [t-1-skip-L+1, t-1-skip]) / (dailyVol·√L)
  *   z_mr    = −(sum of log returns over the last S days up to t-1) / (dailyVol·√S)
- * where the sums run over returns net of their own α (otherwise momentum would feed on itself and explode for
- * strength·√L near 1); α is small next to daily noise, so trailing total returns carry nearly the same signal.
  *   z_macro = the asset class's mix of the latest macro surprises released by t-1
  *   z_sent  = tone of the asset's headline dated t − lead, / TONE_SD (0 when there was none)
+ * The momentum and reversal sums run over returns net of their own α: otherwise momentum would feed on itself and
+ * explode for strength·√L near 1. Trailing total returns still carry nearly the same signal (see the README).
  */
 import type { Rng } from '../core/index.ts';
 import { REGIME_NAMES, type SynthMarketParams } from './params.ts';
