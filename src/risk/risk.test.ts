@@ -187,6 +187,22 @@ describeShared('PyPortfolioOpt risk figures on stock_prices.csv', ['data', 'pypf
     ];
     e.forEach((v, i) => expect(Math.abs(c[i]! - v)).toBeLessThan(1e-6));
   });
+  it('CAPM returns with SPY as the market (joined on dates, how="left"), 6 dp', async () => {
+    const { readWidePrices } = await import('../../test/support/pypfopt.ts');
+    const s = pypfoptSetup();
+    const spy = readWidePrices('data', 'pypfopt', 'spy_prices.csv');
+    const sr = returnsFromPrices(spy.values, spy.dates.length, spy.assets, { dates: spy.dates });
+    const byDate = new Map(sr.dates!.map((d, t) => [d, sr.values[t]!]));
+    const market = Float64Array.from(s.returns.dates!, (d) => byDate.get(d) ?? NaN);
+    const c = capmReturn(s.returns, { riskFreeRate: 0.02, market });
+    const e = [
+      0.09115799375654746, 0.09905386632033128, 0.05676282405265752, 0.06291827346436336, 0.13147799781014877,
+      0.10239088012000815, 0.1311567086884512, 0.07339649698626659, 0.1301248935078549, 0.07620949056643983,
+      0.07629095442513395, 0.12163575425541985, 0.10400070536161658, 0.0781736030988492, 0.09185177050469516,
+      0.10245700691271296, 0.11268307946677197, 0.07870087187919145, 0.1275598841214107, 0.09536788741392595,
+    ];
+    e.forEach((v, i) => expect(Math.abs(c[i]! - v)).toBeLessThan(1e-6));
+  });
   it('equal-weight variance wᵀSw = 0.04498224489292057 and tracking error 0.028297778946639436', () => {
     const S = pypfoptSetup().S;
     const w = new Float64Array(20).fill(1 / 20);
