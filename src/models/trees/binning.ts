@@ -26,33 +26,36 @@ export interface BinnedMatrix {
 export function computeBinEdges(X: Float64Array, n: number, p: number, maxBins: number): Float64Array[] {
   const edges: Float64Array[] = [];
   const col = new Float64Array(n);
+  const e = new Float64Array(maxBins);
   for (let f = 0; f < p; f++) {
     for (let i = 0; i < n; i++) col[i] = X[i * p + f]!;
     col.sort();
-    // distinct values and their counts
-    const uniq: number[] = [];
-    const counts: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const v = col[i]!;
-      if (uniq.length > 0 && uniq[uniq.length - 1] === v) counts[counts.length - 1]!++;
-      else { uniq.push(v); counts.push(1); }
-    }
-    const e: number[] = [];
-    if (uniq.length <= maxBins) {
-      for (let u = 0; u + 1 < uniq.length; u++) e.push(midpoint(uniq[u]!, uniq[u + 1]!));
+    let distinct = n > 0 ? 1 : 0;
+    for (let i = 1; i < n; i++) if (col[i] !== col[i - 1]) distinct++;
+    let ne = 0;
+    if (distinct <= maxBins) {
+      for (let i = 1; i < n; i++) if (col[i] !== col[i - 1]) e[ne++] = midpoint(col[i - 1]!, col[i]!);
     } else {
+      // walk runs of equal values; cut after a run once the running count reaches the next target
       let cum = 0;
       let target = n / maxBins;
-      for (let u = 0; u + 1 < uniq.length && e.length < maxBins - 1; u++) {
-        cum += counts[u]!;
-        if (cum >= target) {
-          e.push(midpoint(uniq[u]!, uniq[u + 1]!));
-          target = cum + (n - cum) / (maxBins - e.length);
+      let i = 0;
+      while (i < n && ne < maxBins - 1) {
+        const v = col[i]!;
+        let j = i + 1;
+        while (j < n && col[j] === v) j++;
+        cum += j - i;
+        if (j < n && cum >= target) {
+          e[ne++] = midpoint(v, col[j]!);
+          target = cum + (n - cum) / (maxBins - ne);
         }
+        i = j;
       }
     }
-    e.push(Infinity);
-    edges.push(Float64Array.from(e));
+    const out = new Float64Array(ne + 1);
+    out.set(e.subarray(0, ne));
+    out[ne] = Infinity;
+    edges.push(out);
   }
   return edges;
 }
