@@ -25,7 +25,7 @@ export interface LeverageLimits {
 export interface BacktestOptions {
   /** Required: the cost model; `{ kind: 'none' }` for zero cost. */
   readonly costs: CostSpec;
-  /** Default 'monthly'. */
+  /** Default 'monthly'. A strategy that carries its own rule (`strategy.rebalance`) uses that one instead. */
   readonly rebalance?: RebalanceSpec;
   /** Default 'next-close'. 'same-close' is allowed but flagged in the result. */
   readonly fill?: FillTiming;

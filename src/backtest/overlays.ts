@@ -9,6 +9,10 @@
  *   exposure returns. Using the un-overlaid path is what lets a fully de-risked book re-enter.
  * - `vol-target`: scales each new target by min(maxLeverage, target / σ̂), σ̂ = √(w'Σ̂w · periodsPerYear) from the
  *   last `window` periods of close-to-close returns (ddof 1).
+ *
+ * A stop or a de-risking/re-entry switch forces a trade at that close even off the rebalancing schedule; the
+ * forced trade goes to the strategy's last target with the overlays applied (so the other assets are rebalanced
+ * too), and is recorded with reason 'overlay'.
  */
 import * as z from 'zod';
 import { configError } from '../core/index.ts';
