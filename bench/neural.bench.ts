@@ -8,9 +8,11 @@
  * Correctness first: the first epoch's mean training loss must agree to a relative 1e-4 and every later epoch's to
  * 1e-2, the predictions after training to 1e-2 absolute (targets have unit scale): Keel computes in float64, torch in
  * float32, and float32 rounding compounds over hundreds of Adam steps (the FNN's 626 steps drift ≈ 5e-4). Then it prints seconds per epoch (median), the ratio Keel / torch, and
- * Keel's heap and RSS after each epoch (flat = no growth per step).
+ * Keel's heap and RSS after each epoch (flat = no growth per step; run node with --expose-gc to measure live heap:
+ * `node --expose-gc bin/run-ts.mjs bench/run.ts neural`).
  *
- *   npm run bench -- neural            (KEEL_BENCH_EPOCHS=N to change the epochs per case, default 3)
+ *   npm run bench -- neural            (KEEL_BENCH_EPOCHS=N epochs per case, default 3; KEEL_BENCH_ONLY=cnn
+ *                                       runs only the cases whose name starts with it)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -119,7 +121,8 @@ function makeCases(): BenchCase[] {
 }
 
 export default function neuralBench(): void {
-  const cases = makeCases();
+  const only = process.env['KEEL_BENCH_ONLY'];
+  const cases = makeCases().filter((c) => only === undefined || c.name.startsWith(only));
   const nets = cases.map((c) => {
     const net = new Network(c.layers, 'mse', { uniform: () => 0.5 });
     initialise(net, createRng(7));
@@ -173,6 +176,8 @@ export default function neuralBench(): void {
         () => {
           const now = performance.now();
           secs.push((now - last) / 1000);
+          // with `node --expose-gc`, collect first so heapUsed shows live memory only (else it includes garbage)
+          (globalThis as { gc?: () => void }).gc?.();
           const m = process.memoryUsage();
           heap.push(m.heapUsed / 2 ** 20);
           rss.push(m.rss / 2 ** 20);

@@ -19,7 +19,8 @@ export class Conv1D implements Layer {
   readonly params: readonly Param[];
   private x: Float64Array = new Float64Array(0);
   private out = new Float64Array(0);
-  private dWin = new Float64Array(0); // outSteps × K·C for one sample
+  private full = new Float64Array(0); // batch·steps × filters: outputs / gradients on every window start
+  private dWin = new Float64Array(0); // batch·steps × K·C window gradients
   private dx = new Float64Array(0);
 
   constructor(steps: number, channels: number, filters: number, kernelSize: number) {
@@ -36,46 +37,62 @@ export class Conv1D implements Layer {
   }
 
   allocate(maxBatch: number): void {
-    const { channels: C, kernelSize: K } = this.spec;
+    const { steps: T, channels: C, filters: O, kernelSize: K } = this.spec;
     this.out = ensure(this.out, maxBatch * this.outSize);
     this.dx = ensure(this.dx, maxBatch * this.inSize);
-    this.dWin = ensure(this.dWin, this.outSteps * K * C);
+    this.full = ensure(this.full, maxBatch * T * O);
+    this.dWin = ensure(this.dWin, maxBatch * T * K * C);
   }
 
+  /**
+   * All samples in one product: window r starts at x[r·C] for r < batch·T − K + 1, so the rows of one product cover
+   * every sample's valid windows plus K − 1 rows per sample that straddle two samples; those are computed and dropped
+   * (forward) or given a zero gradient (backward) — ≈ (K − 1)/T extra work for one large product instead of `batch`
+   * small ones.
+   */
   forward(x: Float64Array, batch: number): Float64Array {
-    const { channels: C, filters: O, kernelSize: K } = this.spec;
+    const { steps: T, channels: C, filters: O, kernelSize: K } = this.spec;
     const Tout = this.outSteps;
     this.x = x;
+    const rows = batch * T - K + 1;
+    gemmNT(rows, O, K * C, x, 0, C, this.weight.value, 0, K * C, this.full, 0, O, false);
     const out = this.out;
     const b = this.bias.value;
     for (let s = 0; s < batch; s++) {
-      const o0 = s * this.outSize;
-      gemmNT(Tout, O, K * C, x, s * this.inSize, C, this.weight.value, 0, K * C, out, o0, O, false);
-      for (let t = 0; t < Tout; t++) for (let o = 0; o < O; o++) out[o0 + t * O + o] = out[o0 + t * O + o]! + b[o]!;
+      const from = s * T * O;
+      const to = s * this.outSize;
+      for (let t = 0; t < Tout; t++) {
+        for (let o = 0; o < O; o++) out[to + t * O + o] = this.full[from + t * O + o]! + b[o]!;
+      }
     }
     return out;
   }
 
   backward(dy: Float64Array, batch: number): Float64Array {
-    const { channels: C, filters: O, kernelSize: K } = this.spec;
+    const { steps: T, channels: C, filters: O, kernelSize: K } = this.spec;
     const Tout = this.outSteps;
     const KC = K * C;
+    const rows = batch * T - K + 1;
+    const full = this.full; // dy laid out on the forward's rows, zero on the straddling ones
+    for (let s = 0; s < batch; s++) {
+      full.set(dy.subarray(s * this.outSize, (s + 1) * this.outSize), s * T * O);
+      full.fill(0, s * T * O + this.outSize, (s + 1) * T * O);
+    }
+    // dW (O × KC) += dyᵀ · windows ; window r starts at x[r·C]
+    gemmNN(O, KC, rows, full, 0, 1, O, this.x, 0, C, this.weight.grad, 0, KC, true);
+    addColumnSums(batch * Tout, O, dy, 0, this.bias.grad);
+    // window gradients (rows × KC) = dy · W, then overlap-add into dx
+    gemmNN(rows, KC, O, full, 0, O, 1, this.weight.value, 0, KC, this.dWin, 0, KC, false);
     const dx = this.dx;
     dx.fill(0, 0, batch * this.inSize);
     for (let s = 0; s < batch; s++) {
-      const y0 = s * this.outSize;
-      const x0 = s * this.inSize;
-      // dW (O × KC) += dy_sᵀ · windows_s ; windows_s row t starts at x0 + t·C
-      gemmNN(O, KC, Tout, dy, y0, 1, O, this.x, x0, C, this.weight.grad, 0, KC, true);
-      // window gradients (Tout × KC) = dy_s · W, then overlap-add into dx
-      gemmNN(Tout, KC, O, dy, y0, O, 1, this.weight.value, 0, KC, this.dWin, 0, KC, false);
       for (let t = 0; t < Tout; t++) {
-        const from = t * KC;
-        const to = x0 + t * C;
+        const r = s * T + t;
+        const from = r * KC;
+        const to = r * C;
         for (let q = 0; q < KC; q++) dx[to + q] = dx[to + q]! + this.dWin[from + q]!;
       }
     }
-    addColumnSums(batch * Tout, O, dy, 0, this.bias.grad);
     return dx;
   }
 }
