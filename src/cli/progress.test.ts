@@ -29,6 +29,15 @@ describe('progress bars', () => {
     expect(chunks[2]).toBe('\r\x1b[2K');
   });
 
+  it('a terminal that reports no width (e.g. under `script`) still gets a full bar', () => {
+    const chunks: string[] = [];
+    const p = createProgress('fit', {
+      stream: { isTTY: true, columns: 0, write: (c: string) => (chunks.push(c), true) },
+    });
+    p.update(1, 2);
+    expect(chunks[0]).toContain('[############------------]  50% fit');
+  });
+
   it('not a terminal: silent by default', () => {
     const { chunks, stream } = sink(false);
     const p = createProgress('fit', { stream });

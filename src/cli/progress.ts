@@ -58,7 +58,9 @@ export function createProgress(label: string, options: ProgressOptions = {}): Pr
         const t = now();
         if (t - lastDraw < 50 && done < total) return;
         lastDraw = t;
-        stream.write(`\r\x1b[2K${renderBar(label, done, total, note, stream.columns ?? 100)}`);
+        stream.write(
+          `\r\x1b[2K${renderBar(label, done, total, note, (stream.columns ?? 0) >= 20 ? stream.columns! : 100)}`,
+        );
         drawn = true;
       } else if (verbose && total > 0) {
         const step = Math.floor((Math.min(done, total) / total) * 4); // 0, 25, 50, 75, 100 %
