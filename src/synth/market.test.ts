@@ -279,3 +279,16 @@ describe('marketToCsv progress', () => {
     expect(seen.at(-1)).toBe('10/10 params.json');
   });
 });
+
+describe('marketToCsv number format', () => {
+  it('never writes a positive price as 0 (a market stuck in crisis for decades falls below 1e-6)', () => {
+    const m = synthesizeMarket({
+      years: 40,
+      stocks: 0,
+      regimes: { calm: { meanDurationDays: 2 }, crisis: { meanDurationDays: 10_000 } },
+    });
+    expect(Math.min(...m.panel.field('close'))).toBeLessThan(1e-4);
+    const last = marketToCsv(m, { truth: false }).get('close.csv')!.trimEnd().split('\n').at(-1)!;
+    for (const cell of last.split(',').slice(1)) expect(Number(cell)).toBeGreaterThan(0);
+  });
+});

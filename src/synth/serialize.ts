@@ -4,7 +4,7 @@
  *
  * Tables (file name → content):
  * - `close.csv`, `open.csv`, `high.csv`, `low.csv`, `volume.csv`: wide, `date,<asset>,<asset>,…`; prices 4 decimals,
- *   volume in whole shares.
+ *   volume in whole shares (prices below 1 keep six significant digits).
  * - `assets.csv`: `id,assetClass,sector,currency`.
  * - `macro.csv`: `series,refDate,releaseDate,vintage,value`.
  * - `headlines.csv`: `date,asset,text`.
@@ -43,7 +43,11 @@ export function marketToCsv(
     lines[0] = `date,${panel.assets.join(',')}`;
     for (let t = 0; t < panel.nDates; t++) {
       let line = panel.dates[t]!;
-      for (let a = 0; a < n; a++) line += `,${values[t * n + a]!.toFixed(digits)}`;
+      for (let a = 0; a < n; a++) {
+        const v = values[t * n + a]!;
+        // Four decimals, or six significant digits below 1 so that no positive price is ever written as 0.
+        line += `,${digits === 0 || v >= 1 ? v.toFixed(digits) : v.toPrecision(6)}`;
+      }
       lines[t + 1] = line;
     }
     out.set(`${field}.csv`, lines.join('\n') + '\n');
