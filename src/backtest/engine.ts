@@ -93,7 +93,8 @@ export interface BacktestResult {
 /** Where targets come from: a strategy (sliced view per decision) or a precomputed matrix. */
 interface TargetSource {
   readonly name: string;
-  decide(t: number, previousWeights: Float64Array): Decision;
+  /** `drifted` is the engine's own buffer: copy it before handing it to user code. */
+  decide(t: number, drifted: Float64Array): Decision;
 }
 
 /**
@@ -106,8 +107,13 @@ export function runBacktest(panel: Panel, strategy: Strategy, options: BacktestO
   const o = strategy.rebalance === undefined ? options : { ...options, rebalance: strategy.rebalance };
   return simulate(panel, o, {
     name: strategy.name,
-    decide: (t, previousWeights) =>
-      strategy.decide(panel.upTo(panel.dates[t]!), { asOf: panel.dates[t]!, t, previousWeights, seed }),
+    decide: (t, drifted) =>
+      strategy.decide(panel.upTo(panel.dates[t]!), {
+        asOf: panel.dates[t]!,
+        t,
+        previousWeights: drifted.slice(),
+        seed,
+      }),
   });
 }
 
@@ -317,7 +323,7 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
     let decision: Decision | null = null;
     if (i === 0 || rule.isCheck(dates, t)) {
       weightsInto(qty, lastPx, navT, drifted, 0);
-      decision = source.decide(t, drifted.slice());
+      decision = source.decide(t, drifted);
       const w = checkTarget(decision.weights, n, dates[t]!, panel.assets);
       lastStrategyTarget = w;
       order = i === 0 || lastTraded === null ? w : rule.tradeTo(drifted, w, lastTraded);

@@ -4,11 +4,24 @@
  * (The lead may fold these into core; they are kept local so metrics do not wait on core.)
  */
 
-/** Copy of the finite values of `x`, in order. */
+/**
+ * The finite values of `x`, in order. When every value is finite and `x` is already a Float64Array, `x` itself is
+ * returned (no copy): callers treat the result as read-only.
+ */
 export function finite(x: ArrayLike<number>): Float64Array {
-  const out: number[] = [];
-  for (let i = 0; i < x.length; i++) if (Number.isFinite(x[i]!)) out.push(x[i]!);
-  return Float64Array.from(out);
+  let k = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    if (v - v === 0) k++;
+  }
+  if (k === x.length && x instanceof Float64Array) return x;
+  const out = new Float64Array(k);
+  let j = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    if (v - v === 0) out[j++] = v;
+  }
+  return out;
 }
 
 /** Neumaier-compensated sum. */
