@@ -36,6 +36,8 @@ export interface BacktestAuditOptions {
   readonly asOf?: readonly IsoDate[];
   readonly modes?: readonly PerturbMode[];
   readonly seed?: number;
+  /** Point-in-time records the strategies read (macro, headlines, reports); perturbed with the panel. */
+  readonly records?: unknown;
 }
 
 /**
@@ -45,7 +47,7 @@ export interface BacktestAuditOptions {
  */
 export function auditBacktest(
   panel: Panel,
-  makeStrategy: (panel: Panel) => Strategy,
+  makeStrategy: (panel: Panel, records?: unknown) => Strategy,
   options: BacktestOptions,
   audit: BacktestAuditOptions = {},
 ): PointInTimeReport & { asOf: readonly IsoDate[] } {
@@ -53,7 +55,8 @@ export function auditBacktest(
   const report = checkPointInTime({
     panel,
     asOf,
-    compute: (p) => runBacktest(p, makeStrategy(p), options),
+    compute: (p, _asOf, records) => runBacktest(p, makeStrategy(p, records), options),
+    ...(audit.records === undefined ? {} : { records: audit.records }),
     observe: backtestObservation,
     ...(audit.modes ? { modes: audit.modes } : {}),
     ...(audit.seed === undefined ? {} : { seed: audit.seed }),

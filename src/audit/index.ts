@@ -7,3 +7,4 @@ export { firstDifference } from './compare.ts';
 export type { Difference } from './compare.ts';
 export { auditBacktest, backtestObservation, defaultCutoffs } from './backtest-audit.ts';
 export type { BacktestAuditOptions } from './backtest-audit.ts';
+export { perturbRecords, visibleDate } from './records.ts';

@@ -17,6 +17,7 @@ import type { IsoDate } from '../data/index.ts';
 import { firstDifference } from './compare.ts';
 import type { Difference } from './compare.ts';
 import { perturbFuture, perturbModes } from './perturb.ts';
+import { perturbRecords } from './records.ts';
 import type { PerturbMode } from './perturb.ts';
 
 export interface PointInTimeOptions<T> {
@@ -24,8 +25,13 @@ export interface PointInTimeOptions<T> {
   readonly panel: Panel;
   /** Cutoff date(s) t: everything dated after t is perturbed. */
   readonly asOf: IsoDate | readonly IsoDate[];
-  /** The computation under test, run on the original and on each perturbed panel. */
-  readonly compute: (panel: Panel, asOf: IsoDate) => T;
+  /**
+   * The computation under test, run on the original and on each perturbed panel. When `records` is given, the
+   * third argument is those records perturbed the same way (release dates after asOf garbled or deleted).
+   */
+  readonly compute: (panel: Panel, asOf: IsoDate, records?: unknown) => T;
+  /** Point-in-time records beside the panel (macro releases, headlines, reports): perturbed too. */
+  readonly records?: unknown;
   /**
    * What must not change: the part of the result known at ≤ asOf. Default: a Panel result is cut to its rows
    * dated ≤ asOf (all fields); anything else is compared whole.
@@ -75,14 +81,15 @@ export function checkPointInTime<T>(options: PointInTimeOptions<T>): PointInTime
   let checks = 0;
   let runs = 0;
   for (const asOf of asOfs) {
-    const base = observe(compute(panel, asOf), asOf);
+    const base = observe(compute(panel, asOf, options.records), asOf);
     for (const mode of modes) {
       // Garbage runs twice: scaled up (even seed) and scaled down (odd seed), so a comparison between a future
       // and a present value flips in one of them.
       checks++;
       for (const s of mode === 'garbage' ? [2 * seed, 2 * seed + 1] : [seed]) {
         const perturbed = perturbFuture(panel, asOf, mode, s);
-        const after = observe(compute(perturbed, asOf), asOf);
+        const recs = options.records === undefined ? undefined : perturbRecords(options.records, asOf, mode, s);
+        const after = observe(compute(perturbed, asOf, recs), asOf);
         runs++;
         const d = firstDifference(base, after, options.tolerance ?? 0);
         if (d) {

@@ -1,7 +1,8 @@
 /**
  * `keel audit STUDY`: the perturb-the-future look-ahead audit of every strategy in a study. For each cutoff date t
  * it reruns the backtest with all data after t replaced by garbage, and again with it deleted, and checks that
- * every decision, fill and NAV value dated ≤ t is unchanged. Exit 0 when every strategy passes, 1 otherwise.
+ * every decision, fill and NAV value dated ≤ t is unchanged. Point-in-time records (macro releases, headlines,
+ * reports) released after t are garbled or deleted the same way. Exit 0 when every strategy passes, 1 otherwise.
  *
  *   keel audit examples/fixed-mix-60-40.yaml
  *   keel audit examples/dynamic-trend.yaml --at 2016-06-30,2018-01-31 --json
@@ -37,14 +38,27 @@ interface RawStudy {
   readonly baselines?: StrategySpec[];
 }
 
-/** The study's panel (synthetic, CSV/Parquet prices, or Kenneth French returns), universe and dates applied. */
-export function loadStudyPanel(study: RawStudy, baseDir: string): Panel {
+/**
+ * The study's panel (synthetic, CSV/Parquet prices, or Kenneth French returns), universe and dates applied, and
+ * the point-in-time records the source has (the synthetic market's macro releases, headlines and reports).
+ */
+export function loadStudyData(study: RawStudy, baseDir: string): { panel: Panel; records?: unknown } {
+  let records: unknown;
+  const panel = loadStudyPanel(study, baseDir, (r) => (records = r));
+  return records === undefined ? { panel } : { panel, records };
+}
+
+/** The study's panel only (see `loadStudyData`). */
+export function loadStudyPanel(study: RawStudy, baseDir: string, onRecords?: (records: unknown) => void): Panel {
   const d = study.data;
   if (!d?.source) throw configError('the study has no data section (data: { source: synthetic } or a file).');
   const at = (p: string): string => (isAbsolute(p) ? p : resolve(baseDir, p));
   let panel: Panel;
-  if (d.source === 'synthetic') panel = synthesizeMarket({ ...(d.market ?? {}), seed: study.seed ?? 42 }).panel;
-  else if (d.source === 'csv' || d.source === 'parquet')
+  if (d.source === 'synthetic') {
+    const m = synthesizeMarket({ ...(d.market ?? {}), seed: study.seed ?? 42 });
+    panel = m.panel;
+    onRecords?.({ macro: m.macro, headlines: m.headlines, fundamentals: m.fundamentals });
+  } else if (d.source === 'csv' || d.source === 'parquet')
     panel = loadPricesSync(at(d.path ?? ''), { ...(d.layout ? { layout: d.layout } : {}) } as never);
   else if (d.source === 'french') {
     panel = parseFrenchCsv(readInputBytes(at(d.path ?? '')).toString('utf8'), {
@@ -104,12 +118,15 @@ export function auditCommand(): Command {
           new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
         if (!ok) throw usageError(`--at expects real dates YYYY-MM-DD separated by commas, got "${d}"`);
       }
-      const panel = loadStudyPanel(study, dirname(resolve(studyPath)));
+      const { panel, records } = loadStudyData(study, dirname(resolve(studyPath)));
       const options = backtestOptionsFrom(study.backtest);
       const rows = specs.map((spec) => {
-        const rep = auditBacktest(panel, () => createStrategy(spec, { seed: study.seed ?? 42 }), options, {
+        const make = (_p: Panel, recs?: unknown) =>
+          createStrategy(spec, { seed: study.seed ?? 42, ...(recs === undefined ? {} : { records: recs }) } as never);
+        const rep = auditBacktest(panel, make, options, {
           ...(asOf ? { asOf } : {}),
           ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+          ...(records === undefined ? {} : { records }),
         });
         return {
           strategy: spec.name ?? spec.kind,
