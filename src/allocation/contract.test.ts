@@ -38,6 +38,7 @@ const params: Record<string, object> = {
   'efficient-return': { targetReturn: 0.15 },
   'black-litterman': { views: { absolute: { A0: 0.1 }, relative: [{ long: ['A5'], short: ['A1'], value: 0.02 }] } },
   'volatility-target': { targetVolatility: 0.1 },
+  'efficient-cvar': { maxCVaR: 0.03 },
 };
 
 const cashKinds = new Set(['volatility-target']);

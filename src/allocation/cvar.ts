@@ -15,12 +15,16 @@ export interface CvarResult {
   readonly valueAtRisk: number;
 }
 
-export function minCvarSolve(
-  dist: ReturnDistribution,
-  options: { beta?: number; targetReturn?: number } = {},
-  c: Constraints = {},
-): CvarResult {
-  const beta = options.beta ?? 0.95;
+export interface CvarOptions {
+  readonly beta?: number;
+  readonly targetReturn?: number;
+  /** 'min-cvar' (default) or 'max-return' subject to CVaR ≤ constraints.maxCVaR (PyPortfolioOpt `efficient_risk`). */
+  readonly objective?: 'min-cvar' | 'max-return';
+}
+
+export function minCvarSolve(dist: ReturnDistribution, options: CvarOptions = {}, c: Constraints = {}): CvarResult {
+  const cap = c.maxCVaR;
+  const beta = cap && options.objective === 'max-return' ? cap.level : (options.beta ?? 0.95);
   if (!(beta > 0 && beta < 1)) throw dataError(`beta must be in (0, 1), got ${beta}. Use 0.95.`);
   const S = dist.scenarios;
   if (!S) throw dataError('min-cvar needs scenarios (nScenarios × nAssets returns) in the return distribution.');
@@ -29,9 +33,14 @@ export function minCvarSolve(
   const { lb, ub, budget } = compileBounds(dist.assets, c);
   const T = S.rows;
   const wv = (i: number): string => `w${i}`;
-  const objective: LpTerm[] = [{ v: 'alpha', c: 1 }];
-  for (let t = 0; t < T; t++) objective.push({ v: `u${t}`, c: 1 / ((1 - beta) * T) });
+  const cvarTerms: LpTerm[] = [{ v: 'alpha', c: 1 }];
+  for (let t = 0; t < T; t++) cvarTerms.push({ v: `u${t}`, c: 1 / ((1 - beta) * T) });
+  const maxReturn = options.objective === 'max-return';
+  if (maxReturn && !cap) throw dataError('the max-return CVaR programme needs constraints.maxCVaR { level, max }.');
+  const objective: LpTerm[] = maxReturn ? Array.from(dist.mu, (m, i) => ({ v: wv(i), c: -m })) : cvarTerms;
   const rows: LpRow[] = [];
+  // a CVaR cap at the programme's own level is a linear row (at another level it is only re-checked afterwards)
+  if (cap && cap.level === beta) rows.push({ name: 'cvarcap', terms: cvarTerms, lo: -Infinity, hi: cap.max });
   for (let t = 0; t < T; t++) {
     const terms: LpTerm[] = [];
     for (let i = 0; i < n; i++) {
@@ -65,18 +74,16 @@ export function minCvarSolve(
   const sol = solveLp({ sense: 'min', objective, rows, bounds });
   if (sol.status !== 'Optimal') {
     throw infeasible(
-      `the CVaR programme is ${sol.status.toLowerCase()}${options.targetReturn !== undefined ? ` (target return ${options.targetReturn} may be unreachable)` : ''}. Relax the constraints.`,
+      `the CVaR programme is ${sol.status.toLowerCase()}${options.targetReturn !== undefined ? ` (target return ${options.targetReturn} may be unreachable)` : ''}${cap ? ` (maxCVaR ${cap.max} at level ${cap.level} may be below the minimum CVaR)` : ''}. Relax the constraints.`,
     );
   }
   const w = new Float64Array(n);
   for (let i = 0; i < n; i++) w[i] = sol.value(wv(i));
-  return { weights: w, cvar: sol.objective, valueAtRisk: sol.value('alpha') };
+  let cvar = sol.value('alpha');
+  for (let t = 0; t < T; t++) cvar += sol.value(`u${t}`) / ((1 - beta) * T);
+  return { weights: w, cvar, valueAtRisk: sol.value('alpha') };
 }
 
-export function minCvar(
-  dist: ReturnDistribution,
-  options: { beta?: number; targetReturn?: number } = {},
-  c: Constraints = {},
-): Float64Array {
+export function minCvar(dist: ReturnDistribution, options: CvarOptions = {}, c: Constraints = {}): Float64Array {
   return minCvarSolve(dist, options, c).weights;
 }

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Matrix, isKeelError } from '../core/index.ts';
+import { Matrix, createRng, isKeelError } from '../core/index.ts';
 import {
   allocatorKinds,
   checkConstraints,
   efficientRisk,
+  historicalCVaR,
+  minCvarSolve,
   maxSharpe,
   minVariance,
   valueAtRisk,
@@ -135,6 +137,27 @@ describe('constraints as data, re-checked after every solve', () => {
       .allocate(dist, { maxVaR: { level: 0.95, max: 0.018, method: 'parametric' } });
     expect(a.status, JSON.stringify(a.trail)).toBe('ok');
     expect(valueAtRisk(a.weights, dist, 0.95, 'parametric')).toBeCloseTo(0.018, 9);
+  });
+  it('historical CVaR cap: efficient-cvar maximises return with CVaR(0.95) ≤ cap exactly (LP), min-cvar honours it', () => {
+    const rng = createRng(5);
+    const T = 300;
+    const sc = new Matrix(
+      T,
+      3,
+      Float64Array.from({ length: T * 3 }, (_, k) => 0.0002 * (1 + (k % 3)) + 0.01 * (1 + (k % 3)) * rng.normal()),
+    );
+    const d = { ...dist, scenarios: sc };
+    const minC = minCvarSolve(d, { beta: 0.95 });
+    const cap = minC.cvar * 1.2;
+    const c = { maxCVaR: { level: 0.95, max: cap } };
+    const a = allocatorKinds['efficient-cvar'].create({}).allocate(d, c);
+    expect(a.status, JSON.stringify(a.trail)).toBe('ok');
+    expect(historicalCVaR(a.weights, d, 0.95)).toBeCloseTo(cap, 9);
+    const tooTight = allocatorKinds['efficient-cvar']
+      .create({})
+      .allocate(d, { maxCVaR: { level: 0.95, max: minC.cvar * 0.5 } });
+    expect(tooTight.status).not.toBe('ok');
+    expect(tooTight.trail[0]!.outcome).toMatch(/may be below the minimum CVaR/);
   });
   it('max holdings is enforced', () => {
     const a = allocatorKinds['min-variance'].create({}).allocate(dist, { maxHoldings: 2 });

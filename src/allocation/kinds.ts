@@ -4,6 +4,7 @@
  * equal-weight, `[]` to fail instead) and record the trail in the returned `Allocation`.
  */
 import { z } from 'zod';
+import { configError } from '../core/index.ts';
 import { herc, hrp } from './cluster/hrp.ts';
 import {
   efficientReturn,
@@ -51,7 +52,11 @@ function withChain(
   const rest = (chainKinds ?? DEFAULT_CHAIN)
     .filter((k) => k !== kind)
     .map((k) => {
-      if (!(k in base)) throw new Error(`fallback kind "${k}" must be one of ${Object.keys(base).join(', ')}`);
+      if (k === 'min-cvar')
+        return makeAllocator('min-cvar', (d, c) => minCvar(d, { beta: c.maxCVaR?.level ?? 0.95 }, c));
+      if (!(k in base)) {
+        throw configError(`fallback kind "${k}" must be one of min-cvar, ${Object.keys(base).join(', ')}.`);
+      }
       return simple(k as keyof typeof base);
     });
   return rest.length === 0 ? first : withFallback([first, ...rest]);
@@ -76,6 +81,13 @@ const vtSchema = z.strictObject({
 const cvarSchema = z.strictObject({
   beta: z.number().gt(0).lt(1).default(0.95),
   targetReturn: z.number().optional(),
+  fallback,
+});
+
+/** Max return with historical CVaR(level) ≤ maxCVaR (per scenario period); or the constraints' maxCVaR. */
+const effCvarSchema = z.strictObject({
+  level: z.number().gt(0).lt(1).default(0.95),
+  maxCVaR: z.number().positive().optional(),
   fallback,
 });
 
@@ -200,6 +212,23 @@ export const allocatorKinds = {
         (d, c) =>
           minCvar(d, { beta: o.beta, ...(o.targetReturn === undefined ? {} : { targetReturn: o.targetReturn }) }, c),
         o.fallback,
+      );
+    },
+  },
+  'efficient-cvar': {
+    schema: effCvarSchema,
+    create: (p: z.input<typeof effCvarSchema>): Allocator => {
+      const o = effCvarSchema.parse(p);
+      const fn: WeightFunction = (d, c) =>
+        minCvar(
+          d,
+          { objective: 'max-return' },
+          o.maxCVaR === undefined ? c : { ...c, maxCVaR: { level: o.level, max: o.maxCVaR } },
+        );
+      return withChain(
+        'efficient-cvar',
+        fn,
+        o.fallback ?? ['min-cvar', 'min-variance', 'inverse-volatility', 'equal-weight'],
       );
     },
   },
