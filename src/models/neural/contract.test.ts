@@ -23,6 +23,13 @@ const neuralCases: ContractCase[] = [
     constantFeatures: 'allow',
   },
   {
+    name: 'lstm (precision float32)',
+    kind: 'lstm',
+    params: { ...quick, units: [6, 4], steps: 2, precision: 'float32' },
+    task: 'regression',
+    constantFeatures: 'allow',
+  },
+  {
     kind: 'gru',
     params: { ...quick, units: [4], steps: 2, optimizer: 'sgd' },
     task: 'regression',
