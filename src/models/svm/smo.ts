@@ -154,7 +154,9 @@ export function solveSmo(prob: SmoProblem, eps: number, maxIter: number): SmoRes
     const Ki = row(base[iSel]!);
     let Gmax2 = -Infinity;
     jSel = -1;
-    let objMin = Infinity;
+    // j maximises gd²/quad; compared as cross-products (no division per candidate)
+    let bestNum = 0;
+    let bestDen = 1;
     const QDi = QD[iSel]!;
     for (let t = 0; t < active; t++) {
       if (low[t] !== 1) continue;
@@ -162,9 +164,10 @@ export function solveSmo(prob: SmoProblem, eps: number, maxIter: number): SmoRes
       if (Ft >= Gmax2) Gmax2 = Ft;
       const gd = Gmax + Ft;
       if (gd > 0) {
-        const quad = QDi + QD[t]! - 2 * yi * y[t]! * Ki[base[t]!]!;
-        const obj = -(gd * gd) / (quad > 0 ? quad : TAU);
-        if (obj <= objMin) { objMin = obj; jSel = t; }
+        let quad = QDi + QD[t]! - 2 * yi * y[t]! * Ki[base[t]!]!;
+        if (!(quad > 0)) quad = TAU;
+        const num = gd * gd;
+        if (num * bestDen >= bestNum * quad) { bestNum = num; bestDen = quad; jSel = t; }
       }
     }
     return !(Gmax + Gmax2 < eps || jSel < 0);
@@ -294,11 +297,22 @@ export function kernelRows(
     if (cache.size >= maxRows) cache.delete(order[head++]!);
     const out = new Float32Array(n);
     const ob = b * p;
+    const nb = norms[b]!;
+    const rbf = kernel === 'rbf';
     for (let j = 0; j < n; j++) {
-      let dot = 0;
+      // dot product unrolled by four (independent partial sums)
+      let d0 = 0, d1 = 0, d2 = 0, d3 = 0;
       const oj = j * p;
-      for (let f = 0; f < p; f++) dot += X[ob + f]! * X[oj + f]!;
-      out[j] = kernel === 'rbf' ? Math.exp(-gamma * Math.max(0, norms[b]! + norms[j]! - 2 * dot)) : dot;
+      let f = 0;
+      for (; f + 3 < p; f += 4) {
+        d0 += X[ob + f]! * X[oj + f]!;
+        d1 += X[ob + f + 1]! * X[oj + f + 1]!;
+        d2 += X[ob + f + 2]! * X[oj + f + 2]!;
+        d3 += X[ob + f + 3]! * X[oj + f + 3]!;
+      }
+      for (; f < p; f++) d0 += X[ob + f]! * X[oj + f]!;
+      const dot = d0 + d1 + d2 + d3;
+      out[j] = rbf ? Math.exp(-gamma * Math.max(0, nb + norms[j]! - 2 * dot)) : dot;
     }
     cache.set(b, out);
     order.push(b);
