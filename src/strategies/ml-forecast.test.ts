@@ -179,9 +179,11 @@ describe('bad input gives one-line errors', () => {
     );
   });
 
-  it('an unknown model kind', () => {
-    expect(oneLine(() => mlForecast(mlForecastSchema.parse({ ...small, model: { kind: 'ridgee' } }))).message).toMatch(
-      /unknown model kind "ridgee"; known kinds: .*ridge/,
-    );
+  it('an unknown model kind: the schema rejects it with the path, and the factory names the known kinds', () => {
+    const r = mlForecastSchema.safeParse({ ...small, model: { kind: 'ridgee' } });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues[0]!.path).toEqual(['model', 'kind']);
+    const params = { ...mlForecastSchema.parse({ ...small }), model: { kind: 'ridgee' } };
+    expect(oneLine(() => mlForecast(params)).message).toMatch(/unknown model kind "ridgee"; known kinds: .*ridge/);
   });
 });

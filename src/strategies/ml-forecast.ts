@@ -17,6 +17,7 @@ import {
   computeFeatures,
   createFeatures,
   createTarget,
+  featureKinds,
   fitScaler,
   predictionRows,
   scalerSchema,
@@ -60,6 +61,33 @@ export const DEFAULT_ML_FEATURES: readonly FeatureSpec[] = [
   { kind: 'rank', of: 'momentum', window: 63 },
 ];
 
+/**
+ * `{ kind, ...params }` checked against a kind table, as a discriminated union of the kinds' strict schemas so the
+ * study validator reports unknown kinds and mistyped params with their path and a "did you mean". Built lazily:
+ * model families register their kinds when they load.
+ */
+function kindUnion(table: () => Readonly<Record<string, { readonly schema: z.ZodType }>>): z.ZodType<{ kind: string }> {
+  let cached: z.ZodType | undefined;
+  let cachedKinds = '';
+  return z.lazy(() => {
+    const t = table();
+    const key = Object.keys(t).join(',');
+    if (!cached || key !== cachedKinds) {
+      const members = Object.entries(t).map(([kind, e]) =>
+        e.schema instanceof z.ZodObject
+          ? e.schema.safeExtend({ kind: z.literal(kind) })
+          : z.looseObject({ kind: z.literal(kind) }),
+      );
+      cached = z.discriminatedUnion('kind', members as unknown as [z.ZodObject, ...z.ZodObject[]]);
+      cachedKinds = key;
+    }
+    return cached;
+  }) as unknown as z.ZodType<{ kind: string }>;
+}
+
+const featureSpecSchema = kindUnion(() => featureKinds);
+const modelSpecSchema = kindUnion(() => modelKinds);
+
 const portfolioSchema = z.strictObject({
   method: z
     .enum(['mean-variance', 'black-litterman', 'forecast-proportional', 'top-k', 'threshold', 'volatility-band'])
@@ -83,11 +111,11 @@ export const mlForecastSchema = z.strictObject({
   /** Asset ids the strategy trades (default: every asset); others get weight 0. */
   universe: z.array(z.string().min(1)).min(1).optional(),
   features: z
-    .array(z.looseObject({ kind: z.string().min(1) }))
+    .array(featureSpecSchema)
     .min(1)
     .default(DEFAULT_ML_FEATURES as { kind: string }[]),
   target: targetSchema.default({ kind: 'forward-return', horizon: 21 }),
-  model: z.looseObject({ kind: z.string().min(1) }).default({ kind: 'ridge' }),
+  model: modelSpecSchema.default({ kind: 'ridge' }),
   scaler: scalerSchema.default('zscore'),
   /** Bars of history the training rows come from (most recent). */
   trainWindow: z.int().min(20).default(756),
