@@ -82,6 +82,20 @@ export const dataSchema = z
       ...dataCommon,
     }),
     z.strictObject({
+      source: z.literal('french'),
+      path: z.string().min(1).describe('Kenneth French data-library CSV (percent returns), relative to the study file'),
+      section: z.string().min(1).default('monthly').describe('section title (substring) or monthly / annual / daily'),
+      factors: z
+        .strictObject({
+          path: z.string().min(1).describe('factor file, e.g. F-F_Research_Data_5_Factors_2x3.csv'),
+          excessOver: z.string().min(1).describe('risk-free column subtracted from every asset, e.g. RF'),
+          include: z.array(z.string().min(1)).default([]).describe('factor columns added as assets, e.g. [Mkt-RF]'),
+        })
+        .optional()
+        .describe('turn returns into excess returns (DeMiguel, Garlappi & Uppal style)'),
+      ...dataCommon,
+    }),
+    z.strictObject({
       source: z.literal('parquet'),
       path: z.string().min(1).describe('Parquet file, relative to the study file'),
       layout: fileLayout,
@@ -94,7 +108,12 @@ const reportSchema = z
   .strictObject({
     title: z.string().min(1).optional(),
     html: z.boolean().default(true).describe('write report.html'),
-    periodsPerYear: z.int().min(1).max(366).default(252).describe('annualisation factor for daily data'),
+    periodsPerYear: z
+      .int()
+      .min(1)
+      .max(366)
+      .optional()
+      .describe('annualisation factor (default: inferred from the dates: 252 daily, 52 weekly, 12 monthly …)'),
   })
   .describe('what the run writes besides metrics.json');
 

@@ -54,7 +54,7 @@ describe('study schema', () => {
     const s = validateStudy(base);
     expect(s.seed).toBe(42);
     expect(s.data).toMatchObject({ source: 'synthetic', missing: { policy: 'error' } });
-    expect(s.report).toEqual({ html: true, periodsPerYear: 252 });
+    expect(s.report).toEqual({ html: true });
     expect(s.features).toEqual([]);
     expect(validateStudy(JSON.parse(JSON.stringify(s)))).toEqual(s);
   });

@@ -4,7 +4,8 @@
  * is absorbed here.
  */
 import { applyMissingPolicy, validatePanel, type Finding, type Panel } from '../data/index.ts';
-import { loadPricesWithReport } from '../io/index.ts';
+import { loadFrench, loadPricesWithReport } from '../io/index.ts';
+import { excessReturnsPanel, withPriceIndex } from '../backtest/index.ts';
 import { synthesizeMarket } from '../synth/index.ts';
 import type { DataSpec } from '../config/index.ts';
 import type { PanelLike } from './context.ts';
@@ -22,6 +23,7 @@ export interface LoadedMarket {
 
 type SyntheticSpec = Extract<DataSpec, { source: 'synthetic' }>;
 type FileSpec = Extract<DataSpec, { source: 'csv' | 'parquet' }>;
+type FrenchSpec = Extract<DataSpec, { source: 'french' }>;
 
 /**
  * The embedded synthetic market for `spec.market`, seeded with `seed`. Its point-in-time records (macro releases,
@@ -50,6 +52,21 @@ export async function loadMarketFile(spec: FileSpec, path: string): Promise<Load
     ...(spec.end === undefined ? {} : { end: spec.end }),
   });
   return { panel, prepared: { lines: report.lines } };
+}
+
+/**
+ * Kenneth French data-library returns (percent units, -99.99 missing markers handled by io), optionally in excess
+ * of a risk-free factor column, with a price index `close` = Π(1 + r) built for the backtest engine.
+ * `resolve` maps a study-relative path to an absolute one.
+ */
+export function loadFrenchReturns(spec: FrenchSpec, resolvePath: (p: string) => string): LoadedMarket {
+  let panel: Panel = loadFrench(resolvePath(spec.path), { section: spec.section, source: spec.path }).panel;
+  if (spec.factors) {
+    const factors = loadFrench(resolvePath(spec.factors.path), { section: 'monthly', source: spec.factors.path }).panel;
+    panel = excessReturnsPanel(panel, factors, { excessOver: spec.factors.excessOver, include: spec.factors.include });
+  }
+  if (!panel.has('close') && panel.has('return')) panel = withPriceIndex(panel);
+  return { panel };
 }
 
 /** Outcome of the missing-data policy: the fixed panel and one log line per fix. */

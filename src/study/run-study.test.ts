@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataError } from '../core/index.ts';
+import { parseStudyText } from '../config/index.ts';
 import { runStudy, runStudyFile } from './run-study.ts';
 import { studySteps } from './steps/index.ts';
 import type { StudyStep } from './context.ts';
@@ -134,6 +135,13 @@ describe('backtest step', () => {
 });
 
 describe('example studies', () => {
+  const examplesDir = join(import.meta.dirname, '..', '..', 'examples');
+  it('every study in examples/ validates', () => {
+    const files = readdirSync(examplesDir).filter((f) => /\.(ya?ml|json)$/.test(f));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) expect(() => parseStudyText(read(examplesDir, f), f), f).not.toThrow();
+  });
+
   for (const example of ['market-summary.yaml', 'backtest-baselines.yaml']) {
     it(`examples/${example} runs`, async () => {
       const r = await runStudyFile(join(import.meta.dirname, '..', '..', 'examples', example), {
@@ -143,4 +151,40 @@ describe('example studies', () => {
       expect(r.artefacts).toContain('study.resolved.json');
     });
   }
+});
+
+describe('Kenneth French source', () => {
+  it('loads percent returns, subtracts the risk-free column, builds a price index and backtests 1/N', async () => {
+    const dir = join(work, 'french');
+    mkdirSync(dir, { recursive: true });
+    const months = ['202001', '202002', '202003', '202004', '202005', '202006'];
+    writeFileSync(
+      join(dir, 'ind.csv'),
+      ['Two toy industries.', '', '  Average Value Weighted Returns -- Monthly', ',A,B']
+        .concat(months.map((m, i) => `${m},   ${(1 + i * 0.5).toFixed(2)},  ${(-0.5 + i).toFixed(2)}`))
+        .join('\n') + '\n',
+    );
+    writeFileSync(
+      join(dir, 'ff.csv'),
+      ['Factors.', '', ',Mkt-RF,RF'].concat(months.map((m) => `${m},    0.50,    0.10`)).join('\n') + '\n',
+    );
+    writeFileSync(
+      join(dir, 's.yaml'),
+      [
+        'name: french',
+        'data: { source: french, path: ind.csv, factors: { path: ff.csv, excessOver: RF, include: [Mkt-RF] } }',
+        'backtest: { costs: { kind: none }, rebalance: monthly }',
+        'baselines: [{ kind: equal-weight }]',
+      ].join('\n') + '\n',
+    );
+    const r = await runStudyFile(join(dir, 's.yaml'), { outDir: join(work, 'fr'), clock });
+    expect(r.summary['data']).toMatchObject({ source: 'french', assets: 3, dates: 6 });
+    expect(Object.keys(JSON.parse(read(r.path, 'data-hashes.json')))).toEqual(
+      expect.arrayContaining(['file:ind.csv', 'file:ff.csv']),
+    );
+    expect(read(r.path, 'log.txt')).toMatch(/annualised with 12 periods per year/);
+    const market = r.summary['market'] as { asset: string; returns: number }[];
+    expect(market.map((m) => m.asset)).toEqual(['A', 'B', 'Mkt-RF']);
+    expect(r.artefacts).toContain(join('equal-weight', 'nav.csv'));
+  });
 });

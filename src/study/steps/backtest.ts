@@ -11,6 +11,7 @@
 import { configError } from '../../core/index.ts';
 import type { Panel } from '../../data/index.ts';
 import {
+  inferPeriodsPerYear,
   backtestArtefacts,
   metricsObject,
   runBacktest,
@@ -21,6 +22,12 @@ import {
 import { strategyKinds, type StrategyEnv } from '../../strategies/index.ts';
 import { strategyLabel } from '../../config/index.ts';
 import type { PanelLike, RunContext, StudyStep } from '../context.ts';
+
+/** A strategy name as a folder name: "1/N" → "1-N" (names stay as written in metrics.json and the report). */
+export function folderName(name: string): string {
+  const safe = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '');
+  return safe === '' ? 'strategy' : safe;
+}
 
 /** A strategy spec from the study: `{ kind, name?, ...params }`. */
 type StrategySpec = { readonly kind: string; readonly name?: string } & Record<string, unknown>;
@@ -96,9 +103,14 @@ export const backtestStep: StudyStep = {
       const name = strategyLabel(spec);
       ctx.progress(i, specs.length, name);
       const seed = ctx.seedFor(`strategy:${name}`);
-      const env = { name, seed, periodsPerYear: ctx.study.report.periodsPerYear, records: ctx.state.records };
+      const env = {
+        name,
+        seed,
+        periodsPerYear: ctx.study.report.periodsPerYear ?? settings.periodsPerYear ?? inferPeriodsPerYear(panel.dates),
+        records: ctx.state.records,
+      };
       const result = runBacktest(panel as unknown as Panel, build(spec, env), { ...options, seed });
-      for (const [file, text] of Object.entries(backtestArtefacts(result, `${name}/`)))
+      for (const [file, text] of Object.entries(backtestArtefacts(result, `${folderName(name)}/`)))
         ctx.artefacts.writeText(file, text);
       for (const w of result.warnings) ctx.log(`backtest ${name}: ${w}`);
       ctx.log(`backtest ${name}: ${result.ledger.length} orders, final NAV ${result.nav.at(-1)}`);

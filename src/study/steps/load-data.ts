@@ -6,7 +6,13 @@ import { isAbsolute, resolve } from 'node:path';
 import { configError } from '../../core/index.ts';
 import { sha256File, sha256Hex } from '../../io/index.ts';
 import type { PanelLike, StudyStep } from '../context.ts';
-import { applyMissingDataPolicy, loadMarketFile, synthesizeMarketFor, type LoadedMarket } from '../doors.ts';
+import {
+  applyMissingDataPolicy,
+  loadFrenchReturns,
+  loadMarketFile,
+  synthesizeMarketFor,
+  type LoadedMarket,
+} from '../doors.ts';
 
 /** sha256 over a panel's dates, assets and every field's float64 bytes (fields in name order). */
 export function panelHash(panel: PanelLike): string {
@@ -49,6 +55,14 @@ export const loadDataStep: StudyStep = {
       const seed = ctx.recordSeed('data.synthetic', ctx.study.seed);
       market = synthesizeMarketFor(spec, seed);
       ctx.log(`data: synthetic market, seed ${seed}, ${market.panel.nDates} dates × ${market.panel.nAssets} assets`);
+    } else if (spec.source === 'french') {
+      const at = (p: string): string => (isAbsolute(p) ? p : resolve(ctx.baseDir, p));
+      ctx.state.dataHashes[`file:${spec.path}`] = sha256File(at(spec.path));
+      if (spec.factors) ctx.state.dataHashes[`file:${spec.factors.path}`] = sha256File(at(spec.factors.path));
+      market = loadFrenchReturns(spec, at);
+      ctx.log(
+        `data: Kenneth French ${spec.path} (${spec.section}), ${market.panel.nDates} dates × ${market.panel.nAssets} assets`,
+      );
     } else {
       const path = isAbsolute(spec.path) ? spec.path : resolve(ctx.baseDir, spec.path);
       // Hash the exact bytes read, so the run records which file version it used.

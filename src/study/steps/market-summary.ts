@@ -5,6 +5,7 @@
  */
 import { dataError } from '../../core/index.ts';
 import { annualizedReturn, annualizedVolatility, maxDrawdown } from '../../metrics/index.ts';
+import { inferPeriodsPerYear } from '../../backtest/index.ts';
 import type { PanelLike, StudyStep } from '../context.ts';
 
 export interface AssetSummary {
@@ -65,7 +66,9 @@ export const marketSummaryStep: StudyStep = {
   run(ctx) {
     const panel = ctx.state.panel;
     if (panel === undefined) throw dataError('no market data was loaded before the market summary');
-    const rows = summarizeMarket(panel, ctx.study.report.periodsPerYear);
+    const periodsPerYear = ctx.study.report.periodsPerYear ?? inferPeriodsPerYear(panel.dates);
+    const rows = summarizeMarket(panel, periodsPerYear);
+    ctx.log(`market summary: annualised with ${periodsPerYear} periods per year`);
     ctx.artefacts.writeText(
       'market-summary.csv',
       ['asset,first,last,returns,annual_return,annual_volatility,max_drawdown']
