@@ -1,4 +1,5 @@
-import { addColumnSums, gemmNN, gemmNT, sigmoid, tanh } from '../kernels.ts';
+import { addColumnSums, gemmNN, gemmNT, kernelBackend, sigmoid, tanh } from '../kernels.ts';
+import { wasmGruBackward, wasmGruForward, type GruArrays } from '../wasm/wasm-kernels.ts';
 import { ensure, makeParam, type Layer, type Param } from '../layer.ts';
 import { toBatchMajor, toTimeMajor } from './sequence.ts';
 
@@ -66,6 +67,10 @@ export class GRU implements Layer {
     const bi = this.biasIH.value;
     const bh = this.biasHH.value;
     toTimeMajor(x, this.xT, batch, T, F);
+    if (kernelBackend() === 'wasm') {
+      wasmGruForward(T, batch, F, H, this.arrays());
+      return this.output(batch);
+    }
     gemmNT(T * batch, G3, F, this.xT, 0, F, this.weightIH.value, 0, F, a, 0, G3, false);
     for (let t = 0; t < T; t++) {
       const gBase = t * batch * G3;
@@ -91,9 +96,28 @@ export class GRU implements Layer {
         }
       }
     }
-    if (this.spec.returnSequences) toBatchMajor(h, this.out, batch, T, H);
-    else this.out.set(h.subarray((T - 1) * batch * H, T * batch * H));
+    return this.output(batch);
+  }
+
+  /** The layer's output from the hidden states: all steps (batch-major) or the last step. */
+  private output(batch: number): Float64Array {
+    const { steps: T, units: H } = this.spec;
+    if (this.spec.returnSequences) toBatchMajor(this.h, this.out, batch, T, H);
+    else this.out.set(this.h.subarray((T - 1) * batch * H, T * batch * H));
     return this.out;
+  }
+
+  private arrays(): GruArrays {
+    return {
+      xT: this.xT,
+      wih: this.weightIH.value,
+      whh: this.weightHH.value,
+      bih: this.biasIH.value,
+      bhh: this.biasHH.value,
+      a: this.a,
+      bn: this.bn,
+      h: this.h,
+    };
   }
 
   backward(dy: Float64Array, batch: number): Float64Array {
@@ -102,6 +126,13 @@ export class GRU implements Layer {
     const { a, bn, h, dA, dB, dh } = this;
     const bH = batch * H;
     if (this.spec.returnSequences) toTimeMajor(dy, this.dyT, batch, T, H);
+    if (kernelBackend() === 'wasm') {
+      const rs = this.spec.returnSequences;
+      const grads = { wih: this.weightIH.grad, whh: this.weightHH.grad, bih: this.biasIH.grad, bhh: this.biasHH.grad };
+      wasmGruBackward(T, batch, F, H, rs, rs ? this.dyT : dy, this.arrays(), grads, this.dxT);
+      toBatchMajor(this.dxT, this.dx, batch, T, F);
+      return this.dx;
+    }
     for (let t = T - 1; t >= 0; t--) {
       const gBase = t * batch * G3;
       const sBase = t * bH;

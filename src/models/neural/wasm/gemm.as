@@ -607,3 +607,104 @@ export function lstmBackward32(T: i32, b: i32, F: i32, H: i32, returnSeq: i32, p
   }
   gemmNN32(rows, F, G4, pDG, G4, 1, pWih, F, pDx, F, 0);
 }
+
+// ---------------------------------------------------------------- fused GRU layer (float64, PyTorch gate order r z n)
+
+/**
+ * Forward pass of one GRU layer (see ../layers/gru.ts). X: T·b × F; W_ih: 3H × F; W_hh: 3H × H; biases 3H each.
+ * Writes A (T·b × 3H, activated r z n), Bn (T·b × H, W_hn·h + b_hn) and Hs (T·b × H); HH (b × 3H) is scratch.
+ */
+export function gruForward(T: i32, b: i32, F: i32, H: i32, pX: usize, pWih: usize, pWhh: usize, pBih: usize, pBhh: usize, pA: usize, pBn: usize, pHH: usize, pH: usize): void {
+  const G3 = 3 * H;
+  const Ho = (<usize>H) << 3;
+  const bHo = (<usize>(b * H)) << 3;
+  gemmNT(T * b, G3, F, pX, F, pWih, F, pA, G3, 0);
+  for (let t = 0; t < T; t++) {
+    const gBase = pA + ((<usize>(t * b * G3)) << 3);
+    const sOff = (<usize>(t * b * H)) << 3;
+    if (t > 0) gemmNT(b, G3, H, pH + sOff - bHo, H, pWhh, H, pHH, G3, 0);
+    for (let s = 0; s < b; s++) {
+      const g0 = gBase + ((<usize>(s * G3)) << 3);
+      const q0 = pHH + ((<usize>(s * G3)) << 3);
+      const s0 = sOff + ((<usize>(s * H)) << 3);
+      for (let u = 0; u < H; u++) {
+        const uo = (<usize>u) << 3;
+        const hr = (t > 0 ? load<f64>(q0 + uo) : 0.0) + load<f64>(pBhh + uo);
+        const hz = (t > 0 ? load<f64>(q0 + Ho + uo) : 0.0) + load<f64>(pBhh + Ho + uo);
+        const hn = (t > 0 ? load<f64>(q0 + 2 * Ho + uo) : 0.0) + load<f64>(pBhh + 2 * Ho + uo);
+        const r = sig(load<f64>(g0 + uo) + load<f64>(pBih + uo) + hr);
+        const z = sig(load<f64>(g0 + Ho + uo) + load<f64>(pBih + Ho + uo) + hz);
+        const nv = th(load<f64>(g0 + 2 * Ho + uo) + load<f64>(pBih + 2 * Ho + uo) + r * hn);
+        store<f64>(g0 + uo, r);
+        store<f64>(g0 + Ho + uo, z);
+        store<f64>(g0 + 2 * Ho + uo, nv);
+        store<f64>(pBn + s0 + uo, hn);
+        const hp = t > 0 ? load<f64>(pH + s0 - bHo + uo) : 0.0;
+        store<f64>(pH + s0 + uo, (1.0 - z) * nv + z * hp);
+      }
+    }
+  }
+}
+
+/** Backward pass of gruForward; fresh (not accumulated) gradients, DA/DB (T·b × 3H) and Dh (b × H) as scratch. */
+export function gruBackward(T: i32, b: i32, F: i32, H: i32, returnSeq: i32, pDy: usize, pX: usize, pWih: usize, pWhh: usize, pA: usize, pBn: usize, pH: usize, pDA: usize, pDB: usize, pDh: usize, pGWih: usize, pGWhh: usize, pGBih: usize, pGBhh: usize, pDx: usize): void {
+  const G3 = 3 * H;
+  const Ho = (<usize>H) << 3;
+  const bH = b * H;
+  const bHo = (<usize>bH) << 3;
+  for (let t = T - 1; t >= 0; t--) {
+    const gBase = (<usize>(t * b * G3)) << 3;
+    const sOff = (<usize>(t * bH)) << 3;
+    if (returnSeq) {
+      if (t == T - 1) memory.copy(pDh, pDy + sOff, bHo);
+      else for (let k = 0; k < bH; k++) {
+        const ko = (<usize>k) << 3;
+        store<f64>(pDh + ko, load<f64>(pDh + ko) + load<f64>(pDy + sOff + ko));
+      }
+    } else if (t == T - 1) {
+      memory.copy(pDh, pDy, bHo);
+    }
+    for (let s = 0; s < b; s++) {
+      const g0 = pA + gBase + ((<usize>(s * G3)) << 3);
+      const a0 = pDA + gBase + ((<usize>(s * G3)) << 3);
+      const b0 = pDB + gBase + ((<usize>(s * G3)) << 3);
+      const s0 = sOff + ((<usize>(s * H)) << 3);
+      const d0 = (<usize>(s * H)) << 3;
+      for (let u = 0; u < H; u++) {
+        const uo = (<usize>u) << 3;
+        const r = load<f64>(g0 + uo);
+        const z = load<f64>(g0 + Ho + uo);
+        const nv = load<f64>(g0 + 2 * Ho + uo);
+        const hp = t > 0 ? load<f64>(pH + s0 - bHo + uo) : 0.0;
+        const dhv = load<f64>(pDh + d0 + uo);
+        const dan = dhv * (1.0 - z) * (1.0 - nv * nv);
+        const dar = dan * load<f64>(pBn + s0 + uo) * r * (1.0 - r);
+        const daz = dhv * (hp - nv) * z * (1.0 - z);
+        store<f64>(a0 + uo, dar);
+        store<f64>(a0 + Ho + uo, daz);
+        store<f64>(a0 + 2 * Ho + uo, dan);
+        store<f64>(b0 + uo, dar);
+        store<f64>(b0 + Ho + uo, daz);
+        store<f64>(b0 + 2 * Ho + uo, dan * r);
+        store<f64>(pDh + d0 + uo, dhv * z);
+      }
+    }
+    if (t > 0) gemmNN(b, H, G3, pDB + gBase, G3, 1, pWhh, H, pDh, H, 1);
+  }
+  const rows = T * b;
+  if (T > 1) gemmNN(G3, H, rows - b, pDB + ((<usize>(b * G3)) << 3), 1, G3, pH, H, pGWhh, H, 0);
+  else memory.fill(pGWhh, 0, (<usize>(G3 * H)) << 3);
+  gemmNN(G3, F, rows, pDA, 1, G3, pX, F, pGWih, F, 0);
+  memory.fill(pGBih, 0, (<usize>G3) << 3);
+  memory.fill(pGBhh, 0, (<usize>G3) << 3);
+  for (let r = 0; r < rows; r++) {
+    const ao = pDA + ((<usize>(r * G3)) << 3);
+    const bo = pDB + ((<usize>(r * G3)) << 3);
+    for (let j = 0; j < G3; j++) {
+      const jo = (<usize>j) << 3;
+      store<f64>(pGBih + jo, load<f64>(pGBih + jo) + load<f64>(ao + jo));
+      store<f64>(pGBhh + jo, load<f64>(pGBhh + jo) + load<f64>(bo + jo));
+    }
+  }
+  gemmNN(rows, F, G3, pDA, G3, 1, pWih, F, pDx, F, 0);
+}

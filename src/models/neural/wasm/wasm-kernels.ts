@@ -56,6 +56,43 @@ type LstmBackwardFn = (
 
 interface GemmExports {
   readonly memory: WasmMemory;
+  gruForward(
+    T: number,
+    b: number,
+    F: number,
+    H: number,
+    pX: number,
+    pWih: number,
+    pWhh: number,
+    pBih: number,
+    pBhh: number,
+    pA: number,
+    pBn: number,
+    pHH: number,
+    pH: number,
+  ): void;
+  gruBackward(
+    T: number,
+    b: number,
+    F: number,
+    H: number,
+    returnSeq: number,
+    pDy: number,
+    pX: number,
+    pWih: number,
+    pWhh: number,
+    pA: number,
+    pBn: number,
+    pH: number,
+    pDA: number,
+    pDB: number,
+    pDh: number,
+    pGWih: number,
+    pGWhh: number,
+    pGBih: number,
+    pGBhh: number,
+    pDx: number,
+  ): void;
   readonly lstmForward32: LstmForwardFn;
   readonly lstmBackward32: LstmBackwardFn;
   heapBase(): number;
@@ -393,5 +430,136 @@ export function wasmLstmBackward(
   add(pGWhh, gWhh, G4 * H);
   add(pGB, gBih, G4);
   add(pGB, gBhh, G4);
+  get(pDx, dxT, rows * F);
+}
+
+/** Work arrays of one GRU layer call, all time-major (see ../layers/gru.ts). */
+export interface GruArrays {
+  readonly xT: Float64Array; // T·b × F
+  readonly wih: Float64Array; // 3H × F
+  readonly whh: Float64Array; // 3H × H
+  readonly bih: Float64Array; // 3H
+  readonly bhh: Float64Array; // 3H
+  readonly a: Float64Array; // T·b × 3H, activated r z n
+  readonly bn: Float64Array; // T·b × H
+  readonly h: Float64Array; // T·b × H
+}
+
+/** The whole GRU forward in one wasm call (float64). */
+export function wasmGruForward(T: number, b: number, F: number, H: number, g: GruArrays): void {
+  const w = mod!;
+  const rows = T * b;
+  const G3 = 3 * H;
+  const put = putter(false);
+  const get = getter(false);
+  const [pX, pWih, pWhh, pBih, pBhh, pA, pBn, pHH, pH] = arena(
+    w,
+    [rows * F, G3 * F, G3 * H, G3, G3, rows * G3, rows * H, b * G3, rows * H],
+    8,
+  ) as [number, number, number, number, number, number, number, number, number];
+  put(pX, g.xT, rows * F);
+  put(pWih, g.wih, G3 * F);
+  put(pWhh, g.whh, G3 * H);
+  put(pBih, g.bih, G3);
+  put(pBhh, g.bhh, G3);
+  w.gruForward(T, b, F, H, pX, pWih, pWhh, pBih, pBhh, pA, pBn, pHH, pH);
+  get(pA, g.a, rows * G3);
+  get(pBn, g.bn, rows * H);
+  get(pH, g.h, rows * H);
+}
+
+/** The whole GRU backward in one wasm call: adds weight gradients, writes the time-major input gradient. */
+export function wasmGruBackward(
+  T: number,
+  b: number,
+  F: number,
+  H: number,
+  returnSeq: boolean,
+  dy: Float64Array,
+  g: GruArrays,
+  grads: { wih: Float64Array; whh: Float64Array; bih: Float64Array; bhh: Float64Array },
+  dxT: Float64Array,
+): void {
+  const w = mod!;
+  const rows = T * b;
+  const G3 = 3 * H;
+  const put = putter(false);
+  const get = getter(false);
+  const dyLen = returnSeq ? rows * H : b * H;
+  const ptrs = arena(
+    w,
+    [
+      dyLen,
+      rows * F,
+      G3 * F,
+      G3 * H,
+      rows * G3,
+      rows * H,
+      rows * H,
+      rows * G3,
+      rows * G3,
+      b * H,
+      G3 * F,
+      G3 * H,
+      G3,
+      G3,
+      rows * F,
+    ],
+    8,
+  );
+  const [pDy, pX, pWih, pWhh, pA, pBn, pH, pDA, pDB, pDh, pGWih, pGWhh, pGBih, pGBhh, pDx] = ptrs as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  put(pDy, dy, dyLen);
+  put(pX, g.xT, rows * F);
+  put(pWih, g.wih, G3 * F);
+  put(pWhh, g.whh, G3 * H);
+  put(pA, g.a, rows * G3);
+  put(pBn, g.bn, rows * H);
+  put(pH, g.h, rows * H);
+  w.gruBackward(
+    T,
+    b,
+    F,
+    H,
+    returnSeq ? 1 : 0,
+    pDy,
+    pX,
+    pWih,
+    pWhh,
+    pA,
+    pBn,
+    pH,
+    pDA,
+    pDB,
+    pDh,
+    pGWih,
+    pGWhh,
+    pGBih,
+    pGBhh,
+    pDx,
+  );
+  const add = (ptr: number, dst: Float64Array, len: number): void => {
+    const o = ptr >> 3;
+    for (let i = 0; i < len; i++) dst[i] = dst[i]! + heap[o + i]!;
+  };
+  add(pGWih, grads.wih, G3 * F);
+  add(pGWhh, grads.whh, G3 * H);
+  add(pGBih, grads.bih, G3);
+  add(pGBhh, grads.bhh, G3);
   get(pDx, dxT, rows * F);
 }
