@@ -77,12 +77,7 @@ export function solveQpActiveSet(prob: QpProblem, x0: Float64Array, options: QpO
 
   // gradient g = Px + q
   const g = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = q[i]!;
-    const off = i * n;
-    for (let j = 0; j < n; j++) s += P[off + j]! * x[j]!;
-    g[i] = s;
-  }
+  initGradient(P, q, x, n, g);
 
   // free set, in factor order; state per variable: 0 free, -1 at lb, +1 at ub
   const state = new Int8Array(n);
@@ -132,16 +127,7 @@ export function solveQpActiveSet(prob: QpProblem, x0: Float64Array, options: QpO
     // new row k = nf: l = L⁻¹ P[F, j], d = sqrt(P_jj - l·l)
     const k = nf;
     const rowK = k * n;
-    let ss = 0;
-    for (let i = 0; i < k; i++) {
-      let s = P[free[i]! * n + j]!;
-      const rowI = i * n;
-      for (let m = 0; m < i; m++) s -= L[rowI + m]! * L[rowK + m]!;
-      const v = s / L[rowI + i]!;
-      L[rowK + i] = v;
-      ss += v * v;
-    }
-    let d = P[j * n + j]! - ss;
+    let d = P[j * n + j]! - appendRow(L, P, n, k, free, j);
     if (!(d > ridge)) {
       // A clearly negative pivot means P is not positive semidefinite on the free set: the problem is not
       // convex and any answer would be arbitrary, so report it. Tiny pivots (rank-deficient PSD) get the ridge.
@@ -292,20 +278,7 @@ export function solveQpActiveSet(prob: QpProblem, x0: Float64Array, options: QpO
         }
       }
       // x += αp; g += α P[:,F] p
-      if (alpha > 0) {
-        for (let k = 0; k < nf; k++) {
-          const pk = alpha * p[k]!;
-          if (pk === 0) continue;
-          const j = free[k]!;
-          x[j] = x[j]! + pk;
-        }
-        for (let i = 0; i < n; i++) {
-          const off = i * n;
-          let s = 0;
-          for (let k = 0; k < nf; k++) s += P[off + free[k]!]! * p[k]!;
-          g[i] = g[i]! + alpha * s;
-        }
-      }
+      if (alpha > 0) applyStep(P, n, free, nf, p, alpha, x, g);
       if (alpha === 0 && blockVar >= 0 && justReleased.has(blockVar)) batch = 1;
       else if (alpha > 0) batch = Math.min(batch * 2, n);
       justReleased.clear();
@@ -335,18 +308,12 @@ export function solveQpActiveSet(prob: QpProblem, x0: Float64Array, options: QpO
     let releaseRow = -1;
     violators.length = 0;
     // reduced gradient for fixed vars: g_i + Σ λ_w a_{w,i}
-    for (let i = 0; i < n; i++) {
-      const s = state[i]!;
-      if (s === 0 || lb[i] === ub[i]) continue;
-      let mu = g[i]!;
-      for (let a = 0; a < m; a++) mu += lambda[a]! * rows[working[a]!.r]!.a[i]!;
-      const viol = s < 0 ? -mu : mu; // at lb need mu ≥ 0; at ub need mu ≤ 0
-      if (viol > thr) violators.push({ i, viol });
-      if (viol > worst) {
-        worst = viol;
-        releaseVar = i;
-        releaseRow = -1;
-      }
+    const wa = working.map((w) => rows[w.r]!.a);
+    const top = collectViolators(state, lb, ub, g, lambda, wa, thr, violators);
+    if (top.viol > worst) {
+      worst = top.viol;
+      releaseVar = top.i;
+      releaseRow = -1;
     }
     for (let a = 0; a < m; a++) {
       const w = working[a]!;
@@ -437,6 +404,84 @@ function extendYColumn(
   let s = a[free[k]!]!;
   for (let m = 0; m < k; m++) s -= L[off + m]! * y[m]!;
   y[k] = s / L[off + k]!;
+}
+
+/** g = Px + q. */
+function initGradient(P: Float64Array, q: Float64Array, x: Float64Array, n: number, g: Float64Array): void {
+  for (let i = 0; i < n; i++) {
+    let s = q[i]!;
+    const off = i * n;
+    for (let j = 0; j < n; j++) s += P[off + j]! * x[j]!;
+    g[i] = s;
+  }
+}
+
+/** Row k of the factor for a new free variable j: L[k, :k] = L⁻¹ P[F, j]; returns ‖L[k, :k]‖². */
+function appendRow(L: Float64Array, P: Float64Array, n: number, k: number, free: readonly number[], j: number): number {
+  const rowK = k * n;
+  const pj = j * n; // P symmetric: read row j contiguously instead of column j
+  let ss = 0;
+  for (let i = 0; i < k; i++) {
+    let s = P[pj + free[i]!]!;
+    const rowI = i * n;
+    for (let m = 0; m < i; m++) s -= L[rowI + m]! * L[rowK + m]!;
+    const v = s / L[rowI + i]!;
+    L[rowK + i] = v;
+    ss += v * v;
+  }
+  return ss;
+}
+
+/** x_F += αp; g += α P[:, F] p. */
+function applyStep(
+  P: Float64Array,
+  n: number,
+  free: readonly number[],
+  nf: number,
+  p: Float64Array,
+  alpha: number,
+  x: Float64Array,
+  g: Float64Array,
+): void {
+  for (let k = 0; k < nf; k++) {
+    const j = free[k]!;
+    x[j] = x[j]! + alpha * p[k]!;
+  }
+  for (let i = 0; i < n; i++) {
+    const off = i * n;
+    let s = 0;
+    for (let k = 0; k < nf; k++) s += P[off + free[k]!]! * p[k]!;
+    g[i] = g[i]! + alpha * s;
+  }
+}
+
+/** Fixed variables whose reduced gradient has the wrong sign (into `out`); returns the worst. */
+function collectViolators(
+  state: Int8Array,
+  lb: Float64Array,
+  ub: Float64Array,
+  g: Float64Array,
+  lambda: Float64Array,
+  wa: readonly Float64Array[],
+  thr: number,
+  out: { i: number; viol: number }[],
+): { i: number; viol: number } {
+  let best = -1;
+  let worst = -Infinity;
+  const m = wa.length;
+  for (let i = 0; i < state.length; i++) {
+    const s = state[i]!;
+    if (s === 0 || lb[i] === ub[i]) continue;
+    let mu = g[i]!;
+    for (let a = 0; a < m; a++) mu += lambda[a]! * wa[a]![i]!;
+    const viol = s < 0 ? -mu : mu; // at lb need mu ≥ 0; at ub need mu ≤ 0
+    if (viol > thr) out.push({ i, viol });
+    if (viol > worst) {
+      worst = viol;
+      best = i;
+    }
+  }
+  return { i: best, viol: worst };
 }
 
 /** out[k] = (L⁻¹ v_F)[k] for the free variables in factor order. */
