@@ -103,6 +103,14 @@ const portfolioSchema = z.strictObject({
   threshold: z.number().default(0.001),
   /** Volatility-band rule: changes used for σ. */
   bandWindow: z.int().min(2).default(20),
+  /**
+   * Mean-variance / Black-Litterman: proportional trading cost k charged in the objective as k·Σ|w − w_prev|, in the
+   * units of the annualised μ (so k ≈ cost per trade × rebalances per year keeps a trade only when its forecast gain
+   * over a year beats it). Damps the corner-to-corner flips that noisy forecasts cause.
+   */
+  transactionCost: z.number().min(0).default(0),
+  /** Mean-variance: L2 penalty γ‖w‖² (spreads weight across assets). */
+  l2Gamma: z.number().min(0).default(0),
   /** Black-Litterman prior uncertainty τ. */
   tau: z.number().positive().default(0.05),
 });
@@ -419,6 +427,8 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
     const groups = sectorGroups(view);
     const constraints: Constraints = {
       weightBounds: [0, p.maxWeight],
+      ...(p.transactionCost > 0 ? { transactionCost: p.transactionCost } : {}),
+      ...(p.l2Gamma > 0 ? { l2Gamma: p.l2Gamma } : {}),
       ...(Object.keys(assetBounds).length > 0 ? { assetBounds } : {}),
       ...(groups ? { groups } : {}),
     };
