@@ -197,14 +197,22 @@ describe('scalers fit on the training rows only', () => {
     expect([...m.transform(Float64Array.of(1, 50), 1)]).toEqual([0, 1]);
   });
 
-  it('later rows do not move a scaler fitted on earlier rows', () => {
-    const fm = computeFeatures(createFeatures([{ kind: 'momentum', windows: [5] }]), { panel });
+  it('a scaler fitted on the training window is unaffected by anything after it', () => {
+    const features = createFeatures([{ kind: 'momentum', windows: [5] }, { kind: 'rsi' }]);
+    const T = 200;
     const target = forwardReturn(panel, 5);
-    const a = trainingSet(fm, target, { decisionIndex: 200 });
-    const b = trainingSet(fm, target, { decisionIndex: 200 });
-    const sa = fitScaler('zscore', a.X, a.n, a.p);
-    const sb = fitScaler('zscore', b.X, b.n, b.p);
-    expect(sa.toJSON()).toEqual(sb.toJSON());
+    const full = trainingSet(computeFeatures(features, { panel }), target, { decisionIndex: T });
+    const cut = panel.sliceRows(0, T + 1);
+    const past = trainingSet(computeFeatures(features, { panel: cut }), forwardReturn(cut, 5), { decisionIndex: T });
+    expect(past.n).toBe(full.n);
+    expect(fitScaler('zscore', past.X, past.n, past.p).toJSON()).toEqual(
+      fitScaler('zscore', full.X, full.n, full.p).toJSON(),
+    );
+    // … while a scaler fitted on every row (the leak this rules out) differs.
+    const leaky = trainingSet(computeFeatures(features, { panel }), target, { decisionIndex: panel.nDates - 1 });
+    expect(fitScaler('zscore', leaky.X, leaky.n, leaky.p).center[0]).not.toBe(
+      fitScaler('zscore', full.X, full.n, full.p).center[0],
+    );
   });
 });
 
