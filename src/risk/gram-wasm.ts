@@ -85,3 +85,37 @@ export function gramWasm(
   if (symmetric && same) for (let i = 0; i < nA; i++) for (let j = 0; j < i; j++) out[i * nB + j] = out[j * nB + i]!;
   return out;
 }
+
+/**
+ * Symmetric Gram XᵀX of nA columns of length nRows that `fill` writes straight into the module's memory
+ * (column-major), so no 10 MB JavaScript copy of X is made. `inspect` may read X before the kernel runs.
+ * `null` without WebAssembly SIMD.
+ */
+export function gramWasmFilled(
+  nA: number,
+  nRows: number,
+  fill: (X: Float64Array) => void,
+  inspect?: (X: Float64Array) => void,
+  chunk = 512,
+): Float64Array | null {
+  const k = load();
+  if (!k) return null;
+  const bytesA = nA * nRows * 8;
+  const bytesG = nA * nA * 8;
+  const base = 1024;
+  const need = base + bytesA + bytesG;
+  const have = k.memory.buffer.byteLength;
+  if (need > have) k.memory.grow(Math.ceil((need - have) / 65536));
+  const buf = k.memory.buffer;
+  const X = new Float64Array(buf, base, nA * nRows);
+  fill(X);
+  inspect?.(X);
+  const offG = base + bytesA;
+  const G = new Float64Array(buf, offG, nA * nA);
+  G.fill(0);
+  for (let t0 = 0; t0 < nRows; t0 += chunk)
+    k.gramChunk(base, nA, base, nA, nRows, t0, Math.min(nRows, t0 + chunk), 1, offG);
+  const out = G.slice();
+  for (let i = 0; i < nA; i++) for (let j = 0; j < i; j++) out[i * nA + j] = out[j * nA + i]!;
+  return out;
+}

@@ -1,4 +1,4 @@
-import { gramWasm } from './gram-wasm.ts';
+import { gramWasm, gramWasmFilled } from './gram-wasm.ts';
 
 /**
  * Dense Gram kernels over column-major panels: the one hot loop behind every covariance estimator.
@@ -164,4 +164,24 @@ export function toColumnMajor(
     }
   }
   return out;
+}
+
+/**
+ * XᵀX for a column-major X (nRows × nCols) produced by `fill`, written in place (into WebAssembly memory when the
+ * SIMD kernel is available); `inspect` sees X before the product. Saves one n·T allocation and copy.
+ */
+export function gramFromFiller(
+  nCols: number,
+  nRows: number,
+  fill: (X: Float64Array) => void,
+  inspect?: (X: Float64Array) => void,
+): Float64Array {
+  if (nCols * nCols * nRows >= 4096) {
+    const w = gramWasmFilled(nCols, nRows, fill, inspect);
+    if (w) return w;
+  }
+  const X = new Float64Array(nCols * nRows);
+  fill(X);
+  inspect?.(X);
+  return gramJs(X, nCols, X, nCols, nRows, true);
 }

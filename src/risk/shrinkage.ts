@@ -9,13 +9,20 @@
  */
 import { Matrix, dataError } from '../core/index.ts';
 import { markPositiveSemidefinite, sampleCov, type CovarianceEstimate } from './covariance.ts';
-import { gram, toColumnMajor } from './gram.ts';
+import { gram, gramFromFiller } from './gram.ts';
 import { assertUsable, type ReturnsTable } from './returns.ts';
 
 export type LedoitWolfTarget = 'constant-variance' | 'single-factor' | 'constant-correlation';
 
 /** Demeaned returns, NaN → 0 first, column-major; plus T and n. Tiled transpose keeps both sides in cache. */
 function demeaned(r: ReturnsTable): { X: Float64Array; T: number; n: number } {
+  const X = new Float64Array(r.nDates * r.nAssets);
+  writeDemeaned(r, X);
+  return { X, T: r.nDates, n: r.nAssets };
+}
+
+/** Write the NaN→0 demeaned returns, column-major, into X (length nDates·nAssets). */
+function writeDemeaned(r: ReturnsTable, X: Float64Array): void {
   const T = r.nDates;
   const n = r.nAssets;
   const v = r.values;
@@ -28,7 +35,6 @@ function demeaned(r: ReturnsTable): { X: Float64Array; T: number; n: number } {
     }
   }
   for (let j = 0; j < n; j++) means[j] = means[j]! / T;
-  const X = new Float64Array(T * n);
   const B = 32;
   for (let t0 = 0; t0 < T; t0 += B) {
     const t1 = Math.min(T, t0 + B);
@@ -43,7 +49,6 @@ function demeaned(r: ReturnsTable): { X: Float64Array; T: number; n: number } {
       }
     }
   }
-  return { X, T, n };
 }
 
 export function ledoitWolf(
@@ -78,18 +83,25 @@ function finish(
 
 /** sklearn `ledoit_wolf(X)` (assume_centered = false) on NaN→0 returns. Works in place on the Gram matrix. */
 function lwConstantVariance(r: ReturnsTable, frequency: number): CovarianceEstimate {
-  const { X, T, n } = demeaned(r);
-  const G = gram(X, n, X, n, T, true); // XᵀX
+  const T = r.nDates;
+  const n = r.nAssets;
+  // β̂ uses Σ_ij (X²ᵀX²)_ij = Σ_t (Σ_i x_ti²)², an O(nT) identity instead of a second Gram.
+  const rowSq = new Float64Array(T);
+  const G = gramFromFiller(
+    n,
+    T,
+    (X) => writeDemeaned(r, X),
+    (X) => {
+      for (let j = 0; j < n; j++) {
+        const off = j * T;
+        for (let t = 0; t < T; t++) rowSq[t] = rowSq[t]! + X[off + t]! * X[off + t]!;
+      }
+    },
+  ); // XᵀX
   let trace = 0;
   for (let i = 0; i < n; i++) trace += G[i * n + i]! / T;
   const mu = trace / n;
-  // β̂ uses Σ_ij (X²ᵀX²)_ij = Σ_t (Σ_i x_ti²)², an O(nT) identity instead of a second Gram.
   let beta_ = 0;
-  const rowSq = new Float64Array(T);
-  for (let j = 0; j < n; j++) {
-    const off = j * T;
-    for (let t = 0; t < T; t++) rowSq[t] = rowSq[t]! + X[off + t]! * X[off + t]!;
-  }
   for (let t = 0; t < T; t++) beta_ += rowSq[t]! * rowSq[t]!;
   let delta_ = 0;
   for (let i = 0; i < n * n; i++) delta_ += G[i]! * G[i]!;
