@@ -113,6 +113,27 @@ describe('ml-forecast strategy', () => {
     });
   }
 
+  for (const target of [
+    { kind: 'direction', horizon: 10 },
+    { kind: 'triple-barrier', horizon: 10, width: 1, volWindow: 21 },
+  ]) {
+    it(`classification target ${target.kind}: class probabilities become return-scaled forecasts`, () => {
+      const s = mlForecast(
+        mlForecastSchema.parse({
+          ...small,
+          target,
+          model: { kind: 'random-forest', task: 'classification', nTrees: 10, maxDepth: 3 },
+          portfolio: { method: 'top-k', topK: 2 },
+        }),
+      );
+      const t = panel.nDates - 30;
+      const d = s.decide(panel.upTo(panel.dates[t]!), ctxAt(t));
+      const ml = d.diagnostics!['ml'] as MlDiagnostics;
+      expect(ml.warmingUp).toBe(false);
+      expect(ml.forecast.every((f) => Number.isFinite(f) && Math.abs(f) < 0.5)).toBe(true);
+    });
+  }
+
   it('holds a volatility-capped 1/N while there is not enough history to fit', () => {
     const s = mlForecast(mlForecastSchema.parse({ ...small, model: { kind: 'ridge' } }));
     const d = s.decide(panel.upTo(panel.dates[100]!), ctxAt(100));
