@@ -49,7 +49,7 @@ const CASES: readonly Case[] = [
     args: ['run', '$W/s.yaml'],
     code: 2,
     stderr: [
-      /^error: .*s\.yaml: data\.source: unknown source "synthetc"; did you mean "synthetic"\? \(available: synthetic, csv, parquet\)$/,
+      /^error: .*s\.yaml: data\.source: unknown source "synthetc"; did you mean "synthetic"\? \(available: synthetic, csv, french, parquet\)$/,
     ],
   },
   {
