@@ -150,7 +150,6 @@ export function solveSmo(prob: SmoProblem, eps: number, maxIter: number): SmoRes
       }
     }
     if (iSel < 0) return false;
-    const yi = y[iSel]!;
     const Ki = row(base[iSel]!);
     let Gmax2 = -Infinity;
     jSel = -1;
@@ -164,7 +163,8 @@ export function solveSmo(prob: SmoProblem, eps: number, maxIter: number): SmoRes
       if (Ft >= Gmax2) Gmax2 = Ft;
       const gd = Gmax + Ft;
       if (gd > 0) {
-        let quad = QDi + QD[t]! - 2 * yi * y[t]! * Ki[base[t]!]!;
+        // a_it = K_ii + K_tt − 2K_it (libsvm: QD_i + QD_t − 2·y_i·Q_it, and y_i·Q_it = y_t·K_it = ±K_it by branch)
+        let quad = QDi + QD[t]! - 2 * Ki[base[t]!]!;
         if (!(quad > 0)) quad = TAU;
         const num = gd * gd;
         if (num * bestDen >= bestNum * quad) { bestNum = num; bestDen = quad; jSel = t; }
