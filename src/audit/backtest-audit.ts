@@ -55,7 +55,13 @@ export function auditBacktest(
   const report = checkPointInTime({
     panel,
     asOf,
-    compute: (p, _asOf, records) => runBacktest(p, makeStrategy(p, records), options),
+    // The backtest stops at the cutoff: what is compared is dated ≤ asOf, a leak shows up there, and a strategy is
+    // spared fitting on degenerate (garbled or deleted) future data it would never use for those decisions.
+    compute: (p, at, records) =>
+      runBacktest(p, makeStrategy(p, records), {
+        ...options,
+        end: options.end !== undefined && options.end < at ? options.end : at,
+      }),
     ...(audit.records === undefined ? {} : { records: audit.records }),
     observe: backtestObservation,
     ...(audit.modes ? { modes: audit.modes } : {}),
