@@ -6,8 +6,8 @@
  *   allocation: { kind: max-sharpe, riskFreeRate: 0.02 }
  *
  * Adding a kind to a stage's table therefore changes the study schema, the JSON Schema and the validator with no edit
- * here. A kind whose schema is not a plain object (e.g. a refined or transformed schema) takes its parameters nested
- * under `params:` instead.
+ * here. An object schema, refined or not, is written flat; a kind whose schema is not an object at all (a
+ * transform/pipe, a union) takes its parameters nested under `params:` instead.
  */
 import * as z from 'zod';
 

@@ -103,6 +103,22 @@ describe('study schema', () => {
     ]);
   });
 
+  it('a refined object schema stays flat; a non-object schema (a transform) takes its parameters under params:', () => {
+    const table: KindTable = {
+      refined: {
+        schema: z.strictObject({ n: z.int().min(1) }).refine((p) => p.n < 100, 'n must be < 100'),
+        create: () => ({}),
+      },
+      piped: { schema: z.strictObject({ n: z.int() }).transform((p) => ({ size: p.n })), create: () => ({}) },
+    };
+    const schema = z.strictObject({ f: kindSchema(table, 'feature') });
+    expect(schema.parse({ f: { kind: 'refined', n: 5 } })).toEqual({ f: { kind: 'refined', n: 5 } });
+    expect(schema.safeParse({ f: { kind: 'refined', n: 500 } }).success).toBe(false);
+    expect(schema.parse({ f: { kind: 'piped', params: { n: 5 } } })).toEqual({
+      f: { kind: 'piped', params: { size: 5 } },
+    });
+  });
+
   it('a stage whose table is still empty fails at the edge, naming it', () => {
     const noModels = createStudySchema({ ...fakeTables, modelKinds: {} });
     expect(problems({ ...base, model: { kind: 'ridge' } }, noModels)).toEqual([
