@@ -4,6 +4,7 @@
  */
 import { Matrix, usageError } from '../../core/index.ts';
 import type { ReturnDistribution, Constraints } from '../../allocation/index.ts';
+import { parseMissingPolicy } from '../../data/index.ts';
 import { loadPrices } from '../../io/index.ts';
 import {
   capmReturn,
@@ -38,6 +39,7 @@ export interface EstimateFlags {
   cov: (typeof COV_CHOICES)[number];
   mu: (typeof MU_CHOICES)[number];
   marketNeutral?: boolean;
+  missing?: string;
 }
 
 export function parseNumber(flag: string, v: string, example: string): number {
@@ -70,7 +72,13 @@ export async function estimate(path: string, flags: EstimateFlags): Promise<Esti
   if (!(frequency > 0))
     throw usageError(`--frequency must be > 0 periods a year, got ${frequency}. Use 252 for daily data.`);
   const rf = parseNumber('--rf', flags.rf, '0.02');
-  const panel = await loadPrices(path);
+  const missing = parseMissingPolicy(flags.missing ?? 'error');
+  if (!missing) {
+    throw usageError(
+      `--missing must be error, forward-fill:N, drop-dates or drop-assets, got "${flags.missing}". Example: --missing forward-fill:5.`,
+    );
+  }
+  const panel = await loadPrices(path, { missing });
   const prices = panel.field('close');
   const returns = returnsFromPrices(prices, panel.nDates, panel.assets, { dates: panel.dates });
   const notes: string[] = [];

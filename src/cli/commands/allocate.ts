@@ -35,6 +35,7 @@ interface Flags extends EstimateFlags {
   maxVolatility?: string;
   value?: string;
   integer?: boolean;
+  maxCvar?: string;
 }
 
 const METHODS = Object.keys(allocatorKinds).filter((k) => k !== 'fixed-mix' && k !== 'black-litterman');
@@ -57,6 +58,11 @@ function params(flags: Flags): Record<string, unknown> {
   if (flags.method === 'max-quadratic-utility' && flags.riskAversion !== undefined)
     p['riskAversion'] = parseNumber('--risk-aversion', flags.riskAversion, '1');
   if ((flags.method === 'hrp' || flags.method === 'herc') && flags.linkage !== undefined) p['linkage'] = flags.linkage;
+  if (flags.method === 'efficient-cvar') {
+    if (flags.maxCvar === undefined)
+      throw usageError('--method efficient-cvar needs --max-cvar, the daily CVaR(0.95) cap, e.g. --max-cvar 0.025.');
+    p['maxCVaR'] = parseNumber('--max-cvar', flags.maxCvar, '0.025');
+  }
   return p;
 }
 
@@ -82,6 +88,12 @@ export function allocateCommand(): Command {
     .option('--risk-aversion <delta>', 'for max-quadratic-utility')
     .addOption(new Option('--linkage <method>', 'for hrp / herc').choices(['single', 'average', 'complete', 'ward']))
     .option('--max-volatility <vol>', 'volatility cap (annualised) for optimising methods')
+    .option('--max-cvar <loss>', 'for efficient-cvar: CVaR(0.95) cap per period of the returns (daily), e.g. 0.025')
+    .option(
+      '--missing <policy>',
+      'missing-data policy for holes after an asset starts: error | forward-fill:N | drop-dates | drop-assets',
+      'error',
+    )
     .option('--value <amount>', 'also allocate this cash amount into whole shares at the last prices')
     .option('--integer', 'with --value: exact integer programme instead of the greedy rounding')
     .option('--json', 'print JSON')

@@ -31,6 +31,7 @@ export function frontierCommand(): Command {
     .addOption(new Option('--cov <estimator>', 'covariance estimator').choices([...COV_CHOICES]).default('sample'))
     .addOption(new Option('--mu <estimator>', 'expected-return estimator').choices([...MU_CHOICES]).default('cagr'))
     .option('--market-neutral', 'weights sum to 0')
+    .option('--missing <policy>', 'missing-data policy: error | forward-fill:N | drop-dates | drop-assets', 'error')
     .option('--json', 'print JSON')
     .action(async (prices: string, flags: Flags) => {
       const points = parseNumber('--points', flags.points, '20');
