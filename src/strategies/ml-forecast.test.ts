@@ -134,6 +134,19 @@ describe('ml-forecast strategy', () => {
     });
   }
 
+  it('walk-forward: refits on the anchor schedule, and every training label ended ≥ embargo bars before the fit', () => {
+    const s = mlForecast(mlForecastSchema.parse({ ...small, embargo: 4, model: { kind: 'ridge' } }));
+    const fits = new Set<string>();
+    for (let t = 400; t < panel.nDates; t += 21) {
+      const ml = s.decide(panel.upTo(panel.dates[t]!), ctxAt(t)).diagnostics!['ml'] as MlDiagnostics;
+      const fit = panel.dateIndex(ml.fitDate);
+      expect(fit).toBe(t - (t % 63)); // the anchor: a function of t alone
+      expect(panel.dateIndex(ml.lastLabelDate)).toBeLessThanOrEqual(fit - 4);
+      fits.add(ml.fitDate);
+    }
+    expect(fits.size).toBeGreaterThanOrEqual(4);
+  });
+
   it('holds a volatility-capped 1/N while there is not enough history to fit', () => {
     const s = mlForecast(mlForecastSchema.parse({ ...small, model: { kind: 'ridge' } }));
     const d = s.decide(panel.upTo(panel.dates[100]!), ctxAt(100));

@@ -155,6 +155,8 @@ export interface MlDiagnostics {
   readonly horizon: number;
   /** Date the model in force was fitted (its refit anchor), or '' while warming up. */
   readonly fitDate: string;
+  /** Latest date a training label ended (≤ fitDate − embargo bars: the purge), or '' while warming up. */
+  readonly lastLabelDate: string;
   readonly nTrain: number;
   readonly refit: boolean;
   /** Predicted h-period return per universe asset (NaN where features are incomplete). */
@@ -176,6 +178,7 @@ interface FittedState {
   readonly model: FittedModel;
   readonly scaler: FittedScaler;
   readonly nTrain: number;
+  readonly lastLabelDate: string;
   readonly histMean: Float64Array;
   readonly residualVar: Float64Array;
   readonly importance?: Float64Array;
@@ -340,6 +343,7 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
       model,
       scaler,
       nTrain: ds.n,
+      lastLabelDate: ds.sampleDates.reduce((m, d) => (d > m ? d : m), ''),
       histMean,
       residualVar,
       ...(imp ? { importance: imp } : {}),
@@ -512,6 +516,7 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
         universe,
         horizon: h,
         fitDate: state ? view.dates[state.anchor]! : '',
+        lastLabelDate: state?.lastLabelDate ?? '',
         nTrain: state?.nTrain ?? 0,
         refit,
         forecast: [...forecast],
