@@ -134,6 +134,25 @@ describe('ml-forecast strategy', () => {
     });
   }
 
+  it('black-litterman with a Bayesian model (Ω = its predictive variance): posterior μ is non-zero and no larger than the forecasts' scale', () => {
+    const s = mlForecast(
+      mlForecastSchema.parse({
+        ...small,
+        model: { kind: 'bayesian-linear' },
+        portfolio: { method: 'black-litterman', maxWeight: 0.6, tau: 1 },
+      }),
+    );
+    const t = panel.nDates - 30;
+    const ml = s.decide(panel.upTo(panel.dates[t]!), ctxAt(t)).diagnostics!['ml'] as MlDiagnostics;
+    const annual = 252 / 21;
+    // Views shrink toward the prior (0); correlated assets can borrow from each other's views, hence the 1.5 slack.
+    ml.mu.forEach((m, a) => {
+      const f = ml.forecast[a]! * annual;
+      expect(Math.abs(m)).toBeLessThanOrEqual(Math.abs(f) * 1.5 + 1e-9);
+    });
+    expect(ml.mu.some((m) => m !== 0)).toBe(true);
+  });
+
   it('walk-forward: refits on the anchor schedule, and every training label ended ≥ embargo bars before the fit', () => {
     const s = mlForecast(mlForecastSchema.parse({ ...small, embargo: 4, model: { kind: 'ridge' } }));
     const fits = new Set<string>();
