@@ -120,6 +120,41 @@ function makeCases(): BenchCase[] {
   ];
 }
 
+/** Trains `net` on the case with Adam, no shuffling; seconds, mean loss, live heap and RSS per epoch. */
+function runKeel(
+  c: BenchCase,
+  net: Network,
+): { secs: number[]; losses: number[]; heap: number[]; rss: number[]; pred: Float64Array } {
+  const secs: number[] = [];
+  const heap: number[] = [];
+  const rss: number[] = [];
+  const opts = {
+    epochs: c.epochs,
+    batchSize: c.batch,
+    optimizer: 'adam' as const,
+    learningRate: c.learningRate,
+    momentum: 0,
+    l2: 0,
+    clipNorm: 0,
+    patience: 0,
+    shuffle: false,
+    divergenceFactor: Infinity,
+  };
+  // all epochs in one call (Adam's state carries over); the epoch callback times each epoch
+  let last = performance.now();
+  const h = train(net, { X: c.x, Y: c.y, n: c.n }, null, opts, { uniform: () => 0 }, () => {
+    secs.push((performance.now() - last) / 1000);
+    // with `node --expose-gc`, collect first so heapUsed shows live memory only (else it includes garbage)
+    (globalThis as { gc?: () => void }).gc?.();
+    const m = process.memoryUsage();
+    heap.push(m.heapUsed / 2 ** 20);
+    rss.push(m.rss / 2 ** 20);
+    last = performance.now();
+  });
+  const pred = net.forward(c.x.subarray(0, 16 * net.inSize), 16, false).slice(0, 16);
+  return { secs, losses: h.trainLoss, heap, rss, pred };
+}
+
 export default function neuralBench(): void {
   const only = process.env['KEEL_BENCH_ONLY'];
   const cases = makeCases().filter((c) => only === undefined || c.name.startsWith(only));
@@ -130,85 +165,21 @@ export default function neuralBench(): void {
   });
   const dir = mkdtempSync(join(tmpdir(), 'keel-neural-'));
   try {
-    const job = {
-      cases: cases.map((c, k) => ({
-        name: c.name,
-        layers: c.layers,
-        n: c.n,
-        batch: c.batch,
-        epochs: c.epochs,
-        learningRate: c.learningRate,
-        x: Array.from(c.x),
-        y: Array.from(c.y),
-        initial: nets[k]!.params.map((p) => Array.from(p.value)),
-        checkRows: 16,
-      })),
-    };
-    writeFileSync(join(dir, 'job.json'), JSON.stringify(job));
-
-    // Keel first (torch idle), then torch (Keel idle): never both at once on this ~1-core machine
-    const keel = cases.map((c, k) => {
-      const net = nets[k]!;
-      const secs: number[] = [];
-      const losses: number[] = [];
-      const heap: number[] = [];
-      const rss: number[] = [];
-      const opts = {
-        epochs: 1,
-        batchSize: c.batch,
-        optimizer: 'adam' as const,
-        learningRate: c.learningRate,
-        momentum: 0,
-        l2: 0,
-        clipNorm: 0,
-        patience: 0,
-        shuffle: false,
-        divergenceFactor: Infinity,
-      };
-      // all epochs in one call (Adam's state carries over); the epoch callback times each epoch
-      let last = performance.now();
-      const h = train(
-        net,
-        { X: c.x, Y: c.y, n: c.n },
-        null,
-        { ...opts, epochs: c.epochs },
-        { uniform: () => 0 },
-        () => {
-          const now = performance.now();
-          secs.push((now - last) / 1000);
-          // with `node --expose-gc`, collect first so heapUsed shows live memory only (else it includes garbage)
-          (globalThis as { gc?: () => void }).gc?.();
-          const m = process.memoryUsage();
-          heap.push(m.heapUsed / 2 ** 20);
-          rss.push(m.rss / 2 ** 20);
-          last = performance.now();
-        },
-      );
-      losses.push(...h.trainLoss);
-      const pred = net.forward(c.x.subarray(0, 16 * net.inSize), 16, false).slice(0, 16);
-      return { secs, losses, heap, rss, pred };
+    const jobCase = (c: BenchCase, k: number): object => ({
+      name: c.name,
+      layers: c.layers,
+      n: c.n,
+      batch: c.batch,
+      epochs: c.epochs,
+      learningRate: c.learningRate,
+      x: Array.from(c.x),
+      y: Array.from(c.y),
+      initial: nets[k]!.params.map((p) => Array.from(p.value)),
+      checkRows: 16,
     });
 
-    const py = spawnSync(
-      '/usr/bin/python3',
-      [new URL('./peers/neural.py', import.meta.url).pathname, join(dir, 'job.json')],
-      {
-        encoding: 'utf8',
-        maxBuffer: 1 << 26,
-      },
-    );
-    if (py.status !== 0) {
-      console.log(`torch peer failed (is Debian python3-torch installed?): ${py.stderr.trim().split('\n').pop()}`);
-      for (const [k, c] of cases.entries())
-        console.log(`${c.name}: keel ${median(keel[k]!.secs).toFixed(3)} s/epoch (no peer)`);
-      return;
-    }
-    const torch = JSON.parse(py.stdout) as {
-      torch: string;
-      cases: { name: string; secondsPerEpoch: number[]; trainLoss: number[]; predictions: number[] }[];
-    };
     console.log(
-      `PyTorch ${torch.torch}, 1 thread, float32 · Keel float64, ${kernelBackend()} kernels · ${EPOCHS} epochs per case, medians`,
+      `PyTorch (Debian python3-torch), 1 thread, float32 · Keel ${kernelBackend()} kernels · ${EPOCHS} epochs per case, medians`,
     );
     console.log(
       'case'.padEnd(48),
@@ -217,9 +188,28 @@ export default function neuralBench(): void {
       'ratio'.padStart(7),
       '  loss check   memory (heap MiB / rss MiB per epoch)',
     );
+    // Per case: Keel, then torch right after (never both at once on this ~1-core machine, and close in time so a
+    // change in the machine's load biases the ratio as little as possible).
     for (const [k, c] of cases.entries()) {
-      const kr = keel[k]!;
-      const tr = torch.cases[k]!;
+      writeFileSync(join(dir, 'job.json'), JSON.stringify({ cases: [jobCase(c, k)] })); // initial weights, before Keel trains
+      const kr = runKeel(c, nets[k]!);
+      const py = spawnSync(
+        '/usr/bin/python3',
+        [new URL('./peers/neural.py', import.meta.url).pathname, join(dir, 'job.json')],
+        {
+          encoding: 'utf8',
+          maxBuffer: 1 << 26,
+        },
+      );
+      if (py.status !== 0) {
+        console.log(
+          `${c.name}: keel ${median(kr.secs).toFixed(3)} s/epoch; torch peer failed (is Debian python3-torch installed?): ${py.stderr.trim().split('\n').pop()}`,
+        );
+        continue;
+      }
+      const tr = (
+        JSON.parse(py.stdout) as { cases: { secondsPerEpoch: number[]; trainLoss: number[]; predictions: number[] }[] }
+      ).cases[0]!;
       const rel = (e: number): number => Math.abs(kr.losses[e]! - tr.trainLoss[e]!) / Math.abs(tr.trainLoss[e]!);
       let worstLoss = 0;
       kr.losses.forEach((_, e) => (worstLoss = Math.max(worstLoss, rel(e))));
