@@ -134,7 +134,7 @@ describe('ml-forecast strategy', () => {
     });
   }
 
-  it('black-litterman with a Bayesian model (Ω = its predictive variance): posterior μ is non-zero and no larger than the forecasts' scale', () => {
+  it('black-litterman with a Bayesian model (Ω = its predictive variance): posterior μ is non-zero and on the scale of the forecasts', () => {
     const s = mlForecast(
       mlForecastSchema.parse({
         ...small,
