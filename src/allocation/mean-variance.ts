@@ -272,7 +272,8 @@ export function efficientRisk(dist: ReturnDistribution, targetVolatility: number
   if (!(targetVolatility > 0))
     throw dataError(`targetVolatility must be > 0 (annualised), got ${targetVolatility}. Use 0.1 for 10 % a year.`);
   const s = setup(dist, c);
-  const mv = solve(s, hessian(s, 2), new Float64Array(s.n), []);
+  // the cap is on wᵀΣw alone: its floor is the minimum-variance portfolio without the L2 term
+  const mv = solve({ ...s, l2: 0 }, hessian({ ...s, l2: 0 }, 2), new Float64Array(s.n), []);
   const vMin = Math.sqrt(portfolioVariance(mv, dist.cov));
   if (vMin > targetVolatility * (1 + 1e-12)) {
     throw infeasible(
@@ -289,7 +290,11 @@ export function efficientRisk(dist: ReturnDistribution, targetVolatility: number
   };
   let a = Math.log(1e-6);
   let fa = at(a);
-  if (fa.f <= 0) return fa.w; // even (nearly) maximum return stays under the cap
+  if (fa.f <= 0) {
+    // even (nearly) the δ → 0 end stays under the cap: return the exact δ = 0 answer when it does too
+    const exact = s.l2 > 0 ? solve(s, hessian(s, 0), q, [], fa.w) : maxReturnFor(s, s.mu).weights;
+    return Math.sqrt(portfolioVariance(exact, dist.cov)) <= targetVolatility * (1 + 1e-12) ? exact : fa.w;
+  }
   let b = Math.log(1e6);
   let fb = at(b);
   while (fb.f > 0 && b < 60) {
@@ -324,7 +329,8 @@ export function efficientRisk(dist: ReturnDistribution, targetVolatility: number
 /**
  * Max Sharpe ratio (wᵀμ − rf)/√(wᵀΣw) by the Cornuejols–Tütüncü transform: min yᵀΣy s.t. (μ − rf)ᵀy = 1,
  * lb·k ≤ y ≤ ub·k, group rows scaled by k, k = Σy ≥ 0; w = y/k. With lb = 0 and ub ≥ 1 the upper rows are
- * implied and the problem is a bound-constrained QP with one row (fast path).
+ * implied and the problem is a bound-constrained QP with one row (fast path). With l2Gamma the penalty γ‖y‖² acts on
+ * the scaled variable y, exactly as PyPortfolioOpt's `max_sharpe` does with `L2_reg` (hessian below adds 2γI).
  */
 export function maxSharpe(dist: ReturnDistribution, c: Constraints = {}): Float64Array {
   const s = setup(dist, c);
@@ -336,10 +342,6 @@ export function maxSharpe(dist: ReturnDistribution, c: Constraints = {}): Float6
   if (s.trade)
     throw dataError(
       'transactionCost and maxTurnover are not supported by max-sharpe (its scale-free transform cannot carry them). Use max-quadratic-utility or efficient-risk.',
-    );
-  if (s.l2 > 0)
-    throw dataError(
-      'l2Gamma is not supported by max-sharpe (the transform makes it non-convex in w). Use max-quadratic-utility or min-variance with l2Gamma.',
     );
   const n = s.n;
   const excess = new Float64Array(n);

@@ -80,6 +80,14 @@ describeShared('PyPortfolioOpt efficient frontier figures', DATA, () => {
     };
     dist().assets.forEach((a, i) => expect(cw[i]).toBeCloseTo(expected[a] ?? 0, 5));
   });
+  it('max Sharpe + L2 on the transform variable as pypfopt: γ = 5 long-only, γ = 1 (default) with (−1, 1)', () => {
+    expectPerf(maxSharpe(dist(), { l2Gamma: 5 }), [0.2516854357026833, 0.22043282695478603, 1.051047790401043], 1e-6);
+    expectPerf(
+      maxSharpe(dist(), { ...PM1, l2Gamma: 1 }),
+      [0.2995338981166366, 0.2234696161770517, 1.2508810052063901],
+      1e-6,
+    );
+  });
   it('max Sharpe, bounds (−1, 1)', () =>
     expectPerf(maxSharpe(dist(), PM1), [0.4937195216716211, 0.29516576454651955, 1.6049270564945908]));
   it('max quadratic utility (δ = 2)', () =>
@@ -107,6 +115,24 @@ describeShared('PyPortfolioOpt efficient frontier figures', DATA, () => {
       [0.28640632960825885, 0.21, 1.2686015698590967],
       1e-6,
     ));
+  it('L2 variants: max utility + L2 (γ 5) exact; efficient_risk(0.19) + L2 (γ 5) at 1e-6, market-neutral + L2 (γ 1) at 1e-5', () => {
+    expectPerf(
+      maxQuadraticUtility(dist(), 1, { l2Gamma: 5 }),
+      [0.19774277217586125, 0.2104822672707046, 0.8444548535162986],
+    );
+    expectPerf(
+      efficientRisk(dist(), 0.19, { l2Gamma: 5 }),
+      [0.1931352562313653, 0.18999999989010993, 0.9112381912184281],
+      1e-6,
+    );
+    expectPerf(
+      efficientRisk(dist(), 0.19, { ...PM1, marketNeutral: true, l2Gamma: 1 }),
+      [0.12790320789339854, 0.1175336636355454, 0.9180621496492316],
+      // The cap is slack here (vol 0.1175 < 0.19): the answer is argmax μᵀw − γ‖w‖², solved exactly by Keel;
+      // pypfopt's figure ("not re-derived") carries its conic solver's ~2e-6 relative error.
+      1e-5,
+    );
+  });
   it('efficient_return(0.25)', () =>
     expectPerf(efficientReturn(dist(), 0.25), [0.25, 0.18723269942026335, 1.2284179030274036]));
   it('efficient_return(0.25) + L2 (γ = 1)', () =>
