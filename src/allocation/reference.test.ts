@@ -133,6 +133,27 @@ describeShared('PyPortfolioOpt efficient frontier figures', DATA, () => {
       1e-5,
     );
   });
+  it('CLA max Sharpe (rf 0 inside, reported at rf 0.02) = exact max Sharpe at rf 0; long-only and (−1, 1), 1e-7', () => {
+    const d0 = { ...dist(), riskFreeRate: 0 };
+    expectPerf(maxSharpe(d0), [0.2994470912768992, 0.21764331657015668, 1.283968171780824], 1e-7);
+    expectPerf(maxSharpe(d0, PM1), [0.44859872371106785, 0.26762066559448255, 1.601515797589826], 1e-7);
+  });
+  it('toy efficient_return(0.08), market-neutral, bounds (−1, 1)', () => {
+    const mu = Float64Array.from([-0.15, -0.12, -0.1, -0.05, -0.01, 0.02, 0.03, 0.04, 0.05]);
+    const cov = Matrix.diag([0.2, 0.2, 0.4, 0.3, 0.1, 0.5, 0.2, 0.3, 0.1]);
+    const d = {
+      assets: mu.map((_, i) => i).reduce<string[]>((a, i) => [...a, `t${i}`], []),
+      mu,
+      cov,
+      riskFreeRate: 0.02,
+    };
+    expectPerf(
+      efficientReturn(d, 0.08, { ...PM1, marketNeutral: true }),
+      [0.08, 0.16649041068958137, 0.3603811159542937],
+      1e-8,
+      d,
+    );
+  });
   it('efficient_return(0.25)', () =>
     expectPerf(efficientReturn(dist(), 0.25), [0.25, 0.18723269942026335, 1.2284179030274036]));
   it('efficient_return(0.25) + L2 (γ = 1)', () =>
