@@ -381,6 +381,33 @@ describeShared('PyPortfolioOpt discrete allocation and CVaR figures', DATA, () =
     expect(r.leftover).toBeCloseTo(11.89, 2);
     expect(r.rmse).toBeCloseTo(0.017086185150415774, 12);
   });
+  it('greedy with shorts (bounds (−1, 1), short_ratio 0.3): the 18 positions and RMSE 0.06063511265243106', () => {
+    const s = pypfoptSetup();
+    const w = maxSharpe(dist(), PM1);
+    const prices = latestPrices(s.prices.values, s.prices.dates.length, s.assets.length);
+    const r = greedyDiscreteAllocation(s.assets, w, prices, 10000, { shortRatio: 0.3 });
+    expect(r.shares).toEqual({
+      MA: 19,
+      PFE: 42,
+      FB: 7,
+      GOOG: 1,
+      BABA: 5,
+      AAPL: 4,
+      SBUX: 8,
+      BBY: 6,
+      XOM: 4,
+      WMT: 3,
+      BAC: -32,
+      AMD: -48,
+      SHLD: -132,
+      GM: -9,
+      RRC: -19,
+      GE: -14,
+      T: -5,
+      UAA: -8,
+    });
+    expect(r.rmse).toBeCloseTo(0.06063511265243106, 12);
+  });
   it('min CVaR (β = 0.95) on complete-row scenarios: (0.17745746, 0.01704950) to 1e-9', () => {
     const s = pypfoptSetup();
     const sc = completeRows(s.returns);
