@@ -348,6 +348,21 @@ describeShared('PyPortfolioOpt Black-Litterman figures', ['data', 'pypfopt', 'sp
     ];
     expected.forEach((e, i) => expect(post.mu[i]).toBeCloseTo(e, 7));
   });
+  it('Idzorek with a market prior (δ = 1, rf 0 as BlackLittermanModel defaults), bl_weights: performance to 1e-12', () => {
+    const s = pypfoptSetup();
+    const pi = marketImpliedPriorReturns(
+      s.assets.map((a) => caps[a]!),
+      1,
+      s.S,
+      0,
+    );
+    const { P, Q } = viewsToPQ(s.assets, { absolute: { GOOG: 0.4, AAPL: -0.3, FB: 0.3, BABA: 0 } });
+    const post = blackLitterman({ cov: s.S, pi, P, Q, confidences: [1, 1, 0.25, 0.25] });
+    const perf = portfolioPerformance(blWeights(s.S, post.mu, 1), post.mu, post.cov, 0.02);
+    expect(perf.expectedReturn).toBeCloseTo(0.943431295405105, 12);
+    expect(perf.volatility).toBeCloseTo(0.5361412623208567, 12);
+    expect(perf.sharpe).toBeCloseTo(1.722365653051476, 12);
+  });
   it('Idzorek: 100 % confidence pins the view; toy 50 % gives 0.2', () => {
     const s = pypfoptSetup();
     const delta = marketImpliedRiskAversion(spy(), { riskFreeRate: 0.02 });
