@@ -95,6 +95,8 @@ interface TargetSource {
   readonly name: string;
   /** `drifted` is the engine's own buffer: copy it before handing it to user code. */
   decide(t: number, drifted: Float64Array): Decision;
+  /** Targets are immutable views the engine may keep without copying (precomputed matrices). */
+  readonly ownsTargets?: boolean;
 }
 
 /**
@@ -120,7 +122,8 @@ export function runBacktest(panel: Panel, strategy: Strategy, options: BacktestO
 /**
  * Run precomputed targets (nDates × nAssets, row-major, aligned with the panel; a row of NaN = no view).
  * The same engine as `runBacktest` without the strategy call (used by the benchmark and by vectorised signals
- * that were already audited for look-ahead).
+ * that were already audited for look-ahead). The result's decision targets are views of `targets` (no copy): do
+ * not write into `targets` afterwards.
  */
 export function runTargets(
   panel: Panel,
@@ -133,6 +136,7 @@ export function runTargets(
     throw dataError(`targets has ${targets.length} values, expected ${panel.nDates} dates × ${n} assets.`);
   return simulate(panel, options, {
     name,
+    ownsTargets: true,
     decide: (t) => {
       const w = targets.subarray(t * n, (t + 1) * n); // checkTarget copies it
       if (Number.isNaN(w[0]!))
@@ -324,7 +328,7 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
     if (i === 0 || rule.isCheck(dates, t)) {
       weightsInto(qty, lastPx, navT, drifted, 0);
       decision = source.decide(t, drifted);
-      const w = checkTarget(decision.weights, n, dates[t]!, panel.assets);
+      const w = checkTarget(decision.weights, n, dates[t]!, panel.assets, source.ownsTargets !== true);
       lastStrategyTarget = w;
       order = i === 0 || lastTraded === null ? w : rule.tradeTo(drifted, w, lastTraded);
       if (i === 0 || lastTraded === null) reason = 'initial';
@@ -456,21 +460,26 @@ function requireField(panel: Panel, field: string, model: string): Float64Array 
   return panel.field(field);
 }
 
-function checkTarget(w: Float64Array, n: number, date: IsoDate, assets: readonly string[]): Float64Array {
+/** Validate a target (one finite weight per asset); copy it unless the source guarantees it is immutable. */
+function checkTarget(
+  w: Float64Array,
+  n: number,
+  date: IsoDate,
+  assets: readonly string[],
+  copy: boolean,
+): Float64Array {
   if (!(w instanceof Float64Array) || w.length !== n)
     throw dataError(`strategy returned ${w?.length ?? 'no'} weights on ${date}, expected one per asset (${n}).`);
-  const out = new Float64Array(n);
   let bad = -1;
   for (let a = 0; a < n; a++) {
     const v = w[a]!;
     if (v - v !== 0) bad = a; // NaN or ±Infinity
-    out[a] = v;
   }
   if (bad >= 0)
     throw dataError(
       `strategy returned a non-finite weight for ${assets[bad]} on ${date} (${w[bad]}). Give every asset a finite weight (0 for none).`,
     );
-  return out;
+  return copy ? w.slice() : w;
 }
 
 function enforceLeverage(
