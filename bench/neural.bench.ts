@@ -105,10 +105,8 @@ function makeCases(): BenchCase[] {
     {
       name: 'cnn1d 2×(16 filters, k5), 1000×60×4, batch 32',
       layers: [
-        { type: 'conv1d', steps: T, channels: F, filters: 16, kernelSize: 5 },
-        { type: 'activation', size: 56 * 16, fn: 'relu' },
-        { type: 'conv1d', steps: 56, channels: 16, filters: 16, kernelSize: 5 },
-        { type: 'activation', size: 52 * 16, fn: 'relu' },
+        { type: 'conv1d', steps: T, channels: F, filters: 16, kernelSize: 5, activation: 'relu' },
+        { type: 'conv1d', steps: 56, channels: 16, filters: 16, kernelSize: 5, activation: 'relu' },
         { type: 'dense', inputs: 52 * 16, units: 1 },
       ],
       n: 1000,

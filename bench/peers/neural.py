@@ -48,6 +48,8 @@ class Seq(torch.nn.Module):
                 h = seq.reshape(b, -1) if s["returnSequences"] else seq[:, -1, :]
             elif t == "conv1d":
                 h = m(h.reshape(b, s["steps"], s["channels"]).transpose(1, 2)).transpose(1, 2).reshape(b, -1)
+                if "activation" in s:  # Keel fuses the activation into the convolution layer
+                    h = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid}[s["activation"]](h)
             else:
                 h = m(h)
         return h

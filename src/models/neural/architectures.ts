@@ -64,7 +64,8 @@ export function recurrentLayers(
 }
 
 /**
- * 1-D CNN over a window: [conv1d (valid) → (layerNorm over filters) → activation → (dropout)] per filter count,
+ * 1-D CNN over a window: [conv1d (valid) → (layerNorm over filters) → activation → (dropout)] per filter count
+ * (without layerNorm the activation is fused into the convolution),
  * then the flattened feature map through the dense hidden layers and a linear head.
  */
 export function cnnLayers(
@@ -80,9 +81,15 @@ export function cnnLayers(
   let steps = shape.steps;
   let channels = shape.features;
   for (const f of filters) {
-    specs.push({ type: 'conv1d', steps, channels, filters: f, kernelSize });
+    const base = { type: 'conv1d', steps, channels, filters: f, kernelSize } as const;
     steps = steps - kernelSize + 1;
-    specs.push(...hiddenBlock(steps * f, f, fn, r));
+    if (r.layerNorm) {
+      specs.push(base, ...hiddenBlock(steps * f, f, fn, r));
+    } else {
+      // the activation runs inside the convolution's own pass (same function, one pass less)
+      specs.push({ ...base, activation: fn });
+      if (r.dropout > 0) specs.push({ type: 'dropout', size: steps * f, rate: r.dropout });
+    }
     channels = f;
   }
   specs.push(...fnnLayers(steps * channels, hidden, fn, outputs, r));

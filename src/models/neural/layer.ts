@@ -31,6 +31,8 @@ export type LayerSpec =
       readonly channels: number;
       readonly filters: number;
       readonly kernelSize: number;
+      /** Activation fused into the layer (one pass instead of a separate activation layer). */
+      readonly activation?: ActivationFn;
     }
   | { readonly type: 'activation'; readonly size: number; readonly fn: ActivationFn }
   | { readonly type: 'dropout'; readonly size: number; readonly rate: number }

@@ -20,7 +20,7 @@ export function buildLayer(spec: LayerSpec, rng: UniformSource): Layer {
     case 'gru':
       return new GRU(spec.steps, spec.features, spec.units, spec.returnSequences);
     case 'conv1d':
-      return new Conv1D(spec.steps, spec.channels, spec.filters, spec.kernelSize);
+      return new Conv1D(spec.steps, spec.channels, spec.filters, spec.kernelSize, spec.activation);
     case 'activation':
       return new Activation(spec.size, spec.fn);
     case 'dropout':

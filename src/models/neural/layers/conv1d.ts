@@ -1,5 +1,6 @@
-import { addColumnSums, gemmNN, gemmNT } from '../kernels.ts';
-import { ensure, makeParam, type Layer, type Param } from '../layer.ts';
+import { addColumnSums, gemmNN, gemmNT, kernelBackend, sigmoid, tanh } from '../kernels.ts';
+import { ensure, makeParam, type ActivationFn, type Layer, type Param } from '../layer.ts';
+import { wasmConvInputGrad } from '../wasm/wasm-kernels.ts';
 
 /**
  * 1-D convolution over time, stride 1, no padding ("valid"): input per sample steps × channels (channels last),
@@ -7,7 +8,8 @@ import { ensure, makeParam, type Layer, type Param } from '../layer.ts';
  *   y[t, o] = b[o] + Σ_k Σ_c x[t + k, c] · W[o, k, c].
  * With channels last, the window x[t .. t+K) is K·C contiguous numbers, so the convolution is one product of
  * overlapping rows (row stride C) with Wᵀ — im2col without the copy. W is (filters × kernelSize × channels);
- * PyTorch's `Conv1d.weight` is (filters × channels × kernelSize) and is permuted on import.
+ * PyTorch's `Conv1d.weight` is (filters × channels × kernelSize) and is permuted on import. An optional activation
+ * (relu, tanh, sigmoid) is applied in the same pass (its derivative likewise in backward).
  */
 export class Conv1D implements Layer {
   readonly spec;
@@ -23,11 +25,14 @@ export class Conv1D implements Layer {
   private dWin = new Float64Array(0); // batch·steps × K·C window gradients
   private dx = new Float64Array(0);
 
-  constructor(steps: number, channels: number, filters: number, kernelSize: number) {
+  constructor(steps: number, channels: number, filters: number, kernelSize: number, activation?: ActivationFn) {
     if (kernelSize > steps) {
       throw new RangeError(`conv1d kernelSize ${kernelSize} is longer than the window of ${steps} steps`);
     }
-    this.spec = { type: 'conv1d', steps, channels, filters, kernelSize } as const;
+    this.spec =
+      activation === undefined
+        ? ({ type: 'conv1d', steps, channels, filters, kernelSize } as const)
+        : ({ type: 'conv1d', steps, channels, filters, kernelSize, activation } as const);
     this.outSteps = steps - kernelSize + 1;
     this.inSize = steps * channels;
     this.outSize = this.outSteps * filters;
@@ -58,11 +63,16 @@ export class Conv1D implements Layer {
     gemmNT(rows, O, K * C, x, 0, C, this.weight.value, 0, K * C, this.full, 0, O, false);
     const out = this.out;
     const b = this.bias.value;
+    const fn = this.spec.activation;
     for (let s = 0; s < batch; s++) {
       const from = s * T * O;
       const to = s * this.outSize;
       for (let t = 0; t < Tout; t++) {
-        for (let o = 0; o < O; o++) out[to + t * O + o] = this.full[from + t * O + o]! + b[o]!;
+        for (let o = 0; o < O; o++) {
+          const v = this.full[from + t * O + o]! + b[o]!;
+          out[to + t * O + o] =
+            fn === undefined ? v : fn === 'relu' ? (v > 0 ? v : 0) : fn === 'tanh' ? tanh(v) : sigmoid(v);
+        }
       }
     }
     return out;
@@ -73,14 +83,26 @@ export class Conv1D implements Layer {
     const Tout = this.outSteps;
     const KC = K * C;
     const rows = batch * T - K + 1;
-    const full = this.full; // dy laid out on the forward's rows, zero on the straddling ones
+    const full = this.full; // d(pre-activation) laid out on the forward's rows, zero on the straddling ones
+    const fn = this.spec.activation;
+    const y = this.out;
     for (let s = 0; s < batch; s++) {
-      full.set(dy.subarray(s * this.outSize, (s + 1) * this.outSize), s * T * O);
-      full.fill(0, s * T * O + this.outSize, (s + 1) * T * O);
+      const o0 = s * this.outSize;
+      const f0 = s * T * O;
+      if (fn === undefined) full.set(dy.subarray(o0, o0 + this.outSize), f0);
+      else if (fn === 'relu') for (let i = 0; i < this.outSize; i++) full[f0 + i] = y[o0 + i]! > 0 ? dy[o0 + i]! : 0;
+      else if (fn === 'tanh')
+        for (let i = 0; i < this.outSize; i++) full[f0 + i] = dy[o0 + i]! * (1 - y[o0 + i]! * y[o0 + i]!);
+      else for (let i = 0; i < this.outSize; i++) full[f0 + i] = dy[o0 + i]! * y[o0 + i]! * (1 - y[o0 + i]!);
+      full.fill(0, f0 + this.outSize, (s + 1) * T * O);
     }
     // dW (O × KC) += dyᵀ · windows ; window r starts at x[r·C]
     gemmNN(O, KC, rows, full, 0, 1, O, this.x, 0, C, this.weight.grad, 0, KC, true);
-    addColumnSums(batch * Tout, O, dy, 0, this.bias.grad);
+    for (let s = 0; s < batch; s++) addColumnSums(Tout, O, full, s * T * O, this.bias.grad);
+    if (kernelBackend() === 'wasm') {
+      wasmConvInputGrad(batch, T, Tout, C, K, O, full, this.weight.value, this.dx);
+      return this.dx;
+    }
     // window gradients (rows × KC) = dy · W, then overlap-add into dx
     gemmNN(rows, KC, O, full, 0, O, 1, this.weight.value, 0, KC, this.dWin, 0, KC, false);
     const dx = this.dx;

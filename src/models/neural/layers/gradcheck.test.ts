@@ -105,6 +105,15 @@ for (const backend of ['js', 'wasm'] as KernelBackend[])
       expect(gradCheck(specs, 'mse', 2)).toBeLessThan(1e-6);
     });
 
+    it('conv1d with fused tanh, then conv1d with fused sigmoid (batched windows across samples)', () => {
+      const specs: LayerSpec[] = [
+        { type: 'conv1d', steps: 8, channels: 2, filters: 3, kernelSize: 3, activation: 'tanh' },
+        { type: 'conv1d', steps: 6, channels: 3, filters: 2, kernelSize: 2, activation: 'sigmoid' },
+        { type: 'dense', inputs: 10, units: 1 },
+      ];
+      expect(gradCheck(specs, 'mse', 3)).toBeLessThan(1e-6);
+    });
+
     it('layer normalisation over the last dimension', () => {
       const specs: LayerSpec[] = [
         { type: 'dense', inputs: 3, units: 8 },

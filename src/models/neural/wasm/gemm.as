@@ -708,3 +708,31 @@ export function gruBackward(T: i32, b: i32, F: i32, H: i32, returnSeq: i32, pDy:
   }
   gemmNN(rows, F, G3, pDA, G3, 1, pWih, F, pDx, F, 0);
 }
+
+// ---------------------------------------------------------------- conv1d input gradient (float64)
+
+/**
+ * Input gradient of a batched valid 1-D convolution (see ../layers/conv1d.ts): window gradients
+ * DWin (rows × KC) = Full (rows × O) · W (O × KC), then each sample's valid windows (t < Tout) overlap-added into
+ * Dx (batch·T × C, zeroed here). rows = batch·T − K + 1.
+ */
+export function convInputGrad(batch: i32, T: i32, Tout: i32, C: i32, KC: i32, O: i32, rows: i32, pFull: usize, pW: usize, pDWin: usize, pDx: usize): void {
+  gemmNN(rows, KC, O, pFull, O, 1, pW, KC, pDWin, KC, 0);
+  memory.fill(pDx, 0, (<usize>(batch * T * C)) << 3);
+  for (let s = 0; s < batch; s++) {
+    for (let t = 0; t < Tout; t++) {
+      const r = s * T + t;
+      const from = pDWin + ((<usize>(r * KC)) << 3);
+      const to = pDx + ((<usize>(r * C)) << 3);
+      let q = 0;
+      for (; q + 1 < KC; q += 2) {
+        const o = (<usize>q) << 3;
+        v128.store(to + o, f64x2.add(ld(to + o), ld(from + o)));
+      }
+      for (; q < KC; q++) {
+        const o = (<usize>q) << 3;
+        store<f64>(to + o, load<f64>(to + o) + load<f64>(from + o));
+      }
+    }
+  }
+}

@@ -56,6 +56,19 @@ type LstmBackwardFn = (
 
 interface GemmExports {
   readonly memory: WasmMemory;
+  convInputGrad(
+    batch: number,
+    T: number,
+    Tout: number,
+    C: number,
+    KC: number,
+    O: number,
+    rows: number,
+    pFull: number,
+    pW: number,
+    pDWin: number,
+    pDx: number,
+  ): void;
   gruForward(
     T: number,
     b: number,
@@ -562,4 +575,35 @@ export function wasmGruBackward(
   add(pGBih, grads.bih, G3);
   add(pGBhh, grads.bhh, G3);
   get(pDx, dxT, rows * F);
+}
+
+/**
+ * Input gradient of the batched conv1d in one wasm call: `full` (rows × O, dy on every window start, zero on the
+ * straddling rows), W (O × KC) → dx (batch·T × C), the overlap-add of the valid windows' gradients.
+ */
+export function wasmConvInputGrad(
+  batch: number,
+  T: number,
+  Tout: number,
+  C: number,
+  K: number,
+  O: number,
+  full: Float64Array,
+  W: Float64Array,
+  dx: Float64Array,
+): void {
+  const w = mod!;
+  const KC = K * C;
+  const rows = batch * T - K + 1;
+  const [pFull, pW, pDWin, pDx] = arena(w, [rows * O, O * KC, rows * KC, batch * T * C], 8) as [
+    number,
+    number,
+    number,
+    number,
+  ];
+  const put = putter(false);
+  put(pFull, full, rows * O);
+  put(pW, W, O * KC);
+  w.convInputGrad(batch, T, Tout, C, KC, O, rows, pFull, pW, pDWin, pDx);
+  getter(false)(pDx, dx, batch * T * C);
 }
