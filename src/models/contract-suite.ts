@@ -8,7 +8,7 @@
  * Test-only module (imports vitest): never import it from library code.
  */
 import { describe, expect, it } from 'vitest';
-import { isKeelError } from '../core/errors.ts';
+import { isKeelError } from '../core/index.ts';
 import { cloneEstimator, lookupKind, modelFromJSON, type Dataset, type FittedModel, type Task } from './estimator.ts';
 import { modelRng } from './internal/rng.ts';
 

@@ -6,7 +6,7 @@
  * comes back through `modelKinds[kind].fromJSON` with identical predictions.
  */
 import type { z } from 'zod';
-import { dataError, usageError } from '../core/errors.ts';
+import { dataError, usageError } from '../core/index.ts';
 
 /** A calendar date as `YYYY-MM-DD` (same as `data/`'s IsoDate). */
 export type IsoDate = string;

@@ -3,7 +3,7 @@
  * when one feature's column is shuffled, averaged over `repeats` seeded shuffles. Loss: mean squared error
  * (regression) or error rate (classification). Use held-out rows, not the training rows.
  */
-import { dataError } from '../core/errors.ts';
+import { dataError } from '../core/index.ts';
 import type { FittedModel } from './estimator.ts';
 import { modelRng } from './internal/rng.ts';
 

@@ -8,7 +8,7 @@
  * α(1 − l1Ratio)/2 ‖β‖²; lasso is elastic net with l1Ratio = 1.
  */
 import { z } from 'zod';
-import { numericError } from '../core/errors.ts';
+import { numericError } from '../core/index.ts';
 import {
   arr, checkPredictInput, expectKind, f64, makeEstimator, normalise, parseParams, prepareFit,
   type Dataset, type FitContext, type FittedModel, type ModelJSON, type ModelKind,

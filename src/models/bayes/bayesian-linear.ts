@@ -7,7 +7,7 @@
  * `predictVariance` returns its variance scale² · ν/(ν − 2).
  */
 import { z } from 'zod';
-import { numericError } from '../../core/errors.ts';
+import { numericError } from '../../core/index.ts';
 import {
   arr, checkPredictInput, expectKind, f64, makeEstimator, normalise, parseParams, prepareFit,
   type Dataset, type FitContext, type FittedModel, type ModelJSON, type ModelKind,

@@ -3,7 +3,7 @@
  * HRP) and k-means regimes over dates (for regime detection). Inputs are (nDates × nAssets) simple returns,
  * row-major, NaN = missing (pairwise-complete correlations; dates with any NaN are skipped for regimes).
  */
-import { dataError, usageError } from '../../core/errors.ts';
+import { dataError, usageError } from '../../core/index.ts';
 import { cutTree, hierarchical, type Dendrogram, type Linkage } from './hierarchical.ts';
 import { kMeans } from './kmeans.ts';
 

@@ -4,7 +4,7 @@
  * Output follows SciPy's linkage matrix: merge m joins clusters a and b (ids < n are points, n + m is merge m) at
  * height h; Ward heights are in SciPy's convention (the Euclidean "incremental" distance).
  */
-import { usageError } from '../../core/errors.ts';
+import { usageError } from '../../core/index.ts';
 
 export type Linkage = 'single' | 'complete' | 'average' | 'ward';
 

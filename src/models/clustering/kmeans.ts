@@ -2,7 +2,7 @@
  * k-means (Lloyd's iterations) with k-means++ seeding, several seeded restarts, best inertia kept.
  * Input: n points × p dimensions, row-major. Deterministic for a given seed.
  */
-import { usageError } from '../../core/errors.ts';
+import { usageError } from '../../core/index.ts';
 import { modelRng } from '../internal/rng.ts';
 
 export interface KMeansOptions {

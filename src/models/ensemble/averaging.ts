@@ -3,7 +3,7 @@
  * with fixed weights — regression values, or class probabilities (members without predictProba vote with a one-hot).
  */
 import { z } from 'zod';
-import { usageError } from '../../core/errors.ts';
+import { usageError } from '../../core/index.ts';
 import {
   checkPredictInput, expectKind, lookupKind, makeEstimator, modelFromJSON, normalise, parseParams, prepareFit,
   type Dataset, type FitContext, type FittedModel, type ModelJSON, type ModelKind, type Task,

@@ -5,7 +5,7 @@
  * rows of blocks 1..folds−1; the members are then refitted on all rows.
  */
 import { z } from 'zod';
-import { dataError } from '../../core/errors.ts';
+import { dataError } from '../../core/index.ts';
 import {
   checkPredictInput, expectKind, lookupKind, makeEstimator, modelFromJSON, normalise, parseParams, prepareFit,
   type Dataset, type FitContext, type FittedModel, type ModelJSON, type ModelKind,
