@@ -13,7 +13,7 @@ import { runTargets } from '../src/backtest/index.ts';
 
 const T = Number(process.env['KEEL_BENCH_T'] ?? 2000);
 const N = Number(process.env['KEEL_BENCH_N'] ?? 500);
-const REPEATS = Number(process.env['KEEL_BENCH_REPEATS'] ?? 5);
+const REPEATS = Number(process.env['KEEL_BENCH_REPEATS'] ?? 7);
 const BPS = 10;
 const CAPITAL = 1e6;
 
@@ -48,6 +48,7 @@ export default function bench(): void {
     initialCapital: CAPITAL,
     periodsPerYear: 252,
   };
+  runTargets(panel, targets, opts); // warm-up: JIT compilation is not timed (numba's compilation is not either)
   const rssBefore = process.memoryUsage().rss;
   let nav: Float64Array = new Float64Array(0);
   let orders = 0;
