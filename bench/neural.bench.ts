@@ -89,10 +89,8 @@ function makeCases(): BenchCase[] {
     {
       name: 'fnn 20→64→64→1, 20000 rows, batch 64',
       layers: [
-        { type: 'dense', inputs: 20, units: 64 },
-        { type: 'activation', size: 64, fn: 'relu' },
-        { type: 'dense', inputs: 64, units: 64 },
-        { type: 'activation', size: 64, fn: 'relu' },
+        { type: 'dense', inputs: 20, units: 64, activation: 'relu' },
+        { type: 'dense', inputs: 64, units: 64, activation: 'relu' },
         { type: 'dense', inputs: 64, units: 1 },
       ],
       n: nF,

@@ -52,6 +52,8 @@ class Seq(torch.nn.Module):
                     h = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid}[s["activation"]](h)
             else:
                 h = m(h)
+                if t == "dense" and "activation" in s:  # Keel fuses the activation into the dense layer
+                    h = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid}[s["activation"]](h)
         return h
 
     def load_keel(self, weights):

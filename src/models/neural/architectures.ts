@@ -19,7 +19,10 @@ function hiddenBlock(size: number, dim: number, fn: ActivationFn, r: Regulariser
   return out;
 }
 
-/** Feed-forward net: [dense → (layerNorm) → activation → (dropout)] per hidden size, then a linear head. */
+/**
+ * Feed-forward net: [dense → (layerNorm) → activation → (dropout)] per hidden size, then a linear head (without
+ * layerNorm the activation is fused into the dense layer).
+ */
 export function fnnLayers(
   inputs: number,
   hidden: readonly number[],
@@ -30,7 +33,12 @@ export function fnnLayers(
   const specs: LayerSpec[] = [];
   let width = inputs;
   for (const units of hidden) {
-    specs.push({ type: 'dense', inputs: width, units }, ...hiddenBlock(units, units, fn, r));
+    if (r.layerNorm) specs.push({ type: 'dense', inputs: width, units }, ...hiddenBlock(units, units, fn, r));
+    else {
+      // the activation runs in the dense layer's own bias pass
+      specs.push({ type: 'dense', inputs: width, units, activation: fn });
+      if (r.dropout > 0) specs.push({ type: 'dropout', size: units, rate: r.dropout });
+    }
     width = units;
   }
   specs.push({ type: 'dense', inputs: width, units: outputs });

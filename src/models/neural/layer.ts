@@ -15,7 +15,13 @@ export interface Param {
 
 /** The JSON description of a layer (architecture only; values travel separately as `Param` arrays). */
 export type LayerSpec =
-  | { readonly type: 'dense'; readonly inputs: number; readonly units: number }
+  | {
+      readonly type: 'dense';
+      readonly inputs: number;
+      readonly units: number;
+      /** Activation fused into the layer (one pass instead of a separate activation layer). */
+      readonly activation?: ActivationFn;
+    }
   | {
       readonly type: 'lstm' | 'gru';
       readonly steps: number;

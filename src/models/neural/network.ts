@@ -14,7 +14,7 @@ export type LossKind = 'mse' | 'crossEntropy';
 export function buildLayer(spec: LayerSpec, rng: UniformSource): Layer {
   switch (spec.type) {
     case 'dense':
-      return new Dense(spec.inputs, spec.units);
+      return new Dense(spec.inputs, spec.units, spec.activation);
     case 'lstm':
       return new LSTM(spec.steps, spec.features, spec.units, spec.returnSequences, spec.precision ?? 'float64');
     case 'gru':

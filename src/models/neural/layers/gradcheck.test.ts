@@ -114,6 +114,16 @@ for (const backend of ['js', 'wasm'] as KernelBackend[])
       expect(gradCheck(specs, 'mse', 3)).toBeLessThan(1e-6);
     });
 
+    it('dense with fused relu, tanh and sigmoid', () => {
+      const specs: LayerSpec[] = [
+        { type: 'dense', inputs: 4, units: 6, activation: 'relu' },
+        { type: 'dense', inputs: 6, units: 5, activation: 'tanh' },
+        { type: 'dense', inputs: 5, units: 3, activation: 'sigmoid' },
+        { type: 'dense', inputs: 3, units: 2 },
+      ];
+      expect(gradCheck(specs, 'mse', 3)).toBeLessThan(1e-6);
+    });
+
     it('layer normalisation over the last dimension', () => {
       const specs: LayerSpec[] = [
         { type: 'dense', inputs: 3, units: 8 },
