@@ -34,6 +34,7 @@ export { hrp, herc, covToCorr, clusterVariance } from './cluster/hrp.ts';
 export { linkage, leafOrder } from './cluster/linkage.ts';
 export type { LinkageMethod, LinkageRow } from './cluster/linkage.ts';
 export { minCvar, minCvarSolve } from './cvar.ts';
+export { efficientSemivariance, semideviation } from './semivariance.ts';
 export {
   blackLitterman,
   blWeights,

@@ -19,6 +19,7 @@ import { riskBudgeting } from './risk-parity.ts';
 import { makeAllocator, withFallback, type AllocatorOptions, type WeightFunction } from './run.ts';
 import type { Allocator } from './types.ts';
 import { minCvar } from './cvar.ts';
+import { efficientSemivariance } from './semivariance.ts';
 import { blackLittermanAllocator, blackLittermanParamsSchema } from './black-litterman.ts';
 
 const linkageMethod = z.enum(['single', 'average', 'complete', 'ward']);
@@ -81,6 +82,13 @@ const vtSchema = z.strictObject({
 const cvarSchema = z.strictObject({
   beta: z.number().gt(0).lt(1).default(0.95),
   targetReturn: z.number().optional(),
+  fallback,
+});
+
+const semiSchema = z.strictObject({
+  targetReturn: z.number().optional(),
+  benchmark: z.number().default(0),
+  frequency: z.number().positive().default(252),
   fallback,
 });
 
@@ -230,6 +238,19 @@ export const allocatorKinds = {
         fn,
         o.fallback ?? ['min-cvar', 'min-variance', 'inverse-volatility', 'equal-weight'],
       );
+    },
+  },
+  /** Mean–semivariance (exact, via fixed-point on the downside set); minimum semivariance without targetReturn. */
+  semivariance: {
+    schema: semiSchema,
+    create: (p: z.input<typeof semiSchema> = {}): Allocator => {
+      const o = semiSchema.parse(p);
+      const opts = {
+        benchmark: o.benchmark,
+        frequency: o.frequency,
+        ...(o.targetReturn === undefined ? {} : { targetReturn: o.targetReturn }),
+      };
+      return withChain('semivariance', (d, c) => efficientSemivariance(d, opts, c), o.fallback);
     },
   },
   'black-litterman': {
