@@ -68,6 +68,8 @@ export interface ModelKind<P = unknown> {
   readonly schema: z.ZodType<P>;
   readonly tasks: readonly Task[];
   readonly summary: string;
+  /** One line for `keel schema` / docs (config's KindEntry reads this; the registry fills it from `summary`). */
+  readonly description?: string;
   /** Validates `params` with `schema` (missing fields get defaults) and returns an unfitted estimator. */
   create(params?: unknown): Estimator<P>;
   fromJSON(json: ModelJSON): FittedModel;

@@ -29,13 +29,15 @@ export const classicModelKinds = {
 } as const satisfies Record<string, ModelKind<any>>;
 
 /** Mutable so other model families (neural/) can register their kinds with `registerModelKinds`. */
-export const modelKinds: Record<string, ModelKind<any>> = { ...classicModelKinds };
+export const modelKinds: Record<string, ModelKind<any>> = {};
+registerModelKinds(classicModelKinds);
 bindModelRegistry(modelKinds);
 
 /** Adds kinds (e.g. the neural family's) to `modelKinds`; a kind name may be registered once. */
 export function registerModelKinds(kinds: Readonly<Record<string, ModelKind<any>>>): void {
   for (const [name, kind] of Object.entries(kinds)) {
-    if (name in modelKinds && modelKinds[name] !== kind) throw new Error(`model kind "${name}" is registered twice`);
-    modelKinds[name] = kind;
+    const prior = modelKinds[name];
+    if (prior !== undefined && prior.create !== kind.create) throw new Error(`model kind "${name}" is registered twice`);
+    modelKinds[name] = { ...kind, description: kind.description ?? kind.summary };
   }
 }
