@@ -35,6 +35,7 @@ export { linkage, leafOrder } from './cluster/linkage.ts';
 export type { LinkageMethod, LinkageRow } from './cluster/linkage.ts';
 export { minCvar, minCvarSolve } from './cvar.ts';
 export { efficientSemivariance, semideviation } from './semivariance.ts';
+export { minCdarSolve } from './cdar.ts';
 export {
   blackLitterman,
   blWeights,

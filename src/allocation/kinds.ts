@@ -20,6 +20,7 @@ import { makeAllocator, withFallback, type AllocatorOptions, type WeightFunction
 import type { Allocator } from './types.ts';
 import { minCvar } from './cvar.ts';
 import { efficientSemivariance } from './semivariance.ts';
+import { minCdarSolve } from './cdar.ts';
 import { blackLittermanAllocator, blackLittermanParamsSchema } from './black-litterman.ts';
 
 const linkageMethod = z.enum(['single', 'average', 'complete', 'ward']);
@@ -84,6 +85,8 @@ const cvarSchema = z.strictObject({
   targetReturn: z.number().optional(),
   fallback,
 });
+
+const cdarSchema = z.strictObject({ beta: z.number().gt(0).lt(1).default(0.95), fallback });
 
 const semiSchema = z.strictObject({
   targetReturn: z.number().optional(),
@@ -238,6 +241,13 @@ export const allocatorKinds = {
         fn,
         o.fallback ?? ['min-cvar', 'min-variance', 'inverse-volatility', 'equal-weight'],
       );
+    },
+  },
+  'min-cdar': {
+    schema: cdarSchema,
+    create: (p: z.input<typeof cdarSchema> = {}): Allocator => {
+      const o = cdarSchema.parse(p);
+      return withChain('min-cdar', (d, c) => minCdarSolve(d, { beta: o.beta }, c).weights, o.fallback);
     },
   },
   /** Mean–semivariance (exact, via fixed-point on the downside set); minimum semivariance without targetReturn. */

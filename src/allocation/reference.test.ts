@@ -456,6 +456,15 @@ describeShared('PyPortfolioOpt discrete allocation and CVaR figures', DATA, () =
     expect(Math.abs(m[1]! / 0.084974 - 1)).toBeLessThan(1e-3);
     expect(Math.abs(m[0]! / 0.091059 - 1)).toBeLessThan(2e-3);
   });
+  it('min CDaR (β = 0.95) on complete rows, μ = CAGR of those rows: (0.14798, 0.056433) as given (5 digits)', async () => {
+    const { minCdarSolve } = await import('./index.ts');
+    const sc = completeRows(pypfoptSetup().returns);
+    const mu = meanHistoricalReturn(sc);
+    const d: ReturnDistribution = { ...dist(), mu, scenarios: new Matrix(sc.nDates, sc.nAssets, sc.values) };
+    const r = minCdarSolve(d, { beta: 0.95 });
+    expect(Math.abs(r.cdar - 0.056433)).toBeLessThan(5e-7);
+    expect(Math.abs(r.weights.reduce((a, w, i) => a + w * mu[i]!, 0) - 0.14798)).toBeLessThan(5e-6);
+  }, 30_000);
   it('min CVaR (β = 0.95) on complete-row scenarios: (0.17745746, 0.01704950) to 1e-9', () => {
     const s = pypfoptSetup();
     const sc = completeRows(s.returns);
