@@ -6,14 +6,17 @@
  * - `volatility`: risk-on when the annualised sd (ddof 1) of the last `window` returns of `asset` is below
  *   `threshold` (volatility regime).
  * - `field`: risk-on when the latest finite value of panel field `field` (column `asset`, default the first) is above
- *   `above` — the hook for macro regimes: join a macro series to the panel at its RELEASE date and name it here.
+ *   `above` — for any series already joined to the panel at its RELEASE date.
+ * - `macro`: risk-on when the latest value of macro `series` RELEASED by the decision date (latest vintage; from the
+ *   point-in-time records the study's data source provides) is above `above` (or below `below`) — macro regime.
  *
  * Until the signal has enough history the strategy holds the risk-off mix. Rebalances when the signal flips
  * (rule `signal`) unless told otherwise.
  */
 import * as z from 'zod';
 import { configError } from '../core/index.ts';
-import type { Panel } from '../data/index.ts';
+import { latestMacroValue } from '../data/index.ts';
+import type { MacroObservation, Panel } from '../data/index.ts';
 import type { RebalanceSpec, Strategy } from '../backtest/index.ts';
 import { resolveWeights, trailingReturns, weightsByIdSchema } from './weights.ts';
 
@@ -37,11 +40,19 @@ export const signalSchema = z.discriminatedUnion('kind', [
     asset: z.string().optional(),
     above: z.number().default(0),
   }),
+  z.strictObject({
+    kind: z.literal('macro'),
+    series: z.string().min(1).describe('macro series, e.g. gdp_growth, inflation, unemployment, policy_rate'),
+    above: z.number().optional().describe('risk on while the released value is above this (give above or below)'),
+    below: z.number().optional().describe('risk on while the released value is below this'),
+  }),
 ]);
 export type SignalSpec = z.input<typeof signalSchema>;
 
 export interface DynamicParams {
   readonly signal: SignalSpec;
+  /** Point-in-time records (macro releases) for the `macro` signal; the runner passes the data source's. */
+  readonly records?: { readonly macro?: readonly MacroObservation[] };
   readonly riskOn: Readonly<Record<string, number>>;
   readonly riskOff: Readonly<Record<string, number>>;
   readonly rebalance?: RebalanceSpec;
@@ -62,8 +73,16 @@ function assetIndex(strategy: string, view: Panel, id: string): number {
   return a;
 }
 
-/** +1 risk on, 0 risk off, NaN not enough history. Reads only `view` (data ≤ asOf). */
-export function evaluateSignal(spec: z.output<typeof signalSchema>, view: Panel, strategy = 'dynamic'): number {
+/**
+ * +1 risk on, 0 risk off, NaN not enough history. Reads only `view` (data ≤ asOf) and, for `macro`, the records
+ * released on or before the view's last date.
+ */
+export function evaluateSignal(
+  spec: z.output<typeof signalSchema>,
+  view: Panel,
+  strategy = 'dynamic',
+  records?: { readonly macro?: readonly MacroObservation[] },
+): number {
   const T = view.nDates;
   const n = view.nAssets;
   switch (spec.kind) {
@@ -89,6 +108,17 @@ export function evaluateSignal(spec: z.output<typeof signalSchema>, view: Panel,
       const vol = Math.sqrt((ss / (rows - 1)) * spec.periodsPerYear);
       return Number.isFinite(vol) ? (vol < spec.threshold ? 1 : 0) : NaN;
     }
+    case 'macro': {
+      if (!records?.macro) {
+        throw configError(
+          `strategy ${strategy}: signal macro needs macro release records, and the data source has none. Use data: { source: synthetic }, or a trend/volatility/field signal.`,
+        );
+      }
+      if (T === 0) return NaN;
+      const o = latestMacroValue(records.macro, spec.series, view.dates[T - 1]!);
+      if (o === undefined) return NaN;
+      return spec.above !== undefined ? (o.value > spec.above ? 1 : 0) : o.value < spec.below! ? 1 : 0;
+    }
     case 'field': {
       const a = spec.asset === undefined ? 0 : assetIndex(strategy, view, spec.asset);
       if (!view.has(spec.field))
@@ -107,6 +137,11 @@ export function evaluateSignal(spec: z.output<typeof signalSchema>, view: Panel,
 
 export function dynamicAllocation(p: DynamicParams, name = 'dynamic'): Strategy {
   const signal = signalSchema.parse(p.signal);
+  if (signal.kind === 'macro' && (signal.above === undefined) === (signal.below === undefined)) {
+    throw configError(
+      `strategy ${name}: signal macro needs exactly one of above or below, e.g. { kind: macro, series: gdp_growth, above: 0 }.`,
+    );
+  }
   let cache: { assets: readonly string[]; on: Float64Array; off: Float64Array } | null = null;
   return {
     name,
@@ -119,7 +154,7 @@ export function dynamicAllocation(p: DynamicParams, name = 'dynamic'): Strategy 
           off: resolveWeights(name, p.riskOff, view.assets),
         };
       }
-      const s = evaluateSignal(signal, view, name);
+      const s = evaluateSignal(signal, view, name, p.records);
       return {
         weights: (s === 1 ? cache.on : cache.off).slice(),
         diagnostics: { signal: Number.isNaN(s) ? 'warm-up' : s === 1 ? 'risk-on' : 'risk-off' },

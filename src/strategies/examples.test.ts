@@ -39,9 +39,16 @@ const examples = readdirSync(dir)
   .filter((e) => Array.isArray(e.study.strategies) && e.study.strategies.length > 0 && e.study.backtest !== undefined)
   .filter((e) => e.study.strategies.every((s) => s.kind !== 'ml-forecast')); // the ML engineer's examples run in their tests
 
+let lastRecords: unknown;
+
 function loadPanel(s: ExampleStudy): Panel {
   const d = s.data;
-  if (d.source === 'synthetic') return synthesizeMarket({ ...(d.market ?? {}), seed: s.seed ?? 42 }).panel;
+  lastRecords = undefined;
+  if (d.source === 'synthetic') {
+    const m = synthesizeMarket({ ...(d.market ?? {}), seed: s.seed ?? 42 });
+    lastRecords = { macro: m.macro, headlines: m.headlines, fundamentals: m.fundamentals };
+    return m.panel;
+  }
   if (d.source === 'french') {
     const at = (p: string) => readFileSync(resolve(dir, p), 'utf8');
     let panel = parseFrenchCsv(at(d.path!), { section: d.section ?? 'monthly' }).panel;
@@ -61,7 +68,7 @@ function loadPanel(s: ExampleStudy): Panel {
 
 function check(file: string, s: ExampleStudy): void {
   const panel = loadPanel(s);
-  const results = runStudyBacktests(panel, s, { seed: s.seed ?? 42 });
+  const results = runStudyBacktests(panel, s, { seed: s.seed ?? 42, ...(lastRecords ? { records: lastRecords } : {}) });
   expect(results.length).toBe(s.strategies.length + (s.baselines?.length ?? 0));
   for (const r of results) {
     expect(
@@ -101,6 +108,10 @@ describe('examples list', () => {
     );
     for (const k of ['fixed-mix', 'buy-and-hold', 'equal-weight', 'inverse-volatility', 'dynamic', 'allocator'])
       expect(kinds.has(k), k).toBe(true);
+    const signals = new Set(
+      examples.flatMap((e) => e.study.strategies.map((x) => (x as { signal?: { kind: string } }).signal?.kind)),
+    );
+    for (const k of ['trend', 'volatility', 'macro']) expect(signals.has(k), k).toBe(true);
     expect(dirname(dir)).toBe(repoRoot);
   });
 });

@@ -22,6 +22,8 @@ export interface StrategyEnv {
   readonly seed?: number;
   /** Annualisation of the data (252 daily, 12 monthly …). */
   readonly periodsPerYear?: number;
+  /** Point-in-time records of the data source (macro releases, headlines, reports), read by date-aware strategies. */
+  readonly records?: unknown;
 }
 
 const rebalance = rebalanceSchema.optional().describe("the strategy's own rebalancing rule (default: the backtest's)");
@@ -87,7 +89,11 @@ export const strategyKinds = {
     description: 'switch between a risk-on and a risk-off mix on a trend, volatility or macro (field) signal',
     create: (params: z.input<typeof dynamicWithRebalance>, env: StrategyEnv = {}): Strategy => {
       const p = dynamicWithRebalance.parse(params);
-      return dynamicAllocation({ ...(p as DynamicParams), ...rb(p.rebalance) }, env.name ?? 'dynamic');
+      const records = env.records as DynamicParams['records'] | undefined;
+      return dynamicAllocation(
+        { ...(p as DynamicParams), ...rb(p.rebalance), ...(records ? { records } : {}) },
+        env.name ?? 'dynamic',
+      );
     },
   },
   allocator: {
@@ -115,7 +121,21 @@ export type { DynamicParams, SignalSpec } from './dynamic.ts';
 export { resolveWeights, listedMask, trailingReturns, weightsByIdSchema } from './weights.ts';
 export { runStudyBacktests, createStrategy, backtestOptionsFrom } from './run-section.ts';
 export type { BacktestSection, StrategySpec } from './run-section.ts';
-export { mlForecast, mlForecastSchema, checkMlForecastInput, requiredHistory, DEFAULT_ML_FEATURES } from './ml-forecast.ts';
+export {
+  mlForecast,
+  mlForecastSchema,
+  checkMlForecastInput,
+  requiredHistory,
+  DEFAULT_ML_FEATURES,
+} from './ml-forecast.ts';
 export type { MlForecastParams, MlForecastEnv, MlDiagnostics } from './ml-forecast.ts';
-export { thresholdSignals, volatilityBandSignal, signalsToWeights, topK, cappedForecastProportional, capVolatility, portfolioVol } from './ml-signals.ts';
+export {
+  thresholdSignals,
+  volatilityBandSignal,
+  signalsToWeights,
+  topK,
+  cappedForecastProportional,
+  capVolatility,
+  portfolioVol,
+} from './ml-signals.ts';
 export type { Signal } from './ml-signals.ts';

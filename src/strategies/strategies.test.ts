@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPointInTime } from '../audit/index.ts';
+import { auditBacktest, checkPointInTime } from '../audit/index.ts';
 import { Panel } from '../data/index.ts';
 import { ledgerRows, runBacktest } from '../backtest/index.ts';
 import type { BacktestResult, Strategy } from '../backtest/index.ts';
@@ -166,5 +166,41 @@ describe('strategy behaviour', () => {
     expect(() => run('fixed-mix', { weights: { SPY: 1 } })).toThrow(
       /asset "SPY" is not in the data \(assets: EQ_BROAD, EQ_TECH, BOND_LONG, GOLD\)/,
     );
+  });
+});
+
+describe('macro regime signal', () => {
+  const p = market(120);
+  const macro = [
+    { series: 'gdp_growth', refDate: '2019-10-01', releaseDate: '2020-01-20', value: 2.0, vintage: 1 },
+    { series: 'gdp_growth', refDate: '2020-01-01', releaseDate: '2020-03-15', value: -1.0, vintage: 1 },
+    { series: 'gdp_growth', refDate: '2020-01-01', releaseDate: '2020-04-10', value: 0.5, vintage: 2 },
+  ];
+  const mk = (records?: unknown) =>
+    (strategyKinds.dynamic.create as (p: object, e: object) => Strategy)(
+      { signal: { kind: 'macro', series: 'gdp_growth', above: 0 }, riskOn: { EQ_BROAD: 1 }, riskOff: { BOND_LONG: 1 } },
+      records ? { records } : {},
+    );
+  it('switches on the value released by each decision date (later revisions are not seen earlier)', () => {
+    const r = runBacktest(p, mk({ macro }), { costs: { kind: 'none' } });
+    const byDate = r.decisions.map((x) => [r.dates[x.dateIndex], x.target[0] === 1 ? 'on' : 'off']);
+    expect(byDate).toEqual([
+      ['2020-01-01', 'off'], // nothing released yet: risk off
+      ['2020-01-20', 'on'], // +2.0 released
+      ['2020-03-15', 'off'], // −1.0 released
+      ['2020-04-10', 'on'], // revised to +0.5 on its release date
+    ]);
+  });
+  it('passes the look-ahead audit with the records perturbed too', () => {
+    const rep = auditBacktest(
+      p,
+      (_q, recs) => mk(recs),
+      { costs: { kind: 'none' } },
+      { records: { macro }, asOf: ['2020-02-01', '2020-03-20'] },
+    );
+    expect(rep.ok).toBe(true);
+  });
+  it('needs records', () => {
+    expect(() => runBacktest(p, mk(), { costs: { kind: 'none' } })).toThrow(/signal macro needs macro release records/);
   });
 });
