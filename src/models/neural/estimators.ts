@@ -119,7 +119,8 @@ export interface NeuralDiagnostics {
   readonly parameters: number;
 }
 
-const PREDICT_BATCH = 256;
+/** Rows per forward pass in predict (bounds the work buffers: 64 windows of 60 steps of a 2×64 LSTM ≈ 12 MB). */
+const PREDICT_BATCH = 64;
 
 /** A fitted neural forecaster: the network, its input/target scaling and its training curves. */
 export class NeuralModel implements FittedModel {
