@@ -25,13 +25,24 @@ export interface PanelInit {
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Token for the internal constructor path used by zero-copy views. */
+const TRUSTED: unique symbol = Symbol('trusted-panel-view');
+
 export class Panel {
   readonly dates: readonly IsoDate[];
   readonly assets: readonly string[];
   readonly meta: readonly AssetMeta[];
   private readonly data: ReadonlyMap<string, Float64Array>;
 
-  constructor(init: PanelInit) {
+  constructor(init: PanelInit, trusted?: typeof TRUSTED) {
+    if (trusted === TRUSTED) {
+      // A view cut from an already validated panel: skip re-validation and copying (see `sliceRows`).
+      this.dates = init.dates;
+      this.assets = init.assets;
+      this.data = new Map(Object.entries(init.fields));
+      this.meta = init.meta ?? [];
+      return;
+    }
     const { dates, assets, fields } = init;
     for (let t = 0; t < dates.length; t++) {
       const d = dates[t]!;
@@ -129,12 +140,19 @@ export class Panel {
     return ans;
   }
 
-  /** Rows [start, end) by index, all assets and fields. */
+  /**
+   * Rows [start, end) by index, all assets and fields. The result is a zero-copy view: its fields are `subarray`s
+   * of this panel's arrays (O(fields) work, so a strategy that asks for `upTo(t)` every day stays linear in the
+   * history length). Panels are never written into, so sharing is safe; copy with `.slice()` before mutating.
+   */
   sliceRows(start: number, end: number): Panel {
     const n = this.nAssets;
+    const s = Math.max(0, Math.min(start, this.nDates));
+    const e = Math.max(s, Math.min(end, this.nDates));
     const fields: Record<string, Float64Array> = {};
-    for (const [name, f] of this.data) fields[name] = f.slice(start * n, end * n);
-    return new Panel({ dates: this.dates.slice(start, end), assets: this.assets, fields, meta: this.meta });
+    for (const [name, f] of this.data) fields[name] = f.subarray(s * n, e * n);
+    const dates = Object.freeze(this.dates.slice(s, e));
+    return new Panel({ dates, assets: this.assets, fields, meta: this.meta }, TRUSTED);
   }
 
   /** Everything dated on or before `asOf`: the only view a decision at `asOf` may see. */
