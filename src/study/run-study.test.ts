@@ -120,17 +120,28 @@ describe('backtest step', () => {
     const bt = r.summary['backtest'] as { name: string; baseline: boolean }[];
     expect(bt.map((b) => [b.name, b.baseline])).toEqual([
       ['ivol', false],
-      ['equal-weight', true],
-      ['60-40', true],
+      ['1/N', true],
+      ['60/40', true],
     ]);
-    for (const name of ['ivol', 'equal-weight', '60-40']) {
+    for (const folder of ['ivol', '1-N', '60-40']) {
       for (const f of ['ledger.csv', 'nav.csv', 'weights.csv', 'metrics.json'])
-        expect(r.artefacts).toContain(join(name, f));
+        expect(r.artefacts).toContain(join(folder, f));
     }
     const metrics = JSON.parse(read(r.path, 'metrics.json')).strategies;
-    for (const name of ['ivol', 'equal-weight', '60-40'])
-      expect(metrics[name].settings.costModel).toMatch(/proportional/);
-    expect(JSON.parse(read(r.path, join('60-40', 'metrics.json'))).strategy).toBe('60-40');
+    for (const name of ['ivol', '1/N', '60/40']) expect(metrics[name].settings.costModel).toMatch(/proportional/);
+    expect(JSON.parse(read(r.path, join('60-40', 'metrics.json'))).strategy).toBe('60/40');
+    // report.json: one section, every strategy rebased to 1, the edge over 1/N deflated for the trials
+    const report = JSON.parse(read(r.path, 'report.json'));
+    const series = report.sections[0].strategies as {
+      name: string;
+      nav: number[];
+      metrics: Record<string, number | null>;
+    }[];
+    expect(series.map((x) => x.name)).toEqual(['ivol', '1/N', '60/40']);
+    for (const x of series) expect(x.nav[0]).toBe(1);
+    expect(series[0]!.metrics['deflatedSharpeVsEqualWeight']).toBeGreaterThanOrEqual(0);
+    expect(series[1]!.metrics['deflatedSharpeVsEqualWeight']).toBeNull(); // 1/N against itself
+    expect(r.artefacts).toContain('report.html');
   });
 });
 

@@ -34,6 +34,7 @@ type StrategySpec = { readonly kind: string; readonly name?: string } & Record<s
 
 export interface StrategyRun {
   readonly name: string;
+  readonly kind: string;
   readonly baseline: boolean;
   readonly result: BacktestResult;
 }
@@ -56,9 +57,9 @@ export function sixtyFortyWeights(
 }
 
 function defaultBaselines(ctx: RunContext, panel: PanelLike): StrategySpec[] {
-  const out: StrategySpec[] = [{ kind: 'equal-weight', name: 'equal-weight' }];
+  const out: StrategySpec[] = [{ kind: 'equal-weight', name: '1/N' }];
   const w = sixtyFortyWeights(panel as PanelLike & { meta?: readonly { id: string; assetClass?: string }[] });
-  if (w) out.push({ kind: 'fixed-mix', name: '60-40', weights: w });
+  if (w) out.push({ kind: 'fixed-mix', name: '60/40', weights: w });
   else ctx.log('baselines: no 60/40 baseline (the data has no equity and bond asset classes)');
   return out;
 }
@@ -114,7 +115,7 @@ export const backtestStep: StudyStep = {
         ctx.artefacts.writeText(file, text);
       for (const w of result.warnings) ctx.log(`backtest ${name}: ${w}`);
       ctx.log(`backtest ${name}: ${result.ledger.length} orders, final NAV ${result.nav.at(-1)}`);
-      runs.push({ name, baseline, result });
+      runs.push({ name, kind: spec.kind, baseline, result });
     });
     ctx.progress(specs.length, specs.length);
     const metrics = Object.fromEntries(runs.map((r) => [r.name, { baseline: r.baseline, ...metricsObject(r.result) }]));

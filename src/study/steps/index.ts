@@ -7,6 +7,7 @@
  */
 import type { StudyStep } from '../context.ts';
 import { backtestStep } from './backtest.ts';
+import { backtestReportStep } from './backtest-report.ts';
 import { checkDataStep } from './check-data.ts';
 import { loadDataStep } from './load-data.ts';
 import { marketSummaryStep } from './market-summary.ts';
@@ -18,5 +19,6 @@ export const studySteps: readonly StudyStep[] = [
   marketSummaryStep,
   mlJobStep,
   backtestStep,
-  // features, model, risk, allocation, backtest (strategies, baselines), report steps go here.
+  backtestReportStep,
+  // A new stage: one step file and one line here (see docs/study-files.md, "How stages plug in").
 ];
