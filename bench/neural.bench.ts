@@ -11,8 +11,9 @@
  * Keel's heap and RSS after each epoch (flat = no growth per step; run node with --expose-gc to measure live heap:
  * `node --expose-gc bin/run-ts.mjs bench/run.ts neural`).
  *
- *   npm run bench -- neural            (KEEL_BENCH_EPOCHS=N epochs per case, default 3; KEEL_BENCH_ONLY=cnn
- *                                       runs only the cases whose name starts with it)
+ *   npm run bench -- neural            (KEEL_BENCH_ROUNDS=R rounds, default 3, of KEEL_BENCH_EPOCHS=E epochs,
+ *                                       default 2, per side and case; KEEL_BENCH_ONLY=cnn runs only the cases
+ *                                       whose name starts with it)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,7 +33,14 @@ interface BenchCase {
   y: Float64Array;
 }
 
-const EPOCHS = Number(process.env['KEEL_BENCH_EPOCHS'] ?? 3);
+const EPOCHS = Number(process.env['KEEL_BENCH_EPOCHS'] ?? 2);
+const ROUNDS = Number(process.env['KEEL_BENCH_ROUNDS'] ?? 3);
+
+interface TorchCase {
+  secondsPerEpoch: number[];
+  trainLoss: number[];
+  predictions: number[];
+}
 const median = (v: number[]): number => {
   const s = [...v].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -175,52 +183,71 @@ export default function neuralBench(): void {
     });
 
     console.log(
-      `PyTorch (Debian python3-torch), 1 thread, float32 · Keel ${kernelBackend()} kernels · ${EPOCHS} epochs per case, medians`,
+      `PyTorch (Debian python3-torch), 1 thread, float32 · Keel ${kernelBackend()} kernels · ${ROUNDS} rounds × ${EPOCHS} epochs per case, medians`,
     );
     console.log(
       'case'.padEnd(48),
       'keel s/ep'.padStart(10),
       'torch s/ep'.padStart(11),
       'ratio'.padStart(7),
-      '  loss check   memory (heap MiB / rss MiB per epoch)',
+      '(rounds)   loss check   memory (heap MiB / rss MiB per epoch)',
     );
-    // Per case: Keel, then torch right after (never both at once on this ~1-core machine, and close in time so a
-    // change in the machine's load biases the ratio as little as possible).
+    // Rounds per case: Keel trains from the initial weights, then torch does (never both at once on this ~1-core
+    // machine); the ratio is the median of the per-round ratios, so a change in the machine's load between rounds
+    // biases it little. Round 1 also checks that both sides computed the same thing.
     for (const [k, c] of cases.entries()) {
-      writeFileSync(join(dir, 'job.json'), JSON.stringify({ cases: [jobCase(c, k)] })); // initial weights, before Keel trains
-      const kr = runKeel(c, nets[k]!);
-      const py = spawnSync(
-        '/usr/bin/python3',
-        [new URL('./peers/neural.py', import.meta.url).pathname, join(dir, 'job.json')],
-        {
-          encoding: 'utf8',
-          maxBuffer: 1 << 26,
-        },
-      );
-      if (py.status !== 0) {
-        console.log(
-          `${c.name}: keel ${median(kr.secs).toFixed(3)} s/epoch; torch peer failed (is Debian python3-torch installed?): ${py.stderr.trim().split('\n').pop()}`,
+      writeFileSync(join(dir, 'job.json'), JSON.stringify({ cases: [jobCase(c, k)] }));
+      const initial = nets[k]!.snapshot();
+      const roundRatios: number[] = [];
+      const keelSecs: number[] = [];
+      const torchSecs: number[] = [];
+      const heap: number[] = [];
+      const rss: number[] = [];
+      let first: { kr: ReturnType<typeof runKeel>; tr: TorchCase } | undefined;
+      let failed = '';
+      for (let round = 0; round < ROUNDS && failed === ''; round++) {
+        nets[k]!.restore(initial);
+        const kr = runKeel(c, nets[k]!);
+        const py = spawnSync(
+          '/usr/bin/python3',
+          [new URL('./peers/neural.py', import.meta.url).pathname, join(dir, 'job.json')],
+          {
+            encoding: 'utf8',
+            maxBuffer: 1 << 26,
+          },
         );
+        if (py.status !== 0) {
+          failed = py.stderr.trim().split('\n').pop() ?? 'unknown error';
+          break;
+        }
+        const tr = (JSON.parse(py.stdout) as { cases: TorchCase[] }).cases[0]!;
+        first ??= { kr, tr };
+        keelSecs.push(...kr.secs);
+        heap.push(...kr.heap);
+        rss.push(...kr.rss);
+        torchSecs.push(...tr.secondsPerEpoch);
+        roundRatios.push(median(kr.secs) / median(tr.secondsPerEpoch));
+      }
+      if (first === undefined) {
+        console.log(`${c.name}: torch peer failed (is Debian python3-torch installed?): ${failed}`);
         continue;
       }
-      const tr = (
-        JSON.parse(py.stdout) as { cases: { secondsPerEpoch: number[]; trainLoss: number[]; predictions: number[] }[] }
-      ).cases[0]!;
+      const { kr, tr } = first;
       const rel = (e: number): number => Math.abs(kr.losses[e]! - tr.trainLoss[e]!) / Math.abs(tr.trainLoss[e]!);
       let worstLoss = 0;
       kr.losses.forEach((_, e) => (worstLoss = Math.max(worstLoss, rel(e))));
       let worstPred = 0;
       kr.pred.forEach((p, i) => (worstPred = Math.max(worstPred, Math.abs(p - tr.predictions[i]!))));
       const ok = rel(0) < 1e-4 && worstLoss < 1e-2 && worstPred < 1e-2;
-      const ks = median(kr.secs);
-      const ts = median(tr.secondsPerEpoch);
+      const sorted = [...roundRatios].sort((a, b) => a - b);
       console.log(
         c.name.padEnd(48),
-        ks.toFixed(3).padStart(10),
-        ts.toFixed(3).padStart(11),
-        (ks / ts).toFixed(2).padStart(7),
+        median(keelSecs).toFixed(3).padStart(10),
+        median(torchSecs).toFixed(3).padStart(11),
+        median(roundRatios).toFixed(2).padStart(7),
+        `(${sorted[0]!.toFixed(2)}–${sorted[sorted.length - 1]!.toFixed(2)})`,
         `  ${ok ? 'same' : 'DIFFERENT'} (loss rel ${worstLoss.toExponential(1)}, pred ${worstPred.toExponential(1)})`,
-        `  ${kr.heap.map((v) => v.toFixed(1)).join('/')} · ${kr.rss.map((v) => v.toFixed(0)).join('/')}`,
+        `  ${heap.map((v) => v.toFixed(1)).join('/')} · ${rss.map((v) => v.toFixed(0)).join('/')}`,
       );
       console.log(
         `${''.padEnd(48)} loss per epoch keel ${kr.losses.map((v) => v.toPrecision(4)).join(', ')} | torch ${tr.trainLoss.map((v) => v.toPrecision(4)).join(', ')}`,
