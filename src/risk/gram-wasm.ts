@@ -2,7 +2,7 @@
  * WebAssembly SIMD (f64x2) Gram kernel: the same chunked AᵀB as gram.ts, about twice the scalar JIT's speed.
  * The module is compiled from `gram-kernel.as.txt` (AssemblyScript; copy it to a .ts file first) with
  *   asc gram-kernel.as.ts --runtime stub --noAssert -O3 --enable simd --importMemory --initialMemory 1
- * and embedded below (1.2 KB) so nothing is built or fetched at install or run time. Inputs are copied into the
+ * and embedded below (1.5 KB; 4×3 register blocks of f64x2 accumulators) so nothing is built or fetched at install or run time. Inputs are copied into the
  * module's memory; results are bit-for-bit deterministic (fixed summation order). `null` when the runtime has no
  * WebAssembly SIMD; callers then use the JS kernel.
  */

@@ -57,8 +57,9 @@ export function ledoitWolf(
 ): CovarianceEstimate {
   const target = options.target ?? 'constant-variance';
   const frequency = options.frequency ?? 252;
+  if (r.nAssets === 0) throw dataError('returns table has no assets. Pass at least one asset column.');
+  if (target === 'constant-variance') return lwConstantVariance(r, frequency); // validates in its fused pass
   assertUsable(r, 2);
-  if (target === 'constant-variance') return lwConstantVariance(r, frequency);
   if (target === 'single-factor') return lwSingleFactor(r, frequency);
   if (target === 'constant-correlation') return lwConstantCorrelation(r, frequency);
   throw dataError(
@@ -87,17 +88,47 @@ function lwConstantVariance(r: ReturnsTable, frequency: number): CovarianceEstim
   const n = r.nAssets;
   // β̂ uses Σ_ij (X²ᵀX²)_ij = Σ_t (Σ_i x_ti²)², an O(nT) identity instead of a second Gram.
   const rowSq = new Float64Array(T);
-  const G = gramFromFiller(
-    n,
-    T,
-    (X) => writeDemeaned(r, X),
-    (X) => {
-      for (let j = 0; j < n; j++) {
-        const off = j * T;
-        for (let t = 0; t < T; t++) rowSq[t] = rowSq[t]! + X[off + t]! * X[off + t]!;
+  // Two fused passes instead of four: (1) validate + tiled transpose (NaN → 0) + column sums,
+  // (2) per column, subtract the mean and accumulate Σ_i x_ti².
+  const G = gramFromFiller(n, T, (X) => {
+    const v = r.values;
+    const sums = new Float64Array(n);
+    const counts = new Int32Array(n);
+    const B = 32;
+    for (let t0 = 0; t0 < T; t0 += B) {
+      const t1 = Math.min(T, t0 + B);
+      for (let j0 = 0; j0 < n; j0 += B) {
+        const j1 = Math.min(n, j0 + B);
+        for (let t = t0; t < t1; t++) {
+          const off = t * n;
+          for (let j = j0; j < j1; j++) {
+            const x = v[off + j]!;
+            if (x === x) {
+              if (x === Infinity || x === -Infinity)
+                throw dataError(`return of ${r.assets[j]} on row ${t} is ${x}; returns must be finite.`);
+              X[j * T + t] = x;
+              sums[j] = sums[j]! + x;
+              counts[j] = counts[j]! + 1;
+            } else X[j * T + t] = 0;
+          }
+        }
       }
-    },
-  ); // XᵀX
+    }
+    for (let j = 0; j < n; j++) {
+      if (counts[j]! < 2) {
+        throw dataError(
+          `asset ${r.assets[j]} has ${counts[j]} return observations; at least 2 are needed. Drop it or extend its history.`,
+        );
+      }
+      const m = sums[j]! / T; // NaN counts as a zero return, as np.nan_to_num then demeaning does
+      const off = j * T;
+      for (let t = 0; t < T; t++) {
+        const y = X[off + t]! - m;
+        X[off + t] = y;
+        rowSq[t] = rowSq[t]! + y * y;
+      }
+    }
+  }); // XᵀX
   let trace = 0;
   for (let i = 0; i < n; i++) trace += G[i * n + i]! / T;
   const mu = trace / n;
