@@ -59,7 +59,7 @@ export function gramWasm(
   nB: number,
   nRows: number,
   symmetric: boolean,
-  chunk = 512,
+  chunk = 4096,
 ): Float64Array | null {
   const k = load();
   if (!k) return null;
@@ -96,7 +96,7 @@ export function gramWasmFilled(
   nRows: number,
   fill: (X: Float64Array) => void,
   inspect?: (X: Float64Array) => void,
-  chunk = 512,
+  chunk = 4096,
 ): Float64Array | null {
   const k = load();
   if (!k) return null;
