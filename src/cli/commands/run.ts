@@ -22,7 +22,9 @@ export function formatRunSummary(result: RunResult): string {
     lines.push(`data: ${data.source}, ${data.assets} assets × ${data.dates} dates (${data.first} to ${data.last})`);
   const market = result.summary['market'] as
     { asset: string; annualReturn: number; annualVolatility: number; maxDrawdown: number }[] | undefined;
-  if (market && market.length > 0) {
+  // The per-asset table only when there is nothing bigger to show (a backtest or ML table follows otherwise).
+  const hasStrategies = result.summary['backtest'] !== undefined || result.summary['ml'] !== undefined;
+  if (market && market.length > 0 && !hasStrategies) {
     const shown = market.slice(0, 12);
     const w = Math.max(5, ...shown.map((m) => m.asset.length));
     lines.push(`${'asset'.padEnd(w)}  ${'return/yr'.padStart(9)}  ${'vol/yr'.padStart(7)}  ${'max DD'.padStart(7)}`);
