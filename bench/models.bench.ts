@@ -11,8 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { modelKinds, type Dataset, type FittedModel } from '../src/models/index.ts';
-import { modelRng } from '../src/models/internal/rng.ts';
+import { modelKinds, modelRng, type Dataset, type FittedModel } from '../src/models/index.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PY = '/usr/bin/python3';
