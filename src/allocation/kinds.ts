@@ -90,6 +90,8 @@ const cdarSchema = z.strictObject({ beta: z.number().gt(0).lt(1).default(0.95), 
 
 const semiSchema = z.strictObject({
   targetReturn: z.number().optional(),
+  /** Maximise return with annualised semideviation ≤ this (instead of targetReturn). */
+  targetSemideviation: z.number().positive().optional(),
   benchmark: z.number().default(0),
   frequency: z.number().positive().default(252),
   fallback,
@@ -259,6 +261,7 @@ export const allocatorKinds = {
         benchmark: o.benchmark,
         frequency: o.frequency,
         ...(o.targetReturn === undefined ? {} : { targetReturn: o.targetReturn }),
+        ...(o.targetSemideviation === undefined ? {} : { targetSemideviation: o.targetSemideviation }),
       };
       return withChain('semivariance', (d, c) => efficientSemivariance(d, opts, c), o.fallback);
     },

@@ -451,6 +451,12 @@ describeShared('PyPortfolioOpt discrete allocation and CVaR figures', DATA, () =
     [0.2, 0.0912756, 1.972049].forEach((x, k) => expect(Math.abs(e[k]! - x)).toBeLessThan(1e-7 * 10));
     // min semivariance: pypfopt asserts (0.091059, 0.084974, 0.836243) at rtol 1e-3; the exact optimum has a lower
     // semideviation (0.0849598 < 0.084974), so its return differs by 1.1e-3 relative — we assert optimality instead
+    // efficient_risk(0.2): the cap is slack at the maximum-return portfolio (100 % AMZN): (0.508571, 0.174691, 2.796777)
+    const top = perf(efficientSemivariance(d, { targetSemideviation: 0.2 }));
+    [0.508571, 0.174691, 2.796777].forEach((x, k) => expect(Math.abs(top[k]! / x - 1)).toBeLessThan(1e-5));
+    // a binding semideviation cap is met exactly
+    const bind = perf(efficientSemivariance(d, { targetSemideviation: 0.1 }));
+    expect(bind[1]!).toBeCloseTo(0.1, 9);
     const m = perf(efficientSemivariance(d, {}));
     expect(m[1]!).toBeLessThanOrEqual(0.084974);
     expect(Math.abs(m[1]! / 0.084974 - 1)).toBeLessThan(1e-3);

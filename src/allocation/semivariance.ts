@@ -7,8 +7,8 @@
  */
 import { Matrix, dataError, numericError } from '../core/index.ts';
 import { markPositiveSemidefinite } from '../risk/index.ts';
-import type { Constraints } from './constraints.ts';
-import { efficientReturn, minVariance } from './mean-variance.ts';
+import { infeasible, round, type Constraints } from './constraints.ts';
+import { efficientReturn, maxAchievableReturn, minVariance } from './mean-variance.ts';
 import type { ReturnDistribution } from './types.ts';
 
 export interface SemivarianceOptions {
@@ -18,6 +18,11 @@ export interface SemivarianceOptions {
   readonly frequency?: number;
   /** Minimum expected return (annualised); omit for the minimum-semivariance portfolio. */
   readonly targetReturn?: number;
+  /**
+   * Instead: maximise the expected return with annualised semideviation ≤ this (PyPortfolioOpt `efficient_risk`).
+   * Solved by a safeguarded secant search on the target return (semideviation rises along the frontier).
+   */
+  readonly targetSemideviation?: number;
 }
 
 /** Annualised semideviation √(f/T · Σ min(r_tᵀw − b, 0)²). */
@@ -38,6 +43,7 @@ export function efficientSemivariance(
   options: SemivarianceOptions = {},
   c: Constraints = {},
 ): Float64Array {
+  if (options.targetSemideviation !== undefined) return semivarianceRisk(dist, options, options.targetSemideviation, c);
   const S = dist.scenarios;
   if (!S)
     throw dataError(
@@ -91,4 +97,57 @@ export function efficientSemivariance(
   }
   if (best) return best;
   throw numericError('the semivariance iteration did not settle on a downside set.');
+}
+
+function semivarianceRisk(
+  dist: ReturnDistribution,
+  options: SemivarianceOptions,
+  target: number,
+  c: Constraints,
+): Float64Array {
+  if (!(target > 0)) throw dataError(`targetSemideviation must be > 0 (annualised), got ${target}.`);
+  const S = dist.scenarios;
+  if (!S)
+    throw dataError(
+      'semivariance optimisation needs scenarios (nScenarios × nAssets returns) in the return distribution.',
+    );
+  const b = options.benchmark ?? 0;
+  const f = options.frequency ?? 252;
+  const base = { benchmark: b, frequency: f };
+  const ret = (w: Float64Array): number => w.reduce((a, x, i) => a + x * dist.mu[i]!, 0);
+  const sd = (w: Float64Array): number => semideviation(w, S, b, f);
+  const top = maxAchievableReturn(dist, c).weights;
+  if (sd(top) <= target) return top;
+  const low = efficientSemivariance(dist, base, c);
+  if (sd(low) > target * (1 + 1e-12)) {
+    throw infeasible(
+      `semideviation target ${target} is below the minimum achievable ${round(sd(low))} under these constraints. Raise the target.`,
+    );
+  }
+  let a = ret(low);
+  let fa = sd(low) - target;
+  let wa = low;
+  let bR = ret(top);
+  let fb = sd(top) - target;
+  let side = 0;
+  for (let it = 0; it < 100 && bR - a > 1e-12 * Math.max(1, Math.abs(bR)); it++) {
+    const m = (a * fb - bR * fa) / (fb - fa);
+    const r = m > a && m < bR ? m : 0.5 * (a + bR);
+    const w = efficientSemivariance(dist, { ...base, targetReturn: r }, c);
+    const fr = sd(w) - target;
+    if (Math.abs(fr) <= 1e-12 * target) return w;
+    if (fr < 0) {
+      a = r;
+      fa = fr;
+      wa = w;
+      if (side === -1) fb /= 2;
+      side = -1;
+    } else {
+      bR = r;
+      fb = fr;
+      if (side === 1) fa /= 2;
+      side = 1;
+    }
+  }
+  return wa;
 }
