@@ -88,7 +88,7 @@ export function describeExpected(inst: unknown, expected?: string): string {
     case 'nan':
       return 'NaN';
     default:
-      return expected ? `a ${expected}` : `a ${type}`;
+      return TYPE_NOUNS[expected ?? type ?? ''] ?? (expected ? `a ${expected}` : `a ${type}`);
   }
 }
 
@@ -137,6 +137,7 @@ function unionMessage(iss: RawIssue): string {
 /** Zod's raw issue as the per-parse error map receives it (only the fields used here). */
 export interface RawIssue {
   readonly code: string;
+  readonly path?: readonly PropertyKey[];
   readonly input?: unknown;
   readonly inst?: unknown;
   readonly expected?: string;
@@ -186,7 +187,12 @@ export function issueMessage(iss: RawIssue): string | undefined {
     switch (iss.code) {
       case 'invalid_type': {
         const expected = describeExpected(iss.inst, iss.expected);
-        if (iss.input === undefined) return `required: expected ${expected}`;
+        if (iss.input === undefined) {
+          // Costs are never implied: say how to write zero cost out loud.
+          if (iss.path?.join('.') === 'backtest.costs')
+            return `required: expected ${expected}; write costs: { kind: none } for zero cost or e.g. costs: { kind: proportional, bps: 10 }`;
+          return `required: expected ${expected}`;
+        }
         return `expected ${expected}, got ${showValue(iss.input)}`;
       }
       case 'too_small':

@@ -46,9 +46,12 @@ export class Panel {
     const { dates, assets, fields } = init;
     for (let t = 0; t < dates.length; t++) {
       const d = dates[t]!;
-      if (!ISO_DATE.test(d)) throw dataError(`Panel date #${t + 1} is "${d}", not YYYY-MM-DD. Parse dates before building a Panel.`);
+      if (!ISO_DATE.test(d))
+        throw dataError(`Panel date #${t + 1} is "${d}", not YYYY-MM-DD. Parse dates before building a Panel.`);
       if (t > 0 && d <= dates[t - 1]!) {
-        throw dataError(`Panel dates must be strictly increasing: ${dates[t - 1]} is followed by ${d}. Sort and de-duplicate first.`);
+        throw dataError(
+          `Panel dates must be strictly increasing: ${dates[t - 1]} is followed by ${d}. Sort and de-duplicate first.`,
+        );
       }
     }
     const seen = new Set<string>();
@@ -60,7 +63,9 @@ export class Panel {
     const map = new Map<string, Float64Array>();
     for (const [name, values] of Object.entries(fields)) {
       if (values.length !== size) {
-        throw dataError(`Panel field "${name}" has ${values.length} values, expected ${dates.length} dates × ${assets.length} assets = ${size}.`);
+        throw dataError(
+          `Panel field "${name}" has ${values.length} values, expected ${dates.length} dates × ${assets.length} assets = ${size}.`,
+        );
       }
       map.set(name, values);
     }
@@ -115,7 +120,10 @@ export class Panel {
 
   assetIndex(id: string): number {
     const i = this.assets.indexOf(id);
-    if (i < 0) throw dataError(`unknown asset "${id}" (the panel has ${this.assets.slice(0, 10).join(', ')}${this.nAssets > 10 ? ', …' : ''}).`);
+    if (i < 0)
+      throw dataError(
+        `unknown asset "${id}" (the panel has ${this.assets.slice(0, 10).join(', ')}${this.nAssets > 10 ? ', …' : ''}).`,
+      );
     return i;
   }
 
@@ -166,7 +174,8 @@ export class Panel {
     const fields: Record<string, Float64Array> = {};
     for (const [name, f] of this.data) {
       const out = new Float64Array(this.nDates * idx.length);
-      for (let t = 0; t < this.nDates; t++) for (let j = 0; j < idx.length; j++) out[t * idx.length + j] = f[t * n + idx[j]!]!;
+      for (let t = 0; t < this.nDates; t++)
+        for (let j = 0; j < idx.length; j++) out[t * idx.length + j] = f[t * n + idx[j]!]!;
       fields[name] = out;
     }
     return new Panel({ dates: this.dates, assets: ids, fields, meta: idx.map((i) => this.meta[i]!) });

@@ -3,8 +3,23 @@
  * HTML that embeds them is self-contained and draws without JavaScript. One function per chart, each returning
  * an SVG string; inputs are parts of the report model.
  */
-import * as echarts from 'echarts';
-import type { FeatureImportance, FrontierSnapshot, IcSeries, StrategySeries, WeightsHistory } from './model.ts';
+import { createRequire } from 'node:module';
+
+type Echarts = typeof import('echarts');
+let echartsModule: Echarts | undefined;
+/** echarts costs ~0.3–4 s to import; load it on the first chart, not whenever the report stage is imported. */
+function echartsLib(): Echarts {
+  echartsModule ??= createRequire(import.meta.url)('echarts') as Echarts;
+  return echartsModule;
+}
+import type {
+  FeatureImportance,
+  FrontierSnapshot,
+  IcSeries,
+  StrategySeries,
+  TrainingCurve,
+  WeightsHistory,
+} from './model.ts';
 
 const WIDTH = 900;
 const HEIGHT = 360;
@@ -25,7 +40,7 @@ type Option = Record<string, unknown>;
 
 /** Renders an echarts option to an SVG string (animation off, deterministic). */
 export function renderSvg(option: Option, width = WIDTH, height = HEIGHT): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  const chart = echartsLib().init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption({ animation: false, color: PALETTE, textStyle: { fontFamily: 'sans-serif' }, ...option });
     return stableClassNames(chart.renderToSVGString());
@@ -259,5 +274,50 @@ export function icChart(series: readonly IcSeries[]): string {
         { name: `${s.model} (12-pt mean)`, type: 'line', showSymbol: false, lineStyle: { width: 2 }, data: ma },
       ];
     }),
+  });
+}
+
+/**
+ * Train (solid) and validation (dashed) loss per epoch of each neural refit. Only the last `maxFits` refits per
+ * model are drawn so the chart stays readable; the report JSON keeps them all.
+ */
+export function trainingChart(curves: readonly TrainingCurve[], maxFits = 4): string {
+  const byModel = new Map<string, TrainingCurve[]>();
+  for (const c of curves) byModel.set(c.model, [...(byModel.get(c.model) ?? []), c]);
+  const shown = [...byModel.values()].flatMap((cs) => cs.slice(-maxFits));
+  const epochs = shown.reduce((m, c) => Math.max(m, c.trainLoss.length, c.validationLoss.length), 0);
+  // One colour per refit, shared by its train and validation lines.
+  const palette = ['#1f6feb', '#d1242f', '#1a7f37', '#8250df', '#bf8700', '#0a7ea4', '#cf222e', '#57606a'];
+  const series = shown.flatMap((c, k) => {
+    const label = `${c.model} @ ${c.fitDate}`;
+    const color = palette[k % palette.length]!;
+    const lines: Record<string, unknown>[] = [
+      { name: `${label} train`, type: 'line', showSymbol: false, color, data: c.trainLoss.map(finiteOrNull) },
+    ];
+    if (c.validationLoss.length > 0)
+      lines.push({
+        name: `${label} validation`,
+        type: 'line',
+        showSymbol: false,
+        color,
+        lineStyle: { type: 'dashed' },
+        data: c.validationLoss.map(finiteOrNull),
+      });
+    return lines;
+  });
+  return renderSvg({
+    ...baseLayout(
+      'Training curves: loss per epoch (train solid, validation dashed)',
+      series.map((x) => String(x['name'])),
+    ),
+    grid: { left: 64, right: 24, top: 30 + 22 * Math.ceil(series.length / 2) + 20, bottom: 40 },
+    xAxis: {
+      type: 'category',
+      name: 'epoch',
+      data: Array.from({ length: epochs }, (_, i) => String(i + 1)),
+      axisLabel: { fontSize: 10 },
+    },
+    yAxis: { type: 'value', scale: true, axisLabel: { fontSize: 10 } },
+    series,
   });
 }

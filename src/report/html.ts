@@ -2,7 +2,15 @@
  * report.html: one self-contained page (inline CSS, inline SVG charts, no scripts, no external URLs) rendered
  * from a report model. Every chart sits in `<figure class="chart" data-chart="…">` so a browser test can find it.
  */
-import { drawdownChart, equityChart, frontierChart, icChart, importanceChart, weightsChart } from './charts.ts';
+import {
+  drawdownChart,
+  equityChart,
+  frontierChart,
+  icChart,
+  importanceChart,
+  trainingChart,
+  weightsChart,
+} from './charts.ts';
 import type { ForecastQualityRow, ReportModel, ReportSection, StrategySeries } from './model.ts';
 
 export function escapeHtml(s: string): string {
@@ -114,6 +122,14 @@ function section(s: ReportSection, nTrials: number): string {
         'importance',
         importanceChart(s.featureImportance),
         'Feature importance of the last fitted model (impurity-based for trees, |standardised coefficient| for linear models).',
+      ),
+    );
+  if (s.trainingCurves && s.trainingCurves.length > 0)
+    parts.push(
+      figure(
+        'training',
+        trainingChart(s.trainingCurves),
+        'Training curves of the neural forecasters: mean-squared loss per epoch on the training and validation folds of each walk-forward refit.',
       ),
     );
   parts.push('</section>');

@@ -23,6 +23,7 @@ import type {
   ReportModel,
   ReportSection,
   StrategySeries,
+  TrainingCurve,
   WeightsHistory,
 } from './model.ts';
 import { reportToJson } from './model.ts';
@@ -166,6 +167,16 @@ function weightsHistory(run: Run, ids: readonly string[], panel: Panel): Weights
     dates: run.result.decisions.map((d) => run.result.dates[d.dateIndex]!),
     weights: run.result.decisions.map((d) => idx.map((a) => d.target[a]!)),
   };
+}
+
+/** Training curves of every refit of a neural forecaster (empty for models without one). */
+function trainingCurvesOf(run: Run): TrainingCurve[] {
+  const out: TrainingCurve[] = [];
+  for (const d of run.result.decisions) {
+    const ml = mlOf(d);
+    if (ml?.training) out.push({ model: run.label, fitDate: ml.fitDate, ...ml.training });
+  }
+  return out;
 }
 
 function importanceOf(run: Run): FeatureImportance | undefined {
@@ -326,6 +337,7 @@ export function runMlJob(input: MlJobInput): MlJobOutput {
       return { model: r.label, dates: s.map((p) => p.date), ic: s.map((p) => p.ic), rankIc: s.map((p) => p.rankIc) };
     });
     const importance = mlRuns.map(importanceOf).filter((x): x is FeatureImportance => x !== undefined);
+    const trainingCurves = mlRuns.flatMap(trainingCurvesOf);
     const frontier = frontierFor(best, sub);
     sections.push({
       id: sectionId,
@@ -335,6 +347,7 @@ export function runMlJob(input: MlJobInput): MlJobOutput {
       weights: weightsHistory(best, ids, sub),
       ...(frontier ? { frontier } : {}),
       featureImportance: importance,
+      ...(trainingCurves.length > 0 ? { trainingCurves } : {}),
       ic,
       forecastQuality: fq,
       forecastQualityByFold: byFold,

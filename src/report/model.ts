@@ -47,6 +47,16 @@ export interface FeatureImportance {
   readonly values: readonly number[];
 }
 
+/** Loss per epoch of one fitted model (one walk-forward refit of a neural forecaster). */
+export interface TrainingCurve {
+  readonly model: string;
+  /** The refit date the model was trained at. */
+  readonly fitDate: string;
+  readonly trainLoss: readonly number[];
+  /** Empty when the model trained without a validation fold. */
+  readonly validationLoss: readonly number[];
+}
+
 export interface IcSeries {
   readonly model: string;
   readonly dates: readonly string[];
@@ -78,6 +88,8 @@ export interface ReportSection {
   readonly weights?: WeightsHistory;
   readonly frontier?: FrontierSnapshot;
   readonly featureImportance?: readonly FeatureImportance[];
+  /** Training curves of neural forecasters, one per refit. */
+  readonly trainingCurves?: readonly TrainingCurve[];
   readonly ic?: readonly IcSeries[];
   readonly forecastQuality?: readonly ForecastQualityRow[];
   /** The same figures per walk-forward fold (rebalances served by one fitted model). */

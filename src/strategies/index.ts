@@ -128,7 +128,7 @@ export {
   requiredHistory,
   DEFAULT_ML_FEATURES,
 } from './ml-forecast.ts';
-export type { MlForecastParams, MlForecastEnv, MlDiagnostics } from './ml-forecast.ts';
+export type { MlForecastParams, MlForecastEnv, MlDiagnostics, TrainingCurveData } from './ml-forecast.ts';
 export {
   thresholdSignals,
   volatilityBandSignal,

@@ -168,8 +168,24 @@ export interface MlDiagnostics {
   readonly cov: readonly number[];
   readonly featureNames: readonly string[];
   readonly importance?: readonly number[];
+  /** Loss per epoch of the model fitted at this decision (neural models; present on refit decisions only). */
+  readonly training?: TrainingCurveData;
   readonly method: string;
   readonly warmingUp: boolean;
+}
+
+/** Train/validation loss per epoch, as neural models report them in their diagnostics. */
+export interface TrainingCurveData {
+  readonly trainLoss: readonly number[];
+  readonly validationLoss: readonly number[];
+}
+
+/** The training curve of a fitted model that exposes one (`diagnostics.trainLoss`), else undefined. */
+function trainingCurveOf(model: FittedModel): TrainingCurveData | undefined {
+  const d = (model as { diagnostics?: { trainLoss?: readonly number[]; validationLoss?: readonly number[] } })
+    .diagnostics;
+  if (!d?.trainLoss || d.trainLoss.length === 0) return undefined;
+  return { trainLoss: [...d.trainLoss], validationLoss: [...(d.validationLoss ?? [])] };
 }
 
 interface FittedState {
@@ -182,6 +198,7 @@ interface FittedState {
   readonly histMean: Float64Array;
   readonly residualVar: Float64Array;
   readonly importance?: Float64Array;
+  readonly training?: TrainingCurveData;
 }
 
 /** Minimum bars of history the strategy needs before it can fit once (features' warm-up + horizon + embargo + dates). */
@@ -337,6 +354,7 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
     const histMean = sum.map((s, a) => (cnt[a]! > 0 ? s / cnt[a]! : NaN));
     const residualVar = rss.map((s, a) => (cnt[a]! > 1 ? s / (cnt[a]! - 1) : NaN));
     const imp = model.featureImportance?.();
+    const training = trainingCurveOf(model);
     return {
       key: `${view.dates[anchor]}`,
       anchor,
@@ -347,6 +365,7 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
       histMean,
       residualVar,
       ...(imp ? { importance: imp } : {}),
+      ...(training ? { training } : {}),
     };
   }
 
@@ -525,6 +544,7 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
         cov: [...cov.data],
         featureNames: fm.names,
         ...(state?.importance ? { importance: [...state.importance] } : {}),
+        ...(refit && state?.training ? { training: state.training } : {}),
         method: p.method,
         warmingUp: !state,
       };

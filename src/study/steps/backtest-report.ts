@@ -94,7 +94,7 @@ export const backtestReportStep: StudyStep = {
       title: ctx.study.report.title ?? ctx.study.name,
       study: ctx.study.name,
       seed: ctx.study.seed,
-      nTrials: ctx.study.backtest?.nTrials ?? 1,
+      nTrials: (ctx.state.extra['nTrials'] as number | undefined) ?? ctx.study.backtest?.nTrials ?? 1,
       notes: runs.flatMap((r) => r.result.warnings.map((w) => `${r.name}: ${w}`)),
     });
     const json = reportToJson(model);

@@ -98,7 +98,11 @@ export const backtestStep: StudyStep = {
     if (specs.length === 0)
       throw configError('backtest: the study names no strategies and no baselines; add strategies: [...]');
 
-    const options = settings as unknown as BacktestOptions;
+    // The deflated Sharpe must count every configuration this study tried: each strategy and baseline is one.
+    const nTrials = Math.max((settings as { nTrials?: number }).nTrials ?? 1, specs.length);
+    const options = { ...(settings as unknown as BacktestOptions), nTrials };
+    ctx.log(`backtest: ${specs.length} configurations tried; the deflated Sharpe ratios use nTrials = ${nTrials}`);
+    ctx.state.extra['nTrials'] = nTrials;
     const runs: StrategyRun[] = [];
     specs.forEach(({ spec, baseline }, i) => {
       const name = strategyLabel(spec);
