@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Command } from 'commander';
 import { parse } from 'yaml';
+import { parseStudyText } from '../../config/index.ts';
 import { configError, usageError } from '../../core/index.ts';
 import type { Panel } from '../../data/index.ts';
 import { synthesizeMarket } from '../../synth/index.ts';
@@ -107,6 +108,8 @@ export function auditCommand(): Command {
     .option('--json', 'print the audit as JSON')
     .action((studyPath: string, opts: { at?: string; seed?: number; json?: boolean }) => {
       const text = readFileSync(studyPath, 'utf8');
+      // Validate exactly as `keel run` does (unknown keys, types, did-you-mean) before auditing anything.
+      parseStudyText(text, studyPath);
       const study = parse(text) as RawStudy;
       const specs = [...(study.strategies ?? []), ...(study.baselines ?? [])];
       if (specs.length === 0) throw configError(`${studyPath}: the study lists no strategies to audit.`);
