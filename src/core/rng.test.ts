@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Matrix, cholesky, createRng, mean, multivariateNormal, std, sum, variance } from './index.ts';
+import { Matrix, cholesky, correlation, createRng, mean, multivariateNormal, std, sum, variance } from './index.ts';
 
 describe('createRng', () => {
   it('gives the same stream for the same seed and a different one for another seed', () => {
@@ -78,6 +78,13 @@ describe('createRng', () => {
 describe('stats', () => {
   it('compensated sum keeps 1e16 + 1 − 1e16 exact', () => {
     expect(sum([1e16, 1, -1e16])).toBe(1);
+  });
+  it('correlation is ±1 on exact lines, matches a hand computation, and is NaN for a constant side', () => {
+    expect(correlation([1, 2, 3], [2, 4, 6])).toBeCloseTo(1, 15);
+    expect(correlation([1, 2, 3], [3, 2, 1])).toBeCloseTo(-1, 15);
+    // x = [1,2,3,4], y = [1,3,2,4]: sxy = 4, sxx = syy = 5 → 0.8
+    expect(correlation([1, 2, 3, 4], [1, 3, 2, 4])).toBeCloseTo(0.8, 15);
+    expect(correlation([1, 1, 1], [1, 2, 3])).toBeNaN();
   });
   it('variance of [1, 2, 3, 4] is 5/3 (ddof 1) and 5/4 (ddof 0)', () => {
     expect(variance([1, 2, 3, 4])).toBeCloseTo(5 / 3, 15);

@@ -5,6 +5,7 @@
  * zero forecast and against the naive historical-mean forecast, and the same figures for the historical-mean
  * forecast itself so a reader sees what "no skill" scores. Returns in fractions; NaN where undefined.
  */
+import { correlation } from '../core/index.ts';
 
 export interface ForecastCrossSection {
   readonly date: string;
@@ -51,28 +52,8 @@ export interface ForecastQuality {
   readonly series: readonly IcPoint[];
 }
 
-export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  const n = x.length;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i]!;
-    my += y[i]!;
-  }
-  mx /= n;
-  my /= n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = x[i]! - mx;
-    const dy = y[i]! - my;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
-  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : NaN;
-}
+/** Pearson correlation (core's `correlation`); NaN when either side is constant. */
+export const pearson = correlation;
 
 /** Average ranks 1..n with ties averaged. */
 export function ranks(x: ArrayLike<number>): Float64Array {

@@ -1,8 +1,9 @@
 /**
  * Small numeric helpers for the metrics: compensated sums, two-pass moments, quantiles, the normal distribution.
  * NaN policy: every helper here takes finite inputs; callers drop NaN first with `finite()`.
- * (The lead may fold these into core; they are kept local so metrics do not wait on core.)
+ * Compensated sums and means come from core; the rest is specific to metrics.
  */
+import { mean, sum } from '../core/index.ts';
 
 /**
  * The finite values of `x`, in order. When every value is finite and `x` is already a Float64Array, `x` itself is
@@ -24,22 +25,10 @@ export function finite(x: ArrayLike<number>): Float64Array {
   return out;
 }
 
-/** Neumaier-compensated sum. */
-export function ksum(x: ArrayLike<number>): number {
-  let s = 0;
-  let c = 0;
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i]!;
-    const t = s + v;
-    c += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
-    s = t;
-  }
-  return s + c;
-}
+/** Neumaier-compensated sum (core's `sum`). */
+export const ksum = sum;
 
-export function amean(x: ArrayLike<number>): number {
-  return x.length === 0 ? NaN : ksum(x) / x.length;
-}
+export const amean = mean;
 
 /** Two-pass variance with `ddof` (default 1, the sample variance). */
 export function avariance(x: ArrayLike<number>, ddof = 1): number {

@@ -3,29 +3,9 @@
  * Pearson correlation, sample moments, autocorrelation: plain loops over arrays.
  */
 
-/** Pearson correlation of x and y (same length); NaN when either is constant. */
-export function correlation(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  const n = x.length;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i]!;
-    my += y[i]!;
-  }
-  mx /= n;
-  my /= n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    const a = x[i]! - mx;
-    const b = y[i]! - my;
-    sxy += a * b;
-    sxx += a * a;
-    syy += b * b;
-  }
-  return sxy / Math.sqrt(sxx * syy);
-}
+import { correlation } from '../core/index.ts';
+
+export { correlation };
 
 /** Sample mean, standard deviation (ddof 0) and kurtosis (normal = 3). */
 export function moments(x: ArrayLike<number>): { mean: number; sd: number; kurtosis: number } {
