@@ -59,8 +59,10 @@ export interface Layer {
   /**
    * Backward pass for the last forward call: `dy` holds batch × outSize gradients of the loss with respect to the
    * output. Adds parameter gradients into `Param.grad` and returns the gradient with respect to the input.
+   * `needInputGrad` false (the first layer during training) lets a layer skip that last product; what it returns
+   * is then unspecified.
    */
-  backward(dy: Float64Array, batch: number): Float64Array;
+  backward(dy: Float64Array, batch: number, needInputGrad?: boolean): Float64Array;
 }
 
 export function makeParam(name: string, shape: readonly number[]): Param {

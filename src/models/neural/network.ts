@@ -7,6 +7,8 @@ import { LayerNorm } from './layers/layer-norm.ts';
 import { LSTM } from './layers/lstm.ts';
 import type { Layer, LayerSpec, Param } from './layer.ts';
 
+const NO_INPUT_GRAD = new Float64Array(0);
+
 /** Mean squared error over all outputs, or mean softmax cross-entropy over samples (outputs are logits). */
 export type LossKind = 'mse' | 'crossEntropy';
 
@@ -94,14 +96,15 @@ export class Network {
 
   /**
    * Forward in training mode, loss against `y` (mse: batch × outSize targets; crossEntropy: batch labels), and
-   * backward: parameter gradients are added into `Param.grad`. Returns the mean loss of the batch.
+   * backward: parameter gradients are added into `Param.grad`. Returns the mean loss of the batch. `inputGrad`
+   * false skips the first layer's input gradient (training needs none; `inputGrad` is then empty).
    */
-  lossAndGradient(x: Float64Array, y: Float64Array, batch: number): number {
+  lossAndGradient(x: Float64Array, y: Float64Array, batch: number, inputGrad = true): number {
     const out = this.forward(x, batch, true);
     const loss = this.lossOf(out, y, batch, this.dOut);
     let d: Float64Array = this.dOut;
-    for (let i = this.layers.length - 1; i >= 0; i--) d = this.layers[i]!.backward(d, batch);
-    this.dIn = d;
+    for (let i = this.layers.length - 1; i >= 0; i--) d = this.layers[i]!.backward(d, batch, i > 0 || inputGrad);
+    this.dIn = inputGrad ? d : NO_INPUT_GRAD;
     return loss;
   }
 

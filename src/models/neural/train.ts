@@ -98,7 +98,7 @@ export function train(
         for (let k = 0; k < ySize; k++) yb[r * ySize + k] = data.Y[i * ySize + k]!;
       }
       net.zeroGrad();
-      const loss = net.lossAndGradient(xb, yb, size);
+      const loss = net.lossAndGradient(xb, yb, size, false);
       if (Number.isNaN(firstLoss)) firstLoss = Math.max(loss, 1e-12);
       const norm = o.clipNorm > 0 ? clipGradNorm(net.params, o.clipNorm) : gradNorm(net.params);
       const what = !Number.isFinite(loss)

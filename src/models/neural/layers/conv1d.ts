@@ -1,6 +1,6 @@
 import { addColumnSums, gemmNN, gemmNT, kernelBackend, sigmoid, tanh } from '../kernels.ts';
 import { ensure, makeParam, type ActivationFn, type Layer, type Param } from '../layer.ts';
-import { wasmConvInputGrad } from '../wasm/wasm-kernels.ts';
+import { wasmConvBackward, wasmConvForward, type ConvShape } from '../wasm/wasm-kernels.ts';
 
 /**
  * 1-D convolution over time, stride 1, no padding ("valid"): input per sample steps × channels (channels last),
@@ -9,7 +9,8 @@ import { wasmConvInputGrad } from '../wasm/wasm-kernels.ts';
  * With channels last, the window x[t .. t+K) is K·C contiguous numbers, so the convolution is one product of
  * overlapping rows (row stride C) with Wᵀ — im2col without the copy. W is (filters × kernelSize × channels);
  * PyTorch's `Conv1d.weight` is (filters × channels × kernelSize) and is permuted on import. An optional activation
- * (relu, tanh, sigmoid) is applied in the same pass (its derivative likewise in backward).
+ * (relu, tanh, sigmoid) is applied in the same pass (its derivative likewise in backward). With the wasm backend
+ * each direction is one fused WebAssembly call (../wasm/gemm.as `convForward`, `convBackward`).
  */
 export class Conv1D implements Layer {
   readonly spec;
@@ -59,6 +60,10 @@ export class Conv1D implements Layer {
     const { steps: T, channels: C, filters: O, kernelSize: K } = this.spec;
     const Tout = this.outSteps;
     this.x = x;
+    if (kernelBackend() === 'wasm') {
+      wasmConvForward(this.shape(batch), x, this.weight.value, this.bias.value, this.out);
+      return this.out;
+    }
     const rows = batch * T - K + 1;
     gemmNT(rows, O, K * C, x, 0, C, this.weight.value, 0, K * C, this.full, 0, O, false);
     const out = this.out;
@@ -78,10 +83,24 @@ export class Conv1D implements Layer {
     return out;
   }
 
-  backward(dy: Float64Array, batch: number): Float64Array {
+  backward(dy: Float64Array, batch: number, needInputGrad = true): Float64Array {
     const { steps: T, channels: C, filters: O, kernelSize: K } = this.spec;
     const Tout = this.outSteps;
     const KC = K * C;
+    if (kernelBackend() === 'wasm') {
+      const { weight: w, bias: b } = this;
+      wasmConvBackward(
+        this.shape(batch),
+        dy,
+        this.out,
+        this.x,
+        w.value,
+        w.grad,
+        b.grad,
+        needInputGrad ? this.dx : null,
+      );
+      return this.dx;
+    }
     const rows = batch * T - K + 1;
     const full = this.full; // d(pre-activation) laid out on the forward's rows, zero on the straddling ones
     const fn = this.spec.activation;
@@ -99,10 +118,7 @@ export class Conv1D implements Layer {
     // dW (O × KC) += dyᵀ · windows ; window r starts at x[r·C]
     gemmNN(O, KC, rows, full, 0, 1, O, this.x, 0, C, this.weight.grad, 0, KC, true);
     for (let s = 0; s < batch; s++) addColumnSums(Tout, O, full, s * T * O, this.bias.grad);
-    if (kernelBackend() === 'wasm') {
-      wasmConvInputGrad(batch, T, Tout, C, K, O, full, this.weight.value, this.dx);
-      return this.dx;
-    }
+    if (!needInputGrad) return this.dx;
     // window gradients (rows × KC) = dy · W, then overlap-add into dx
     gemmNN(rows, KC, O, full, 0, O, 1, this.weight.value, 0, KC, this.dWin, 0, KC, false);
     const dx = this.dx;
@@ -116,5 +132,11 @@ export class Conv1D implements Layer {
       }
     }
     return dx;
+  }
+
+  private shape(batch: number): ConvShape {
+    const { steps: T, channels: C, filters: O, kernelSize: K, activation: fn } = this.spec;
+    const act = fn === undefined ? 0 : fn === 'relu' ? 1 : fn === 'tanh' ? 2 : 3;
+    return { batch, T, C, K, O, act };
   }
 }

@@ -709,30 +709,91 @@ export function gruBackward(T: i32, b: i32, F: i32, H: i32, returnSeq: i32, pDy:
   gemmNN(rows, F, G3, pDA, G3, 1, pWih, F, pDx, F, 0);
 }
 
-// ---------------------------------------------------------------- conv1d input gradient (float64)
+// ---------------------------------------------------------------- fused conv1d layer (float64)
+
+/** act: 0 identity, 1 relu, 2 tanh, 3 sigmoid (the same formulas as ../kernels.ts). */
+@inline function activate(v: f64, act: i32): f64 {
+  if (act == 1) return v > 0 ? v : 0.0;
+  if (act == 2) return th(v);
+  if (act == 3) return sig(v);
+  return v;
+}
+
+/** d act / d pre-activation times dy, from the activated output y. */
+@inline function activateGrad(dy: f64, y: f64, act: i32): f64 {
+  if (act == 1) return y > 0 ? dy : 0.0;
+  if (act == 2) return dy * (1.0 - y * y);
+  if (act == 3) return dy * y * (1.0 - y);
+  return dy;
+}
 
 /**
- * Input gradient of a batched valid 1-D convolution (see ../layers/conv1d.ts): window gradients
- * DWin (rows × KC) = Full (rows × O) · W (O × KC), then each sample's valid windows (t < Tout) overlap-added into
- * Dx (batch·T × C, zeroed here). rows = batch·T − K + 1.
+ * Forward pass of a batched valid 1-D convolution, channels last (see ../layers/conv1d.ts), KC = K·C,
+ * Tout = T − K + 1: Out[s, t, o] = act(b[o] + Σ_{q<KC} X[(s·T + t)·C + q] · W[o, q]). Window t of a sample is the
+ * KC numbers from X[(s·T + t)·C], so each sample is one panel product of overlapping rows (stride C) with
+ * Wt = Wᵀ (KC × O, scratch written here), and its bias and activation are applied while the block is in cache.
  */
-export function convInputGrad(batch: i32, T: i32, Tout: i32, C: i32, KC: i32, O: i32, rows: i32, pFull: usize, pW: usize, pDWin: usize, pDx: usize): void {
-  gemmNN(rows, KC, O, pFull, O, 1, pW, KC, pDWin, KC, 0);
-  memory.fill(pDx, 0, (<usize>(batch * T * C)) << 3);
+export function convForward(batch: i32, T: i32, C: i32, K: i32, O: i32, act: i32, pX: usize, pW: usize, pB: usize, pWt: usize, pOut: usize): void {
+  const KC = K * C;
+  const Tout = T - K + 1;
+  for (let o = 0; o < O; o++) {
+    for (let q = 0; q < KC; q++) {
+      store<f64>(pWt + ((<usize>(q * O + o)) << 3), load<f64>(pW + ((<usize>(o * KC + q)) << 3)));
+    }
+  }
+  const n = Tout * O;
   for (let s = 0; s < batch; s++) {
+    const out = pOut + ((<usize>(s * n)) << 3);
+    gemmNN(Tout, O, KC, pX + ((<usize>(s * T * C)) << 3), C, 1, pWt, O, out, O, 0);
     for (let t = 0; t < Tout; t++) {
-      const r = s * T + t;
-      const from = pDWin + ((<usize>(r * KC)) << 3);
-      const to = pDx + ((<usize>(r * C)) << 3);
-      let q = 0;
-      for (; q + 1 < KC; q += 2) {
-        const o = (<usize>q) << 3;
-        v128.store(to + o, f64x2.add(ld(to + o), ld(from + o)));
-      }
-      for (; q < KC; q++) {
-        const o = (<usize>q) << 3;
-        store<f64>(to + o, load<f64>(to + o) + load<f64>(from + o));
+      const ro = out + ((<usize>(t * O)) << 3);
+      for (let o = 0; o < O; o++) {
+        const oo = (<usize>o) << 3;
+        store<f64>(ro + oo, activate(load<f64>(ro + oo) + load<f64>(pB + oo), act));
       }
     }
   }
+}
+
+/**
+ * Backward pass of convForward. Dy and Y (batch × Tout × O): the output gradient and the forward's output.
+ * Writes fresh GW (O × KC) and GB (O) and, when needDx, Dx (batch·T × C). Scratch: Full ((K − 1 + batch·T) × O):
+ * K − 1 zero rows, then per sample T rows: the Tout pre-activation gradients and K − 1 zero rows; Wf (K·O × C).
+ *   GW[o, q] = Σ_r D[r, o] · X[r·C + q] over the window starts r < batch·T − K + 1 (straddling rows have D = 0);
+ *   Dx[r, c] = Σ_k Σ_o D[r − k, o] · W[o, k, c] = Σ_{j<K·O} Full[r·O + j] · Wf[j, c] with Wf[k'·O + o, c] =
+ *   W[o, K − 1 − k', c]: one product of overlapping rows (stride O) of the zero-padded D, no overlap-add pass.
+ */
+export function convBackward(batch: i32, T: i32, C: i32, K: i32, O: i32, act: i32, needDx: i32, pDy: usize, pY: usize, pX: usize, pW: usize, pGW: usize, pGB: usize, pFull: usize, pWf: usize, pDx: usize): void {
+  const KC = K * C;
+  const Tout = T - K + 1;
+  const padB = (<usize>((K - 1) * O)) << 3;
+  memory.fill(pFull, 0, padB);
+  const pD = pFull + padB;
+  memory.fill(pGB, 0, (<usize>O) << 3);
+  const n = Tout * O;
+  for (let s = 0; s < batch; s++) {
+    const src = (<usize>(s * n)) << 3;
+    const dst = pD + ((<usize>(s * T * O)) << 3);
+    for (let t = 0; t < Tout; t++) {
+      const ro = (<usize>(t * O)) << 3;
+      for (let o = 0; o < O; o++) {
+        const oo = ro + ((<usize>o) << 3);
+        const d = activateGrad(load<f64>(pDy + src + oo), load<f64>(pY + src + oo), act);
+        store<f64>(dst + oo, d);
+        const go = pGB + ((<usize>o) << 3);
+        store<f64>(go, load<f64>(go) + d);
+      }
+    }
+    memory.fill(dst + ((<usize>n) << 3), 0, padB);
+  }
+  gemmNN(O, KC, batch * T - K + 1, pD, 1, O, pX, C, pGW, KC, 0);
+  if (!needDx) return;
+  for (let k = 0; k < K; k++) {
+    for (let o = 0; o < O; o++) {
+      const from = pW + ((<usize>((o * K + K - 1 - k) * C)) << 3);
+      const to = pWf + ((<usize>((k * O + o) * C)) << 3);
+      memory.copy(to, from, (<usize>C) << 3);
+    }
+  }
+  gemmNN(batch * T, C, K * O, pFull, O, 1, pWf, C, pDx, C, 0);
 }

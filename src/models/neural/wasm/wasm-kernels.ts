@@ -56,17 +56,35 @@ type LstmBackwardFn = (
 
 interface GemmExports {
   readonly memory: WasmMemory;
-  convInputGrad(
+  convForward(
     batch: number,
     T: number,
-    Tout: number,
     C: number,
-    KC: number,
+    K: number,
     O: number,
-    rows: number,
-    pFull: number,
+    act: number,
+    pX: number,
     pW: number,
-    pDWin: number,
+    pB: number,
+    pWt: number,
+    pOut: number,
+  ): void;
+  convBackward(
+    batch: number,
+    T: number,
+    C: number,
+    K: number,
+    O: number,
+    act: number,
+    needDx: number,
+    pDy: number,
+    pY: number,
+    pX: number,
+    pW: number,
+    pGW: number,
+    pGB: number,
+    pFull: number,
+    pWf: number,
     pDx: number,
   ): void;
   gruForward(
@@ -577,33 +595,81 @@ export function wasmGruBackward(
   get(pDx, dxT, rows * F);
 }
 
-/**
- * Input gradient of the batched conv1d in one wasm call: `full` (rows × O, dy on every window start, zero on the
- * straddling rows), W (O × KC) → dx (batch·T × C), the overlap-add of the valid windows' gradients.
- */
-export function wasmConvInputGrad(
-  batch: number,
-  T: number,
-  Tout: number,
-  C: number,
-  K: number,
-  O: number,
-  full: Float64Array,
+/** Activation codes of the fused conv1d kernels (gemm.as `activate`). */
+export type ConvActivation = 0 | 1 | 2 | 3;
+
+/** Shape of a conv1d layer call: batch samples of T steps × C channels, O filters of width K. */
+export interface ConvShape {
+  readonly batch: number;
+  readonly T: number;
+  readonly C: number;
+  readonly K: number;
+  readonly O: number;
+  readonly act: ConvActivation;
+}
+
+/** The whole conv1d forward (windows × Wᵀ, bias, activation) in one wasm call: x (batch·T × C) → out (batch × Tout × O). */
+export function wasmConvForward(
+  sh: ConvShape,
+  x: Float64Array,
   W: Float64Array,
-  dx: Float64Array,
+  bias: Float64Array,
+  out: Float64Array,
 ): void {
   const w = mod!;
+  const { batch, T, C, K, O } = sh;
   const KC = K * C;
-  const rows = batch * T - K + 1;
-  const [pFull, pW, pDWin, pDx] = arena(w, [rows * O, O * KC, rows * KC, batch * T * C], 8) as [
+  const nOut = batch * (T - K + 1) * O;
+  const [pX, pW, pB, pWt, pOut] = arena(w, [batch * T * C, O * KC, O, KC * O, nOut], 8) as [
+    number,
     number,
     number,
     number,
     number,
   ];
   const put = putter(false);
-  put(pFull, full, rows * O);
+  put(pX, x, batch * T * C);
   put(pW, W, O * KC);
-  w.convInputGrad(batch, T, Tout, C, KC, O, rows, pFull, pW, pDWin, pDx);
-  getter(false)(pDx, dx, batch * T * C);
+  put(pB, bias, O);
+  w.convForward(batch, T, C, K, O, sh.act, pX, pW, pB, pWt, pOut);
+  getter(false)(pOut, out, nOut);
+}
+
+/**
+ * The whole conv1d backward in one wasm call: dy and y (batch × Tout × O, the gradient and the forward's output),
+ * x (batch·T × C) → adds the weight and bias gradients into gW, gB and, when `dx` is given, writes the input gradient.
+ */
+export function wasmConvBackward(
+  sh: ConvShape,
+  dy: Float64Array,
+  y: Float64Array,
+  x: Float64Array,
+  W: Float64Array,
+  gW: Float64Array,
+  gB: Float64Array,
+  dx: Float64Array | null,
+): void {
+  const w = mod!;
+  const { batch, T, C, K, O } = sh;
+  const KC = K * C;
+  const nOut = batch * (T - K + 1) * O;
+  const nX = batch * T * C;
+  const [pDy, pY, pX, pW, pGW, pGB, pFull, pWf, pDx] = arena(
+    w,
+    [nOut, nOut, nX, O * KC, O * KC, O, (K - 1 + batch * T) * O, K * O * C, nX],
+    8,
+  ) as [number, number, number, number, number, number, number, number, number];
+  const put = putter(false);
+  put(pDy, dy, nOut);
+  put(pY, y, nOut);
+  put(pX, x, nX);
+  put(pW, W, O * KC);
+  w.convBackward(batch, T, C, K, O, sh.act, dx ? 1 : 0, pDy, pY, pX, pW, pGW, pGB, pFull, pWf, pDx);
+  const add = (ptr: number, dst: Float64Array, len: number): void => {
+    const o = ptr >> 3;
+    for (let i = 0; i < len; i++) dst[i] = dst[i]! + heap[o + i]!;
+  };
+  add(pGW, gW, O * KC);
+  add(pGB, gB, O);
+  if (dx) getter(false)(pDx, dx, nX);
 }
