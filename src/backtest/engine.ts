@@ -30,7 +30,7 @@ import {
   markToMarket,
   weightsInto,
 } from './kernel.ts';
-import type { FillCosts } from './kernel.ts';
+import type { FillCosts, FillFlags } from './kernel.ts';
 import { LedgerBuilder, ledgerTotals } from './ledger.ts';
 import type { Ledger } from './ledger.ts';
 import { checkNumber, inferPeriodsPerYear } from './options.ts';
@@ -97,6 +97,8 @@ interface TargetSource {
   decide(t: number, drifted: Float64Array): Decision;
   /** Targets are immutable views the engine may keep without copying (precomputed matrices). */
   readonly ownsTargets?: boolean;
+  /** `decide` never reads `drifted` (precomputed targets): the engine skips computing it unless the rule needs it. */
+  readonly ignoresDrifted?: boolean;
 }
 
 /**
@@ -137,6 +139,7 @@ export function runTargets(
   return simulate(panel, options, {
     name,
     ownsTargets: true,
+    ignoresDrifted: true,
     decide: (t) => {
       const w = targets.subarray(t * n, (t + 1) * n); // checkTarget copies it
       if (Number.isNaN(w[0]!))
@@ -206,6 +209,7 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
   if (e < s) throw configError(`backtest: no data dates between start ${o.start ?? first} and end ${o.end ?? last}.`);
 
   const rule = createRebalanceRule(o.rebalance ?? 'monthly', dates);
+  const needsDrifted = source.ignoresDrifted !== true || rule.readsDrifted === true;
   const overlays = new OverlayState(parseOverlays(o.overlays), n);
   const ppy = o.periodsPerYear ?? inferPeriodsPerYear(dates);
 
@@ -256,7 +260,7 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
 
   const markValue = (): number => markToMarket(qty, lastPx, cash);
 
-  const flags = new Uint8Array(n);
+  const flags: FillFlags = { codes: new Uint8Array(n), count: 0 };
   const onFill = overlays.active
     ? (a: number, before: number, after: number, p: number) => overlays.onFill(a, before, after, p)
     : null;
@@ -272,8 +276,8 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
   const staticCosts = costModel.needs ? null : fillCosts({ assetClass });
   const doFill = (t: number, target: Float64Array, prices: Float64Array, costs: FillCosts): void => {
     cash = fillKernel(t - s, target, prices, lastPx, qty, cash, costs, ledger, flags, onFill);
-    for (let a = 0; a < n; a++) {
-      const f = flags[a]!;
+    for (let a = 0; flags.count > 0 && a < n; a++) {
+      const f = flags.codes[a]!;
       if (f === FILL_NO_PRICE)
         warnings.add(`${panel.assets[a]} had no fill price on ${dates[t]}; its order was skipped.`);
       else if (f === FILL_BLOCKED)
@@ -326,7 +330,7 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
     let reason: DecisionRecord['reason'] = 'rebalance';
     let decision: Decision | null = null;
     if (i === 0 || rule.isCheck(dates, t)) {
-      weightsInto(qty, lastPx, navT, drifted, 0);
+      if (needsDrifted) weightsInto(qty, lastPx, navT, drifted, 0);
       decision = source.decide(t, drifted);
       const w = checkTarget(decision.weights, n, dates[t]!, panel.assets, source.ownsTargets !== true);
       lastStrategyTarget = w;

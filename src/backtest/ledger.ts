@@ -135,11 +135,22 @@ export function ledgerTotals(
   const traded = new Float64Array(nDates);
   const costs = new Float64Array(nDates);
   const orders = new Int32Array(nDates);
-  for (let i = 0; i < ledger.length; i++) {
-    const t = ledger.dateIndex[i]!;
-    traded[t] = traded[t]! + ledger.quantity[i]! * ledger.price[i]!;
-    costs[t] = costs[t]! + ledger.cost[i]!;
-    orders[t] = orders[t]! + 1;
+  const n = ledger.length;
+  const { dateIndex, quantity, price, cost } = ledger;
+  // Rows come in date order, so sum each date's run in registers and flush once (any order stays correct).
+  let i = 0;
+  while (i < n) {
+    const t = dateIndex[i]!;
+    let tr = 0;
+    let c = 0;
+    let k = 0;
+    for (; i < n && dateIndex[i] === t; i++, k++) {
+      tr += quantity[i]! * price[i]!;
+      c += cost[i]!;
+    }
+    traded[t] = traded[t]! + tr;
+    costs[t] = costs[t]! + c;
+    orders[t] = orders[t]! + k;
   }
   return { traded, costs, orders };
 }

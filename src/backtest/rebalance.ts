@@ -86,6 +86,8 @@ export interface RebalanceRule {
    * `lastTraded` is the target of the previous trade (signal rule). Never mutates its inputs.
    */
   tradeTo(drifted: Float64Array, target: Float64Array, lastTraded: Float64Array | null): Float64Array | null;
+  /** True when `tradeTo` reads `drifted` (band rules); otherwise the engine may skip computing it. */
+  readonly readsDrifted?: true;
 }
 
 function bandWidth(target: number, threshold: number, mode: 'absolute' | 'relative'): number {
@@ -127,6 +129,7 @@ export function createRebalanceRule(spec: RebalanceSpec, calendar: readonly IsoD
       return {
         kind: s.kind,
         isCheck,
+        readsDrifted: true,
         tradeTo(drifted, target) {
           let breach = false;
           for (let a = 0; a < target.length; a++) {
