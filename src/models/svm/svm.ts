@@ -11,6 +11,7 @@ import {
 } from '../estimator.ts';
 import { columnMoments } from '../internal/linalg.ts';
 import { kernelRows, solveSmo } from './smo.ts';
+import { solveSvrSmo } from './svr-smo.ts';
 
 const common = {
   kernel: z.enum(['rbf', 'linear']).default('rbf'),
@@ -186,15 +187,7 @@ function fitSvr(data: Dataset, ctx: FitContext, params: SvrParams): SvmModel {
   const { n, p } = d;
   const pr = standardise(d.X, n, p, params);
   const { row, diag } = kernelRows(pr.Z, n, p, params.kernel, pr.gamma, params.cacheMB * 1e6);
-  const l = 2 * n;
-  const y = new Int8Array(l);
-  const lin = new Float64Array(l);
-  const base = new Int32Array(l);
-  for (let i = 0; i < n; i++) {
-    y[i] = 1; lin[i] = params.epsilon - d.y[i]!; base[i] = i;
-    y[i + n] = -1; lin[i + n] = params.epsilon + d.y[i]!; base[i + n] = i;
-  }
-  const res = solveSmo({ l, y, p: lin, C: new Float64Array(l).fill(params.C), base, row, diag }, params.tol, params.maxIter);
+  const res = solveSvrSmo({ n, z: d.y, epsilon: params.epsilon, C: params.C, row, diag }, params.tol, params.maxIter);
   if (!res.converged) throw numericError(`svr: SMO did not converge in maxIter=${params.maxIter} steps; raise maxIter or tol, or lower C.`);
   const rows: number[] = [];
   const coef: number[] = [];
