@@ -265,6 +265,16 @@ function viewFingerprint(view: Panel): string {
   return `${view.nDates}:${view.dates[view.nDates - 1] ?? ''}:${view.assets.join(',')}:${(h >>> 0).toString(36)}`;
 }
 
+/** Memoised lookup in a bounded insertion-ordered cache (the oldest entry goes first). */
+function memo(cache: Map<string, FeatureMatrix>, limit: number, key: string, make: () => FeatureMatrix): FeatureMatrix {
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const value = make();
+  cache.set(key, value);
+  if (cache.size > limit) cache.delete(cache.keys().next().value!);
+  return value;
+}
+
 /** The feature matrix cut to its last row (what a prediction at the view's last date needs), memoised. */
 function cachedLastRow(
   features: readonly Feature[],
@@ -273,20 +283,12 @@ function cachedLastRow(
   records: PitRecords | undefined,
   recordsKey: string,
 ): FeatureMatrix {
-  const key = `${specKey}|${recordsKey}|${viewFingerprint(view)}`;
-  const hit = lastRowCache.get(key);
-  if (hit) return hit;
-  const fm = computeFeatures(features, records ? { panel: view, records } : { panel: view });
-  const n = view.nAssets;
-  const t = view.nDates - 1;
-  const row: FeatureMatrix = {
-    ...fm,
-    columns: fm.columns.map((c) => c.slice(t * n, (t + 1) * n)),
-    dates: [view.dates[t]!],
-  };
-  lastRowCache.set(key, row);
-  if (lastRowCache.size > LAST_ROW_CACHE_SIZE) lastRowCache.delete(lastRowCache.keys().next().value!);
-  return row;
+  return memo(lastRowCache, LAST_ROW_CACHE_SIZE, `${specKey}|${recordsKey}|${viewFingerprint(view)}`, () => {
+    const fm = computeFeatures(features, records ? { panel: view, records } : { panel: view });
+    const n = view.nAssets;
+    const t = view.nDates - 1;
+    return { ...fm, columns: fm.columns.map((c) => c.slice(t * n, (t + 1) * n)), dates: [view.dates[t]!] };
+  });
 }
 
 function cachedFeatures(
@@ -296,13 +298,9 @@ function cachedFeatures(
   records: PitRecords | undefined,
   recordsKey: string,
 ): FeatureMatrix {
-  const key = `${specKey}|${recordsKey}|${viewFingerprint(view)}`;
-  const hit = featureCache.get(key);
-  if (hit) return hit;
-  const fm = computeFeatures(features, records ? { panel: view, records } : { panel: view });
-  featureCache.set(key, fm);
-  if (featureCache.size > CACHE_SIZE) featureCache.delete(featureCache.keys().next().value!);
-  return fm;
+  return memo(featureCache, CACHE_SIZE, `${specKey}|${recordsKey}|${viewFingerprint(view)}`, () =>
+    computeFeatures(features, records ? { panel: view, records } : { panel: view }),
+  );
 }
 
 // ------------------------------------------------------------------ the strategy
