@@ -727,11 +727,62 @@ export function gruBackward(T: i32, b: i32, F: i32, H: i32, returnSeq: i32, pDy:
   return dy;
 }
 
+/** activate on both lanes: relu as a mask (v > 0 ? v : +0, NaN → 0 like the scalar form), others lane by lane. */
+@inline function activate2(v: v128, act: i32): v128 {
+  if (act == 0) return v;
+  if (act == 1) return v128.and(v, f64x2.gt(v, f64x2.splat(0)));
+  return f64x2.replace_lane(f64x2.splat(activate(f64x2.extract_lane(v, 0), act)), 1, activate(f64x2.extract_lane(v, 1), act));
+}
+
+/**
+ * Out rows i < m (4 at a time), all n columns (n % 4 == 0): Out[i, j] = act(bias[j] + Σ_{p<k} A[i·lda + p] · Wt[p·n + j]),
+ * accumulators started at the bias and activated before the one store (register blocks of 4 rows × 4 columns).
+ */
+function convPanel(m: i32, n: i32, k: i32, pA: usize, lda: i32, pWt: usize, pBias: usize, pOut: usize, act: i32): void {
+  const ldaB = (<usize>lda) << 3;
+  const nB = (<usize>n) << 3;
+  for (let i = 0; i + 3 < m; i += 4) {
+    const r0 = pA + ((<usize>(i * lda)) << 3);
+    const r1 = r0 + ldaB;
+    const r2 = r1 + ldaB;
+    const r3 = r2 + ldaB;
+    const c0 = pOut + ((<usize>(i * n)) << 3);
+    const c1 = c0 + nB;
+    const c2 = c1 + nB;
+    const c3 = c2 + nB;
+    for (let j = 0; j < n; j += 4) {
+      const jo = (<usize>j) << 3;
+      const b0 = ld(pBias + jo), b1 = ld(pBias + jo + 16);
+      let u0 = b0, v0 = b1, u1 = b0, v1 = b1, u2 = b0, v2 = b1, u3 = b0, v3 = b1;
+      let pa: usize = 0;
+      let pb = pWt + jo;
+      for (let p = 0; p < k; p++) {
+        const w0 = ld(pb), w1 = ld(pb + 16);
+        const x0 = v128.load64_splat(r0 + pa);
+        const x1 = v128.load64_splat(r1 + pa);
+        const x2 = v128.load64_splat(r2 + pa);
+        const x3 = v128.load64_splat(r3 + pa);
+        u0 = f64x2.add(u0, f64x2.mul(x0, w0)); v0 = f64x2.add(v0, f64x2.mul(x0, w1));
+        u1 = f64x2.add(u1, f64x2.mul(x1, w0)); v1 = f64x2.add(v1, f64x2.mul(x1, w1));
+        u2 = f64x2.add(u2, f64x2.mul(x2, w0)); v2 = f64x2.add(v2, f64x2.mul(x2, w1));
+        u3 = f64x2.add(u3, f64x2.mul(x3, w0)); v3 = f64x2.add(v3, f64x2.mul(x3, w1));
+        pa += 8;
+        pb += nB;
+      }
+      v128.store(c0 + jo, activate2(u0, act)); v128.store(c0 + jo + 16, activate2(v0, act));
+      v128.store(c1 + jo, activate2(u1, act)); v128.store(c1 + jo + 16, activate2(v1, act));
+      v128.store(c2 + jo, activate2(u2, act)); v128.store(c2 + jo + 16, activate2(v2, act));
+      v128.store(c3 + jo, activate2(u3, act)); v128.store(c3 + jo + 16, activate2(v3, act));
+    }
+  }
+}
+
 /**
  * Forward pass of a batched valid 1-D convolution, channels last (see ../layers/conv1d.ts), KC = K·C,
  * Tout = T − K + 1: Out[s, t, o] = act(b[o] + Σ_{q<KC} X[(s·T + t)·C + q] · W[o, q]). Window t of a sample is the
  * KC numbers from X[(s·T + t)·C], so each sample is one panel product of overlapping rows (stride C) with
- * Wt = Wᵀ (KC × O, scratch written here), and its bias and activation are applied while the block is in cache.
+ * Wt = Wᵀ (KC × O, scratch written here); bias and activation are applied in the registers (O % 4 == 0) or in a
+ * pass over the sample's block while it is in cache.
  */
 export function convForward(batch: i32, T: i32, C: i32, K: i32, O: i32, act: i32, pX: usize, pW: usize, pB: usize, pWt: usize, pOut: usize): void {
   const KC = K * C;
@@ -742,10 +793,15 @@ export function convForward(batch: i32, T: i32, C: i32, K: i32, O: i32, act: i32
     }
   }
   const n = Tout * O;
+  const fast = (O & 3) == 0 ? Tout & ~3 : 0; // rows done by convPanel
   for (let s = 0; s < batch; s++) {
     const out = pOut + ((<usize>(s * n)) << 3);
-    gemmNN(Tout, O, KC, pX + ((<usize>(s * T * C)) << 3), C, 1, pWt, O, out, O, 0);
-    for (let t = 0; t < Tout; t++) {
+    const x = pX + ((<usize>(s * T * C)) << 3);
+    if (fast > 0) convPanel(fast, O, KC, x, C, pWt, pB, out, act);
+    if (fast == Tout) continue;
+    const rest = out + ((<usize>(fast * O)) << 3);
+    gemmNN(Tout - fast, O, KC, x + ((<usize>(fast * C)) << 3), C, 1, pWt, O, rest, O, 0);
+    for (let t = fast; t < Tout; t++) {
       const ro = out + ((<usize>(t * O)) << 3);
       for (let o = 0; o < O; o++) {
         const oo = (<usize>o) << 3;
@@ -753,6 +809,15 @@ export function convForward(batch: i32, T: i32, C: i32, K: i32, O: i32, act: i32
       }
     }
   }
+}
+
+/** activateGrad on both lanes (the same arithmetic lane by lane; relu as a mask on y > 0). */
+@inline function activateGrad2(dy: v128, y: v128, act: i32): v128 {
+  if (act == 1) return v128.and(dy, f64x2.gt(y, f64x2.splat(0)));
+  const one = f64x2.splat(1.0);
+  if (act == 2) return f64x2.mul(dy, f64x2.sub(one, f64x2.mul(y, y)));
+  if (act == 3) return f64x2.mul(f64x2.mul(dy, y), f64x2.sub(one, y));
+  return dy;
 }
 
 /**
@@ -771,12 +836,21 @@ export function convBackward(batch: i32, T: i32, C: i32, K: i32, O: i32, act: i3
   const pD = pFull + padB;
   memory.fill(pGB, 0, (<usize>O) << 3);
   const n = Tout * O;
+  const O2 = O & ~1;
   for (let s = 0; s < batch; s++) {
     const src = (<usize>(s * n)) << 3;
     const dst = pD + ((<usize>(s * T * O)) << 3);
     for (let t = 0; t < Tout; t++) {
       const ro = (<usize>(t * O)) << 3;
-      for (let o = 0; o < O; o++) {
+      let o = 0;
+      for (; o < O2; o += 2) {
+        const oo = ro + ((<usize>o) << 3);
+        const d = activateGrad2(ld(pDy + src + oo), ld(pY + src + oo), act);
+        v128.store(dst + oo, d);
+        const go = pGB + ((<usize>o) << 3);
+        v128.store(go, f64x2.add(ld(go), d));
+      }
+      for (; o < O; o++) {
         const oo = ro + ((<usize>o) << 3);
         const d = activateGrad(load<f64>(pDy + src + oo), load<f64>(pY + src + oo), act);
         store<f64>(dst + oo, d);
@@ -786,7 +860,18 @@ export function convBackward(batch: i32, T: i32, C: i32, K: i32, O: i32, act: i3
     }
     memory.fill(dst + ((<usize>n) << 3), 0, padB);
   }
-  gemmNN(O, KC, batch * T - K + 1, pD, 1, O, pX, C, pGW, KC, 0);
+  // GWᵀ (KC × O) = windowsᵀ · D over the window starts, in passes of 64 starts (both operands stay in L1), into Wf's
+  // space, then transposed into GW
+  const rows = batch * T - K + 1;
+  for (let p0 = 0; p0 < rows; p0 += 64) {
+    const kc = min(64, rows - p0);
+    gemmNNPanel(KC, O, kc, pX + ((<usize>(p0 * C)) << 3), 1, C, pD + ((<usize>(p0 * O)) << 3), O, pWf, O, p0 > 0 ? 1 : 0);
+  }
+  for (let q = 0; q < KC; q++) {
+    for (let o = 0; o < O; o++) {
+      store<f64>(pGW + ((<usize>(o * KC + q)) << 3), load<f64>(pWf + ((<usize>(q * O + o)) << 3)));
+    }
+  }
   if (!needDx) return;
   for (let k = 0; k < K; k++) {
     for (let o = 0; o < O; o++) {
