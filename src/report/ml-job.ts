@@ -267,19 +267,7 @@ export function runMlJob(input: MlJobInput): MlJobOutput {
       const xs = sectionsByRun.get(r.label)!;
       const folds = [...new Set(xs.map((x) => x.fold))];
       return folds.map((fold) => {
-        const q = forecastQuality(xs.filter((x) => x.fold === fold));
-        return {
-          model: r.label,
-          fold,
-          ic: q.ic,
-          rankIc: q.rankIc,
-          icIR: q.icIR,
-          icTStat: q.icTStat,
-          hitRate: q.hitRate,
-          r2VsZero: q.r2VsZero,
-          r2VsHistoricalMean: q.r2VsHistoricalMean,
-          nDates: q.nDates,
-        };
+        return qualityRow(r.label, forecastQuality(xs.filter((x) => x.fold === fold)), fold);
       });
     });
     const best = [...mlRuns].sort(
@@ -306,20 +294,7 @@ export function runMlJob(input: MlJobInput): MlJobOutput {
         deflatedSharpeVsEqualWeight: activeDsr(r),
       },
     }));
-    const fq: ForecastQualityRow[] = mlRuns.map((r) => {
-      const q = quality.get(r.label)!;
-      return {
-        model: r.label,
-        ic: q.ic,
-        rankIc: q.rankIc,
-        icIR: q.icIR,
-        icTStat: q.icTStat,
-        hitRate: q.hitRate,
-        r2VsZero: q.r2VsZero,
-        r2VsHistoricalMean: q.r2VsHistoricalMean,
-        nDates: q.nDates,
-      };
-    });
+    const fq: ForecastQualityRow[] = mlRuns.map((r) => qualityRow(r.label, quality.get(r.label)!));
     const naive = quality.get(best.label)!.naive.historicalMean;
     fq.push({
       model: 'naive: historical mean',
@@ -404,5 +379,21 @@ export function runMlJob(input: MlJobInput): MlJobOutput {
     tradesCsv: `${tradeLines.join('\n')}\n`,
     summary,
     table: formatSummaryTable(summary),
+  };
+}
+
+/** One row of the forecast-quality table (per fold when `fold` is given). */
+function qualityRow(model: string, q: ReturnType<typeof forecastQuality>, fold?: string): ForecastQualityRow {
+  return {
+    model,
+    ...(fold === undefined ? {} : { fold }),
+    ic: q.ic,
+    rankIc: q.rankIc,
+    icIR: q.icIR,
+    icTStat: q.icTStat,
+    hitRate: q.hitRate,
+    r2VsZero: q.r2VsZero,
+    r2VsHistoricalMean: q.r2VsHistoricalMean,
+    nDates: q.nDates,
   };
 }
