@@ -3,7 +3,7 @@ import { modelKinds, type SvmModel } from '../index.ts';
 import { modelRng } from '../internal/rng.ts';
 import { dataset, FAR, friedman1, r2 } from '../test-support.ts';
 import { kernelRows, solveSmo } from './smo.ts';
-import { solveSvrSmo } from './svr-smo.ts';
+import { setSvrBackend, solveSvrSmo, svrBackend } from './svr-smo.ts';
 
 const ctx = { asOf: FAR, seed: 1 };
 
@@ -89,7 +89,7 @@ describe('SVR pair solver (svr-smo.ts)', () => {
     const Kv = (v: Float64Array) => Float64Array.from({ length: n }, (_, b) => { const K = row(b); let q = 0; for (let c = 0; c < n; c++) q += K[c]! * v[c]!; return q; });
     for (const C of [1, 100]) {
       const ref = solveSmo({ l, y, p: lin, C: new Float64Array(l).fill(C), base, row, diag }, 1e-3, 1e6);
-      const got = solveSvrSmo({ n, z: d.y, epsilon: e, C, row, diag }, 1e-3, 1e6);
+      const got = solveSvrSmo({ X: d.X, n, p: d.p, z: d.y, epsilon: e, C, kernel: 'rbf', gamma: 1 / 6, cacheBytes: 1e7 }, 1e-3, 1e6);
       expect(ref.converged && got.converged).toBe(true);
       const [br, bg] = [beta(ref.alpha), beta(got.alpha)];
       const [kr, kg] = [Kv(br), Kv(bg)];
@@ -105,6 +105,26 @@ describe('SVR pair solver (svr-smo.ts)', () => {
       expect(Math.abs(nsv(bg) - nsv(br))).toBeLessThanOrEqual(2);
       for (let t = 0; t < n; t++) expect(Math.abs(kg[t]! - got.rho - (kr[t]! - ref.rho))).toBeLessThan(5e-3);
       for (let t = 0; t < l; t++) expect(got.alpha[t]! >= 0 && got.alpha[t]! <= C).toBe(true);
+    }
+  });
+
+  it('WebAssembly and JavaScript loops give bit-identical solutions, also with a row cache smaller than the problem', () => {
+    const d = friedman1(257, 5, 11); // odd n exercises the SIMD loops' scalar tails
+    const prob = { X: d.X, n: d.n, p: d.p, z: d.y, epsilon: 0.2, C: 5, kernel: 'rbf' as const, gamma: 0.3, cacheBytes: 1e7 };
+    const was = svrBackend();
+    try {
+      setSvrBackend('js');
+      const js = solveSvrSmo(prob, 1e-3, 1e6);
+      const jsSmall = solveSvrSmo({ ...prob, cacheBytes: 40 * 4 * 260 }, 1e-3, 1e6); // 40 rows, one at a time
+      setSvrBackend('wasm');
+      const wa = solveSvrSmo(prob, 1e-3, 1e6);
+      for (const r of [jsSmall, wa]) {
+        expect(r.iterations).toBe(js.iterations);
+        expect(r.rho).toBe(js.rho);
+        expect(Array.from(r.alpha)).toEqual(Array.from(js.alpha));
+      }
+    } finally {
+      setSvrBackend(was);
     }
   });
 

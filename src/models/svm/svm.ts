@@ -186,8 +186,10 @@ function fitSvr(data: Dataset, ctx: FitContext, params: SvrParams): SvmModel {
   const d = prepareFit(data, ctx, { kind, minRows: 3, constantFeatures: params.standardize ? 'error' : 'allow', task: 'regression' });
   const { n, p } = d;
   const pr = standardise(d.X, n, p, params);
-  const { row, diag } = kernelRows(pr.Z, n, p, params.kernel, pr.gamma, params.cacheMB * 1e6);
-  const res = solveSvrSmo({ n, z: d.y, epsilon: params.epsilon, C: params.C, row, diag }, params.tol, params.maxIter);
+  const res = solveSvrSmo(
+    { X: pr.Z, n, p, z: d.y, epsilon: params.epsilon, C: params.C, kernel: params.kernel, gamma: pr.gamma, cacheBytes: params.cacheMB * 1e6 },
+    params.tol, params.maxIter,
+  );
   if (!res.converged) throw numericError(`svr: SMO did not converge in maxIter=${params.maxIter} steps; raise maxIter or tol, or lower C.`);
   const rows: number[] = [];
   const coef: number[] = [];

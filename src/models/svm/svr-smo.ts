@@ -14,41 +14,184 @@
  * I_up) the minus variable dominates (−F⁻ = −g + ε > −g − ε), for j (max of F over I_low, and the same curvature
  * K_ii + K_bb − 2K_ib for both) the plus variable dominates. `iOff[b]` / `jOff[b]` hold the offset (±ε) of the
  * dominant eligible variable, or −∞ when neither is eligible (at the wrong bound, or shrunk).
+ *
+ * The three hot loops run as WebAssembly SIMD (smo.as → smo-wasm.ts) over arrays and Float32 kernel rows that live
+ * in one module instance's memory (a fresh instance per solve, so the row cache is freed with it); without
+ * WebAssembly the same loops run in JavaScript. Both do the same float64 operations per entry in the same order,
+ * and the arg-max rules are exact (ties → the larger index), so the two backends agree bit for bit.
  */
 
-import type { KernelRow, SmoResult } from './smo.ts';
+import { gemmNT } from '../neural/kernels.ts';
+import type { SmoResult } from './smo.ts';
+import { SMO_WASM_BASE64 } from './smo-wasm.ts';
 
 const TAU = 1e-12;
+/** Rows computed together (one matrix product) when a row is missing, as kernelRows in smo.ts. */
+const ROW_BLOCK = 16;
 
 export interface SvrProblem {
-  /** Number of base points (training rows). */
+  /** Base points (training rows), row-major n × p. */
+  readonly X: Float64Array;
   readonly n: number;
+  readonly p: number;
   /** Targets z_b. */
   readonly z: Float64Array;
   /** Tube half-width ε ≥ 0. */
   readonly epsilon: number;
   /** Box constraint C > 0 (the same for every variable, as libsvm's ε-SVR). */
   readonly C: number;
-  /** K(b, ·) over the base points. */
-  readonly row: KernelRow;
-  /** K(b, b) per base point. */
-  readonly diag: Float64Array;
+  readonly kernel: 'rbf' | 'linear';
+  readonly gamma: number;
+  /** Budget for cached Float32 kernel rows (bytes). */
+  readonly cacheBytes: number;
 }
+
+/** The solver's loops over byte offsets into one memory (see smo.as for the contracts). */
+interface SmoLoops {
+  readonly f64: Float64Array;
+  readonly f32: Float32Array;
+  /** First byte free for the caller's arrays. */
+  readonly base: number;
+  updatePickI(pG: number, pIOff: number, pKi: number, pKj: number, di: number, dj: number, n: number, pOut: number): number;
+  pickI(pG: number, pIOff: number, n: number, pOut: number): number;
+  selectJ(pG: number, pJOff: number, pQD: number, pKi: number, QDi: number, Gmax: number, n: number, pOut: number): number;
+}
+
+/** Which implementation runs the loops: 'wasm' where WebAssembly SIMD is available, else 'js' (tests force 'js'). */
+export type SvrBackend = 'wasm' | 'js';
+let backend: SvrBackend | undefined;
+
+export function setSvrBackend(b: SvrBackend): void {
+  backend = b === 'wasm' && wasmModule() !== null ? 'wasm' : 'js';
+}
+
+export function svrBackend(): SvrBackend {
+  if (backend === undefined) backend = wasmModule() !== null ? 'wasm' : 'js';
+  return backend;
+}
+
+/** The slice of the WebAssembly API used here (tsconfig's lib has no WebAssembly types). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+interface SmoExports {
+  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  heapBase(): number;
+  updatePickI: SmoLoops['updatePickI'];
+  pickI: SmoLoops['pickI'];
+  selectJ: SmoLoops['selectJ'];
+}
+
+let compiled: object | null | undefined;
+function wasmModule(): object | null {
+  if (compiled !== undefined) return compiled;
+  try {
+    const wa = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+    if (wa === undefined) throw new Error('no WebAssembly');
+    const bin = atob(SMO_WASM_BASE64);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    compiled = new wa.Module(bytes);
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+/** Loops with at least `bytes` of memory above `base`: a fresh wasm instance, or JavaScript over a plain buffer. */
+function createLoops(bytes: number): SmoLoops {
+  const mod = svrBackend() === 'wasm' ? wasmModule() : null;
+  if (mod !== null) {
+    const wa = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    const ex = new wa.Instance(mod, { env: { abort: () => undefined } }).exports as SmoExports;
+    const base = (ex.heapBase() + 15) & ~15;
+    const have = ex.memory.buffer.byteLength;
+    if (base + bytes > have) ex.memory.grow(Math.ceil((base + bytes - have) / 65536));
+    // memory never grows again, so these views stay valid for the whole solve
+    const buf = ex.memory.buffer;
+    return { f64: new Float64Array(buf), f32: new Float32Array(buf), base, updatePickI: ex.updatePickI, pickI: ex.pickI, selectJ: ex.selectJ };
+  }
+  const buf = new ArrayBuffer(bytes + 16);
+  const f64 = new Float64Array(buf);
+  const f32 = new Float32Array(buf);
+  return {
+    f64, f32, base: 0,
+    updatePickI: (pG, pIOff, pKi, pKj, di, dj, n, pOut) => jsUpdatePickI(f64, f32, pG >> 3, pIOff >> 3, pKi >> 2, pKj >> 2, di, dj, n, pOut >> 3),
+    pickI: (pG, pIOff, n, pOut) => jsPickI(f64, pG >> 3, pIOff >> 3, n, pOut >> 3),
+    selectJ: (pG, pJOff, pQD, pKi, QDi, Gmax, n, pOut) => jsSelectJ(f64, f32, pG >> 3, pJOff >> 3, pQD >> 3, pKi >> 2, QDi, Gmax, n, pOut >> 3),
+  };
+}
+
+const align16 = (bytes: number): number => (bytes + 15) & ~15;
 
 /**
  * Solves the ε-SVR dual to KKT tolerance `eps`, at most `maxIter` SMO steps. Returns α over the 2n variables in
  * libsvm's order (α⁺ then α⁻) and rho, as `solveSmo` does for the same problem.
  */
 export function solveSvrSmo(prob: SvrProblem, eps: number, maxIter: number): SmoResult {
-  const { n, z, epsilon: e, C, row, diag } = prob;
+  const { X, n, p, z, epsilon: e, C, kernel, gamma } = prob;
   const l = 2 * n;
+  // ---- memory: g, iOff, jOff, QD (float64 × n each), out (2 × float64), then the kernel-row slots (float32 × n each)
+  const vec = align16(8 * n);
+  const rowBytes = align16(4 * n);
+  const slots = Math.max(3, Math.min(n, Math.floor(prob.cacheBytes / rowBytes)));
+  const loops = createLoops(4 * vec + 16 + slots * rowBytes);
+  const { f64, f32 } = loops;
+  const pG = loops.base;
+  const pIOff = pG + vec;
+  const pJOff = pIOff + vec;
+  const pQD = pJOff + vec;
+  const pOut = pQD + vec;
+  const pRows = pOut + 16;
+  const g = f64.subarray(pG >> 3, (pG >> 3) + n);
+  const iOff = f64.subarray(pIOff >> 3, (pIOff >> 3) + n);
+  const jOff = f64.subarray(pJOff >> 3, (pJOff >> 3) + n);
+  const QD = f64.subarray(pQD >> 3, (pQD >> 3) + n);
+  for (let b = 0; b < n; b++) g[b] = -z[b]!;
+
+  // ---- kernel rows: slot s holds K(owner[s], ·) at byte pRows + s·rowBytes; slots are reused first-in first-out
+  const norms = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let f = 0; f < p; f++) s += X[i * p + f]! * X[i * p + f]!;
+    norms[i] = s;
+  }
+  const rbf = kernel === 'rbf';
+  for (let b = 0; b < n; b++) QD[b] = rbf ? 1 : norms[b]!;
+  const slotOf = new Int32Array(n).fill(-1);
+  const owner = new Int32Array(slots).fill(-1);
+  let nextSlot = 0;
+  const block = slots >= 4 * ROW_BLOCK ? ROW_BLOCK : 1;
+  const dots = new Float64Array(block * n);
+  /** Byte offset of row b, computing it (and its block) when missing; never evicts row `keep`. */
+  const row = (b: number, keep: number): number => {
+    const hit = slotOf[b]!;
+    if (hit >= 0) return pRows + hit * rowBytes;
+    const start = b - (b % block);
+    const m = Math.min(block, n - start);
+    gemmNT(m, n, p, X, start * p, p, X, 0, p, dots, 0, n, false);
+    for (let r = start; r < start + m; r++) {
+      if (slotOf[r]! >= 0) continue;
+      if (keep >= 0 && owner[nextSlot] === keep) nextSlot = (nextSlot + 1) % slots;
+      const victim = owner[nextSlot]!;
+      if (victim >= 0) slotOf[victim] = -1;
+      owner[nextSlot] = r;
+      slotOf[r] = nextSlot;
+      const o = (r - start) * n;
+      const out = (pRows + nextSlot * rowBytes) >> 2;
+      const nr = norms[r]!;
+      if (rbf) for (let j = 0; j < n; j++) f32[out + j] = Math.exp(-gamma * Math.max(0, nr + norms[j]! - 2 * dots[o + j]!));
+      else for (let j = 0; j < n; j++) f32[out + j] = dots[o + j]!;
+      nextSlot = (nextSlot + 1) % slots;
+    }
+    return pRows + slotOf[b]! * rowBytes;
+  };
+
   const alpha = new Float64Array(l);
-  const g = Float64Array.from(z, (v) => -v);
   // 1 = the variable may be selected (libsvm's active set); indices as alpha
   const act = new Uint8Array(l).fill(1);
   let nActive = l;
-  const iOff = new Float64Array(n);
-  const jOff = new Float64Array(n);
   const setOff = (b: number): void => {
     const ap = alpha[b]!;
     const am = alpha[b + n]!;
@@ -62,7 +205,6 @@ export function solveSvrSmo(prob: SvrProblem, eps: number, maxIter: number): Smo
   let iter = 0;
   let converged = false;
   let activeSum = 0;
-  const scratch = new Float64Array(2);
   let fusedValid = false;
   let fusedGmax = -Infinity;
   let fusedB = -1;
@@ -117,15 +259,14 @@ export function solveSvrSmo(prob: SvrProblem, eps: number, maxIter: number): Smo
       bi = fusedB;
       fusedValid = false;
     } else {
-      pickI(g, iOff, n, scratch);
-      bi = scratch[0]!;
-      Gmax = scratch[1]!;
+      bi = loops.pickI(pG, pIOff, n, pOut);
+      Gmax = f64[pOut >> 3]!;
     }
     if (bi < 0 || Gmax === -Infinity) return false;
     iVar = act[bi + n] === 1 && alpha[bi + n]! > 0 ? bi + n : bi;
-    const Ki = row(bi);
-    const Gmax2 = selectJ(g, jOff, diag, Ki, diag[bi]!, Gmax, n, scratch);
-    const bj = scratch[0]!;
+    const pKi = row(bi, -1);
+    const bj = loops.selectJ(pG, pJOff, pQD, pKi, QD[bi]!, Gmax, n, pOut);
+    const Gmax2 = f64[pOut >> 3]!;
     if (Gmax + Gmax2 < eps || bj < 0) return false;
     jVar = act[bj] === 1 && alpha[bj]! > 0 ? bj : bj + n;
     return true;
@@ -150,11 +291,11 @@ export function solveSvrSmo(prob: SvrProblem, eps: number, maxIter: number): Smo
     const bj = j < n ? j : j - n;
     const yi = i < n ? 1 : -1;
     const yj = j < n ? 1 : -1;
-    const Ki = row(bi);
-    const Kj = row(bj);
-    const Qij = yi * yj * Ki[bj]!;
-    const QDi = diag[bi]!;
-    const QDj = diag[bj]!;
+    const pKi = row(bi, -1);
+    const pKj = row(bj, bi);
+    const Qij = yi * yj * f32[(pKi >> 2) + bj]!;
+    const QDi = QD[bi]!;
+    const QDj = QD[bj]!;
     // F_i, F_j (y∘G) of the two variables
     const Fi = g[bi]! + yi * e;
     const Fj = g[bj]! + yj * e;
@@ -190,9 +331,8 @@ export function solveSvrSmo(prob: SvrProblem, eps: number, maxIter: number): Smo
     setOff(bi);
     setOff(bj);
     // g_b += K_b,bi·y_iΔα_i + K_b,bj·y_jΔα_j, finding on the way the next i
-    updateAndPickI(g, iOff, Ki, Kj, (ai - oldI) * yi, (aj - oldJ) * yj, n, scratch);
-    fusedB = scratch[0]!;
-    fusedGmax = scratch[1]!;
+    fusedB = loops.updatePickI(pG, pIOff, pKi, pKj, (ai - oldI) * yi, (aj - oldJ) * yj, n, pOut);
+    fusedGmax = f64[pOut >> 3]!;
     fusedValid = true;
   }
   // ---- rho (libsvm calculate_rho) over all variables, with y_t G_t = F_t
@@ -212,60 +352,54 @@ export function solveSvrSmo(prob: SvrProblem, eps: number, maxIter: number): Smo
   return { alpha, rho, iterations: iter, converged, meanActive: activeSum / Math.max(1, iter) };
 }
 
-// Hot loops as top-level functions over typed arrays, each a contiguous pass over the n base points.
+// JavaScript fallbacks of smo.as (element indices instead of byte offsets): the same float64 operations in the same
+// order and the same tie rule (the last index wins), so results equal the SIMD loops bit for bit.
 
-/** i: the last b with the largest iOff_b − g_b (out[0] = b, out[1] = that value; −∞ when no variable is eligible). */
-function pickI(g: Float64Array, iOff: Float64Array, n: number, out: Float64Array): void {
+function jsPickI(f64: Float64Array, g: number, iOff: number, n: number, out: number): number {
   let gmax = -Infinity;
   let imax = -1;
   for (let b = 0; b < n; b++) {
-    const c = iOff[b]! - g[b]!;
+    const c = f64[iOff + b]! - f64[g + b]!;
     if (c >= gmax) { gmax = c; imax = b; }
   }
-  out[0] = imax;
-  out[1] = gmax;
+  f64[out] = gmax;
+  return imax;
 }
 
-/**
- * Second-order choice of j: maximises gd²/quad over eligible b with gd = Gmax + F_b > 0 (F_b = g_b + jOff_b) and
- * quad = K_ii + K_bb − 2K_ib, compared as cross-products. Writes b to out[0]; returns Gmax2 = max F_b.
- */
-function selectJ(
-  g: Float64Array, jOff: Float64Array, QD: Float64Array, Ki: Float32Array, QDi: number, Gmax: number, n: number,
-  out: Float64Array,
+function jsSelectJ(
+  f64: Float64Array, f32: Float32Array, g: number, jOff: number, QD: number, Ki: number, QDi: number, Gmax: number,
+  n: number, out: number,
 ): number {
   let Gmax2 = -Infinity;
+  let best = -Infinity;
   let jSel = -1;
-  let bestNum = 0;
-  let bestDen = 1;
   for (let b = 0; b < n; b++) {
-    const F = g[b]! + jOff[b]!;
-    if (F >= Gmax2) Gmax2 = F;
+    const F = f64[g + b]! + f64[jOff + b]!;
+    if (F > Gmax2) Gmax2 = F;
     const gd = Gmax + F;
     if (gd > 0) {
-      let quad = QDi + QD[b]! - 2 * Ki[b]!;
+      let quad = QDi + f64[QD + b]! - 2 * f32[Ki + b]!;
       if (!(quad > 0)) quad = TAU;
-      const num = gd * gd;
-      if (num * bestDen >= bestNum * quad) { bestNum = num; bestDen = quad; jSel = b; }
+      const r = (gd * gd) / quad;
+      if (r >= best) { best = r; jSel = b; }
     }
   }
-  out[0] = jSel;
-  return Gmax2;
+  f64[out] = Gmax2;
+  return jSel;
 }
 
-/** g_b += Ki_b·di + Kj_b·dj for every b, and the next i as `pickI` finds it on the updated g. */
-function updateAndPickI(
-  g: Float64Array, iOff: Float64Array, Ki: Float32Array, Kj: Float32Array, di: number, dj: number, n: number,
-  out: Float64Array,
-): void {
+function jsUpdatePickI(
+  f64: Float64Array, f32: Float32Array, g: number, iOff: number, Ki: number, Kj: number, di: number, dj: number,
+  n: number, out: number,
+): number {
   let gmax = -Infinity;
   let imax = -1;
   for (let b = 0; b < n; b++) {
-    const v = g[b]! + Ki[b]! * di + Kj[b]! * dj;
-    g[b] = v;
-    const c = iOff[b]! - v;
+    const v = f64[g + b]! + f32[Ki + b]! * di + f32[Kj + b]! * dj;
+    f64[g + b] = v;
+    const c = f64[iOff + b]! - v;
     if (c >= gmax) { gmax = c; imax = b; }
   }
-  out[0] = imax;
-  out[1] = gmax;
+  f64[out] = gmax;
+  return imax;
 }
