@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { modelKinds, modelRng, type Dataset, type FittedModel } from '../src/models/index.ts';
+import { modelKinds, modelRng, SvmModel, type Dataset, type FittedModel } from '../src/models/index.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PY = '/usr/bin/python3';
@@ -99,6 +99,7 @@ export default async function main(): Promise<void> {
       const peerCpu: number[] = [];
       let model: FittedModel | null = null;
       let peerR2 = NaN;
+      let peerSv = '';
       for (let r = 0; r < repeats; r++) {
         const t0 = performance.now();
         const c0 = process.cpuUsage();
@@ -109,7 +110,8 @@ export default async function main(): Promise<void> {
         const out = execFileSync(PY, [join(here, 'peers', 'models.py'), csv, w.peer, JSON.stringify(w.peerParams), '1'], {
           encoding: 'utf8', maxBuffer: 1 << 26,
         });
-        const peerRun = JSON.parse(out) as { median_s: number; cpu_median_s: number; r2_test: number };
+        const peerRun = JSON.parse(out) as { median_s: number; cpu_median_s: number; r2_test: number; n_support?: number; n_iter?: number };
+        if (peerRun.n_support !== undefined) peerSv = `${peerRun.n_support} SVs, ${peerRun.n_iter} SMO steps`;
         peerTimes.push(peerRun.median_s);
         peerCpu.push(peerRun.cpu_median_s);
         peerR2 = peerRun.r2_test;
@@ -122,6 +124,7 @@ export default async function main(): Promise<void> {
       console.log(`  keel  ${keelMed.toFixed(3)} s  [${times.map((t) => t.toFixed(2)).join(', ')}]  R² ${keelR2.toFixed(4)}`);
       console.log(`  peer  ${peer.median_s.toFixed(3)} s  [${peer.times_s.map((t) => t.toFixed(2)).join(', ')}]  R² ${peer.r2_test.toFixed(4)}  (${w.peer === 'xgb' ? 'xgboost hist nthread=1' : `scikit-learn ${w.peer === 'rf' ? 'RandomForestRegressor n_jobs=1' : 'SVR'}`})`);
       console.log(`  cpu   keel ${median(cpu).toFixed(3)} s  peer ${median(peerCpu).toFixed(3)} s  → cpu ratio ${(median(cpu) / median(peerCpu)).toFixed(2)}`);
+      if (model instanceof SvmModel) console.log(`  SVs   keel ${model.machines[0]!.sv.length}  peer ${peerSv}`);
       console.log(`  ratio keel/peer ${(keelMed / peer.median_s).toFixed(2)} (median of paired ratios ${median(pairRatios).toFixed(2)})   ΔR² keel−peer ${(keelR2 - peer.r2_test >= 0 ? '+' : '')}${(keelR2 - peer.r2_test).toFixed(4)}`);
     }
   } finally {

@@ -53,5 +53,7 @@ r2 = 1 - float(e @ e) / float(((yte - yte.mean()) ** 2).sum())
 json.dump({"workload": workload, "times_s": times, "median_s": statistics.median(times),
            "cpu_times_s": cpu_times, "cpu_median_s": statistics.median(cpu_times),
            "predict_median_s": statistics.median(pred_times), "r2_test": r2, "n_train": int(len(ytr)),
-           "n_test": int(len(yte)), "p": int(X.shape[1])}, sys.stdout)
+           "n_test": int(len(yte)), "p": int(X.shape[1]),
+           **({"n_support": int(len(model.support_)), "n_iter": int(np.sum(model.n_iter_))} if workload == "svr" else {})},
+          sys.stdout)
 print()
