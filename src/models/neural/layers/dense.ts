@@ -57,13 +57,13 @@ export class Dense implements Layer {
     return out;
   }
 
-  backward(dyOut: Float64Array, batch: number): Float64Array {
+  backward(dyOut: Float64Array, batch: number, needInputGrad = true): Float64Array {
     const { inSize: I, outSize: O } = this;
     const dy = this.preActivationGrad(dyOut, batch);
     // dW (O × I) += dyᵀ · x : A(i,p) = dy[p·O + i]
     gemmNN(O, I, batch, dy, 0, 1, O, this.x, 0, I, this.weight.grad, 0, I, true);
     addColumnSums(batch, O, dy, 0, this.bias.grad);
-    gemmNN(batch, I, O, dy, 0, O, 1, this.weight.value, 0, I, this.dx, 0, I, false);
+    if (needInputGrad) gemmNN(batch, I, O, dy, 0, O, 1, this.weight.value, 0, I, this.dx, 0, I, false);
     return this.dx;
   }
 

@@ -114,6 +114,15 @@ for (const backend of ['js', 'wasm'] as KernelBackend[])
       expect(gradCheck(specs, 'mse', 3)).toBeLessThan(1e-6);
     });
 
+    it('conv1d with 4·k filters (register-blocked wasm path) and fused sigmoid, then fused relu', () => {
+      const specs: LayerSpec[] = [
+        { type: 'conv1d', steps: 9, channels: 2, filters: 4, kernelSize: 3, activation: 'sigmoid' },
+        { type: 'conv1d', steps: 7, channels: 4, filters: 8, kernelSize: 2, activation: 'relu' },
+        { type: 'dense', inputs: 48, units: 1 },
+      ];
+      expect(gradCheck(specs, 'mse', 3)).toBeLessThan(1e-6);
+    });
+
     it('dense with fused relu, tanh and sigmoid', () => {
       const specs: LayerSpec[] = [
         { type: 'dense', inputs: 4, units: 6, activation: 'relu' },

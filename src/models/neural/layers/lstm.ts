@@ -139,7 +139,7 @@ export class LSTM implements Layer {
     };
   }
 
-  backward(dy: Float64Array, batch: number): Float64Array {
+  backward(dy: Float64Array, batch: number, needInputGrad = true): Float64Array {
     const { steps: T, features: F, units: H } = this.spec;
     const G4 = 4 * H;
     const { gates, c, tc, h, dG, dh, dc } = this;
@@ -159,10 +159,10 @@ export class LSTM implements Layer {
         this.weightHH.grad,
         this.biasIH.grad,
         this.biasHH.grad,
-        this.dxT,
+        needInputGrad ? this.dxT : null,
         this.precision,
       );
-      toBatchMajor(this.dxT, this.dx, batch, T, F);
+      if (needInputGrad) toBatchMajor(this.dxT, this.dx, batch, T, F);
       return this.dx;
     }
     dc.fill(0, 0, bH);

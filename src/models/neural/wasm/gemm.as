@@ -258,7 +258,7 @@ export function lstmForward(T: i32, b: i32, F: i32, H: i32, pX: usize, pWih: usi
 /**
  * Backward pass of lstmForward. Dy: T·b × H (returnSeq = 1) or b × H (last step only). Uses Dh, Dc (b × H each)
  * and DG (T·b × 4H) as scratch; writes fresh (not accumulated) gradients GWih (4H × F), GWhh (4H × H),
- * GB (4H, the same for b_ih and b_hh) and Dx (T·b × F).
+ * GB (4H, the same for b_ih and b_hh) and Dx (T·b × F; skipped when pDx is 0).
  */
 export function lstmBackward(T: i32, b: i32, F: i32, H: i32, returnSeq: i32, pDy: usize, pX: usize, pWih: usize, pWhh: usize, pG: usize, pC: usize, pTC: usize, pH: usize, pDG: usize, pDh: usize, pDc: usize, pGWih: usize, pGWhh: usize, pGB: usize, pDx: usize): void {
   const G4 = 4 * H;
@@ -314,7 +314,7 @@ export function lstmBackward(T: i32, b: i32, F: i32, H: i32, returnSeq: i32, pDy
       store<f64>(pGB + jo, load<f64>(pGB + jo) + load<f64>(ro + jo));
     }
   }
-  gemmNN(rows, F, G4, pDG, G4, 1, pWih, F, pDx, F, 0);
+  if (pDx != 0) gemmNN(rows, F, G4, pDG, G4, 1, pWih, F, pDx, F, 0);
 }
 
 // ---------------------------------------------------------------- float32 (f32x4) versions, opt-in precision
@@ -514,6 +514,40 @@ function gemmNNPanel32(m: i32, n: i32, k: i32, pA: usize, ai: i32, ap: i32, pB: 
   return <f32>1.0 - <f32>2.0 / (Mathf.exp(<f32>2.0 * x) + <f32>1.0);
 }
 
+/**
+ * e^x on four f32 lanes (Cephes expf: x = k·ln2 + r, |r| ≤ ln2/2, degree-6 polynomial, 2^k from the exponent
+ * bits; ≈ 1 ulp). x is clamped to [−87, 88] so 2^k stays a normal number: sigmoid and tanh saturate as before.
+ * NaN stays NaN (min/max propagate it), so a diverging net is still caught.
+ */
+@inline function exp4(x: v128): v128 {
+  let v = f32x4.min(f32x4.max(x, f32x4.splat(-87.0)), f32x4.splat(88.0));
+  const fx = f32x4.nearest(f32x4.mul(v, f32x4.splat(1.44269504088896341)));
+  v = f32x4.sub(v, f32x4.mul(fx, f32x4.splat(0.693359375)));
+  v = f32x4.sub(v, f32x4.mul(fx, f32x4.splat(-2.12194440e-4)));
+  let y = f32x4.splat(1.9875691500e-4);
+  y = f32x4.add(f32x4.mul(y, v), f32x4.splat(1.3981999507e-3));
+  y = f32x4.add(f32x4.mul(y, v), f32x4.splat(8.3334519073e-3));
+  y = f32x4.add(f32x4.mul(y, v), f32x4.splat(4.1665795894e-2));
+  y = f32x4.add(f32x4.mul(y, v), f32x4.splat(1.6666665459e-1));
+  y = f32x4.add(f32x4.mul(y, v), f32x4.splat(5.0000001201e-1));
+  y = f32x4.add(f32x4.mul(f32x4.mul(y, v), v), f32x4.add(v, f32x4.splat(1.0)));
+  const k = i32x4.trunc_sat_f32x4_s(fx);
+  return f32x4.mul(y, i32x4.shl(i32x4.add(k, i32x4.splat(127)), 23));
+}
+
+/** σ(x) = 1 / (1 + e^−x) on four f32 lanes. */
+@inline function sig4(x: v128): v128 {
+  const one = f32x4.splat(1.0);
+  return f32x4.div(one, f32x4.add(one, exp4(f32x4.neg(x))));
+}
+
+/** tanh x = 1 − 2 / (e^{2x} + 1) on four f32 lanes. */
+@inline function th4(x: v128): v128 {
+  const one = f32x4.splat(1.0);
+  const two = f32x4.splat(2.0);
+  return f32x4.sub(one, f32x4.div(two, f32x4.add(exp4(f32x4.mul(two, x)), one)));
+}
+
 /** lstmForward in float32: every array holds f32. */
 export function lstmForward32(T: i32, b: i32, F: i32, H: i32, pX: usize, pWih: usize, pWhh: usize, pBias: usize, pG: usize, pC: usize, pTC: usize, pH: usize): void {
   const G4 = 4 * H;
@@ -527,7 +561,26 @@ export function lstmForward32(T: i32, b: i32, F: i32, H: i32, pX: usize, pWih: u
     for (let s = 0; s < b; s++) {
       const g0 = gBase + ((<usize>(s * G4)) << 2);
       const s0 = sOff + ((<usize>(s * H)) << 2);
-      for (let u = 0; u < H; u++) {
+      let u = 0;
+      for (; u + 3 < H; u += 4) {
+        const uo = (<usize>u) << 2;
+        const gi = g0 + uo;
+        const bi = pBias + uo;
+        const ig = sig4(f32x4.add(ld(gi), ld(bi)));
+        const fg = sig4(f32x4.add(ld(gi + Ho), ld(bi + Ho)));
+        const gg = th4(f32x4.add(ld(gi + 2 * Ho), ld(bi + 2 * Ho)));
+        const og = sig4(f32x4.add(ld(gi + 3 * Ho), ld(bi + 3 * Ho)));
+        v128.store(gi, ig);
+        v128.store(gi + Ho, fg);
+        v128.store(gi + 2 * Ho, gg);
+        v128.store(gi + 3 * Ho, og);
+        const cv = t > 0 ? f32x4.add(f32x4.mul(fg, ld(pC + s0 - bHo + uo)), f32x4.mul(ig, gg)) : f32x4.mul(ig, gg);
+        const tcv = th4(cv);
+        v128.store(pC + s0 + uo, cv);
+        v128.store(pTC + s0 + uo, tcv);
+        v128.store(pH + s0 + uo, f32x4.mul(og, tcv));
+      }
+      for (; u < H; u++) {
         const uo = (<usize>u) << 2;
         const gi = g0 + uo;
         const bi = pBias + uo;
@@ -573,7 +626,26 @@ export function lstmBackward32(T: i32, b: i32, F: i32, H: i32, returnSeq: i32, p
       const d0g = pDG + gBase + ((<usize>(s * G4)) << 2);
       const s0 = sOff + ((<usize>(s * H)) << 2);
       const d0 = (<usize>(s * H)) << 2;
-      for (let u = 0; u < H; u++) {
+      let u = 0;
+      for (; u + 3 < H; u += 4) {
+        // the scalar loop below, four units at a time (the same f32 operations in the same order)
+        const uo = (<usize>u) << 2;
+        const one = f32x4.splat(1.0);
+        const ig = ld(g0 + uo);
+        const fg = ld(g0 + Ho + uo);
+        const gg = ld(g0 + 2 * Ho + uo);
+        const og = ld(g0 + 3 * Ho + uo);
+        const tcv = ld(pTC + s0 + uo);
+        const dhv = ld(pDh + d0 + uo);
+        const dcv = f32x4.add(ld(pDc + d0 + uo), f32x4.mul(f32x4.mul(dhv, og), f32x4.sub(one, f32x4.mul(tcv, tcv))));
+        const cPrev = t > 0 ? ld(pC + s0 - bHo + uo) : f32x4.splat(0);
+        v128.store(d0g + uo, f32x4.mul(f32x4.mul(f32x4.mul(dcv, gg), ig), f32x4.sub(one, ig)));
+        v128.store(d0g + Ho + uo, f32x4.mul(f32x4.mul(f32x4.mul(dcv, cPrev), fg), f32x4.sub(one, fg)));
+        v128.store(d0g + 2 * Ho + uo, f32x4.mul(f32x4.mul(dcv, ig), f32x4.sub(one, f32x4.mul(gg, gg))));
+        v128.store(d0g + 3 * Ho + uo, f32x4.mul(f32x4.mul(f32x4.mul(dhv, tcv), og), f32x4.sub(one, og)));
+        v128.store(pDc + d0 + uo, f32x4.mul(dcv, fg));
+      }
+      for (; u < H; u++) {
         const uo = (<usize>u) << 2;
         const ig = load<f32>(g0 + uo);
         const fg = load<f32>(g0 + Ho + uo);
@@ -600,12 +672,17 @@ export function lstmBackward32(T: i32, b: i32, F: i32, H: i32, returnSeq: i32, p
   memory.fill(pGB, 0, (<usize>G4) << 2);
   for (let r = 0; r < rows; r++) {
     const ro = pDG + ((<usize>(r * G4)) << 2);
-    for (let j = 0; j < G4; j++) {
+    let j = 0;
+    for (; j + 3 < G4; j += 4) {
+      const jo = (<usize>j) << 2;
+      v128.store(pGB + jo, f32x4.add(ld(pGB + jo), ld(ro + jo)));
+    }
+    for (; j < G4; j++) {
       const jo = (<usize>j) << 2;
       store<f32>(pGB + jo, load<f32>(pGB + jo) + load<f32>(ro + jo));
     }
   }
-  gemmNN32(rows, F, G4, pDG, G4, 1, pWih, F, pDx, F, 0);
+  if (pDx != 0) gemmNN32(rows, F, G4, pDG, G4, 1, pWih, F, pDx, F, 0);
 }
 
 // ---------------------------------------------------------------- fused GRU layer (float64, PyTorch gate order r z n)

@@ -359,7 +359,7 @@ export function wasmLstmForward(
 
 /**
  * The whole LSTM backward in one wasm call: `dy` is time-major T·b × H (returnSequences) or b × H. Adds the weight
- * gradients into gWih, gWhh, gBih, gBhh and writes the input gradient (time-major) into dxT.
+ * gradients into gWih, gWhh, gBih, gBhh and writes the input gradient (time-major) into dxT (skipped when null).
  */
 export function wasmLstmBackward(
   T: number,
@@ -373,7 +373,7 @@ export function wasmLstmBackward(
   gWhh: Float64Array,
   gBih: Float64Array,
   gBhh: Float64Array,
-  dxT: Float64Array,
+  dxT: Float64Array | null,
   precision: Precision = 'float64',
 ): void {
   const w = mod!;
@@ -449,7 +449,7 @@ export function wasmLstmBackward(
     pGWih,
     pGWhh,
     pGB,
-    pDx,
+    dxT ? pDx : 0,
   );
   const view = f32 ? heap32 : heap;
   const shift = f32 ? 2 : 3;
@@ -461,7 +461,7 @@ export function wasmLstmBackward(
   add(pGWhh, gWhh, G4 * H);
   add(pGB, gBih, G4);
   add(pGB, gBhh, G4);
-  get(pDx, dxT, rows * F);
+  if (dxT) get(pDx, dxT, rows * F);
 }
 
 /** Work arrays of one GRU layer call, all time-major (see ../layers/gru.ts). */
