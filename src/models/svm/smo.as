@@ -173,3 +173,79 @@ export function selectJ(pG: usize, pJOff: usize, pQD: usize, pKi: usize, QDi: f6
   store<f64>(pOut, Gmax2);
   return <i32>jSel;
 }
+
+// ---- kernel rows
+
+const LOG2E: f64 = 1.4426950408889634;
+const LN2_HI: f64 = 6.93147180369123816490e-01; // low 21 bits zero: k·LN2_HI is exact for |k| < 2^21
+const LN2_LO: f64 = 1.90821492927058770002e-10;
+const MAGIC: f64 = 6755399441055744.0; // 1.5·2^52: (v + MAGIC) − MAGIC rounds v to the nearest integer, ties to even
+const EXP_MIN: f64 = -200; // exp(−200) ≈ 1e−87 is 0 in float32: clamping keeps 2^k a normal double
+const MAGIC_BITS: i64 = 0x4338000000000000;
+
+/**
+ * exp(x) for x ≤ 0 in f64x2 lanes, to a few float64 ulps (the rows are stored as float32): x = k·ln 2 + r with
+ * |r| ≤ ln 2 / 2 (Cody–Waite), e^r by its Taylor polynomial to degree 13 (Horner, truncation < 1e−17), times 2^k
+ * built from k's bits. The JavaScript twin is `expNeg` in svr-smo.ts (same operations, same order).
+ */
+@inline function expNeg2(x0: v128): v128 {
+  const x = f64x2.pmax(x0, f64x2.splat(EXP_MIN));
+  const t = f64x2.add(f64x2.mul(x, f64x2.splat(LOG2E)), f64x2.splat(MAGIC));
+  const k = f64x2.sub(t, f64x2.splat(MAGIC));
+  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(k, f64x2.splat(LN2_HI))), f64x2.mul(k, f64x2.splat(LN2_LO)));
+  let q = f64x2.splat(1.0 / 6227020800.0);
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 479001600.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 39916800.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 3628800.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 362880.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 40320.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 5040.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 720.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 120.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 24.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0 / 6.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(0.5));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0));
+  q = f64x2.add(f64x2.mul(q, r), f64x2.splat(1.0));
+  // 2^k: k sits in the low bits of t (t = 1.5·2^52 + k), so bits(2^k) = (bits(t) − bits(MAGIC) + 1023) << 52
+  const scale = i64x2.shl(i64x2.add(i64x2.sub(t, i64x2.splat(MAGIC_BITS)), i64x2.splat(1023)), 52);
+  return f64x2.mul(q, scale);
+}
+
+/**
+ * Kernel rows r0 … r0+m−1 over all n base points, as float32: row k goes to byte offset dst[k] (an i32 array at pDst;
+ * 0 skips the row). X is row-major n × p at pX and column-major (p × n) at pXT; norms_c = Σ x_c² at pNorms.
+ * Entry c: dot = Σ_q x_r,q·x_c,q summed in q order (so K(r, c) and K(c, r) are the same bits), then RBF
+ * exp(negGamma·max(0, (‖x_r‖² + ‖x_c‖²) − 2·dot)), or the dot itself when rbf = 0. n must be even.
+ * Columns go in chunks of 64 so the chunk's slice of XT stays in L1 across the block's rows.
+ */
+export function kernelBlock(pX: usize, pXT: usize, pNorms: usize, p: i32, n: i32, r0: i32, m: i32, negGamma: f64, rbf: i32, pDst: usize): void {
+  const vNeg = f64x2.splat(negGamma);
+  const vTwo = f64x2.splat(2);
+  const zero = f64x2.splat(0);
+  const colBytes = (<usize>n) << 3;
+  for (let c0 = 0; c0 < n; c0 += 64) {
+    const c1 = min(n, c0 + 64);
+    for (let k = 0; k < m; k++) {
+      const dst = <usize>load<i32>(pDst + ((<usize>k) << 2));
+      if (dst == 0) continue;
+      const r = r0 + k;
+      const xr = pX + ((<usize>(r * p)) << 3);
+      const vnr = v128.load64_splat(pNorms + ((<usize>r) << 3));
+      for (let c = c0; c < c1; c += 2) {
+        let acc = f64x2.splat(0);
+        let col = pXT + ((<usize>c) << 3);
+        for (let q = 0; q < p; q++) {
+          acc = f64x2.add(acc, f64x2.mul(v128.load64_splat(xr + ((<usize>q) << 3)), v128.load(col)));
+          col += colBytes;
+        }
+        let v = acc;
+        if (rbf) {
+          const d = f64x2.pmax(zero, f64x2.sub(f64x2.add(vnr, v128.load(pNorms + ((<usize>c) << 3))), f64x2.mul(vTwo, acc)));
+          v = expNeg2(f64x2.mul(vNeg, d));
+        }
+        v128.store64_lane(dst + ((<usize>c) << 2), f32x4.demote_f64x2_zero(v), 0);
+      }
+    }
+  }
+}

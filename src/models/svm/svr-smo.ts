@@ -21,7 +21,6 @@
  * and the arg-max rules are exact (ties → the larger index), so the two backends agree bit for bit.
  */
 
-import { gemmNT } from '../neural/kernels.ts';
 import type { SmoResult } from './smo.ts';
 import { SMO_WASM_BASE64 } from './smo-wasm.ts';
 
@@ -55,6 +54,7 @@ interface SmoLoops {
   updatePickI(pG: number, pIOff: number, pKi: number, pKj: number, di: number, dj: number, n: number, pOut: number): number;
   pickI(pG: number, pIOff: number, n: number, pOut: number): number;
   selectJ(pG: number, pJOff: number, pQD: number, pKi: number, QDi: number, Gmax: number, n: number, pOut: number): number;
+  kernelBlock(pX: number, pXT: number, pNorms: number, p: number, n: number, r0: number, m: number, negGamma: number, rbf: number, pDst: number): void;
 }
 
 /** Which implementation runs the loops: 'wasm' where WebAssembly SIMD is available, else 'js' (tests force 'js'). */
@@ -81,6 +81,7 @@ interface SmoExports {
   updatePickI: SmoLoops['updatePickI'];
   pickI: SmoLoops['pickI'];
   selectJ: SmoLoops['selectJ'];
+  kernelBlock: SmoLoops['kernelBlock'];
 }
 
 let compiled: object | null | undefined;
@@ -110,16 +111,22 @@ function createLoops(bytes: number): SmoLoops {
     if (base + bytes > have) ex.memory.grow(Math.ceil((base + bytes - have) / 65536));
     // memory never grows again, so these views stay valid for the whole solve
     const buf = ex.memory.buffer;
-    return { f64: new Float64Array(buf), f32: new Float32Array(buf), base, updatePickI: ex.updatePickI, pickI: ex.pickI, selectJ: ex.selectJ };
+    return {
+      f64: new Float64Array(buf), f32: new Float32Array(buf), base,
+      updatePickI: ex.updatePickI, pickI: ex.pickI, selectJ: ex.selectJ, kernelBlock: ex.kernelBlock,
+    };
   }
   const buf = new ArrayBuffer(bytes + 16);
   const f64 = new Float64Array(buf);
   const f32 = new Float32Array(buf);
+  const i32 = new Int32Array(buf);
   return {
     f64, f32, base: 0,
     updatePickI: (pG, pIOff, pKi, pKj, di, dj, n, pOut) => jsUpdatePickI(f64, f32, pG >> 3, pIOff >> 3, pKi >> 2, pKj >> 2, di, dj, n, pOut >> 3),
     pickI: (pG, pIOff, n, pOut) => jsPickI(f64, pG >> 3, pIOff >> 3, n, pOut >> 3),
     selectJ: (pG, pJOff, pQD, pKi, QDi, Gmax, n, pOut) => jsSelectJ(f64, f32, pG >> 3, pJOff >> 3, pQD >> 3, pKi >> 2, QDi, Gmax, n, pOut >> 3),
+    kernelBlock: (pX, _pXT, pNorms, p, n, r0, m, negGamma, rbf, pDst) =>
+      jsKernelBlock(f64, f32, i32, pX >> 3, pNorms >> 3, p, n, r0, m, negGamma, rbf, pDst >> 2),
   };
 }
 
@@ -132,59 +139,71 @@ const align16 = (bytes: number): number => (bytes + 15) & ~15;
 export function solveSvrSmo(prob: SvrProblem, eps: number, maxIter: number): SmoResult {
   const { X, n, p, z, epsilon: e, C, kernel, gamma } = prob;
   const l = 2 * n;
-  // ---- memory: g, iOff, jOff, QD (float64 × n each), out (2 × float64), then the kernel-row slots (float32 × n each)
-  const vec = align16(8 * n);
-  const rowBytes = align16(4 * n);
+  // ---- memory: g, iOff, jOff, QD (float64 × n each), out (2 × float64), X (n × p), Xᵀ (p × nPad), ‖x‖² (nPad),
+  // row destinations (ROW_BLOCK × int32), then the kernel-row slots (float32 × n each). nPad = n rounded up to even:
+  // the SIMD kernel writes column pairs (the pad entry lands in the row's alignment slack).
+  const nPad = n + (n & 1);
+  const vec = align16(8 * nPad);
+  const rowBytes = align16(4 * nPad);
   const slots = Math.max(3, Math.min(n, Math.floor(prob.cacheBytes / rowBytes)));
-  const loops = createLoops(4 * vec + 16 + slots * rowBytes);
+  const xBytes = align16(8 * n * p);
+  const xtBytes = align16(8 * p * nPad);
+  const loops = createLoops(4 * vec + 16 + xBytes + xtBytes + vec + 4 * ROW_BLOCK + slots * rowBytes);
   const { f64, f32 } = loops;
   const pG = loops.base;
   const pIOff = pG + vec;
   const pJOff = pIOff + vec;
   const pQD = pJOff + vec;
   const pOut = pQD + vec;
-  const pRows = pOut + 16;
+  const pX = pOut + 16;
+  const pXT = pX + xBytes;
+  const pNorms = pXT + xtBytes;
+  const pDst = pNorms + vec;
+  const pRows = pDst + 4 * ROW_BLOCK;
   const g = f64.subarray(pG >> 3, (pG >> 3) + n);
   const iOff = f64.subarray(pIOff >> 3, (pIOff >> 3) + n);
   const jOff = f64.subarray(pJOff >> 3, (pJOff >> 3) + n);
   const QD = f64.subarray(pQD >> 3, (pQD >> 3) + n);
+  const norms = f64.subarray(pNorms >> 3, (pNorms >> 3) + nPad);
+  const dst = new Int32Array(f64.buffer, pDst, ROW_BLOCK);
   for (let b = 0; b < n; b++) g[b] = -z[b]!;
-
-  // ---- kernel rows: slot s holds K(owner[s], ·) at byte pRows + s·rowBytes; slots are reused first-in first-out
-  const norms = new Float64Array(n);
+  f64.set(X.subarray(0, n * p), pX >> 3);
   for (let i = 0; i < n; i++) {
     let s = 0;
-    for (let f = 0; f < p; f++) s += X[i * p + f]! * X[i * p + f]!;
+    for (let f = 0; f < p; f++) {
+      const v = X[i * p + f]!;
+      f64[(pXT >> 3) + f * nPad + i] = v;
+      s += v * v;
+    }
     norms[i] = s;
   }
   const rbf = kernel === 'rbf';
   for (let b = 0; b < n; b++) QD[b] = rbf ? 1 : norms[b]!;
+
+  // ---- kernel rows: slot s holds K(owner[s], ·) at byte pRows + s·rowBytes; slots are reused first-in first-out
   const slotOf = new Int32Array(n).fill(-1);
   const owner = new Int32Array(slots).fill(-1);
   let nextSlot = 0;
   const block = slots >= 4 * ROW_BLOCK ? ROW_BLOCK : 1;
-  const dots = new Float64Array(block * n);
-  /** Byte offset of row b, computing it (and its block) when missing; never evicts row `keep`. */
+  /** Byte offset of row b, computing it (with the missing rows of its block) when missing; never evicts row `keep`. */
   const row = (b: number, keep: number): number => {
     const hit = slotOf[b]!;
     if (hit >= 0) return pRows + hit * rowBytes;
     const start = b - (b % block);
     const m = Math.min(block, n - start);
-    gemmNT(m, n, p, X, start * p, p, X, 0, p, dots, 0, n, false);
-    for (let r = start; r < start + m; r++) {
+    for (let k = 0; k < m; k++) {
+      const r = start + k;
+      dst[k] = 0;
       if (slotOf[r]! >= 0) continue;
       if (keep >= 0 && owner[nextSlot] === keep) nextSlot = (nextSlot + 1) % slots;
       const victim = owner[nextSlot]!;
       if (victim >= 0) slotOf[victim] = -1;
       owner[nextSlot] = r;
       slotOf[r] = nextSlot;
-      const o = (r - start) * n;
-      const out = (pRows + nextSlot * rowBytes) >> 2;
-      const nr = norms[r]!;
-      if (rbf) for (let j = 0; j < n; j++) f32[out + j] = Math.exp(-gamma * Math.max(0, nr + norms[j]! - 2 * dots[o + j]!));
-      else for (let j = 0; j < n; j++) f32[out + j] = dots[o + j]!;
+      dst[k] = pRows + nextSlot * rowBytes;
       nextSlot = (nextSlot + 1) % slots;
     }
+    loops.kernelBlock(pX, pXT, pNorms, p, nPad, start, m, -gamma, rbf ? 1 : 0, pDst);
     return pRows + slotOf[b]! * rowBytes;
   };
 
@@ -402,4 +421,59 @@ function jsUpdatePickI(
   }
   f64[out] = gmax;
   return imax;
+}
+
+const LOG2E = 1.4426950408889634;
+const LN2_HI = 6.9314718036912381649e-1;
+const LN2_LO = 1.90821492927058770002e-10;
+const MAGIC = 6755399441055744.0;
+const EXP_MIN = -200;
+/** 2^−k for k = 0 … 300, by exact halving. */
+const POW2_NEG = (() => {
+  const t = new Float64Array(301);
+  t[0] = 1;
+  for (let k = 1; k <= 300; k++) t[k] = t[k - 1]! * 0.5;
+  return t;
+})();
+
+/** exp(x) for x ≤ 0: the twin of smo.as `expNeg2` (same operations and order; 2^k from a table instead of bits). */
+export function expNeg(x0: number): number {
+  const x = x0 < EXP_MIN ? EXP_MIN : x0;
+  const t = x * LOG2E + MAGIC;
+  const k = t - MAGIC;
+  const r = x - k * LN2_HI - k * LN2_LO;
+  let q = 1 / 6227020800;
+  q = q * r + 1 / 479001600;
+  q = q * r + 1 / 39916800;
+  q = q * r + 1 / 3628800;
+  q = q * r + 1 / 362880;
+  q = q * r + 1 / 40320;
+  q = q * r + 1 / 5040;
+  q = q * r + 1 / 720;
+  q = q * r + 1 / 120;
+  q = q * r + 1 / 24;
+  q = q * r + 1 / 6;
+  q = q * r + 0.5;
+  q = q * r + 1;
+  q = q * r + 1;
+  return q * POW2_NEG[-k]!;
+}
+
+function jsKernelBlock(
+  f64: Float64Array, f32: Float32Array, i32: Int32Array, X: number, norms: number, p: number, n: number, r0: number,
+  m: number, negGamma: number, rbf: number, dst: number,
+): void {
+  for (let k = 0; k < m; k++) {
+    const out = i32[dst + k]! >> 2;
+    if (out === 0) continue;
+    const r = r0 + k;
+    const xr = X + r * p;
+    const nr = f64[norms + r]!;
+    for (let c = 0; c < n; c++) {
+      const xc = X + c * p;
+      let acc = 0;
+      for (let q = 0; q < p; q++) acc += f64[xr + q]! * f64[xc + q]!;
+      f32[out + c] = rbf ? expNeg(negGamma * Math.max(0, nr + f64[norms + c]! - 2 * acc)) : acc;
+    }
+  }
 }
