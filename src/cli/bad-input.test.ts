@@ -134,6 +134,12 @@ const CASES: readonly Case[] = [
     ],
   },
   {
+    name: 'bad worker count',
+    args: ['run', 'x.yaml', '--workers', '0'],
+    code: 2,
+    stderr: [/^error: option '--workers <n>' argument '0' is invalid\. expected an integer from 1 to 64, got "0"/],
+  },
+  {
     name: 'missing argument',
     args: ['run'],
     code: 2,

@@ -23,3 +23,5 @@ export {
 } from './charts.ts';
 export { runMlJob, formatSummaryTable } from './ml-job.ts';
 export type { MlJobInput, MlJobOutput, SummaryRow } from './ml-job.ts';
+export { planMlJob, runMlTask } from './ml-tasks.ts';
+export type { MlJobPlan, MlTask, MlTaskInputs } from './ml-tasks.ts';

@@ -61,9 +61,13 @@ const clock = () => new Date('2026-01-01T00:00:00Z');
 describe('the ML job through the study runner', () => {
   let html = '';
 
-  it('two runs with the same seed write byte-identical report.json; all four files are written', async () => {
+  it('two runs with the same seed, on the main thread and on worker threads, write byte-identical files', async () => {
     const a = await runStudy(smallStudy, { outDir: join(outDir, 'a'), clock });
-    const b = await runStudy(smallStudy, { outDir: join(outDir, 'b'), clock });
+    const b = await runStudy(smallStudy, { outDir: join(outDir, 'b'), clock, workers: 2 });
+    expect(readFileSync(join(a.path, 'log.txt'), 'utf8')).toContain('backtests on the main thread');
+    expect(readFileSync(join(b.path, 'log.txt'), 'utf8')).toContain('backtests on 2 worker threads');
+    for (const f of ['weights.csv', 'trades.csv'])
+      expect(readFileSync(join(a.path, f)).equals(readFileSync(join(b.path, f))), f).toBe(true);
     for (const f of ['report.html', 'report.json', 'weights.csv', 'trades.csv']) expect(a.artefacts).toContain(f);
     const ja = readFileSync(join(a.path, 'report.json'));
     const jb = readFileSync(join(b.path, 'report.json'));

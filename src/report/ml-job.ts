@@ -7,14 +7,14 @@
  *
  * Deterministic: the same inputs and seed give byte-identical report.json (no clocks, no paths, no timings).
  */
-import { configError } from '../core/index.ts';
 import type { Panel } from '../data/index.ts';
 import type { PitRecords } from '../features/index.ts';
 import { efficientFrontier, type Constraints } from '../allocation/index.ts';
 import { Matrix } from '../core/index.ts';
 import { deflatedSharpeRatio, forecastQuality, type ForecastCrossSection } from '../metrics/index.ts';
-import { backtestOptionsFrom, createStrategy, type MlDiagnostics, type StrategySpec } from '../strategies/index.ts';
-import { ledgerRows, runBacktest, type BacktestResult } from '../backtest/index.ts';
+import type { MlDiagnostics, StrategySpec } from '../strategies/index.ts';
+import { ledgerRows, type BacktestResult } from '../backtest/index.ts';
+import { planMlJob, runMlTask } from './ml-tasks.ts';
 import type {
   FeatureImportance,
   ForecastQualityRow,
@@ -75,9 +75,6 @@ interface Run {
   readonly result: BacktestResult;
 }
 
-const isMl = (s: StrategySpec): boolean => s.kind === 'ml-forecast';
-const labelOf = (s: StrategySpec): string => s.name ?? s.kind;
-
 function universeTitle(panel: Panel, ids: readonly string[]): string {
   const sectors = new Set(
     ids.map((id) => panel.meta[panel.assets.indexOf(id)]?.sector).filter((s): s is string => !!s),
@@ -88,11 +85,6 @@ function universeTitle(panel: Panel, ids: readonly string[]): string {
 }
 
 /** Baselines that name assets (fixed-mix weights) run only in universes holding all of them. */
-function baselineFits(spec: StrategySpec, ids: readonly string[]): boolean {
-  const w = (spec as { weights?: Record<string, number> }).weights;
-  return !w || Object.keys(w).every((id) => ids.includes(id));
-}
-
 function navFrom(r: BacktestResult): { dates: string[]; nav: number[] } {
   const s = r.firstFillIndex;
   const base = r.nav[s]!;
@@ -206,59 +198,40 @@ export function formatSummaryTable(rows: readonly SummaryRow[]): string[] {
   ];
 }
 
-export function runMlJob(input: MlJobInput): MlJobOutput {
+/**
+ * Run the job and assemble its outputs. `results`, when given, are the backtests of `planMlJob(input).tasks` in that
+ * order, computed elsewhere (the study runs them on worker threads); otherwise each task runs here, in order.
+ */
+export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[]): MlJobOutput {
   const { panel } = input;
-  const ml = input.strategies.filter(isMl);
-  if (ml.length === 0) throw configError('the ML job needs at least one strategy of kind ml-forecast.');
-  const options = backtestOptionsFrom(input.backtest);
-  // Universes in order of first appearance; a strategy without `universe` trades every asset.
-  const universes: string[][] = [];
-  for (const s of ml) {
-    const ids = ((s as { universe?: string[] }).universe ?? [...panel.assets]).slice();
-    for (const id of ids)
-      if (!panel.assets.includes(id))
-        throw configError(
-          `strategy ${labelOf(s)}: universe asset "${id}" is not in the data (assets: ${panel.assets.slice(0, 12).join(', ')}, …).`,
-        );
-    if (!universes.some((u) => u.join() === ids.join())) universes.push(ids);
-  }
-  const nTrials = Math.max(options.nTrials ?? 1, ml.length);
-  const baselines = input.baselines ?? [];
-  const total = universes.reduce(
-    (n, ids) =>
-      n +
-      ml.filter((s) => ((s as { universe?: string[] }).universe ?? panel.assets).join() === ids.join()).length +
-      baselines.filter((b) => baselineFits(b, ids)).length,
-    0,
-  );
-  let done = 0;
+  const plan = planMlJob(input);
+  const { nTrials, tasks } = plan;
+  if (results !== undefined && results.length !== tasks.length)
+    throw new Error(`runMlJob: ${results.length} results for ${tasks.length} tasks`);
+  const total = tasks.length;
   const notes: string[] = [];
   const sections: ReportSection[] = [];
   const summary: SummaryRow[] = [];
   const weightLines: string[] = ['section,strategy,date,asset,weight'];
   const tradeLines: string[] = ['section,strategy,date,asset,side,quantity,price,notional,cost'];
 
-  universes.forEach((ids, k) => {
+  plan.universes.forEach((ids, k) => {
     const sectionId = `universe-${k + 1}`;
     const sub = panel.selectAssets(ids);
     const runs: Run[] = [];
-    const env = { seed: input.seed, ...(input.records ? { records: input.records } : {}) };
-    const run = (spec: StrategySpec, baseline: boolean): void => {
-      input.onProgress?.(done, total, `${sectionId} ${labelOf(spec)}`);
-      const strategy = createStrategy(spec, { ...env, name: labelOf(spec) } as never);
-      const result = runBacktest(sub, strategy, { ...options, nTrials, seed: input.seed });
-      runs.push({ spec, label: labelOf(spec), baseline, result });
-      done++;
-    };
-    for (const s of ml.filter((s) => ((s as { universe?: string[] }).universe ?? panel.assets).join() === ids.join()))
-      run(s, false);
-    for (const b of baselines) {
-      if (baselineFits(b, ids)) run(b, true);
-      else
-        notes.push(
-          `${universeTitle(panel, ids)}: baseline ${labelOf(b)} skipped (it names assets outside this universe).`,
-        );
-    }
+    tasks.forEach((task, i) => {
+      if (task.section !== k) return;
+      let result = results?.[i];
+      if (result === undefined) {
+        input.onProgress?.(i, total, `${sectionId} ${task.label}`);
+        result = runMlTask(input, plan, task);
+      }
+      runs.push({ spec: task.spec, label: task.label, baseline: task.baseline, result });
+    });
+    for (const skip of plan.skipped.filter((x) => x.section === k))
+      notes.push(
+        `${universeTitle(panel, ids)}: baseline ${skip.label} skipped (it names assets outside this universe).`,
+      );
     const mlRuns = runs.filter((r) => !r.baseline);
     const sectionsByRun = new Map(mlRuns.map((r) => [r.label, crossSections(r, sub)]));
     const quality = new Map(mlRuns.map((r) => [r.label, forecastQuality(sectionsByRun.get(r.label)!)]));

@@ -63,6 +63,8 @@ export interface RunContext {
   log(line: string): void;
   progress(done: number, total: number, note?: string): void;
   readonly state: StudyState;
+  /** Worker threads a step may use for independent work (undefined or 1: none, everything on the main thread). */
+  readonly workers?: number;
 }
 
 export interface StudyStep {

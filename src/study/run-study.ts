@@ -25,6 +25,11 @@ export interface RunStudyOptions {
   readonly seed?: number;
   /** Steps to run instead of the default pipeline (tests, embedders). */
   readonly steps?: readonly StudyStep[];
+  /**
+   * Worker threads for independent work such as the ML job's backtests (default 1: everything on the main thread).
+   * Results are the same bytes whatever the count.
+   */
+  readonly workers?: number;
 }
 
 export interface RunResult {
@@ -103,6 +108,7 @@ export async function runStudy(input: unknown, options: RunStudyOptions = {}): P
           log,
           progress,
           state,
+          ...(options.workers !== undefined ? { workers: options.workers } : {}),
         };
         const started = clock().getTime();
         progress(0, 1);

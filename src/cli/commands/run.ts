@@ -11,6 +11,13 @@ export function parseSeed(value: string): number {
   return Number(value);
 }
 
+/** `--workers N`: an integer 1 … 64 (1 = everything on the main thread). */
+export function parseWorkers(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || Number(value) > 64)
+    throw new InvalidArgumentError(`expected an integer from 1 to 64, got "${value}"`);
+  return Number(value);
+}
+
 const pct = (x: unknown): string => (typeof x === 'number' && Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a');
 
 /** A short human summary of a finished run (stdout). */
@@ -65,31 +72,42 @@ export function runCommand(): Command {
     .option('--json', 'print the result as JSON on stdout')
     .option('--out <dir>', 'parent folder for run folders', 'runs')
     .option('--seed <n>', 'override the study seed (integer 0 … 4294967295)', parseSeed)
+    .option(
+      '--workers <n>',
+      'worker threads for independent backtests (default 1 = main thread; same results whatever the count)',
+      parseWorkers,
+    )
     .option('-v, --verbose', 'echo log lines, and print progress lines when stderr is not a terminal')
-    .action(async (studyPath: string, opts: { json?: boolean; out: string; seed?: number; verbose?: boolean }) => {
-      let bar: Progress | undefined;
-      let barStep = '';
-      // Loaded here, not at startup: `keel --help` and usage errors stay fast.
-      const { runStudyFile } = await import('../../study/index.ts');
-      const result = await runStudyFile(studyPath, {
-        outDir: opts.out,
-        ...(opts.seed === undefined ? {} : { seed: opts.seed }),
-        onProgress: (e) => {
-          if (e.step !== barStep) {
-            bar?.done();
-            barStep = e.step;
-            bar = createProgress(`[${e.index}/${e.count}] ${e.step}`, { verbose: opts.verbose === true });
-          }
-          bar?.update(e.done, e.total, e.note);
-        },
-        ...(opts.verbose ? { onLog: (line: string) => process.stderr.write(`${line}\n`) } : {}),
-      });
-      bar?.done();
-      if (opts.json) {
-        const { runId, path, artefacts, summary } = result;
-        process.stdout.write(`${JSON.stringify({ runId, path, artefacts, summary }, null, 2)}\n`);
-      } else {
-        process.stdout.write(formatRunSummary(result));
-      }
-    });
+    .action(
+      async (
+        studyPath: string,
+        opts: { json?: boolean; out: string; seed?: number; workers?: number; verbose?: boolean },
+      ) => {
+        let bar: Progress | undefined;
+        let barStep = '';
+        // Loaded here, not at startup: `keel --help` and usage errors stay fast.
+        const { runStudyFile } = await import('../../study/index.ts');
+        const result = await runStudyFile(studyPath, {
+          outDir: opts.out,
+          ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+          ...(opts.workers === undefined ? {} : { workers: opts.workers }),
+          onProgress: (e) => {
+            if (e.step !== barStep) {
+              bar?.done();
+              barStep = e.step;
+              bar = createProgress(`[${e.index}/${e.count}] ${e.step}`, { verbose: opts.verbose === true });
+            }
+            bar?.update(e.done, e.total, e.note);
+          },
+          ...(opts.verbose ? { onLog: (line: string) => process.stderr.write(`${line}\n`) } : {}),
+        });
+        bar?.done();
+        if (opts.json) {
+          const { runId, path, artefacts, summary } = result;
+          process.stdout.write(`${JSON.stringify({ runId, path, artefacts, summary }, null, 2)}\n`);
+        } else {
+          process.stdout.write(formatRunSummary(result));
+        }
+      },
+    );
 }

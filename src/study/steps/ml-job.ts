@@ -5,7 +5,8 @@
  */
 import type { Panel } from '../../data/index.ts';
 import type { PitRecords } from '../../features/index.ts';
-import { runMlJob } from '../../report/index.ts';
+import { planMlJob, runMlJob } from '../../report/index.ts';
+import { runMlTasksInWorkers, workerCount } from '../workers/ml-tasks-parallel.ts';
 import type { StrategySpec } from '../../strategies/index.ts';
 import type { StudyStep } from '../context.ts';
 
@@ -13,10 +14,10 @@ export const mlJobStep: StudyStep = {
   name: 'ml-job',
   sections: ['strategies', 'baselines', 'backtest'],
   applies: (study) => study.strategies.some((s) => (s as { kind: string }).kind === 'ml-forecast'),
-  run(ctx) {
+  async run(ctx) {
     const { study, state } = ctx;
     const records = state.records as PitRecords | undefined;
-    const out = runMlJob({
+    const input = {
       panel: state.panel as Panel,
       ...(records ? { records } : {}),
       name: study.name,
@@ -25,8 +26,19 @@ export const mlJobStep: StudyStep = {
       backtest: study.backtest,
       strategies: study.strategies as unknown as StrategySpec[],
       ...(study.baselines ? { baselines: study.baselines as unknown as StrategySpec[] } : {}),
-      onProgress: (done, total, note) => ctx.progress(done, total, note),
-    });
+      onProgress: (done: number, total: number, note?: string) => ctx.progress(done, total, note),
+    };
+    // Each backtest is independent: with --workers N they run on worker threads (same bytes either way).
+    const plan = planMlJob(input);
+    const workers = workerCount(ctx.workers, plan);
+    ctx.log(
+      `ml-job: ${plan.tasks.length} walk-forward backtests on ${workers > 1 ? `${workers} worker threads` : 'the main thread'}`,
+    );
+    const results =
+      workers > 1
+        ? await runMlTasksInWorkers(input, plan, workers, (done, total, label) => ctx.progress(done, total, label))
+        : undefined;
+    const out = runMlJob(input, results);
     ctx.artefacts.writeText('report.json', out.reportJson);
     if (study.report.html) ctx.artefacts.writeText('report.html', out.reportHtml);
     ctx.artefacts.writeText('weights.csv', out.weightsCsv);

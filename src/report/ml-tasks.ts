@@ -1,0 +1,95 @@
+/**
+ * The ML job as a list of independent tasks: one walk-forward backtest per (universe, strategy or baseline). A task
+ * depends only on the job's inputs, never on another task, so tasks may run in any order or at the same time (the
+ * study runs them on worker threads) and `runMlJob` assembles the same bytes whatever ran them.
+ */
+import { configError } from '../core/index.ts';
+import type { Panel } from '../data/index.ts';
+import type { PitRecords } from '../features/index.ts';
+import { backtestOptionsFrom, createStrategy, type StrategySpec } from '../strategies/index.ts';
+import { runBacktest, type BacktestResult } from '../backtest/index.ts';
+
+/** What every task of a job shares (plain data: it crosses to worker threads by structured clone). */
+export interface MlTaskInputs {
+  readonly panel: Panel;
+  readonly records?: PitRecords;
+  readonly seed: number;
+  /** The study's backtest section (costs required). */
+  readonly backtest: unknown;
+}
+
+export interface MlTask {
+  /** Index of the universe (report section) in `MlJobPlan.universes`. */
+  readonly section: number;
+  readonly spec: StrategySpec;
+  readonly label: string;
+  readonly baseline: boolean;
+}
+
+export interface MlJobPlan {
+  /** Asset ids per universe, in order of first appearance among the ML strategies. */
+  readonly universes: readonly (readonly string[])[];
+  /** Per universe: its ML strategies, then the baselines that fit it. */
+  readonly tasks: readonly MlTask[];
+  /** Configurations tried, for the deflated Sharpe (the ML strategies; at least the study's own setting). */
+  readonly nTrials: number;
+  /** Baselines left out of a universe because they name assets outside it. */
+  readonly skipped: readonly { readonly section: number; readonly label: string }[];
+}
+
+export const isMlStrategy = (s: StrategySpec): boolean => s.kind === 'ml-forecast';
+export const strategyLabel = (s: StrategySpec): string => s.name ?? s.kind;
+const universeOf = (s: StrategySpec, panel: Panel): readonly string[] =>
+  (s as { universe?: string[] }).universe ?? panel.assets;
+
+/** Whether a baseline can run on a universe (a fixed mix must name only assets inside it). */
+function baselineFits(spec: StrategySpec, ids: readonly string[]): boolean {
+  const w = (spec as { weights?: Record<string, number> }).weights;
+  return !w || Object.keys(w).every((id) => ids.includes(id));
+}
+
+/** Universes, tasks and the trial count of a job; throws a one-line error for an unknown universe asset. */
+export function planMlJob(input: {
+  readonly panel: Panel;
+  readonly backtest: unknown;
+  readonly strategies: readonly StrategySpec[];
+  readonly baselines?: readonly StrategySpec[];
+}): MlJobPlan {
+  const { panel } = input;
+  const ml = input.strategies.filter(isMlStrategy);
+  if (ml.length === 0) throw configError('the ML job needs at least one strategy of kind ml-forecast.');
+  const universes: string[][] = [];
+  for (const s of ml) {
+    const ids = universeOf(s, panel).slice();
+    for (const id of ids)
+      if (!panel.assets.includes(id))
+        throw configError(
+          `strategy ${strategyLabel(s)}: universe asset "${id}" is not in the data (assets: ${panel.assets.slice(0, 12).join(', ')}, …).`,
+        );
+    if (!universes.some((u) => u.join() === ids.join())) universes.push(ids);
+  }
+  const tasks: MlTask[] = [];
+  const skipped: { section: number; label: string }[] = [];
+  universes.forEach((ids, section) => {
+    for (const s of ml.filter((s) => universeOf(s, panel).join() === ids.join()))
+      tasks.push({ section, spec: s, label: strategyLabel(s), baseline: false });
+    for (const b of input.baselines ?? []) {
+      if (baselineFits(b, ids)) tasks.push({ section, spec: b, label: strategyLabel(b), baseline: true });
+      else skipped.push({ section, label: strategyLabel(b) });
+    }
+  });
+  const nTrials = Math.max(backtestOptionsFrom(input.backtest).nTrials ?? 1, ml.length);
+  return { universes, tasks, nTrials, skipped };
+}
+
+/** Run one task: the strategy's walk-forward backtest on its universe. */
+export function runMlTask(inputs: MlTaskInputs, plan: MlJobPlan, task: MlTask): BacktestResult {
+  const sub = inputs.panel.selectAssets(plan.universes[task.section]!);
+  const env = { seed: inputs.seed, name: task.label, ...(inputs.records ? { records: inputs.records } : {}) };
+  const strategy = createStrategy(task.spec, env as never);
+  return runBacktest(sub, strategy, {
+    ...backtestOptionsFrom(inputs.backtest),
+    nTrials: plan.nTrials,
+    seed: inputs.seed,
+  });
+}
