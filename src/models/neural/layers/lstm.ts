@@ -1,5 +1,12 @@
 import { addColumnSums, gemmNN, gemmNT, kernelBackend, sigmoid, tanh } from '../kernels.ts';
-import { wasmLstmBackward, wasmLstmForward, type LstmArrays, type Precision } from '../wasm/wasm-kernels.ts';
+import {
+  lstmKeptBytes,
+  wasmBlock,
+  wasmLstmBackward,
+  wasmLstmForward,
+  type Precision,
+  type WasmBlock,
+} from '../wasm/wasm-kernels.ts';
 import { ensure, makeParam, type Layer, type Param } from '../layer.ts';
 import { toBatchMajor, toTimeMajor } from './sequence.ts';
 
@@ -37,6 +44,10 @@ export class LSTM implements Layer {
   private dyT = new Float64Array(0); // T × b × H
   private dxT = new Float64Array(0);
   private dx = new Float64Array(0);
+  /** With the wasm backend: the forward state (time-major x, gates, c, tanh c, h) kept in wasm memory for backward. */
+  private kept: WasmBlock | null = null;
+  /** Whether the last forward ran in wasm (so backward must too, from `kept`). */
+  private keptValid = false;
 
   constructor(
     steps: number,
@@ -81,13 +92,19 @@ export class LSTM implements Layer {
     const { steps: T, features: F, units: H } = this.spec;
     const G4 = 4 * H;
     const { gates, c, tc, h } = this;
-    toTimeMajor(x, this.xT, batch, T, F);
     const bias = this.biasSum;
     for (let j = 0; j < G4; j++) bias[j] = this.biasIH.value[j]! + this.biasHH.value[j]!;
     if (kernelBackend() === 'wasm') {
-      wasmLstmForward(T, batch, F, H, this.arrays(), this.precision);
-      return this.output(batch);
+      // the forward state stays in wasm memory (this.kept) for backward; only the output comes back
+      this.kept = wasmBlock(this, this.kept, lstmKeptBytes(T, batch, F, H, this.precision));
+      const { weightIH: wih, weightHH: whh, precision } = this;
+      const rs = this.spec.returnSequences;
+      wasmLstmForward(T, batch, F, H, this.kept, x, wih.value, whh.value, bias, this.out, rs, precision);
+      this.keptValid = true;
+      return this.out;
     }
+    this.keptValid = false;
+    toTimeMajor(x, this.xT, batch, T, F);
     // input projection of every step at once: (T·b × F)·W_ihᵀ
     gemmNT(T * batch, G4, F, this.xT, 0, F, this.weightIH.value, 0, F, gates, 0, G4, false);
     for (let t = 0; t < T; t++) {
@@ -126,45 +143,20 @@ export class LSTM implements Layer {
     return this.out;
   }
 
-  private arrays(): LstmArrays {
-    return {
-      xT: this.xT,
-      wih: this.weightIH.value,
-      whh: this.weightHH.value,
-      bias: this.biasSum,
-      gates: this.gates,
-      c: this.c,
-      tc: this.tc,
-      h: this.h,
-    };
-  }
-
   backward(dy: Float64Array, batch: number, needInputGrad = true): Float64Array {
     const { steps: T, features: F, units: H } = this.spec;
     const G4 = 4 * H;
     const { gates, c, tc, h, dG, dh, dc } = this;
     const bH = batch * H;
-    if (this.spec.returnSequences) toTimeMajor(dy, this.dyT, batch, T, H);
-    if (kernelBackend() === 'wasm') {
+    if (this.keptValid && this.kept !== null) {
+      const { weightIH: wih, weightHH: whh, biasIH: bih, biasHH: bhh } = this;
       const rs = this.spec.returnSequences;
-      wasmLstmBackward(
-        T,
-        batch,
-        F,
-        H,
-        rs,
-        rs ? this.dyT : dy,
-        this.arrays(),
-        this.weightIH.grad,
-        this.weightHH.grad,
-        this.biasIH.grad,
-        this.biasHH.grad,
-        needInputGrad ? this.dxT : null,
-        this.precision,
-      );
-      if (needInputGrad) toBatchMajor(this.dxT, this.dx, batch, T, F);
+      const dx = needInputGrad ? this.dx : null;
+      const grads = [wih.grad, whh.grad, bih.grad, bhh.grad] as const;
+      wasmLstmBackward(T, batch, F, H, rs, this.kept, dy, wih.value, whh.value, ...grads, dx, this.precision);
       return this.dx;
     }
+    if (this.spec.returnSequences) toTimeMajor(dy, this.dyT, batch, T, H);
     dc.fill(0, 0, bH);
     for (let t = T - 1; t >= 0; t--) {
       const gBase = t * batch * G4;

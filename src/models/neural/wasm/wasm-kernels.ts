@@ -245,7 +245,7 @@ export function wasmGemmNT(
   const lenA = (m - 1) * lda + k;
   const lenB = (n - 1) * ldb + k;
   const lenC = (m - 1) * ldc + n;
-  const pA = base;
+  const pA = scratchStart();
   const pB = align(pA + lenA * 8);
   const pC = align(pB + lenB * 8);
   reserve(w, pC + lenC * 8);
@@ -276,7 +276,7 @@ export function wasmGemmNN(
   const lenA = (m - 1) * ai + (k - 1) * ap + 1;
   const lenB = (k - 1) * ldb + n;
   const lenC = (m - 1) * ldc + n;
-  const pA = base;
+  const pA = scratchStart();
   const pB = align(pA + lenA * 8);
   const pC = align(pB + lenB * 8);
   reserve(w, pC + lenC * 8);
@@ -290,10 +290,57 @@ export function wasmGemmNN(
 /** Arithmetic of the fused LSTM: float64 (exact, the default) or float32 (PyTorch's precision, twice the SIMD lanes). */
 export type Precision = 'float64' | 'float32';
 
-/** Lays out consecutive 16-byte-aligned regions of `lengths[i]` elements above the module's heap; returns byte offsets. */
+/**
+ * A block of wasm memory that outlives one call: a layer's forward state, kept for its backward pass so it never
+ * travels to JavaScript and back. Blocks sit right above the module's heap; per-call arenas start above the last.
+ */
+export interface WasmBlock {
+  readonly ptr: number;
+  readonly bytes: number;
+}
+const liveBlocks: WasmBlock[] = []; // sorted by ptr
+const blockFinalizer = new FinalizationRegistry<WasmBlock>((b) => releaseBlock(b));
+
+/** First byte of per-call scratch space: above every live block. */
+function scratchStart(): number {
+  const last = liveBlocks[liveBlocks.length - 1];
+  return last === undefined ? base : align(last.ptr + last.bytes);
+}
+
+function releaseBlock(b: WasmBlock): void {
+  const i = liveBlocks.indexOf(b);
+  if (i >= 0) liveBlocks.splice(i, 1);
+}
+
+/**
+ * A block of at least `bytes` for `owner`: `current` when it is big enough, else a new one (first fit between the
+ * live blocks; `current` is released). A block is released when its owner is garbage-collected, so memory stays
+ * bounded however many layers a process builds and drops.
+ */
+export function wasmBlock(owner: object, current: WasmBlock | null, bytes: number): WasmBlock {
+  if (current !== null && current.bytes >= bytes) return current;
+  if (current !== null) {
+    blockFinalizer.unregister(current);
+    releaseBlock(current);
+  }
+  let p = base;
+  let i = 0;
+  for (; i < liveBlocks.length; i++) {
+    const b = liveBlocks[i]!;
+    if (b.ptr - p >= bytes) break;
+    p = align(b.ptr + b.bytes);
+  }
+  const block = { ptr: p, bytes };
+  liveBlocks.splice(i, 0, block);
+  reserve(mod!, p + bytes);
+  blockFinalizer.register(owner, block, block);
+  return block;
+}
+
+/** Lays out consecutive 16-byte-aligned regions of `lengths[i]` elements above the live blocks; returns byte offsets. */
 function arena(w: GemmExports, lengths: readonly number[], bytes: number): number[] {
   const ptrs: number[] = [];
-  let p = base;
+  let p = scratchStart();
   for (const len of lengths) {
     ptrs.push(p);
     p = align(p + len * bytes);
@@ -314,52 +361,91 @@ function getter(f32: boolean): (ptr: number, dst: Float64Array, len: number) => 
     : (ptr, dst, len) => dst.set(heap.subarray(ptr >> 3, (ptr >> 3) + len));
 }
 
-/** Work arrays of one LSTM layer call, all time-major (see ../layers/lstm.ts). */
-export interface LstmArrays {
-  readonly xT: Float64Array; // T·b × F
-  readonly wih: Float64Array; // 4H × F
-  readonly whh: Float64Array; // 4H × H
-  readonly bias: Float64Array; // 4H (b_ih + b_hh)
-  readonly gates: Float64Array; // T·b × 4H
-  readonly c: Float64Array; // T·b × H
-  readonly tc: Float64Array;
-  readonly h: Float64Array;
+/** Byte offsets of one LSTM layer's forward state inside its kept block, all time-major (rows = T·b). */
+interface LstmKept {
+  readonly pX: number; // rows × F
+  readonly pG: number; // rows × 4H, activated gates (i, f, g, o)
+  readonly pC: number; // rows × H
+  readonly pTC: number; // rows × H, tanh(c)
+  readonly pH: number; // rows × H
 }
 
-/** The whole LSTM forward (input projection, every step's product and gates) in one wasm call. */
+function lstmKept(block: WasmBlock, rows: number, F: number, H: number, e: number): LstmKept {
+  const pX = block.ptr;
+  const pG = align(pX + rows * F * e);
+  const pC = align(pG + rows * 4 * H * e);
+  const pTC = align(pC + rows * H * e);
+  const pH = align(pTC + rows * H * e);
+  return { pX, pG, pC, pTC, pH };
+}
+
+/** Bytes of the kept block of an LSTM layer for batches of up to `batch` sequences. */
+export function lstmKeptBytes(T: number, batch: number, F: number, H: number, precision: Precision): number {
+  const e = precision === 'float32' ? 4 : 8;
+  const rows = T * batch;
+  return align(rows * F * e) + align(rows * 4 * H * e) + 3 * align(rows * H * e) + 16;
+}
+
+/**
+ * The whole LSTM forward (input projection, every step's product and gates) in one wasm call. x is the layer's
+ * batch-major input (b × T × F); the forward state stays in `block` for wasmLstmBackward; `out` receives the hidden
+ * states batch-major (b × T × H) when `allSteps`, else the last step's (b × H).
+ */
 export function wasmLstmForward(
   T: number,
   b: number,
   F: number,
   H: number,
-  a: LstmArrays,
+  block: WasmBlock,
+  x: Float64Array,
+  wih: Float64Array,
+  whh: Float64Array,
+  bias: Float64Array,
+  out: Float64Array,
+  allSteps: boolean,
   precision: Precision = 'float64',
 ): void {
   const w = mod!;
   const f32 = precision === 'float32';
-  const put = putter(f32);
-  const get = getter(f32);
-  const rows = T * b;
+  const e = f32 ? 4 : 8;
   const G4 = 4 * H;
-  const [pX, pWih, pWhh, pB, pG, pC, pTC, pH] = arena(
-    w,
-    [rows * F, G4 * F, G4 * H, G4, rows * G4, rows * H, rows * H, rows * H],
-    f32 ? 4 : 8,
-  ) as [number, number, number, number, number, number, number, number];
-  put(pX, a.xT, rows * F);
-  put(pWih, a.wih, G4 * F);
-  put(pWhh, a.whh, G4 * H);
-  put(pB, a.bias, G4);
-  (f32 ? w.lstmForward32 : w.lstmForward)(T, b, F, H, pX, pWih, pWhh, pB, pG, pC, pTC, pH);
-  get(pG, a.gates, rows * G4);
-  get(pC, a.c, rows * H);
-  get(pTC, a.tc, rows * H);
-  get(pH, a.h, rows * H);
+  const k = lstmKept(block, T * b, F, H, e);
+  const [pWih, pWhh, pB] = arena(w, [G4 * F, G4 * H, G4], e) as [number, number, number];
+  const put = putter(f32);
+  put(pWih, wih, G4 * F);
+  put(pWhh, whh, G4 * H);
+  put(pB, bias, G4);
+  const view = f32 ? heap32 : heap;
+  // batch-major x → time-major rows of the block, converted on the way
+  const xo = k.pX / e;
+  for (let s = 0; s < b; s++) {
+    for (let t = 0; t < T; t++) {
+      const from = (s * T + t) * F;
+      const to = xo + (t * b + s) * F;
+      for (let f = 0; f < F; f++) view[to + f] = x[from + f]!;
+    }
+  }
+  (f32 ? w.lstmForward32 : w.lstmForward)(T, b, F, H, k.pX, pWih, pWhh, pB, k.pG, k.pC, k.pTC, k.pH);
+  const v = f32 ? heap32 : heap; // the call grows no memory, but read the current view regardless
+  const ho = k.pH / e;
+  if (allSteps) {
+    for (let t = 0; t < T; t++) {
+      for (let s = 0; s < b; s++) {
+        const from = ho + (t * b + s) * H;
+        const to = (s * T + t) * H;
+        for (let u = 0; u < H; u++) out[to + u] = v[from + u]!;
+      }
+    }
+  } else {
+    const from = ho + (T - 1) * b * H;
+    for (let i = 0; i < b * H; i++) out[i] = v[from + i]!;
+  }
 }
 
 /**
- * The whole LSTM backward in one wasm call: `dy` is time-major T·b × H (returnSequences) or b × H. Adds the weight
- * gradients into gWih, gWhh, gBih, gBhh and writes the input gradient (time-major) into dxT (skipped when null).
+ * The whole LSTM backward in one wasm call, from the state wasmLstmForward kept in `block`: `dy` is batch-major
+ * b × T × H (returnSequences) or b × H. Adds the weight gradients into gWih, gWhh, gBih, gBhh and writes the
+ * batch-major input gradient (b × T × F) into dx (skipped when null).
  */
 export function wasmLstmBackward(
   T: number,
@@ -367,68 +453,44 @@ export function wasmLstmBackward(
   F: number,
   H: number,
   returnSeq: boolean,
+  block: WasmBlock,
   dy: Float64Array,
-  a: LstmArrays,
+  wih: Float64Array,
+  whh: Float64Array,
   gWih: Float64Array,
   gWhh: Float64Array,
   gBih: Float64Array,
   gBhh: Float64Array,
-  dxT: Float64Array | null,
+  dx: Float64Array | null,
   precision: Precision = 'float64',
 ): void {
   const w = mod!;
   const f32 = precision === 'float32';
+  const e = f32 ? 4 : 8;
   const put = putter(f32);
-  const get = getter(f32);
   const rows = T * b;
   const G4 = 4 * H;
+  const k = lstmKept(block, rows, F, H, e);
   const dyLen = returnSeq ? rows * H : b * H;
-  const lens = [
-    dyLen,
-    rows * F,
-    G4 * F,
-    G4 * H,
-    rows * G4,
-    rows * H,
-    rows * H,
-    rows * H,
-    rows * G4,
-    b * H,
-    b * H,
-    G4 * F,
-    G4 * H,
-    G4,
-    rows * F,
-  ];
-  const [pDy, pX, pWih, pWhh, pG, pC, pTC, pH, pDG, pDh, pDc, pGWih, pGWhh, pGB, pDx] = arena(
+  const [pDy, pWih, pWhh, pDG, pDh, pDc, pGWih, pGWhh, pGB, pDx] = arena(
     w,
-    lens,
-    f32 ? 4 : 8,
-  ) as number[] as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  put(pDy, dy, dyLen);
-  put(pX, a.xT, rows * F);
-  put(pWih, a.wih, G4 * F);
-  put(pWhh, a.whh, G4 * H);
-  put(pG, a.gates, rows * G4);
-  put(pC, a.c, rows * H);
-  put(pTC, a.tc, rows * H);
-  put(pH, a.h, rows * H);
+    [dyLen, G4 * F, G4 * H, rows * G4, b * H, b * H, G4 * F, G4 * H, G4, rows * F],
+    e,
+  ) as [number, number, number, number, number, number, number, number, number, number];
+  const view = f32 ? heap32 : heap;
+  if (returnSeq) {
+    // batch-major dy → time-major
+    const dyo = pDy / e;
+    for (let s = 0; s < b; s++) {
+      for (let t = 0; t < T; t++) {
+        const from = (s * T + t) * H;
+        const to = dyo + (t * b + s) * H;
+        for (let u = 0; u < H; u++) view[to + u] = dy[from + u]!;
+      }
+    }
+  } else put(pDy, dy, dyLen);
+  put(pWih, wih, G4 * F);
+  put(pWhh, whh, G4 * H);
   (f32 ? w.lstmBackward32 : w.lstmBackward)(
     T,
     b,
@@ -436,32 +498,40 @@ export function wasmLstmBackward(
     H,
     returnSeq ? 1 : 0,
     pDy,
-    pX,
+    k.pX,
     pWih,
     pWhh,
-    pG,
-    pC,
-    pTC,
-    pH,
+    k.pG,
+    k.pC,
+    k.pTC,
+    k.pH,
     pDG,
     pDh,
     pDc,
     pGWih,
     pGWhh,
     pGB,
-    dxT ? pDx : 0,
+    dx ? pDx : 0,
   );
-  const view = f32 ? heap32 : heap;
-  const shift = f32 ? 2 : 3;
+  const v = f32 ? heap32 : heap;
   const add = (ptr: number, dst: Float64Array, len: number): void => {
-    const o = ptr >> shift;
-    for (let i = 0; i < len; i++) dst[i] = dst[i]! + view[o + i]!;
+    const o = ptr / e;
+    for (let i = 0; i < len; i++) dst[i] = dst[i]! + v[o + i]!;
   };
   add(pGWih, gWih, G4 * F);
   add(pGWhh, gWhh, G4 * H);
   add(pGB, gBih, G4);
   add(pGB, gBhh, G4);
-  if (dxT) get(pDx, dxT, rows * F);
+  if (dx) {
+    const dxo = pDx / e;
+    for (let t = 0; t < T; t++) {
+      for (let s = 0; s < b; s++) {
+        const from = dxo + (t * b + s) * F;
+        const to = (s * T + t) * F;
+        for (let f = 0; f < F; f++) dx[to + f] = v[from + f]!;
+      }
+    }
+  }
 }
 
 /** Work arrays of one GRU layer call, all time-major (see ../layers/gru.ts). */
