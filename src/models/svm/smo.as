@@ -214,12 +214,14 @@ const MAGIC_BITS: i64 = 0x4338000000000000;
 
 /**
  * Kernel rows r0 … r0+m−1 over all n base points, as float32: row k goes to byte offset dst[k] (an i32 array at pDst;
- * 0 skips the row). X is row-major n × p at pX and column-major (p × n) at pXT; norms_c = Σ x_c² at pNorms.
- * Entry c: dot = Σ_q x_r,q·x_c,q summed in q order (so K(r, c) and K(c, r) are the same bits), then RBF
- * exp(negGamma·max(0, (‖x_r‖² + ‖x_c‖²) − 2·dot)), or the dot itself when rbf = 0. n must be even.
- * Columns go in chunks of 64 so the chunk's slice of XT stays in L1 across the block's rows.
+ * 0 skips the row). X is row-major at pX (p per row) and column-major (p × n) at pXT; norms_c = Σ x_c² at pNorms.
+ * Entry c: dot = Σ_q x_r,q·x_c,q summed in q order, then RBF exp(negGamma·max(0, (‖x_r‖² + ‖x_c‖²) − 2·dot)), or the
+ * dot itself when rbf = 0. K(r, c) and K(c, r) are therefore the same bits, so where row c is already cached (src_c,
+ * an i32 array at pSrc, is its byte offset, else 0) the entry is copied from it instead: eight columns at a time when
+ * all eight are cached. n must be a multiple of 8. Columns go in chunks of 64, so the chunk's slice of Xᵀ stays in
+ * L1 across the block's rows; four column pairs at a time keep four independent dependency chains in flight.
  */
-export function kernelBlock(pX: usize, pXT: usize, pNorms: usize, p: i32, n: i32, r0: i32, m: i32, negGamma: f64, rbf: i32, pDst: usize): void {
+export function kernelBlock(pX: usize, pXT: usize, pNorms: usize, p: i32, n: i32, r0: i32, m: i32, negGamma: f64, rbf: i32, pDst: usize, pSrc: usize): void {
   const vNeg = f64x2.splat(negGamma);
   const vTwo = f64x2.splat(2);
   const zero = f64x2.splat(0);
@@ -230,21 +232,37 @@ export function kernelBlock(pX: usize, pXT: usize, pNorms: usize, p: i32, n: i32
       const dst = <usize>load<i32>(pDst + ((<usize>k) << 2));
       if (dst == 0) continue;
       const r = r0 + k;
+      const r4 = (<usize>r) << 2;
       const xr = pX + ((<usize>(r * p)) << 3);
       const vnr = v128.load64_splat(pNorms + ((<usize>r) << 3));
-      for (let c = c0; c < c1; c += 2) {
-        let acc = f64x2.splat(0);
+      for (let c = c0; c < c1; c += 8) {
+        const ps = pSrc + ((<usize>c) << 2);
+        const out = dst + ((<usize>c) << 2);
+        if (i32x4.all_true(v128.load(ps)) && i32x4.all_true(v128.load(ps, 16))) {
+          for (let u: usize = 0; u < 8; u++) store<f32>(out + (u << 2), load<f32>(<usize>load<i32>(ps + (u << 2)) + r4));
+          continue;
+        }
+        let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
         let col = pXT + ((<usize>c) << 3);
         for (let q = 0; q < p; q++) {
-          acc = f64x2.add(acc, f64x2.mul(v128.load64_splat(xr + ((<usize>q) << 3)), v128.load(col)));
+          const x = v128.load64_splat(xr + ((<usize>q) << 3));
+          a0 = f64x2.add(a0, f64x2.mul(x, v128.load(col)));
+          a1 = f64x2.add(a1, f64x2.mul(x, v128.load(col, 16)));
+          a2 = f64x2.add(a2, f64x2.mul(x, v128.load(col, 32)));
+          a3 = f64x2.add(a3, f64x2.mul(x, v128.load(col, 48)));
           col += colBytes;
         }
-        let v = acc;
         if (rbf) {
-          const d = f64x2.pmax(zero, f64x2.sub(f64x2.add(vnr, v128.load(pNorms + ((<usize>c) << 3))), f64x2.mul(vTwo, acc)));
-          v = expNeg2(f64x2.mul(vNeg, d));
+          const pn = pNorms + ((<usize>c) << 3);
+          a0 = expNeg2(f64x2.mul(vNeg, f64x2.pmax(zero, f64x2.sub(f64x2.add(vnr, v128.load(pn)), f64x2.mul(vTwo, a0)))));
+          a1 = expNeg2(f64x2.mul(vNeg, f64x2.pmax(zero, f64x2.sub(f64x2.add(vnr, v128.load(pn, 16)), f64x2.mul(vTwo, a1)))));
+          a2 = expNeg2(f64x2.mul(vNeg, f64x2.pmax(zero, f64x2.sub(f64x2.add(vnr, v128.load(pn, 32)), f64x2.mul(vTwo, a2)))));
+          a3 = expNeg2(f64x2.mul(vNeg, f64x2.pmax(zero, f64x2.sub(f64x2.add(vnr, v128.load(pn, 48)), f64x2.mul(vTwo, a3)))));
         }
-        v128.store64_lane(dst + ((<usize>c) << 2), f32x4.demote_f64x2_zero(v), 0);
+        v128.store64_lane(out, f32x4.demote_f64x2_zero(a0), 0);
+        v128.store64_lane(out, f32x4.demote_f64x2_zero(a1), 0, 8);
+        v128.store64_lane(out, f32x4.demote_f64x2_zero(a2), 0, 16);
+        v128.store64_lane(out, f32x4.demote_f64x2_zero(a3), 0, 24);
       }
     }
   }

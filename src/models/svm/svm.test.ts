@@ -115,10 +115,13 @@ describe('SVR pair solver (svr-smo.ts)', () => {
     try {
       setSvrBackend('js');
       const js = solveSvrSmo(prob, 1e-3, 1e6);
-      const jsSmall = solveSvrSmo({ ...prob, cacheBytes: 40 * 4 * 260 }, 1e-3, 1e6); // 40 rows, one at a time
+      const jsSmall = solveSvrSmo({ ...prob, cacheBytes: 40 * 4 * 264 }, 1e-3, 1e6); // 40 rows, one at a time
       setSvrBackend('wasm');
       const wa = solveSvrSmo(prob, 1e-3, 1e6);
-      for (const r of [jsSmall, wa]) {
+      const waSmall = solveSvrSmo({ ...prob, cacheBytes: 40 * 4 * 264 }, 1e-3, 1e6);
+      // 100 rows in blocks of 16: evictions while entries are copied from cached rows
+      const waMid = solveSvrSmo({ ...prob, cacheBytes: 100 * 4 * 264 }, 1e-3, 1e6);
+      for (const r of [jsSmall, wa, waSmall, waMid]) {
         expect(r.iterations).toBe(js.iterations);
         expect(r.rho).toBe(js.rho);
         expect(Array.from(r.alpha)).toEqual(Array.from(js.alpha));

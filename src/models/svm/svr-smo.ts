@@ -54,7 +54,10 @@ interface SmoLoops {
   updatePickI(pG: number, pIOff: number, pKi: number, pKj: number, di: number, dj: number, n: number, pOut: number): number;
   pickI(pG: number, pIOff: number, n: number, pOut: number): number;
   selectJ(pG: number, pJOff: number, pQD: number, pKi: number, QDi: number, Gmax: number, n: number, pOut: number): number;
-  kernelBlock(pX: number, pXT: number, pNorms: number, p: number, n: number, r0: number, m: number, negGamma: number, rbf: number, pDst: number): void;
+  kernelBlock(
+    pX: number, pXT: number, pNorms: number, p: number, n: number, r0: number, m: number, negGamma: number, rbf: number, pDst: number,
+    pSrc: number,
+  ): void;
 }
 
 /** Which implementation runs the loops: 'wasm' where WebAssembly SIMD is available, else 'js' (tests force 'js'). */
@@ -125,7 +128,7 @@ function createLoops(bytes: number): SmoLoops {
     updatePickI: (pG, pIOff, pKi, pKj, di, dj, n, pOut) => jsUpdatePickI(f64, f32, pG >> 3, pIOff >> 3, pKi >> 2, pKj >> 2, di, dj, n, pOut >> 3),
     pickI: (pG, pIOff, n, pOut) => jsPickI(f64, pG >> 3, pIOff >> 3, n, pOut >> 3),
     selectJ: (pG, pJOff, pQD, pKi, QDi, Gmax, n, pOut) => jsSelectJ(f64, f32, pG >> 3, pJOff >> 3, pQD >> 3, pKi >> 2, QDi, Gmax, n, pOut >> 3),
-    kernelBlock: (pX, _pXT, pNorms, p, n, r0, m, negGamma, rbf, pDst) =>
+    kernelBlock: (pX, _pXT, pNorms, p, n, r0, m, negGamma, rbf, pDst) => // no copying from cached rows: same bits
       jsKernelBlock(f64, f32, i32, pX >> 3, pNorms >> 3, p, n, r0, m, negGamma, rbf, pDst >> 2),
   };
 }
@@ -140,15 +143,17 @@ export function solveSvrSmo(prob: SvrProblem, eps: number, maxIter: number): Smo
   const { X, n, p, z, epsilon: e, C, kernel, gamma } = prob;
   const l = 2 * n;
   // ---- memory: g, iOff, jOff, QD (float64 × n each), out (2 × float64), X (n × p), Xᵀ (p × nPad), ‖x‖² (nPad),
-  // row destinations (ROW_BLOCK × int32), then the kernel-row slots (float32 × n each). nPad = n rounded up to even:
-  // the SIMD kernel writes column pairs (the pad entry lands in the row's alignment slack).
-  const nPad = n + (n & 1);
+  // row sources (nPad × int32), row destinations (ROW_BLOCK × int32), then the kernel-row slots (float32 × nPad
+  // each). nPad = n rounded up to a multiple of 8: the SIMD kernel writes eight columns at a time (the pad entries
+  // land in each row's slack and are never read).
+  const nPad = (n + 7) & ~7;
   const vec = align16(8 * nPad);
   const rowBytes = align16(4 * nPad);
   const slots = Math.max(3, Math.min(n, Math.floor(prob.cacheBytes / rowBytes)));
   const xBytes = align16(8 * n * p);
   const xtBytes = align16(8 * p * nPad);
-  const loops = createLoops(4 * vec + 16 + xBytes + xtBytes + vec + 4 * ROW_BLOCK + slots * rowBytes);
+  const srcBytes = align16(4 * nPad);
+  const loops = createLoops(4 * vec + 16 + xBytes + xtBytes + vec + srcBytes + 4 * ROW_BLOCK + slots * rowBytes);
   const { f64, f32 } = loops;
   const pG = loops.base;
   const pIOff = pG + vec;
@@ -158,7 +163,8 @@ export function solveSvrSmo(prob: SvrProblem, eps: number, maxIter: number): Smo
   const pX = pOut + 16;
   const pXT = pX + xBytes;
   const pNorms = pXT + xtBytes;
-  const pDst = pNorms + vec;
+  const pSrc = pNorms + vec;
+  const pDst = pSrc + srcBytes;
   const pRows = pDst + 4 * ROW_BLOCK;
   const g = f64.subarray(pG >> 3, (pG >> 3) + n);
   const iOff = f64.subarray(pIOff >> 3, (pIOff >> 3) + n);
@@ -166,6 +172,8 @@ export function solveSvrSmo(prob: SvrProblem, eps: number, maxIter: number): Smo
   const QD = f64.subarray(pQD >> 3, (pQD >> 3) + n);
   const norms = f64.subarray(pNorms >> 3, (pNorms >> 3) + nPad);
   const dst = new Int32Array(f64.buffer, pDst, ROW_BLOCK);
+  /** Byte offset of each cached row (0 when not cached): the kernel copies K(r, c) from row c where it can. */
+  const src = new Int32Array(f64.buffer, pSrc, nPad);
   for (let b = 0; b < n; b++) g[b] = -z[b]!;
   f64.set(X.subarray(0, n * p), pX >> 3);
   for (let i = 0; i < n; i++) {
@@ -197,13 +205,14 @@ export function solveSvrSmo(prob: SvrProblem, eps: number, maxIter: number): Smo
       if (slotOf[r]! >= 0) continue;
       if (keep >= 0 && owner[nextSlot] === keep) nextSlot = (nextSlot + 1) % slots;
       const victim = owner[nextSlot]!;
-      if (victim >= 0) slotOf[victim] = -1;
+      if (victim >= 0) { slotOf[victim] = -1; src[victim] = 0; }
       owner[nextSlot] = r;
       slotOf[r] = nextSlot;
       dst[k] = pRows + nextSlot * rowBytes;
       nextSlot = (nextSlot + 1) % slots;
     }
-    loops.kernelBlock(pX, pXT, pNorms, p, nPad, start, m, -gamma, rbf ? 1 : 0, pDst);
+    loops.kernelBlock(pX, pXT, pNorms, p, nPad, start, m, -gamma, rbf ? 1 : 0, pDst, pSrc);
+    for (let k = 0; k < m; k++) if (dst[k] !== 0) src[start + k] = dst[k]!; // only now are these rows filled
     return pRows + slotOf[b]! * rowBytes;
   };
 
