@@ -217,6 +217,40 @@ function gemmNNPanel(m: i32, n: i32, k: i32, pA: usize, ai: i32, ap: i32, pB: us
 }
 
 /**
+ * e^x on two f64 lanes (Cephes exp: x = n·ln2 + r, |r| ≤ ln2/2, e^r = 1 + 2·r·P(r²) / (Q(r²) − r·P(r²)), 2^n from the
+ * exponent bits; relative error ≈ 2e-16). x is clamped to [−708, 709] so 2^n stays a normal number: sigmoid and
+ * tanh saturate as with the scalar exp. NaN stays NaN (min/max propagate it).
+ */
+@inline function exp2v(x: v128): v128 {
+  let v = f64x2.min(f64x2.max(x, f64x2.splat(-708.0)), f64x2.splat(709.0));
+  const fx = f64x2.nearest(f64x2.mul(v, f64x2.splat(1.4426950408889634073599)));
+  v = f64x2.sub(v, f64x2.mul(fx, f64x2.splat(6.93145751953125e-1)));
+  v = f64x2.sub(v, f64x2.mul(fx, f64x2.splat(1.42860682030941723212e-6)));
+  const xx = f64x2.mul(v, v);
+  let p = f64x2.add(f64x2.mul(f64x2.splat(1.26177193074810590878e-4), xx), f64x2.splat(3.02994407707441961300e-2));
+  p = f64x2.mul(v, f64x2.add(f64x2.mul(p, xx), f64x2.splat(9.99999999999999999910e-1)));
+  let q = f64x2.add(f64x2.mul(f64x2.splat(3.00198505138664455042e-6), xx), f64x2.splat(2.52448340349684104192e-3));
+  q = f64x2.add(f64x2.mul(q, xx), f64x2.splat(2.27265548208155028766e-1));
+  q = f64x2.add(f64x2.mul(q, xx), f64x2.splat(2.00000000000000000009e0));
+  const e = f64x2.add(f64x2.splat(1.0), f64x2.mul(f64x2.splat(2.0), f64x2.div(p, f64x2.sub(q, p))));
+  const n = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(fx));
+  return f64x2.mul(e, i64x2.shl(i64x2.add(n, i64x2.splat(1023)), 52));
+}
+
+/** σ(x) = 1 / (1 + e^−x) on two f64 lanes. */
+@inline function sig2(x: v128): v128 {
+  const one = f64x2.splat(1.0);
+  return f64x2.div(one, f64x2.add(one, exp2v(f64x2.neg(x))));
+}
+
+/** tanh x = 1 − 2 / (e^{2x} + 1) on two f64 lanes. */
+@inline function th2(x: v128): v128 {
+  const one = f64x2.splat(1.0);
+  const two = f64x2.splat(2.0);
+  return f64x2.sub(one, f64x2.div(two, f64x2.add(exp2v(f64x2.mul(two, x)), one)));
+}
+
+/**
  * Forward pass of one LSTM layer over T steps for b sequences (see ../layers/lstm.ts for the equations).
  * X: T·b × F; W_ih: 4H × F; W_hh: 4H × H; bias: 4H (b_ih + b_hh). Writes G (T·b × 4H, activated i f g o),
  * C, TC = tanh(C) and Hs (T·b × H each).
@@ -233,7 +267,26 @@ export function lstmForward(T: i32, b: i32, F: i32, H: i32, pX: usize, pWih: usi
     for (let s = 0; s < b; s++) {
       const g0 = gBase + ((<usize>(s * G4)) << 3);
       const s0 = sOff + ((<usize>(s * H)) << 3);
-      for (let u = 0; u < H; u++) {
+      let u = 0;
+      for (; u + 1 < H; u += 2) {
+        const uo = (<usize>u) << 3;
+        const gi = g0 + uo;
+        const bi = pBias + uo;
+        const ig = sig2(f64x2.add(ld(gi), ld(bi)));
+        const fg = sig2(f64x2.add(ld(gi + Ho), ld(bi + Ho)));
+        const gg = th2(f64x2.add(ld(gi + 2 * Ho), ld(bi + 2 * Ho)));
+        const og = sig2(f64x2.add(ld(gi + 3 * Ho), ld(bi + 3 * Ho)));
+        v128.store(gi, ig);
+        v128.store(gi + Ho, fg);
+        v128.store(gi + 2 * Ho, gg);
+        v128.store(gi + 3 * Ho, og);
+        const cv = t > 0 ? f64x2.add(f64x2.mul(fg, ld(pC + s0 - bHo + uo)), f64x2.mul(ig, gg)) : f64x2.mul(ig, gg);
+        const tcv = th2(cv);
+        v128.store(pC + s0 + uo, cv);
+        v128.store(pTC + s0 + uo, tcv);
+        v128.store(pH + s0 + uo, f64x2.mul(og, tcv));
+      }
+      for (; u < H; u++) {
         const uo = (<usize>u) << 3;
         const gi = g0 + uo;
         const bi = pBias + uo;
@@ -283,7 +336,26 @@ export function lstmBackward(T: i32, b: i32, F: i32, H: i32, returnSeq: i32, pDy
       const d0g = pDG + gBase + ((<usize>(s * G4)) << 3);
       const s0 = sOff + ((<usize>(s * H)) << 3);
       const d0 = (<usize>(s * H)) << 3;
-      for (let u = 0; u < H; u++) {
+      let u = 0;
+      for (; u + 1 < H; u += 2) {
+        // the scalar loop below, two units at a time (the same f64 operations in the same order)
+        const uo = (<usize>u) << 3;
+        const one = f64x2.splat(1.0);
+        const ig = ld(g0 + uo);
+        const fg = ld(g0 + Ho + uo);
+        const gg = ld(g0 + 2 * Ho + uo);
+        const og = ld(g0 + 3 * Ho + uo);
+        const tcv = ld(pTC + s0 + uo);
+        const dhv = ld(pDh + d0 + uo);
+        const dcv = f64x2.add(ld(pDc + d0 + uo), f64x2.mul(f64x2.mul(dhv, og), f64x2.sub(one, f64x2.mul(tcv, tcv))));
+        const cPrev = t > 0 ? ld(pC + s0 - bHo + uo) : f64x2.splat(0);
+        v128.store(d0g + uo, f64x2.mul(f64x2.mul(f64x2.mul(dcv, gg), ig), f64x2.sub(one, ig)));
+        v128.store(d0g + Ho + uo, f64x2.mul(f64x2.mul(f64x2.mul(dcv, cPrev), fg), f64x2.sub(one, fg)));
+        v128.store(d0g + 2 * Ho + uo, f64x2.mul(f64x2.mul(dcv, ig), f64x2.sub(one, f64x2.mul(gg, gg))));
+        v128.store(d0g + 3 * Ho + uo, f64x2.mul(f64x2.mul(f64x2.mul(dhv, tcv), og), f64x2.sub(one, og)));
+        v128.store(pDc + d0 + uo, f64x2.mul(dcv, fg));
+      }
+      for (; u < H; u++) {
         const uo = (<usize>u) << 3;
         const ig = load<f64>(g0 + uo);
         const fg = load<f64>(g0 + Ho + uo);
@@ -309,7 +381,12 @@ export function lstmBackward(T: i32, b: i32, F: i32, H: i32, returnSeq: i32, pDy
   memory.fill(pGB, 0, (<usize>G4) << 3);
   for (let r = 0; r < rows; r++) {
     const ro = pDG + ((<usize>(r * G4)) << 3);
-    for (let j = 0; j < G4; j++) {
+    let j = 0;
+    for (; j + 1 < G4; j += 2) {
+      const jo = (<usize>j) << 3;
+      v128.store(pGB + jo, f64x2.add(ld(pGB + jo), ld(ro + jo)));
+    }
+    for (; j < G4; j++) {
       const jo = (<usize>j) << 3;
       store<f64>(pGB + jo, load<f64>(pGB + jo) + load<f64>(ro + jo));
     }
