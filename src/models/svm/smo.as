@@ -267,3 +267,47 @@ export function kernelBlock(pX: usize, pXT: usize, pNorms: usize, p: i32, n: i32
     }
   }
 }
+
+/**
+ * Prediction kernel: K(z_i, s_c) in float64 for m rows z (row-major m × p at pZ, norms at pZNorm) against n columns
+ * s (column-major p × n at pST, norms at pSNorm), written row-major m × n at pOut. Same arithmetic per entry as
+ * `kernelBlock` (the dot summed in q order, then the RBF exp), without the float32 rounding. n must be a multiple of 8.
+ */
+export function kernelMatrix(pZ: usize, pZNorm: usize, m: i32, pST: usize, pSNorm: usize, p: i32, n: i32, negGamma: f64, rbf: i32, pOut: usize): void {
+  const vNeg = f64x2.splat(negGamma);
+  const vTwo = f64x2.splat(2);
+  const zero = f64x2.splat(0);
+  const colBytes = (<usize>n) << 3;
+  for (let c0 = 0; c0 < n; c0 += 64) {
+    const c1 = min(n, c0 + 64);
+    for (let i = 0; i < m; i++) {
+      const zr = pZ + ((<usize>(i * p)) << 3);
+      const vnr = v128.load64_splat(pZNorm + ((<usize>i) << 3));
+      const orow = pOut + ((<usize>i) * colBytes);
+      for (let c = c0; c < c1; c += 8) {
+        let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+        let col = pST + ((<usize>c) << 3);
+        for (let q = 0; q < p; q++) {
+          const x = v128.load64_splat(zr + ((<usize>q) << 3));
+          a0 = f64x2.add(a0, f64x2.mul(x, v128.load(col)));
+          a1 = f64x2.add(a1, f64x2.mul(x, v128.load(col, 16)));
+          a2 = f64x2.add(a2, f64x2.mul(x, v128.load(col, 32)));
+          a3 = f64x2.add(a3, f64x2.mul(x, v128.load(col, 48)));
+          col += colBytes;
+        }
+        if (rbf) {
+          const pn = pSNorm + ((<usize>c) << 3);
+          a0 = expNeg2(f64x2.mul(vNeg, f64x2.pmax(zero, f64x2.sub(f64x2.add(vnr, v128.load(pn)), f64x2.mul(vTwo, a0)))));
+          a1 = expNeg2(f64x2.mul(vNeg, f64x2.pmax(zero, f64x2.sub(f64x2.add(vnr, v128.load(pn, 16)), f64x2.mul(vTwo, a1)))));
+          a2 = expNeg2(f64x2.mul(vNeg, f64x2.pmax(zero, f64x2.sub(f64x2.add(vnr, v128.load(pn, 32)), f64x2.mul(vTwo, a2)))));
+          a3 = expNeg2(f64x2.mul(vNeg, f64x2.pmax(zero, f64x2.sub(f64x2.add(vnr, v128.load(pn, 48)), f64x2.mul(vTwo, a3)))));
+        }
+        const o = orow + ((<usize>c) << 3);
+        v128.store(o, a0);
+        v128.store(o, a1, 16);
+        v128.store(o, a2, 32);
+        v128.store(o, a3, 48);
+      }
+    }
+  }
+}

@@ -3,7 +3,7 @@ import { modelKinds, type SvmModel } from '../index.ts';
 import { modelRng } from '../internal/rng.ts';
 import { dataset, FAR, friedman1, r2 } from '../test-support.ts';
 import { kernelRows, solveSmo } from './smo.ts';
-import { expNeg, setSvrBackend, solveSvrSmo, svrBackend } from './svr-smo.ts';
+import { expNeg, predictionKernel, setSvrBackend, solveSvrSmo, svrBackend } from './svr-smo.ts';
 
 const ctx = { asOf: FAR, seed: 1 };
 
@@ -147,6 +147,35 @@ describe('SVR pair solver (svr-smo.ts)', () => {
     expect(f32Diff).toBe(0);
     expect(expNeg(0)).toBe(1);
     expect(expNeg(-1e6)).toBe(Math.exp(-200)); // clamped: 0 as float32 either way
+  });
+
+  it('prediction kernel: WebAssembly and JavaScript agree bit for bit and match exp(−γ‖z − s‖²) to 1e-14', () => {
+    const S = friedman1(37, 7, 21).X; // 37 support vectors: not a multiple of 8
+    const Z = friedman1(70, 7, 22).X; // 70 rows: more than one block of 64
+    const was = svrBackend();
+    try {
+      for (const kernel of ['rbf', 'linear'] as const) {
+        const got: Float64Array[] = [];
+        for (const b of ['js', 'wasm'] as const) {
+          setSvrBackend(b);
+          const out = new Float64Array(70 * 37);
+          predictionKernel(S, 37, 7, kernel, 0.4)(Z, 70, out);
+          got.push(out);
+        }
+        expect(Array.from(got[1]!)).toEqual(Array.from(got[0]!));
+        for (let i = 0; i < 70; i++) {
+          for (let c = 0; c < 37; c++) {
+            let d2 = 0;
+            let dot = 0;
+            for (let f = 0; f < 7; f++) { d2 += (Z[i * 7 + f]! - S[c * 7 + f]!) ** 2; dot += Z[i * 7 + f]! * S[c * 7 + f]!; }
+            const want = kernel === 'rbf' ? Math.exp(-0.4 * d2) : dot;
+            expect(Math.abs(got[0]![i * 37 + c]! - want)).toBeLessThan(1e-14 * Math.max(1, Math.abs(want)));
+          }
+        }
+      }
+    } finally {
+      setSvrBackend(was);
+    }
   });
 
   it('same seed and data → byte-identical model JSON', () => {

@@ -11,7 +11,7 @@ import {
 } from '../estimator.ts';
 import { columnMoments } from '../internal/linalg.ts';
 import { kernelRows, solveSmo } from './smo.ts';
-import { solveSvrSmo } from './svr-smo.ts';
+import { predictionKernel, solveSvrSmo } from './svr-smo.ts';
 
 const common = {
   kernel: z.enum(['rbf', 'linear']).default('rbf'),
@@ -54,28 +54,33 @@ export class SvmModel implements FittedModel {
 
   readonly featureImportance?: () => Float64Array;
 
+  /** K(z, support vectors) for blocks of standardised rows; built on the first prediction and kept. */
+  private kernel?: (Z: Float64Array, m: number, out: Float64Array) => void;
+
   private decisions(X: Float64Array, n: number): Float64Array {
     checkPredictInput(this.kind, X, n, this.p);
-    const { p, svX, gamma } = this;
+    const { p, svX, machines } = this;
     const nSv = svX.length / p;
-    const z = new Float64Array(p);
-    const k = new Float64Array(nSv);
-    const out = new Float64Array(n * this.machines.length);
-    const svNorm = new Float64Array(nSv);
-    for (let s = 0; s < nSv; s++) { let q = 0; for (let f = 0; f < p; f++) q += svX[s * p + f]! ** 2; svNorm[s] = q; }
-    for (let i = 0; i < n; i++) {
-      let zn = 0;
-      for (let f = 0; f < p; f++) { z[f] = (X[i * p + f]! - this.mean[f]!) / this.scale[f]!; zn += z[f]! * z[f]!; }
-      for (let s = 0; s < nSv; s++) {
-        let dot = 0;
-        for (let f = 0; f < p; f++) dot += svX[s * p + f]! * z[f]!;
-        k[s] = this.params.kernel === 'rbf' ? Math.exp(-gamma * Math.max(0, svNorm[s]! + zn - 2 * dot)) : dot;
+    const M = machines.length;
+    this.kernel ??= predictionKernel(svX, nSv, p, this.params.kernel, this.gamma);
+    const out = new Float64Array(n * M);
+    const B = 256;
+    const Z = new Float64Array(Math.min(B, n) * p);
+    const K = new Float64Array(Math.min(B, n) * nSv);
+    for (let i0 = 0; i0 < n; i0 += B) {
+      const m = Math.min(B, n - i0);
+      for (let i = 0; i < m; i++) {
+        for (let f = 0; f < p; f++) Z[i * p + f] = (X[(i0 + i) * p + f]! - this.mean[f]!) / this.scale[f]!;
       }
-      for (let m = 0; m < this.machines.length; m++) {
-        const mc = this.machines[m]!;
-        let d = -mc.rho;
-        for (let q = 0; q < mc.sv.length; q++) d += mc.coef[q]! * k[mc.sv[q]!]!;
-        out[i * this.machines.length + m] = d;
+      this.kernel(Z, m, K);
+      for (let i = 0; i < m; i++) {
+        const k = i * nSv;
+        for (let mi = 0; mi < M; mi++) {
+          const mc = machines[mi]!;
+          let d = -mc.rho;
+          for (let q = 0; q < mc.sv.length; q++) d += mc.coef[q]! * K[k + mc.sv[q]!]!;
+          out[(i0 + i) * M + mi] = d;
+        }
       }
     }
     return out;

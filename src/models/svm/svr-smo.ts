@@ -58,6 +58,7 @@ interface SmoLoops {
     pX: number, pXT: number, pNorms: number, p: number, n: number, r0: number, m: number, negGamma: number, rbf: number, pDst: number,
     pSrc: number,
   ): void;
+  kernelMatrix(pZ: number, pZNorm: number, m: number, pST: number, pSNorm: number, p: number, n: number, negGamma: number, rbf: number, pOut: number): void;
 }
 
 /** Which implementation runs the loops: 'wasm' where WebAssembly SIMD is available, else 'js' (tests force 'js'). */
@@ -85,6 +86,7 @@ interface SmoExports {
   pickI: SmoLoops['pickI'];
   selectJ: SmoLoops['selectJ'];
   kernelBlock: SmoLoops['kernelBlock'];
+  kernelMatrix: SmoLoops['kernelMatrix'];
 }
 
 let compiled: object | null | undefined;
@@ -116,7 +118,7 @@ function createLoops(bytes: number): SmoLoops {
     const buf = ex.memory.buffer;
     return {
       f64: new Float64Array(buf), f32: new Float32Array(buf), base,
-      updatePickI: ex.updatePickI, pickI: ex.pickI, selectJ: ex.selectJ, kernelBlock: ex.kernelBlock,
+      updatePickI: ex.updatePickI, pickI: ex.pickI, selectJ: ex.selectJ, kernelBlock: ex.kernelBlock, kernelMatrix: ex.kernelMatrix,
     };
   }
   const buf = new ArrayBuffer(bytes + 16);
@@ -130,6 +132,8 @@ function createLoops(bytes: number): SmoLoops {
     selectJ: (pG, pJOff, pQD, pKi, QDi, Gmax, n, pOut) => jsSelectJ(f64, f32, pG >> 3, pJOff >> 3, pQD >> 3, pKi >> 2, QDi, Gmax, n, pOut >> 3),
     kernelBlock: (pX, _pXT, pNorms, p, n, r0, m, negGamma, rbf, pDst) => // no copying from cached rows: same bits
       jsKernelBlock(f64, f32, i32, pX >> 3, pNorms >> 3, p, n, r0, m, negGamma, rbf, pDst >> 2),
+    kernelMatrix: (pZ, pZNorm, m, pST, pSNorm, p, n, negGamma, rbf, pOut) =>
+      jsKernelMatrix(f64, pZ >> 3, pZNorm >> 3, m, pST >> 3, pSNorm >> 3, p, n, negGamma, rbf, pOut >> 3),
   };
 }
 
@@ -380,6 +384,58 @@ export function solveSvrSmo(prob: SvrProblem, eps: number, maxIter: number): Smo
   return { alpha, rho, iterations: iter, converged, meanActive: activeSum / Math.max(1, iter) };
 }
 
+/** Rows per call of the prediction kernel. */
+const PREDICT_BLOCK = 64;
+
+/**
+ * Kernel values for prediction: returns a function that writes K(z_i, s_c) (float64, row-major m × nS) for m rows z
+ * (row-major m × p) against the nS rows s of S, by the solver's arithmetic (the dot summed in feature order, the same
+ * exp), on WebAssembly SIMD where available. S (transposed) and the buffers live in one module instance, created
+ * here and kept by the caller for its later calls.
+ */
+export function predictionKernel(
+  S: Float64Array, nS: number, p: number, kernel: 'rbf' | 'linear', gamma: number,
+): (Z: Float64Array, m: number, out: Float64Array) => void {
+  const nPad = (nS + 7) & ~7;
+  const B = PREDICT_BLOCK;
+  const stBytes = align16(8 * p * nPad);
+  const normBytes = align16(8 * nPad);
+  const zBytes = align16(8 * B * p);
+  const loops = createLoops(stBytes + normBytes + zBytes + align16(8 * B) + 8 * B * nPad);
+  const { f64 } = loops;
+  const pST = loops.base;
+  const pSNorm = pST + stBytes;
+  const pZ = pSNorm + normBytes;
+  const pZNorm = pZ + zBytes;
+  const pOut = pZNorm + align16(8 * B);
+  for (let c = 0; c < nS; c++) {
+    let s = 0;
+    for (let f = 0; f < p; f++) {
+      const v = S[c * p + f]!;
+      f64[(pST >> 3) + f * nPad + c] = v;
+      s += v * v;
+    }
+    f64[(pSNorm >> 3) + c] = s;
+  }
+  const rbf = kernel === 'rbf' ? 1 : 0;
+  return (Z, m, out) => {
+    for (let i0 = 0; i0 < m; i0 += B) {
+      const mb = Math.min(B, m - i0);
+      f64.set(Z.subarray(i0 * p, (i0 + mb) * p), pZ >> 3);
+      for (let i = 0; i < mb; i++) {
+        let s = 0;
+        for (let f = 0; f < p; f++) s += Z[(i0 + i) * p + f]! * Z[(i0 + i) * p + f]!;
+        f64[(pZNorm >> 3) + i] = s;
+      }
+      loops.kernelMatrix(pZ, pZNorm, mb, pST, pSNorm, p, nPad, -gamma, rbf, pOut);
+      for (let i = 0; i < mb; i++) {
+        const o = (pOut >> 3) + i * nPad;
+        out.set(f64.subarray(o, o + nS), (i0 + i) * nS);
+      }
+    }
+  };
+}
+
 // JavaScript fallbacks of smo.as (element indices instead of byte offsets): the same float64 operations in the same
 // order and the same tie rule (the last index wins), so results equal the SIMD loops bit for bit.
 
@@ -483,6 +539,20 @@ function jsKernelBlock(
       let acc = 0;
       for (let q = 0; q < p; q++) acc += f64[xr + q]! * f64[xc + q]!;
       f32[out + c] = rbf ? expNeg(negGamma * Math.max(0, nr + f64[norms + c]! - 2 * acc)) : acc;
+    }
+  }
+}
+
+function jsKernelMatrix(
+  f64: Float64Array, Z: number, zNorm: number, m: number, ST: number, sNorm: number, p: number, n: number,
+  negGamma: number, rbf: number, out: number,
+): void {
+  for (let i = 0; i < m; i++) {
+    const nr = f64[zNorm + i]!;
+    for (let c = 0; c < n; c++) {
+      let acc = 0;
+      for (let q = 0; q < p; q++) acc += f64[Z + i * p + q]! * f64[ST + q * n + c]!;
+      f64[out + i * n + c] = rbf ? expNeg(negGamma * Math.max(0, nr + f64[sNorm + c]! - 2 * acc)) : acc;
     }
   }
 }
