@@ -126,6 +126,14 @@ describe('SVR pair solver (svr-smo.ts)', () => {
         expect(r.rho).toBe(js.rho);
         expect(Array.from(r.alpha)).toEqual(Array.from(js.alpha));
       }
+      // linear kernel (the general j selection, K(b, b) = ‖x_b‖²)
+      const lin = { ...prob, kernel: 'linear' as const, C: 0.5 };
+      setSvrBackend('js');
+      const jsLin = solveSvrSmo(lin, 1e-3, 1e6);
+      setSvrBackend('wasm');
+      const waLin = solveSvrSmo(lin, 1e-3, 1e6);
+      expect(waLin.iterations).toBe(jsLin.iterations);
+      expect(Array.from(waLin.alpha)).toEqual(Array.from(jsLin.alpha));
     } finally {
       setSvrBackend(was);
     }

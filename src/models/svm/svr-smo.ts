@@ -54,6 +54,8 @@ interface SmoLoops {
   updatePickI(pG: number, pIOff: number, pKi: number, pKj: number, di: number, dj: number, n: number, pOut: number): number;
   pickI(pG: number, pIOff: number, n: number, pOut: number): number;
   selectJ(pG: number, pJOff: number, pQD: number, pKi: number, QDi: number, Gmax: number, n: number, pOut: number): number;
+  /** `selectJ` when every K(b, b) = 1 (RBF); qd1 = K(i, i) + 1. */
+  selectJUnit(pG: number, pJOff: number, pKi: number, qd1: number, Gmax: number, n: number, pOut: number): number;
   kernelBlock(
     pX: number, pXT: number, pNorms: number, p: number, n: number, r0: number, m: number, negGamma: number, rbf: number, pDst: number,
     pSrc: number,
@@ -85,6 +87,7 @@ interface SmoExports {
   updatePickI: SmoLoops['updatePickI'];
   pickI: SmoLoops['pickI'];
   selectJ: SmoLoops['selectJ'];
+  selectJUnit: SmoLoops['selectJUnit'];
   kernelBlock: SmoLoops['kernelBlock'];
   kernelMatrix: SmoLoops['kernelMatrix'];
 }
@@ -118,7 +121,8 @@ function createLoops(bytes: number): SmoLoops {
     const buf = ex.memory.buffer;
     return {
       f64: new Float64Array(buf), f32: new Float32Array(buf), base,
-      updatePickI: ex.updatePickI, pickI: ex.pickI, selectJ: ex.selectJ, kernelBlock: ex.kernelBlock, kernelMatrix: ex.kernelMatrix,
+      updatePickI: ex.updatePickI, pickI: ex.pickI, selectJ: ex.selectJ, selectJUnit: ex.selectJUnit,
+      kernelBlock: ex.kernelBlock, kernelMatrix: ex.kernelMatrix,
     };
   }
   const buf = new ArrayBuffer(bytes + 16);
@@ -130,6 +134,7 @@ function createLoops(bytes: number): SmoLoops {
     updatePickI: (pG, pIOff, pKi, pKj, di, dj, n, pOut) => jsUpdatePickI(f64, f32, pG >> 3, pIOff >> 3, pKi >> 2, pKj >> 2, di, dj, n, pOut >> 3),
     pickI: (pG, pIOff, n, pOut) => jsPickI(f64, pG >> 3, pIOff >> 3, n, pOut >> 3),
     selectJ: (pG, pJOff, pQD, pKi, QDi, Gmax, n, pOut) => jsSelectJ(f64, f32, pG >> 3, pJOff >> 3, pQD >> 3, pKi >> 2, QDi, Gmax, n, pOut >> 3),
+    selectJUnit: (pG, pJOff, pKi, qd1, Gmax, n, pOut) => jsSelectJUnit(f64, f32, pG >> 3, pJOff >> 3, pKi >> 2, qd1, Gmax, n, pOut >> 3),
     kernelBlock: (pX, _pXT, pNorms, p, n, r0, m, negGamma, rbf, pDst) => // no copying from cached rows: same bits
       jsKernelBlock(f64, f32, i32, pX >> 3, pNorms >> 3, p, n, r0, m, negGamma, rbf, pDst >> 2),
     kernelMatrix: (pZ, pZNorm, m, pST, pSNorm, p, n, negGamma, rbf, pOut) =>
@@ -297,7 +302,7 @@ export function solveSvrSmo(prob: SvrProblem, eps: number, maxIter: number): Smo
     if (bi < 0 || Gmax === -Infinity) return false;
     iVar = act[bi + n] === 1 && alpha[bi + n]! > 0 ? bi + n : bi;
     const pKi = row(bi, -1);
-    const bj = loops.selectJ(pG, pJOff, pQD, pKi, QD[bi]!, Gmax, n, pOut);
+    const bj = rbf ? loops.selectJUnit(pG, pJOff, pKi, QD[bi]! + 1, Gmax, n, pOut) : loops.selectJ(pG, pJOff, pQD, pKi, QD[bi]!, Gmax, n, pOut);
     const Gmax2 = f64[pOut >> 3]!;
     if (Gmax + Gmax2 < eps || bj < 0) return false;
     jVar = act[bj] === 1 && alpha[bj]! > 0 ? bj : bj + n;
@@ -463,6 +468,28 @@ function jsSelectJ(
     const gd = Gmax + F;
     if (gd > 0) {
       let quad = QDi + f64[QD + b]! - 2 * f32[Ki + b]!;
+      if (!(quad > 0)) quad = TAU;
+      const r = (gd * gd) / quad;
+      if (r >= best) { best = r; jSel = b; }
+    }
+  }
+  f64[out] = Gmax2;
+  return jSel;
+}
+
+/** `jsSelectJ` with K(b, b) = 1: quad = qd1 − 2·Ki_b is the same number as (QDi + 1) − 2·Ki_b there. */
+function jsSelectJUnit(
+  f64: Float64Array, f32: Float32Array, g: number, jOff: number, Ki: number, qd1: number, Gmax: number, n: number, out: number,
+): number {
+  let Gmax2 = -Infinity;
+  let best = -Infinity;
+  let jSel = -1;
+  for (let b = 0; b < n; b++) {
+    const F = f64[g + b]! + f64[jOff + b]!;
+    if (F > Gmax2) Gmax2 = F;
+    const gd = Gmax + F;
+    if (gd > 0) {
+      let quad = qd1 - 2 * f32[Ki + b]!;
       if (!(quad > 0)) quad = TAU;
       const r = (gd * gd) / quad;
       if (r >= best) { best = r; jSel = b; }
