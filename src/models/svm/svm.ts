@@ -1,5 +1,6 @@
 /**
- * Support vector machines on Keel's own SMO solver (smo.ts, libsvm's algorithm): ε-SVR and C-SVC (one-vs-one for
+ * Support vector machines on Keel's own SMO solvers (libsvm's algorithm: svr-smo.ts for ε-SVR, on WebAssembly SIMD;
+ * smo.ts for C-SVC): ε-SVR and C-SVC (one-vs-one for
  * k > 2 classes, as libsvm), RBF or linear kernel. Features are standardised inside fit by default (SVMs are not
  * scale-invariant); gamma 'scale' is 1/(p·Var(X)) of the (standardised) training matrix, as scikit-learn.
  */

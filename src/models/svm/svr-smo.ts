@@ -41,7 +41,7 @@ export interface SvrProblem {
   readonly C: number;
   readonly kernel: 'rbf' | 'linear';
   readonly gamma: number;
-  /** Budget for cached Float32 kernel rows (bytes). */
+  /** Budget for cached Float32 kernel rows (bytes; at most 1 GiB is used). */
   readonly cacheBytes: number;
 }
 
@@ -158,7 +158,8 @@ export function solveSvrSmo(prob: SvrProblem, eps: number, maxIter: number): Smo
   const nPad = (n + 7) & ~7;
   const vec = align16(8 * nPad);
   const rowBytes = align16(4 * nPad);
-  const slots = Math.max(3, Math.min(n, Math.floor(prob.cacheBytes / rowBytes)));
+  // the cache is capped at 1 GiB so the module's 32-bit memory always fits
+  const slots = Math.max(3, Math.min(n, Math.floor(Math.min(prob.cacheBytes, 2 ** 30) / rowBytes)));
   const xBytes = align16(8 * n * p);
   const xtBytes = align16(8 * p * nPad);
   const srcBytes = align16(4 * nPad);
