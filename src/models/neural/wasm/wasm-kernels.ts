@@ -16,21 +16,7 @@ interface WasmApi {
   Instance: new (module: object, imports: object) => { exports: unknown };
 }
 
-/** Signatures of the fused LSTM exports (float64 and float32 share them). */
-type LstmForwardFn = (
-  T: number,
-  b: number,
-  F: number,
-  H: number,
-  pX: number,
-  pWih: number,
-  pWhh: number,
-  pBias: number,
-  pG: number,
-  pC: number,
-  pTC: number,
-  pH: number,
-) => void;
+/** Signature of the fused LSTM backward exports (float64 and float32 share it). */
 type LstmBackwardFn = (
   T: number,
   b: number,
@@ -124,7 +110,21 @@ interface GemmExports {
     pGBhh: number,
     pDx: number,
   ): void;
-  readonly lstmForward32: LstmForwardFn;
+  lstmForward32(
+    T: number,
+    b: number,
+    F: number,
+    H: number,
+    pX: number,
+    pWih: number,
+    pWhh: number,
+    pBias: number,
+    pWt: number,
+    pG: number,
+    pC: number,
+    pTC: number,
+    pH: number,
+  ): void;
   readonly lstmBackward32: LstmBackwardFn;
   heapBase(): number;
   gemmNT(
@@ -410,7 +410,12 @@ export function wasmLstmForward(
   const e = f32 ? 4 : 8;
   const G4 = 4 * H;
   const k = lstmKept(block, T * b, F, H, e);
-  const [pWih, pWhh, pB] = arena(w, [G4 * F, G4 * H, G4], e) as [number, number, number];
+  const [pWih, pWhh, pB, pWt] = arena(w, [G4 * F, G4 * H, G4, f32 ? (F + H) * G4 : 0], e) as [
+    number,
+    number,
+    number,
+    number,
+  ];
   const put = putter(f32);
   put(pWih, wih, G4 * F);
   put(pWhh, whh, G4 * H);
@@ -425,7 +430,8 @@ export function wasmLstmForward(
       for (let f = 0; f < F; f++) view[to + f] = x[from + f]!;
     }
   }
-  (f32 ? w.lstmForward32 : w.lstmForward)(T, b, F, H, k.pX, pWih, pWhh, pB, k.pG, k.pC, k.pTC, k.pH);
+  if (f32) w.lstmForward32(T, b, F, H, k.pX, pWih, pWhh, pB, pWt, k.pG, k.pC, k.pTC, k.pH);
+  else w.lstmForward(T, b, F, H, k.pX, pWih, pWhh, pB, k.pG, k.pC, k.pTC, k.pH);
   const v = f32 ? heap32 : heap; // the call grows no memory, but read the current view regardless
   const ho = k.pH / e;
   if (allSteps) {
