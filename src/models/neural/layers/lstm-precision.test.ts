@@ -10,15 +10,19 @@ import type { LayerSpec } from '../layer.ts';
  * to 1e-4 relative to the largest value of each array.
  */
 describe('LSTM float32 vs float64', () => {
-  it('2 × LSTM(16) over 60 steps × 3 features, batch 8: outputs and gradients agree to 1e-4', () => {
+  // 3 features / 16 units: full 8-column f32x4 blocks and scalar columns; 4 / 12: the 4-column blocks too
+  it.each([
+    [3, 16],
+    [4, 12],
+  ])('2 × LSTM over 60 steps × %i features, %i units, batch 8: outputs and gradients agree to 1e-4', (F, H) => {
     setKernelBackend('wasm');
     const spec = (precision: 'float64' | 'float32'): LayerSpec[] => [
-      { type: 'lstm', steps: 60, features: 3, units: 16, returnSequences: true, precision },
-      { type: 'lstm', steps: 60, features: 16, units: 16, returnSequences: false, precision },
-      { type: 'dense', inputs: 16, units: 1 },
+      { type: 'lstm', steps: 60, features: F, units: H, returnSequences: true, precision },
+      { type: 'lstm', steps: 60, features: H, units: H, returnSequences: false, precision },
+      { type: 'dense', inputs: H, units: 1 },
     ];
     const rng = createRng(5);
-    const x = new Float64Array(8 * 60 * 3).map(() => rng.normal());
+    const x = new Float64Array(8 * 60 * F).map(() => rng.normal());
     const y = new Float64Array(8).map(() => rng.normal());
     const run = (precision: 'float64' | 'float32'): { out: number[]; grads: Float64Array[]; dx: Float64Array } => {
       const net = new Network(spec(precision), 'mse', { uniform: () => 0.5 });

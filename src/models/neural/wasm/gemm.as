@@ -534,6 +534,24 @@ function gemmNNPanel32(m: i32, n: i32, k: i32, pA: usize, ai: i32, ap: i32, pB: 
       v128.store(c2 + jo, u2); v128.store(c2 + jo + 16, v2);
       v128.store(c3 + jo, u3); v128.store(c3 + jo + 16, v3);
     }
+    for (; j + 3 < n; j += 4) {
+      // four columns left (e.g. the 4-feature input weights): one f32x4 per row, the same sums as the scalar loop
+      const jo = (<usize>j) << 2;
+      let u0 = f32x4.splat(0), u1 = f32x4.splat(0), u2 = f32x4.splat(0), u3 = f32x4.splat(0);
+      if (acc) { u0 = ld(c0 + jo); u1 = ld(c1 + jo); u2 = ld(c2 + jo); u3 = ld(c3 + jo); }
+      let pa: usize = 0;
+      let pb = pB + jo;
+      for (let p = 0; p < k; p++) {
+        const b0 = ld(pb);
+        u0 = f32x4.add(u0, f32x4.mul(v128.load32_splat(r0 + pa), b0));
+        u1 = f32x4.add(u1, f32x4.mul(v128.load32_splat(r1 + pa), b0));
+        u2 = f32x4.add(u2, f32x4.mul(v128.load32_splat(r2 + pa), b0));
+        u3 = f32x4.add(u3, f32x4.mul(v128.load32_splat(r3 + pa), b0));
+        pa += apB;
+        pb += ldbB;
+      }
+      v128.store(c0 + jo, u0); v128.store(c1 + jo, u1); v128.store(c2 + jo, u2); v128.store(c3 + jo, u3);
+    }
     for (; j < n; j++) {
       const jo = (<usize>j) << 2;
       let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
