@@ -19,58 +19,52 @@ const TAU: f64 = 1e-12;
 
 /**
  * g_b += Ki_b·di + Kj_b·dj for b < n; returns the last b with the largest iOff_b − g_b and writes that value to out.
+ * The arg-max keeps block maxima (64 entries) only and rescans the winning block (as `selectJUnit`).
  */
 export function updatePickI(pG: usize, pIOff: usize, pKi: usize, pKj: usize, di: f64, dj: f64, n: i32, pOut: usize): i32 {
   const vdi = f64x2.splat(di);
   const vdj = f64x2.splat(dj);
-  let bestA = f64x2.splat(-Infinity);
-  let bestB = f64x2.splat(-Infinity);
-  let idxA = f64x2(0, 1);
-  let idxB = f64x2(2, 3);
-  let atA = f64x2.splat(-1);
-  let atB = f64x2.splat(-1);
-  const four = f64x2.splat(4);
-  let b = 0;
-  for (; b + 3 < n; b += 4) {
-    const o8 = pG + ((<usize>b) << 3);
-    const oi = pIOff + ((<usize>b) << 3);
-    const ki = pKi + ((<usize>b) << 2);
-    const kj = pKj + ((<usize>b) << 2);
-    const vA = f64x2.add(f64x2.add(v128.load(o8), f64x2.mul(k2(ki), vdi)), f64x2.mul(k2(kj), vdj));
-    const vB = f64x2.add(f64x2.add(v128.load(o8, 16), f64x2.mul(k2(ki + 8), vdi)), f64x2.mul(k2(kj + 8), vdj));
-    v128.store(o8, vA);
-    v128.store(o8, vB, 16);
-    const cA = f64x2.sub(v128.load(oi), vA);
-    const cB = f64x2.sub(v128.load(oi, 16), vB);
-    const mA = f64x2.ge(cA, bestA);
-    const mB = f64x2.ge(cB, bestB);
-    bestA = v128.bitselect(cA, bestA, mA);
-    bestB = v128.bitselect(cB, bestB, mB);
-    atA = v128.bitselect(idxA, atA, mA);
-    atB = v128.bitselect(idxB, atB, mB);
-    idxA = f64x2.add(idxA, four);
-    idxB = f64x2.add(idxB, four);
-  }
+  const vNone = f64x2.splat(-Infinity);
   let gmax: f64 = -Infinity;
-  let imax: f64 = -1;
-  // lanes hold the last index of their residue class with the lane maximum: max value, ties → larger index
-  for (let q = 0; q < 4; q++) {
-    let v: f64, at: f64;
-    if (q == 0) { v = f64x2.extract_lane(bestA, 0); at = f64x2.extract_lane(atA, 0); }
-    else if (q == 1) { v = f64x2.extract_lane(bestA, 1); at = f64x2.extract_lane(atA, 1); }
-    else if (q == 2) { v = f64x2.extract_lane(bestB, 0); at = f64x2.extract_lane(atB, 0); }
-    else { v = f64x2.extract_lane(bestB, 1); at = f64x2.extract_lane(atB, 1); }
-    if (at >= 0 && (v > gmax || (v == gmax && at > imax))) { gmax = v; imax = at; }
+  let bestBlock = -1;
+  const nb = n & ~63;
+  for (let b0 = 0; b0 < nb; b0 += 64) {
+    let mA = vNone;
+    let mB = vNone;
+    for (let b = b0; b < b0 + 64; b += 4) {
+      const o8 = pG + ((<usize>b) << 3);
+      const oi = pIOff + ((<usize>b) << 3);
+      const ki = pKi + ((<usize>b) << 2);
+      const kj = pKj + ((<usize>b) << 2);
+      const vA = f64x2.add(f64x2.add(v128.load(o8), f64x2.mul(k2(ki), vdi)), f64x2.mul(k2(kj), vdj));
+      const vB = f64x2.add(f64x2.add(v128.load(o8, 16), f64x2.mul(k2(ki + 8), vdi)), f64x2.mul(k2(kj + 8), vdj));
+      v128.store(o8, vA);
+      v128.store(o8, vB, 16);
+      mA = f64x2.pmax(mA, f64x2.sub(v128.load(oi), vA));
+      mB = f64x2.pmax(mB, f64x2.sub(v128.load(oi, 16), vB));
+    }
+    const m = f64x2.pmax(mA, mB);
+    const v0 = f64x2.extract_lane(m, 0);
+    const v1 = f64x2.extract_lane(m, 1);
+    const v = v0 > v1 ? v0 : v1;
+    if (v >= gmax) { gmax = v; bestBlock = b0; }
   }
-  for (; b < n; b++) {
+  let imax = -1;
+  if (bestBlock >= 0) {
+    for (let b = bestBlock; b < bestBlock + 64; b++) {
+      const o8 = (<usize>b) << 3;
+      if (load<f64>(pIOff + o8) - load<f64>(pG + o8) == gmax) imax = b;
+    }
+  }
+  for (let b = nb; b < n; b++) {
     const o8 = pG + ((<usize>b) << 3);
     const v = load<f64>(o8) + <f64>load<f32>(pKi + ((<usize>b) << 2)) * di + <f64>load<f32>(pKj + ((<usize>b) << 2)) * dj;
     store<f64>(o8, v);
     const c = load<f64>(pIOff + ((<usize>b) << 3)) - v;
-    if (c >= gmax) { gmax = c; imax = <f64>b; }
+    if (c >= gmax) { gmax = c; imax = b; }
   }
   store<f64>(pOut, gmax);
-  return <i32>imax;
+  return imax;
 }
 
 /** The last b with the largest iOff_b − g_b (value to out). */
