@@ -3,6 +3,8 @@
  *   min ½ αᵀQα + pᵀα  s.t.  yᵀα = 0,  0 ≤ α_t ≤ C_t,  y_t ∈ {−1, +1},  Q_st = y_s y_t K(base_s, base_t).
  * C-SVC uses l = n variables; ε-SVR uses l = 2n over the same n base points (base_t = t mod n).
  * Kernel rows are computed on demand and cached as Float32 (as libsvm does) up to `cacheBytes`.
+ * The SVR fit uses the pair-structured WebAssembly solver in svr-smo.ts instead; this general solver serves C-SVC and
+ * is the reference the SVR solver is tested against.
  */
 
 import { gemmNT } from '../neural/kernels.ts';
