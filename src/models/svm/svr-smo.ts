@@ -15,17 +15,22 @@
  * K_ii + K_bb − 2K_ib for both) the plus variable dominates. `iOff[b]` / `jOff[b]` hold the offset (±ε) of the
  * dominant eligible variable, or −∞ when neither is eligible (at the wrong bound, or shrunk).
  *
- * The three hot loops run as WebAssembly SIMD (smo.as → smo-wasm.ts) over arrays and Float32 kernel rows that live
- * in one module instance's memory (a fresh instance per solve, so the row cache is freed with it); without
- * WebAssembly the same loops run in JavaScript. Both do the same float64 operations per entry in the same order,
- * and the arg-max rules are exact (ties → the larger index), so the two backends agree bit for bit.
+ * The hot loops (gradient update with the next i, the choice of j) and the kernel rows (dot products and exp) run as
+ * WebAssembly SIMD (smo.as → smo-wasm.ts) over arrays and Float32 kernel rows that live in one module instance's
+ * memory (a fresh instance per solve, so the row cache is freed with it); without WebAssembly the same loops run in
+ * JavaScript. Both do the same float64 operations per entry in the same order, and the arg-max rules are exact
+ * (ties → the larger index), so the two backends agree bit for bit (tested).
+ *
+ * Measured on the SVR benchmark (5 000 × 20, RBF, C = 10, 43 500 steps, this shared machine): the generic solver
+ * took ~6 s, this one in JavaScript ~4.8 s, in WebAssembly ~1.0 s (j choice ~0.36 s, update ~0.24 s, kernel rows
+ * ~0.3 s, of which half the entries are copied from cached rows by symmetry).
  */
 
 import type { SmoResult } from './smo.ts';
 import { SMO_WASM_BASE64 } from './smo-wasm.ts';
 
 const TAU = 1e-12;
-/** Rows computed together (one matrix product) when a row is missing, as kernelRows in smo.ts. */
+/** Rows computed together when a row is missing (SMO ends up asking for most rows), as kernelRows in smo.ts. */
 const ROW_BLOCK = 16;
 
 export interface SvrProblem {
