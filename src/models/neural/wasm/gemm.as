@@ -206,6 +206,28 @@ function gemmNNPanel(m: i32, n: i32, k: i32, pA: usize, ai: i32, ap: i32, pB: us
   }
 }
 
+// ---------------------------------------------------------------- sequence layout
+
+/** Dst (T·b rows, time-major) ← Src (b·T rows, batch-major); rows of `rowBytes` bytes. */
+export function toTimeMajor(pSrc: usize, pDst: usize, b: i32, T: i32, rowBytes: i32): void {
+  const rb = <usize>rowBytes;
+  for (let s = 0; s < b; s++) {
+    for (let t = 0; t < T; t++) {
+      memory.copy(pDst + (<usize>(t * b + s)) * rb, pSrc + (<usize>(s * T + t)) * rb, rb);
+    }
+  }
+}
+
+/** Dst (b·T rows, batch-major) ← Src (T·b rows, time-major); rows of `rowBytes` bytes. */
+export function toBatchMajor(pSrc: usize, pDst: usize, b: i32, T: i32, rowBytes: i32): void {
+  const rb = <usize>rowBytes;
+  for (let t = 0; t < T; t++) {
+    for (let s = 0; s < b; s++) {
+      memory.copy(pDst + (<usize>(s * T + t)) * rb, pSrc + (<usize>(t * b + s)) * rb, rb);
+    }
+  }
+}
+
 // ---------------------------------------------------------------- fused LSTM layer (time-major, PyTorch gate order)
 
 @inline function sig(x: f64): f64 {

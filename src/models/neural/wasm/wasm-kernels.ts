@@ -127,6 +127,8 @@ interface GemmExports {
   ): void;
   readonly lstmBackward32: LstmBackwardFn;
   heapBase(): number;
+  toTimeMajor(pSrc: number, pDst: number, b: number, T: number, rowBytes: number): void;
+  toBatchMajor(pSrc: number, pDst: number, b: number, T: number, rowBytes: number): void;
   gemmNT(
     m: number,
     n: number,
@@ -409,43 +411,26 @@ export function wasmLstmForward(
   const f32 = precision === 'float32';
   const e = f32 ? 4 : 8;
   const G4 = 4 * H;
-  const k = lstmKept(block, T * b, F, H, e);
-  const [pWih, pWhh, pB, pWt] = arena(w, [G4 * F, G4 * H, G4, f32 ? (F + H) * G4 : 0], e) as [
-    number,
-    number,
-    number,
-    number,
-  ];
+  const rows = T * b;
+  const k = lstmKept(block, rows, F, H, e);
+  const [pWih, pWhh, pB, pWt, pIn, pOut] = arena(
+    w,
+    [G4 * F, G4 * H, G4, f32 ? (F + H) * G4 : 0, rows * F, allSteps ? rows * H : 0],
+    e,
+  ) as [number, number, number, number, number, number];
   const put = putter(f32);
   put(pWih, wih, G4 * F);
   put(pWhh, whh, G4 * H);
   put(pB, bias, G4);
-  const view = f32 ? heap32 : heap;
-  // batch-major x → time-major rows of the block, converted on the way
-  const xo = k.pX / e;
-  for (let s = 0; s < b; s++) {
-    for (let t = 0; t < T; t++) {
-      const from = (s * T + t) * F;
-      const to = xo + (t * b + s) * F;
-      for (let f = 0; f < F; f++) view[to + f] = x[from + f]!;
-    }
-  }
+  put(pIn, x, rows * F); // batch-major, converted on the way; wasm lays it out time-major in the block
+  w.toTimeMajor(pIn, k.pX, b, T, F * e);
   if (f32) w.lstmForward32(T, b, F, H, k.pX, pWih, pWhh, pB, pWt, k.pG, k.pC, k.pTC, k.pH);
   else w.lstmForward(T, b, F, H, k.pX, pWih, pWhh, pB, k.pG, k.pC, k.pTC, k.pH);
-  const v = f32 ? heap32 : heap; // the call grows no memory, but read the current view regardless
-  const ho = k.pH / e;
+  const get = getter(f32);
   if (allSteps) {
-    for (let t = 0; t < T; t++) {
-      for (let s = 0; s < b; s++) {
-        const from = ho + (t * b + s) * H;
-        const to = (s * T + t) * H;
-        for (let u = 0; u < H; u++) out[to + u] = v[from + u]!;
-      }
-    }
-  } else {
-    const from = ho + (T - 1) * b * H;
-    for (let i = 0; i < b * H; i++) out[i] = v[from + i]!;
-  }
+    w.toBatchMajor(k.pH, pOut, b, T, H * e);
+    get(pOut, out, rows * H);
+  } else get(k.pH + (T - 1) * b * H * e, out, b * H);
 }
 
 /**
@@ -478,22 +463,14 @@ export function wasmLstmBackward(
   const G4 = 4 * H;
   const k = lstmKept(block, rows, F, H, e);
   const dyLen = returnSeq ? rows * H : b * H;
-  const [pDy, pWih, pWhh, pDG, pDh, pDc, pGWih, pGWhh, pGB, pDx] = arena(
+  const [pDy, pWih, pWhh, pDG, pDh, pDc, pGWih, pGWhh, pGB, pDx, pTmp] = arena(
     w,
-    [dyLen, G4 * F, G4 * H, rows * G4, b * H, b * H, G4 * F, G4 * H, G4, rows * F],
+    [dyLen, G4 * F, G4 * H, rows * G4, b * H, b * H, G4 * F, G4 * H, G4, rows * F, rows * Math.max(F, H)],
     e,
-  ) as [number, number, number, number, number, number, number, number, number, number];
-  const view = f32 ? heap32 : heap;
+  ) as [number, number, number, number, number, number, number, number, number, number, number];
   if (returnSeq) {
-    // batch-major dy → time-major
-    const dyo = pDy / e;
-    for (let s = 0; s < b; s++) {
-      for (let t = 0; t < T; t++) {
-        const from = (s * T + t) * H;
-        const to = dyo + (t * b + s) * H;
-        for (let u = 0; u < H; u++) view[to + u] = dy[from + u]!;
-      }
-    }
+    put(pTmp, dy, dyLen); // batch-major; wasm lays it out time-major
+    w.toTimeMajor(pTmp, pDy, b, T, H * e);
   } else put(pDy, dy, dyLen);
   put(pWih, wih, G4 * F);
   put(pWhh, whh, G4 * H);
@@ -529,14 +506,8 @@ export function wasmLstmBackward(
   add(pGB, gBih, G4);
   add(pGB, gBhh, G4);
   if (dx) {
-    const dxo = pDx / e;
-    for (let t = 0; t < T; t++) {
-      for (let s = 0; s < b; s++) {
-        const from = dxo + (t * b + s) * F;
-        const to = (s * T + t) * F;
-        for (let f = 0; f < F; f++) dx[to + f] = v[from + f]!;
-      }
-    }
+    w.toBatchMajor(pDx, pTmp, b, T, F * e);
+    getter(f32)(pTmp, dx, rows * F);
   }
 }
 
