@@ -174,8 +174,9 @@ export function cpcvPaths(nGroups: number, testGroups: number): number {
 
 /**
  * Run `fit` on every split with a view of the panel bounded by the split's `asOf` (rows ≤ asOf only), so a fit
- * cannot read past it whatever it does. Sequential: folds are cheap relative to worker start-up for the sizes Keel
- * runs in one process (not measured to help yet; see the report).
+ * cannot read past it whatever it does. Sequential: a worker thread costs ~1.5 s of CPU to load the modules and
+ * warm the JIT, more than a typical fold's fit. Parallelism lives one level up, where units are big enough: the
+ * study runs whole walk-forward backtests on worker threads (`keel run --workers N`, src/study/workers/).
  */
 export function walkForward<T>(
   panel: Panel,
