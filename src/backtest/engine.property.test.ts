@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Panel } from '../data/index.ts';
-import { runTargets } from './index.ts';
+import { ledgerTotals, runTargets } from './index.ts';
 import { days } from './test-helpers.ts';
 
 const market = fc.record({ T: fc.integer({ min: 3, max: 30 }), n: fc.integer({ min: 1, max: 4 }) }).chain(({ T, n }) =>
@@ -86,6 +86,10 @@ describe('engine accounting (property-based)', () => {
           prevClose = close.slice(i * n, (i + 1) * n);
         }
         expect(k).toBe(r.ledger.length);
+        // The per-date traded notional and costs the engine reports are the ledger's own totals, to the bit.
+        const fromLedger = ledgerTotals(r.ledger, T);
+        expect(Array.from(r.traded)).toEqual(Array.from(fromLedger.traded));
+        expect(Array.from(r.costs)).toEqual(Array.from(fromLedger.costs));
       }),
       { numRuns: 150, seed: 20260101 },
     );

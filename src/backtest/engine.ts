@@ -31,7 +31,7 @@ import {
   weightsInto,
 } from './kernel.ts';
 import type { FillCosts, FillFlags } from './kernel.ts';
-import { LedgerBuilder, ledgerTotals } from './ledger.ts';
+import { LedgerBuilder } from './ledger.ts';
 import type { Ledger } from './ledger.ts';
 import { checkNumber, inferPeriodsPerYear } from './options.ts';
 import type { BacktestOptions } from './options.ts';
@@ -260,7 +260,10 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
 
   const markValue = (): number => markToMarket(qty, lastPx, cash);
 
-  const flags: FillFlags = { codes: new Uint8Array(n), count: 0 };
+  const flags: FillFlags = { codes: new Uint8Array(n), count: 0, traded: 0, costs: 0 };
+  // Per date: traded notional and costs, added up by the kernel in ledger-row order (= ledgerTotals of the ledger).
+  const tradedByDate = new Float64Array(T);
+  const costsByDate = new Float64Array(T);
   const onFill = overlays.active
     ? (a: number, before: number, after: number, p: number) => overlays.onFill(a, before, after, p)
     : null;
@@ -276,6 +279,8 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
   const staticCosts = costModel.needs ? null : fillCosts({ assetClass });
   const doFill = (t: number, target: Float64Array, prices: Float64Array, costs: FillCosts): void => {
     cash = fillKernel(t - s, target, prices, lastPx, qty, cash, costs, ledger, flags, onFill);
+    tradedByDate[t - s] = tradedByDate[t - s]! + flags.traded;
+    costsByDate[t - s] = costsByDate[t - s]! + flags.costs;
     for (let a = 0; flags.count > 0 && a < n; a++) {
       const f = flags.codes[a]!;
       if (f === FILL_NO_PRICE)
@@ -374,7 +379,7 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
 
   const simDates = dates.slice(s, e + 1);
   const built = ledger.build(simDates, panel.assets);
-  const totals = ledgerTotals(built, T);
+  const totals = { traded: tradedByDate, costs: costsByDate };
   const returns = new Float64Array(T);
   for (let i = 1; i < T; i++) returns[i] = nav[i]! / nav[i - 1]! - 1;
   if (fill === 'same-close')

@@ -10,7 +10,7 @@ describe('fillKernel', () => {
     const qty = new Float64Array([10, 0, 5]);
     const prices = new Float64Array([10, 20, 4]);
     const ledger = new LedgerBuilder(4);
-    const flags: FillFlags = { codes: new Uint8Array(3), count: 0 };
+    const flags: FillFlags = { codes: new Uint8Array(3), count: 0, traded: 0, costs: 0 };
     // NAV = 50 + 100 + 20 = 170: A 10 → 0.2·170/10 = 3.4 (sell 6.6), B 0 → 0.5·170/20 = 4.25 (buy), C 5 → 12.75 (buy).
     const cash = fillKernel(7, new Float64Array([0.2, 0.5, 0.3]), prices, prices, qty, 50, costs, ledger, flags, null);
     expect(Array.from(ledger.side.subarray(0, 3))).toEqual([-1, 1, 1]);
@@ -27,7 +27,7 @@ describe('fillKernel', () => {
   it('flags assets without a fill price and clears the flags on the next fill', () => {
     const qty = new Float64Array([1, 1, 1]);
     const ledger = new LedgerBuilder(4);
-    const flags: FillFlags = { codes: new Uint8Array(3), count: 0 };
+    const flags: FillFlags = { codes: new Uint8Array(3), count: 0, traded: 0, costs: 0 };
     const w = new Float64Array([0.3, 0.3, 0.3]);
     const gap = new Float64Array([10, NaN, 10]);
     fillKernel(0, w, gap, new Float64Array([10, 10, 10]), qty, 0, costs, ledger, flags, null);

@@ -27,10 +27,16 @@ export interface FillCosts {
   readonly capacity: Float64Array | null;
 }
 
-/** Per-asset outcome codes of the last fill; `count` = how many are non-zero (the engine reads codes only then). */
+/**
+ * What the last fill did besides trading: per-asset outcome codes (`count` = how many are non-zero; the engine
+ * reads codes only then) and the fill's traded notional Σ|dₐ·pₐ| and cost Σcₐ, summed in ledger-row order, so they
+ * equal `ledgerTotals` of those rows to the bit.
+ */
 export interface FillFlags {
   readonly codes: Uint8Array;
   count: number;
+  traded: number;
+  costs: number;
 }
 
 /** Returns the cash after the fill; updates `qty` and `flags`, and appends to `ledger`, in place. */
@@ -66,6 +72,8 @@ export function fillKernel(
   const codes = flags.codes;
   if (flags.count > 0) codes.fill(0);
   let flagged = 0;
+  let traded = 0;
+  let costSum = 0;
   for (let a = 0; a < n; a++) {
     const p = prices[a]!;
     const before = qty[a]!;
@@ -91,6 +99,8 @@ export function fillKernel(
     const c = rates !== null ? rates[a]! * Math.abs(notional) : perOrder!(a, d, p);
     qty[a] = before + d;
     balance -= notional + c;
+    traded += Math.abs(notional); // = |dₐ|·pₐ, the ledger's quantity × price, exactly (pₐ > 0)
+    costSum += c;
     dateIndex[row] = ledgerDate;
     assetIndex[row] = a;
     signScratch[0] = d;
@@ -103,6 +113,8 @@ export function fillKernel(
   }
   ledger.length = row;
   flags.count = flagged;
+  flags.traded = traded;
+  flags.costs = costSum;
   return balance;
 }
 
