@@ -27,7 +27,7 @@ const ml = (name: string, model: unknown, universe: string[] = core, f: unknown 
 const market = synthesizeMarket({ seed: 5, start: '2014-01-01', years: 2, stocks: 4 });
 const input: MlJobInput = {
   panel: market.panel,
-  ...(market.records ? { records: market.records } : {}),
+  records: { macro: market.macro, headlines: market.headlines, fundamentals: market.fundamentals },
   name: 'parallel',
   seed: 9,
   backtest: { start: '2015-01-02', rebalance: 'monthly', costs: { kind: 'proportional', bps: 10 } },
