@@ -241,10 +241,11 @@ export function toBatchMajor(pSrc: usize, pDst: usize, b: i32, T: i32, rowBytes:
 /**
  * e^x on two f64 lanes (Cephes exp: x = n·ln2 + r, |r| ≤ ln2/2, e^r = 1 + 2·r·P(r²) / (Q(r²) − r·P(r²)), 2^n from the
  * exponent bits; relative error ≈ 2e-16). x is clamped to [−708, 709] so 2^n stays a normal number: sigmoid and
- * tanh saturate as with the scalar exp. NaN stays NaN (min/max propagate it).
+ * tanh saturate as with the scalar exp. NaN stays NaN (pmin/pmax pass it through).
  */
 @inline function exp2v(x: v128): v128 {
-  let v = f64x2.min(f64x2.max(x, f64x2.splat(-708.0)), f64x2.splat(709.0));
+  // pmin/pmax as in exp4: one instruction each, NaN passes through
+  let v = f64x2.pmin(f64x2.pmax(x, f64x2.splat(-708.0)), f64x2.splat(709.0));
   const fx = f64x2.nearest(f64x2.mul(v, f64x2.splat(1.4426950408889634073599)));
   v = f64x2.sub(v, f64x2.mul(fx, f64x2.splat(6.93145751953125e-1)));
   v = f64x2.sub(v, f64x2.mul(fx, f64x2.splat(1.42860682030941723212e-6)));
@@ -634,10 +635,12 @@ function gemmNNPanel32(m: i32, n: i32, k: i32, pA: usize, ai: i32, ap: i32, pB: 
 /**
  * e^x on four f32 lanes (Cephes expf: x = k·ln2 + r, |r| ≤ ln2/2, degree-6 polynomial, 2^k from the exponent
  * bits; ≈ 1 ulp). x is clamped to [−87, 88] so 2^k stays a normal number: sigmoid and tanh saturate as before.
- * NaN stays NaN (min/max propagate it), so a diverging net is still caught.
+ * NaN stays NaN (pmin/pmax pass it through), so a diverging net is still caught.
  */
 @inline function exp4(x: v128): v128 {
-  let v = f32x4.min(f32x4.max(x, f32x4.splat(-87.0)), f32x4.splat(88.0));
+  // pmax(x, lo) = x < lo ? lo : x and pmin(·, hi) = hi < · ? hi : ·: one instruction each (min/max need NaN and
+  // ±0 fix-ups), and a NaN x compares false both times, so it passes through
+  let v = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87.0)), f32x4.splat(88.0));
   const fx = f32x4.nearest(f32x4.mul(v, f32x4.splat(1.44269504088896341)));
   v = f32x4.sub(v, f32x4.mul(fx, f32x4.splat(0.693359375)));
   v = f32x4.sub(v, f32x4.mul(fx, f32x4.splat(-2.12194440e-4)));
