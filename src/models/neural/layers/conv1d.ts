@@ -1,6 +1,13 @@
 import { addColumnSums, gemmNN, gemmNT, kernelBackend, sigmoid, tanh } from '../kernels.ts';
 import { ensure, makeParam, type ActivationFn, type Layer, type Param } from '../layer.ts';
-import { wasmConvBackward, wasmConvForward, type ConvShape } from '../wasm/wasm-kernels.ts';
+import {
+  convKeptBytes,
+  wasmBlock,
+  wasmConvBackward,
+  wasmConvForward,
+  type ConvShape,
+  type WasmBlock,
+} from '../wasm/wasm-kernels.ts';
 
 /**
  * 1-D convolution over time, stride 1, no padding ("valid"): input per sample steps × channels (channels last),
@@ -25,6 +32,9 @@ export class Conv1D implements Layer {
   private full = new Float64Array(0); // batch·steps × filters: outputs / gradients on every window start
   private dWin = new Float64Array(0); // batch·steps × K·C window gradients
   private dx = new Float64Array(0);
+  /** With the wasm backend: the forward's input and output kept in wasm memory for backward. */
+  private kept: WasmBlock | null = null;
+  private keptValid = false;
 
   constructor(steps: number, channels: number, filters: number, kernelSize: number, activation?: ActivationFn) {
     if (kernelSize > steps) {
@@ -61,9 +71,13 @@ export class Conv1D implements Layer {
     const Tout = this.outSteps;
     this.x = x;
     if (kernelBackend() === 'wasm') {
-      wasmConvForward(this.shape(batch), x, this.weight.value, this.bias.value, this.out);
+      // x and the output stay in wasm memory (this.kept) for backward
+      this.kept = wasmBlock(this, this.kept, convKeptBytes({ T, C, K, O }, batch));
+      wasmConvForward(this.shape(batch), this.kept, x, this.weight.value, this.bias.value, this.out);
+      this.keptValid = true;
       return this.out;
     }
+    this.keptValid = false;
     const rows = batch * T - K + 1;
     gemmNT(rows, O, K * C, x, 0, C, this.weight.value, 0, K * C, this.full, 0, O, false);
     const out = this.out;
@@ -87,18 +101,10 @@ export class Conv1D implements Layer {
     const { steps: T, channels: C, filters: O, kernelSize: K } = this.spec;
     const Tout = this.outSteps;
     const KC = K * C;
-    if (kernelBackend() === 'wasm') {
+    if (this.keptValid && this.kept !== null) {
       const { weight: w, bias: b } = this;
-      wasmConvBackward(
-        this.shape(batch),
-        dy,
-        this.out,
-        this.x,
-        w.value,
-        w.grad,
-        b.grad,
-        needInputGrad ? this.dx : null,
-      );
+      const dx = needInputGrad ? this.dx : null;
+      wasmConvBackward(this.shape(batch), this.kept, dy, w.value, w.grad, b.grad, dx);
       return this.dx;
     }
     const rows = batch * T - K + 1;

@@ -655,9 +655,19 @@ export interface ConvShape {
   readonly act: ConvActivation;
 }
 
-/** The whole conv1d forward (windows × Wᵀ, bias, activation) in one wasm call: x (batch·T × C) → out (batch × Tout × O). */
+/** Bytes of a conv1d layer's kept block (its input and output, for backward) for batches of up to `batch`. */
+export function convKeptBytes(sh: Omit<ConvShape, 'act' | 'batch'>, batch: number): number {
+  const { T, C, K, O } = sh;
+  return align(batch * T * C * 8) + align(batch * (T - K + 1) * O * 8);
+}
+
+/**
+ * The whole conv1d forward (windows × Wᵀ, bias, activation) in one wasm call: x (batch·T × C) → out
+ * (batch × Tout × O). x and the output stay in `block` for wasmConvBackward.
+ */
 export function wasmConvForward(
   sh: ConvShape,
+  block: WasmBlock,
   x: Float64Array,
   W: Float64Array,
   bias: Float64Array,
@@ -666,16 +676,13 @@ export function wasmConvForward(
   const w = mod!;
   const { batch, T, C, K, O } = sh;
   const KC = K * C;
+  const nX = batch * T * C;
   const nOut = batch * (T - K + 1) * O;
-  const [pX, pW, pB, pWt, pOut] = arena(w, [batch * T * C, O * KC, O, KC * O, nOut], 8) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const pX = block.ptr;
+  const pOut = align(pX + nX * 8);
+  const [pW, pB, pWt] = arena(w, [O * KC, O, KC * O], 8) as [number, number, number];
   const put = putter(false);
-  put(pX, x, batch * T * C);
+  put(pX, x, nX);
   put(pW, W, O * KC);
   put(pB, bias, O);
   w.convForward(batch, T, C, K, O, sh.act, pX, pW, pB, pWt, pOut);
@@ -683,14 +690,14 @@ export function wasmConvForward(
 }
 
 /**
- * The whole conv1d backward in one wasm call: dy and y (batch × Tout × O, the gradient and the forward's output),
- * x (batch·T × C) → adds the weight and bias gradients into gW, gB and, when `dx` is given, writes the input gradient.
+ * The whole conv1d backward in one wasm call, from the input and output wasmConvForward kept in `block`: dy
+ * (batch × Tout × O) → adds the weight and bias gradients into gW, gB and, when `dx` is given, writes the input
+ * gradient (batch·T × C).
  */
 export function wasmConvBackward(
   sh: ConvShape,
+  block: WasmBlock,
   dy: Float64Array,
-  y: Float64Array,
-  x: Float64Array,
   W: Float64Array,
   gW: Float64Array,
   gB: Float64Array,
@@ -701,15 +708,15 @@ export function wasmConvBackward(
   const KC = K * C;
   const nOut = batch * (T - K + 1) * O;
   const nX = batch * T * C;
-  const [pDy, pY, pX, pW, pGW, pGB, pFull, pWf, pDx] = arena(
+  const pX = block.ptr;
+  const pY = align(pX + nX * 8);
+  const [pDy, pW, pGW, pGB, pFull, pWf, pDx] = arena(
     w,
-    [nOut, nOut, nX, O * KC, O * KC, O, (K - 1 + batch * T) * O, K * O * C, nX],
+    [nOut, O * KC, O * KC, O, (K - 1 + batch * T) * O, K * O * C, nX],
     8,
-  ) as [number, number, number, number, number, number, number, number, number];
+  ) as [number, number, number, number, number, number, number];
   const put = putter(false);
   put(pDy, dy, nOut);
-  put(pY, y, nOut);
-  put(pX, x, nX);
   put(pW, W, O * KC);
   w.convBackward(batch, T, C, K, O, sh.act, dx ? 1 : 0, pDy, pY, pX, pW, pGW, pGB, pFull, pWf, pDx);
   const add = (ptr: number, dst: Float64Array, len: number): void => {
