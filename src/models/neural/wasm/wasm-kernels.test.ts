@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../core/index.ts';
 import { jsGemmNN, jsGemmNT, kernelBackend } from '../kernels.ts';
-import { wasmGemm, wasmGemmNN, wasmGemmNT } from './wasm-kernels.ts';
+import { wasmBlock, wasmGemm, wasmGemmNN, wasmGemmNT, type WasmBlock } from './wasm-kernels.ts';
 
 /** Naive triple loops: the definition both kernels must meet. */
 function refNT(
@@ -103,4 +103,21 @@ describe('matrix kernels (JavaScript and WebAssembly SIMD) agree with the naive 
       }
     });
   }
+});
+
+describe('kept wasm blocks (layer state between forward and backward)', () => {
+  const overlap = (a: WasmBlock, b: WasmBlock): boolean => a.ptr < b.ptr + b.bytes && b.ptr < a.ptr + a.bytes;
+
+  it('never overlap, keep a block that is big enough and reuse the space of a released one', () => {
+    const [o1, o2, o3] = [{}, {}, {}];
+    const b1 = wasmBlock(o1, null, 4096);
+    const b2 = wasmBlock(o2, null, 4096);
+    expect(overlap(b1, b2)).toBe(false);
+    expect(wasmBlock(o2, b2, 1000)).toBe(b2); // big enough: the same block
+    const b1Big = wasmBlock(o1, b1, 3 * 4096); // too small: b1 is released, a new block elsewhere
+    expect(overlap(b1Big, b2)).toBe(false);
+    const b3 = wasmBlock(o3, null, 4000); // fits where b1 was (first fit), below the grown block
+    expect(overlap(b3, b2) || overlap(b3, b1Big)).toBe(false);
+    expect(b3.ptr).toBeLessThan(b1Big.ptr);
+  });
 });
