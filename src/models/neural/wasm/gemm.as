@@ -1071,12 +1071,15 @@ export function convBackward(batch: i32, T: i32, C: i32, K: i32, O: i32, act: i3
     }
     memory.fill(dst + ((<usize>n) << 3), 0, padB);
   }
-  // GWᵀ (KC × O) = windowsᵀ · D over the window starts, in passes of 64 starts (both operands stay in L1), into Wf's
-  // space, then transposed into GW
-  const rows = batch * T - K + 1;
-  for (let p0 = 0; p0 < rows; p0 += 64) {
-    const kc = min(64, rows - p0);
-    gemmNNPanel(KC, O, kc, pX + ((<usize>(p0 * C)) << 3), 1, C, pD + ((<usize>(p0 * O)) << 3), O, pWf, O, p0 > 0 ? 1 : 0);
+  // GWᵀ (KC × O) = windowsᵀ · D over each sample's Tout window starts (none straddling two samples), in passes of at
+  // most 64 starts (both operands stay in L1), into Wf's space, then transposed into GW
+  for (let s = 0; s < batch; s++) {
+    for (let t0 = 0; t0 < Tout; t0 += 64) {
+      const r0 = s * T + t0;
+      const kc = min(64, Tout - t0);
+      const acc = s > 0 || t0 > 0 ? 1 : 0;
+      gemmNNPanel(KC, O, kc, pX + ((<usize>(r0 * C)) << 3), 1, C, pD + ((<usize>(r0 * O)) << 3), O, pWf, O, acc);
+    }
   }
   for (let q = 0; q < KC; q++) {
     for (let o = 0; o < O; o++) {
