@@ -65,10 +65,18 @@ export function gemmNT(m: i32, n: i32, k: i32, pA: usize, lda: i32, pB: usize, l
       store<f64>(cj1, r10); store<f64>(cj1, r11, 8); store<f64>(cj1, r12, 16); store<f64>(cj1, r13, 24);
     }
     for (; j < n; j++) {
+      // the last columns (all of them for a one-output layer): pairs of p in f64x2, like the blocks above
       const b0 = pB + ((<usize>(j * ldb)) << 3);
-      let s0: f64 = 0, s1: f64 = 0;
-      for (let p = 0; p < k; p++) {
+      let t0 = f64x2.splat(0), t1 = f64x2.splat(0);
+      for (let p = 0; p < k2; p += 2) {
         const o = (<usize>p) << 3;
+        const y = ld(b0 + o);
+        t0 = f64x2.add(t0, f64x2.mul(ld(a0 + o), y));
+        t1 = f64x2.add(t1, f64x2.mul(ld(a1 + o), y));
+      }
+      let s0 = hsum(t0), s1 = hsum(t1);
+      if (k2 < k) {
+        const o = (<usize>k2) << 3;
         const y = load<f64>(b0 + o);
         s0 += load<f64>(a0 + o) * y;
         s1 += load<f64>(a1 + o) * y;
