@@ -48,6 +48,7 @@ export class LSTM implements Layer {
   private kept: WasmBlock | null = null;
   /** Whether the last forward ran in wasm (so backward must too, from `kept`). */
   private keptValid = false;
+  private capacity = 0;
 
   constructor(
     steps: number,
@@ -72,7 +73,16 @@ export class LSTM implements Layer {
   }
 
   allocate(maxBatch: number): void {
+    const { steps: T, features: F } = this.spec;
+    this.capacity = Math.max(this.capacity, maxBatch);
+    this.out = ensure(this.out, maxBatch * this.outSize);
+    this.dx = ensure(this.dx, maxBatch * T * F);
+  }
+
+  /** The JavaScript path's work buffers, sized on first use (the wasm path keeps its state in wasm memory). */
+  private jsBuffers(): void {
     const { steps: T, features: F, units: H } = this.spec;
+    const maxBatch = this.capacity;
     const bt = maxBatch * T;
     this.xT = ensure(this.xT, bt * F);
     this.gates = ensure(this.gates, bt * 4 * H);
@@ -81,17 +91,14 @@ export class LSTM implements Layer {
     this.tc = ensure(this.tc, bt * H);
     this.h = ensure(this.h, bt * H);
     this.dyT = ensure(this.dyT, bt * H);
-    this.out = ensure(this.out, maxBatch * this.outSize);
     this.dh = ensure(this.dh, maxBatch * H);
     this.dc = ensure(this.dc, maxBatch * H);
     this.dxT = ensure(this.dxT, bt * F);
-    this.dx = ensure(this.dx, bt * F);
   }
 
   forward(x: Float64Array, batch: number): Float64Array {
     const { steps: T, features: F, units: H } = this.spec;
     const G4 = 4 * H;
-    const { gates, c, tc, h } = this;
     const bias = this.biasSum;
     for (let j = 0; j < G4; j++) bias[j] = this.biasIH.value[j]! + this.biasHH.value[j]!;
     if (kernelBackend() === 'wasm') {
@@ -104,6 +111,8 @@ export class LSTM implements Layer {
       return this.out;
     }
     this.keptValid = false;
+    this.jsBuffers();
+    const { gates, c, tc, h } = this;
     toTimeMajor(x, this.xT, batch, T, F);
     // input projection of every step at once: (T·b × F)·W_ihᵀ
     gemmNT(T * batch, G4, F, this.xT, 0, F, this.weightIH.value, 0, F, gates, 0, G4, false);
@@ -146,7 +155,6 @@ export class LSTM implements Layer {
   backward(dy: Float64Array, batch: number, needInputGrad = true): Float64Array {
     const { steps: T, features: F, units: H } = this.spec;
     const G4 = 4 * H;
-    const { gates, c, tc, h, dG, dh, dc } = this;
     const bH = batch * H;
     if (this.keptValid && this.kept !== null) {
       const { weightIH: wih, weightHH: whh, biasIH: bih, biasHH: bhh } = this;
@@ -156,6 +164,7 @@ export class LSTM implements Layer {
       wasmLstmBackward(T, batch, F, H, rs, this.kept, dy, wih.value, whh.value, ...grads, dx, this.precision);
       return this.dx;
     }
+    const { gates, c, tc, h, dG, dh, dc } = this;
     if (this.spec.returnSequences) toTimeMajor(dy, this.dyT, batch, T, H);
     dc.fill(0, 0, bH);
     for (let t = T - 1; t >= 0; t--) {
