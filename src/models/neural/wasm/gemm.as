@@ -248,39 +248,57 @@ export function toBatchMajor(pSrc: usize, pDst: usize, b: i32, T: i32, rowBytes:
   return 1.0 - 2.0 / (Math.exp(2.0 * x) + 1.0);
 }
 
-/**
- * e^x on two f64 lanes (Cephes exp: x = n·ln2 + r, |r| ≤ ln2/2, e^r = 1 + 2·r·P(r²) / (Q(r²) − r·P(r²)), 2^n from the
- * exponent bits; relative error ≈ 2e-16). x is clamped to [−708, 709] so 2^n stays a normal number: sigmoid and
- * tanh saturate as with the scalar exp. NaN stays NaN (pmin/pmax pass it through).
- */
-@inline function exp2v(x: v128): v128 {
-  // pmin/pmax as in exp4: one instruction each, NaN passes through
-  let v = f64x2.pmin(f64x2.pmax(x, f64x2.splat(-708.0)), f64x2.splat(709.0));
-  const fx = f64x2.nearest(f64x2.mul(v, f64x2.splat(1.4426950408889634073599)));
-  v = f64x2.sub(v, f64x2.mul(fx, f64x2.splat(6.93145751953125e-1)));
-  v = f64x2.sub(v, f64x2.mul(fx, f64x2.splat(1.42860682030941723212e-6)));
-  const xx = f64x2.mul(v, v);
-  let p = f64x2.add(f64x2.mul(f64x2.splat(1.26177193074810590878e-4), xx), f64x2.splat(3.02994407707441961300e-2));
-  p = f64x2.mul(v, f64x2.add(f64x2.mul(p, xx), f64x2.splat(9.99999999999999999910e-1)));
+// e^x on two f64 lanes, Cephes exp: x = n·ln2 + r, |r| ≤ ln2/2, e^r = (Q(r²) + r·P(r²)) / (Q(r²) − r·P(r²)), 2^n from
+// the exponent bits (relative error ≈ 3e-16). x is clamped to [−708, 709] (pmin/pmax: one instruction each, NaN passes
+// through) so 2^n stays a normal number and the gates saturate as with the scalar exp. It comes in pieces so sigmoid
+// and tanh fold its division into their own: 1/(1 + e^x) = (q − p) / ((q − p) + (q + p)·2^n), one division per gate
+// instead of two ((q + p)·2^n ≤ 1.5·2^1023 stays finite).
+@inline function expClamp2(x: v128): v128 {
+  return f64x2.pmin(f64x2.pmax(x, f64x2.splat(-708.0)), f64x2.splat(709.0));
+}
+@inline function expN2(v: v128): v128 {
+  return f64x2.nearest(f64x2.mul(v, f64x2.splat(1.4426950408889634073599)));
+}
+@inline function expR2(v: v128, fx: v128): v128 {
+  const r = f64x2.sub(v, f64x2.mul(fx, f64x2.splat(6.93145751953125e-1)));
+  return f64x2.sub(r, f64x2.mul(fx, f64x2.splat(1.42860682030941723212e-6)));
+}
+@inline function expP2(r: v128): v128 {
+  const xx = f64x2.mul(r, r);
+  const p = f64x2.add(f64x2.mul(f64x2.splat(1.26177193074810590878e-4), xx), f64x2.splat(3.02994407707441961300e-2));
+  return f64x2.mul(r, f64x2.add(f64x2.mul(p, xx), f64x2.splat(9.99999999999999999910e-1)));
+}
+@inline function expQ2(r: v128): v128 {
+  const xx = f64x2.mul(r, r);
   let q = f64x2.add(f64x2.mul(f64x2.splat(3.00198505138664455042e-6), xx), f64x2.splat(2.52448340349684104192e-3));
   q = f64x2.add(f64x2.mul(q, xx), f64x2.splat(2.27265548208155028766e-1));
-  q = f64x2.add(f64x2.mul(q, xx), f64x2.splat(2.00000000000000000009e0));
-  const e = f64x2.add(f64x2.splat(1.0), f64x2.mul(f64x2.splat(2.0), f64x2.div(p, f64x2.sub(q, p))));
+  return f64x2.add(f64x2.mul(q, xx), f64x2.splat(2.00000000000000000009e0));
+}
+@inline function expScale2(fx: v128): v128 {
   const n = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(fx));
-  return f64x2.mul(e, i64x2.shl(i64x2.add(n, i64x2.splat(1023)), 52));
+  return i64x2.shl(i64x2.add(n, i64x2.splat(1023)), 52);
+}
+
+/** 1 / (1 + e^x) on two f64 lanes, one division (see above). */
+@inline function invOnePlusExp2(x: v128): v128 {
+  const v = expClamp2(x);
+  const fx = expN2(v);
+  const r = expR2(v, fx);
+  const p = expP2(r);
+  const q = expQ2(r);
+  const den = f64x2.sub(q, p);
+  return f64x2.div(den, f64x2.add(den, f64x2.mul(f64x2.add(q, p), expScale2(fx))));
 }
 
 /** σ(x) = 1 / (1 + e^−x) on two f64 lanes. */
 @inline function sig2(x: v128): v128 {
-  const one = f64x2.splat(1.0);
-  return f64x2.div(one, f64x2.add(one, exp2v(f64x2.neg(x))));
+  return invOnePlusExp2(f64x2.neg(x));
 }
 
 /** tanh x = 1 − 2 / (e^{2x} + 1) on two f64 lanes. */
 @inline function th2(x: v128): v128 {
-  const one = f64x2.splat(1.0);
   const two = f64x2.splat(2.0);
-  return f64x2.sub(one, f64x2.div(two, f64x2.add(exp2v(f64x2.mul(two, x)), one)));
+  return f64x2.sub(f64x2.splat(1.0), f64x2.mul(two, invOnePlusExp2(f64x2.mul(two, x))));
 }
 
 /**
