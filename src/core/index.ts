@@ -6,5 +6,14 @@ export { sum, mean, variance, std, dot, finiteValues, correlation } from './stat
 export { createRng, multivariateNormal } from './rng.ts';
 export type { Rng } from './rng.ts';
 export { EPS } from './tolerances.ts';
-export { KeelError, ExitCode, usageError, configError, dataError, numericError, ioError, isKeelError } from './errors.ts';
+export {
+  KeelError,
+  ExitCode,
+  usageError,
+  configError,
+  dataError,
+  numericError,
+  ioError,
+  isKeelError,
+} from './errors.ts';
 export type { KeelErrorKind } from './errors.ts';

@@ -16,12 +16,31 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 describe('Matrix', () => {
   it('multiplies against a hand-computed product', () => {
-    const a = Matrix.fromRows([[1, 2], [3, 4], [5, 6]]);
-    const b = Matrix.fromRows([[7, 8, 9], [10, 11, 12]]);
-    expect(a.matmul(b).toRows()).toEqual([[27, 30, 33], [61, 68, 75], [95, 106, 117]]);
-    expect(a.transpose().toRows()).toEqual([[1, 3, 5], [2, 4, 6]]);
+    const a = Matrix.fromRows([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    const b = Matrix.fromRows([
+      [7, 8, 9],
+      [10, 11, 12],
+    ]);
+    expect(a.matmul(b).toRows()).toEqual([
+      [27, 30, 33],
+      [61, 68, 75],
+      [95, 106, 117],
+    ]);
+    expect(a.transpose().toRows()).toEqual([
+      [1, 3, 5],
+      [2, 4, 6],
+    ]);
     expect(Array.from(a.mulVec([1, -1]))).toEqual([-1, -1, -1]);
-    expect(Matrix.fromRows([[2, 1], [1, 3]]).quadForm([1, 2])).toBe(2 + 4 + 12);
+    expect(
+      Matrix.fromRows([
+        [2, 1],
+        [1, 3],
+      ]).quadForm([1, 2]),
+    ).toBe(2 + 4 + 12);
   });
 
   it('never mutates its operands', () => {
@@ -45,7 +64,12 @@ describe('Matrix', () => {
 
 describe('Cholesky and solves', () => {
   it('factorises the 2 × 2 closed form [[4, 2], [2, 3]] = L Lᵀ with L = [[2, 0], [1, √2]]', () => {
-    const l = cholesky(Matrix.fromRows([[4, 2], [2, 3]]))!;
+    const l = cholesky(
+      Matrix.fromRows([
+        [4, 2],
+        [2, 3],
+      ]),
+    )!;
     expect(l.get(0, 0)).toBe(2);
     expect(l.get(1, 0)).toBe(1);
     expect(l.get(1, 1)).toBeCloseTo(Math.SQRT2, 15);
@@ -53,7 +77,14 @@ describe('Cholesky and solves', () => {
   });
 
   it('returns null for a matrix that is not positive definite', () => {
-    expect(cholesky(Matrix.fromRows([[1, 2], [2, 1]]))).toBeNull();
+    expect(
+      cholesky(
+        Matrix.fromRows([
+          [1, 2],
+          [2, 1],
+        ]),
+      ),
+    ).toBeNull();
   });
 
   it('solves SPD and general systems to 1e-10 on a 50 × 50 problem', () => {
@@ -69,13 +100,26 @@ describe('Cholesky and solves', () => {
   });
 
   it('names a singular matrix instead of returning garbage', () => {
-    expect(() => solve(Matrix.fromRows([[1, 2], [2, 4]]), [1, 2])).toThrow(/singular/);
+    expect(() =>
+      solve(
+        Matrix.fromRows([
+          [1, 2],
+          [2, 4],
+        ]),
+        [1, 2],
+      ),
+    ).toThrow(/singular/);
   });
 });
 
 describe('symEig', () => {
   it('matches the closed form of [[2, 1], [1, 2]]: eigenvalues 1 and 3', () => {
-    const { values, vectors } = symEig(Matrix.fromRows([[2, 1], [1, 2]]));
+    const { values, vectors } = symEig(
+      Matrix.fromRows([
+        [2, 1],
+        [1, 2],
+      ]),
+    );
     expect(values[0]).toBeCloseTo(1, 14);
     expect(values[1]).toBeCloseTo(3, 14);
     expect(Math.abs(vectors.get(0, 1))).toBeCloseTo(Math.SQRT1_2, 14);
@@ -108,7 +152,12 @@ describe('nearestPSD', () => {
   });
 
   it('clips the negative eigenvalue of [[1, 2], [2, 1]] (λ = −1, 3) to zero and reports it', () => {
-    const r = nearestPSD(Matrix.fromRows([[1, 2], [2, 1]]));
+    const r = nearestPSD(
+      Matrix.fromRows([
+        [1, 2],
+        [2, 1],
+      ]),
+    );
     expect(r.repaired).toBe(true);
     expect(r.minEigenvalueBefore).toBeCloseTo(-1, 14);
     // Only the λ = 3 component with v = (1, 1)/√2 remains: 1.5 everywhere.

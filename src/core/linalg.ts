@@ -15,7 +15,9 @@ function assertSquare(a: Matrix, op: string): number {
 function assertFinite(a: Matrix, op: string): void {
   for (let i = 0; i < a.data.length; i++) {
     if (!Number.isFinite(a.data[i]!)) {
-      throw numericError(`${op}: entry (${Math.floor(i / a.cols)}, ${i % a.cols}) is ${a.data[i]}; inputs must be finite.`);
+      throw numericError(
+        `${op}: entry (${Math.floor(i / a.cols)}, ${i % a.cols}) is ${a.data[i]}; inputs must be finite.`,
+      );
     }
   }
 }
@@ -45,7 +47,8 @@ export function cholesky(a: Matrix): Matrix | null {
 /** Solves L Lᵀ x = b given the Cholesky factor L. */
 export function choleskySolve(l: Matrix, b: ArrayLike<number>): Float64Array {
   const n = l.rows;
-  if (b.length !== n) throw numericError(`choleskySolve: factor is ${n} × ${n}, right-hand side has ${b.length} values.`);
+  if (b.length !== n)
+    throw numericError(`choleskySolve: factor is ${n} × ${n}, right-hand side has ${b.length} values.`);
   const L = l.data;
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -86,7 +89,9 @@ function luDecompose(a: Matrix, op: string): LU {
       }
     }
     if (max <= EPS.pivot * Math.max(scale, Number.MIN_VALUE)) {
-      throw numericError(`${op}: the matrix is singular (pivot ${k + 1} of ${n} is ~0). Remove redundant rows/columns or add a ridge.`);
+      throw numericError(
+        `${op}: the matrix is singular (pivot ${k + 1} of ${n} is ~0). Remove redundant rows/columns or add a ridge.`,
+      );
     }
     if (p !== k) {
       for (let j = 0; j < n; j++) {
@@ -121,7 +126,8 @@ function luSolve({ lu, piv, n }: LU, b: ArrayLike<number>): Float64Array {
 
 /** Solves A x = b by LU with partial pivoting; throws a one-line error when A is singular. */
 export function solve(a: Matrix, b: ArrayLike<number>): Float64Array {
-  if (b.length !== a.rows) throw numericError(`solve: matrix has ${a.rows} rows, right-hand side has ${b.length} values.`);
+  if (b.length !== a.rows)
+    throw numericError(`solve: matrix has ${a.rows} rows, right-hand side has ${b.length} values.`);
   return luSolve(luDecompose(a, 'solve'), b);
 }
 
@@ -144,7 +150,8 @@ export function inverse(a: Matrix): Matrix {
 export function inverseSPD(a: Matrix): Matrix {
   const n = assertSquare(a, 'inverseSPD');
   const l = cholesky(a);
-  if (!l) throw numericError('inverseSPD: the matrix is not positive definite. Repair it with nearestPSD or add shrinkage.');
+  if (!l)
+    throw numericError('inverseSPD: the matrix is not positive definite. Repair it with nearestPSD or add shrinkage.');
   const out = new Matrix(n, n);
   const e = new Float64Array(n);
   for (let j = 0; j < n; j++) {
@@ -291,7 +298,10 @@ function tridiagonalQL(v: Float64Array, d: Float64Array, e: Float64Array, n: num
     if (m > l) {
       let iter = 0;
       do {
-        if (++iter > 60) throw numericError('symEig: the QL iteration did not converge in 60 sweeps; the matrix may contain huge or tiny values.');
+        if (++iter > 60)
+          throw numericError(
+            'symEig: the QL iteration did not converge in 60 sweeps; the matrix may contain huge or tiny values.',
+          );
         let g = d[l]!;
         let p = (d[l + 1]! - g) / (2 * e[l]!);
         let r = Math.hypot(p, 1);

@@ -89,7 +89,8 @@ export class Matrix {
 
   /** this · B, i-k-j loop order so the inner loop runs along contiguous rows. */
   matmul(b: Matrix): Matrix {
-    if (this.cols !== b.rows) throw numericError(`matmul: ${this.rows}×${this.cols} cannot multiply ${b.rows}×${b.cols}.`);
+    if (this.cols !== b.rows)
+      throw numericError(`matmul: ${this.rows}×${this.cols} cannot multiply ${b.rows}×${b.cols}.`);
     const n = this.rows;
     const k = this.cols;
     const m = b.cols;
@@ -110,7 +111,8 @@ export class Matrix {
 
   /** this · v for a vector v of length cols. */
   mulVec(v: ArrayLike<number>): Float64Array {
-    if (v.length !== this.cols) throw numericError(`mulVec: matrix has ${this.cols} columns, vector has ${v.length} values.`);
+    if (v.length !== this.cols)
+      throw numericError(`mulVec: matrix has ${this.cols} columns, vector has ${v.length} values.`);
     const out = new Float64Array(this.rows);
     const { cols: c, data } = this;
     for (let i = 0; i < this.rows; i++) {

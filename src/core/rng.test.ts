@@ -59,7 +59,10 @@ describe('createRng', () => {
   });
 
   it('draws multivariate normals with the requested covariance', () => {
-    const cov = Matrix.fromRows([[1, 0.6], [0.6, 2]]);
+    const cov = Matrix.fromRows([
+      [1, 0.6],
+      [0.6, 2],
+    ]);
     const l = cholesky(cov)!;
     const r = createRng(12);
     const n = 100_000;

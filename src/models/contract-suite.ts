@@ -46,7 +46,12 @@ export function contractDataset(task: Task, n: number, p: number, seed: number, 
     else y[i] = Math.min(nClasses - 1, Math.max(0, Math.floor((s + 3) / (6 / nClasses))));
   }
   return {
-    X, y, n, p, featureNames: Array.from({ length: p }, (_, j) => `f${j}`), sampleDates: Array.from({ length: n }, (_, i) => iso(i)),
+    X,
+    y,
+    n,
+    p,
+    featureNames: Array.from({ length: p }, (_, j) => `f${j}`),
+    sampleDates: Array.from({ length: n }, (_, i) => iso(i)),
   };
 }
 
@@ -63,7 +68,11 @@ function outputs(m: FittedModel, X: Float64Array, n: number): Record<string, num
 
 function expectOneLineKeelError(fn: () => unknown, mentions?: string): void {
   let err: unknown = null;
-  try { fn(); } catch (e) { err = e; }
+  try {
+    fn();
+  } catch (e) {
+    err = e;
+  }
   expect(err, 'expected a KeelError').not.toBeNull();
   expect(isKeelError(err), `expected a KeelError, got ${String(err)}`).toBe(true);
   const msg = (err as Error).message;
@@ -111,17 +120,24 @@ export function runEstimatorContract(cases: readonly ContractCase[]): void {
             expect(P.length).toBe(test.n * K);
             for (let i = 0; i < test.n; i++) {
               let s = 0;
-              for (let k = 0; k < K; k++) { expect(P[i * K + k]!).toBeGreaterThanOrEqual(0); s += P[i * K + k]!; }
+              for (let k = 0; k < K; k++) {
+                expect(P[i * K + k]!).toBeGreaterThanOrEqual(0);
+                s += P[i * K + k]!;
+              }
               expect(s).toBeCloseTo(1, 9);
             }
           }
         }
-        if (m.predictVariance) for (const v of m.predictVariance(test.X, test.n)) expect(v > 0 && Number.isFinite(v)).toBe(true);
+        if (m.predictVariance)
+          for (const v of m.predictVariance(test.X, test.n)) expect(v > 0 && Number.isFinite(v)).toBe(true);
         const imp = m.featureImportance?.();
         if (imp !== undefined) {
           expect(imp.length).toBe(p);
           let s = 0;
-          for (const v of imp) { expect(v).toBeGreaterThanOrEqual(0); s += v; }
+          for (const v of imp) {
+            expect(v).toBeGreaterThanOrEqual(0);
+            s += v;
+          }
           expect(s === 0 || Math.abs(s - 1) < 1e-9).toBe(true);
         }
       });
@@ -162,16 +178,23 @@ export function runEstimatorContract(cases: readonly ContractCase[]): void {
 
       it('too few rows → one-line data error', () => {
         expectOneLineKeelError(() => fit({ ...data, sampleDates: data.sampleDates!.map(() => '2999-01-01') }));
-        expectOneLineKeelError(() => kind.create(c.params).fit(contractDataset(c.task, 1, p, 1, K), { asOf: '2999-01-01', seed: 1 }));
+        expectOneLineKeelError(() =>
+          kind.create(c.params).fit(contractDataset(c.task, 1, p, 1, K), { asOf: '2999-01-01', seed: 1 }),
+        );
       });
 
-      it(c.constantFeatures === 'error' ? 'constant feature → one-line data error naming it' : 'constant feature is tolerated', () => {
-        const X = Float64Array.from(data.X);
-        for (let i = 0; i < n; i++) X[i * p + 1] = 2.5;
-        const d = { ...data, X };
-        if (c.constantFeatures === 'error') expectOneLineKeelError(() => fit(d), 'f1');
-        else for (const v of fit(d).predict(test.X, test.n)) expect(Number.isFinite(v)).toBe(true);
-      });
+      it(
+        c.constantFeatures === 'error'
+          ? 'constant feature → one-line data error naming it'
+          : 'constant feature is tolerated',
+        () => {
+          const X = Float64Array.from(data.X);
+          for (let i = 0; i < n; i++) X[i * p + 1] = 2.5;
+          const d = { ...data, X };
+          if (c.constantFeatures === 'error') expectOneLineKeelError(() => fit(d), 'f1');
+          else for (const v of fit(d).predict(test.X, test.n)) expect(Number.isFinite(v)).toBe(true);
+        },
+      );
     });
   }
 }

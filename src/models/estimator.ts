@@ -98,7 +98,9 @@ export function lookupKind(kind: string): ModelKind<any> {
 /** Rebuilds any fitted model from its JSON (dispatches on `json.kind`). */
 export function modelFromJSON(json: ModelJSON): FittedModel {
   if (json === null || typeof json !== 'object' || json.version !== 1) {
-    throw dataError(`model JSON must be { kind, version: 1, params, state }, got version ${String((json as { version?: unknown })?.version)}.`);
+    throw dataError(
+      `model JSON must be { kind, version: 1, params, state }, got version ${String((json as { version?: unknown })?.version)}.`,
+    );
   }
   return lookupKind(json.kind).fromJSON(json);
 }
@@ -153,7 +155,8 @@ export function prepareFit(data: Dataset, ctx: FitContext, rules: PrepareRules):
   if (!Number.isInteger(n) || !Number.isInteger(p) || n < 0 || p < 1) {
     throw dataError(`${kind}: dataset needs integer n ≥ 0 and p ≥ 1, got n=${n}, p=${p}.`);
   }
-  if (data.X.length !== n * p) throw dataError(`${kind}: X has ${data.X.length} values, expected n·p = ${n}·${p} = ${n * p}.`);
+  if (data.X.length !== n * p)
+    throw dataError(`${kind}: X has ${data.X.length} values, expected n·p = ${n}·${p} = ${n * p}.`);
   if (data.y.length !== n) throw dataError(`${kind}: y has ${data.y.length} values, expected n = ${n}.`);
   if (data.featureNames.length !== p) {
     throw dataError(`${kind}: featureNames has ${data.featureNames.length} names, expected p = ${p}.`);
@@ -197,16 +200,21 @@ export function prepareFit(data: Dataset, ctx: FitContext, rules: PrepareRules):
   let nClasses = 0;
   for (let i = 0; i < m; i++) {
     const v = y[i]!;
-    if (!Number.isFinite(v)) throw dataError(`${kind}: target is ${v} at training row ${i}; drop rows without a label first.`);
+    if (!Number.isFinite(v))
+      throw dataError(`${kind}: target is ${v} at training row ${i}; drop rows without a label first.`);
     if (rules.task === 'classification') {
       if (!Number.isInteger(v) || v < 0) {
-        throw dataError(`${kind}: class labels must be integers 0..k−1, got ${v} at row ${i}. Encode classes as 0, 1, 2, ….`);
+        throw dataError(
+          `${kind}: class labels must be integers 0..k−1, got ${v} at row ${i}. Encode classes as 0, 1, 2, ….`,
+        );
       }
       if (v + 1 > nClasses) nClasses = v + 1;
     }
   }
   if (rules.task === 'classification' && nClasses < 2) {
-    throw dataError(`${kind}: classification needs at least 2 classes in the training rows, got ${nClasses}. Widen the window or change the label.`);
+    throw dataError(
+      `${kind}: classification needs at least 2 classes in the training rows, got ${nClasses}. Widen the window or change the label.`,
+    );
   }
   if (rules.constantFeatures === 'error') {
     for (let j = 0; j < p; j++) {
@@ -244,7 +252,9 @@ export function arr(a: ArrayLike<number>): number[] {
 /** Checks a model JSON's kind before a kind-specific fromJSON reads it. */
 export function expectKind(json: ModelJSON, kind: string): void {
   if (json.kind !== kind || json.version !== 1) {
-    throw dataError(`model JSON is kind "${json.kind}" version ${String(json.version)}; expected kind "${kind}" version 1.`);
+    throw dataError(
+      `model JSON is kind "${json.kind}" version ${String(json.version)}; expected kind "${kind}" version 1.`,
+    );
   }
 }
 
@@ -257,7 +267,11 @@ export function normalise(v: Float64Array): Float64Array {
 }
 
 /** Builds an estimator object: validated params frozen at creation, no work until `fit`. */
-export function makeEstimator<P>(kind: string, params: P, fit: (data: Dataset, ctx: FitContext, params: P) => FittedModel): Estimator<P> {
+export function makeEstimator<P>(
+  kind: string,
+  params: P,
+  fit: (data: Dataset, ctx: FitContext, params: P) => FittedModel,
+): Estimator<P> {
   const frozen = freezeParams(structuredClone(params));
   return Object.freeze({ kind, params: frozen, fit: (data: Dataset, ctx: FitContext) => fit(data, ctx, frozen) });
 }
@@ -268,7 +282,9 @@ export function parseParams<P>(kind: string, schema: z.ZodType<P>, input: unknow
   if (!r.success) {
     const issue = r.error.issues[0];
     const where = issue?.path.length ? issue.path.join('.') : '(params)';
-    throw usageError(`model "${kind}" param ${where}: ${issue?.message ?? 'invalid'}. See modelKinds["${kind}"].schema for the allowed params.`);
+    throw usageError(
+      `model "${kind}" param ${where}: ${issue?.message ?? 'invalid'}. See modelKinds["${kind}"].schema for the allowed params.`,
+    );
   }
   return r.data;
 }

@@ -27,9 +27,17 @@ function loss(model: FittedModel, X: Float64Array, n: number, y: Float64Array): 
 }
 
 export function permutationImportance(
-  model: FittedModel, X: Float64Array, n: number, p: number, y: Float64Array, opts: { seed: number; repeats?: number },
+  model: FittedModel,
+  X: Float64Array,
+  n: number,
+  p: number,
+  y: Float64Array,
+  opts: { seed: number; repeats?: number },
 ): PermutationImportance {
-  if (X.length !== n * p || y.length !== n) throw dataError(`permutationImportance: X must be n·p = ${n * p} values and y n = ${n}; got ${X.length} and ${y.length}.`);
+  if (X.length !== n * p || y.length !== n)
+    throw dataError(
+      `permutationImportance: X must be n·p = ${n * p} values and y n = ${n}; got ${X.length} and ${y.length}.`,
+    );
   const repeats = opts.repeats ?? 5;
   const rng = modelRng(opts.seed);
   const baseline = loss(model, X, n, y);

@@ -21,6 +21,21 @@ export { AveragingModel } from './ensemble/averaging.ts';
 export { StackingModel } from './ensemble/stacking.ts';
 export { permutationImportance, type PermutationImportance } from './importance.ts';
 export { kMeans, type KMeansOptions, type KMeansResult } from './clustering/kmeans.ts';
-export { hierarchical, cutTree, leafOrder, euclideanDistances, type Dendrogram, type Linkage, type Merge } from './clustering/hierarchical.ts';
-export { clusterAssets, correlationMatrix, correlationDistance, detectRegimes, type AssetClustering, type Regimes } from './clustering/asset-groups.ts';
+export {
+  hierarchical,
+  cutTree,
+  leafOrder,
+  euclideanDistances,
+  type Dendrogram,
+  type Linkage,
+  type Merge,
+} from './clustering/hierarchical.ts';
+export {
+  clusterAssets,
+  correlationMatrix,
+  correlationDistance,
+  detectRegimes,
+  type AssetClustering,
+  type Regimes,
+} from './clustering/asset-groups.ts';
 export { modelRng, type ModelRng } from './internal/rng.ts';

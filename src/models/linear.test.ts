@@ -23,7 +23,12 @@ function closedForm(X: number[][], y: number[], alpha: number): { intercept: num
   const p = X[0]!.length;
   const xm = Array.from({ length: p }, (_, j) => X.reduce((s, r) => s + r[j]!, 0) / n);
   const ym = y.reduce((s, v) => s + v, 0) / n;
-  const A = Array.from({ length: p }, (_, j) => Array.from({ length: p }, (_, k) => X.reduce((s, r) => s + (r[j]! - xm[j]!) * (r[k]! - xm[k]!), 0) + (j === k ? alpha : 0)));
+  const A = Array.from({ length: p }, (_, j) =>
+    Array.from(
+      { length: p },
+      (_, k) => X.reduce((s, r) => s + (r[j]! - xm[j]!) * (r[k]! - xm[k]!), 0) + (j === k ? alpha : 0),
+    ),
+  );
   const b = Array.from({ length: p }, (_, j) => X.reduce((s, r, i) => s + (r[j]! - xm[j]!) * (y[i]! - ym), 0));
   const coef = gaussSolve(A, b);
   return { intercept: ym - coef.reduce((s, c, j) => s + c * xm[j]!, 0), coef };
@@ -31,7 +36,13 @@ function closedForm(X: number[][], y: number[], alpha: number): { intercept: num
 
 describe('OLS', () => {
   it('recovers an exact linear relation', () => {
-    const X = [[1, 2], [2, 1], [3, 5], [4, 3], [5, 8]];
+    const X = [
+      [1, 2],
+      [2, 1],
+      [3, 5],
+      [4, 3],
+      [5, 8],
+    ];
     const y = X.map(([a, b]) => 1 + 2 * a! - 3 * b!);
     const m = modelKinds['ols']!.create({}).fit(dataset(X, y), ctx) as LinearModel;
     expect(m.intercept).toBeCloseTo(1, 10);
@@ -47,7 +58,13 @@ describe('OLS', () => {
   });
 
   it('rejects collinear features with a one-line numeric error naming ridge', () => {
-    const X = [[1, 2], [2, 4], [3, 6], [4, 8.000000000000001], [5, 10]];
+    const X = [
+      [1, 2],
+      [2, 4],
+      [3, 6],
+      [4, 8.000000000000001],
+      [5, 10],
+    ];
     expect(() => modelKinds['ols']!.create({}).fit(dataset(X, [1, 2, 3, 4, 5]), ctx)).toThrow(/ridge/);
   });
 });
@@ -78,7 +95,14 @@ describe('lasso and elastic net', () => {
   // Orthogonal design with XᵀX/n = I (centred ±1 Hadamard columns): the solution is the soft threshold
   // β_j = S(x_jᵀy/n, α·l1Ratio) / (1 + α(1 − l1Ratio)), exact up to the solver tolerance.
   const H = [
-    [1, 1, 1], [-1, 1, -1], [1, -1, -1], [-1, -1, 1], [1, 1, 1], [-1, 1, -1], [1, -1, -1], [-1, -1, 1],
+    [1, 1, 1],
+    [-1, 1, -1],
+    [1, -1, -1],
+    [-1, -1, 1],
+    [1, 1, 1],
+    [-1, 1, -1],
+    [1, -1, -1],
+    [-1, -1, 1],
   ];
   const y = [3.1, -0.4, 1.2, -2.2, 2.7, 0.3, 0.9, -1.8];
   const n = 8;
@@ -97,15 +121,23 @@ describe('lasso and elastic net', () => {
   });
 
   it('elastic net = soft threshold shrunk by 1 + α(1 − l1Ratio)', () => {
-    const m = modelKinds['elastic-net']!.create({ alpha: 0.4, l1Ratio: 0.25, tol: 1e-12 }).fit(dataset(H, y), ctx) as LinearModel;
+    const m = modelKinds['elastic-net']!.create({ alpha: 0.4, l1Ratio: 0.25, tol: 1e-12 }).fit(
+      dataset(H, y),
+      ctx,
+    ) as LinearModel;
     m.coef.forEach((c, j) => expect(c).toBeCloseTo(soft(z[j]!, 0.1) / (1 + 0.3), 10));
   });
 
   it('coordinate descent with alpha 0 converges to OLS', () => {
     const { X, y: yy } = noisyLinear(120, 3, 9);
     const ref = closedForm(X, yy, 0);
-    const m = modelKinds['elastic-net']!.create({ alpha: 0, standardize: false, tol: 1e-13, maxIter: 100000 }).fit(dataset(X, yy), ctx) as LinearModel;
+    const m = modelKinds['elastic-net']!.create({ alpha: 0, standardize: false, tol: 1e-13, maxIter: 100000 }).fit(
+      dataset(X, yy),
+      ctx,
+    ) as LinearModel;
     m.coef.forEach((c, j) => expect(c).toBeCloseTo(ref.coef[j]!, 7));
-    expect(coordinateDescent(new Float64Array([2, 0, 0, 2]), new Float64Array([4, -1]), 2, 2, 0, 1, 10, 1e-12).beta[0]).toBeCloseTo(2, 12);
+    expect(
+      coordinateDescent(new Float64Array([2, 0, 0, 2]), new Float64Array([4, -1]), 2, 2, 0, 1, 10, 1e-12).beta[0],
+    ).toBeCloseTo(2, 12);
   });
 });

@@ -10,8 +10,19 @@
 import { z } from 'zod';
 import { numericError } from '../core/index.ts';
 import {
-  arr, checkPredictInput, expectKind, f64, makeEstimator, normalise, parseParams, prepareFit,
-  type Dataset, type FitContext, type FittedModel, type ModelJSON, type ModelKind,
+  arr,
+  checkPredictInput,
+  expectKind,
+  f64,
+  makeEstimator,
+  normalise,
+  parseParams,
+  prepareFit,
+  type Dataset,
+  type FitContext,
+  type FittedModel,
+  type ModelJSON,
+  type ModelKind,
 } from './estimator.ts';
 import { centredGram, choleskyInPlace, choleskySolveVec, columnMoments, meanOf } from './internal/linalg.ts';
 
@@ -47,19 +58,40 @@ export class LinearModel implements FittedModel {
 
   toJSON(): ModelJSON {
     return {
-      kind: this.kind, version: 1, params: this.params,
-      state: { intercept: this.intercept, coef: arr(this.coef), featureStd: arr(this.featureStd), iterations: this.iterations },
+      kind: this.kind,
+      version: 1,
+      params: this.params,
+      state: {
+        intercept: this.intercept,
+        coef: arr(this.coef),
+        featureStd: arr(this.featureStd),
+        iterations: this.iterations,
+      },
     };
   }
 
   static fromJSON(json: ModelJSON, kind: string): LinearModel {
     expectKind(json, kind);
     const s = json.state as { intercept: number; coef: number[]; featureStd: number[]; iterations?: number };
-    return new LinearModel(kind, json.params, s.intercept, f64(s.coef, 'coef'), f64(s.featureStd, 'featureStd'), s.iterations ?? 0);
+    return new LinearModel(
+      kind,
+      json.params,
+      s.intercept,
+      f64(s.coef, 'coef'),
+      f64(s.featureStd, 'featureStd'),
+      s.iterations ?? 0,
+    );
   }
 }
 
-interface Centred { mean: Float64Array; std: Float64Array; scale: Float64Array | null; yMean: number; G: Float64Array; c: Float64Array }
+interface Centred {
+  mean: Float64Array;
+  std: Float64Array;
+  scale: Float64Array | null;
+  yMean: number;
+  G: Float64Array;
+  c: Float64Array;
+}
 
 function centre(X: Float64Array, y: Float64Array, n: number, p: number, standardize: boolean): Centred {
   const { mean, std } = columnMoments(X, n, p);
@@ -91,13 +123,17 @@ function fitOls(data: Dataset, ctx: FitContext, params: OlsParams): LinearModel 
   const c = centre(d.X, d.y, d.n, d.p, false);
   const L = Float64Array.from(c.G);
   if (!choleskyInPlace(L, d.p, 1e-10)) {
-    throw numericError(`ols: XᵀX is singular over ${d.n} rows × ${d.p} features (collinear features); drop the duplicates or use kind "ridge".`);
+    throw numericError(
+      `ols: XᵀX is singular over ${d.n} rows × ${d.p} features (collinear features); drop the duplicates or use kind "ridge".`,
+    );
   }
   return toOriginal('ols', params, choleskySolveVec(L, d.p, c.c), c);
 }
 
 export const olsKind: ModelKind<OlsParams> = {
-  schema: olsSchema, tasks: ['regression'], summary: 'ordinary least squares (normal equations, Cholesky)',
+  schema: olsSchema,
+  tasks: ['regression'],
+  summary: 'ordinary least squares (normal equations, Cholesky)',
   create: (params) => makeEstimator('ols', parseParams('ols', olsSchema, params), fitOls),
   fromJSON: (json) => LinearModel.fromJSON(json, 'ols'),
 };
@@ -123,7 +159,9 @@ function fitRidge(data: Dataset, ctx: FitContext, params: RidgeParams): LinearMo
 }
 
 export const ridgeKind: ModelKind<RidgeParams> = {
-  schema: ridgeSchema, tasks: ['regression'], summary: 'ridge regression (closed form)',
+  schema: ridgeSchema,
+  tasks: ['regression'],
+  summary: 'ridge regression (closed form)',
   create: (params) => makeEstimator('ridge', parseParams('ridge', ridgeSchema, params), fitRidge),
   fromJSON: (json) => LinearModel.fromJSON(json, 'ridge'),
 };
@@ -146,7 +184,14 @@ export type LassoParams = z.infer<typeof lassoSchema>;
 
 /** Cyclic coordinate descent on the Gram form; pure kernel over p×p G and p-vector c (both of the centred design). */
 export function coordinateDescent(
-  G: Float64Array, c: Float64Array, n: number, p: number, alpha: number, l1Ratio: number, maxIter: number, tol: number,
+  G: Float64Array,
+  c: Float64Array,
+  n: number,
+  p: number,
+  alpha: number,
+  l1Ratio: number,
+  maxIter: number,
+  tol: number,
 ): { beta: Float64Array; iterations: number } {
   const beta = new Float64Array(p);
   const l1 = alpha * l1Ratio;
@@ -166,12 +211,21 @@ export function coordinateDescent(
       if (Math.abs(z) > maxBeta) maxBeta = Math.abs(z);
       beta[j] = z;
     }
-    if (maxDelta <= tol * Math.max(1, maxBeta)) { it++; break; }
+    if (maxDelta <= tol * Math.max(1, maxBeta)) {
+      it++;
+      break;
+    }
   }
   return { beta, iterations: it };
 }
 
-function fitElasticNetAs(kind: string, data: Dataset, ctx: FitContext, params: LassoParams, l1Ratio: number): LinearModel {
+function fitElasticNetAs(
+  kind: string,
+  data: Dataset,
+  ctx: FitContext,
+  params: LassoParams,
+  l1Ratio: number,
+): LinearModel {
   const d = prepareFit(data, ctx, { kind, minRows: 3, constantFeatures: 'error', task: 'regression' });
   const c = centre(d.X, d.y, d.n, d.p, params.standardize);
   const { beta, iterations } = coordinateDescent(c.G, c.c, d.n, d.p, params.alpha, l1Ratio, params.maxIter, params.tol);
@@ -179,16 +233,23 @@ function fitElasticNetAs(kind: string, data: Dataset, ctx: FitContext, params: L
 }
 
 export const lassoKind: ModelKind<LassoParams> = {
-  schema: lassoSchema, tasks: ['regression'], summary: 'lasso (coordinate descent, standardised inside fit)',
+  schema: lassoSchema,
+  tasks: ['regression'],
+  summary: 'lasso (coordinate descent, standardised inside fit)',
   create: (params) =>
-    makeEstimator('lasso', parseParams('lasso', lassoSchema, params), (data, ctx, p) => fitElasticNetAs('lasso', data, ctx, p, 1)),
+    makeEstimator('lasso', parseParams('lasso', lassoSchema, params), (data, ctx, p) =>
+      fitElasticNetAs('lasso', data, ctx, p, 1),
+    ),
   fromJSON: (json) => LinearModel.fromJSON(json, 'lasso'),
 };
 
 export const elasticNetKind: ModelKind<ElasticNetParams> = {
-  schema: elasticNetSchema, tasks: ['regression'], summary: 'elastic net (coordinate descent, standardised inside fit)',
+  schema: elasticNetSchema,
+  tasks: ['regression'],
+  summary: 'elastic net (coordinate descent, standardised inside fit)',
   create: (params) =>
     makeEstimator('elastic-net', parseParams('elastic-net', elasticNetSchema, params), (data, ctx, p) =>
-      fitElasticNetAs('elastic-net', data, ctx, p, p.l1Ratio)),
+      fitElasticNetAs('elastic-net', data, ctx, p, p.l1Ratio),
+    ),
   fromJSON: (json) => LinearModel.fromJSON(json, 'elastic-net'),
 };

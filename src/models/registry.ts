@@ -37,7 +37,8 @@ bindModelRegistry(modelKinds);
 export function registerModelKinds(kinds: Readonly<Record<string, ModelKind<any>>>): void {
   for (const [name, kind] of Object.entries(kinds)) {
     const prior = modelKinds[name];
-    if (prior !== undefined && prior.create !== kind.create) throw new Error(`model kind "${name}" is registered twice`);
+    if (prior !== undefined && prior.create !== kind.create)
+      throw new Error(`model kind "${name}" is registered twice`);
     modelKinds[name] = { ...kind, description: kind.description ?? kind.summary };
   }
 }

@@ -20,7 +20,12 @@ export function friedman1(n: number, p: number, seed: number): Dataset {
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < p; j++) X[i * p + j] = r.uniform();
     const o = i * p;
-    y[i] = 10 * Math.sin(Math.PI * X[o]! * X[o + 1]!) + 20 * (X[o + 2]! - 0.5) ** 2 + 10 * X[o + 3]! + 5 * X[o + 4]! + r.normal();
+    y[i] =
+      10 * Math.sin(Math.PI * X[o]! * X[o + 1]!) +
+      20 * (X[o + 2]! - 0.5) ** 2 +
+      10 * X[o + 3]! +
+      5 * X[o + 4]! +
+      r.normal();
   }
   return { X, y, n, p, featureNames: Array.from({ length: p }, (_, j) => `x${j}`) };
 }
@@ -31,7 +36,10 @@ export function r2(y: ArrayLike<number>, f: ArrayLike<number>): number {
   m /= y.length;
   let a = 0;
   let b = 0;
-  for (let i = 0; i < y.length; i++) { a += (y[i]! - f[i]!) ** 2; b += (y[i]! - m) ** 2; }
+  for (let i = 0; i < y.length; i++) {
+    a += (y[i]! - f[i]!) ** 2;
+    b += (y[i]! - m) ** 2;
+  }
   return 1 - a / b;
 }
 

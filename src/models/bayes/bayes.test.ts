@@ -7,7 +7,14 @@ const ctx = { asOf: FAR, seed: 1 };
 
 describe('Gaussian naive Bayes', () => {
   it('on separable toy data: class means/variances by hand, perfect predictions, probabilities by formula', () => {
-    const rows = [[0, 0], [1, 0], [0, 1], [5, 5], [6, 5], [5, 7]];
+    const rows = [
+      [0, 0],
+      [1, 0],
+      [0, 1],
+      [5, 5],
+      [6, 5],
+      [5, 7],
+    ];
     const y = [0, 0, 0, 1, 1, 1];
     const m = modelKinds['gaussian-nb']!.create({ varSmoothing: 0 }).fit(dataset(rows, y), ctx) as GaussianNbModel;
     expect(Array.from(m.mean)).toEqual([1 / 3, 1 / 3, 16 / 3, 17 / 3]);
@@ -39,13 +46,18 @@ describe('Bayesian linear regression (normal–inverse-gamma)', () => {
     const lambda = 3;
     const a0 = 2;
     const b0 = 0.5;
-    const m = modelKinds['bayesian-linear']!.create({ lambda, a0, b0, standardize: false }).fit(dataset(rows, y), ctx) as BayesianLinearModel;
+    const m = modelKinds['bayesian-linear']!.create({ lambda, a0, b0, standardize: false }).fit(
+      dataset(rows, y),
+      ctx,
+    ) as BayesianLinearModel;
     const p = 3;
     const xm = [0, 1, 2].map((j) => rows.reduce((s, x) => s + x[j]!, 0) / n);
     const ym = y.reduce((s, v) => s + v, 0) / n;
     const Xc = rows.map((x) => x.map((v, j) => v - xm[j]!));
     const yc = y.map((v) => v - ym);
-    const Lam = [0, 1, 2].map((j) => [0, 1, 2].map((k) => Xc.reduce((s, x) => s + x[j]! * x[k]!, 0) + (j === k ? lambda : 0)));
+    const Lam = [0, 1, 2].map((j) =>
+      [0, 1, 2].map((k) => Xc.reduce((s, x) => s + x[j]! * x[k]!, 0) + (j === k ? lambda : 0)),
+    );
     const Xty = [0, 1, 2].map((j) => Xc.reduce((s, x, i) => s + x[j]! * yc[i]!, 0));
     const mu = gaussSolve(Lam, Xty);
     mu.forEach((v, j) => expect(m.mu[j]).toBeCloseTo(v, 10));
@@ -65,7 +77,10 @@ describe('Bayesian linear regression (normal–inverse-gamma)', () => {
   });
 
   it('with a vague prior the mean approaches OLS and the noise variance the true 0.09', () => {
-    const blr = modelKinds['bayesian-linear']!.create({ lambda: 1e-8, standardize: false }).fit(dataset(rows, y), ctx) as BayesianLinearModel;
+    const blr = modelKinds['bayesian-linear']!.create({ lambda: 1e-8, standardize: false }).fit(
+      dataset(rows, y),
+      ctx,
+    ) as BayesianLinearModel;
     const ols = modelKinds['ols']!.create({}).fit(dataset(rows, y), ctx) as LinearModel;
     const X = Float64Array.from(rows.flat());
     const a = blr.predict(X, n);

@@ -9,10 +9,28 @@
 import { z } from 'zod';
 import { numericError } from '../../core/index.ts';
 import {
-  arr, checkPredictInput, expectKind, f64, makeEstimator, normalise, parseParams, prepareFit,
-  type Dataset, type FitContext, type FittedModel, type ModelJSON, type ModelKind,
+  arr,
+  checkPredictInput,
+  expectKind,
+  f64,
+  makeEstimator,
+  normalise,
+  parseParams,
+  prepareFit,
+  type Dataset,
+  type FitContext,
+  type FittedModel,
+  type ModelJSON,
+  type ModelKind,
 } from '../estimator.ts';
-import { centredGram, choleskyInPlace, choleskyInverse, choleskySolveVec, columnMoments, meanOf } from '../internal/linalg.ts';
+import {
+  centredGram,
+  choleskyInPlace,
+  choleskyInverse,
+  choleskySolveVec,
+  columnMoments,
+  meanOf,
+} from '../internal/linalg.ts';
 
 export const bayesianLinearSchema = z.strictObject({
   /** Prior precision ratio λ (β ~ N(0, σ²/λ)); larger = stronger shrinkage. */
@@ -72,7 +90,11 @@ export class BayesianLinearModel implements FittedModel {
     for (let i = 0; i < n; i++) {
       this.z(X, i, z);
       let q = 0;
-      for (let j = 0; j < p; j++) { let s = 0; for (let k = 0; k < p; k++) s += this.covUnscaled[j * p + k]! * z[k]!; q += z[j]! * s; }
+      for (let j = 0; j < p; j++) {
+        let s = 0;
+        for (let k = 0; k < p; k++) s += this.covUnscaled[j * p + k]! * z[k]!;
+        q += z[j]! * s;
+      }
       out[i] = (this.bN / this.aN) * (1 + 1 / this.n + q) * tFactor;
     }
     return out;
@@ -90,10 +112,20 @@ export class BayesianLinearModel implements FittedModel {
 
   toJSON(): ModelJSON {
     return {
-      kind: this.kind, version: 1, params: this.params,
+      kind: this.kind,
+      version: 1,
+      params: this.params,
       state: {
-        p: this.p, n: this.n, xMean: arr(this.xMean), xScale: arr(this.xScale), yMean: this.yMean, mu: arr(this.mu),
-        covUnscaled: arr(this.covUnscaled), aN: this.aN, bN: this.bN, xStd: arr(this.xStd),
+        p: this.p,
+        n: this.n,
+        xMean: arr(this.xMean),
+        xScale: arr(this.xScale),
+        yMean: this.yMean,
+        mu: arr(this.mu),
+        covUnscaled: arr(this.covUnscaled),
+        aN: this.aN,
+        bN: this.bN,
+        xStd: arr(this.xStd),
       },
     };
   }
@@ -101,17 +133,40 @@ export class BayesianLinearModel implements FittedModel {
   static fromJSON(json: ModelJSON): BayesianLinearModel {
     expectKind(json, 'bayesian-linear');
     const s = json.state as {
-      p: number; n: number; xMean: number[]; xScale: number[]; yMean: number; mu: number[]; covUnscaled: number[]; aN: number; bN: number; xStd: number[];
+      p: number;
+      n: number;
+      xMean: number[];
+      xScale: number[];
+      yMean: number;
+      mu: number[];
+      covUnscaled: number[];
+      aN: number;
+      bN: number;
+      xStd: number[];
     };
     return new BayesianLinearModel(
-      json.params as BayesianLinearParams, s.p, s.n, f64(s.xMean, 'xMean'), f64(s.xScale, 'xScale'), s.yMean, f64(s.mu, 'mu'),
-      f64(s.covUnscaled, 'covUnscaled'), s.aN, s.bN, f64(s.xStd, 'xStd'),
+      json.params as BayesianLinearParams,
+      s.p,
+      s.n,
+      f64(s.xMean, 'xMean'),
+      f64(s.xScale, 'xScale'),
+      s.yMean,
+      f64(s.mu, 'mu'),
+      f64(s.covUnscaled, 'covUnscaled'),
+      s.aN,
+      s.bN,
+      f64(s.xStd, 'xStd'),
     );
   }
 }
 
 function fitBlr(data: Dataset, ctx: FitContext, params: BayesianLinearParams): BayesianLinearModel {
-  const d = prepareFit(data, ctx, { kind: 'bayesian-linear', minRows: 3, constantFeatures: 'error', task: 'regression' });
+  const d = prepareFit(data, ctx, {
+    kind: 'bayesian-linear',
+    minRows: 3,
+    constantFeatures: 'error',
+    task: 'regression',
+  });
   const { n, p, X, y } = d;
   const { mean, std } = columnMoments(X, n, p);
   const scale = params.standardize ? std : new Float64Array(p).fill(1);
@@ -119,7 +174,8 @@ function fitBlr(data: Dataset, ctx: FitContext, params: BayesianLinearParams): B
   const { G, c } = centredGram(X, y, n, p, mean, scale, yMean);
   const L = Float64Array.from(G);
   for (let j = 0; j < p; j++) L[j * p + j] = L[j * p + j]! + params.lambda;
-  if (!choleskyInPlace(L, p)) throw numericError(`bayesian-linear: XᵀX + λI is not positive definite (lambda=${params.lambda}); raise lambda.`);
+  if (!choleskyInPlace(L, p))
+    throw numericError(`bayesian-linear: XᵀX + λI is not positive definite (lambda=${params.lambda}); raise lambda.`);
   const mu = choleskySolveVec(L, p, c);
   let yy = 0;
   for (let i = 0; i < n; i++) yy += (y[i]! - yMean) ** 2;
@@ -131,7 +187,10 @@ function fitBlr(data: Dataset, ctx: FitContext, params: BayesianLinearParams): B
 }
 
 export const bayesianLinearKind: ModelKind<BayesianLinearParams> = {
-  schema: bayesianLinearSchema, tasks: ['regression'], summary: 'Bayesian linear regression (conjugate NIG prior, predictive variance)',
-  create: (params) => makeEstimator('bayesian-linear', parseParams('bayesian-linear', bayesianLinearSchema, params), fitBlr),
+  schema: bayesianLinearSchema,
+  tasks: ['regression'],
+  summary: 'Bayesian linear regression (conjugate NIG prior, predictive variance)',
+  create: (params) =>
+    makeEstimator('bayesian-linear', parseParams('bayesian-linear', bayesianLinearSchema, params), fitBlr),
   fromJSON: (json) => BayesianLinearModel.fromJSON(json),
 };

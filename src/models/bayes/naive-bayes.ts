@@ -4,8 +4,19 @@
  */
 import { z } from 'zod';
 import {
-  arr, checkPredictInput, expectKind, f64, makeEstimator, normalise, parseParams, prepareFit,
-  type Dataset, type FitContext, type FittedModel, type ModelJSON, type ModelKind,
+  arr,
+  checkPredictInput,
+  expectKind,
+  f64,
+  makeEstimator,
+  normalise,
+  parseParams,
+  prepareFit,
+  type Dataset,
+  type FitContext,
+  type FittedModel,
+  type ModelJSON,
+  type ModelKind,
 } from '../estimator.ts';
 
 export const gaussianNbSchema = z.strictObject({
@@ -55,7 +66,11 @@ export class GaussianNbModel implements FittedModel {
       let mx = -Infinity;
       for (let c = 0; c < K; c++) mx = Math.max(mx, L[i * K + c]!);
       let s = 0;
-      for (let c = 0; c < K; c++) { const e = Math.exp(L[i * K + c]! - mx); L[i * K + c] = e; s += e; }
+      for (let c = 0; c < K; c++) {
+        const e = Math.exp(L[i * K + c]! - mx);
+        L[i * K + c] = e;
+        s += e;
+      }
       for (let c = 0; c < K; c++) L[i * K + c] = L[i * K + c]! / s;
     }
     return L;
@@ -78,8 +93,15 @@ export class GaussianNbModel implements FittedModel {
     const { p, nClasses: K } = this;
     const imp = new Float64Array(p);
     for (let j = 0; j < p; j++) {
-      let mu = 0, w = 0, v = 0;
-      for (let c = 0; c < K; c++) { const pc = Math.exp(this.logPrior[c]!); mu += pc * this.mean[c * p + j]!; v += pc * this.variance[c * p + j]!; w += pc; }
+      let mu = 0,
+        w = 0,
+        v = 0;
+      for (let c = 0; c < K; c++) {
+        const pc = Math.exp(this.logPrior[c]!);
+        mu += pc * this.mean[c * p + j]!;
+        v += pc * this.variance[c * p + j]!;
+        w += pc;
+      }
       mu /= w;
       let between = 0;
       for (let c = 0; c < K; c++) between += Math.exp(this.logPrior[c]!) * (this.mean[c * p + j]! - mu) ** 2;
@@ -90,20 +112,40 @@ export class GaussianNbModel implements FittedModel {
 
   toJSON(): ModelJSON {
     return {
-      kind: this.kind, version: 1, params: this.params,
-      state: { p: this.p, nClasses: this.nClasses, logPrior: arr(this.logPrior), mean: arr(this.mean), variance: arr(this.variance) },
+      kind: this.kind,
+      version: 1,
+      params: this.params,
+      state: {
+        p: this.p,
+        nClasses: this.nClasses,
+        logPrior: arr(this.logPrior),
+        mean: arr(this.mean),
+        variance: arr(this.variance),
+      },
     };
   }
 
   static fromJSON(json: ModelJSON): GaussianNbModel {
     expectKind(json, 'gaussian-nb');
     const s = json.state as { p: number; nClasses: number; logPrior: number[]; mean: number[]; variance: number[] };
-    return new GaussianNbModel(json.params as GaussianNbParams, s.p, s.nClasses, f64(s.logPrior, 'logPrior'), f64(s.mean, 'mean'), f64(s.variance, 'variance'));
+    return new GaussianNbModel(
+      json.params as GaussianNbParams,
+      s.p,
+      s.nClasses,
+      f64(s.logPrior, 'logPrior'),
+      f64(s.mean, 'mean'),
+      f64(s.variance, 'variance'),
+    );
   }
 }
 
 function fitGnb(data: Dataset, ctx: FitContext, params: GaussianNbParams): GaussianNbModel {
-  const d = prepareFit(data, ctx, { kind: 'gaussian-nb', minRows: 2, constantFeatures: 'allow', task: 'classification' });
+  const d = prepareFit(data, ctx, {
+    kind: 'gaussian-nb',
+    minRows: 2,
+    constantFeatures: 'allow',
+    task: 'classification',
+  });
   const { n, p, X, y, nClasses: K } = d;
   const count = new Float64Array(K);
   const mean = new Float64Array(K * p);
@@ -113,7 +155,8 @@ function fitGnb(data: Dataset, ctx: FitContext, params: GaussianNbParams): Gauss
     count[c] = count[c]! + 1;
     for (let j = 0; j < p; j++) mean[c * p + j] = mean[c * p + j]! + X[i * p + j]!;
   }
-  for (let c = 0; c < K; c++) for (let j = 0; j < p; j++) mean[c * p + j] = count[c]! > 0 ? mean[c * p + j]! / count[c]! : 0;
+  for (let c = 0; c < K; c++)
+    for (let j = 0; j < p; j++) mean[c * p + j] = count[c]! > 0 ? mean[c * p + j]! / count[c]! : 0;
   for (let i = 0; i < n; i++) {
     const c = y[i]!;
     for (let j = 0; j < p; j++) variance[c * p + j] = variance[c * p + j]! + (X[i * p + j]! - mean[c * p + j]!) ** 2;
@@ -121,18 +164,25 @@ function fitGnb(data: Dataset, ctx: FitContext, params: GaussianNbParams): Gauss
   // largest overall feature variance, for the smoothing floor
   let maxVar = 0;
   for (let j = 0; j < p; j++) {
-    let s = 0, s2 = 0;
-    for (let i = 0; i < n; i++) { s += X[i * p + j]!; s2 += X[i * p + j]! ** 2; }
+    let s = 0,
+      s2 = 0;
+    for (let i = 0; i < n; i++) {
+      s += X[i * p + j]!;
+      s2 += X[i * p + j]! ** 2;
+    }
     maxVar = Math.max(maxVar, s2 / n - (s / n) ** 2);
   }
   const eps = params.varSmoothing * maxVar + 1e-300;
-  for (let c = 0; c < K; c++) for (let j = 0; j < p; j++) variance[c * p + j] = (count[c]! > 0 ? variance[c * p + j]! / count[c]! : 0) + eps;
+  for (let c = 0; c < K; c++)
+    for (let j = 0; j < p; j++) variance[c * p + j] = (count[c]! > 0 ? variance[c * p + j]! / count[c]! : 0) + eps;
   const logPrior = count.map((c) => (c > 0 ? Math.log(c / n) : -Infinity));
   return new GaussianNbModel(params, p, K, logPrior, mean, variance);
 }
 
 export const gaussianNbKind: ModelKind<GaussianNbParams> = {
-  schema: gaussianNbSchema, tasks: ['classification'], summary: 'Gaussian naive Bayes',
+  schema: gaussianNbSchema,
+  tasks: ['classification'],
+  summary: 'Gaussian naive Bayes',
   create: (params) => makeEstimator('gaussian-nb', parseParams('gaussian-nb', gaussianNbSchema, params), fitGnb),
   fromJSON: (json) => GaussianNbModel.fromJSON(json),
 };

@@ -1,11 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { clusterAssets, cutTree, detectRegimes, euclideanDistances, hierarchical, kMeans, leafOrder } from '../index.ts';
+import {
+  clusterAssets,
+  cutTree,
+  detectRegimes,
+  euclideanDistances,
+  hierarchical,
+  kMeans,
+  leafOrder,
+} from '../index.ts';
 import { modelRng } from '../internal/rng.ts';
 
 describe('k-means', () => {
   it('recovers three planted, well-separated clusters (labels equal up to renaming)', () => {
     const r = modelRng(1);
-    const centres = [[0, 0], [10, 0], [0, 10]];
+    const centres = [
+      [0, 0],
+      [10, 0],
+      [0, 10],
+    ];
     const X: number[] = [];
     const truth: number[] = [];
     for (let i = 0; i < 150; i++) {
@@ -52,7 +64,11 @@ describe('hierarchical clustering: merge heights by hand on points 0, 1, 3, 7 (1
   });
   it('merge ids follow SciPy (points < n, merge m is n + m) and cuts/leaf order are consistent', () => {
     const t = hierarchical(D, 4, 'single');
-    expect(t.merges.map((m) => [m.a, m.b, m.size])).toEqual([[0, 1, 2], [2, 4, 3], [3, 5, 4]]);
+    expect(t.merges.map((m) => [m.a, m.b, m.size])).toEqual([
+      [0, 1, 2],
+      [2, 4, 3],
+      [3, 5, 4],
+    ]);
     expect(Array.from(cutTree(t, 2))).toEqual([0, 0, 0, 1]);
     expect(Array.from(cutTree(t, 3))).toEqual([0, 0, 1, 2]);
     expect([...leafOrder(t)].sort()).toEqual([0, 1, 2, 3]);

@@ -26,7 +26,10 @@ export function euclideanDistances(X: Float64Array, n: number, p: number): Float
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
       let s = 0;
-      for (let f = 0; f < p; f++) { const d = X[i * p + f]! - X[j * p + f]!; s += d * d; }
+      for (let f = 0; f < p; f++) {
+        const d = X[i * p + f]! - X[j * p + f]!;
+        s += d * d;
+      }
       D[i * n + j] = D[j * n + i] = Math.sqrt(s);
     }
   }
@@ -38,7 +41,8 @@ export function euclideanDistances(X: Float64Array, n: number, p: number): Float
  * cluster ids, so the result is deterministic.
  */
 export function hierarchical(D: Float64Array, n: number, linkage: Linkage): Dendrogram {
-  if (D.length !== n * n) throw usageError(`hierarchical: distance matrix must be n×n = ${n * n} values, got ${D.length}.`);
+  if (D.length !== n * n)
+    throw usageError(`hierarchical: distance matrix must be n×n = ${n * n} values, got ${D.length}.`);
   // Ward works on squared distances through Lance–Williams, then reports sqrt (SciPy's convention)
   const d = Float64Array.from(D, (v) => (linkage === 'ward' ? v * v : v));
   const active = new Uint8Array(n).fill(1);
@@ -54,7 +58,11 @@ export function hierarchical(D: Float64Array, n: number, linkage: Linkage): Dend
       for (let j = i + 1; j < n; j++) {
         if (!active[j]) continue;
         const v = d[i * n + j]!;
-        if (v < bd) { bd = v; bi = i; bj = j; }
+        if (v < bd) {
+          bd = v;
+          bi = i;
+          bj = j;
+        }
       }
     }
     const si = size[bi]!;
@@ -88,7 +96,10 @@ export function cutTree(tree: Dendrogram, k: number): Int32Array {
   const { n, merges } = tree;
   if (!Number.isInteger(k) || k < 1 || k > n) throw usageError(`cutTree: k must be in 1..${n}, got ${k}.`);
   const parent = Int32Array.from({ length: 2 * n - 1 }, (_, i) => i);
-  const find = (x: number): number => { while (parent[x] !== x) x = parent[x] = parent[parent[x]!]!; return x; };
+  const find = (x: number): number => {
+    while (parent[x] !== x) x = parent[x] = parent[parent[x]!]!;
+    return x;
+  };
   for (let m = 0; m < n - k; m++) {
     const mg = merges[m]!;
     parent[find(mg.a)] = n + m;
@@ -99,7 +110,10 @@ export function cutTree(tree: Dendrogram, k: number): Int32Array {
   for (let i = 0; i < n; i++) {
     const r = find(i);
     let l = seen.get(r);
-    if (l === undefined) { l = seen.size; seen.set(r, l); }
+    if (l === undefined) {
+      l = seen.size;
+      seen.set(r, l);
+    }
     labels[i] = l;
   }
   return labels;
@@ -113,7 +127,10 @@ export function leafOrder(tree: Dendrogram): number[] {
   const stack = [2 * n - 2];
   while (stack.length > 0) {
     const c = stack.pop()!;
-    if (c < n) { out.push(c); continue; }
+    if (c < n) {
+      out.push(c);
+      continue;
+    }
     const mg = merges[c - n]!;
     stack.push(mg.b, mg.a);
   }

@@ -27,13 +27,17 @@ export interface KMeansResult {
 
 function sqDist(A: Float64Array, a: number, B: Float64Array, b: number, p: number): number {
   let s = 0;
-  for (let f = 0; f < p; f++) { const d = A[a * p + f]! - B[b * p + f]!; s += d * d; }
+  for (let f = 0; f < p; f++) {
+    const d = A[a * p + f]! - B[b * p + f]!;
+    s += d * d;
+  }
   return s;
 }
 
 export function kMeans(X: Float64Array, n: number, p: number, opts: KMeansOptions): KMeansResult {
   const { k } = opts;
-  if (!Number.isInteger(k) || k < 1 || k > n) throw usageError(`kMeans: k must be an integer in 1..n=${n}, got ${k}. Use fewer clusters than points.`);
+  if (!Number.isInteger(k) || k < 1 || k > n)
+    throw usageError(`kMeans: k must be an integer in 1..n=${n}, got ${k}. Use fewer clusters than points.`);
   const rng = modelRng(opts.seed);
   let best: KMeansResult | null = null;
   for (let r = 0; r < (opts.nInit ?? 10); r++) {
@@ -56,7 +60,13 @@ function plusPlus(X: Float64Array, n: number, p: number, k: number, rng: ReturnT
     let pick = n - 1;
     if (total > 0) {
       let u = rng.uniform() * total;
-      for (let i = 0; i < n; i++) { u -= d2[i]!; if (u < 0) { pick = i; break; } }
+      for (let i = 0; i < n; i++) {
+        u -= d2[i]!;
+        if (u < 0) {
+          pick = i;
+          break;
+        }
+      }
     } else pick = rng.int(n);
     C.set(X.subarray(pick * p, pick * p + p), c * p);
     for (let i = 0; i < n; i++) d2[i] = Math.min(d2[i]!, sqDist(X, i, C, c, p));
@@ -64,7 +74,15 @@ function plusPlus(X: Float64Array, n: number, p: number, k: number, rng: ReturnT
   return C;
 }
 
-function lloyd(X: Float64Array, n: number, p: number, k: number, C: Float64Array, maxIter: number, tol: number): KMeansResult {
+function lloyd(
+  X: Float64Array,
+  n: number,
+  p: number,
+  k: number,
+  C: Float64Array,
+  maxIter: number,
+  tol: number,
+): KMeansResult {
   const labels = new Int32Array(n);
   const counts = new Float64Array(k);
   const next = new Float64Array(k * p);
@@ -75,7 +93,13 @@ function lloyd(X: Float64Array, n: number, p: number, k: number, C: Float64Array
     for (let i = 0; i < n; i++) {
       let bc = 0;
       let bd = Infinity;
-      for (let c = 0; c < k; c++) { const d = sqDist(X, i, C, c, p); if (d < bd) { bd = d; bc = c; } }
+      for (let c = 0; c < k; c++) {
+        const d = sqDist(X, i, C, c, p);
+        if (d < bd) {
+          bd = d;
+          bc = c;
+        }
+      }
       labels[i] = bc;
       inertia += bd;
     }
@@ -88,19 +112,31 @@ function lloyd(X: Float64Array, n: number, p: number, k: number, C: Float64Array
     }
     let shift = 0;
     for (let c = 0; c < k; c++) {
-      if (counts[c] === 0) { for (let f = 0; f < p; f++) next[c * p + f] = C[c * p + f]!; continue; } // empty: keep centre
+      if (counts[c] === 0) {
+        for (let f = 0; f < p; f++) next[c * p + f] = C[c * p + f]!;
+        continue;
+      } // empty: keep centre
       for (let f = 0; f < p; f++) next[c * p + f] = next[c * p + f]! / counts[c]!;
       shift = Math.max(shift, sqDist(next, c, C, c, p));
     }
     C.set(next);
-    if (shift <= tol * tol) { it++; break; }
+    if (shift <= tol * tol) {
+      it++;
+      break;
+    }
   }
   // final assignment against the final centroids
   inertia = 0;
   for (let i = 0; i < n; i++) {
     let bc = 0;
     let bd = Infinity;
-    for (let c = 0; c < k; c++) { const d = sqDist(X, i, C, c, p); if (d < bd) { bd = d; bc = c; } }
+    for (let c = 0; c < k; c++) {
+      const d = sqDist(X, i, C, c, p);
+      if (d < bd) {
+        bd = d;
+        bc = c;
+      }
+    }
     labels[i] = bc;
     inertia += bd;
   }

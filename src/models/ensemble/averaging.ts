@@ -5,8 +5,20 @@
 import { z } from 'zod';
 import { usageError } from '../../core/index.ts';
 import {
-  checkPredictInput, expectKind, lookupKind, makeEstimator, modelFromJSON, normalise, parseParams, prepareFit,
-  type Dataset, type FitContext, type FittedModel, type ModelJSON, type ModelKind, type Task,
+  checkPredictInput,
+  expectKind,
+  lookupKind,
+  makeEstimator,
+  modelFromJSON,
+  normalise,
+  parseParams,
+  prepareFit,
+  type Dataset,
+  type FitContext,
+  type FittedModel,
+  type ModelJSON,
+  type ModelKind,
+  type Task,
 } from '../estimator.ts';
 import { memberSchema } from './member.ts';
 
@@ -42,7 +54,8 @@ export class AveragingModel implements FittedModel {
       if (m.predictProba !== undefined) {
         const P = m.predictProba(X, n);
         const Km = P.length / n;
-        for (let i = 0; i < n; i++) for (let c = 0; c < Math.min(K, Km); c++) out[i * K + c] = out[i * K + c]! + w * P[i * Km + c]!;
+        for (let i = 0; i < n; i++)
+          for (let c = 0; c < Math.min(K, Km); c++) out[i * K + c] = out[i * K + c]! + w * P[i * Km + c]!;
       } else {
         const f = m.predict(X, n);
         for (let i = 0; i < n; i++) out[i * K + f[i]!] = out[i * K + f[i]!]! + w;
@@ -57,7 +70,11 @@ export class AveragingModel implements FittedModel {
       const P = this.probabilities(X, n);
       const K = this.nClasses;
       const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) { let b = 0; for (let c = 1; c < K; c++) if (P[i * K + c]! > P[i * K + b]!) b = c; out[i] = b; }
+      for (let i = 0; i < n; i++) {
+        let b = 0;
+        for (let c = 1; c < K; c++) if (P[i * K + c]! > P[i * K + b]!) b = c;
+        out[i] = b;
+      }
       return out;
     }
     const out = new Float64Array(n);
@@ -74,15 +91,23 @@ export class AveragingModel implements FittedModel {
     const imp = new Float64Array(this.p);
     this.members.forEach((m, q) => {
       const mi = m.featureImportance?.();
-      if (mi !== undefined && mi.length === this.p) for (let j = 0; j < this.p; j++) imp[j] = imp[j]! + this.weights[q]! * mi[j]!;
+      if (mi !== undefined && mi.length === this.p)
+        for (let j = 0; j < this.p; j++) imp[j] = imp[j]! + this.weights[q]! * mi[j]!;
     });
     return normalise(imp);
   }
 
   toJSON(): ModelJSON {
     return {
-      kind: this.kind, version: 1, params: this.params,
-      state: { p: this.p, nClasses: this.nClasses, weights: Array.from(this.weights), members: this.members.map((m) => m.toJSON()) },
+      kind: this.kind,
+      version: 1,
+      params: this.params,
+      state: {
+        p: this.p,
+        nClasses: this.nClasses,
+        weights: Array.from(this.weights),
+        members: this.members.map((m) => m.toJSON()),
+      },
     };
   }
 
@@ -90,14 +115,26 @@ export class AveragingModel implements FittedModel {
     expectKind(json, 'averaging');
     const s = json.state as { p: number; nClasses: number; weights: number[]; members: ModelJSON[] };
     const params = json.params as AveragingParams;
-    return new AveragingModel(params.task, params, s.p, s.nClasses, s.members.map(modelFromJSON), Float64Array.from(s.weights));
+    return new AveragingModel(
+      params.task,
+      params,
+      s.p,
+      s.nClasses,
+      s.members.map(modelFromJSON),
+      Float64Array.from(s.weights),
+    );
   }
 }
 
-export function memberWeights(params: { members: readonly unknown[]; weights?: readonly number[] | undefined }): Float64Array {
+export function memberWeights(params: {
+  members: readonly unknown[];
+  weights?: readonly number[] | undefined;
+}): Float64Array {
   const m = params.members.length;
   if (params.weights !== undefined && params.weights.length !== m) {
-    throw usageError(`ensemble weights: ${params.weights.length} weights for ${m} members; give one weight per member or none.`);
+    throw usageError(
+      `ensemble weights: ${params.weights.length} weights for ${m} members; give one weight per member or none.`,
+    );
   }
   const w = Float64Array.from(params.weights ?? new Array<number>(m).fill(1));
   if (w.every((v) => v === 0)) throw usageError('ensemble weights are all zero; give at least one positive weight.');
@@ -112,13 +149,18 @@ function fitAveraging(data: Dataset, ctx: FitContext, params: AveragingParams): 
     return est.fit(data, { ...ctx, seed: ctx.seed + q });
   });
   for (const m of members) {
-    if (m.task !== params.task) throw usageError(`averaging: member "${m.kind}" fits task ${m.task} but the ensemble's task is ${params.task}; set the member's task.`);
+    if (m.task !== params.task)
+      throw usageError(
+        `averaging: member "${m.kind}" fits task ${m.task} but the ensemble's task is ${params.task}; set the member's task.`,
+      );
   }
   return new AveragingModel(params.task, params, d.p, d.nClasses, members, weights);
 }
 
 export const averagingKind: ModelKind<AveragingParams> = {
-  schema: averagingSchema, tasks: ['regression', 'classification'], summary: 'weighted average of member models',
+  schema: averagingSchema,
+  tasks: ['regression', 'classification'],
+  summary: 'weighted average of member models',
   create: (params) => {
     const p = parseParams('averaging', averagingSchema, params);
     memberWeights(p);

@@ -7,8 +7,19 @@
 import { z } from 'zod';
 import { dataError } from '../../core/index.ts';
 import {
-  checkPredictInput, expectKind, lookupKind, makeEstimator, modelFromJSON, normalise, parseParams, prepareFit,
-  type Dataset, type FitContext, type FittedModel, type ModelJSON, type ModelKind,
+  checkPredictInput,
+  expectKind,
+  lookupKind,
+  makeEstimator,
+  modelFromJSON,
+  normalise,
+  parseParams,
+  prepareFit,
+  type Dataset,
+  type FitContext,
+  type FittedModel,
+  type ModelJSON,
+  type ModelKind,
 } from '../estimator.ts';
 import { memberSchema } from './member.ts';
 
@@ -24,7 +35,12 @@ export type StackingParams = z.infer<typeof stackingSchema>;
 export class StackingModel implements FittedModel {
   readonly kind = 'stacking';
   readonly task = 'regression' as const;
-  constructor(readonly params: StackingParams, readonly p: number, readonly members: readonly FittedModel[], readonly meta: FittedModel) {}
+  constructor(
+    readonly params: StackingParams,
+    readonly p: number,
+    readonly members: readonly FittedModel[],
+    readonly meta: FittedModel,
+  ) {}
 
   private level1(X: Float64Array, n: number): Float64Array {
     checkPredictInput(this.kind, X, n, this.p);
@@ -53,7 +69,12 @@ export class StackingModel implements FittedModel {
   }
 
   toJSON(): ModelJSON {
-    return { kind: this.kind, version: 1, params: this.params, state: { p: this.p, members: this.members.map((m) => m.toJSON()), meta: this.meta.toJSON() } };
+    return {
+      kind: this.kind,
+      version: 1,
+      params: this.params,
+      state: { p: this.p, members: this.members.map((m) => m.toJSON()), meta: this.meta.toJSON() },
+    };
   }
 
   static fromJSON(json: ModelJSON): StackingModel {
@@ -63,12 +84,27 @@ export class StackingModel implements FittedModel {
   }
 }
 
-function subset(d: { X: Float64Array; y: Float64Array; p: number; featureNames: readonly string[] }, from: number, to: number): Dataset {
-  return { X: d.X.subarray(from * d.p, to * d.p), y: d.y.subarray(from, to), n: to - from, p: d.p, featureNames: d.featureNames };
+function subset(
+  d: { X: Float64Array; y: Float64Array; p: number; featureNames: readonly string[] },
+  from: number,
+  to: number,
+): Dataset {
+  return {
+    X: d.X.subarray(from * d.p, to * d.p),
+    y: d.y.subarray(from, to),
+    n: to - from,
+    p: d.p,
+    featureNames: d.featureNames,
+  };
 }
 
 function fitStacking(data: Dataset, ctx: FitContext, params: StackingParams): StackingModel {
-  const d = prepareFit(data, ctx, { kind: 'stacking', minRows: 2 * params.folds, constantFeatures: 'allow', task: 'regression' });
+  const d = prepareFit(data, ctx, {
+    kind: 'stacking',
+    minRows: 2 * params.folds,
+    constantFeatures: 'allow',
+    task: 'regression',
+  });
   const { n, p } = d;
   const M = params.members.length;
   const bounds = Array.from({ length: params.folds + 1 }, (_, b) => Math.round((b * n) / params.folds));
@@ -80,24 +116,35 @@ function fitStacking(data: Dataset, ctx: FitContext, params: StackingParams): St
     params.members.forEach((spec, q) => {
       let fitted: FittedModel;
       try {
-        fitted = lookupKind(spec.kind).create(spec.params).fit(train, { ...ctx, seed: ctx.seed + q });
+        fitted = lookupKind(spec.kind)
+          .create(spec.params)
+          .fit(train, { ...ctx, seed: ctx.seed + q });
       } catch (e) {
-        throw dataError(`stacking: member "${spec.kind}" could not be fitted on the first ${train.n} rows (fold ${b} of ${params.folds}): ${(e as Error).message}`);
+        throw dataError(
+          `stacking: member "${spec.kind}" could not be fitted on the first ${train.n} rows (fold ${b} of ${params.folds}): ${(e as Error).message}`,
+        );
       }
       const f = fitted.predict(test.X, test.n);
       for (let i = 0; i < test.n; i++) Z[(bounds[b]! - first + i) * M + q] = f[i]!;
     });
   }
   const names = params.members.map((m, q) => `${m.kind}#${q}`);
-  const meta = lookupKind(params.meta.kind).create(params.meta.params)
+  const meta = lookupKind(params.meta.kind)
+    .create(params.meta.params)
     .fit({ X: Z, y: d.y.subarray(first), n: n - first, p: M, featureNames: names }, { ...ctx, seed: ctx.seed + M });
   const all = subset(d, 0, n);
-  const members = params.members.map((spec, q) => lookupKind(spec.kind).create(spec.params).fit(all, { ...ctx, seed: ctx.seed + q }));
+  const members = params.members.map((spec, q) =>
+    lookupKind(spec.kind)
+      .create(spec.params)
+      .fit(all, { ...ctx, seed: ctx.seed + q }),
+  );
   return new StackingModel(params, p, members, meta);
 }
 
 export const stackingKind: ModelKind<StackingParams> = {
-  schema: stackingSchema, tasks: ['regression'], summary: 'stacked regression (forward-in-time out-of-fold predictions → meta model)',
+  schema: stackingSchema,
+  tasks: ['regression'],
+  summary: 'stacked regression (forward-in-time out-of-fold predictions → meta model)',
   create: (params) => {
     const p = parseParams('stacking', stackingSchema, params);
     for (const m of [...p.members, p.meta]) lookupKind(m.kind).create(m.params);

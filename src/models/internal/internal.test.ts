@@ -15,7 +15,10 @@ describe('modelRng', () => {
     const r = modelRng(7);
     let s = 0;
     let v = 0;
-    for (let i = 0; i < 20000; i++) { s += r.uniform(); v += r.normal() ** 2; }
+    for (let i = 0; i < 20000; i++) {
+      s += r.uniform();
+      v += r.normal() ** 2;
+    }
     expect(Math.abs(s / 20000 - 0.5)).toBeLessThan(4 * Math.sqrt(1 / 12 / 20000));
     expect(Math.abs(v / 20000 - 1)).toBeLessThan(4 * Math.sqrt(2 / 20000));
   });
@@ -25,7 +28,9 @@ describe('Cholesky helpers', () => {
   it('solve and inverse of [[4,2],[2,3]]', () => {
     const L = Float64Array.from([4, 2, 2, 3]);
     expect(choleskyInPlace(L, 2)).toBe(true);
-    expect(Array.from(choleskySolveVec(L, 2, Float64Array.from([2, 1])))).toEqual([0.5, 0].map((v) => expect.closeTo(v, 14)));
+    expect(Array.from(choleskySolveVec(L, 2, Float64Array.from([2, 1])))).toEqual(
+      [0.5, 0].map((v) => expect.closeTo(v, 14)),
+    );
     const inv = choleskyInverse(L, 2);
     expect(Array.from(inv)).toEqual([3 / 8, -2 / 8, -2 / 8, 4 / 8].map((v) => expect.closeTo(v, 14)));
   });

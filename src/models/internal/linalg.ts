@@ -72,7 +72,13 @@ export function columnMoments(X: Float64Array, n: number, p: number): { mean: Fl
 
 /** XᵀX and Xᵀy of the centred (and optionally scaled) design: returns the p×p Gram and p-vector. */
 export function centredGram(
-  X: Float64Array, y: Float64Array, n: number, p: number, mean: Float64Array, scale: Float64Array | null, yMean: number,
+  X: Float64Array,
+  y: Float64Array,
+  n: number,
+  p: number,
+  mean: Float64Array,
+  scale: Float64Array | null,
+  yMean: number,
 ): { G: Float64Array; c: Float64Array } {
   const G = new Float64Array(p * p);
   const c = new Float64Array(p);

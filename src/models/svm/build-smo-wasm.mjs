@@ -18,7 +18,22 @@ const dir = mkdtempSync(join(tmpdir(), 'keel-asc-'));
 try {
   copyFileSync(src, join(dir, 'smo.ts')); // asc wants a .ts name; tsc must not see AssemblyScript, hence .as
   const asc = join(root, 'node_modules/assemblyscript/bin/asc.js');
-  execFileSync(process.execPath, [asc, join(dir, 'smo.ts'), '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '-o', join(dir, 'smo.wasm')], { stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [
+      asc,
+      join(dir, 'smo.ts'),
+      '-O3',
+      '--runtime',
+      'stub',
+      '--noAssert',
+      '--enable',
+      'simd',
+      '-o',
+      join(dir, 'smo.wasm'),
+    ],
+    { stdio: 'inherit' },
+  );
   const bytes = readFileSync(join(dir, 'smo.wasm'));
   const version = JSON.parse(readFileSync(join(root, 'node_modules/assemblyscript/package.json'), 'utf8')).version;
   writeFileSync(

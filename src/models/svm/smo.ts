@@ -59,8 +59,13 @@ export function solveSmo(prob: SmoProblem, eps: number, maxIter: number): SmoRes
     const a = alpha[t]!;
     const atUpper = a >= C[t]!;
     const atLower = a <= 0;
-    if (y[t] === 1) { up[t] = atUpper ? 0 : 1; low[t] = atLower ? 0 : 1; }
-    else { up[t] = atLower ? 0 : 1; low[t] = atUpper ? 0 : 1; }
+    if (y[t] === 1) {
+      up[t] = atUpper ? 0 : 1;
+      low[t] = atLower ? 0 : 1;
+    } else {
+      up[t] = atLower ? 0 : 1;
+      low[t] = atUpper ? 0 : 1;
+    }
   };
   const Gbar = new Float64Array(l);
   const QD = new Float64Array(l);
@@ -75,17 +80,39 @@ export function solveSmo(prob: SmoProblem, eps: number, maxIter: number): SmoRes
   const swap = (a: number, b: number): void => {
     if (a === b) return;
     let v: number;
-    v = y[a]!; y[a] = y[b]!; y[b] = v;
-    v = C[a]!; C[a] = C[b]!; C[b] = v;
-    v = base[a]!; base[a] = base[b]!; base[b] = v;
-    v = lin[a]!; lin[a] = lin[b]!; lin[b] = v;
-    v = orig[a]!; orig[a] = orig[b]!; orig[b] = v;
-    v = alpha[a]!; alpha[a] = alpha[b]!; alpha[b] = v;
-    v = F[a]!; F[a] = F[b]!; F[b] = v;
-    v = up[a]!; up[a] = up[b]!; up[b] = v;
-    v = low[a]!; low[a] = low[b]!; low[b] = v;
-    v = Gbar[a]!; Gbar[a] = Gbar[b]!; Gbar[b] = v;
-    v = QD[a]!; QD[a] = QD[b]!; QD[b] = v;
+    v = y[a]!;
+    y[a] = y[b]!;
+    y[b] = v;
+    v = C[a]!;
+    C[a] = C[b]!;
+    C[b] = v;
+    v = base[a]!;
+    base[a] = base[b]!;
+    base[b] = v;
+    v = lin[a]!;
+    lin[a] = lin[b]!;
+    lin[b] = v;
+    v = orig[a]!;
+    orig[a] = orig[b]!;
+    orig[b] = v;
+    v = alpha[a]!;
+    alpha[a] = alpha[b]!;
+    alpha[b] = v;
+    v = F[a]!;
+    F[a] = F[b]!;
+    F[b] = v;
+    v = up[a]!;
+    up[a] = up[b]!;
+    up[b] = v;
+    v = low[a]!;
+    low[a] = low[b]!;
+    low[b] = v;
+    v = Gbar[a]!;
+    Gbar[a] = Gbar[b]!;
+    Gbar[b] = v;
+    v = QD[a]!;
+    QD[a] = QD[b]!;
+    QD[b] = v;
   };
 
   const reconstructGradient = (): void => {
@@ -127,7 +154,10 @@ export function solveSmo(prob: SmoProblem, eps: number, maxIter: number): SmoRes
       if (!shrinkable(t, Gmax1, Gmax2)) continue;
       active--;
       while (active > t) {
-        if (!shrinkable(active, Gmax1, Gmax2)) { swap(t, active); break; }
+        if (!shrinkable(active, Gmax1, Gmax2)) {
+          swap(t, active);
+          break;
+        }
         active--;
       }
     }
@@ -151,7 +181,10 @@ export function solveSmo(prob: SmoProblem, eps: number, maxIter: number): SmoRes
       fusedValid = false;
     } else {
       for (let t = 0; t < active; t++) {
-        if (up[t] === 1 && -F[t]! >= Gmax) { Gmax = -F[t]!; iSel = t; }
+        if (up[t] === 1 && -F[t]! >= Gmax) {
+          Gmax = -F[t]!;
+          iSel = t;
+        }
       }
     }
     if (iSel < 0) return false;
@@ -171,7 +204,10 @@ export function solveSmo(prob: SmoProblem, eps: number, maxIter: number): SmoRes
       reconstructGradient();
       active = l;
       fusedValid = false;
-      if (!select()) { converged = true; break; }
+      if (!select()) {
+        converged = true;
+        break;
+      }
       counter = 1; // shrink again at the next step
     }
     iter++;
@@ -196,10 +232,24 @@ export function solveSmo(prob: SmoProblem, eps: number, maxIter: number): SmoRes
       const diff = ai - aj;
       ai += delta;
       aj += delta;
-      if (diff > 0) { if (aj < 0) { aj = 0; ai = diff; } }
-      else if (ai < 0) { ai = 0; aj = -diff; }
-      if (diff > Ci - Cj) { if (ai > Ci) { ai = Ci; aj = Ci - diff; } }
-      else if (aj > Cj) { aj = Cj; ai = Cj + diff; }
+      if (diff > 0) {
+        if (aj < 0) {
+          aj = 0;
+          ai = diff;
+        }
+      } else if (ai < 0) {
+        ai = 0;
+        aj = -diff;
+      }
+      if (diff > Ci - Cj) {
+        if (ai > Ci) {
+          ai = Ci;
+          aj = Ci - diff;
+        }
+      } else if (aj > Cj) {
+        aj = Cj;
+        ai = Cj + diff;
+      }
     } else {
       let quad = QD[i]! + QD[j]! - 2 * Qij;
       if (quad <= 0) quad = TAU;
@@ -207,10 +257,24 @@ export function solveSmo(prob: SmoProblem, eps: number, maxIter: number): SmoRes
       const sum = ai + aj;
       ai -= delta;
       aj += delta;
-      if (sum > Ci) { if (ai > Ci) { ai = Ci; aj = sum - Ci; } }
-      else if (aj < 0) { aj = 0; ai = sum; }
-      if (sum > Cj) { if (aj > Cj) { aj = Cj; ai = sum - Cj; } }
-      else if (ai < 0) { ai = 0; aj = sum; }
+      if (sum > Ci) {
+        if (ai > Ci) {
+          ai = Ci;
+          aj = sum - Ci;
+        }
+      } else if (aj < 0) {
+        aj = 0;
+        ai = sum;
+      }
+      if (sum > Cj) {
+        if (aj > Cj) {
+          aj = Cj;
+          ai = sum - Cj;
+        }
+      } else if (ai < 0) {
+        ai = 0;
+        aj = sum;
+      }
     }
     alpha[i] = ai;
     alpha[j] = aj;
@@ -237,7 +301,10 @@ export function solveSmo(prob: SmoProblem, eps: number, maxIter: number): SmoRes
       for (let t = 0; t < l; t++) Gbar[t] = Gbar[t]! + c * y[t]! * Kj[base[t]!]!;
     }
   }
-  if (!converged) { reconstructGradient(); active = l; }
+  if (!converged) {
+    reconstructGradient();
+    active = l;
+  }
   // ---- rho (libsvm calculate_rho)
   let nFree = 0;
   let sumFree = 0;
@@ -245,9 +312,16 @@ export function solveSmo(prob: SmoProblem, eps: number, maxIter: number): SmoRes
   let lb = -Infinity;
   for (let t = 0; t < l; t++) {
     const yG = F[t]!;
-    if (alpha[t]! >= C[t]!) { if (y[t] === -1) ub = Math.min(ub, yG); else lb = Math.max(lb, yG); }
-    else if (alpha[t]! <= 0) { if (y[t] === 1) ub = Math.min(ub, yG); else lb = Math.max(lb, yG); }
-    else { nFree++; sumFree += yG; }
+    if (alpha[t]! >= C[t]!) {
+      if (y[t] === -1) ub = Math.min(ub, yG);
+      else lb = Math.max(lb, yG);
+    } else if (alpha[t]! <= 0) {
+      if (y[t] === 1) ub = Math.min(ub, yG);
+      else lb = Math.max(lb, yG);
+    } else {
+      nFree++;
+      sumFree += yG;
+    }
   }
   const rho = nFree > 0 ? sumFree / nFree : (ub + lb) / 2;
   const out = new Float64Array(l);
@@ -265,8 +339,15 @@ export function solveSmo(prob: SmoProblem, eps: number, maxIter: number): SmoRes
  * Writes j to out[0]; returns Gmax2 = max over I_low of F_t.
  */
 function selectJ(
-  F: Float64Array, low: Uint8Array, QD: Float64Array, base: Int32Array, Ki: Float32Array, QDi: number, Gmax: number,
-  active: number, out: Float64Array,
+  F: Float64Array,
+  low: Uint8Array,
+  QD: Float64Array,
+  base: Int32Array,
+  Ki: Float32Array,
+  QDi: number,
+  Gmax: number,
+  active: number,
+  out: Float64Array,
 ): number {
   let Gmax2 = -Infinity;
   let jSel = -1;
@@ -281,7 +362,11 @@ function selectJ(
       let quad = QDi + QD[t]! - 2 * Ki[base[t]!]!;
       if (!(quad > 0)) quad = TAU;
       const num = gd * gd;
-      if (num * bestDen >= bestNum * quad) { bestNum = num; bestDen = quad; jSel = t; }
+      if (num * bestDen >= bestNum * quad) {
+        bestNum = num;
+        bestDen = quad;
+        jSel = t;
+      }
     }
   }
   out[0] = jSel;
@@ -293,8 +378,15 @@ function selectJ(
  * the last t in I_up with the largest −F_t (out[0] = t, out[1] = −F_t).
  */
 function updateGradient(
-  F: Float64Array, up: Uint8Array, base: Int32Array, Ki: Float32Array, Kj: Float32Array, di: number, dj: number,
-  active: number, out: Float64Array,
+  F: Float64Array,
+  up: Uint8Array,
+  base: Int32Array,
+  Ki: Float32Array,
+  Kj: Float32Array,
+  di: number,
+  dj: number,
+  active: number,
+  out: Float64Array,
 ): void {
   let gmax = -Infinity;
   let imax = -1;
@@ -302,7 +394,10 @@ function updateGradient(
     const b = base[t]!;
     const f = F[t]! + Ki[b]! * di + Kj[b]! * dj;
     F[t] = f;
-    if (up[t] === 1 && -f >= gmax) { gmax = -f; imax = t; }
+    if (up[t] === 1 && -f >= gmax) {
+      gmax = -f;
+      imax = t;
+    }
   }
   out[0] = imax;
   out[1] = gmax;
@@ -316,7 +411,12 @@ function updateGradient(
  * kernel is applied per entry. SMO ends up asking for most rows, so the speculative rows are rarely wasted.
  */
 export function kernelRows(
-  X: Float64Array, n: number, p: number, kernel: 'rbf' | 'linear', gamma: number, cacheBytes: number,
+  X: Float64Array,
+  n: number,
+  p: number,
+  kernel: 'rbf' | 'linear',
+  gamma: number,
+  cacheBytes: number,
 ): { row: KernelRow; diag: Float64Array } {
   const norms = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -344,7 +444,10 @@ export function kernelRows(
       // a fresh buffer even on eviction: the caller may still hold the evicted row (the solver keeps rows i and j)
       if (cached >= maxRows) {
         const victim = order[head++]!;
-        if (victim !== b) { cache[victim] = undefined; cached--; }
+        if (victim !== b) {
+          cache[victim] = undefined;
+          cached--;
+        }
       }
       const out = new Float32Array(n);
       const o = (r - start) * n;
@@ -355,7 +458,10 @@ export function kernelRows(
       cached++;
       order.push(r);
     }
-    if (head > 4096 && head * 2 > order.length) { order.splice(0, head); head = 0; }
+    if (head > 4096 && head * 2 > order.length) {
+      order.splice(0, head);
+      head = 0;
+    }
     return cache[b]!;
   };
   return { row, diag };

@@ -10,8 +10,18 @@ const ctx = { asOf: FAR, seed: 1 };
 describe('SVC', () => {
   it('hard-margin linear SVC on two points: w = (1, 0), b = 0, decision ±1 at the support vectors', () => {
     // max-margin solution for x = (−1, 0) → class 0 and (1, 0) → class 1 is f(x) = x₀ (α = ½ each)
-    const m = modelKinds['svc']!.create({ kernel: 'linear', C: 1000, standardize: false, tol: 1e-10 })
-      .fit(dataset([[-1, 0], [1, 0], [-2, 1], [2, -1]], [1, 0, 1, 0]), ctx) as SvmModel;
+    const m = modelKinds['svc']!.create({ kernel: 'linear', C: 1000, standardize: false, tol: 1e-10 }).fit(
+      dataset(
+        [
+          [-1, 0],
+          [1, 0],
+          [-2, 1],
+          [2, -1],
+        ],
+        [1, 0, 1, 0],
+      ),
+      ctx,
+    ) as SvmModel;
     // the machine votes class 0 (its +1 side) when positive; class 0 sits at x₀ > 0, so w = (+1, 0)
     const mc = m.machines[0]!;
     expect(mc.rho).toBeCloseTo(0, 8);
@@ -46,7 +56,10 @@ describe('SVR', () => {
   it('linear SVR on an exact line fits within the ε tube', () => {
     const rows = Array.from({ length: 40 }, (_, i) => [i / 10]);
     const y = rows.map(([x]) => 2 * x! - 1);
-    const m = modelKinds['svr']!.create({ kernel: 'linear', C: 100, epsilon: 0.05, standardize: false, tol: 1e-8 }).fit(dataset(rows, y), ctx);
+    const m = modelKinds['svr']!.create({ kernel: 'linear', C: 100, epsilon: 0.05, standardize: false, tol: 1e-8 }).fit(
+      dataset(rows, y),
+      ctx,
+    );
     const f = m.predict(Float64Array.from(rows.flat()), 40);
     f.forEach((v, i) => expect(Math.abs(v - y[i]!)).toBeLessThanOrEqual(0.05 + 1e-6));
   });
@@ -56,7 +69,11 @@ describe('SVR', () => {
     const mk = (n: number) => {
       const rows: number[][] = [];
       const y: number[] = [];
-      for (let i = 0; i < n; i++) { const x = r.uniform() * 6 - 3; rows.push([x]); y.push(Math.sin(x) + 0.05 * r.normal()); }
+      for (let i = 0; i < n; i++) {
+        const x = r.uniform() * 6 - 3;
+        rows.push([x]);
+        y.push(Math.sin(x) + 0.05 * r.normal());
+      }
       return dataset(rows, y);
     };
     const tr = mk(300);
@@ -67,7 +84,7 @@ describe('SVR', () => {
 });
 
 describe('SVR pair solver (svr-smo.ts)', () => {
-  it('reaches the generic 2n-variable solver\'s solution: objective, support vectors and decision values', () => {
+  it("reaches the generic 2n-variable solver's solution: objective, support vectors and decision values", () => {
     // Friedman #1, 300 × 6, RBF γ = 1/6, ε = 0.1, tol 1e-3: the generic solver (libsvm's permuted active set and
     // gradient reconstruction) is the reference. The pair solver keeps one gradient in another summation order, so
     // exact ties (common: the pair just optimised ends with equal F) may break the other way and the paths differ
@@ -82,14 +99,28 @@ describe('SVR pair solver (svr-smo.ts)', () => {
     const lin = new Float64Array(l);
     const base = new Int32Array(l);
     for (let i = 0; i < n; i++) {
-      y[i] = 1; lin[i] = e - d.y[i]!; base[i] = i;
-      y[i + n] = -1; lin[i + n] = e + d.y[i]!; base[i + n] = i;
+      y[i] = 1;
+      lin[i] = e - d.y[i]!;
+      base[i] = i;
+      y[i + n] = -1;
+      lin[i + n] = e + d.y[i]!;
+      base[i + n] = i;
     }
     const beta = (a: Float64Array) => Float64Array.from({ length: n }, (_, b) => a[b]! - a[b + n]!);
-    const Kv = (v: Float64Array) => Float64Array.from({ length: n }, (_, b) => { const K = row(b); let q = 0; for (let c = 0; c < n; c++) q += K[c]! * v[c]!; return q; });
+    const Kv = (v: Float64Array) =>
+      Float64Array.from({ length: n }, (_, b) => {
+        const K = row(b);
+        let q = 0;
+        for (let c = 0; c < n; c++) q += K[c]! * v[c]!;
+        return q;
+      });
     for (const C of [1, 100]) {
       const ref = solveSmo({ l, y, p: lin, C: new Float64Array(l).fill(C), base, row, diag }, 1e-3, 1e6);
-      const got = solveSvrSmo({ X: d.X, n, p: d.p, z: d.y, epsilon: e, C, kernel: 'rbf', gamma: 1 / 6, cacheBytes: 1e7 }, 1e-3, 1e6);
+      const got = solveSvrSmo(
+        { X: d.X, n, p: d.p, z: d.y, epsilon: e, C, kernel: 'rbf', gamma: 1 / 6, cacheBytes: 1e7 },
+        1e-3,
+        1e6,
+      );
       expect(ref.converged && got.converged).toBe(true);
       const [br, bg] = [beta(ref.alpha), beta(got.alpha)];
       const [kr, kg] = [Kv(br), Kv(bg)];
@@ -110,7 +141,17 @@ describe('SVR pair solver (svr-smo.ts)', () => {
 
   it('WebAssembly and JavaScript loops give bit-identical solutions, also with a row cache smaller than the problem', () => {
     const d = friedman1(257, 5, 11); // odd n exercises the SIMD loops' scalar tails
-    const prob = { X: d.X, n: d.n, p: d.p, z: d.y, epsilon: 0.2, C: 5, kernel: 'rbf' as const, gamma: 0.3, cacheBytes: 1e7 };
+    const prob = {
+      X: d.X,
+      n: d.n,
+      p: d.p,
+      z: d.y,
+      epsilon: 0.2,
+      C: 5,
+      kernel: 'rbf' as const,
+      gamma: 0.3,
+      cacheBytes: 1e7,
+    };
     const was = svrBackend();
     try {
       setSvrBackend('js');
@@ -139,7 +180,7 @@ describe('SVR pair solver (svr-smo.ts)', () => {
     }
   });
 
-  it('the kernel rows\' exp is within 1e-15 relative of Math.exp, and equal after rounding to float32', () => {
+  it("the kernel rows' exp is within 1e-15 relative of Math.exp, and equal after rounding to float32", () => {
     // measured: 2.1e-16 max relative error and no float32 difference over 3M points in [−120, 0]
     const r = modelRng(5);
     let maxRel = 0;
@@ -175,7 +216,10 @@ describe('SVR pair solver (svr-smo.ts)', () => {
           for (let c = 0; c < 37; c++) {
             let d2 = 0;
             let dot = 0;
-            for (let f = 0; f < 7; f++) { d2 += (Z[i * 7 + f]! - S[c * 7 + f]!) ** 2; dot += Z[i * 7 + f]! * S[c * 7 + f]!; }
+            for (let f = 0; f < 7; f++) {
+              d2 += (Z[i * 7 + f]! - S[c * 7 + f]!) ** 2;
+              dot += Z[i * 7 + f]! * S[c * 7 + f]!;
+            }
             const want = kernel === 'rbf' ? Math.exp(-0.4 * d2) : dot;
             expect(Math.abs(got[0]![i * 37 + c]! - want)).toBeLessThan(1e-14 * Math.max(1, Math.abs(want)));
           }

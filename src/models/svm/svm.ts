@@ -7,8 +7,20 @@
 import { z } from 'zod';
 import { numericError } from '../../core/index.ts';
 import {
-  arr, checkPredictInput, expectKind, f64, makeEstimator, normalise, parseParams, prepareFit,
-  type Dataset, type FitContext, type FittedModel, type ModelJSON, type ModelKind, type Task,
+  arr,
+  checkPredictInput,
+  expectKind,
+  f64,
+  makeEstimator,
+  normalise,
+  parseParams,
+  prepareFit,
+  type Dataset,
+  type FitContext,
+  type FittedModel,
+  type ModelJSON,
+  type ModelKind,
+  type Task,
 } from '../estimator.ts';
 import { columnMoments } from '../internal/linalg.ts';
 import { kernelRows, solveSmo } from './smo.ts';
@@ -27,13 +39,22 @@ const common = {
   /** Kernel-row cache in MB (scikit-learn's default 200). */
   cacheMB: z.number().positive().default(200),
 };
-export const svrSchema = z.strictObject({ ...common, /** Width of the ε-insensitive tube (target units). */ epsilon: z.number().min(0).default(0.1) });
+export const svrSchema = z.strictObject({
+  ...common,
+  /** Width of the ε-insensitive tube (target units). */ epsilon: z.number().min(0).default(0.1),
+});
 export const svcSchema = z.strictObject(common);
 export type SvrParams = z.infer<typeof svrSchema>;
 export type SvcParams = z.infer<typeof svcSchema>;
 
 /** One binary decision function Σ coef_s K(sv_s, x) − rho over rows of the shared support-vector matrix. */
-interface Machine { readonly a: number; readonly b: number; readonly sv: Int32Array; readonly coef: Float64Array; readonly rho: number }
+interface Machine {
+  readonly a: number;
+  readonly b: number;
+  readonly sv: Int32Array;
+  readonly coef: Float64Array;
+  readonly rho: number;
+}
 
 export class SvmModel implements FittedModel {
   constructor(
@@ -113,7 +134,8 @@ export class SvmModel implements FittedModel {
     const w = new Float64Array(p);
     for (const mc of this.machines) {
       const wm = new Float64Array(p);
-      for (let q = 0; q < mc.sv.length; q++) for (let f = 0; f < p; f++) wm[f] = wm[f]! + mc.coef[q]! * svX[mc.sv[q]! * p + f]!;
+      for (let q = 0; q < mc.sv.length; q++)
+        for (let f = 0; f < p; f++) wm[f] = wm[f]! + mc.coef[q]! * svX[mc.sv[q]! * p + f]!;
       for (let f = 0; f < p; f++) w[f] = w[f]! + Math.abs(wm[f]!);
     }
     return normalise(w);
@@ -121,9 +143,16 @@ export class SvmModel implements FittedModel {
 
   toJSON(): ModelJSON {
     return {
-      kind: this.kind, version: 1, params: this.params,
+      kind: this.kind,
+      version: 1,
+      params: this.params,
       state: {
-        p: this.p, nClasses: this.nClasses, gamma: this.gamma, mean: arr(this.mean), scale: arr(this.scale), svX: arr(this.svX),
+        p: this.p,
+        nClasses: this.nClasses,
+        gamma: this.gamma,
+        mean: arr(this.mean),
+        scale: arr(this.scale),
+        svX: arr(this.svX),
         machines: this.machines.map((m) => ({ a: m.a, b: m.b, sv: arr(m.sv), coef: arr(m.coef), rho: m.rho })),
       },
     };
@@ -132,18 +161,35 @@ export class SvmModel implements FittedModel {
   static fromJSON(json: ModelJSON, kind: string): SvmModel {
     expectKind(json, kind);
     const s = json.state as {
-      p: number; nClasses: number; gamma: number; mean: number[]; scale: number[]; svX: number[];
+      p: number;
+      nClasses: number;
+      gamma: number;
+      mean: number[];
+      scale: number[];
+      svX: number[];
       machines: { a: number; b: number; sv: number[]; coef: number[]; rho: number }[];
     };
     return new SvmModel(
-      kind, s.nClasses > 0 ? 'classification' : 'regression', json.params as SvrParams, s.p, s.nClasses, s.gamma,
-      f64(s.mean, 'mean'), f64(s.scale, 'scale'), f64(s.svX, 'svX'),
+      kind,
+      s.nClasses > 0 ? 'classification' : 'regression',
+      json.params as SvrParams,
+      s.p,
+      s.nClasses,
+      s.gamma,
+      f64(s.mean, 'mean'),
+      f64(s.scale, 'scale'),
+      f64(s.svX, 'svX'),
       s.machines.map((m) => ({ a: m.a, b: m.b, sv: Int32Array.from(m.sv), coef: f64(m.coef, 'coef'), rho: m.rho })),
     );
   }
 }
 
-interface Prepared { Z: Float64Array; mean: Float64Array; scale: Float64Array; gamma: number }
+interface Prepared {
+  Z: Float64Array;
+  mean: Float64Array;
+  scale: Float64Array;
+  gamma: number;
+}
 
 function standardise(X: Float64Array, n: number, p: number, params: SvrParams | SvcParams): Prepared {
   let mean: Float64Array = new Float64Array(p);
@@ -160,7 +206,10 @@ function standardise(X: Float64Array, n: number, p: number, params: SvrParams | 
   else if (params.gamma === 'scale') {
     let s = 0;
     let s2 = 0;
-    for (const v of Z) { s += v; s2 += v * v; }
+    for (const v of Z) {
+      s += v;
+      s2 += v * v;
+    }
     const N = Z.length;
     const v = s2 / N - (s / N) ** 2;
     gamma = v > 0 ? 1 / (p * v) : 1;
@@ -169,15 +218,24 @@ function standardise(X: Float64Array, n: number, p: number, params: SvrParams | 
 }
 
 /** Collects the support vectors of all machines into one matrix and re-indexes the machines into it. */
-function gather(Z: Float64Array, p: number, raw: { a: number; b: number; rows: number[]; coef: number[]; rho: number }[]): {
-  svX: Float64Array; machines: Machine[];
+function gather(
+  Z: Float64Array,
+  p: number,
+  raw: { a: number; b: number; rows: number[]; coef: number[]; rho: number }[],
+): {
+  svX: Float64Array;
+  machines: Machine[];
 } {
   const where = new Map<number, number>();
   const rows: number[] = [];
   const machines = raw.map((m) => {
     const sv = Int32Array.from(m.rows, (r) => {
       let s = where.get(r);
-      if (s === undefined) { s = rows.length; where.set(r, s); rows.push(r); }
+      if (s === undefined) {
+        s = rows.length;
+        where.set(r, s);
+        rows.push(r);
+      }
       return s;
     });
     return { a: m.a, b: m.b, sv, coef: Float64Array.from(m.coef), rho: m.rho };
@@ -189,19 +247,41 @@ function gather(Z: Float64Array, p: number, raw: { a: number; b: number; rows: n
 
 function fitSvr(data: Dataset, ctx: FitContext, params: SvrParams): SvmModel {
   const kind = 'svr';
-  const d = prepareFit(data, ctx, { kind, minRows: 3, constantFeatures: params.standardize ? 'error' : 'allow', task: 'regression' });
+  const d = prepareFit(data, ctx, {
+    kind,
+    minRows: 3,
+    constantFeatures: params.standardize ? 'error' : 'allow',
+    task: 'regression',
+  });
   const { n, p } = d;
   const pr = standardise(d.X, n, p, params);
   const res = solveSvrSmo(
-    { X: pr.Z, n, p, z: d.y, epsilon: params.epsilon, C: params.C, kernel: params.kernel, gamma: pr.gamma, cacheBytes: params.cacheMB * 1e6 },
-    params.tol, params.maxIter,
+    {
+      X: pr.Z,
+      n,
+      p,
+      z: d.y,
+      epsilon: params.epsilon,
+      C: params.C,
+      kernel: params.kernel,
+      gamma: pr.gamma,
+      cacheBytes: params.cacheMB * 1e6,
+    },
+    params.tol,
+    params.maxIter,
   );
-  if (!res.converged) throw numericError(`svr: SMO did not converge in maxIter=${params.maxIter} steps; raise maxIter or tol, or lower C.`);
+  if (!res.converged)
+    throw numericError(
+      `svr: SMO did not converge in maxIter=${params.maxIter} steps; raise maxIter or tol, or lower C.`,
+    );
   const rows: number[] = [];
   const coef: number[] = [];
   for (let i = 0; i < n; i++) {
     const c = res.alpha[i]! - res.alpha[i + n]!;
-    if (c !== 0) { rows.push(i); coef.push(c); }
+    if (c !== 0) {
+      rows.push(i);
+      coef.push(c);
+    }
   }
   const { svX, machines } = gather(pr.Z, p, [{ a: 0, b: 0, rows, coef, rho: res.rho }]);
   return new SvmModel(kind, 'regression', params, p, 0, pr.gamma, pr.mean, pr.scale, svX, machines);
@@ -209,7 +289,12 @@ function fitSvr(data: Dataset, ctx: FitContext, params: SvrParams): SvmModel {
 
 function fitSvc(data: Dataset, ctx: FitContext, params: SvcParams): SvmModel {
   const kind = 'svc';
-  const d = prepareFit(data, ctx, { kind, minRows: 3, constantFeatures: params.standardize ? 'error' : 'allow', task: 'classification' });
+  const d = prepareFit(data, ctx, {
+    kind,
+    minRows: 3,
+    constantFeatures: params.standardize ? 'error' : 'allow',
+    task: 'classification',
+  });
   const { n, p, nClasses } = d;
   const pr = standardise(d.X, n, p, params);
   const { row: fullRow, diag: fullDiag } = kernelRows(pr.Z, n, p, params.kernel, pr.gamma, params.cacheMB * 1e6);
@@ -235,11 +320,22 @@ function fitSvc(data: Dataset, ctx: FitContext, params: SvcParams): SvmModel {
         return r;
       };
       const diag = Float64Array.from(baseRows, (i) => fullDiag[i]!);
-      const res = solveSmo({ l, y, p: new Float64Array(l).fill(-1), C: new Float64Array(l).fill(params.C), base: pos, row, diag }, params.tol, params.maxIter);
-      if (!res.converged) throw numericError(`svc: SMO did not converge in maxIter=${params.maxIter} steps; raise maxIter or tol, or lower C.`);
+      const res = solveSmo(
+        { l, y, p: new Float64Array(l).fill(-1), C: new Float64Array(l).fill(params.C), base: pos, row, diag },
+        params.tol,
+        params.maxIter,
+      );
+      if (!res.converged)
+        throw numericError(
+          `svc: SMO did not converge in maxIter=${params.maxIter} steps; raise maxIter or tol, or lower C.`,
+        );
       const rows: number[] = [];
       const coef: number[] = [];
-      for (let t = 0; t < l; t++) if (res.alpha[t]! > 0) { rows.push(baseRows[t]!); coef.push(res.alpha[t]! * y[t]!); }
+      for (let t = 0; t < l; t++)
+        if (res.alpha[t]! > 0) {
+          rows.push(baseRows[t]!);
+          coef.push(res.alpha[t]! * y[t]!);
+        }
       raw.push({ a, b, rows, coef, rho: res.rho });
     }
   }
@@ -248,13 +344,17 @@ function fitSvc(data: Dataset, ctx: FitContext, params: SvcParams): SvmModel {
 }
 
 export const svrKind: ModelKind<SvrParams> = {
-  schema: svrSchema, tasks: ['regression'], summary: 'ε-support vector regression (own SMO, RBF or linear kernel)',
+  schema: svrSchema,
+  tasks: ['regression'],
+  summary: 'ε-support vector regression (own SMO, RBF or linear kernel)',
   create: (params) => makeEstimator('svr', parseParams('svr', svrSchema, params), fitSvr),
   fromJSON: (json) => SvmModel.fromJSON(json, 'svr'),
 };
 
 export const svcKind: ModelKind<SvcParams> = {
-  schema: svcSchema, tasks: ['classification'], summary: 'C-support vector classification (own SMO, one-vs-one)',
+  schema: svcSchema,
+  tasks: ['classification'],
+  summary: 'C-support vector classification (own SMO, one-vs-one)',
   create: (params) => makeEstimator('svc', parseParams('svc', svcSchema, params), fitSvc),
   fromJSON: (json) => SvmModel.fromJSON(json, 'svc'),
 };

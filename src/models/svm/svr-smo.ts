@@ -56,16 +56,54 @@ interface SmoLoops {
   readonly f32: Float32Array;
   /** First byte free for the caller's arrays. */
   readonly base: number;
-  updatePickI(pG: number, pIOff: number, pKi: number, pKj: number, di: number, dj: number, n: number, pOut: number): number;
+  updatePickI(
+    pG: number,
+    pIOff: number,
+    pKi: number,
+    pKj: number,
+    di: number,
+    dj: number,
+    n: number,
+    pOut: number,
+  ): number;
   pickI(pG: number, pIOff: number, n: number, pOut: number): number;
-  selectJ(pG: number, pJOff: number, pQD: number, pKi: number, QDi: number, Gmax: number, n: number, pOut: number): number;
+  selectJ(
+    pG: number,
+    pJOff: number,
+    pQD: number,
+    pKi: number,
+    QDi: number,
+    Gmax: number,
+    n: number,
+    pOut: number,
+  ): number;
   /** `selectJ` when every K(b, b) = 1 (RBF); qd1 = K(i, i) + 1. */
   selectJUnit(pG: number, pJOff: number, pKi: number, qd1: number, Gmax: number, n: number, pOut: number): number;
   kernelBlock(
-    pX: number, pXT: number, pNorms: number, p: number, n: number, r0: number, m: number, negGamma: number, rbf: number, pDst: number,
+    pX: number,
+    pXT: number,
+    pNorms: number,
+    p: number,
+    n: number,
+    r0: number,
+    m: number,
+    negGamma: number,
+    rbf: number,
+    pDst: number,
     pSrc: number,
   ): void;
-  kernelMatrix(pZ: number, pZNorm: number, m: number, pST: number, pSNorm: number, p: number, n: number, negGamma: number, rbf: number, pOut: number): void;
+  kernelMatrix(
+    pZ: number,
+    pZNorm: number,
+    m: number,
+    pST: number,
+    pSNorm: number,
+    p: number,
+    n: number,
+    negGamma: number,
+    rbf: number,
+    pOut: number,
+  ): void;
 }
 
 /** Which implementation runs the loops: 'wasm' where WebAssembly SIMD is available, else 'js' (tests force 'js'). */
@@ -125,9 +163,15 @@ function createLoops(bytes: number): SmoLoops {
     // memory never grows again, so these views stay valid for the whole solve
     const buf = ex.memory.buffer;
     return {
-      f64: new Float64Array(buf), f32: new Float32Array(buf), base,
-      updatePickI: ex.updatePickI, pickI: ex.pickI, selectJ: ex.selectJ, selectJUnit: ex.selectJUnit,
-      kernelBlock: ex.kernelBlock, kernelMatrix: ex.kernelMatrix,
+      f64: new Float64Array(buf),
+      f32: new Float32Array(buf),
+      base,
+      updatePickI: ex.updatePickI,
+      pickI: ex.pickI,
+      selectJ: ex.selectJ,
+      selectJUnit: ex.selectJUnit,
+      kernelBlock: ex.kernelBlock,
+      kernelMatrix: ex.kernelMatrix,
     };
   }
   const buf = new ArrayBuffer(bytes + 16);
@@ -135,12 +179,18 @@ function createLoops(bytes: number): SmoLoops {
   const f32 = new Float32Array(buf);
   const i32 = new Int32Array(buf);
   return {
-    f64, f32, base: 0,
-    updatePickI: (pG, pIOff, pKi, pKj, di, dj, n, pOut) => jsUpdatePickI(f64, f32, pG >> 3, pIOff >> 3, pKi >> 2, pKj >> 2, di, dj, n, pOut >> 3),
+    f64,
+    f32,
+    base: 0,
+    updatePickI: (pG, pIOff, pKi, pKj, di, dj, n, pOut) =>
+      jsUpdatePickI(f64, f32, pG >> 3, pIOff >> 3, pKi >> 2, pKj >> 2, di, dj, n, pOut >> 3),
     pickI: (pG, pIOff, n, pOut) => jsPickI(f64, pG >> 3, pIOff >> 3, n, pOut >> 3),
-    selectJ: (pG, pJOff, pQD, pKi, QDi, Gmax, n, pOut) => jsSelectJ(f64, f32, pG >> 3, pJOff >> 3, pQD >> 3, pKi >> 2, QDi, Gmax, n, pOut >> 3),
-    selectJUnit: (pG, pJOff, pKi, qd1, Gmax, n, pOut) => jsSelectJUnit(f64, f32, pG >> 3, pJOff >> 3, pKi >> 2, qd1, Gmax, n, pOut >> 3),
-    kernelBlock: (pX, _pXT, pNorms, p, n, r0, m, negGamma, rbf, pDst) => // no copying from cached rows: same bits
+    selectJ: (pG, pJOff, pQD, pKi, QDi, Gmax, n, pOut) =>
+      jsSelectJ(f64, f32, pG >> 3, pJOff >> 3, pQD >> 3, pKi >> 2, QDi, Gmax, n, pOut >> 3),
+    selectJUnit: (pG, pJOff, pKi, qd1, Gmax, n, pOut) =>
+      jsSelectJUnit(f64, f32, pG >> 3, pJOff >> 3, pKi >> 2, qd1, Gmax, n, pOut >> 3),
+    kernelBlock: (pX, _pXT, pNorms, p, n, r0, m, negGamma, rbf, pDst) =>
+      // no copying from cached rows: same bits
       jsKernelBlock(f64, f32, i32, pX >> 3, pNorms >> 3, p, n, r0, m, negGamma, rbf, pDst >> 2),
     kernelMatrix: (pZ, pZNorm, m, pST, pSNorm, p, n, negGamma, rbf, pOut) =>
       jsKernelMatrix(f64, pZ >> 3, pZNorm >> 3, m, pST >> 3, pSNorm >> 3, p, n, negGamma, rbf, pOut >> 3),
@@ -220,7 +270,10 @@ export function solveSvrSmo(prob: SvrProblem, eps: number, maxIter: number): Smo
       if (slotOf[r]! >= 0) continue;
       if (keep >= 0 && owner[nextSlot] === keep) nextSlot = (nextSlot + 1) % slots;
       const victim = owner[nextSlot]!;
-      if (victim >= 0) { slotOf[victim] = -1; src[victim] = 0; }
+      if (victim >= 0) {
+        slotOf[victim] = -1;
+        src[victim] = 0;
+      }
       owner[nextSlot] = r;
       slotOf[r] = nextSlot;
       dst[k] = pRows + nextSlot * rowBytes;
@@ -281,11 +334,17 @@ export function solveSvrSmo(prob: SvrProblem, eps: number, maxIter: number): Smo
       const Fm = g[b]! - e;
       if (act[b] === 1) {
         const a = alpha[b]!;
-        if ((a >= C && -Fp > Gmax1) || (a <= 0 && Fp > Gmax2)) { act[b] = 0; nActive--; }
+        if ((a >= C && -Fp > Gmax1) || (a <= 0 && Fp > Gmax2)) {
+          act[b] = 0;
+          nActive--;
+        }
       }
       if (act[b + n] === 1) {
         const a = alpha[b + n]!;
-        if ((a >= C && Fm > Gmax2) || (a <= 0 && -Fm > Gmax1)) { act[b + n] = 0; nActive--; }
+        if ((a >= C && Fm > Gmax2) || (a <= 0 && -Fm > Gmax1)) {
+          act[b + n] = 0;
+          nActive--;
+        }
       }
       setOff(b);
     }
@@ -308,7 +367,9 @@ export function solveSvrSmo(prob: SvrProblem, eps: number, maxIter: number): Smo
     if (bi < 0 || Gmax === -Infinity) return false;
     iVar = act[bi + n] === 1 && alpha[bi + n]! > 0 ? bi + n : bi;
     const pKi = row(bi, -1);
-    const bj = rbf ? loops.selectJUnit(pG, pJOff, pKi, QD[bi]! + 1, Gmax, n, pOut) : loops.selectJ(pG, pJOff, pQD, pKi, QD[bi]!, Gmax, n, pOut);
+    const bj = rbf
+      ? loops.selectJUnit(pG, pJOff, pKi, QD[bi]! + 1, Gmax, n, pOut)
+      : loops.selectJ(pG, pJOff, pQD, pKi, QD[bi]!, Gmax, n, pOut);
     const Gmax2 = f64[pOut >> 3]!;
     if (Gmax + Gmax2 < eps || bj < 0) return false;
     jVar = act[bj] === 1 && alpha[bj]! > 0 ? bj : bj + n;
@@ -323,7 +384,10 @@ export function solveSvrSmo(prob: SvrProblem, eps: number, maxIter: number): Smo
     if (!select()) {
       // optimal on the active set: check every variable once more
       activateAll();
-      if (!select()) { converged = true; break; }
+      if (!select()) {
+        converged = true;
+        break;
+      }
       counter = 1; // shrink again at the next step
     }
     iter++;
@@ -353,10 +417,24 @@ export function solveSvrSmo(prob: SvrProblem, eps: number, maxIter: number): Smo
       const diff = ai - aj;
       ai += delta;
       aj += delta;
-      if (diff > 0) { if (aj < 0) { aj = 0; ai = diff; } }
-      else if (ai < 0) { ai = 0; aj = -diff; }
-      if (diff > 0) { if (ai > C) { ai = C; aj = C - diff; } }
-      else if (aj > C) { aj = C; ai = C + diff; }
+      if (diff > 0) {
+        if (aj < 0) {
+          aj = 0;
+          ai = diff;
+        }
+      } else if (ai < 0) {
+        ai = 0;
+        aj = -diff;
+      }
+      if (diff > 0) {
+        if (ai > C) {
+          ai = C;
+          aj = C - diff;
+        }
+      } else if (aj > C) {
+        aj = C;
+        ai = C + diff;
+      }
     } else {
       let quad = QDi + QDj - 2 * Qij;
       if (quad <= 0) quad = TAU;
@@ -364,10 +442,24 @@ export function solveSvrSmo(prob: SvrProblem, eps: number, maxIter: number): Smo
       const sum = ai + aj;
       ai -= delta;
       aj += delta;
-      if (sum > C) { if (ai > C) { ai = C; aj = sum - C; } }
-      else if (aj < 0) { aj = 0; ai = sum; }
-      if (sum > C) { if (aj > C) { aj = C; ai = sum - C; } }
-      else if (ai < 0) { ai = 0; aj = sum; }
+      if (sum > C) {
+        if (ai > C) {
+          ai = C;
+          aj = sum - C;
+        }
+      } else if (aj < 0) {
+        aj = 0;
+        ai = sum;
+      }
+      if (sum > C) {
+        if (aj > C) {
+          aj = C;
+          ai = sum - C;
+        }
+      } else if (ai < 0) {
+        ai = 0;
+        aj = sum;
+      }
     }
     alpha[i] = ai;
     alpha[j] = aj;
@@ -387,9 +479,16 @@ export function solveSvrSmo(prob: SvrProblem, eps: number, maxIter: number): Smo
     const plus = t < n;
     const yG = plus ? g[t]! + e : g[t - n]! - e;
     const a = alpha[t]!;
-    if (a >= C) { if (!plus) ub = Math.min(ub, yG); else lb = Math.max(lb, yG); }
-    else if (a <= 0) { if (plus) ub = Math.min(ub, yG); else lb = Math.max(lb, yG); }
-    else { nFree++; sumFree += yG; }
+    if (a >= C) {
+      if (!plus) ub = Math.min(ub, yG);
+      else lb = Math.max(lb, yG);
+    } else if (a <= 0) {
+      if (plus) ub = Math.min(ub, yG);
+      else lb = Math.max(lb, yG);
+    } else {
+      nFree++;
+      sumFree += yG;
+    }
   }
   const rho = nFree > 0 ? sumFree / nFree : (ub + lb) / 2;
   return { alpha, rho, iterations: iter, converged, meanActive: activeSum / Math.max(1, iter) };
@@ -405,7 +504,11 @@ const PREDICT_BLOCK = 64;
  * here and kept by the caller for its later calls.
  */
 export function predictionKernel(
-  S: Float64Array, nS: number, p: number, kernel: 'rbf' | 'linear', gamma: number,
+  S: Float64Array,
+  nS: number,
+  p: number,
+  kernel: 'rbf' | 'linear',
+  gamma: number,
 ): (Z: Float64Array, m: number, out: Float64Array) => void {
   const nPad = (nS + 7) & ~7;
   const B = PREDICT_BLOCK;
@@ -455,15 +558,26 @@ function jsPickI(f64: Float64Array, g: number, iOff: number, n: number, out: num
   let imax = -1;
   for (let b = 0; b < n; b++) {
     const c = f64[iOff + b]! - f64[g + b]!;
-    if (c >= gmax) { gmax = c; imax = b; }
+    if (c >= gmax) {
+      gmax = c;
+      imax = b;
+    }
   }
   f64[out] = gmax;
   return imax;
 }
 
 function jsSelectJ(
-  f64: Float64Array, f32: Float32Array, g: number, jOff: number, QD: number, Ki: number, QDi: number, Gmax: number,
-  n: number, out: number,
+  f64: Float64Array,
+  f32: Float32Array,
+  g: number,
+  jOff: number,
+  QD: number,
+  Ki: number,
+  QDi: number,
+  Gmax: number,
+  n: number,
+  out: number,
 ): number {
   let Gmax2 = -Infinity;
   let best = -Infinity;
@@ -476,7 +590,10 @@ function jsSelectJ(
       let quad = QDi + f64[QD + b]! - 2 * f32[Ki + b]!;
       if (!(quad > 0)) quad = TAU;
       const r = (gd * gd) / quad;
-      if (r >= best) { best = r; jSel = b; }
+      if (r >= best) {
+        best = r;
+        jSel = b;
+      }
     }
   }
   f64[out] = Gmax2;
@@ -485,7 +602,15 @@ function jsSelectJ(
 
 /** `jsSelectJ` with K(b, b) = 1: quad = qd1 − 2·Ki_b is the same number as (QDi + 1) − 2·Ki_b there. */
 function jsSelectJUnit(
-  f64: Float64Array, f32: Float32Array, g: number, jOff: number, Ki: number, qd1: number, Gmax: number, n: number, out: number,
+  f64: Float64Array,
+  f32: Float32Array,
+  g: number,
+  jOff: number,
+  Ki: number,
+  qd1: number,
+  Gmax: number,
+  n: number,
+  out: number,
 ): number {
   let Gmax2 = -Infinity;
   let best = -Infinity;
@@ -498,7 +623,10 @@ function jsSelectJUnit(
       let quad = qd1 - 2 * f32[Ki + b]!;
       if (!(quad > 0)) quad = TAU;
       const r = (gd * gd) / quad;
-      if (r >= best) { best = r; jSel = b; }
+      if (r >= best) {
+        best = r;
+        jSel = b;
+      }
     }
   }
   f64[out] = Gmax2;
@@ -506,8 +634,16 @@ function jsSelectJUnit(
 }
 
 function jsUpdatePickI(
-  f64: Float64Array, f32: Float32Array, g: number, iOff: number, Ki: number, Kj: number, di: number, dj: number,
-  n: number, out: number,
+  f64: Float64Array,
+  f32: Float32Array,
+  g: number,
+  iOff: number,
+  Ki: number,
+  Kj: number,
+  di: number,
+  dj: number,
+  n: number,
+  out: number,
 ): number {
   let gmax = -Infinity;
   let imax = -1;
@@ -515,7 +651,10 @@ function jsUpdatePickI(
     const v = f64[g + b]! + f32[Ki + b]! * di + f32[Kj + b]! * dj;
     f64[g + b] = v;
     const c = f64[iOff + b]! - v;
-    if (c >= gmax) { gmax = c; imax = b; }
+    if (c >= gmax) {
+      gmax = c;
+      imax = b;
+    }
   }
   f64[out] = gmax;
   return imax;
@@ -558,8 +697,18 @@ export function expNeg(x0: number): number {
 }
 
 function jsKernelBlock(
-  f64: Float64Array, f32: Float32Array, i32: Int32Array, X: number, norms: number, p: number, n: number, r0: number,
-  m: number, negGamma: number, rbf: number, dst: number,
+  f64: Float64Array,
+  f32: Float32Array,
+  i32: Int32Array,
+  X: number,
+  norms: number,
+  p: number,
+  n: number,
+  r0: number,
+  m: number,
+  negGamma: number,
+  rbf: number,
+  dst: number,
 ): void {
   for (let k = 0; k < m; k++) {
     const out = i32[dst + k]! >> 2;
@@ -577,8 +726,17 @@ function jsKernelBlock(
 }
 
 function jsKernelMatrix(
-  f64: Float64Array, Z: number, zNorm: number, m: number, ST: number, sNorm: number, p: number, n: number,
-  negGamma: number, rbf: number, out: number,
+  f64: Float64Array,
+  Z: number,
+  zNorm: number,
+  m: number,
+  ST: number,
+  sNorm: number,
+  p: number,
+  n: number,
+  negGamma: number,
+  rbf: number,
+  out: number,
 ): void {
   for (let i = 0; i < m; i++) {
     const nr = f64[zNorm + i]!;

@@ -8,9 +8,7 @@
  * Losses: squared error (regression), logistic (2 classes, one tree per round), softmax (k ≥ 3, k trees per round).
  */
 import { z } from 'zod';
-import {
-  makeEstimator, parseParams, prepareFit, type Dataset, type FitContext, type ModelKind,
-} from '../estimator.ts';
+import { makeEstimator, parseParams, prepareFit, type Dataset, type FitContext, type ModelKind } from '../estimator.ts';
 import { modelRng } from '../internal/rng.ts';
 import { applyBins } from './binning.ts';
 import type { FlatTree } from './flat-tree.ts';
@@ -65,7 +63,10 @@ function fitBoosting(data: Dataset, ctx: FitContext, params: GradientBoostingPar
     base[0] = s / n;
   } else {
     const counts = new Float64Array(d.nClasses);
-    for (let i = 0; i < n; i++) { const c = y[i]!; counts[c] = counts[c]! + 1; }
+    for (let i = 0; i < n; i++) {
+      const c = y[i]!;
+      counts[c] = counts[c]! + 1;
+    }
     if (K === 1) {
       const q = Math.min(1 - 1e-6, Math.max(1e-6, counts[1]! / n));
       base[0] = Math.log(q / (1 - q));
@@ -86,8 +87,14 @@ function fitBoosting(data: Dataset, ctx: FitContext, params: GradientBoostingPar
   const nFeat = Math.max(1, Math.round(params.colsampleByTree * p));
   const importance = new Float64Array(p);
   const grow: GrowParams = {
-    maxDepth: params.maxDepth, maxLeaves: params.maxLeaves, minChildWeight: params.minChildWeight, minSamplesSplit: 2,
-    lambda: params.lambda, gamma: params.gamma, leafScale: params.learningRate, mtry: p,
+    maxDepth: params.maxDepth,
+    maxLeaves: params.maxLeaves,
+    minChildWeight: params.minChildWeight,
+    minSamplesSplit: 2,
+    lambda: params.lambda,
+    gamma: params.gamma,
+    leafScale: params.learningRate,
+    mtry: p,
   };
   const trees: FlatTree[] = [];
   let bestLoss = Infinity;
@@ -99,7 +106,9 @@ function fitBoosting(data: Dataset, ctx: FitContext, params: GradientBoostingPar
     if (mRows < n) {
       for (let q = 0; q < mRows; q++) {
         const r = q + rng.int(n - q);
-        const tmp = perm[q]!; perm[q] = perm[r]!; perm[r] = tmp;
+        const tmp = perm[q]!;
+        perm[q] = perm[r]!;
+        perm[r] = tmp;
       }
       idx.set(perm.subarray(0, mRows));
       idx.subarray(0, mRows).sort();
@@ -112,7 +121,9 @@ function fitBoosting(data: Dataset, ctx: FitContext, params: GradientBoostingPar
     if (nFeat < p) {
       for (let q = 0; q < nFeat; q++) {
         const r = q + rng.int(p - q);
-        const tmp = featPerm[q]!; featPerm[q] = featPerm[r]!; featPerm[r] = tmp;
+        const tmp = featPerm[q]!;
+        featPerm[q] = featPerm[r]!;
+        featPerm[r] = tmp;
       }
       allowed = featPerm.slice(0, nFeat).sort();
     }
@@ -120,7 +131,10 @@ function fitBoosting(data: Dataset, ctx: FitContext, params: GradientBoostingPar
     for (let c = 0; c < K; c++) {
       // negative gradient and hessian of the loss at the current scores
       if (link === 'sum') {
-        for (let i = 0; i < n; i++) { g[i] = y[i]! - F[i]!; h[i] = 1; }
+        for (let i = 0; i < n; i++) {
+          g[i] = y[i]! - F[i]!;
+          h[i] = 1;
+        }
       } else if (link === 'sigmoid') {
         for (let i = 0; i < n; i++) {
           const pi = 1 / (1 + Math.exp(-F[i]!));
@@ -134,28 +148,51 @@ function fitBoosting(data: Dataset, ctx: FitContext, params: GradientBoostingPar
           h[i] = Math.max(pc * (1 - pc), 1e-16);
         }
       }
-      const tree = grower.grow(g, h, idx, m, allowed, grow, null, (ix, start, end, node) => {
-        const v = grower.nodeValue(node, 0);
-        for (let t = start; t < end; t++) F[ix[t]! * K + c] = F[ix[t]! * K + c]! + v;
-      }, importance);
+      const tree = grower.grow(
+        g,
+        h,
+        idx,
+        m,
+        allowed,
+        grow,
+        null,
+        (ix, start, end, node) => {
+          const v = grower.nodeValue(node, 0);
+          for (let t = start; t < end; t++) F[ix[t]! * K + c] = F[ix[t]! * K + c]! + v;
+        },
+        importance,
+      );
       trees.push(tree);
       if (m < n) {
-        for (let i = 0; i < n; i++) if (inBag[i] === 0) F[i * K + c] = F[i * K + c]! + tree.value[tree.leafOfBinned(binned.bins, p, i)]!;
+        for (let i = 0; i < n; i++)
+          if (inBag[i] === 0) F[i * K + c] = F[i * K + c]! + tree.value[tree.leafOfBinned(binned.bins, p, i)]!;
       }
       if (valBins !== null) {
-        for (let i = 0; i < nVal; i++) Fv[i * K + c] = Fv[i * K + c]! + tree.value[tree.leafOfBinned(valBins.bins, p, i)]!;
+        for (let i = 0; i < nVal; i++)
+          Fv[i * K + c] = Fv[i * K + c]! + tree.value[tree.leafOfBinned(valBins.bins, p, i)]!;
       }
     }
     ctx.onProgress?.(round + 1, params.nRounds, kind);
     if (valBins !== null && params.earlyStoppingRounds > 0) {
       const loss = validationLoss(link, Fv, y.subarray(n), nVal, K);
-      if (loss < bestLoss - 1e-12 * Math.abs(bestLoss)) { bestLoss = loss; bestRound = round + 1; sinceBest = 0; }
-      else if (++sinceBest >= params.earlyStoppingRounds) break;
+      if (loss < bestLoss - 1e-12 * Math.abs(bestLoss)) {
+        bestLoss = loss;
+        bestRound = round + 1;
+        sinceBest = 0;
+      } else if (++sinceBest >= params.earlyStoppingRounds) break;
     }
   }
   const rounds = valBins !== null && params.earlyStoppingRounds > 0 ? bestRound : trees.length / K;
   return new TreeModel(
-    kind, task, params, p, task === 'classification' ? d.nClasses : 0, link, base, trees.slice(0, rounds * K), importance,
+    kind,
+    task,
+    params,
+    p,
+    task === 'classification' ? d.nClasses : 0,
+    link,
+    base,
+    trees.slice(0, rounds * K),
+    importance,
     { rounds, bestValidationLoss: Number.isFinite(bestLoss) ? bestLoss : NaN },
   );
 }
@@ -163,7 +200,10 @@ function fitBoosting(data: Dataset, ctx: FitContext, params: GradientBoostingPar
 function validationLoss(link: string, Fv: Float64Array, y: Float64Array, n: number, K: number): number {
   let s = 0;
   if (link === 'sum') {
-    for (let i = 0; i < n; i++) { const e = y[i]! - Fv[i]!; s += e * e; }
+    for (let i = 0; i < n; i++) {
+      const e = y[i]! - Fv[i]!;
+      s += e * e;
+    }
   } else if (link === 'sigmoid') {
     for (let i = 0; i < n; i++) {
       const f = Fv[i]!;
@@ -181,8 +221,10 @@ function validationLoss(link: string, Fv: Float64Array, y: Float64Array, n: numb
 }
 
 export const gradientBoostingKind: ModelKind<GradientBoostingParams> = {
-  schema: gradientBoostingSchema, tasks: ['regression', 'classification'],
+  schema: gradientBoostingSchema,
+  tasks: ['regression', 'classification'],
   summary: 'histogram gradient-boosted trees (XGBoost-hist style, early stopping on the latest rows)',
-  create: (params) => makeEstimator('gradient-boosting', parseParams('gradient-boosting', gradientBoostingSchema, params), fitBoosting),
+  create: (params) =>
+    makeEstimator('gradient-boosting', parseParams('gradient-boosting', gradientBoostingSchema, params), fitBoosting),
   fromJSON: (json) => TreeModel.fromJSON(json, 'gradient-boosting'),
 };

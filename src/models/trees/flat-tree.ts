@@ -78,7 +78,8 @@ export class FlatTree {
   }
 
   static fromJSON(j: FlatTreeJSON): FlatTree {
-    if (j === null || typeof j !== 'object' || !Array.isArray(j.feature)) throw dataError('tree JSON must have feature/threshold/left/right/value arrays.');
+    if (j === null || typeof j !== 'object' || !Array.isArray(j.feature))
+      throw dataError('tree JSON must have feature/threshold/left/right/value arrays.');
     return new FlatTree(
       j.k,
       Int32Array.from(j.feature),

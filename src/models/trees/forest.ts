@@ -5,7 +5,13 @@
  */
 import { z } from 'zod';
 import {
-  makeEstimator, parseParams, prepareFit, type Dataset, type FitContext, type ModelKind, type Task,
+  makeEstimator,
+  parseParams,
+  prepareFit,
+  type Dataset,
+  type FitContext,
+  type ModelKind,
+  type Task,
 } from '../estimator.ts';
 import { modelRng } from '../internal/rng.ts';
 import { TreeGrower, type GrowParams } from './grow.ts';
@@ -41,8 +47,15 @@ export const randomForestSchema = z.strictObject({
 export type RandomForestParams = z.infer<typeof randomForestSchema>;
 
 interface ForestSpec {
-  kind: string; task: Task; nTrees: number; bootstrap: boolean; mtry: number | 'sqrt' | 'log2' | 'auto';
-  maxDepth: number; minSamplesLeaf: number; minSamplesSplit: number; maxBins: number;
+  kind: string;
+  task: Task;
+  nTrees: number;
+  bootstrap: boolean;
+  mtry: number | 'sqrt' | 'log2' | 'auto';
+  maxDepth: number;
+  minSamplesLeaf: number;
+  minSamplesSplit: number;
+  maxBins: number;
 }
 
 function fitForest(data: Dataset, ctx: FitContext, params: unknown, spec: ForestSpec): TreeModel {
@@ -59,14 +72,24 @@ function fitForest(data: Dataset, ctx: FitContext, params: unknown, spec: Forest
   const rng = modelRng(ctx.seed);
   const importance = new Float64Array(p);
   const grow: GrowParams = {
-    maxDepth: spec.maxDepth, maxLeaves: 0, minChildWeight: spec.minSamplesLeaf, minSamplesSplit: spec.minSamplesSplit,
-    lambda: 0, gamma: 0, leafScale: 1, mtry: resolveMtry(spec.mtry, p, task),
+    maxDepth: spec.maxDepth,
+    maxLeaves: 0,
+    minChildWeight: spec.minSamplesLeaf,
+    minSamplesSplit: spec.minSamplesSplit,
+    lambda: 0,
+    gamma: 0,
+    leafScale: 1,
+    mtry: resolveMtry(spec.mtry, p, task),
   };
   const allowed = allFeatures(p);
   const trees: FlatTree[] = [];
   for (let t = 0; t < spec.nTrees; t++) {
     counts.fill(0);
-    if (spec.bootstrap) for (let s = 0; s < n; s++) { const r = rng.int(n); counts[r] = counts[r]! + 1; }
+    if (spec.bootstrap)
+      for (let s = 0; s < n; s++) {
+        const r = rng.int(n);
+        counts[r] = counts[r]! + 1;
+      }
     else counts.fill(1);
     let m = 0;
     g.fill(0);
@@ -81,29 +104,57 @@ function fitForest(data: Dataset, ctx: FitContext, params: unknown, spec: Forest
     trees.push(grower.grow(g, h, idx, m, allowed, grow, rng, undefined, importance));
     ctx.onProgress?.(t + 1, spec.nTrees, kind);
   }
-  return new TreeModel(kind, task, params, p, task === 'classification' ? d.nClasses : 0, 'mean', new Float64Array(K), trees, importance);
+  return new TreeModel(
+    kind,
+    task,
+    params,
+    p,
+    task === 'classification' ? d.nClasses : 0,
+    'mean',
+    new Float64Array(K),
+    trees,
+    importance,
+  );
 }
 
 export const decisionTreeKind: ModelKind<DecisionTreeParams> = {
-  schema: decisionTreeSchema, tasks: ['regression', 'classification'],
+  schema: decisionTreeSchema,
+  tasks: ['regression', 'classification'],
   summary: 'CART decision tree (squared error / Gini, histogram splits)',
   create: (params) =>
     makeEstimator('decision-tree', parseParams('decision-tree', decisionTreeSchema, params), (data, ctx, p) =>
       fitForest(data, ctx, p, {
-        kind: 'decision-tree', task: p.task, nTrees: 1, bootstrap: false, mtry: 1 /* fraction: all features */, maxDepth: p.maxDepth,
-        minSamplesLeaf: p.minSamplesLeaf, minSamplesSplit: p.minSamplesSplit, maxBins: p.maxBins,
-      })),
+        kind: 'decision-tree',
+        task: p.task,
+        nTrees: 1,
+        bootstrap: false,
+        mtry: 1 /* fraction: all features */,
+        maxDepth: p.maxDepth,
+        minSamplesLeaf: p.minSamplesLeaf,
+        minSamplesSplit: p.minSamplesSplit,
+        maxBins: p.maxBins,
+      }),
+    ),
   fromJSON: (json) => TreeModel.fromJSON(json, 'decision-tree'),
 };
 
 export const randomForestKind: ModelKind<RandomForestParams> = {
-  schema: randomForestSchema, tasks: ['regression', 'classification'],
+  schema: randomForestSchema,
+  tasks: ['regression', 'classification'],
   summary: 'random forest (bootstrap, per-split feature sampling, histogram splits)',
   create: (params) =>
     makeEstimator('random-forest', parseParams('random-forest', randomForestSchema, params), (data, ctx, p) =>
       fitForest(data, ctx, p, {
-        kind: 'random-forest', task: p.task, nTrees: p.nTrees, bootstrap: p.bootstrap, mtry: p.maxFeatures,
-        maxDepth: p.maxDepth, minSamplesLeaf: p.minSamplesLeaf, minSamplesSplit: p.minSamplesSplit, maxBins: p.maxBins,
-      })),
+        kind: 'random-forest',
+        task: p.task,
+        nTrees: p.nTrees,
+        bootstrap: p.bootstrap,
+        mtry: p.maxFeatures,
+        maxDepth: p.maxDepth,
+        minSamplesLeaf: p.minSamplesLeaf,
+        minSamplesSplit: p.minSamplesSplit,
+        maxBins: p.maxBins,
+      }),
+    ),
   fromJSON: (json) => TreeModel.fromJSON(json, 'random-forest'),
 };

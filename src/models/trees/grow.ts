@@ -95,7 +95,12 @@ export class TreeGrower {
    * @param edges upper bin edges per feature (raw-value thresholds of the fitted tree)
    * @param k outputs per leaf
    */
-  constructor(binned: BinnedMatrix, private readonly nBins: Int32Array, private readonly edges: readonly Float64Array[], readonly k: number) {
+  constructor(
+    binned: BinnedMatrix,
+    private readonly nBins: Int32Array,
+    private readonly edges: readonly Float64Array[],
+    readonly k: number,
+  ) {
     this.n = binned.n;
     this.p = binned.p;
     this.bins = binned.bins;
@@ -139,12 +144,23 @@ export class TreeGrower {
    * @param importance gains are added into importance[feature]
    */
   grow(
-    g: Float64Array, h: Float64Array, idx: Int32Array, m: number, allowed: Int32Array, params: GrowParams,
-    rng: ModelRng | null, onLeaf?: (idx: Int32Array, start: number, end: number, node: number) => void,
+    g: Float64Array,
+    h: Float64Array,
+    idx: Int32Array,
+    m: number,
+    allowed: Int32Array,
+    params: GrowParams,
+    rng: ModelRng | null,
+    onLeaf?: (idx: Int32Array, start: number, end: number, node: number) => void,
     importance?: Float64Array,
   ): FlatTree {
     const k = this.k;
-    this.g = g; this.h = h; this.idx = idx; this.allowed = allowed; this.params = params; this.rng = rng;
+    this.g = g;
+    this.h = h;
+    this.idx = idx;
+    this.allowed = allowed;
+    this.params = params;
+    this.rng = rng;
     this.importance = importance ?? null;
     const mtry = Math.min(params.mtry, allowed.length);
     // Histogram subtraction needs the parent's histogram over every feature a child may try: worth it unless a
@@ -174,7 +190,8 @@ export class TreeGrower {
       let node: number;
       if (maxLeaves > 0) {
         let best = 0;
-        for (let q = 1; q < nPending; q++) if (this.nGain[this.pending[q]!]! > this.nGain[this.pending[best]!]!) best = q;
+        for (let q = 1; q < nPending; q++)
+          if (this.nGain[this.pending[q]!]! > this.nGain[this.pending[best]!]!) best = q;
         node = this.pending[best]!;
         this.pending[best] = this.pending[--nPending]!;
       } else {
@@ -191,15 +208,25 @@ export class TreeGrower {
     }
     const nn = this.nodes;
     return new FlatTree(
-      k, this.oFeat.slice(0, nn), this.oThr.slice(0, nn), this.oBin.slice(0, nn), this.oLeft.slice(0, nn),
-      this.oRight.slice(0, nn), this.oValue.slice(0, nn * k),
+      k,
+      this.oFeat.slice(0, nn),
+      this.oThr.slice(0, nn),
+      this.oBin.slice(0, nn),
+      this.oLeft.slice(0, nn),
+      this.oRight.slice(0, nn),
+      this.oValue.slice(0, nn * k),
     );
   }
 
   private newNode(start: number, end: number, depth: number): number {
     const id = this.nodes++;
-    this.nStart[id] = start; this.nEnd[id] = end; this.nDepth[id] = depth;
-    this.nH[id] = 0; this.nHist[id] = -1; this.nFeat[id] = -1; this.nGain[id] = 0;
+    this.nStart[id] = start;
+    this.nEnd[id] = end;
+    this.nDepth[id] = depth;
+    this.nH[id] = 0;
+    this.nHist[id] = -1;
+    this.nFeat[id] = -1;
+    this.nGain[id] = 0;
     this.nG.fill(0, id * this.k, id * this.k + this.k);
     return id;
   }
@@ -213,14 +240,21 @@ export class TreeGrower {
 
   private releaseHist(node: number): void {
     const slot = this.nHist[node]!;
-    if (slot >= 0) { this.freeHists.push(slot); this.nHist[node] = -1; }
+    if (slot >= 0) {
+      this.freeHists.push(slot);
+      this.nHist[node] = -1;
+    }
   }
 
   /** Gathers g, h of rows idx[start..end) into contiguous scratch (so feature loops read them sequentially). */
   private gather(start: number, end: number): void {
     const { idx, g, h, gOrd, hOrd, k } = this;
     if (k === 1) {
-      for (let t = start; t < end; t++) { const i = idx[t]!; gOrd[t - start] = g[i]!; hOrd[t - start] = h[i]!; }
+      for (let t = start; t < end; t++) {
+        const i = idx[t]!;
+        gOrd[t - start] = g[i]!;
+        hOrd[t - start] = h[i]!;
+      }
     } else {
       for (let t = start; t < end; t++) {
         const i = idx[t]!;
@@ -317,12 +351,17 @@ export class TreeGrower {
     if (mtry < nf && this.rng !== null) {
       for (let q = 0; q < mtry; q++) {
         const r = q + this.rng.int(nf - q);
-        const tmp = cand[q]!; cand[q] = cand[r]!; cand[r] = tmp;
+        const tmp = cand[q]!;
+        cand[q] = cand[r]!;
+        cand[r] = tmp;
       }
       nf = mtry;
     }
     let parentScore = 0;
-    for (let c = 0; c < k; c++) { const G = this.nG[node * k + c]!; parentScore += G * G; }
+    for (let c = 0; c < k; c++) {
+      const G = this.nG[node * k + c]!;
+      parentScore += G * G;
+    }
     parentScore /= H + params.lambda;
     this.bestScore = -Infinity;
     this.bestFeat = -1;
@@ -385,7 +424,11 @@ export class TreeGrower {
       const GR = G - GL;
       const score = (GL * GL) / (HL + lambda) + (GR * GR) / (HR + lambda);
       if (score > this.bestScore) {
-        this.bestScore = score; this.bestFeat = f; this.bestBin = b; this.bestHL = HL; this.bestGL[0] = GL;
+        this.bestScore = score;
+        this.bestFeat = f;
+        this.bestBin = b;
+        this.bestHL = HL;
+        this.bestGL[0] = GL;
       }
     }
     const o = base + 2 * last;
@@ -415,7 +458,11 @@ export class TreeGrower {
         const GR = G - GL;
         const score = (GL * GL) / (HL + lambda) + (GR * GR) / (HR + lambda);
         if (score > this.bestScore) {
-          this.bestScore = score; this.bestFeat = f; this.bestBin = b; this.bestHL = HL; this.bestGL[0] = GL;
+          this.bestScore = score;
+          this.bestFeat = f;
+          this.bestBin = b;
+          this.bestHL = HL;
+          this.bestGL[0] = GL;
         }
       }
       return;
@@ -449,7 +496,10 @@ export class TreeGrower {
     }
     const score = sl / (HL + lambda) + sr / (HR + lambda);
     if (score > this.bestScore) {
-      this.bestScore = score; this.bestFeat = f; this.bestBin = b; this.bestHL = HL;
+      this.bestScore = score;
+      this.bestFeat = f;
+      this.bestBin = b;
+      this.bestHL = HL;
       this.bestGL.set(curGL);
     }
   }
@@ -504,12 +554,19 @@ export class TreeGrower {
       for (let q = 1; q < u; q++) {
         const v = touched[q]!;
         let r = q - 1;
-        while (r >= 0 && touched[r]! > v) { touched[r + 1] = touched[r]!; r--; }
+        while (r >= 0 && touched[r]! > v) {
+          touched[r + 1] = touched[r]!;
+          r--;
+        }
         touched[r + 1] = v;
       }
     } else {
       let q = 0;
-      for (let b = lo; b <= hi; b++) if (mark[b] === 1) { mark[b] = 0; touched[q++] = b; }
+      for (let b = lo; b <= hi; b++)
+        if (mark[b] === 1) {
+          mark[b] = 0;
+          touched[q++] = b;
+        }
     }
     const H = this.nH[node]!;
     if (k === 1) {
@@ -526,7 +583,11 @@ export class TreeGrower {
         const GR = G - GL;
         const score = (GL * GL) / (HL + lambda) + (GR * GR) / (HR + lambda);
         if (score > this.bestScore) {
-          this.bestScore = score; this.bestFeat = f; this.bestBin = b; this.bestHL = HL; this.bestGL[0] = GL;
+          this.bestScore = score;
+          this.bestFeat = f;
+          this.bestBin = b;
+          this.bestHL = HL;
+          this.bestGL[0] = GL;
         }
       }
       return;
@@ -557,7 +618,12 @@ export class TreeGrower {
     let j = end - 1;
     while (i <= j) {
       if (cols[off + idx[i]!]! <= b) i++;
-      else { const tmp = idx[i]!; idx[i] = idx[j]!; idx[j] = tmp; j--; }
+      else {
+        const tmp = idx[i]!;
+        idx[i] = idx[j]!;
+        idx[j] = tmp;
+        j--;
+      }
     }
     const mid = i;
     const depth = this.nDepth[node]! + 1;

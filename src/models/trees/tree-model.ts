@@ -4,7 +4,14 @@
  * 'sigmoid' (binary boosting: base + Σ is a log-odds), 'softmax' (multi-class boosting: one tree per class per round).
  */
 import {
-  arr, checkPredictInput, expectKind, f64, normalise, type FittedModel, type ModelJSON, type Task,
+  arr,
+  checkPredictInput,
+  expectKind,
+  f64,
+  normalise,
+  type FittedModel,
+  type ModelJSON,
+  type Task,
 } from '../estimator.ts';
 import { applyBins, computeBinEdges, type BinnedMatrix } from './binning.ts';
 import { FlatTree, type FlatTreeJSON } from './flat-tree.ts';
@@ -114,8 +121,13 @@ export class TreeModel implements FittedModel {
 
   toJSON(): ModelJSON {
     const state: TreeModelState = {
-      p: this.p, nClasses: this.nClasses, link: this.link, base: arr(this.base), importance: arr(this.gainImportance),
-      trees: this.trees.map((t) => t.toJSON()), extra: { ...this.extra },
+      p: this.p,
+      nClasses: this.nClasses,
+      link: this.link,
+      base: arr(this.base),
+      importance: arr(this.gainImportance),
+      trees: this.trees.map((t) => t.toJSON()),
+      extra: { ...this.extra },
     };
     return { kind: this.kind, version: 1, params: this.params, state };
   }
@@ -124,8 +136,16 @@ export class TreeModel implements FittedModel {
     expectKind(json, kind);
     const s = json.state as TreeModelState;
     return new TreeModel(
-      kind, s.nClasses > 0 ? 'classification' : 'regression', json.params, s.p, s.nClasses, s.link, f64(s.base, 'base'),
-      s.trees.map((t) => FlatTree.fromJSON(t)), f64(s.importance, 'importance'), s.extra ?? {},
+      kind,
+      s.nClasses > 0 ? 'classification' : 'regression',
+      json.params,
+      s.p,
+      s.nClasses,
+      s.link,
+      f64(s.base, 'base'),
+      s.trees.map((t) => FlatTree.fromJSON(t)),
+      f64(s.importance, 'importance'),
+      s.extra ?? {},
     );
   }
 }
@@ -134,13 +154,24 @@ export function softmaxInto(raw: Float64Array, o: number, K: number, out: Float6
   let mx = -Infinity;
   for (let c = 0; c < K; c++) if (raw[o + c]! > mx) mx = raw[o + c]!;
   let s = 0;
-  for (let c = 0; c < K; c++) { const e = Math.exp(raw[o + c]! - mx); out[o + c] = e; s += e; }
+  for (let c = 0; c < K; c++) {
+    const e = Math.exp(raw[o + c]! - mx);
+    out[o + c] = e;
+    s += e;
+  }
   for (let c = 0; c < K; c++) out[o + c] = out[o + c]! / s;
 }
 
 /** Bins the training matrix once per fit. */
-export function binTraining(X: Float64Array, n: number, p: number, maxBins: number): {
-  edges: Float64Array[]; nBins: Int32Array; binned: BinnedMatrix;
+export function binTraining(
+  X: Float64Array,
+  n: number,
+  p: number,
+  maxBins: number,
+): {
+  edges: Float64Array[];
+  nBins: Int32Array;
+  binned: BinnedMatrix;
 } {
   const edges = computeBinEdges(X, n, p, maxBins);
   const nBins = Int32Array.from(edges, (e) => e.length);

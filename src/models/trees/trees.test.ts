@@ -69,21 +69,36 @@ describe('ensembles of trees on Friedman #1 (2 000 train / 1 000 held out, 10 fe
     const m = modelKinds['random-forest']!.create({ nTrees: 30, maxFeatures: 0.5 }).fit(train, ctx);
     expect(r2(test.y, m.predict(test.X, test.n))).toBeGreaterThan(0.8);
     const imp = Array.from(m.featureImportance!());
-    const top = imp.map((v, j) => [v, j] as const).sort((a, b) => b[0] - a[0]).slice(0, 5).map(([, j]) => j).sort();
+    const top = imp
+      .map((v, j) => [v, j] as const)
+      .sort((a, b) => b[0] - a[0])
+      .slice(0, 5)
+      .map(([, j]) => j)
+      .sort();
     expect(top).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('gradient boosting beats the mean (R² > 0.88) and early stopping stops on pure noise', () => {
     const m = modelKinds['gradient-boosting']!.create({ nRounds: 150, maxDepth: 3, learningRate: 0.1 }).fit(train, ctx);
     expect(r2(test.y, m.predict(test.X, test.n))).toBeGreaterThan(0.88);
-    const noise = { ...train, y: Float64Array.from({ length: train.n }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1) };
-    const es = modelKinds['gradient-boosting']!.create({ nRounds: 200, validationFraction: 0.25, earlyStoppingRounds: 10 }).fit(noise, ctx) as TreeModel;
+    const noise = {
+      ...train,
+      y: Float64Array.from({ length: train.n }, (_, i) => (Math.sin(i * 12.9898) * 43758.5453) % 1),
+    };
+    const es = modelKinds['gradient-boosting']!.create({
+      nRounds: 200,
+      validationFraction: 0.25,
+      earlyStoppingRounds: 10,
+    }).fit(noise, ctx) as TreeModel;
     expect(es.extra['rounds']!).toBeLessThan(30);
     expect(es.trees.length).toBe(es.extra['rounds']);
   });
 
   it('gradient boosting with maxLeaves grows best-first trees of at most that many leaves', () => {
-    const m = modelKinds['gradient-boosting']!.create({ nRounds: 5, maxDepth: 0, maxLeaves: 7 }).fit(train, ctx) as TreeModel;
+    const m = modelKinds['gradient-boosting']!.create({ nRounds: 5, maxDepth: 0, maxLeaves: 7 }).fit(
+      train,
+      ctx,
+    ) as TreeModel;
     for (const t of m.trees) expect(Array.from(t.feature).filter((f) => f < 0).length).toBeLessThanOrEqual(7);
   });
 
@@ -96,7 +111,10 @@ describe('ensembles of trees on Friedman #1 (2 000 train / 1 000 held out, 10 fe
       rows.push(x);
       y.push(r.uniform() < 1 / (1 + Math.exp(-2 * x[0]!)) ? 1 : 0);
     }
-    const m = modelKinds['gradient-boosting']!.create({ task: 'classification', nRounds: 60, maxDepth: 2 }).fit(dataset(rows, y), ctx);
+    const m = modelKinds['gradient-boosting']!.create({ task: 'classification', nRounds: 60, maxDepth: 2 }).fit(
+      dataset(rows, y),
+      ctx,
+    );
     const P = m.predictProba!(Float64Array.from([0, 0, 1, 0, -1, 0]), 3);
     // true probabilities 0.5, 0.881, 0.119; piecewise-constant fits on 3 000 noisy labels land within ~0.1
     expect(Math.abs(P[1]! - 0.5)).toBeLessThan(0.12);
