@@ -1,10 +1,19 @@
-import { addColumnSums, gemmNN, gemmNT, sigmoid, tanh } from '../kernels.ts';
+import { addColumnSums, gemmNN, gemmNT, kernelBackend, sigmoid, tanh } from '../kernels.ts';
+import {
+  denseKeptBytes,
+  wasmBlock,
+  wasmDenseBackward,
+  wasmDenseForward,
+  type WasmBlock,
+} from '../wasm/wasm-kernels.ts';
 import { ensure, makeParam, type ActivationFn, type Layer, type Param } from '../layer.ts';
 
 /**
  * Fully connected layer y = f(x·Wᵀ + b), f the identity or a fused activation (relu, tanh, sigmoid: applied in the
  * bias pass, its derivative in backward). W is (units × inputs) row-major, the layout of PyTorch's
- * `nn.Linear.weight`, so the forward product is a row-by-row dot product (`gemmNT`).
+ * `nn.Linear.weight`, so the forward product is a row-by-row dot product (`gemmNT`). With the wasm backend each
+ * direction is one fused WebAssembly call (../wasm/gemm.as `denseForward`, `denseBackward`), the input and output
+ * kept in wasm memory in between.
  */
 export class Dense implements Layer {
   readonly spec;
@@ -17,6 +26,8 @@ export class Dense implements Layer {
   private dx = new Float64Array(0);
   private x: Float64Array = new Float64Array(0);
   private dPre = new Float64Array(0);
+  private kept: WasmBlock | null = null;
+  private keptValid = false;
 
   constructor(inputs: number, units: number, activation?: ActivationFn) {
     this.spec =
@@ -40,6 +51,13 @@ export class Dense implements Layer {
     const { inSize: I, outSize: O } = this;
     this.x = x;
     const out = this.out;
+    if (kernelBackend() === 'wasm') {
+      this.kept = wasmBlock(this, this.kept, denseKeptBytes(I, O, batch));
+      wasmDenseForward(batch, I, O, this.act(), this.kept, x, this.weight.value, this.bias.value, out);
+      this.keptValid = true;
+      return out;
+    }
+    this.keptValid = false;
     gemmNT(batch, O, I, x, 0, I, this.weight.value, 0, I, out, 0, O, false);
     const b = this.bias.value;
     const fn = this.spec.activation;
@@ -59,6 +77,12 @@ export class Dense implements Layer {
 
   backward(dyOut: Float64Array, batch: number, needInputGrad = true): Float64Array {
     const { inSize: I, outSize: O } = this;
+    if (this.keptValid && this.kept !== null) {
+      const { weight: w, bias: b } = this;
+      const dx = needInputGrad ? this.dx : null;
+      wasmDenseBackward(batch, I, O, this.act(), this.kept, dyOut, w.value, w.grad, b.grad, dx);
+      return this.dx;
+    }
     const dy = this.preActivationGrad(dyOut, batch);
     // dW (O × I) += dyᵀ · x : A(i,p) = dy[p·O + i]
     gemmNN(O, I, batch, dy, 0, 1, O, this.x, 0, I, this.weight.grad, 0, I, true);
@@ -78,5 +102,10 @@ export class Dense implements Layer {
     else if (fn === 'tanh') for (let i = 0; i < n; i++) d[i] = dy[i]! * (1 - y[i]! * y[i]!);
     else for (let i = 0; i < n; i++) d[i] = dy[i]! * y[i]! * (1 - y[i]!);
     return d;
+  }
+
+  private act(): 0 | 1 | 2 | 3 {
+    const fn = this.spec.activation;
+    return fn === undefined ? 0 : fn === 'relu' ? 1 : fn === 'tanh' ? 2 : 3;
   }
 }

@@ -123,6 +123,16 @@ for (const backend of ['js', 'wasm'] as KernelBackend[])
       expect(gradCheck(specs, 'mse', 3)).toBeLessThan(1e-6);
     });
 
+    it('dense with 4·k units (register-blocked wasm rows, plus a remainder row) and fused tanh, sigmoid, relu', () => {
+      const specs: LayerSpec[] = [
+        { type: 'dense', inputs: 6, units: 8, activation: 'tanh' },
+        { type: 'dense', inputs: 8, units: 12, activation: 'sigmoid' },
+        { type: 'dense', inputs: 12, units: 4, activation: 'relu' },
+        { type: 'dense', inputs: 4, units: 2 },
+      ];
+      expect(gradCheck(specs, 'mse', 5)).toBeLessThan(1e-6);
+    });
+
     it('dense with fused relu, tanh and sigmoid', () => {
       const specs: LayerSpec[] = [
         { type: 'dense', inputs: 4, units: 6, activation: 'relu' },

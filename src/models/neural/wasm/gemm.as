@@ -1127,3 +1127,69 @@ export function convBackward(batch: i32, T: i32, C: i32, K: i32, O: i32, act: i3
   }
   gemmNN(batch * T, C, K * O, pFull, O, 1, pWf, C, pDx, C, 0);
 }
+
+// ---------------------------------------------------------------- fused dense layer (float64)
+
+/** Dst (cols × rows) = Src (rows × cols)ᵀ, f64. */
+function transpose64(pSrc: usize, rows: i32, cols: i32, pDst: usize): void {
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      store<f64>(pDst + ((<usize>(c * rows + r)) << 3), load<f64>(pSrc + ((<usize>(r * cols + c)) << 3)));
+    }
+  }
+}
+
+/**
+ * Fully connected forward (see ../layers/dense.ts): Out (b × O) = act(X (b × I) · Wᵀ + bias), W (O × I). With
+ * O % 4 == 0, rows in blocks of 4 through convPanel over Wt = Wᵀ (I × O, scratch), bias and activation in the
+ * registers; other rows and widths through gemmNT and a bias/activation pass.
+ */
+export function denseForward(b: i32, I: i32, O: i32, act: i32, pX: usize, pW: usize, pB: usize, pWt: usize, pOut: usize): void {
+  let fast = 0;
+  if ((O & 3) == 0) {
+    fast = b & ~3;
+    if (fast > 0) {
+      transpose64(pW, O, I, pWt);
+      convPanel(fast, O, I, pX, I, pWt, pB, pOut, act);
+    }
+  }
+  if (fast == b) return;
+  const out = pOut + ((<usize>(fast * O)) << 3);
+  gemmNT(b - fast, O, I, pX + ((<usize>(fast * I)) << 3), I, pW, I, out, O, 0);
+  for (let r = fast; r < b; r++) {
+    const ro = pOut + ((<usize>(r * O)) << 3);
+    for (let o = 0; o < O; o++) {
+      const oo = (<usize>o) << 3;
+      store<f64>(ro + oo, activate(load<f64>(ro + oo) + load<f64>(pB + oo), act));
+    }
+  }
+}
+
+/**
+ * Backward pass of denseForward. Dy, Y (b × O): the output gradient and the forward's output. Writes fresh GW (O × I),
+ * GB (O) and, when needDx, Dx (b × I); D (b × O, the pre-activation gradient) is scratch.
+ */
+export function denseBackward(b: i32, I: i32, O: i32, act: i32, needDx: i32, pDy: usize, pY: usize, pX: usize, pW: usize, pGW: usize, pGB: usize, pD: usize, pDx: usize): void {
+  memory.fill(pGB, 0, (<usize>O) << 3);
+  const O2 = O & ~1;
+  for (let r = 0; r < b; r++) {
+    const ro = (<usize>(r * O)) << 3;
+    let o = 0;
+    for (; o < O2; o += 2) {
+      const oo = ro + ((<usize>o) << 3);
+      const d = activateGrad2(ld(pDy + oo), ld(pY + oo), act);
+      v128.store(pD + oo, d);
+      const go = pGB + ((<usize>o) << 3);
+      v128.store(go, f64x2.add(ld(go), d));
+    }
+    for (; o < O; o++) {
+      const oo = ro + ((<usize>o) << 3);
+      const d = activateGrad(load<f64>(pDy + oo), load<f64>(pY + oo), act);
+      store<f64>(pD + oo, d);
+      const go = pGB + ((<usize>o) << 3);
+      store<f64>(go, load<f64>(go) + d);
+    }
+  }
+  gemmNN(O, I, b, pD, 1, O, pX, I, pGW, I, 0);
+  if (needDx) gemmNN(b, I, O, pD, O, 1, pW, I, pDx, I, 0);
+}

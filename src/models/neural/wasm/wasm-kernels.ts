@@ -42,6 +42,32 @@ type LstmBackwardFn = (
 
 interface GemmExports {
   readonly memory: WasmMemory;
+  denseForward(
+    b: number,
+    I: number,
+    O: number,
+    act: number,
+    pX: number,
+    pW: number,
+    pB: number,
+    pWt: number,
+    pOut: number,
+  ): void;
+  denseBackward(
+    b: number,
+    I: number,
+    O: number,
+    act: number,
+    needDx: number,
+    pDy: number,
+    pY: number,
+    pX: number,
+    pW: number,
+    pGW: number,
+    pGB: number,
+    pD: number,
+    pDx: number,
+  ): void;
   convForward(
     batch: number,
     T: number,
@@ -726,4 +752,74 @@ export function wasmConvBackward(
   add(pGW, gW, O * KC);
   add(pGB, gB, O);
   if (dx) getter(false)(pDx, dx, nX);
+}
+
+/** Bytes of a dense layer's kept block (its input and output, for backward) for batches of up to `batch` rows. */
+export function denseKeptBytes(I: number, O: number, batch: number): number {
+  return align(batch * I * 8) + align(batch * O * 8);
+}
+
+/**
+ * The whole dense forward (x·Wᵀ, bias, activation) in one wasm call: x (b × I) → out (b × O); x and the output stay
+ * in `block` for wasmDenseBackward. act: 0 identity, 1 relu, 2 tanh, 3 sigmoid.
+ */
+export function wasmDenseForward(
+  b: number,
+  I: number,
+  O: number,
+  act: ConvActivation,
+  block: WasmBlock,
+  x: Float64Array,
+  W: Float64Array,
+  bias: Float64Array,
+  out: Float64Array,
+): void {
+  const w = mod!;
+  const pX = block.ptr;
+  const pOut = align(pX + b * I * 8);
+  const [pW, pB, pWt] = arena(w, [O * I, O, I * O], 8) as [number, number, number];
+  const put = putter(false);
+  put(pX, x, b * I);
+  put(pW, W, O * I);
+  put(pB, bias, O);
+  w.denseForward(b, I, O, act, pX, pW, pB, pWt, pOut);
+  getter(false)(pOut, out, b * O);
+}
+
+/**
+ * The whole dense backward in one wasm call, from the input and output wasmDenseForward kept in `block`: dy (b × O)
+ * → adds the weight and bias gradients into gW, gB and, when `dx` is given, writes the input gradient (b × I).
+ */
+export function wasmDenseBackward(
+  b: number,
+  I: number,
+  O: number,
+  act: ConvActivation,
+  block: WasmBlock,
+  dy: Float64Array,
+  W: Float64Array,
+  gW: Float64Array,
+  gB: Float64Array,
+  dx: Float64Array | null,
+): void {
+  const w = mod!;
+  const pX = block.ptr;
+  const pY = align(pX + b * I * 8);
+  const [pDy, pW, pGW, pGB, pD, pDx] = arena(w, [b * O, O * I, O * I, O, b * O, b * I], 8) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const put = putter(false);
+  put(pDy, dy, b * O);
+  put(pW, W, O * I);
+  w.denseBackward(b, I, O, act, dx ? 1 : 0, pDy, pY, pX, pW, pGW, pGB, pD, pDx);
+  const gw = pGW >> 3;
+  for (let i = 0; i < O * I; i++) gW[i] = gW[i]! + heap[gw + i]!;
+  const gb = pGB >> 3;
+  for (let i = 0; i < O; i++) gB[i] = gB[i]! + heap[gb + i]!;
+  if (dx) getter(false)(pDx, dx, b * I);
 }
