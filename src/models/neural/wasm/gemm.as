@@ -1,8 +1,10 @@
-// AssemblyScript source of the WebAssembly SIMD (f64x2) matrix kernels used by ../kernels.ts.
+// AssemblyScript source of the WebAssembly SIMD (f64x2, f32x4) kernels used by ../kernels.ts and the fused layers.
 // Build: `node scripts/build-neural-wasm.mjs` (runs asc from the assemblyscript devDependency and writes
 // gemm-wasm.ts with the module bytes, so nothing is compiled or downloaded at install or run time).
 // Memory layout is the caller's: pointers are byte offsets into this module's memory, strides in elements.
 // No allocation happens here (stub runtime); the caller places operands above heapBase() and grows memory.
+// Tuning notes (V8 on x86-64, measured in-process A/B): inner loops step one pointer per operand and no separate
+// counter (fewer live registers: +5-17 %); unrolling p by 2 or 5-row register blocks were slower (spills).
 
 export function heapBase(): usize {
   return __heap_base;

@@ -1,8 +1,11 @@
 /**
- * The WebAssembly SIMD (f64x2) versions of `gemmNT` / `gemmNN` (source: gemm.as, bytes: gemm-wasm.ts). Operands are
- * copied into the module's own memory, multiplied there and the result copied back: the copies are O(mk + kn + mn)
- * against O(mnk) work (≈ 2–5 % for the LSTM's products), and no JavaScript array ever lives in wasm memory, so
- * nothing can be detached when that memory grows. Memory grows to the largest product seen and then stays.
+ * The WebAssembly SIMD (f64x2 / f32x4) kernels (source: gemm.as, bytes: gemm-wasm.ts): `gemmNT` / `gemmNN` and the
+ * fused dense, conv1d, LSTM and GRU layers. Operands are copied into the module's own memory, computed there and the
+ * results copied back: the copies are O(mk + kn + mn) against O(mnk) work, and no JavaScript array ever lives in wasm
+ * memory, so nothing can be detached when that memory grows. What a layer's backward pass needs from its forward pass
+ * (inputs, outputs, LSTM gates and cell states) stays in a per-layer block of wasm memory (`wasmBlock`, released when
+ * the layer is garbage-collected) instead of travelling to JavaScript and back. Per-call scratch sits above the
+ * blocks; memory grows to the largest need seen and then stays.
  */
 import { GEMM_WASM_BASE64 } from './gemm-wasm.ts';
 
