@@ -1,4 +1,6 @@
+import { kernelBackend } from './kernels.ts';
 import type { Param } from './layer.ts';
+import { adamKeptBytes, wasmAdamStep, wasmBlock, wasmZero, type WasmBlock } from './wasm/wasm-kernels.ts';
 
 /** Updates parameters from their accumulated gradients (PyTorch semantics, L2 as coupled `weight_decay`). */
 export interface Optimizer {
@@ -47,17 +49,27 @@ export class Sgd implements Optimizer {
   }
 }
 
-/** Adam, as `torch.optim.Adam(params, lr, betas, eps, weight_decay)` (bias-corrected, no AMSGrad). */
+/**
+ * Adam, as `torch.optim.Adam(params, lr, betas, eps, weight_decay)` (bias-corrected, no AMSGrad). With the wasm
+ * backend (chosen when the optimizer is built) the moments live in wasm memory and each step is one f64x2 pass over
+ * all parameters, the same operations in the same order as the JavaScript loop, so both give identical weights.
+ */
 export class Adam implements Optimizer {
   private readonly m: Float64Array[];
   private readonly v: Float64Array[];
+  private readonly kept: WasmBlock | null;
+  private readonly total: number;
   private t = 0;
   constructor(
     private readonly params: readonly Param[],
     private readonly o: AdamOptions,
   ) {
-    this.m = params.map((p) => new Float64Array(p.value.length));
-    this.v = params.map((p) => new Float64Array(p.value.length));
+    this.total = params.reduce((n, p) => n + p.value.length, 0);
+    const wasm = kernelBackend() === 'wasm' && this.total > 0;
+    this.kept = wasm ? wasmBlock(this, null, adamKeptBytes(this.total)) : null;
+    if (this.kept) wasmZero(this.kept);
+    this.m = wasm ? [] : params.map((p) => new Float64Array(p.value.length));
+    this.v = wasm ? [] : params.map((p) => new Float64Array(p.value.length));
   }
 
   step(): void {
@@ -66,6 +78,10 @@ export class Adam implements Optimizer {
     const bc1 = 1 - b1 ** this.t;
     const sqrtBc2 = Math.sqrt(1 - b2 ** this.t);
     const stepSize = lr / bc1;
+    if (this.kept) {
+      wasmAdamStep(this.kept, this.params, this.total, stepSize, sqrtBc2, b1, b2, eps, l2);
+      return;
+    }
     this.params.forEach((p, k) => {
       const w = p.value;
       const g = p.grad;

@@ -1195,3 +1195,37 @@ export function denseBackward(b: i32, I: i32, O: i32, act: i32, needDx: i32, pDy
   gemmNN(O, I, b, pD, 1, O, pX, I, pGW, I, 0);
   if (needDx) gemmNN(b, I, O, pD, O, 1, pW, I, pDx, I, 0);
 }
+
+// ---------------------------------------------------------------- Adam step (float64)
+
+/**
+ * One Adam update of n parameters in place (see ../optimizers.ts; the same operations in the same order, two lanes at
+ * a time, so the result is bit for bit the JavaScript one): g ← g + l2·w; m ← b1·m + (1 − b1)·g;
+ * v ← b2·v + (1 − b2)·g·g; w ← w − stepSize·m / (√v / sqrtBc2 + eps).
+ */
+export function adamStep(n: i32, pW: usize, pG: usize, pM: usize, pV: usize, stepSize: f64, sqrtBc2: f64, b1: f64, b2: f64, eps: f64, l2: f64): void {
+  const vl2 = f64x2.splat(l2), vb1 = f64x2.splat(b1), vb2 = f64x2.splat(b2);
+  const c1 = f64x2.splat(1.0 - b1), c2 = f64x2.splat(1.0 - b2);
+  const vs = f64x2.splat(stepSize), vbc = f64x2.splat(sqrtBc2), veps = f64x2.splat(eps);
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const o = (<usize>i) << 3;
+    const w = ld(pW + o);
+    const g = f64x2.add(ld(pG + o), f64x2.mul(vl2, w));
+    const m = f64x2.add(f64x2.mul(vb1, ld(pM + o)), f64x2.mul(c1, g));
+    const v = f64x2.add(f64x2.mul(vb2, ld(pV + o)), f64x2.mul(f64x2.mul(c2, g), g));
+    v128.store(pM + o, m);
+    v128.store(pV + o, v);
+    v128.store(pW + o, f64x2.sub(w, f64x2.div(f64x2.mul(vs, m), f64x2.add(f64x2.div(f64x2.sqrt(v), vbc), veps))));
+  }
+  for (; i < n; i++) {
+    const o = (<usize>i) << 3;
+    const w = load<f64>(pW + o);
+    const g = load<f64>(pG + o) + l2 * w;
+    const m = b1 * load<f64>(pM + o) + (1.0 - b1) * g;
+    const v = b2 * load<f64>(pV + o) + (1.0 - b2) * g * g;
+    store<f64>(pM + o, m);
+    store<f64>(pV + o, v);
+    store<f64>(pW + o, w - (stepSize * m) / (Math.sqrt(v) / sqrtBc2 + eps));
+  }
+}

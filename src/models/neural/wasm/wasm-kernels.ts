@@ -45,6 +45,19 @@ type LstmBackwardFn = (
 
 interface GemmExports {
   readonly memory: WasmMemory;
+  adamStep(
+    n: number,
+    pW: number,
+    pG: number,
+    pM: number,
+    pV: number,
+    stepSize: number,
+    sqrtBc2: number,
+    b1: number,
+    b2: number,
+    eps: number,
+    l2: number,
+  ): void;
   denseForward(
     b: number,
     I: number,
@@ -825,4 +838,46 @@ export function wasmDenseBackward(
   const gb = pGB >> 3;
   for (let i = 0; i < O; i++) gB[i] = gB[i]! + heap[gb + i]!;
   if (dx) getter(false)(pDx, dx, b * I);
+}
+
+/** Sets a block's bytes to zero (blocks reuse released memory, so they start with whatever was there). */
+export function wasmZero(block: WasmBlock): void {
+  heap.fill(0, block.ptr >> 3, (block.ptr + block.bytes) >> 3);
+}
+
+/** Bytes of an Adam state block: first and second moments of `total` parameters. */
+export function adamKeptBytes(total: number): number {
+  return 2 * align(total * 8);
+}
+
+/**
+ * One Adam step over every parameter in one wasm call (gemm.as `adamStep`, bit for bit the JavaScript update): the
+ * moments live in `block` (adamKeptBytes(total), zeroed at the start); values and gradients are copied in, values
+ * copied back.
+ */
+export function wasmAdamStep(
+  block: WasmBlock,
+  params: readonly { readonly value: Float64Array; readonly grad: Float64Array }[],
+  total: number,
+  stepSize: number,
+  sqrtBc2: number,
+  b1: number,
+  b2: number,
+  eps: number,
+  l2: number,
+): void {
+  const w = mod!;
+  const [pW, pG] = arena(w, [total, total], 8) as [number, number];
+  let off = 0;
+  for (const p of params) {
+    heap.set(p.value, (pW >> 3) + off);
+    heap.set(p.grad, (pG >> 3) + off);
+    off += p.value.length;
+  }
+  w.adamStep(total, pW, pG, block.ptr, block.ptr + align(total * 8), stepSize, sqrtBc2, b1, b2, eps, l2);
+  off = pW >> 3;
+  for (const p of params) {
+    p.value.set(heap.subarray(off, off + p.value.length));
+    off += p.value.length;
+  }
 }
