@@ -1,5 +1,5 @@
 // AssemblyScript source of the WebAssembly SIMD (f64x2) inner loops of the ε-SVR solver (svr-smo.ts).
-// Build: `node src/models/svm/build-smo-wasm.mjs` (asc from the assemblyscript devDependency; writes smo-wasm.ts with
+// Build: `node scripts/build-wasm.mjs svm` (asc from the assemblyscript devDependency; writes smo-wasm.ts with
 // the module bytes, so nothing is compiled or downloaded at install or run time).
 // Pointers are byte offsets into this module's memory (the solver lays out its arrays and kernel rows there); n is the
 // number of base points. Every lane does exactly the scalar float64 operations of the JavaScript fallback in
