@@ -15,7 +15,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const MODULES = [
-  { name: 'neural-gemm', src: 'src/models/neural/wasm/gemm.as', out: 'src/models/neural/wasm/gemm-wasm.ts', constant: 'GEMM_WASM_BASE64' },
+  {
+    name: 'neural-gemm',
+    src: 'src/models/neural/wasm/gemm.as',
+    out: 'src/models/neural/wasm/gemm-wasm.ts',
+    constant: 'GEMM_WASM_BASE64',
+  },
   { name: 'svm-smo', src: 'src/models/svm/smo.as', out: 'src/models/svm/smo-wasm.ts', constant: 'SMO_WASM_BASE64' },
 ];
 
