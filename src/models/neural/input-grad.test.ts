@@ -22,6 +22,10 @@ const nets: Record<string, LayerSpec[]> = {
     { type: 'lstm', steps: 6, features: 3, units: 8, returnSequences: false, precision: 'float32' },
     { type: 'dense', inputs: 8, units: 1 },
   ],
+  'gru → dense': [
+    { type: 'gru', steps: 6, features: 3, units: 8, returnSequences: false },
+    { type: 'dense', inputs: 8, units: 1 },
+  ],
   'dense (sigmoid) → dense': [
     { type: 'dense', inputs: 5, units: 8, activation: 'sigmoid' },
     { type: 'dense', inputs: 8, units: 1 },

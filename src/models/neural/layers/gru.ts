@@ -120,7 +120,7 @@ export class GRU implements Layer {
     };
   }
 
-  backward(dy: Float64Array, batch: number): Float64Array {
+  backward(dy: Float64Array, batch: number, needInputGrad = true): Float64Array {
     const { steps: T, features: F, units: H } = this.spec;
     const G3 = 3 * H;
     const { a, bn, h, dA, dB, dh } = this;
@@ -129,8 +129,9 @@ export class GRU implements Layer {
     if (kernelBackend() === 'wasm') {
       const rs = this.spec.returnSequences;
       const grads = { wih: this.weightIH.grad, whh: this.weightHH.grad, bih: this.biasIH.grad, bhh: this.biasHH.grad };
-      wasmGruBackward(T, batch, F, H, rs, rs ? this.dyT : dy, this.arrays(), grads, this.dxT);
-      toBatchMajor(this.dxT, this.dx, batch, T, F);
+      const dxT = needInputGrad ? this.dxT : null;
+      wasmGruBackward(T, batch, F, H, rs, rs ? this.dyT : dy, this.arrays(), grads, dxT);
+      if (needInputGrad) toBatchMajor(this.dxT, this.dx, batch, T, F);
       return this.dx;
     }
     for (let t = T - 1; t >= 0; t--) {

@@ -889,7 +889,10 @@ export function gruForward(T: i32, b: i32, F: i32, H: i32, pX: usize, pWih: usiz
   }
 }
 
-/** Backward pass of gruForward; fresh (not accumulated) gradients, DA/DB (T·b × 3H) and Dh (b × H) as scratch. */
+/**
+ * Backward pass of gruForward; fresh (not accumulated) gradients, DA/DB (T·b × 3H) and Dh (b × H) as scratch; Dx
+ * skipped when pDx is 0.
+ */
 export function gruBackward(T: i32, b: i32, F: i32, H: i32, returnSeq: i32, pDy: usize, pX: usize, pWih: usize, pWhh: usize, pA: usize, pBn: usize, pH: usize, pDA: usize, pDB: usize, pDh: usize, pGWih: usize, pGWhh: usize, pGBih: usize, pGBhh: usize, pDx: usize): void {
   const G3 = 3 * H;
   const Ho = (<usize>H) << 3;
@@ -949,7 +952,7 @@ export function gruBackward(T: i32, b: i32, F: i32, H: i32, returnSeq: i32, pDy:
       store<f64>(pGBhh + jo, load<f64>(pGBhh + jo) + load<f64>(bo + jo));
     }
   }
-  gemmNN(rows, F, G3, pDA, G3, 1, pWih, F, pDx, F, 0);
+  if (pDx != 0) gemmNN(rows, F, G3, pDA, G3, 1, pWih, F, pDx, F, 0);
 }
 
 // ---------------------------------------------------------------- fused conv1d layer (float64)

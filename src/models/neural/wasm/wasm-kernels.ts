@@ -588,7 +588,10 @@ export function wasmGruForward(T: number, b: number, F: number, H: number, g: Gr
   get(pH, g.h, rows * H);
 }
 
-/** The whole GRU backward in one wasm call: adds weight gradients, writes the time-major input gradient. */
+/**
+ * The whole GRU backward in one wasm call: adds weight gradients, writes the time-major input gradient (skipped when
+ * dxT is null).
+ */
 export function wasmGruBackward(
   T: number,
   b: number,
@@ -598,7 +601,7 @@ export function wasmGruBackward(
   dy: Float64Array,
   g: GruArrays,
   grads: { wih: Float64Array; whh: Float64Array; bih: Float64Array; bhh: Float64Array },
-  dxT: Float64Array,
+  dxT: Float64Array | null,
 ): void {
   const w = mod!;
   const rows = T * b;
@@ -671,7 +674,7 @@ export function wasmGruBackward(
     pGWhh,
     pGBih,
     pGBhh,
-    pDx,
+    dxT ? pDx : 0,
   );
   const add = (ptr: number, dst: Float64Array, len: number): void => {
     const o = ptr >> 3;
@@ -681,7 +684,7 @@ export function wasmGruBackward(
   add(pGWhh, grads.whh, G3 * H);
   add(pGBih, grads.bih, G3);
   add(pGBhh, grads.bhh, G3);
-  get(pDx, dxT, rows * F);
+  if (dxT) get(pDx, dxT, rows * F);
 }
 
 /** Activation codes of the fused conv1d kernels (gemm.as `activate`). */
