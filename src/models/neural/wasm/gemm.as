@@ -1,5 +1,5 @@
 // AssemblyScript source of the WebAssembly SIMD (f64x2, f32x4) kernels used by ../kernels.ts and the fused layers.
-// Build: `node scripts/build-neural-wasm.mjs` (runs asc from the assemblyscript devDependency and writes
+// Build: `node scripts/build-wasm.mjs neural` (runs asc from the assemblyscript devDependency and writes
 // gemm-wasm.ts with the module bytes, so nothing is compiled or downloaded at install or run time).
 // Memory layout is the caller's: pointers are byte offsets into this module's memory, strides in elements.
 // No allocation happens here (stub runtime); the caller places operands above heapBase() and grows memory.
