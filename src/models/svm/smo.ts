@@ -37,6 +37,81 @@ export interface SmoResult {
 const TAU = 1e-12;
 
 /**
+ * libsvm's analytic step on the two chosen variables (labels ±1, F = y∘∇, diagonal QD, Q_ij = y_i y_j K_ij), then
+ * clipped back into the box [0, C_i] × [0, C_j] along the constraint line; writes the new (α_i, α_j) to `out`.
+ */
+export function twoVariableStep(
+  out: Float64Array,
+  yi: number,
+  yj: number,
+  Fi: number,
+  Fj: number,
+  QDi: number,
+  QDj: number,
+  Qij: number,
+  oldI: number,
+  oldJ: number,
+  Ci: number,
+  Cj: number,
+): void {
+  let ai = oldI;
+  let aj = oldJ;
+  if (yi !== yj) {
+    let quad = QDi + QDj + 2 * Qij;
+    if (quad <= 0) quad = TAU;
+    const delta = (-yi * Fi - yj * Fj) / quad;
+    const diff = ai - aj;
+    ai += delta;
+    aj += delta;
+    if (diff > 0) {
+      if (aj < 0) {
+        aj = 0;
+        ai = diff;
+      }
+    } else if (ai < 0) {
+      ai = 0;
+      aj = -diff;
+    }
+    if (diff > Ci - Cj) {
+      if (ai > Ci) {
+        ai = Ci;
+        aj = Ci - diff;
+      }
+    } else if (aj > Cj) {
+      aj = Cj;
+      ai = Cj + diff;
+    }
+  } else {
+    let quad = QDi + QDj - 2 * Qij;
+    if (quad <= 0) quad = TAU;
+    const delta = (yi * Fi - yj * Fj) / quad;
+    const sum = ai + aj;
+    ai -= delta;
+    aj += delta;
+    if (sum > Ci) {
+      if (ai > Ci) {
+        ai = Ci;
+        aj = sum - Ci;
+      }
+    } else if (aj < 0) {
+      aj = 0;
+      ai = sum;
+    }
+    if (sum > Cj) {
+      if (aj > Cj) {
+        aj = Cj;
+        ai = sum - Cj;
+      }
+    } else if (ai < 0) {
+      ai = 0;
+      aj = sum;
+    }
+  }
+  out[0] = ai;
+  out[1] = aj;
+}
+
+/**
  * Solves the dual to KKT tolerance `eps` (libsvm default 1e-3), at most `maxIter` SMO steps, with libsvm's
  * shrinking: every min(l, 1000) steps, variables stuck at a bound whose gradient says they will stay there leave the
  * active set (loops and gradient updates then run over the active variables only); the full gradient is rebuilt
@@ -194,6 +269,7 @@ export function solveSmo(prob: SmoProblem, eps: number, maxIter: number): SmoRes
     return !(Gmax + Gmax2 < eps || jSel < 0);
   };
 
+  const step = new Float64Array(2); // (α_i, α_j) after each two-variable step
   while (iter < maxIter) {
     if (--counter === 0) {
       counter = Math.min(l, 1000);
@@ -223,59 +299,9 @@ export function solveSmo(prob: SmoProblem, eps: number, maxIter: number): SmoRes
     const Cj = C[j]!;
     const oldI = alpha[i]!;
     const oldJ = alpha[j]!;
-    let ai = oldI;
-    let aj = oldJ;
-    if (yi !== yj) {
-      let quad = QD[i]! + QD[j]! + 2 * Qij;
-      if (quad <= 0) quad = TAU;
-      const delta = (-yi * F[i]! - yj * F[j]!) / quad;
-      const diff = ai - aj;
-      ai += delta;
-      aj += delta;
-      if (diff > 0) {
-        if (aj < 0) {
-          aj = 0;
-          ai = diff;
-        }
-      } else if (ai < 0) {
-        ai = 0;
-        aj = -diff;
-      }
-      if (diff > Ci - Cj) {
-        if (ai > Ci) {
-          ai = Ci;
-          aj = Ci - diff;
-        }
-      } else if (aj > Cj) {
-        aj = Cj;
-        ai = Cj + diff;
-      }
-    } else {
-      let quad = QD[i]! + QD[j]! - 2 * Qij;
-      if (quad <= 0) quad = TAU;
-      const delta = (yi * F[i]! - yj * F[j]!) / quad;
-      const sum = ai + aj;
-      ai -= delta;
-      aj += delta;
-      if (sum > Ci) {
-        if (ai > Ci) {
-          ai = Ci;
-          aj = sum - Ci;
-        }
-      } else if (aj < 0) {
-        aj = 0;
-        ai = sum;
-      }
-      if (sum > Cj) {
-        if (aj > Cj) {
-          aj = Cj;
-          ai = sum - Cj;
-        }
-      } else if (ai < 0) {
-        ai = 0;
-        aj = sum;
-      }
-    }
+    twoVariableStep(step, yi, yj, F[i]!, F[j]!, QD[i]!, QD[j]!, Qij, oldI, oldJ, Ci, Cj);
+    const ai = step[0]!;
+    const aj = step[1]!;
     alpha[i] = ai;
     alpha[j] = aj;
     setStatus(i);

@@ -26,7 +26,7 @@
  * ~0.3 s, of which half the entries are copied from cached rows by symmetry).
  */
 
-import type { SmoResult } from './smo.ts';
+import { twoVariableStep, type SmoResult } from './smo.ts';
 import { SMO_WASM_BASE64 } from './smo-wasm.ts';
 
 const TAU = 1e-12;
@@ -376,6 +376,7 @@ export function solveSvrSmo(prob: SvrProblem, eps: number, maxIter: number): Smo
     return true;
   };
 
+  const step = new Float64Array(2); // (α_i, α_j) after each two-variable step
   while (iter < maxIter) {
     if (--counter === 0) {
       counter = Math.min(l, 1000);
@@ -408,59 +409,9 @@ export function solveSvrSmo(prob: SvrProblem, eps: number, maxIter: number): Smo
     const Fj = g[bj]! + yj * e;
     const oldI = alpha[i]!;
     const oldJ = alpha[j]!;
-    let ai = oldI;
-    let aj = oldJ;
-    if (yi !== yj) {
-      let quad = QDi + QDj + 2 * Qij;
-      if (quad <= 0) quad = TAU;
-      const delta = (-yi * Fi - yj * Fj) / quad;
-      const diff = ai - aj;
-      ai += delta;
-      aj += delta;
-      if (diff > 0) {
-        if (aj < 0) {
-          aj = 0;
-          ai = diff;
-        }
-      } else if (ai < 0) {
-        ai = 0;
-        aj = -diff;
-      }
-      if (diff > 0) {
-        if (ai > C) {
-          ai = C;
-          aj = C - diff;
-        }
-      } else if (aj > C) {
-        aj = C;
-        ai = C + diff;
-      }
-    } else {
-      let quad = QDi + QDj - 2 * Qij;
-      if (quad <= 0) quad = TAU;
-      const delta = (yi * Fi - yj * Fj) / quad;
-      const sum = ai + aj;
-      ai -= delta;
-      aj += delta;
-      if (sum > C) {
-        if (ai > C) {
-          ai = C;
-          aj = sum - C;
-        }
-      } else if (aj < 0) {
-        aj = 0;
-        ai = sum;
-      }
-      if (sum > C) {
-        if (aj > C) {
-          aj = C;
-          ai = sum - C;
-        }
-      } else if (ai < 0) {
-        ai = 0;
-        aj = sum;
-      }
-    }
+    twoVariableStep(step, yi, yj, Fi, Fj, QDi, QDj, Qij, oldI, oldJ, C, C);
+    const ai = step[0]!;
+    const aj = step[1]!;
     alpha[i] = ai;
     alpha[j] = aj;
     setOff(bi);

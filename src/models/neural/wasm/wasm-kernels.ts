@@ -210,28 +210,7 @@ interface GemmExports {
     pTC: number,
     pH: number,
   ): void;
-  lstmBackward(
-    T: number,
-    b: number,
-    F: number,
-    H: number,
-    returnSeq: number,
-    pDy: number,
-    pX: number,
-    pWih: number,
-    pWhh: number,
-    pG: number,
-    pC: number,
-    pTC: number,
-    pH: number,
-    pDG: number,
-    pDh: number,
-    pDc: number,
-    pGWih: number,
-    pGWhh: number,
-    pGB: number,
-    pDx: number,
-  ): void;
+  readonly lstmBackward: LstmBackwardFn;
 }
 
 let mod: GemmExports | null | undefined;
