@@ -3,6 +3,7 @@ import { createRng, isKeelError } from '../../core/index.ts';
 import type { Dataset } from '../estimator.ts';
 import { cnn1dKind, fnnKind, gruKind, lstmKind, NeuralModel } from './estimators.ts';
 import { slidingWindows } from './windows.ts';
+import { liveWasmBlocks } from './wasm/wasm-kernels.ts';
 
 const ctx = { asOf: '2030-01-01', seed: 11 };
 
@@ -256,5 +257,25 @@ describe('registration and pooled (tabular) rows', () => {
     expect(() => lstmKind.create({ steps: 5 }).fit(flat, ctx)).toThrow(
       /steps must be a positive integer dividing p, got steps=5, p=24/,
     );
+  });
+});
+
+describe('wasm memory across fits', () => {
+  it('training and inference give their wasm blocks back at once (a synchronous walk-forward does not grow memory)', () => {
+    const data = tabular(200, 8, 5, (x) => x[0]! - x[1]!);
+    const before = liveWasmBlocks();
+    const cases = [
+      ['lstm', lstmKind, { epochs: 2, units: [6, 4], steps: 4, batchSize: 32 }],
+      ['cnn1d', cnn1dKind, { epochs: 2, filters: [3], kernelSize: 2, hidden: [4], steps: 4, batchSize: 32 }],
+      ['fnn', fnnKind, { epochs: 2, hidden: [8], batchSize: 32 }],
+    ] as const;
+    for (const [name, kind, params] of cases) {
+      for (let i = 0; i < 3; i++) {
+        const m = kind.create(params as never).fit(data, { ...ctx, seed: i });
+        expect(liveWasmBlocks(), `${name} after fit ${i}`).toBe(before);
+        m.predict(data.X, data.n);
+        expect(liveWasmBlocks(), `${name} fit ${i}`).toBe(before);
+      }
+    }
   });
 });

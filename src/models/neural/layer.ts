@@ -63,6 +63,8 @@ export interface Layer {
    * is then unspecified.
    */
   backward(dy: Float64Array, batch: number, needInputGrad?: boolean): Float64Array;
+  /** Gives back memory kept from the last training forward for the backward pass (layers with wasm state). */
+  releaseKept?(): void;
 }
 
 export function makeParam(name: string, shape: readonly number[]): Param {

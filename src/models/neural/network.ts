@@ -90,6 +90,11 @@ export class Network {
     return h;
   }
 
+  /** Gives back every layer's kept forward state (call when training ends; inference passes keep none). */
+  releaseKept(): void {
+    for (const l of this.layers) l.releaseKept?.();
+  }
+
   zeroGrad(): void {
     for (const p of this.params) p.grad.fill(0);
   }

@@ -1,10 +1,19 @@
 import { kernelBackend } from './kernels.ts';
 import type { Param } from './layer.ts';
-import { adamKeptBytes, wasmAdamStep, wasmBlock, wasmZero, type WasmBlock } from './wasm/wasm-kernels.ts';
+import {
+  adamKeptBytes,
+  releaseWasmBlock,
+  wasmAdamStep,
+  wasmBlock,
+  wasmZero,
+  type WasmBlock,
+} from './wasm/wasm-kernels.ts';
 
 /** Updates parameters from their accumulated gradients (PyTorch semantics, L2 as coupled `weight_decay`). */
 export interface Optimizer {
   step(): void;
+  /** Gives back optimizer state held outside the JavaScript heap (Adam's moments in wasm memory). */
+  dispose?(): void;
 }
 
 export interface SgdOptions {
@@ -57,7 +66,7 @@ export class Sgd implements Optimizer {
 export class Adam implements Optimizer {
   private readonly m: Float64Array[];
   private readonly v: Float64Array[];
-  private readonly kept: WasmBlock | null;
+  private kept: WasmBlock | null;
   private readonly total: number;
   private t = 0;
   constructor(
@@ -70,6 +79,11 @@ export class Adam implements Optimizer {
     if (this.kept) wasmZero(this.kept);
     this.m = wasm ? [] : params.map((p) => new Float64Array(p.value.length));
     this.v = wasm ? [] : params.map((p) => new Float64Array(p.value.length));
+  }
+
+  dispose(): void {
+    if (this.kept !== null) releaseWasmBlock(this.kept);
+    this.kept = null;
   }
 
   step(): void {

@@ -59,6 +59,31 @@ export function train(
   rng: TrainRng,
   onEpoch?: (epoch: number, trainLoss: number, validationLoss: number) => void,
 ): TrainingHistory {
+  const opt = createOptimizer(net, o);
+  try {
+    return trainWith(net, opt, data, validation, o, rng, onEpoch);
+  } finally {
+    // wasm memory held for backward passes and by Adam goes back now, not when a finalizer gets to run
+    opt.dispose?.();
+    net.releaseKept();
+  }
+}
+
+function createOptimizer(net: Network, o: TrainOptions): Optimizer {
+  return o.optimizer === 'adam'
+    ? new Adam(net.params, { learningRate: o.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, l2: o.l2 })
+    : new Sgd(net.params, { learningRate: o.learningRate, momentum: o.momentum, l2: o.l2 });
+}
+
+function trainWith(
+  net: Network,
+  opt: Optimizer,
+  data: TrainData,
+  validation: TrainData | null,
+  o: TrainOptions,
+  rng: TrainRng,
+  onEpoch?: (epoch: number, trainLoss: number, validationLoss: number) => void,
+): TrainingHistory {
   const B = Math.max(1, Math.min(o.batchSize, data.n));
   net.allocate(B);
   const inSize = net.inSize;
@@ -67,10 +92,6 @@ export function train(
   const yb = new Float64Array(B * ySize);
   const order = new Int32Array(data.n);
   for (let i = 0; i < data.n; i++) order[i] = i;
-  const opt: Optimizer =
-    o.optimizer === 'adam'
-      ? new Adam(net.params, { learningRate: o.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, l2: o.l2 })
-      : new Sgd(net.params, { learningRate: o.learningRate, momentum: o.momentum, l2: o.l2 });
   const lastGood = net.snapshot();
   const best = validation ? net.snapshot() : null;
   const h: TrainingHistory = { trainLoss: [], validationLoss: [], bestEpoch: 0, stopped: 'completed', message: '' };

@@ -7,6 +7,7 @@ import {
   wasmConvForward,
   type ConvShape,
   type WasmBlock,
+  releaseWasmBlock,
 } from '../wasm/wasm-kernels.ts';
 
 /**
@@ -66,7 +67,14 @@ export class Conv1D implements Layer {
    * (forward) or given a zero gradient (backward) — ≈ (K − 1)/T extra work for one large product instead of `batch`
    * small ones.
    */
-  forward(x: Float64Array, batch: number): Float64Array {
+  /** Gives the wasm block holding the forward state back (end of training, after inference). */
+  releaseKept(): void {
+    if (this.kept !== null) releaseWasmBlock(this.kept);
+    this.kept = null;
+    this.keptValid = false;
+  }
+
+  forward(x: Float64Array, batch: number, training = true): Float64Array {
     const { steps: T, channels: C, filters: O, kernelSize: K } = this.spec;
     const Tout = this.outSteps;
     this.x = x;
@@ -75,6 +83,7 @@ export class Conv1D implements Layer {
       this.kept = wasmBlock(this, this.kept, convKeptBytes({ T, C, K, O }, batch));
       wasmConvForward(this.shape(batch), this.kept, x, this.weight.value, this.bias.value, this.out);
       this.keptValid = true;
+      if (!training) this.releaseKept(); // inference: nothing to keep for a backward pass
       return this.out;
     }
     this.keptValid = false;

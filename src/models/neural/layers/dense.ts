@@ -5,6 +5,7 @@ import {
   wasmDenseBackward,
   wasmDenseForward,
   type WasmBlock,
+  releaseWasmBlock,
 } from '../wasm/wasm-kernels.ts';
 import { ensure, makeParam, type ActivationFn, type Layer, type Param } from '../layer.ts';
 
@@ -47,7 +48,14 @@ export class Dense implements Layer {
     if (this.spec.activation !== undefined) this.dPre = ensure(this.dPre, maxBatch * this.outSize);
   }
 
-  forward(x: Float64Array, batch: number): Float64Array {
+  /** Gives the wasm block holding the forward state back (end of training, after inference). */
+  releaseKept(): void {
+    if (this.kept !== null) releaseWasmBlock(this.kept);
+    this.kept = null;
+    this.keptValid = false;
+  }
+
+  forward(x: Float64Array, batch: number, training = true): Float64Array {
     const { inSize: I, outSize: O } = this;
     this.x = x;
     const out = this.out;
@@ -55,6 +63,7 @@ export class Dense implements Layer {
       this.kept = wasmBlock(this, this.kept, denseKeptBytes(I, O, batch));
       wasmDenseForward(batch, I, O, this.act(), this.kept, x, this.weight.value, this.bias.value, out);
       this.keptValid = true;
+      if (!training) this.releaseKept(); // inference: nothing to keep for a backward pass
       return out;
     }
     this.keptValid = false;

@@ -6,6 +6,7 @@ import {
   wasmLstmForward,
   type Precision,
   type WasmBlock,
+  releaseWasmBlock,
 } from '../wasm/wasm-kernels.ts';
 import { ensure, makeParam, type Layer, type Param } from '../layer.ts';
 import { toBatchMajor, toTimeMajor } from './sequence.ts';
@@ -96,7 +97,14 @@ export class LSTM implements Layer {
     this.dxT = ensure(this.dxT, bt * F);
   }
 
-  forward(x: Float64Array, batch: number): Float64Array {
+  /** Gives the wasm block holding the forward state back (end of training, after inference). */
+  releaseKept(): void {
+    if (this.kept !== null) releaseWasmBlock(this.kept);
+    this.kept = null;
+    this.keptValid = false;
+  }
+
+  forward(x: Float64Array, batch: number, training = true): Float64Array {
     const { steps: T, features: F, units: H } = this.spec;
     const G4 = 4 * H;
     const bias = this.biasSum;
@@ -108,6 +116,7 @@ export class LSTM implements Layer {
       const rs = this.spec.returnSequences;
       wasmLstmForward(T, batch, F, H, this.kept, x, wih.value, whh.value, bias, this.out, rs, precision);
       this.keptValid = true;
+      if (!training) this.releaseKept(); // inference: nothing to keep for a backward pass
       return this.out;
     }
     this.keptValid = false;

@@ -3,8 +3,8 @@
  * fused dense, conv1d, LSTM and GRU layers. Operands are copied into the module's own memory, computed there and the
  * results copied back: the copies are O(mk + kn + mn) against O(mnk) work, and no JavaScript array ever lives in wasm
  * memory, so nothing can be detached when that memory grows. What a layer's backward pass needs from its forward pass
- * (inputs, outputs, LSTM gates and cell states) stays in a per-layer block of wasm memory (`wasmBlock`, released when
- * the layer is garbage-collected) instead of travelling to JavaScript and back. Per-call scratch sits above the
+ * (inputs, outputs, LSTM gates and cell states) stays in a per-layer block of wasm memory (`wasmBlock`, released at
+ * the end of training and after each inference pass) instead of travelling to JavaScript and back. Per-call scratch sits above the
  * blocks; memory grows to the largest need seen and then stays.
  */
 import { GEMM_WASM_BASE64 } from './gemm-wasm.ts';
@@ -335,10 +335,25 @@ function releaseBlock(b: WasmBlock): void {
   if (i >= 0) liveBlocks.splice(i, 1);
 }
 
+/** How many blocks are live (tests check that training and inference give theirs back). */
+export function liveWasmBlocks(): number {
+  return liveBlocks.length;
+}
+
+/**
+ * Gives a block back now. Owners must call this when they are done (end of training, after an inference pass):
+ * finalizers only run between event-loop tasks, so a long synchronous job (a walk-forward backtest refitting a
+ * network many times) would otherwise grow wasm memory by every dropped layer's block until it returned.
+ */
+export function releaseWasmBlock(b: WasmBlock): void {
+  blockFinalizer.unregister(b);
+  releaseBlock(b);
+}
+
 /**
  * A block of at least `bytes` for `owner`: `current` when it is big enough, else a new one (first fit between the
- * live blocks; `current` is released). A block is released when its owner is garbage-collected, so memory stays
- * bounded however many layers a process builds and drops.
+ * live blocks; `current` is released). Owners release blocks explicitly (`releaseWasmBlock`); a finalizer on the
+ * owner is only the backstop for one that forgets.
  */
 export function wasmBlock(owner: object, current: WasmBlock | null, bytes: number): WasmBlock {
   if (current !== null && current.bytes >= bytes) return current;
