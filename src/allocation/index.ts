@@ -54,3 +54,4 @@ export type { QpProblem, QpResult, QpRow } from './solvers/activeSetQp.ts';
 export { solveLp } from './solvers/highs.ts';
 export type { LpModel } from './solvers/highs.ts';
 export { cleanWeights, greedyDiscreteAllocation, integerDiscreteAllocation, latestPrices } from './discrete.ts';
+export { allocationFindings } from './findings.ts';

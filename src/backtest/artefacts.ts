@@ -3,9 +3,10 @@
  *   ledger.csv   date,asset,side,quantity,price,notional,cost          one row per filled order
  *   nav.csv      date,nav,return,cash,traded,costs,accruals           one row per simulated date
  *   weights.csv  date,<asset…>                                         post-trade weights at each close
- *   metrics.json { strategy, settings, metrics, warnings, decisions }  NaN written as null
+ *   metrics.json { strategy, settings, metrics, findings, decisions }  NaN written as null
  * Numbers are written with full round-trip precision (String(x)).
  */
+import { groupFindings } from '../core/index.ts';
 import { ledgerRows } from './ledger.ts';
 import type { BacktestResult } from './engine.ts';
 
@@ -50,7 +51,7 @@ export function weightsCsv(r: BacktestResult): string {
 
 const nanToNull = (_k: string, v: unknown): unknown => (typeof v === 'number' && !Number.isFinite(v) ? null : v);
 
-/** The metrics.json value: metrics, settings, warnings and a compact decision log. */
+/** The metrics.json value: metrics, settings, findings (grouped) and a compact decision log. */
 export function metricsObject(r: BacktestResult): Record<string, unknown> {
   return JSON.parse(
     JSON.stringify(
@@ -63,7 +64,7 @@ export function metricsObject(r: BacktestResult): Record<string, unknown> {
         finalNav: r.nav.at(-1),
         orders: r.ledger.length,
         decisions: r.decisions.length,
-        warnings: r.warnings,
+        findings: groupFindings(r.findings),
       },
       nanToNull,
     ),

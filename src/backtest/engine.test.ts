@@ -58,7 +58,7 @@ describe('runBacktest: timing and drift', () => {
     });
     expect(r.ledger.dateIndex[0]).toBe(0);
     expect(r.settings.sameBarFill).toBe(true);
-    expect(r.warnings.some((w) => w.includes('same-bar'))).toBe(true);
+    expect(r.findings.some((f) => f.kind === 'same-bar-fill' && f.severity === 'warning')).toBe(true);
   });
 
   it('rebalances drifted weights back to target (orders = drifted → target)', () => {
@@ -165,7 +165,7 @@ describe('costs, cash and borrow', () => {
     });
     // Wants ~1e4 units but ADV 1000 × cap 0.1 = 100 units fill.
     expect(r.ledger.quantity[0]).toBeCloseTo(100, 10);
-    expect(r.warnings.some((w) => w.includes('participation'))).toBe(true);
+    expect(r.findings.some((f) => f.kind === 'order-capped' && f.message.includes('participation'))).toBe(true);
     // σ = sd of ±1 % alternating returns over 20 periods; cost = σ · √(100/1000) · 100 · 101.
     const rets = Array.from({ length: 20 }, (_, k) => closes[0]![6 + k]! / closes[0]![5 + k]! - 1);
     const m = rets.reduce((x, y) => x + y, 0) / 20;

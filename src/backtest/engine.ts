@@ -15,7 +15,8 @@
  *   5. record NAV, cash and post-trade weights at t.
  * Orders are sized at the fill price so that, before costs, post-trade weights equal the target.
  */
-import { configError, dataError } from '../core/index.ts';
+import { configError, dataError, type Finding } from '../core/index.ts';
+import { allocationFindings } from '../allocation/index.ts';
 import type { IsoDate, Panel } from '../data/index.ts';
 import { computeMetrics } from '../metrics/index.ts';
 import type { Metrics } from '../metrics/index.ts';
@@ -86,8 +87,12 @@ export interface BacktestResult {
     readonly periodsPerYear: number;
     readonly initialCapital: number;
   };
-  /** Things the user should know (same-bar fills, untradable assets, scaled targets). */
-  readonly warnings: readonly string[];
+  /**
+   * What ran differently from what was asked (allocator fallbacks, cash forced by a failed allocation, same-bar
+   * fills, skipped or capped orders, scaled targets, and the strategy's own findings), stamped with the strategy
+   * and the date.
+   */
+  readonly findings: readonly Finding[];
 }
 
 /** Where targets come from: a strategy (sliced view per decision) or a precomputed matrix. */
@@ -244,7 +249,23 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
   }
   const ledger = new LedgerBuilder(Math.min(1 << 22, Math.max(64, n * (checks + 2))));
   const decisions: DecisionRecord[] = [];
-  const warnings = new Set<string>();
+  const findings: Finding[] = [];
+  // Fill problems are reported once per kind and asset (the first date), not on every bar.
+  const reported = new Set<string>();
+  const fillFinding = (kind: string, a: number, t: number, message: string, fix: string): void => {
+    const key = `${kind}:${a}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    findings.push({
+      severity: 'warning',
+      kind,
+      strategy: source.name,
+      date: dates[t]!,
+      asset: panel.assets[a]!,
+      message,
+      fix,
+    });
+  };
 
   const qty = new Float64Array(n);
   const lastPx = new Float64Array(n).fill(NaN);
@@ -284,13 +305,29 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
     for (let a = 0; flags.count > 0 && a < n; a++) {
       const f = flags.codes[a]!;
       if (f === FILL_NO_PRICE)
-        warnings.add(`${panel.assets[a]} had no fill price on ${dates[t]}; its order was skipped.`);
+        fillFinding(
+          'order-skipped',
+          a,
+          t,
+          `${panel.assets[a]} had no fill price on ${dates[t]}; its order was skipped (first occurrence)`,
+          'check the data for gaps, or choose a missing-data policy',
+        );
       else if (f === FILL_BLOCKED)
-        warnings.add(
-          `orders were blocked: no volume/return history to price impact (first: ${panel.assets[a]} on ${dates[t]}).`,
+        fillFinding(
+          'order-blocked',
+          a,
+          t,
+          `orders in ${panel.assets[a]} were blocked: no volume/return history to price impact (first on ${dates[t]})`,
+          'load volumes for the impact cost model, or start the backtest later',
         );
       else if (f === FILL_CAPPED)
-        warnings.add(`orders were capped by the participation limit (first: ${panel.assets[a]} on ${dates[t]}).`);
+        fillFinding(
+          'order-capped',
+          a,
+          t,
+          `orders in ${panel.assets[a]} were capped by the participation limit (first on ${dates[t]})`,
+          'raise the participation limit or trade smaller positions',
+        );
     }
     if (firstFill < 0) firstFill = t - s;
   };
@@ -337,6 +374,11 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
     if (i === 0 || rule.isCheck(dates, t)) {
       if (needsDrifted) weightsInto(qty, lastPx, navT, drifted, 0);
       decision = source.decide(t, drifted);
+      const stamp = { strategy: source.name, date: dates[t]! };
+      if (decision.allocation)
+        for (const d of allocationFindings(decision.allocation)) findings.push({ ...d, ...stamp });
+      if (decision.findings)
+        for (const d of decision.findings) findings.push({ ...stamp, ...d, strategy: source.name });
       const w = checkTarget(decision.weights, n, dates[t]!, panel.assets, source.ownsTargets !== true);
       lastStrategyTarget = w;
       order = i === 0 || lastTraded === null ? w : rule.tradeTo(drifted, w, lastTraded);
@@ -350,7 +392,7 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
       let target = overlays.active
         ? overlays.adjust(order, (w) => returnsWindow(px, n, t, w), ppy, lev.maxGross)
         : order;
-      target = enforceLeverage(target, lev, dates[t]!, warnings);
+      target = enforceLeverage(target, lev, dates[t]!, (f) => findings.push({ ...f, strategy: source.name }));
       lastTraded = order;
       const rec: DecisionRecord = { dateIndex: i, target, reason };
       decisions.push(
@@ -383,9 +425,14 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
   const returns = new Float64Array(T);
   for (let i = 1; i < T; i++) returns[i] = nav[i]! / nav[i - 1]! - 1;
   if (fill === 'same-close')
-    warnings.add(
-      'fill: same-close — orders fill at the close they were decided on (same-bar fill); results are optimistic unless you can trade at that close.',
-    );
+    findings.push({
+      severity: 'warning',
+      kind: 'same-bar-fill',
+      strategy: source.name,
+      message:
+        'fill: same-close — orders fill at the close they were decided on (same-bar fill); results are optimistic unless you can trade at that close',
+      fix: 'use fill: next-close or next-open',
+    });
   const ff = firstFill < 0 ? T : firstFill;
   const rf = o.riskFreeField ? panel.series(o.riskFreeField, 0).subarray(s + ff + 1, e + 1) : 0;
   let benchmark: Float64Array | undefined;
@@ -446,7 +493,7 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
       periodsPerYear: ppy,
       initialCapital: capital,
     },
-    warnings: [...warnings],
+    findings,
   };
 }
 
@@ -495,7 +542,7 @@ function enforceLeverage(
   w: Float64Array,
   lev: { maxGross: number; minNet: number; maxNet: number; onBreach: 'error' | 'scale' },
   date: IsoDate,
-  warnings: Set<string>,
+  report: (f: Omit<Finding, 'strategy'>) => void,
 ): Float64Array {
   let gross = 0;
   let net = 0;
@@ -520,7 +567,13 @@ function enforceLeverage(
   if (grossBad) k = Math.min(k, lev.maxGross / gross);
   if (net * k > lev.maxNet) k = Math.min(k, lev.maxNet / net);
   if (net * k < lev.minNet) k = Math.min(k, lev.minNet / net);
-  warnings.add(`targets breaching the leverage limits were scaled down (first on ${date}).`);
+  report({
+    severity: 'warning',
+    kind: 'leverage-scaled',
+    date,
+    message: `the target had gross ${gross.toFixed(4)} / net ${net.toFixed(4)} outside the leverage limits and was scaled by ${k.toFixed(4)}`,
+    fix: 'make the strategy respect leverage.maxGross / minNet / maxNet',
+  });
   return w.map((v) => v * k);
 }
 

@@ -18,7 +18,7 @@ export interface LeverageLimits {
   /** Range of Σw (default −1 … 1). */
   readonly minNet?: number;
   readonly maxNet?: number;
-  /** A target outside the limits: `error` (default) or `scale` it down into them (recorded in warnings). */
+  /** A target outside the limits: `error` (default) or `scale` it down into them (recorded as a leverage-scaled finding). */
   readonly onBreach?: 'error' | 'scale';
 }
 

@@ -2,6 +2,7 @@
  * The backtest contract (TEAM.md): a strategy decides target weights at the close of `asOf` from a panel view that
  * holds ONLY data dated ≤ asOf; the engine fills the orders later (next open / next close by default).
  */
+import type { FindingDraft } from '../core/index.ts';
 import type { Panel, IsoDate } from '../data/index.ts';
 import type { RebalanceSpec } from './rebalance.ts';
 
@@ -27,6 +28,12 @@ export interface Decision {
   readonly weights: Float64Array;
   readonly allocation?: AllocationLike;
   readonly diagnostics?: Readonly<Record<string, unknown>>;
+  /**
+   * What this decision did differently from what the strategy's parameters ask (less history than the window,
+   * cash because nothing was allocatable, a substituted method). The engine stamps the strategy and the date
+   * (a draft's own date wins). An allocation's fallback or failure is reported by the engine itself.
+   */
+  readonly findings?: readonly FindingDraft[];
 }
 
 export interface Strategy {

@@ -14,7 +14,8 @@ export type KeelErrorKind =
   | 'numeric' // a numeric routine that cannot proceed (singular matrix, non-finite input)
   | 'infeasible' // constraints with no solution
   | 'lookahead' // a point-in-time violation
-  | 'io'; // a file that cannot be read or written
+  | 'io' // a file that cannot be read or written
+  | 'strict'; // findings that --strict turns into a failure
 
 export class KeelError extends Error {
   readonly kind: KeelErrorKind;

@@ -17,3 +17,14 @@ export {
   isKeelError,
 } from './errors.ts';
 export type { KeelErrorKind } from './errors.ts';
+export {
+  findingSeverities,
+  atLeast,
+  groupFindings,
+  countFindings,
+  formatFindingGroup,
+  formatFinding,
+  StrictFindingsError,
+  enforceStrict,
+} from './findings.ts';
+export type { Finding, FindingDraft, FindingSeverity, FindingGroup, FindingCounts } from './findings.ts';

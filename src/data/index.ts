@@ -25,9 +25,22 @@ export { returns, returnsKernel, simpleReturns, logReturns } from './returns.ts'
 export type { ReturnKind } from './returns.ts';
 export { resample, periodBounds } from './resample.ts';
 export type { Frequency } from './resample.ts';
-export { missingDataPolicySchema, applyMissingPolicy, parseMissingPolicy, DEFAULT_MISSING_POLICY } from './missing.ts';
+export {
+  missingDataPolicySchema,
+  applyMissingPolicy,
+  parseMissingPolicy,
+  missingDataFindings,
+  DEFAULT_MISSING_POLICY,
+} from './missing.ts';
 export type { MissingDataPolicy, MissingDataReport, AssetMissingFixes, MissingPolicyOptions } from './missing.ts';
 export { assetMetaSchema, withAssetMeta, groupAssetsBy, ASSET_CLASSES } from './meta.ts';
 export { validateTable, validatePanel, formatQualityReport, QUALITY_RULES } from './validate.ts';
-export type { Finding, QualityReport, QualityInput, ValidateOptions, Severity, QualityRule } from './validate.ts';
+export type {
+  QualityFinding,
+  QualityReport,
+  QualityInput,
+  ValidateOptions,
+  Severity,
+  QualityRule,
+} from './validate.ts';
 export * from './pit-records.ts';

@@ -13,7 +13,7 @@
  *   drop-dates for backtests, or load only the history a decision may see.
  */
 import { z } from 'zod';
-import { dataError } from '../core/index.ts';
+import { dataError, type Finding } from '../core/index.ts';
 import { Panel, type IsoDate } from './panel.ts';
 
 export const missingDataPolicySchema = z.discriminatedUnion('policy', [
@@ -270,4 +270,36 @@ export function parseMissingPolicy(text: string): MissingDataPolicy | undefined 
     return Number.isInteger(limit) && limit >= 1 ? { policy: 'forward-fill', limit } : undefined;
   }
   return undefined;
+}
+
+/**
+ * The policy's fixes as run findings: forward-fills and dropped dates are `info` (the study chose the policy and it
+ * did what it says, counted); every dropped asset is a `warning` — the universe lost an asset, decided from its
+ * whole history, including dates after early decisions.
+ */
+export function missingDataFindings(report: MissingDataReport): Finding[] {
+  const out: Finding[] = [];
+  if (report.filledCells > 0)
+    out.push({
+      severity: 'info',
+      kind: 'data-fix',
+      message: `forward-filled ${report.filledCells} missing cells in ${report.perAsset.filter((f) => f.filled > 0).length} assets (${describePolicy(report.policy)})`,
+      fix: 'supply complete data, or keep the policy if carrying the last price is acceptable',
+    });
+  if (report.droppedDates.length > 0)
+    out.push({
+      severity: 'info',
+      kind: 'data-fix',
+      message: `dropped ${report.droppedDates.length} dates with holes (first ${report.droppedDates[0]})`,
+      fix: 'supply complete data, or use { policy: forward-fill, limit: N }',
+    });
+  for (const asset of report.droppedAssets)
+    out.push({
+      severity: 'warning',
+      kind: 'asset-dropped',
+      asset,
+      message: `${asset} was dropped from the whole study because it has a hole somewhere in its history`,
+      fix: 'supply complete data for it, or use { policy: forward-fill, limit: N }',
+    });
+  return out;
 }

@@ -39,7 +39,7 @@ export const QUALITY_RULES = [
 ] as const;
 export type QualityRule = (typeof QUALITY_RULES)[number];
 
-export interface Finding {
+export interface QualityFinding {
   readonly severity: Severity;
   readonly rule: QualityRule;
   readonly message: string;
@@ -62,7 +62,7 @@ export interface QualityReport {
   readonly lastDate?: IsoDate;
   readonly errors: number;
   readonly warnings: number;
-  readonly findings: readonly Finding[];
+  readonly findings: readonly QualityFinding[];
 }
 
 /** A raw table: `values[r * assets.length + a]`, rows in file order. */
@@ -110,9 +110,9 @@ export function validateTable(input: QualityInput, options: ValidateOptions = {}
     const l = lineOf(r);
     return l !== undefined ? `${dates[r]} (line ${l})` : `${dates[r]}`;
   };
-  const findings: Finding[] = [];
-  const add = (f: Omit<Finding, 'file'>): void => {
-    const full: Finding = { ...f, file: source };
+  const findings: QualityFinding[] = [];
+  const add = (f: Omit<QualityFinding, 'file'>): void => {
+    const full: QualityFinding = { ...f, file: source };
     if (full.line === undefined) delete (full as { line?: number }).line;
     findings.push(full);
   };

@@ -11,6 +11,7 @@ import {
   trainingChart,
   weightsChart,
 } from './charts.ts';
+import type { FindingGroup } from '../core/index.ts';
 import type { ForecastQualityRow, ReportModel, ReportSection, StrategySeries } from './model.ts';
 
 export function escapeHtml(s: string): string {
@@ -143,7 +144,24 @@ figure.chart svg{display:block;max-width:100%;height:auto}figcaption{font-size:1
 table.metrics{border-collapse:collapse;width:100%;margin:10px 0;font-size:12.5px}table.metrics caption{text-align:left;color:#556;padding:4px 0}
 table.metrics th,table.metrics td{padding:4px 6px;border-bottom:1px solid #eceef1;text-align:right;white-space:nowrap}
 table.metrics th[scope=row],table.metrics thead th:first-child{text-align:left}tr.baseline{color:#555}
-span.tag{font-size:10px;background:#eef;border-radius:3px;padding:0 4px;color:#446}ul.notes{color:#445;font-size:13px}div.scroll{overflow-x:auto}`;
+span.tag{font-size:10px;background:#eef;border-radius:3px;padding:0 4px;color:#446}ul.notes{color:#445;font-size:13px}div.scroll{overflow-x:auto}
+table.findings{border-collapse:collapse;width:100%;font-size:12.5px}table.findings td,table.findings th{padding:4px 6px;border-bottom:1px solid #eceef1;text-align:left;vertical-align:top}
+tr.warning td:first-child{color:#a60}tr.error td:first-child{color:#b00;font-weight:bold}tr.info td:first-child{color:#557}p.ok{color:#275}`;
+
+/**
+ * The Findings panel: what ran differently from what the study asked, most severe first. Always shown, so a clean
+ * run says so in words instead of by omission.
+ */
+function findingsPanel(groups: readonly FindingGroup[]): string {
+  if (groups.length === 0)
+    return '<section id="findings"><h2>Findings</h2><p class="ok">None: every strategy ran the methods the study names, on the data as given.</p></section>';
+  const total = groups.reduce((n, g) => n + g.count, 0);
+  const rows = groups.map((g) => {
+    const when = g.first === undefined ? '' : g.first === g.last ? g.first : `${g.first} … ${g.last}`;
+    return `<tr class="${g.severity}"><td>${g.severity}</td><td><code>${escapeHtml(g.kind)}</code></td><td>${escapeHtml(g.strategy ?? '')}</td><td>${g.count}</td><td>${escapeHtml(when)}</td><td>${escapeHtml(g.message)}${g.fix ? `<br><em>Fix:</em> ${escapeHtml(g.fix)}` : ''}</td></tr>`;
+  });
+  return `<section id="findings"><h2>Findings (${total})</h2><p class="meta">What ran differently from what the study asked; all of them in findings.json.</p><div class="scroll"><table class="findings"><thead><tr><th>severity</th><th>kind</th><th>strategy</th><th>count</th><th>dates</th><th>what happened</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></section>`;
+}
 
 /** The whole report page. Pure function of the model: same model → same bytes. */
 export function renderReportHtml(model: ReportModel): string {
@@ -156,6 +174,7 @@ export function renderReportHtml(model: ReportModel): string {
     `<style>${CSS}</style></head><body>`,
     `<h1>${escapeHtml(model.title)}</h1>`,
     `<p class="meta">Study <code>${escapeHtml(model.study)}</code> · seed ${model.seed} · ${model.nTrials} configurations tried · ${toc}</p>`,
+    findingsPanel(model.findings ?? []),
     ...model.sections.map((s) => section(s, model.nTrials)),
     model.notes.length > 0
       ? `<h2>Notes</h2><ul class="notes">${model.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`

@@ -10,7 +10,7 @@
 import type { Panel } from '../data/index.ts';
 import type { PitRecords } from '../features/index.ts';
 import { efficientFrontier, type Constraints } from '../allocation/index.ts';
-import { Matrix } from '../core/index.ts';
+import { Matrix, groupFindings, type Finding } from '../core/index.ts';
 import { deflatedSharpeRatio, forecastQuality, type ForecastCrossSection } from '../metrics/index.ts';
 import type { MlDiagnostics, StrategySpec } from '../strategies/index.ts';
 import { ledgerRows, type BacktestResult } from '../backtest/index.ts';
@@ -40,6 +40,8 @@ export interface MlJobInput {
   readonly strategies: readonly StrategySpec[];
   readonly baselines?: readonly StrategySpec[];
   readonly onProgress?: (done: number, total: number, note?: string) => void;
+  /** Findings reported before this job (data fixes…), shown with the job's own in the report's Findings panel. */
+  readonly priorFindings?: readonly Finding[];
 }
 
 export interface SummaryRow {
@@ -66,6 +68,8 @@ export interface MlJobOutput {
   readonly summary: readonly SummaryRow[];
   /** The terminal summary table, one string per line. */
   readonly table: readonly string[];
+  /** The job's own findings (every backtest's, skipped baselines), in task order. */
+  readonly findings: readonly Finding[];
 }
 
 interface Run {
@@ -210,6 +214,7 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
     throw new Error(`runMlJob: ${results.length} results for ${tasks.length} tasks`);
   const total = tasks.length;
   const notes: string[] = [];
+  const findings: Finding[] = [];
   const sections: ReportSection[] = [];
   const summary: SummaryRow[] = [];
   const weightLines: string[] = ['section,strategy,date,asset,weight'];
@@ -229,9 +234,14 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
       runs.push({ spec: task.spec, label: task.label, baseline: task.baseline, result });
     });
     for (const skip of plan.skipped.filter((x) => x.section === k))
-      notes.push(
-        `${universeTitle(panel, ids)}: baseline ${skip.label} skipped (it names assets outside this universe).`,
-      );
+      findings.push({
+        severity: 'warning',
+        kind: 'baseline-skipped',
+        strategy: skip.label,
+        message: `${universeTitle(panel, ids)}: baseline ${skip.label} was not run (it names assets outside this universe)`,
+        fix: 'give the baseline weights over assets of this universe, or drop it from baselines:',
+      });
+    for (const r of runs) findings.push(...r.result.findings);
     const mlRuns = runs.filter((r) => !r.baseline);
     const sectionsByRun = new Map(mlRuns.map((r) => [r.label, crossSections(r, sub)]));
     const quality = new Map(mlRuns.map((r) => [r.label, forecastQuality(sectionsByRun.get(r.label)!)]));
@@ -342,6 +352,7 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
     nTrials,
     sections,
     notes,
+    findings: groupFindings([...(input.priorFindings ?? []), ...findings]),
   };
   const reportJson = reportToJson(model);
   return {
@@ -352,6 +363,7 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
     tradesCsv: `${tradeLines.join('\n')}\n`,
     summary,
     table: formatSummaryTable(summary),
+    findings,
   };
 }
 

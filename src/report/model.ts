@@ -3,6 +3,7 @@
  * timings, so the same study and seed give byte-identical JSON. Numbers are rounded to 10 significant digits
  * (stable across platforms for the last-bit differences of transcendental functions) and NaN/±∞ become null.
  */
+import type { FindingGroup } from '../core/index.ts';
 
 export interface StrategySeries {
   readonly name: string;
@@ -106,6 +107,11 @@ export interface ReportModel {
   readonly nTrials: number;
   readonly sections: readonly ReportSection[];
   readonly notes: readonly string[];
+  /**
+   * Every way the run differs from what the study asked (core/findings.ts), grouped; shown first in report.html.
+   * Empty when the run did exactly what the study says.
+   */
+  readonly findings: readonly FindingGroup[];
 }
 
 /** Rounds every number to 10 significant digits and turns NaN/±∞ into null, recursively (a new value). */

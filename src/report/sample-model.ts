@@ -42,6 +42,18 @@ export function sampleReportModel(): ReportModel {
     study: 'sample',
     seed: 7,
     nTrials: 6,
+    findings: [
+      {
+        severity: 'warning',
+        kind: 'allocator-fallback',
+        strategy: 'ML <b>',
+        count: 3,
+        first: '2021-01-29',
+        last: '2021-03-31',
+        message: 'min-variance produced the weights instead of max-sharpe',
+        fix: 'check the constraints',
+      },
+    ],
     sections: [
       {
         id: 'universe-4',

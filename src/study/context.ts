@@ -3,6 +3,7 @@
  * `state`, the values earlier steps handed on (the panel, forecasts, decisions…). Steps are small objects in
  * `steps/`, run in the order of `steps/index.ts`; a new stage plugs in by adding one step there.
  */
+import type { Finding } from '../core/index.ts';
 import type { Study } from '../config/index.ts';
 import { sha256Hex } from '../io/index.ts';
 
@@ -37,6 +38,8 @@ export interface StudyState {
   readonly dataHashes: Record<string, string>;
   /** Headline figures for the CLI and summary.json, keyed by step. */
   readonly summary: Record<string, unknown>;
+  /** Every finding so far, in the order reported (findings.json; see core/findings.ts). */
+  readonly findings: Finding[];
   /** Anything else a step hands on (e.g. `forecasts`, `decisions`, `ledger`), keyed by step name. */
   readonly extra: Record<string, unknown>;
 }
@@ -61,6 +64,8 @@ export interface RunContext {
   recordSeed(purpose: string, seed: number): number;
   readonly artefacts: ArtefactSink;
   log(line: string): void;
+  /** Records findings (substitutions, degradations, data fixes): findings.json, summary, report, terminal. */
+  report(...findings: readonly Finding[]): void;
   progress(done: number, total: number, note?: string): void;
   readonly state: StudyState;
   /** Worker threads a step may use for independent work (undefined or 1: none, everything on the main thread). */

@@ -3,8 +3,15 @@
  * validation), adapted to what the steps need. Steps never import those stages directly, so a stage's API change
  * is absorbed here.
  */
-import { applyMissingPolicy, validatePanel, type Finding, type Panel } from '../data/index.ts';
+import {
+  applyMissingPolicy,
+  missingDataFindings,
+  validatePanel,
+  type QualityFinding,
+  type Panel,
+} from '../data/index.ts';
 import { loadFrench, loadPricesWithReport } from '../io/index.ts';
+import type { Finding } from '../core/index.ts';
 import { excessReturnsPanel, withPriceIndex } from '../backtest/index.ts';
 import { synthesizeMarket } from '../synth/index.ts';
 import type { DataSpec } from '../config/index.ts';
@@ -18,7 +25,7 @@ export interface LoadedMarket {
   /** Exported ground truth of a synthetic market (regimes, planted signals), written to the run as truth.json. */
   readonly truth?: unknown;
   /** Set when the source already applied universe, date range and missing-data policy (file loaders do). */
-  readonly prepared?: { readonly lines: readonly string[] };
+  readonly prepared?: { readonly lines: readonly string[]; readonly findings: readonly Finding[] };
 }
 
 type SyntheticSpec = Extract<DataSpec, { source: 'synthetic' }>;
@@ -51,7 +58,7 @@ export async function loadMarketFile(spec: FileSpec, path: string): Promise<Load
     ...(spec.start === undefined ? {} : { start: spec.start }),
     ...(spec.end === undefined ? {} : { end: spec.end }),
   });
-  return { panel, prepared: { lines: report.lines } };
+  return { panel, prepared: { lines: report.lines, findings: missingDataFindings(report.missing) } };
 }
 
 /**
@@ -73,21 +80,34 @@ export function loadFrenchReturns(spec: FrenchSpec, resolvePath: (p: string) => 
 export interface MissingOutcome {
   readonly panel: PanelLike;
   readonly lines: readonly string[];
+  readonly findings: readonly Finding[];
 }
 
 /** Applies the study's missing-data policy (data/missing.ts): never back-fills; every fix becomes a log line. */
 export function applyMissingDataPolicy(panel: PanelLike, policy: DataSpec['missing']): MissingOutcome {
   const { panel: fixed, report } = applyMissingPolicy(panel as Panel, policy);
-  return { panel: fixed, lines: report.lines };
+  return { panel: fixed, lines: report.lines, findings: missingDataFindings(report) };
 }
 
-/** Data-quality findings (data/validate.ts: stale prices, jumps, non-positive prices…) as error and warning lines. */
-export function qualityFindings(panel: PanelLike): { readonly errors: string[]; readonly warnings: string[] } {
+/**
+ * Data-quality findings (data/validate.ts: stale prices, jumps, non-positive prices…): errors as lines (they stop
+ * the run) and warnings as run findings of kind `data-quality`.
+ */
+export function qualityFindings(panel: PanelLike): { readonly errors: string[]; readonly warnings: Finding[] } {
   const report = validatePanel(panel as Panel, { source: 'market' });
-  const line = (f: Finding): string =>
+  const line = (f: QualityFinding): string =>
     `${f.rule}${f.asset ? ` ${f.asset}` : ''}${f.date ? ` ${f.date}` : ''}: ${f.message}`;
   return {
-    errors: report.findings.filter((f: Finding) => f.severity === 'error').map(line),
-    warnings: report.findings.filter((f: Finding) => f.severity === 'warning').map(line),
+    errors: report.findings.filter((f: QualityFinding) => f.severity === 'error').map(line),
+    warnings: report.findings
+      .filter((f: QualityFinding) => f.severity === 'warning')
+      .map((f) => ({
+        severity: 'warning',
+        kind: 'data-quality',
+        ...(f.date === undefined ? {} : { date: f.date }),
+        ...(f.asset === undefined ? {} : { asset: f.asset }),
+        message: `${f.rule}: ${f.message}`,
+        fix: 'check the data (keel data validate FILE) and correct the source',
+      })),
   };
 }

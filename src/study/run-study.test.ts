@@ -14,6 +14,64 @@ const clock = () => new Date(Date.UTC(2026, 10, 20, 12, 0, 0));
 const small = { name: 'small', seed: 7, data: { source: 'synthetic', market: { years: 1, stocks: 2 } } };
 const read = (dir: string, f: string) => readFileSync(join(dir, f), 'utf8');
 
+describe('runStudy findings', () => {
+  // Min-variance over a rolling window under a 0.1 % volatility cap that 2 risky assets cannot meet: every decision fails and holds
+  // cash. The run must say so (findings.json, summary, report panel), and --strict must refuse it with no folder.
+  const cashStudy = {
+    name: 'cash',
+    seed: 3,
+    data: { source: 'synthetic', market: { years: 2, stocks: 0 }, universe: ['EQ_BROAD', 'BOND_LONG'] },
+    backtest: { costs: { kind: 'none' }, start: '2015-01-02', rebalance: 'monthly' },
+    strategies: [
+      {
+        name: 'capped',
+        kind: 'allocator',
+        window: 63,
+        allocator: { kind: 'min-variance' },
+        constraints: { maxVolatility: 0.001 },
+      },
+    ],
+    baselines: [{ kind: 'equal-weight', name: '1/N' }],
+  };
+
+  it('records cash forced by a failed allocation in findings.json, summary.json and report.html', async () => {
+    const out = join(work, 'f1');
+    const r = await runStudy(cashStudy, { outDir: out, clock });
+    const findings = JSON.parse(read(r.path, 'findings.json')) as { kind: string; strategy?: string; date?: string }[];
+    const cash = findings.filter((f) => f.kind === 'cash-forced');
+    expect(cash.length).toBeGreaterThan(0);
+    expect(cash.every((f) => f.strategy === 'capped' && /^\d{4}-\d{2}-\d{2}$/.test(f.date ?? ''))).toBe(true);
+    expect(findings.some((f) => f.strategy === '1/N')).toBe(false);
+    const summary = JSON.parse(read(r.path, 'summary.json'));
+    expect(summary.findings.byStrategy.capped['cash-forced']).toBe(cash.length);
+    expect(summary.findings.bySeverity.warning).toBeGreaterThanOrEqual(cash.length);
+    const html = read(r.path, 'report.html');
+    expect(html.indexOf('id="findings"')).toBeGreaterThan(-1);
+    expect(html.indexOf('id="findings"')).toBeLessThan(html.indexOf('id="backtest"'));
+    expect(html).toContain('cash-forced');
+  });
+
+  it('--strict fails with one problem line per finding group and leaves no run folder', async () => {
+    const out = join(work, 'f2');
+    const err = await runStudy(cashStudy, { outDir: out, clock, strict: true }).catch((e: unknown) => e);
+    expect((err as { kind?: string }).kind).toBe('strict');
+    expect((err as { exitCode?: number }).exitCode).toBe(1);
+    const problems = (err as { problems: string[] }).problems;
+    expect(problems.some((p) => p.includes('cash-forced') && p.includes('[capped]'))).toBe(true);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('a run that did exactly what it asked has an empty findings.json and passes --strict', async () => {
+    const out = join(work, 'f3');
+    const r = await runStudy(
+      { ...cashStudy, strategies: [{ ...cashStudy.strategies[0]!, constraints: { maxVolatility: 5 } }] },
+      { outDir: out, clock, strict: true },
+    );
+    expect(JSON.parse(read(r.path, 'findings.json'))).toEqual([]);
+    expect(read(r.path, 'report.html')).toContain('None: every strategy ran the methods the study names');
+  });
+});
+
 describe('runStudy', () => {
   it('runs data → validate → market summary and writes a complete run folder', async () => {
     const out = join(work, 'a');
@@ -28,6 +86,7 @@ describe('runStudy', () => {
     expect([...r.artefacts].sort()).toEqual(
       [
         'data-hashes.json',
+        'findings.json',
         'log.txt',
         'market-summary.csv',
         'seeds.json',

@@ -4,7 +4,14 @@
  * summary.json, log.txt and every artefact the steps produced. On any failure nothing is left in the runs folder.
  */
 import { dirname } from 'node:path';
-import { configError } from '../core/index.ts';
+import {
+  configError,
+  countFindings,
+  enforceStrict,
+  formatFindingGroup,
+  groupFindings,
+  type Finding,
+} from '../core/index.ts';
 import { parseStudyText, validateStudy, type Study } from '../config/index.ts';
 import { configHash, readStudyFile, sha256Hex, withRunDir } from '../io/index.ts';
 import { deriveSeed, type RunContext, type StudyProgressEvent, type StudyState, type StudyStep } from './context.ts';
@@ -30,6 +37,11 @@ export interface RunStudyOptions {
    * Results are the same bytes whatever the count.
    */
   readonly workers?: number;
+  /**
+   * Fail the run (StrictFindingsError, exit 1, no run folder) when any finding is a warning or worse: what ran must
+   * be exactly what the study asked for.
+   */
+  readonly strict?: boolean;
 }
 
 export interface RunResult {
@@ -41,6 +53,8 @@ export interface RunResult {
   /** Headline figures by step (also written to summary.json). */
   readonly summary: Readonly<Record<string, unknown>>;
   readonly study: Study;
+  /** Every finding of the run (also in findings.json), in the order reported. */
+  readonly findings: readonly Finding[];
 }
 
 /** Top-level study sections that are bookkeeping, not work a step must execute. */
@@ -77,7 +91,7 @@ export async function runStudy(input: unknown, options: RunStudyOptions = {}): P
   const seeds: Record<string, number> = { master: study.seed };
   const seedFor = (purpose: string): number => (seeds[purpose] ??= deriveSeed(study.seed, purpose));
   const recordSeed = (purpose: string, seed: number): number => (seeds[purpose] = seed);
-  const state: StudyState = { dataHashes: {}, summary: {}, extra: {} };
+  const state: StudyState = { dataHashes: {}, summary: {}, findings: [], extra: {} };
   if (options.source) state.dataHashes[`study:${options.source.path}`] = sha256Hex(options.source.bytes);
 
   const { id, path, files } = await withRunDir(
@@ -106,6 +120,9 @@ export async function runStudy(input: unknown, options: RunStudyOptions = {}): P
           recordSeed,
           artefacts: dir,
           log,
+          report: (...fs) => {
+            for (const f of fs) state.findings.push(f);
+          },
           progress,
           state,
           ...(options.workers !== undefined ? { workers: options.workers } : {}),
@@ -116,13 +133,19 @@ export async function runStudy(input: unknown, options: RunStudyOptions = {}): P
         progress(1, 1);
         log(`step ${step.name}: done in ${clock().getTime() - started} ms`);
       }
+      const groups = groupFindings(state.findings);
+      for (const g of groups) log(`finding: ${formatFindingGroup(g)}`);
+      log(`findings: ${state.findings.length} (${groups.length} distinct)`);
+      if (options.strict) enforceStrict(state.findings, `study ${study.name}`);
+      state.summary['findings'] = { ...countFindings(state.findings), groups };
+      dir.writeJson('findings.json', state.findings);
       dir.writeJson('study.resolved.json', study);
       dir.writeJson('seeds.json', seeds);
       dir.writeJson('data-hashes.json', state.dataHashes);
       dir.writeJson('summary.json', state.summary);
     },
   );
-  return { runId: id, path, artefacts: files, summary: state.summary, study };
+  return { runId: id, path, artefacts: files, summary: state.summary, study, findings: state.findings };
 }
 
 /** Reads, validates and runs a study file; relative data paths resolve against the file's folder. */

@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { RunResult } from '../../study/index.ts';
 import { createProgress, type Progress } from '../progress.ts';
+import { formatFindingGroup, groupFindings, type Finding } from '../../core/index.ts';
 
 /** `--seed N`: an integer 0 … 2³²−1. */
 export function parseSeed(value: string): number {
@@ -19,6 +20,19 @@ export function parseWorkers(value: string): number {
 }
 
 const pct = (x: unknown): string => (typeof x === 'number' && Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a');
+
+/** The findings part of the terminal summary: a count, then one line per group (at most `max`). */
+export function formatFindingsBlock(findings: readonly Finding[], max = 12): string[] {
+  if (findings.length === 0) return ['findings: none (every strategy ran the methods the study names)'];
+  const groups = groupFindings(findings);
+  const bySev = (s: string) => findings.filter((f) => f.severity === s).length;
+  const lines = [
+    `findings: ${findings.length} (${bySev('error')} error, ${bySev('warning')} warning, ${bySev('info')} info) — details in findings.json and the report`,
+    ...groups.slice(0, max).map((g) => `  ${formatFindingGroup(g)}`),
+  ];
+  if (groups.length > max) lines.push(`  … and ${groups.length - max} more groups (findings.json)`);
+  return lines;
+}
 
 /** A short human summary of a finished run (stdout). */
 export function formatRunSummary(result: RunResult): string {
@@ -61,6 +75,7 @@ export function formatRunSummary(result: RunResult): string {
   }
   const ml = result.summary['ml'] as { table?: string[] } | undefined;
   if (ml?.table) lines.push(...ml.table);
+  lines.push(...formatFindingsBlock(result.findings));
   lines.push(`files: ${result.artefacts.join(', ')}`);
   return `${lines.join('\n')}\n`;
 }
@@ -77,11 +92,12 @@ export function runCommand(): Command {
       'worker threads for independent backtests (default 1 = main thread; same results whatever the count)',
       parseWorkers,
     )
+    .option('--strict', 'fail (exit 1, no run folder) on any finding of severity warning or worse')
     .option('-v, --verbose', 'echo log lines, and print progress lines when stderr is not a terminal')
     .action(
       async (
         studyPath: string,
-        opts: { json?: boolean; out: string; seed?: number; workers?: number; verbose?: boolean },
+        opts: { json?: boolean; out: string; seed?: number; workers?: number; verbose?: boolean; strict?: boolean },
       ) => {
         let bar: Progress | undefined;
         let barStep = '';
@@ -91,6 +107,7 @@ export function runCommand(): Command {
           outDir: opts.out,
           ...(opts.seed === undefined ? {} : { seed: opts.seed }),
           ...(opts.workers === undefined ? {} : { workers: opts.workers }),
+          ...(opts.strict ? { strict: true } : {}),
           onProgress: (e) => {
             if (e.step !== barStep) {
               bar?.done();
@@ -103,8 +120,8 @@ export function runCommand(): Command {
         });
         bar?.done();
         if (opts.json) {
-          const { runId, path, artefacts, summary } = result;
-          process.stdout.write(`${JSON.stringify({ runId, path, artefacts, summary }, null, 2)}\n`);
+          const { runId, path, artefacts, summary, findings } = result;
+          process.stdout.write(`${JSON.stringify({ runId, path, artefacts, summary, findings }, null, 2)}\n`);
         } else {
           process.stdout.write(formatRunSummary(result));
         }

@@ -11,6 +11,7 @@ import {
   type StrategySeries,
   type WeightsHistory,
 } from '../../report/index.ts';
+import { groupFindings, type FindingGroup } from '../../core/index.ts';
 import { deflatedSharpeRatio } from '../../metrics/index.ts';
 import type { StudyStep } from '../context.ts';
 import type { StrategyRun } from './backtest.ts';
@@ -33,7 +34,14 @@ function dsrVsEqualWeight(run: StrategyRun, oneOverN: StrategyRun | undefined, n
 
 export function backtestReportModel(
   runs: readonly StrategyRun[],
-  meta: { title: string; study: string; seed: number; nTrials: number; notes?: readonly string[] },
+  meta: {
+    title: string;
+    study: string;
+    seed: number;
+    nTrials: number;
+    notes?: readonly string[];
+    findings?: readonly FindingGroup[];
+  },
 ): ReportModel {
   const oneOverN =
     runs.find((r) => r.kind === 'equal-weight' && r.baseline) ?? runs.find((r) => r.kind === 'equal-weight');
@@ -79,6 +87,7 @@ export function backtestReportModel(
       },
     ],
     notes: meta.notes ?? [],
+    findings: meta.findings ?? [],
   };
 }
 
@@ -95,7 +104,7 @@ export const backtestReportStep: StudyStep = {
       study: ctx.study.name,
       seed: ctx.study.seed,
       nTrials: (ctx.state.extra['nTrials'] as number | undefined) ?? ctx.study.backtest?.nTrials ?? 1,
-      notes: runs.flatMap((r) => r.result.warnings.map((w) => `${r.name}: ${w}`)),
+      findings: groupFindings(ctx.state.findings),
     });
     const json = reportToJson(model);
     ctx.artefacts.writeText('report.json', json);

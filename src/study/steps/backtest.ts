@@ -60,7 +60,13 @@ function defaultBaselines(ctx: RunContext, panel: PanelLike): StrategySpec[] {
   const out: StrategySpec[] = [{ kind: 'equal-weight', name: '1/N' }];
   const w = sixtyFortyWeights(panel as PanelLike & { meta?: readonly { id: string; assetClass?: string }[] });
   if (w) out.push({ kind: 'fixed-mix', name: '60/40', weights: w });
-  else ctx.log('baselines: no 60/40 baseline (the data has no equity and bond asset classes)');
+  else
+    ctx.report({
+      severity: 'warning',
+      kind: 'baseline-skipped',
+      message: 'the default 60/40 baseline was not run: the data has no equity and bond asset classes',
+      fix: 'list the baselines you want under baselines: (e.g. [{ kind: equal-weight, name: 1/N }])',
+    });
   return out;
 }
 
@@ -117,7 +123,7 @@ export const backtestStep: StudyStep = {
       const result = runBacktest(panel as unknown as Panel, build(spec, env), { ...options, seed });
       for (const [file, text] of Object.entries(backtestArtefacts(result, `${folderName(name)}/`)))
         ctx.artefacts.writeText(file, text);
-      for (const w of result.warnings) ctx.log(`backtest ${name}: ${w}`);
+      ctx.report(...result.findings);
       ctx.log(`backtest ${name}: ${result.ledger.length} orders, final NAV ${result.nav.at(-1)}`);
       runs.push({ name, kind: spec.kind, baseline, result });
     });

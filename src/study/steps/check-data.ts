@@ -1,4 +1,4 @@
-/** Step `validate`: data-quality checks on the loaded panel; errors stop the run, warnings go to log.txt. */
+/** Step `validate`: data-quality checks on the loaded panel; errors stop the run, warnings become findings. */
 import { dataError } from '../../core/index.ts';
 import type { StudyStep } from '../context.ts';
 import { qualityFindings } from '../doors.ts';
@@ -11,7 +11,7 @@ export const checkDataStep: StudyStep = {
     const panel = ctx.state.panel;
     if (panel === undefined) throw dataError('no market data was loaded before validation');
     const { errors, warnings } = qualityFindings(panel);
-    for (const w of warnings) ctx.log(`data quality warning: ${w}`);
+    ctx.report(...warnings);
     for (const e of errors) ctx.log(`data quality error: ${e}`);
     ctx.log(`data quality: ${errors.length} error(s), ${warnings.length} warning(s)`);
     ctx.state.summary['quality'] = { errors: errors.length, warnings: warnings.length };

@@ -74,6 +74,7 @@ export const loadDataStep: StudyStep = {
     let panel = market.panel;
     if (market.prepared) {
       for (const line of market.prepared.lines) ctx.log(line);
+      ctx.report(...market.prepared.findings);
     } else {
       if (spec.universe !== undefined) {
         const missing = spec.universe.filter((id) => !panel.assets.includes(id));
@@ -88,6 +89,7 @@ export const loadDataStep: StudyStep = {
       ctx.progress(2, 3, 'missing data');
       const result = applyMissingDataPolicy(panel, spec.missing);
       for (const line of result.lines) ctx.log(line);
+      ctx.report(...result.findings);
       panel = result.panel;
     }
     const fixed = { panel };

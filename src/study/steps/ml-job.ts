@@ -27,6 +27,7 @@ export const mlJobStep: StudyStep = {
       strategies: study.strategies as unknown as StrategySpec[],
       ...(study.baselines ? { baselines: study.baselines as unknown as StrategySpec[] } : {}),
       onProgress: (done: number, total: number, note?: string) => ctx.progress(done, total, note),
+      priorFindings: [...state.findings],
     };
     // Each backtest is independent: with --workers N they run on worker threads (same bytes either way).
     const plan = planMlJob(input);
@@ -39,6 +40,7 @@ export const mlJobStep: StudyStep = {
         ? await runMlTasksInWorkers(input, plan, workers, (done, total, label) => ctx.progress(done, total, label))
         : undefined;
     const out = runMlJob(input, results);
+    ctx.report(...out.findings);
     ctx.artefacts.writeText('report.json', out.reportJson);
     if (study.report.html) ctx.artefacts.writeText('report.html', out.reportHtml);
     ctx.artefacts.writeText('weights.csv', out.weightsCsv);
