@@ -23,7 +23,18 @@ export { featureKinds, createFeatures } from './kinds.ts';
 export type { FeatureKind, FeatureKindName, FeatureSpec } from './kinds.ts';
 export { fitScaler, makeScaler, scalerKindNames, scalerSchema } from './scalers.ts';
 export type { FittedScaler, ScalerKind } from './scalers.ts';
-export { createTarget, direction, forwardReturn, targetSchema, tripleBarrier } from './targets.ts';
+export {
+  createTarget,
+  direction,
+  excessReturn,
+  forwardReturn,
+  percentileRanks,
+  rankTarget,
+  targetSchema,
+  tripleBarrier,
+} from './targets.ts';
+export { crossSectionalNormalize, crossSectionalKinds, crossSectionalSchema } from './cross-section.ts';
+export type { CrossSectionalKind } from './cross-section.ts';
 export type { TargetSeries, TargetSpec } from './targets.ts';
 export { buildDataset, computeFeatures, decisionIndexOf, predictionRows, trainingSet } from './dataset.ts';
 export type { FeatureDataset, FeatureMatrix, PredictionRows, TrainingWindow } from './dataset.ts';

@@ -21,6 +21,12 @@ export interface TargetSeries {
 export const targetSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('forward-return'), horizon: z.number().int().min(1).default(21) }),
   z.strictObject({ kind: z.literal('direction'), horizon: z.number().int().min(1).default(21) }),
+  z
+    .strictObject({ kind: z.literal('excess-return'), horizon: z.number().int().min(1).default(21) })
+    .describe("forward return minus the cross-sectional mean of the universe's forward returns at that date"),
+  z
+    .strictObject({ kind: z.literal('rank'), horizon: z.number().int().min(1).default(21) })
+    .describe('cross-sectional percentile of the forward return at that date: 0 lowest … 1 highest (ties averaged)'),
   z.strictObject({
     kind: z.literal('triple-barrier'),
     horizon: z.number().int().min(1).default(21),
@@ -97,10 +103,73 @@ export function tripleBarrier(panel: Panel, horizon: number, width: number, volW
   return { name: `barrier_${horizon}`, task: 'classification', horizon, values: out, classes: 3 };
 }
 
+/**
+ * Forward return in excess of the cross-sectional mean at the same date (over the assets with a label there).
+ * Allocation and IC are cross-sectional, so a label stripped of the common market move is what they reward; the
+ * date's mean uses only labels of that date, so it adds no look-ahead beyond the label's own horizon.
+ */
+export function excessReturn(panel: Panel, horizon: number): TargetSeries {
+  const fr = forwardReturn(panel, horizon);
+  const n = panel.nAssets;
+  const out = fr.values.slice();
+  for (let t = 0; t < panel.nDates; t++) {
+    let s = 0;
+    let m = 0;
+    for (let a = 0; a < n; a++) {
+      const v = out[t * n + a]!;
+      if (Number.isFinite(v)) {
+        s += v;
+        m++;
+      }
+    }
+    if (m === 0) continue;
+    const mean = s / m;
+    for (let a = 0; a < n; a++) out[t * n + a] = out[t * n + a]! - mean;
+  }
+  return { name: `xs_ret_${horizon}`, task: 'regression', horizon, values: out };
+}
+
+/**
+ * Percentile ranks of `row[i]` for the finite entries (ties get their average rank), written into `out`:
+ * (rank − 1) / (m − 1) in [0, 1]; 0.5 when only one entry is finite; NaN entries stay NaN.
+ */
+export function percentileRanks(row: ArrayLike<number>, out: Float64Array | number[]): void {
+  const idx: number[] = [];
+  for (let i = 0; i < row.length; i++) if (Number.isFinite(row[i]!)) idx.push(i);
+  for (let i = 0; i < row.length; i++) if (!Number.isFinite(row[i]!)) out[i] = NaN;
+  const m = idx.length;
+  if (m === 0) return;
+  idx.sort((i, j) => row[i]! - row[j]! || i - j);
+  for (let k = 0; k < m;) {
+    let e = k;
+    while (e + 1 < m && row[idx[e + 1]!] === row[idx[k]!]) e++;
+    const avgRank = (k + e) / 2; // 0-based average rank of the tie block
+    for (let q = k; q <= e; q++) out[idx[q]!] = m === 1 ? 0.5 : avgRank / (m - 1);
+    k = e + 1;
+  }
+}
+
+/** Cross-sectional percentile of the forward return at each date (see `percentileRanks`). */
+export function rankTarget(panel: Panel, horizon: number): TargetSeries {
+  const fr = forwardReturn(panel, horizon);
+  const n = panel.nAssets;
+  const out = new Float64Array(fr.values.length).fill(NaN);
+  const row = new Float64Array(n);
+  for (let t = 0; t < panel.nDates; t++) {
+    percentileRanks(fr.values.subarray(t * n, (t + 1) * n), row);
+    out.set(row, t * n);
+  }
+  return { name: `xs_rank_${horizon}`, task: 'regression', horizon, values: out };
+}
+
 export function createTarget(panel: Panel, spec: TargetSpec): TargetSeries {
   switch (spec.kind) {
     case 'forward-return':
       return forwardReturn(panel, spec.horizon);
+    case 'excess-return':
+      return excessReturn(panel, spec.horizon);
+    case 'rank':
+      return rankTarget(panel, spec.horizon);
     case 'direction':
       return direction(panel, spec.horizon);
     case 'triple-barrier':
