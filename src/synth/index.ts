@@ -12,3 +12,5 @@ export { scoreHeadline, HEADLINE_LEXICON, TONE_SD } from './news.ts';
 export { MACRO_LOADINGS, SURPRISE_SERIES, REVISION_LAG_DAYS } from './macro.ts';
 export { regimeTransitionMatrix, stationaryRegimeShares, REGIME_DESTINATIONS } from './regimes.ts';
 export { CORE_ASSETS } from './universe.ts';
+export { plantedExpectation, plantedComponents } from './expected.ts';
+export type { PlantedExpectation, PlantedComponent } from './expected.ts';

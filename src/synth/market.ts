@@ -36,6 +36,13 @@ export interface SyntheticTruth {
   };
   /** (nDates × nAssets) the planted conditional mean that the signals added to day t's log return. */
   readonly alpha: Float64Array;
+  /** Strength of each planted signal (`params.predictability`): α = dailyVol · Σ strength · signal. */
+  readonly strengths: {
+    readonly momentum: number;
+    readonly meanReversion: number;
+    readonly macro: number;
+    readonly sentiment: number;
+  };
   /** (nDates × nAssets) log returns close_{t-1} → close_t (row 0 is 0). */
   readonly logReturns: Float64Array;
   /** (nDates) annual drift of the equity-market factor in force each day. */
@@ -119,6 +126,12 @@ export function synthesizeMarket(input: unknown = {}): SyntheticMarket {
       regimeShares: shares,
       signals: { momentum: sim.momentum, meanReversion: sim.meanReversion, macro: sim.macro, sentiment: sim.sentiment },
       alpha: sim.alpha,
+      strengths: {
+        momentum: params.predictability.momentum,
+        meanReversion: params.predictability.meanReversion,
+        macro: params.predictability.macro,
+        sentiment: params.predictability.sentiment,
+      },
       logReturns: sim.logReturns,
       marketDrift: sim.marketDrift,
       headlineTone: news.tone,
