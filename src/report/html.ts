@@ -63,16 +63,24 @@ function metricsTable(strategies: readonly StrategySeries[], nTrials: number): s
 }
 
 function qualityTable(rows: readonly ForecastQualityRow[], perFold = false): string {
+  // Synthetic data: the ceiling (planted expected return on the same cross sections) and the share found.
+  const ceiling = !perFold && rows.some((r) => r.ceilingIc !== undefined);
+  const ceilingCells = (r: ForecastQualityRow): string =>
+    ceiling
+      ? r.ceilingIc === undefined
+        ? '<td></td><td></td>'
+        : `<td>${num(r.ceilingIc, 3)}</td><td>${pct(r.ic / r.ceilingIc)}</td>`
+      : '';
   const body = rows
     .map(
       (r) =>
-        `<tr><th scope="row">${escapeHtml(r.model)}</th>${perFold ? `<td>${escapeHtml(r.fold ?? '')}</td>` : ''}<td>${num(r.ic, 3)}</td><td>${num(r.rankIc, 3)}</td><td>${num(r.icIR, 2)}</td><td>${num(r.icTStat, 2)}</td><td>${pct(r.hitRate)}</td><td>${num(r.r2VsZero, 4)}</td><td>${num(r.r2VsHistoricalMean, 4)}</td><td>${r.nDates}</td></tr>`,
+        `<tr><th scope="row">${escapeHtml(r.model)}</th>${perFold ? `<td>${escapeHtml(r.fold ?? '')}</td>` : ''}<td>${num(r.ic, 3)}</td>${ceilingCells(r)}<td>${num(r.rankIc, 3)}</td><td>${num(r.icIR, 2)}</td><td>${num(r.icTStat, 2)}</td><td>${pct(r.hitRate)}</td><td>${num(r.r2VsZero, 4)}</td><td>${num(r.r2VsHistoricalMean, 4)}</td><td>${r.nDates}</td></tr>`,
     )
     .join('\n');
   const caption = perFold
     ? 'Per walk-forward fold: the rebalances served by one fitted model (fit date shown).'
     : 'Forecast quality, out of sample (IC across assets at each rebalance; R² against the zero and the historical-mean forecasts).';
-  return `<table class="metrics" data-table="${perFold ? 'forecast-quality-by-fold' : 'forecast-quality'}"><caption>${caption}</caption><thead><tr><th>Model</th>${perFold ? '<th>Fold (fit date)</th>' : ''}<th>IC</th><th>Rank IC</th><th>IC IR</th><th>IC t-stat</th><th>Hit rate</th><th>R² vs 0</th><th>R² vs hist. mean</th><th>Dates</th></tr></thead><tbody>\n${body}\n</tbody></table>`;
+  return `<table class="metrics" data-table="${perFold ? 'forecast-quality-by-fold' : 'forecast-quality'}"><caption>${caption}</caption><thead><tr><th>Model</th>${perFold ? '<th>Fold (fit date)</th>' : ''}<th>IC</th>${ceiling ? '<th title="IC of the planted expected return on the same dates and assets">Ceiling IC</th><th>IC / ceiling</th>' : ''}<th>Rank IC</th><th>IC IR</th><th>IC t-stat</th><th>Hit rate</th><th>R² vs 0</th><th>R² vs hist. mean</th><th>Dates</th></tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
 function figure(kind: string, svg: string, caption: string): string {

@@ -82,7 +82,19 @@ describe('the ML job through the study runner', () => {
       ['stocks-ridge', '1/N', 'inverse-vol'],
     ]);
     const summary = a.summary['ml'] as { table: string[] };
-    expect(summary.table[0]).toMatch(/section\s+strategy\s+return\/yr\s+vol\/yr\s+Sharpe\s+DSR/);
+    expect(summary.table[0]).toMatch(/section\s+strategy\s+return\/yr\s+vol\/yr\s+Sharpe\s+DSR.*IC\s+ceiling$/);
+    // Synthetic data: every ML strategy's IC beside the planted ceiling on the same cross sections.
+    const fq = a.summary['forecastQuality'] as Record<string, Record<string, number>> & {
+      ceilingIc: Record<string, number>;
+    };
+    expect(Object.keys(fq.ceilingIc)).toEqual(['universe-1', 'universe-2']);
+    expect(fq.ceilingIc['universe-1']).toBeGreaterThan(0.05);
+    for (const name of ['core-ridge', 'core-random-forest', 'core-gradient-boosting', 'stocks-ridge']) {
+      const q = fq[name]!;
+      expect(Number.isFinite(q['ic']) && Number.isFinite(q['icT']) && Number.isFinite(q['rankIc']), name).toBe(true);
+      expect(q['ceilingIc']).toBe(fq.ceilingIc[name.startsWith('core') ? 'universe-1' : 'universe-2']);
+      expect(q['shareOfCeiling']).toBeCloseTo(q['ic']! / q['ceilingIc']!, 12);
+    }
     expect(readFileSync(join(a.path, 'weights.csv'), 'utf8').split('\n')[0]).toBe('section,strategy,date,asset,weight');
     expect(readFileSync(join(a.path, 'trades.csv'), 'utf8').split('\n')[0]).toBe(
       'section,strategy,date,asset,side,quantity,price,notional,cost',
@@ -94,6 +106,7 @@ describe('the ML job through the study runner', () => {
       expect(html).toContain(`data-chart="${kind}"`);
     expect(html).toContain('Deflated Sharpe');
     expect(html).toContain('4 configurations tried');
+    expect(html).toContain('Ceiling IC');
   });
 
   if (!chromiumAvailable())

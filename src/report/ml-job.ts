@@ -28,6 +28,7 @@ import type {
 } from './model.ts';
 import { reportToJson } from './model.ts';
 import { renderReportHtml } from './html.ts';
+import { ceilingQuality, ceilingSource } from './ceiling.ts';
 
 export interface MlJobInput {
   readonly panel: Panel;
@@ -57,6 +58,11 @@ export interface SummaryRow {
   readonly maxDrawdown: number;
   readonly turnover: number;
   readonly ic: number;
+  /** ML strategies: t-statistic of the mean IC and the mean rank IC. */
+  readonly icT?: number;
+  readonly rankIc?: number;
+  /** Synthetic data: IC of the planted expected return on the same cross sections (the ceiling). */
+  readonly ceilingIc?: number;
 }
 
 export interface MlJobOutput {
@@ -101,8 +107,19 @@ function mlOf(d: { diagnostics?: Readonly<Record<string, unknown>> }): MlDiagnos
 }
 
 /** Out-of-sample cross-sections: each decision's forecasts vs the realised h-period return from that close. */
-function crossSections(run: Run, panel: Panel): (ForecastCrossSection & { readonly fold: string })[] {
-  const out: (ForecastCrossSection & { readonly fold: string })[] = [];
+type ScoredSection = ForecastCrossSection & { readonly fold: string; readonly universe: readonly string[] };
+
+/** The label horizon of an ML run (from its first scored decision). */
+function horizonOf(run: Run): number {
+  for (const d of run.result.decisions) {
+    const ml = mlOf(d);
+    if (ml && !ml.warmingUp) return ml.horizon;
+  }
+  return 1;
+}
+
+function crossSections(run: Run, panel: Panel): ScoredSection[] {
+  const out: ScoredSection[] = [];
   const close = panel.field('close');
   const n = panel.nAssets;
   for (const d of run.result.decisions) {
@@ -115,7 +132,14 @@ function crossSections(run: Run, panel: Panel): (ForecastCrossSection & { readon
       const a = panel.assets.indexOf(id);
       return close[(t + ml.horizon) * n + a]! / close[t * n + a]! - 1;
     });
-    out.push({ date, fold: ml.fitDate, predicted: ml.forecast, realized, historicalMean: ml.historicalMean });
+    out.push({
+      date,
+      fold: ml.fitDate,
+      universe: ml.universe,
+      predicted: ml.forecast,
+      realized,
+      historicalMean: ml.historicalMean,
+    });
   }
   return out;
 }
@@ -191,13 +215,16 @@ const fix = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : '
 export function formatSummaryTable(rows: readonly SummaryRow[]): string[] {
   const w = Math.max(8, ...rows.map((r) => r.strategy.length + (r.baseline ? 2 : 0)));
   const sw = Math.max(7, ...rows.map((r) => r.section.length));
-  const head = `${'section'.padEnd(sw)}  ${'strategy'.padEnd(w)}  ${'return/yr'.padStart(9)}  ${'vol/yr'.padStart(7)}  ${'Sharpe'.padStart(6)}  ${'DSR'.padStart(5)}  ${'DSR-1/N'.padStart(7)}  ${'max DD'.padStart(7)}  ${'turnover'.padStart(8)}  ${'IC'.padStart(6)}`;
+  const ceiling = rows.some((r) => r.ceilingIc !== undefined);
+  const ceil = (r: SummaryRow): string =>
+    ceiling ? `  ${(r.ceilingIc === undefined ? '' : fix(r.ceilingIc, 3)).padStart(7)}` : '';
+  const head = `${'section'.padEnd(sw)}  ${'strategy'.padEnd(w)}  ${'return/yr'.padStart(9)}  ${'vol/yr'.padStart(7)}  ${'Sharpe'.padStart(6)}  ${'DSR'.padStart(5)}  ${'DSR-1/N'.padStart(7)}  ${'max DD'.padStart(7)}  ${'turnover'.padStart(8)}  ${'IC'.padStart(6)}${ceiling ? `  ${'ceiling'.padStart(7)}` : ''}`;
   return [
     head,
     '-'.repeat(head.length),
     ...rows.map(
       (r) =>
-        `${r.section.padEnd(sw)}  ${(r.baseline ? `(${r.strategy})` : r.strategy).padEnd(w)}  ${pct(r.annualReturn).padStart(9)}  ${pct(r.volatility).padStart(7)}  ${fix(r.sharpe).padStart(6)}  ${fix(r.deflatedSharpe).padStart(5)}  ${fix(r.deflatedSharpeVsEqualWeight).padStart(7)}  ${pct(r.maxDrawdown).padStart(7)}  ${fix(r.turnover).padStart(8)}  ${fix(r.ic, 3).padStart(6)}`,
+        `${r.section.padEnd(sw)}  ${(r.baseline ? `(${r.strategy})` : r.strategy).padEnd(w)}  ${pct(r.annualReturn).padStart(9)}  ${pct(r.volatility).padStart(7)}  ${fix(r.sharpe).padStart(6)}  ${fix(r.deflatedSharpe).padStart(5)}  ${fix(r.deflatedSharpeVsEqualWeight).padStart(7)}  ${pct(r.maxDrawdown).padStart(7)}  ${fix(r.turnover).padStart(8)}  ${fix(r.ic, 3).padStart(6)}${ceil(r)}`,
     ),
   ];
 }
@@ -213,6 +240,7 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
   if (results !== undefined && results.length !== tasks.length)
     throw new Error(`runMlJob: ${results.length} results for ${tasks.length} tasks`);
   const total = tasks.length;
+  const expectationAt = ceilingSource(input.records);
   const notes: string[] = [];
   const findings: Finding[] = [];
   const sections: ReportSection[] = [];
@@ -245,6 +273,16 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
     const mlRuns = runs.filter((r) => !r.baseline);
     const sectionsByRun = new Map(mlRuns.map((r) => [r.label, crossSections(r, sub)]));
     const quality = new Map(mlRuns.map((r) => [r.label, forecastQuality(sectionsByRun.get(r.label)!)]));
+    // On synthetic data: the planted expected return scored on each strategy's own cross sections (the ceiling).
+    const ceilings = new Map(
+      expectationAt
+        ? mlRuns.map((r) => {
+            const xs = sectionsByRun.get(r.label)!;
+            const h = xs.length > 0 ? horizonOf(r) : 1;
+            return [r.label, ceilingQuality(expectationAt(h), xs)] as const;
+          })
+        : [],
+    );
     // Per fold (one fold = the rebalances served by one fitted model, named by its fit date).
     const byFold: ForecastQualityRow[] = mlRuns.flatMap((r) => {
       const xs = sectionsByRun.get(r.label)!;
@@ -277,7 +315,10 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
         deflatedSharpeVsEqualWeight: activeDsr(r),
       },
     }));
-    const fq: ForecastQualityRow[] = mlRuns.map((r) => qualityRow(r.label, quality.get(r.label)!));
+    const fq: ForecastQualityRow[] = mlRuns.map((r) => {
+      const c = ceilings.get(r.label);
+      return { ...qualityRow(r.label, quality.get(r.label)!), ...(c ? { ceilingIc: c.ic } : {}) };
+    });
     const naive = quality.get(best.label)!.naive.historicalMean;
     fq.push({
       model: 'naive: historical mean',
@@ -326,6 +367,13 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
         maxDrawdown: m.maxDrawdown,
         turnover: m.turnover ?? NaN,
         ic: quality.get(r.label)?.ic ?? NaN,
+        ...(quality.has(r.label)
+          ? {
+              icT: quality.get(r.label)!.icTStat,
+              rankIc: quality.get(r.label)!.rankIc,
+              ...(ceilings.get(r.label) ? { ceilingIc: ceilings.get(r.label)!.ic } : {}),
+            }
+          : {}),
       });
       for (const d of r.result.decisions) {
         const date = r.result.dates[d.dateIndex]!;

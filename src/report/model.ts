@@ -78,6 +78,11 @@ export interface ForecastQualityRow {
   readonly r2VsZero: number;
   readonly r2VsHistoricalMean: number;
   readonly nDates: number;
+  /**
+   * Synthetic data: IC of the planted expected return (known at each decision) on the same cross sections — the
+   * most a forecaster could reach; `ic / ceilingIc` is the share of the planted signal the model found.
+   */
+  readonly ceilingIc?: number;
 }
 
 export interface ReportSection {

@@ -41,7 +41,15 @@ export function synthesizeMarketFor(spec: SyntheticSpec, seed: number): LoadedMa
   const regimeDays = m.truth.regimeNames.map((_, k) => m.truth.regimes.reduce((n, r) => n + (r === k ? 1 : 0), 0));
   return {
     panel: m.panel,
-    records: { macro: m.macro, headlines: m.headlines, fundamentals: m.fundamentals, truth: m.truth },
+    records: {
+      macro: m.macro,
+      headlines: m.headlines,
+      fundamentals: m.fundamentals,
+      truth: m.truth,
+      // The axes of `truth` (the study may select fewer assets and dates): the report computes the planted
+      // expected return from them, the ceiling that forecast quality is reported against.
+      truthAxes: { dates: m.panel.dates, assets: m.panel.assets },
+    },
     truth: { seed, regimeNames: m.truth.regimeNames, regimeShares: m.truth.regimeShares, regimeDays },
   };
 }

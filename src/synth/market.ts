@@ -43,6 +43,13 @@ export interface SyntheticTruth {
     readonly macro: number;
     readonly sentiment: number;
   };
+  /** Windows of the planted signals (`params.predictability`), in business days. */
+  readonly signalWindows: {
+    readonly momentumLookback: number;
+    readonly momentumSkip: number;
+    readonly meanReversionLookback: number;
+    readonly sentimentLeadDays: number;
+  };
   /** (nDates × nAssets) log returns close_{t-1} → close_t (row 0 is 0). */
   readonly logReturns: Float64Array;
   /** (nDates) annual drift of the equity-market factor in force each day. */
@@ -131,6 +138,12 @@ export function synthesizeMarket(input: unknown = {}): SyntheticMarket {
         meanReversion: params.predictability.meanReversion,
         macro: params.predictability.macro,
         sentiment: params.predictability.sentiment,
+      },
+      signalWindows: {
+        momentumLookback: params.predictability.momentumLookback,
+        momentumSkip: params.predictability.momentumSkip,
+        meanReversionLookback: params.predictability.meanReversionLookback,
+        sentimentLeadDays: params.predictability.sentimentLeadDays,
       },
       logReturns: sim.logReturns,
       marketDrift: sim.marketDrift,

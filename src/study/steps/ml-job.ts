@@ -5,10 +5,33 @@
  */
 import type { Panel } from '../../data/index.ts';
 import type { PitRecords } from '../../features/index.ts';
-import { planMlJob, runMlJob } from '../../report/index.ts';
+import { planMlJob, runMlJob, type SummaryRow } from '../../report/index.ts';
 import { runMlTasksInWorkers, workerCount } from '../workers/ml-tasks-parallel.ts';
 import type { StrategySpec } from '../../strategies/index.ts';
 import type { StudyStep } from '../context.ts';
+
+/**
+ * summary.json `forecastQuality`: per ML strategy `{ section, ic, icT, rankIc, ceilingIc?, shareOfCeiling? }`, and
+ * on synthetic data `ceilingIc` per universe section (the first ML strategy's; strategies with another horizon
+ * carry their own in their entry).
+ */
+export function forecastQualitySummary(rows: readonly SummaryRow[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const ceilingIc: Record<string, number> = {};
+  for (const r of rows) {
+    if (r.baseline) continue;
+    out[r.strategy] = {
+      section: r.section,
+      ic: r.ic,
+      icT: r.icT ?? NaN,
+      rankIc: r.rankIc ?? NaN,
+      ...(r.ceilingIc === undefined ? {} : { ceilingIc: r.ceilingIc, shareOfCeiling: r.ic / r.ceilingIc }),
+    };
+    if (r.ceilingIc !== undefined && !(r.section in ceilingIc)) ceilingIc[r.section] = r.ceilingIc;
+  }
+  if (Object.keys(ceilingIc).length > 0) out['ceilingIc'] = ceilingIc;
+  return out;
+}
 
 export const mlJobStep: StudyStep = {
   name: 'ml-job',
@@ -47,5 +70,6 @@ export const mlJobStep: StudyStep = {
     ctx.artefacts.writeText('trades.csv', out.tradesCsv);
     for (const line of out.table) ctx.log(line);
     state.summary['ml'] = { table: out.table, strategies: out.summary };
+    state.summary['forecastQuality'] = forecastQualitySummary(out.summary);
   },
 };
