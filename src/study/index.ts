@@ -5,3 +5,5 @@ export { deriveSeed } from './context.ts';
 export type { StudyStep, RunContext, StudyState, StudyProgressEvent, PanelLike, ArtefactSink } from './context.ts';
 export { summarizeMarket } from './steps/market-summary.ts';
 export type { AssetSummary } from './steps/market-summary.ts';
+export { runStudySeeds, runStudyFileSeeds, aggregateSeeds, meanSe } from './multi-seed.ts';
+export type { SeedsResult, SeedsRow, MeanSe } from './multi-seed.ts';

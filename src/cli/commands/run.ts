@@ -1,6 +1,6 @@
 /** `keel run STUDY`: validate a study file, run it, write `runs/<id>/`, print a summary (or JSON with --json). */
 import { Command, InvalidArgumentError } from 'commander';
-import type { RunResult } from '../../study/index.ts';
+import type { MeanSe, RunResult, SeedsResult, StudyProgressEvent } from '../../study/index.ts';
 import { createProgress, type Progress } from '../progress.ts';
 import { formatFindingGroup, groupFindings, type Finding } from '../../core/index.ts';
 
@@ -10,6 +10,48 @@ export function parseSeed(value: string): number {
     throw new InvalidArgumentError(`expected an integer from 0 to 4294967295, got "${value}"`);
   }
   return Number(value);
+}
+
+/** `--seeds K`: an integer 1 … 1000. */
+export function parseSeedCount(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || Number(value) > 1000)
+    throw new InvalidArgumentError(`expected an integer from 1 to 1000, got "${value}"`);
+  return Number(value);
+}
+
+/** `--seeds K`: one line per run, then mean ± standard error per strategy over the seeds. */
+export function formatSeedsSummary(r: SeedsResult): string {
+  const ms = (x: MeanSe | undefined, d: number): string =>
+    x === undefined || !Number.isFinite(x.mean)
+      ? 'n/a'
+      : `${x.mean.toFixed(d)} ± ${Number.isFinite(x.se) ? x.se.toFixed(d) : 'n/a'}`;
+  const lines = r.runs.map((run, i) => `seed ${r.seeds[i]}: run ${run.runId} (${run.findings.length} findings)`);
+  const hasIc = r.rows.some((x) => x.ic !== undefined);
+  const hasCeiling = r.rows.some((x) => x.ceilingIc !== undefined);
+  const w = Math.max(
+    8,
+    ...r.rows.map((x) => x.strategy.length + (x.baseline ? 2 : 0) + (x.section ? x.section.length + 1 : 0)),
+  );
+  const cols = [
+    'Sharpe',
+    'DSR',
+    ...(hasIc ? ['IC', 'rank IC'] : []),
+    ...(hasCeiling ? ['ceiling IC', 'IC/ceiling'] : []),
+  ];
+  lines.push(`over ${r.seeds.length} seeds (${r.seeds[0]}…${r.seeds.at(-1)}): mean ± standard error`);
+  lines.push(`${'strategy'.padEnd(w)}  ${cols.map((c) => c.padStart(15)).join('  ')}`);
+  for (const x of r.rows) {
+    const name = `${x.section ? `${x.section}/` : ''}${x.baseline ? `(${x.strategy})` : x.strategy}`;
+    const cells = [
+      ms(x.sharpe, 2),
+      ms(x.deflatedSharpe, 2),
+      ...(hasIc ? [ms(x.ic, 3), ms(x.rankIc, 3)] : []),
+      ...(hasCeiling ? [ms(x.ceilingIc, 3), ms(x.shareOfCeiling, 2)] : []),
+    ];
+    lines.push(`${name.padEnd(w)}  ${cells.map((c) => c.padStart(15)).join('  ')}`);
+  }
+  lines.push(`seeds summary written to ${r.path}/seeds-summary.json`);
+  return `${lines.join('\n')}\n`;
 }
 
 /** `--workers N`: an integer 1 … 64 (1 = everything on the main thread). */
@@ -92,30 +134,67 @@ export function runCommand(): Command {
       'worker threads for independent backtests (default 1 = main thread; same results whatever the count)',
       parseWorkers,
     )
+    .option(
+      '--seeds <k>',
+      'run on K consecutive seeds (from the study seed or --seed) and report means ± standard errors',
+      parseSeedCount,
+    )
     .option('--strict', 'fail (exit 1, no run folder) on any finding of severity warning or worse')
     .option('-v, --verbose', 'echo log lines, and print progress lines when stderr is not a terminal')
     .action(
       async (
         studyPath: string,
-        opts: { json?: boolean; out: string; seed?: number; workers?: number; verbose?: boolean; strict?: boolean },
+        opts: {
+          json?: boolean;
+          out: string;
+          seed?: number;
+          seeds?: number;
+          workers?: number;
+          verbose?: boolean;
+          strict?: boolean;
+        },
       ) => {
         let bar: Progress | undefined;
         let barStep = '';
         // Loaded here, not at startup: `keel --help` and usage errors stay fast.
-        const { runStudyFile } = await import('../../study/index.ts');
+        const { runStudyFile, runStudyFileSeeds } = await import('../../study/index.ts');
+        const onProgress = (e: StudyProgressEvent): void => {
+          if (e.step !== barStep) {
+            bar?.done();
+            barStep = e.step;
+            bar = createProgress(`[${e.index}/${e.count}] ${e.step}`, { verbose: opts.verbose === true });
+          }
+          bar?.update(e.done, e.total, e.note);
+        };
+        if (opts.seeds !== undefined) {
+          const r = await runStudyFileSeeds(studyPath, {
+            seeds: opts.seeds,
+            outDir: opts.out,
+            ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+            ...(opts.workers === undefined ? {} : { workers: opts.workers }),
+            ...(opts.strict ? { strict: true } : {}),
+            onSeed: (seed, i, k) => {
+              bar?.done();
+              barStep = '';
+              process.stderr.write(`seed ${seed} (${i + 1}/${k})\n`);
+            },
+            onProgress,
+          });
+          bar?.done();
+          if (opts.json) {
+            const { seeds, rows, path } = r;
+            process.stdout.write(
+              `${JSON.stringify({ seeds, runs: r.runs.map((x) => x.runId), rows, path }, null, 2)}\n`,
+            );
+          } else process.stdout.write(formatSeedsSummary(r));
+          return;
+        }
         const result = await runStudyFile(studyPath, {
           outDir: opts.out,
           ...(opts.seed === undefined ? {} : { seed: opts.seed }),
           ...(opts.workers === undefined ? {} : { workers: opts.workers }),
           ...(opts.strict ? { strict: true } : {}),
-          onProgress: (e) => {
-            if (e.step !== barStep) {
-              bar?.done();
-              barStep = e.step;
-              bar = createProgress(`[${e.index}/${e.count}] ${e.step}`, { verbose: opts.verbose === true });
-            }
-            bar?.update(e.done, e.total, e.note);
-          },
+          onProgress,
           ...(opts.verbose ? { onLog: (line: string) => process.stderr.write(`${line}\n`) } : {}),
         });
         bar?.done();
