@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { configError } from '../core/index.ts';
 import { herc, hrp } from './cluster/hrp.ts';
+import { nco } from './cluster/nco.ts';
 import {
   efficientReturn,
   efficientRisk,
@@ -69,8 +70,40 @@ const mquSchema = z.strictObject({ riskAversion: z.number().positive().default(1
 const erSchema = z.strictObject({ targetVolatility: z.number().positive(), fallback });
 const eretSchema = z.strictObject({ targetReturn: z.number(), fallback });
 const rbSchema = z.strictObject({ budgets: z.record(z.string(), z.number().positive()).optional(), fallback });
-const hrpSchema = z.strictObject({ linkage: linkageMethod.default('single') });
-const hercSchema = z.strictObject({ linkage: linkageMethod.default('ward') });
+const hrpSchema = z.strictObject({
+  linkage: linkageMethod.default('single'),
+  /**
+   * Leaves in SciPy's optimal leaf order (Riskfolio-Lib's default) instead of the quasi-diagonal order. Default false:
+   * López de Prado's HRP as published and as PyPortfolioOpt computes it, so existing studies keep their weights.
+   */
+  optimalOrdering: z.boolean().default(false),
+});
+const seed = z.number().int().min(0).default(0);
+const hercSchema = z.strictObject({
+  linkage: linkageMethod.default('ward'),
+  /** Number of clusters, or 'gap' (Tibshirani et al. 2001 gap statistic, as Raffinot 2018). */
+  clusters: z.union([z.number().int().min(1), z.literal('gap')]).default('gap'),
+  /** Risk split between the sides of each top split, and naive risk parity inside clusters (1/σ² or 1/σ). */
+  riskMeasure: z.enum(['variance', 'volatility']).default('variance'),
+  /** Gap statistic: largest k tried, number of uniform reference sets, their seed. */
+  maxClusters: z.number().int().min(1).default(10),
+  references: z.number().int().min(2).default(20),
+  seed,
+});
+const ncoSchema = z.strictObject({
+  objective: z.enum(['min-variance', 'max-sharpe']).default('min-variance'),
+  /** k-means on the correlation distance (the book) or the dendrogram cut. */
+  clustering: z.enum(['kmeans', 'hierarchical']).default('kmeans'),
+  /** Number of clusters, or 'auto' (silhouette for k-means, gap statistic for hierarchical). */
+  clusters: z.union([z.number().int().min(1), z.literal('auto')]).default('auto'),
+  /** Largest k tried by 'auto' (default ⌊n/2⌋ for k-means as in the book, 10 for hierarchical). */
+  maxClusters: z.number().int().min(1).optional(),
+  /** k-means restarts (the book's n_init). */
+  restarts: z.number().int().min(1).default(10),
+  linkage: linkageMethod.default('ward'),
+  seed,
+  fallback,
+});
 const mixSchema = z.strictObject({ weights: z.record(z.string(), z.number()) });
 const fpSchema = z.strictObject({ mode: z.enum(['long-only', 'long-short']).default('long-only'), fallback });
 const vtSchema = z.strictObject({
@@ -184,14 +217,51 @@ export const allocatorKinds = {
     schema: hrpSchema,
     create: (p: z.input<typeof hrpSchema> = {}): Allocator => {
       const o = hrpSchema.parse(p);
-      return makeAllocator('hrp', (d) => hrp(d.cov, { linkage: o.linkage }).weights);
+      return makeAllocator(
+        'hrp',
+        (d) => hrp(d.cov, { linkage: o.linkage, optimalOrdering: o.optimalOrdering, assets: d.assets }).weights,
+      );
     },
   },
   herc: {
     schema: hercSchema,
     create: (p: z.input<typeof hercSchema> = {}): Allocator => {
       const o = hercSchema.parse(p);
-      return makeAllocator('herc', (d) => herc(d.cov, { linkage: o.linkage }).weights);
+      let k = 0;
+      const fn: WeightFunction = (d) => {
+        const r = herc(d.cov, {
+          linkage: o.linkage,
+          clusters: o.clusters,
+          riskMeasure: o.riskMeasure,
+          gap: { maxClusters: o.maxClusters, references: o.references, seed: o.seed },
+          assets: d.assets,
+        });
+        k = r.k;
+        return r.weights;
+      };
+      return makeAllocator('herc', fn, { extraDiagnostics: () => ({ clusters: k }) });
+    },
+  },
+  /** Nested clustered optimisation (López de Prado 2019), long-only. */
+  nco: {
+    schema: ncoSchema,
+    create: (p: z.input<typeof ncoSchema> = {}): Allocator => {
+      const o = ncoSchema.parse(p);
+      let k = 0;
+      const fn: WeightFunction = (d) => {
+        const r = nco(d, {
+          objective: o.objective,
+          clustering: o.clustering,
+          clusters: o.clusters,
+          restarts: o.restarts,
+          linkage: o.linkage,
+          seed: o.seed,
+          ...(o.maxClusters === undefined ? {} : { maxClusters: o.maxClusters }),
+        });
+        k = r.k;
+        return r.weights;
+      };
+      return withChain('nco', fn, o.fallback, { extraDiagnostics: () => ({ clusters: k }) });
     },
   },
   'forecast-proportional': {
