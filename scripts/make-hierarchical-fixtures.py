@@ -27,6 +27,8 @@ Written from the papers, not from Keel's TypeScript:
 
 Inputs: ../shared/data/riskfolio/stock_prices_3.csv (10 assets, last 200 daily returns, Riskfolio-Lib's HC test
 setup) and ../shared/data/pypfopt/stock_prices.csv (20 assets, every date on which all 20 have prices).
+A third, synthetic set (24 stocks in 4 sectors, numpy-seeded) exercises the k > 1 branches of the gap statistic
+and k-means, which the two real sets do not reach (their gap statistic picks k = 1).
 Output: src/allocation/cluster/fixtures/hierarchical.json with the inputs (daily covariance) and the figures.
 
 Run from the repository root:  /usr/bin/python3 scripts/make-hierarchical-fixtures.py
@@ -324,6 +326,18 @@ def main():
     pp_assets = "GOOG,AAPL,FB,BABA,AMZN,GE,AMD,WMT,BAC,GM,T,UAA,SHLD,XOM,RRC,BBY,MA,PFE,JPM,SBUX".split(",")
     q = read_prices(os.path.join(SHARED, "data", "pypfopt", "stock_prices.csv"), pp_assets)
     cov20, mu20 = returns_cov(q)
+    # synthetic: 4 sectors of 6 stocks (market + sector factor + noise), so the gap statistic and k-means find k > 1
+    T, sectors, per = 500, 4, 6
+    srng = np.random.default_rng(24)
+    market = srng.normal(0, 0.01, T)
+    cols = []
+    for g in range(sectors):
+        f = srng.normal(0, 0.01, T)
+        for j in range(per):
+            cols.append(0.002 + 0.5 * market + (0.8 + 0.1 * j) * f + srng.normal(0, 0.006 + 0.001 * j, T))
+    r24 = np.array(cols).T
+    cov24, mu24 = np.cov(r24, rowvar=False, ddof=1), r24.mean(axis=0)
+    syn_assets = [f"S{g}_{j}" for g in range(sectors) for j in range(per)]
     fixture = {
         "script": "scripts/make-hierarchical-fixtures.py",
         "numpy": np.__version__,
@@ -331,6 +345,7 @@ def main():
         "datasets": {
             "riskfolio10": dataset("riskfolio10", cov10, mu10, rf_assets, rng),
             "pypfopt20": dataset("pypfopt20", cov20, mu20, pp_assets, rng),
+            "synthetic24": dataset("synthetic24", cov24, mu24, syn_assets, rng),
         },
     }
     os.makedirs(os.path.dirname(OUT), exist_ok=True)

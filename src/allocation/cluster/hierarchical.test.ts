@@ -1,7 +1,8 @@
 /**
  * HRP, HERC, the gap statistic, the book's k-means and NCO against an independent numpy/scipy reference
  * (scripts/make-hierarchical-fixtures.py → fixtures/hierarchical.json) on real prices: Riskfolio-Lib's 10-stock HC
- * test set (last 200 daily returns) and PyPortfolioOpt's 20 stocks (every date with all 20 prices). The fixture
+ * test set (last 200 daily returns) and PyPortfolioOpt's 20 stocks (every date with all 20 prices), plus a numpy-seeded
+ * 24-stock, 4-sector set on which the gap statistic and k-means choose k > 1 (the real sets give k = 1). The fixture
  * holds the daily covariance both sides start from, SciPy's optimal leaf order, the uniform draws of the gap
  * statistic and the k-means initial centroids, so the randomised parts are pinned and the comparison is exact.
  *
