@@ -139,7 +139,7 @@ const effCvarSchema = z.strictObject({
 
 const baseFn = (k: z.infer<typeof vtSchema>['base']): WeightFunction => {
   if (k === 'risk-parity') return (d) => riskBudgeting(d);
-  if (k === 'hrp') return (d) => hrp(d.cov).weights;
+  if (k === 'hrp') return (d) => hrp(d.cov, { assets: d.assets }).weights;
   return base[k].fn();
 };
 

@@ -121,6 +121,10 @@ export function cutTree(rows: readonly LinkageRow[], n: number, k: number): Int3
 
 /** "{A, B} vs {C}" for error messages. */
 export function names(a: readonly number[], b: readonly number[], assets?: readonly string[]): string {
-  const f = (s: readonly number[]): string => `{${s.map((i) => assets?.[i] ?? String(i)).join(', ')}}`;
+  const f = (s: readonly number[]): string =>
+    `{${s
+      .slice(0, 4)
+      .map((i) => assets?.[i] ?? String(i))
+      .join(', ')}${s.length > 4 ? `, … (${s.length})` : ''}}`;
   return `${f(a)} vs ${f(b)}`;
 }

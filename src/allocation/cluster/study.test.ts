@@ -2,11 +2,12 @@
  * The hierarchical kinds through the path users take: a study file's `kind: allocator` strategy, validated by the
  * kind table (so the parameters are in `keel schema`), run by `runStudy --strict` with no finding.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { studyJsonSchema, validateStudy } from '../../config/index.ts';
+import { createRng } from '../../core/index.ts';
 import { runStudy } from '../../study/index.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'keel-hier-'));
@@ -50,6 +51,49 @@ describe('hierarchical allocators in a study', () => {
     const fb = findings.filter((f) => f.kind === 'allocator-fallback');
     expect(fb.length).toBeGreaterThan(0);
     expect(fb[0]!.message).toMatch(/instead of nco \(nco: infeasible: .*max-Sharpe is undefined/);
+  });
+
+  it('a constant-price asset: no weight outside [0, 1], and a finding names the asset', async () => {
+    const rng = createRng(9);
+    const px = [100, 50, 20];
+    const lines = ['date,A,B,C,CASH'];
+    const day = new Date(Date.UTC(2016, 0, 4));
+    for (let t = 0; t < 400; t++) {
+      while ([0, 6].includes(day.getUTCDay())) day.setUTCDate(day.getUTCDate() + 1);
+      for (let i = 0; i < 3; i++) px[i] = px[i]! * (1 + 0.0003 + 0.01 * rng.normal());
+      lines.push(`${day.toISOString().slice(0, 10)},${px.map((p) => p.toFixed(4)).join(',')},100`);
+      day.setUTCDate(day.getUTCDate() + 1);
+    }
+    const path = join(work, 'const.csv');
+    writeFileSync(path, lines.join('\n') + '\n');
+    const s = {
+      name: 'constant',
+      seed: 1,
+      data: { source: 'csv', path },
+      backtest: { costs: { kind: 'none' }, start: '2016-07-01', rebalance: 'monthly' },
+      strategies: ['hrp', 'herc', 'nco'].map((k) => ({
+        name: k,
+        kind: 'allocator',
+        window: 63,
+        allocator: { kind: k },
+      })),
+    };
+    const r = await runStudy(s, { outDir: join(work, 'c') });
+    const findings = JSON.parse(readFileSync(join(r.path, 'findings.json'), 'utf8')) as {
+      strategy?: string;
+      message: string;
+    }[];
+    for (const k of ['hrp', 'herc', 'nco']) {
+      expect(
+        findings.some((f) => f.strategy === k && f.message.includes('CASH')),
+        k,
+      ).toBe(true);
+      const rows = readFileSync(join(r.path, k, 'weights.csv'), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1);
+      for (const row of rows) for (const v of row.split(',').slice(1)) expect(Number(v)).toBeLessThanOrEqual(1 + 1e-12);
+    }
   });
 
   it('the new parameters are in the JSON Schema and bad values are refused at validation', () => {
