@@ -155,6 +155,22 @@ describeShared(
   },
 );
 
+describe('the kinds on four clear sectors (synthetic24) with their own seeded randomness', () => {
+  const d = fixture.datasets['synthetic24']!;
+  const sectors = d.assets.map((a) => a.slice(0, 2));
+  it('herc (gap statistic, seed 0) and nco (k-means++, 10 restarts) find the 4 sectors and report k in diagnostics', () => {
+    for (const kind of ['herc', 'nco'] as const) {
+      const a = allocatorKinds[kind].create({}).allocate(dist(d));
+      expect(a.status, kind).toBe('ok');
+      expect(a.diagnostics['clusters'], kind).toBe(4);
+    }
+    const r = nco(dist(d));
+    expect(canonical(r.clusters)).toEqual(canonical(sectors.map((s) => Number(s.slice(1)))));
+    // same seed → same weights, to the bit
+    expect(Array.from(nco(dist(d)).weights)).toEqual(Array.from(r.weights));
+  });
+});
+
 describe('refusals and bounds', () => {
   const d = fixture.datasets['riskfolio10']!;
   it('an asset with zero variance is refused by name, in one line, by hrp, herc and nco', () => {
