@@ -33,6 +33,8 @@ export { riskBudgeting, riskContributions } from './risk-parity.ts';
 export { hrp, herc, covToCorr, clusterVariance } from './cluster/hrp.ts';
 export { linkage, leafOrder } from './cluster/linkage.ts';
 export type { LinkageMethod, LinkageRow } from './cluster/linkage.ts';
+export { nco } from './cluster/nco.ts';
+export type { NcoOptions, NcoResult } from './cluster/nco.ts';
 export { minCvar, minCvarSolve } from './cvar.ts';
 export { efficientSemivariance, semideviation } from './semivariance.ts';
 export { minCdarSolve } from './cdar.ts';
