@@ -13,7 +13,7 @@ export { overlaySchema, parseOverlays } from './overlays.ts';
 export type { OverlaySpec } from './overlays.ts';
 export { LedgerBuilder, ledgerRows, ledgerTotals } from './ledger.ts';
 export type { Ledger } from './ledger.ts';
-export { withPriceIndex, excessReturnsPanel } from './prices.ts';
+export { withPriceIndex, excessReturnsPanel, periodBefore } from './prices.ts';
 export { backtestArtefacts, ledgerCsv, navCsv, weightsCsv, metricsObject } from './artefacts.ts';
 export {
   walkForwardSplits,

@@ -45,7 +45,7 @@ describeShared(
   () => {
     it('monthly Sharpe 0.1361 ± 0.0001 over the 377 out-of-sample months (1973-07 … 2004-11)', () => {
       const panel = dguPanel();
-      expect(panel.nDates).toBe(497);
+      expect(panel.nDates).toBe(498); // 497 months of returns and the base row (1963-06-30) of the price index
       expect(panel.nAssets).toBe(11);
       const study = parse(readFileSync(`${repoRoot}/examples/dgu-1n-industry.yaml`, 'utf8')) as {
         backtest: Record<string, unknown>;

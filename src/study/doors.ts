@@ -11,7 +11,7 @@ import {
   type Panel,
 } from '../data/index.ts';
 import { loadFrench, loadPricesWithReport } from '../io/index.ts';
-import type { Finding } from '../core/index.ts';
+import { configError, type Finding } from '../core/index.ts';
 import { excessReturnsPanel, withPriceIndex } from '../backtest/index.ts';
 import { synthesizeMarket } from '../synth/index.ts';
 import type { DataSpec } from '../config/index.ts';
@@ -71,8 +71,11 @@ export async function loadMarketFile(spec: FileSpec, path: string): Promise<Load
 
 /**
  * Kenneth French data-library returns (percent units, -99.99 missing markers handled by io), optionally in excess
- * of a risk-free factor column, with a price index `close` = Π(1 + r) built for the backtest engine.
- * `resolve` maps a study-relative path to an absolute one.
+ * of a risk-free factor column, cut to the study's universe and dates, with a price index `close` = Π(1 + r) built
+ * for the backtest engine and the missing-data policy applied. The cut comes BEFORE the index so that the index's
+ * base row (1, one period before the first kept return; backtest/prices.ts) survives it: cut after, the first
+ * return of the range would have no earlier price and be lost. `resolve` maps a study-relative path to an absolute
+ * one.
  */
 export function loadFrenchReturns(spec: FrenchSpec, resolvePath: (p: string) => string): LoadedMarket {
   let panel: Panel = loadFrench(resolvePath(spec.path), { section: spec.section, source: spec.path }).panel;
@@ -80,8 +83,30 @@ export function loadFrenchReturns(spec: FrenchSpec, resolvePath: (p: string) => 
     const factors = loadFrench(resolvePath(spec.factors.path), { section: 'monthly', source: spec.factors.path }).panel;
     panel = excessReturnsPanel(panel, factors, { excessOver: spec.factors.excessOver, include: spec.factors.include });
   }
+  panel = selectReturns(panel, spec);
   if (!panel.has('close') && panel.has('return')) panel = withPriceIndex(panel);
-  return { panel };
+  const fixed = applyMissingDataPolicy(panel, spec.missing);
+  return { panel: fixed.panel, prepared: { lines: fixed.lines, findings: fixed.findings } };
+}
+
+/** The study's universe and date range applied to a returns panel (same rules and messages as step `data`). */
+export function selectReturns(panel: Panel, spec: Pick<FrenchSpec, 'universe' | 'start' | 'end'>): Panel {
+  let out = panel;
+  if (spec.universe !== undefined) {
+    const missing = spec.universe.filter((id) => !out.assets.includes(id));
+    if (missing.length > 0)
+      throw configError(
+        `data.universe names ${missing.map((m) => `"${m}"`).join(', ')}, not in the data; available: ${out.assets.slice(0, 12).join(', ')}${out.nAssets > 12 ? ', …' : ''}`,
+      );
+    out = out.selectAssets(spec.universe);
+  }
+  const lo = out.dates.findIndex((d) => spec.start === undefined || d >= spec.start);
+  const hi = spec.end === undefined ? out.nDates - 1 : out.lastIndexOnOrBefore(spec.end);
+  if (lo < 0 || hi < lo)
+    throw configError(
+      `data.start/data.end (${spec.start ?? '…'} to ${spec.end ?? '…'}) select no dates; the data runs from ${out.dates[0]} to ${out.dates[out.nDates - 1]}`,
+    );
+  return lo === 0 && hi === out.nDates - 1 ? out : out.sliceRows(lo, hi + 1);
 }
 
 /** Outcome of the missing-data policy: the fixed panel and one log line per fix. */

@@ -248,7 +248,8 @@ describe('Kenneth French source', () => {
       ].join('\n') + '\n',
     );
     const r = await runStudyFile(join(dir, 's.yaml'), { outDir: join(work, 'fr'), clock });
-    expect(r.summary['data']).toMatchObject({ source: 'french', assets: 3, dates: 6 });
+    // 6 months of returns and the price index's base row (2019-12-31), so January's return is not lost.
+    expect(r.summary['data']).toMatchObject({ source: 'french', assets: 3, dates: 7, first: '2019-12-31' });
     expect(Object.keys(JSON.parse(read(r.path, 'data-hashes.json')))).toEqual(
       expect.arrayContaining(['file:ind.csv', 'file:ff.csv']),
     );
@@ -256,5 +257,35 @@ describe('Kenneth French source', () => {
     const market = r.summary['market'] as { asset: string; returns: number }[];
     expect(market.map((m) => m.asset)).toEqual(['A', 'B', 'Mkt-RF']);
     expect(r.artefacts).toContain(join('equal-weight', 'nav.csv'));
+  });
+
+  it('loses no return: a 3-month inverse-vol decided after 3 months of data is invested, not silently in cash', async () => {
+    // data.start cuts the file to Feb…Jun; the price index gets its base row at 2020-01-31, so the decision at the
+    // close of April sees the returns of Feb, Mar and Apr. Before the fix the index began at the close of February
+    // (February's return lost) and the strategy, short of its minimum of 3, held cash without a word.
+    const dir = join(work, 'french-base');
+    mkdirSync(dir, { recursive: true });
+    const months = ['202001', '202002', '202003', '202004', '202005', '202006'];
+    writeFileSync(
+      join(dir, 'ind.csv'),
+      ['Toy.', '', '  Average Value Weighted Returns -- Monthly', ',A,B']
+        .concat(months.map((m, i) => `${m},   ${(1 + i * 0.7).toFixed(2)},  ${(-0.5 + (i % 3)).toFixed(2)}`))
+        .join('\n') + '\n',
+    );
+    writeFileSync(
+      join(dir, 's.yaml'),
+      [
+        'name: french-base',
+        'data: { source: french, path: ind.csv, start: 2020-02-01 }',
+        'backtest: { costs: { kind: none }, rebalance: monthly, start: 2020-04-30 }',
+        'strategies: [{ kind: inverse-volatility, name: ivol, window: 3, minObservations: 3 }]',
+        'baselines: []',
+      ].join('\n') + '\n',
+    );
+    const r = await runStudyFile(join(dir, 's.yaml'), { outDir: join(work, 'fr-base'), clock });
+    const ledger = read(r.path, join('ivol', 'ledger.csv')).trim().split('\n');
+    // Decided at the close of April, filled at the close of May (next-close), in both assets.
+    expect(ledger.slice(1, 3).map((l) => l.split(',')[0])).toEqual(['2020-05-31', '2020-05-31']);
+    expect(r.summary['data']).toMatchObject({ dates: 6, first: '2020-01-31', last: '2020-06-30' });
   });
 });
