@@ -245,13 +245,26 @@ export function allowedKeys(inst: unknown): string[] {
   return shape !== null && typeof shape === 'object' ? Object.keys(shape) : [];
 }
 
-/** One line per problem, `path: message`, from a failed safeParse run with `issueMessage` as its error map. */
-export function problemsOf(error: z.ZodError, unknownKeyAllowed: (path: readonly PropertyKey[]) => string[]): string[] {
+/**
+ * One line per problem, `path: message`, from a failed safeParse run with `issueMessage` as its error map.
+ * `movedKeys` maps a top-level key that lives elsewhere to the sentence saying where (it is suggested as
+ * "strategies").
+ */
+export function problemsOf(
+  error: z.ZodError,
+  unknownKeyAllowed: (path: readonly PropertyKey[]) => string[],
+  movedKeys: Readonly<Record<string, string>> = {},
+): string[] {
   const out: string[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
       const allowed = unknownKeyAllowed(issue.path);
       for (const key of issue.keys) {
+        const moved = issue.path.length === 0 && Object.hasOwn(movedKeys, key) ? movedKeys[key] : undefined;
+        if (moved !== undefined) {
+          out.push(`${formatPath(issue.path)}: unknown key "${key}"; did you mean "strategies"? ${moved}`);
+          continue;
+        }
         const hint = didYouMean(key, allowed);
         const list = hint === '' && allowed.length > 0 ? `; allowed keys: ${allowed.join(', ')}` : '';
         out.push(`${formatPath(issue.path)}: unknown key "${key}"${hint}${list}`);

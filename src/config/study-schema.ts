@@ -7,37 +7,36 @@ import * as z from 'zod';
 import { kindSchema } from './kind-table.ts';
 import type { KindTable } from './kind-table.ts';
 import {
-  allocatorKinds,
   costModelKinds,
-  covarianceKinds,
-  expectedReturnKinds,
-  featureKinds,
   backtestSettingsSchema,
   missingPolicySchema,
-  modelKinds,
   strategyKinds,
   synthMarketSchema,
 } from './kinds.ts';
 
-/** The kind tables a study schema is composed from (kinds.ts supplies the real ones). */
+/**
+ * The kind tables a study schema is composed from (kinds.ts supplies the real ones). Features, models, risk
+ * estimators and allocators are not top-level sections: each strategy carries its own (`kind: ml-forecast` takes
+ * `features`, `model`, …; `kind: allocator` takes `allocator`, `expectedReturns`, `covariance`), through the
+ * strategy kind's schema.
+ */
 export interface StudyKindTables {
-  readonly featureKinds: KindTable;
-  readonly modelKinds: KindTable;
-  readonly expectedReturnKinds: KindTable;
-  readonly covarianceKinds: KindTable;
-  readonly allocatorKinds: KindTable;
   readonly costModelKinds: KindTable;
   readonly strategyKinds: KindTable;
 }
 
-export const defaultKindTables: StudyKindTables = {
-  featureKinds,
-  modelKinds,
-  expectedReturnKinds,
-  covarianceKinds,
-  allocatorKinds,
-  costModelKinds,
-  strategyKinds,
+export const defaultKindTables: StudyKindTables = { costModelKinds, strategyKinds };
+
+/**
+ * Top-level keys a reader may expect from other tools' study files, whose content lives inside a strategy here:
+ * validation calls them unknown and points at `strategies` with the place they go.
+ */
+export const movedIntoStrategies: Readonly<Record<string, string>> = {
+  features: 'features go inside an ml-forecast strategy: strategies: [{ kind: ml-forecast, features: [...], … }]',
+  model: 'a model goes inside an ml-forecast strategy: strategies: [{ kind: ml-forecast, model: { kind: ridge }, … }]',
+  risk: 'estimators go inside an allocator strategy: strategies: [{ kind: allocator, expectedReturns: {…}, covariance: {…}, … }]',
+  allocation:
+    'an allocator goes inside a strategy: strategies: [{ kind: allocator, allocator: { kind: min-variance }, … }]',
 };
 
 const isoDate = z.iso.date();
@@ -122,22 +121,7 @@ const reportSchema = z
  * `studySchema`, built from the real tables in kinds.ts.
  */
 export function createStudySchema(tables: StudyKindTables = defaultKindTables) {
-  const {
-    featureKinds,
-    modelKinds,
-    expectedReturnKinds,
-    covarianceKinds,
-    allocatorKinds,
-    costModelKinds,
-    strategyKinds,
-  } = tables;
-  const riskSchema = z
-    .strictObject({
-      expectedReturns: kindSchema(expectedReturnKinds, 'expected-return estimator').optional(),
-      covariance: kindSchema(covarianceKinds, 'covariance estimator').optional(),
-    })
-    .describe('expected-return and covariance estimators');
-
+  const { costModelKinds, strategyKinds } = tables;
   // The backtest engineer's settings (backtest/options.ts) plus `costs`, composed from the cost-model table.
   const backtestSchema = backtestSettingsSchema
     .safeExtend({
@@ -163,10 +147,6 @@ export function createStudySchema(tables: StudyKindTables = defaultKindTables) {
         .default(42)
         .describe('master seed; every random stream forks from it'),
       data: dataSchema,
-      features: z.array(kindSchema(featureKinds, 'feature')).default([]),
-      model: kindSchema(modelKinds, 'model').optional(),
-      risk: riskSchema.optional(),
-      allocation: kindSchema(allocatorKinds, 'allocator').optional(),
       backtest: backtestSchema.optional(),
       strategies: z.array(strategy).default([]),
       baselines: z.array(strategy).optional().describe('default: equal-weight and a 60/40-style mix, when available'),

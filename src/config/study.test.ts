@@ -20,16 +20,14 @@ function problems(value: unknown, schema = createStudySchema()): readonly string
 
 const fakeTables = {
   ...defaultKindTables,
-  allocatorKinds: {
-    'min-variance': { schema: z.strictObject({ longOnly: z.boolean().default(true) }), create: () => ({}) },
-    'max-sharpe': { schema: z.strictObject({ riskFreeRate: z.number().min(0).default(0) }), create: () => ({}) },
-  } satisfies KindTable,
   costModelKinds: {
     bps: { schema: z.strictObject({ bps: z.number().min(0) }), create: () => ({}) },
     none: { schema: z.strictObject({}), create: () => ({}) },
   } satisfies KindTable,
   strategyKinds: {
     'equal-weight': { schema: z.strictObject({}), create: () => ({}) },
+    'min-variance': { schema: z.strictObject({ longOnly: z.boolean().default(true) }), create: () => ({}) },
+    'max-sharpe': { schema: z.strictObject({ riskFreeRate: z.number().min(0).default(0) }), create: () => ({}) },
   } satisfies KindTable,
 };
 const withKinds = createStudySchema(fakeTables);
@@ -55,7 +53,7 @@ describe('study schema', () => {
     expect(s.seed).toBe(42);
     expect(s.data).toMatchObject({ source: 'synthetic', missing: { policy: 'error' } });
     expect(s.report).toEqual({ html: true });
-    expect(s.features).toEqual([]);
+    expect(s.strategies).toEqual([]);
     expect(validateStudy(JSON.parse(JSON.stringify(s)))).toEqual(s);
   });
 
@@ -90,16 +88,16 @@ describe('study schema', () => {
   });
 
   it('composes kind tables: a kind takes its parameters flat, unknown kinds get a suggestion', () => {
-    const s = validateStudy({ ...base, allocation: { kind: 'max-sharpe' } }, 's', withKinds);
-    expect(s.allocation).toEqual({ kind: 'max-sharpe', riskFreeRate: 0 });
-    expect(problems({ ...base, allocation: { kind: 'max-sharp' } }, withKinds)).toEqual([
-      's.yaml: allocation.kind: unknown allocator kind "max-sharp"; did you mean "max-sharpe"? (available: min-variance, max-sharpe)',
+    const s = validateStudy({ ...base, strategies: [{ kind: 'max-sharpe' }] }, 's', withKinds);
+    expect(s.strategies).toEqual([{ kind: 'max-sharpe', riskFreeRate: 0 }]);
+    expect(problems({ ...base, strategies: [{ kind: 'max-sharp' }] }, withKinds)).toEqual([
+      's.yaml: strategies[0].kind: unknown strategy kind "max-sharp"; did you mean "max-sharpe"? (available: equal-weight, min-variance, max-sharpe)',
     ]);
-    expect(problems({ ...base, allocation: { kind: 'min-variance', riskFreeRate: 0 } }, withKinds)).toEqual([
-      's.yaml: allocation: unknown key "riskFreeRate"; allowed keys: longOnly, kind',
+    expect(problems({ ...base, strategies: [{ kind: 'min-variance', riskFreeRate: 0 }] }, withKinds)).toEqual([
+      's.yaml: strategies[0]: unknown key "riskFreeRate"; allowed keys: longOnly, kind, name',
     ]);
-    expect(problems({ ...base, allocation: {} }, withKinds)).toEqual([
-      's.yaml: allocation.kind: required: expected a allocator kind, one of min-variance, max-sharpe',
+    expect(problems({ ...base, strategies: [{}] }, withKinds)).toEqual([
+      's.yaml: strategies[0].kind: required: expected a strategy kind, one of equal-weight, min-variance, max-sharpe',
     ]);
   });
 
@@ -120,10 +118,23 @@ describe('study schema', () => {
   });
 
   it('a stage whose table is still empty fails at the edge, naming it', () => {
-    const noModels = createStudySchema({ ...fakeTables, modelKinds: {} });
-    expect(problems({ ...base, model: { kind: 'ridge' } }, noModels)).toEqual([
-      's.yaml: model: no model kinds are available in this build yet',
+    const noStrategies = createStudySchema({ ...fakeTables, strategyKinds: {} });
+    expect(problems({ ...base, strategies: [{ kind: 'equal-weight' }] }, noStrategies)).toEqual([
+      's.yaml: strategies[0]: no strategy kinds are available in this build yet',
     ]);
+  });
+
+  it('features, model, risk and allocation are not top-level sections: unknown, pointing at strategies', () => {
+    expect(problems({ ...base, model: { kind: 'ridge' }, allocation: { kind: 'min-variance' } })).toEqual([
+      's.yaml: (top level): unknown key "model"; did you mean "strategies"? a model goes inside an ml-forecast strategy: strategies: [{ kind: ml-forecast, model: { kind: ridge }, … }]',
+      's.yaml: (top level): unknown key "allocation"; did you mean "strategies"? an allocator goes inside a strategy: strategies: [{ kind: allocator, allocator: { kind: min-variance }, … }]',
+    ]);
+    for (const key of ['features', 'risk'])
+      expect(problems({ ...base, [key]: [] })[0]).toMatch(/did you mean "strategies"\?/);
+    // Nested keys of the same name are ordinary unknown keys (no strategies hint).
+    expect(problems({ ...base, report: { model: 1 } })[0]).not.toMatch(/strategies/);
+    const props = Object.keys((studyJsonSchema() as { properties: Record<string, unknown> }).properties);
+    for (const key of ['features', 'model', 'risk', 'allocation']) expect(props).not.toContain(key);
   });
 
   it('zero cost must be written out: backtest.costs is required', () => {
@@ -159,7 +170,7 @@ describe('study schema', () => {
     expect(js.required).toEqual(['name', 'data']);
     expect(js.additionalProperties).toBe(false);
     expect(Object.keys(js.properties)).toContain('backtest');
-    const withJs = z.toJSONSchema(kindSchema(fakeTables.allocatorKinds, 'allocator')) as { oneOf?: unknown[] };
+    const withJs = z.toJSONSchema(kindSchema(fakeTables.costModelKinds, 'cost model')) as { oneOf?: unknown[] };
     expect(withJs.oneOf).toHaveLength(2);
   });
 });

@@ -5,7 +5,7 @@
 import { parseDocument } from 'yaml';
 import { KeelError } from '../core/index.ts';
 import { allowedKeys, formatPath, issueMessage, problemsOf, type RawIssue } from './issues.ts';
-import { studySchema, type Study, type StudySchema } from './study-schema.ts';
+import { movedIntoStrategies, studySchema, type Study, type StudySchema } from './study-schema.ts';
 
 /**
  * A study file that does not validate. `problems` holds one line per problem (`path: message`), each already
@@ -38,7 +38,7 @@ export function validateStudy(value: unknown, source = 'study', schema: StudySch
     },
   });
   if (result.success) return result.data;
-  const problems = problemsOf(result.error, (path) => allowedByPath.get(formatPath(path)) ?? []);
+  const problems = problemsOf(result.error, (path) => allowedByPath.get(formatPath(path)) ?? [], movedIntoStrategies);
   throw new StudyError(problems.map((p) => `${source}: ${p}`));
 }
 

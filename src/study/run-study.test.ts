@@ -142,6 +142,13 @@ describe('runStudy', () => {
     );
   });
 
+  it('a top-level features/model/risk/allocation section is an unknown key pointing at strategies (exit 2)', async () => {
+    const out = join(work, 'moved');
+    const run = runStudy({ ...small, allocation: { kind: 'min-variance' } }, { outDir: out, clock });
+    await expect(run).rejects.toThrow(/unknown key "allocation"; did you mean "strategies"\? an allocator goes inside/);
+    await expect(run).rejects.toMatchObject({ exitCode: 2 });
+  });
+
   it('reads a CSV study file, resolves data paths against it, hashes the file and logs every fix', async () => {
     const dir = join(work, 'csv');
     rmSync(dir, { recursive: true, force: true });
