@@ -121,6 +121,8 @@ export type { DynamicParams, SignalSpec } from './dynamic.ts';
 export { resolveWeights, listedMask, trailingReturns, weightsByIdSchema } from './weights.ts';
 export { runStudyBacktests, createStrategy, backtestOptionsFrom } from './run-section.ts';
 export type { BacktestSection, StrategySpec } from './run-section.ts';
+export { defaultBaselineSpecs, sixtyFortyWeights } from './baselines.ts';
+export type { BaselineData } from './baselines.ts';
 export {
   mlForecast,
   mlForecastSchema,

@@ -265,6 +265,30 @@ function viewFingerprint(view: Panel): string {
   return `${view.nDates}:${view.dates[view.nDates - 1] ?? ''}:${view.assets.join(',')}:${(h >>> 0).toString(36)}`;
 }
 
+/**
+ * The records' part of a feature-cache key: a 64-bit hash of their CONTENT (macro, headlines, fundamentals as
+ * JSON), memoised per records object. Counts alone are not enough: the look-ahead audit garbles the values of
+ * records released after a cutoff and keeps their number, and a count key then served features computed from the
+ * true future — hiding any leak through records. Records are treated as immutable (never edited in place).
+ */
+const recordsFingerprints = new WeakMap<object, string>();
+function recordsFingerprint(records: PitRecords): string {
+  const hit = recordsFingerprints.get(records);
+  if (hit !== undefined) return hit;
+  // Two independent 32-bit streams (FNV-1a and a second multiplier): a 64-bit key, so a collision is negligible.
+  let h = 0x811c9dc5;
+  let g = 0x9e3779b9;
+  const text = JSON.stringify([records.macro ?? [], records.headlines ?? [], records.fundamentals ?? []]);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h = Math.imul(h ^ c, 0x01000193);
+    g = Math.imul(g ^ c, 0x5bd1e995) ^ (g >>> 15);
+  }
+  const key = `${text.length}:${(h >>> 0).toString(36)}:${(g >>> 0).toString(36)}`;
+  recordsFingerprints.set(records, key);
+  return key;
+}
+
 /** Memoised lookup in a bounded insertion-ordered cache (the oldest entry goes first). */
 function memo(cache: Map<string, FeatureMatrix>, limit: number, key: string, make: () => FeatureMatrix): FeatureMatrix {
   const hit = cache.get(key);
@@ -310,9 +334,7 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
   const features = createFeatures(params.features as FeatureSpec[]);
   validateParams(params, features, name);
   const specKey = JSON.stringify(params.features);
-  const recordsKey = env.records
-    ? `${env.records.macro?.length ?? 0}/${env.records.headlines?.length ?? 0}/${env.records.fundamentals?.length ?? 0}`
-    : 'none';
+  const recordsKey = env.records ? recordsFingerprint(env.records) : 'none';
   const modelKind = modelKinds[params.model.kind]!;
   const { kind: _k, ...modelParams } = params.model;
   const estimator = modelKind.create(modelParams);

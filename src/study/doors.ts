@@ -10,7 +10,7 @@ import {
   type QualityFinding,
   type Panel,
 } from '../data/index.ts';
-import { loadFrench, loadPricesWithReport } from '../io/index.ts';
+import { loadFrench, loadPricesWithReport, readTable, tableToPanel } from '../io/index.ts';
 import { configError, type Finding } from '../core/index.ts';
 import { excessReturnsPanel, withPriceIndex } from '../backtest/index.ts';
 import { synthesizeMarket } from '../synth/index.ts';
@@ -72,25 +72,32 @@ export async function loadMarketFile(spec: FileSpec, path: string): Promise<Load
 /**
  * Kenneth French data-library returns (percent units, -99.99 missing markers handled by io), optionally in excess
  * of a risk-free factor column, cut to the study's universe and dates, with a price index `close` = Π(1 + r) built
- * for the backtest engine and the missing-data policy applied. The cut comes BEFORE the index so that the index's
- * base row (1, one period before the first kept return; backtest/prices.ts) survives it: cut after, the first
- * return of the range would have no earlier price and be lost. `resolve` maps a study-relative path to an absolute
+ * for the backtest engine and the missing-data policy applied. `resolve` maps a study-relative path to an absolute
  * one.
  */
 export function loadFrenchReturns(spec: FrenchSpec, resolvePath: (p: string) => string): LoadedMarket {
+  const fixed = applyMissingDataPolicy(frenchPriceIndex(spec, resolvePath), spec.missing);
+  return { panel: fixed.panel, prepared: { lines: fixed.lines, findings: fixed.findings } };
+}
+
+/**
+ * The French returns of `loadFrenchReturns` with their price index, before the missing-data policy. The cut to
+ * universe and dates comes BEFORE the index so that the index's base row (1, one period before the first kept
+ * return; backtest/prices.ts) survives it: cut after, the first return of the range would have no earlier price
+ * and be lost.
+ */
+export function frenchPriceIndex(spec: FrenchSpec, resolvePath: (p: string) => string): Panel {
   let panel: Panel = loadFrench(resolvePath(spec.path), { section: spec.section, source: spec.path }).panel;
   if (spec.factors) {
     const factors = loadFrench(resolvePath(spec.factors.path), { section: 'monthly', source: spec.factors.path }).panel;
     panel = excessReturnsPanel(panel, factors, { excessOver: spec.factors.excessOver, include: spec.factors.include });
   }
-  panel = selectReturns(panel, spec);
-  if (!panel.has('close') && panel.has('return')) panel = withPriceIndex(panel);
-  const fixed = applyMissingDataPolicy(panel, spec.missing);
-  return { panel: fixed.panel, prepared: { lines: fixed.lines, findings: fixed.findings } };
+  panel = selectUniverseAndDates(panel, spec);
+  return !panel.has('close') && panel.has('return') ? withPriceIndex(panel) : panel;
 }
 
-/** The study's universe and date range applied to a returns panel (same rules and messages as step `data`). */
-export function selectReturns(panel: Panel, spec: Pick<FrenchSpec, 'universe' | 'start' | 'end'>): Panel {
+/** The study's universe and date range applied to a panel (same rules and messages as step `data`). */
+export function selectUniverseAndDates(panel: Panel, spec: Pick<DataSpec, 'universe' | 'start' | 'end'>): Panel {
   let out = panel;
   if (spec.universe !== undefined) {
     const missing = spec.universe.filter((id) => !out.assets.includes(id));
@@ -107,6 +114,28 @@ export function selectReturns(panel: Panel, spec: Pick<FrenchSpec, 'universe' | 
       `data.start/data.end (${spec.start ?? '…'} to ${spec.end ?? '…'}) select no dates; the data runs from ${out.dates[0]} to ${out.dates[out.nDates - 1]}`,
     );
   return lo === 0 && hi === out.nDates - 1 ? out : out.sliceRows(lo, hi + 1);
+}
+
+/**
+ * The study's data as `keel run` loads it — same source, checks, universe and dates — but BEFORE the missing-data
+ * policy, with the source's point-in-time records. `keel audit` applies the policy inside each perturbed run, so a
+ * policy that decides earlier rows or the universe from later data shows up as a look-ahead. A file is loaded
+ * through the run's door first, so it fails exactly as `keel run` would.
+ */
+export async function loadUnpreparedMarket(
+  spec: DataSpec,
+  seed: number,
+  resolvePath: (p: string) => string,
+): Promise<{ readonly panel: Panel; readonly records?: unknown }> {
+  if (spec.source === 'synthetic') {
+    const m = synthesizeMarketFor(spec, seed);
+    return { panel: selectUniverseAndDates(m.panel as Panel, spec), records: m.records };
+  }
+  if (spec.source === 'french') return { panel: frenchPriceIndex(spec, resolvePath) };
+  const path = resolvePath(spec.path);
+  await loadMarketFile(spec, path);
+  const raw = tableToPanel(await readTable(path, { layout: spec.layout })).panel;
+  return { panel: selectUniverseAndDates(raw, spec) };
 }
 
 /** Outcome of the missing-data policy: the fixed panel and one log line per fix. */

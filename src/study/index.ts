@@ -7,3 +7,4 @@ export { summarizeMarket } from './steps/market-summary.ts';
 export type { AssetSummary } from './steps/market-summary.ts';
 export { runStudySeeds, runStudyFileSeeds, aggregateSeeds, meanSe } from './multi-seed.ts';
 export type { SeedsResult, SeedsRow, MeanSe } from './multi-seed.ts';
+export { loadUnpreparedMarket } from './doors.ts';

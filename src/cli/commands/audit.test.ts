@@ -42,15 +42,30 @@ describe('keel audit STUDY', () => {
   const file = join(dir, 'study.yaml');
   writeFileSync(file, study);
 
-  it('passes every strategy of an honest study, in JSON too', async () => {
+  it('passes every strategy of an honest study and the baselines the run adds (default 1/N and 60/40)', async () => {
     const r = await keel(['audit', file, '--json', '--at', '2020-05-29,2020-10-30']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j.ok).toBe(true);
-    expect(j.strategies.map((s: { strategy: string; checks: number }) => [s.strategy, s.checks])).toEqual([
-      ['60-40', 4],
-      ['dynamic', 4],
+    type Row = { strategy: string; checks: number; baseline: boolean };
+    expect(j.strategies.map((s: Row) => [s.strategy, s.checks, s.baseline])).toEqual([
+      ['60-40', 4, false],
+      ['dynamic', 4, false],
+      ['1/N', 4, true],
+      ['60/40', 4, true],
     ]);
+  });
+
+  it('a cutoff after the data or before the backtest would pass vacuously: refused in one line (exit 2)', async () => {
+    for (const [at, why] of [
+      ['2030-01-01', /--at\) is on or after the data's last date 2020-12-31: nothing after it can be perturbed/],
+      ['2019-06-28', /is before the backtest's first date 2020-01-01: no decision is dated on or before it/],
+    ] as const) {
+      const r = await keel(['audit', file, '--at', `2020-05-29,${at}`]);
+      expect(r.code).toBe(2);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(why);
+    }
   });
 
   it('bad --at dates are a usage error (exit 2, one line)', async () => {
