@@ -6,7 +6,8 @@
  * (report).
  *
  * Default baselines (when the study has no `baselines:`): 1/N (`equal-weight`) and a 60/40 mix of the equity and
- * bond assets (by asset class) when the data has both; a missing one is noted in log.txt.
+ * bond assets (by asset class) when the data has both (strategies/baselines.ts, shared with the ML job); a default
+ * that cannot run is a `baseline-skipped` finding.
  */
 import { configError } from '../../core/index.ts';
 import type { Panel } from '../../data/index.ts';
@@ -19,7 +20,7 @@ import {
   type BacktestResult,
   type Strategy,
 } from '../../backtest/index.ts';
-import { strategyKinds, type StrategyEnv } from '../../strategies/index.ts';
+import { defaultBaselines, strategyKinds, type BaselineUniverse, type StrategyEnv } from '../../strategies/index.ts';
 import { strategyLabel } from '../../config/index.ts';
 import type { PanelLike, RunContext, StudyStep } from '../context.ts';
 
@@ -39,35 +40,12 @@ export interface StrategyRun {
   readonly result: BacktestResult;
 }
 
-/** 60/40 over the equity and bond assets by asset class (each side split evenly), or undefined without both. */
-export function sixtyFortyWeights(
-  panel: PanelLike & { readonly meta?: readonly { id: string; assetClass?: string }[] },
-): Record<string, number> | undefined {
-  const meta = panel.meta ?? [];
-  const prefer = (cls: string, id: string) => meta.some((m) => m.id === id && m.assetClass === cls);
-  // The synthetic market's broad index and long bond make the classic 60/40; otherwise spread over the class.
-  if (prefer('equity', 'EQ_BROAD') && prefer('bond', 'BOND_LONG')) return { EQ_BROAD: 0.6, BOND_LONG: 0.4 };
-  const eq = meta.filter((m) => m.assetClass === 'equity').map((m) => m.id);
-  const bd = meta.filter((m) => m.assetClass === 'bond').map((m) => m.id);
-  if (eq.length === 0 || bd.length === 0) return undefined;
-  return Object.fromEntries([
-    ...eq.map((id) => [id, 0.6 / eq.length] as const),
-    ...bd.map((id) => [id, 0.4 / bd.length] as const),
-  ]);
-}
-
-function defaultBaselines(ctx: RunContext, panel: PanelLike): StrategySpec[] {
-  const out: StrategySpec[] = [{ kind: 'equal-weight', name: '1/N' }];
-  const w = sixtyFortyWeights(panel as PanelLike & { meta?: readonly { id: string; assetClass?: string }[] });
-  if (w) out.push({ kind: 'fixed-mix', name: '60/40', weights: w });
-  else
-    ctx.report({
-      severity: 'warning',
-      kind: 'baseline-skipped',
-      message: 'the default 60/40 baseline was not run: the data has no equity and bond asset classes',
-      fix: 'list the baselines you want under baselines: (e.g. [{ kind: equal-weight, name: 1/N }])',
-    });
-  return out;
+function baselinesFor(ctx: RunContext, panel: PanelLike): readonly StrategySpec[] {
+  const given = ctx.study.baselines as StrategySpec[] | undefined;
+  if (given) return given;
+  const { baselines, skipped } = defaultBaselines(panel as unknown as BaselineUniverse);
+  ctx.report(...skipped);
+  return baselines as StrategySpec[];
 }
 
 function build(spec: StrategySpec, env: StrategyEnv & Record<string, unknown>): Strategy {
@@ -95,7 +73,7 @@ export const backtestStep: StudyStep = {
       baseline: false,
     }));
     const taken = new Set(specs.map((s) => strategyLabel(s.spec)));
-    const baselines = (ctx.study.baselines as StrategySpec[] | undefined) ?? defaultBaselines(ctx, panel);
+    const baselines = baselinesFor(ctx, panel);
     for (const b of baselines) {
       const label = strategyLabel(b);
       specs.push({ spec: taken.has(label) ? { ...b, name: `baseline-${label}` } : b, baseline: true });
