@@ -272,8 +272,14 @@ export function efficientRisk(dist: ReturnDistribution, targetVolatility: number
   if (!(targetVolatility > 0))
     throw dataError(`targetVolatility must be > 0 (annualised), got ${targetVolatility}. Use 0.1 for 10 % a year.`);
   const s = setup(dist, c);
-  // the cap is on wᵀΣw alone: its floor is the minimum-variance portfolio without the L2 term
-  const mv = solve({ ...s, l2: 0 }, hessian({ ...s, l2: 0 }, 2), new Float64Array(s.n), []);
+  // The cap is on wᵀΣw alone: its floor is the minimum-variance portfolio without the L2 term and without the
+  // trading-cost penalty (a turnover cap still binds). With the penalty in, the "floor" was the cost-aware
+  // portfolio nearest the previous weights, so a target between the true floor and the previous portfolio's
+  // volatility was declared infeasible.
+  const { trade, ...rest } = s;
+  const bare: MvSetup =
+    trade && Number.isFinite(trade.maxTurnover) ? { ...rest, l2: 0, trade: { ...trade, cost: 0 } } : { ...rest, l2: 0 };
+  const mv = solve(bare, hessian(bare, 2), new Float64Array(s.n), []);
   const vMin = Math.sqrt(portfolioVariance(mv, dist.cov));
   if (vMin > targetVolatility * (1 + 1e-12)) {
     throw infeasible(

@@ -8,7 +8,7 @@ import { applyMissingPolicy } from '../data/index.ts';
 import type { IsoDate, MissingDataPolicy, Panel } from '../data/index.ts';
 import { inferPeriodsPerYear } from '../backtest/index.ts';
 import type { BacktestOptions } from '../backtest/index.ts';
-import { createStrategy, defaultBaselineSpecs } from '../strategies/index.ts';
+import { createStrategy, defaultBaselines } from '../strategies/index.ts';
 import type { StrategySpec } from '../strategies/index.ts';
 import { auditBacktest } from './backtest-audit.ts';
 import type { BacktestAuditViolation } from './backtest-audit.ts';
@@ -52,13 +52,13 @@ export function auditStudy(
   const prepare = (p: Panel): Panel => (input.missing ? applyMissingPolicy(p, input.missing).panel : p);
   // Default baselines are decided on the prepared data, as the runner decides them (asset classes do not depend on
   // values, so the perturbed runs agree).
-  const defaults = input.baselines === undefined ? defaultBaselineSpecs(prepare(input.panel)) : undefined;
+  const defaults = input.baselines === undefined ? defaultBaselines(prepare(input.panel)) : undefined;
   const specs: { spec: StrategySpec; baseline: boolean }[] = input.strategies.map((spec) => ({
     spec,
     baseline: false,
   }));
   const taken = new Set(specs.map((s) => label(s.spec)));
-  for (const b of input.baselines ?? defaults!.specs) {
+  for (const b of input.baselines ?? defaults!.baselines) {
     // Same renaming as the runner: a baseline whose label a strategy already has becomes baseline-<label>.
     const spec = taken.has(label(b)) ? { ...b, name: `baseline-${label(b)}` } : b;
     specs.push({ spec, baseline: true });
@@ -83,7 +83,7 @@ export function auditStudy(
       violations: rep.violations,
     };
   });
-  return { ok: strategies.every((s) => s.ok), strategies, findings: defaults?.findings ?? [] };
+  return { ok: strategies.every((s) => s.ok), strategies, findings: defaults?.skipped ?? [] };
 }
 
 /** One clause naming what changed and, where the cause is known, why and the fix. */

@@ -8,6 +8,7 @@ import { repoRoot } from '../../test/support/shared.ts';
 import { checkInBrowser, chromiumAvailable, CHROMIUM_PATH } from './browser-check.ts';
 import { synthesizeMarket } from '../synth/index.ts';
 import { runMlJob } from './ml-job.ts';
+import type { Finding } from '../core/index.ts';
 
 /** A small version of examples/ml-allocation.yaml: both universes, three models, fewer years and trees. */
 const model = (kind: string) =>
@@ -120,6 +121,33 @@ describe('the ML job through the study runner', () => {
       expect(c.width, c.kind).toBeGreaterThan(300);
       expect(c.marks, c.kind).toBeGreaterThan(10);
     }
+  });
+});
+
+describe('the ML job without a baselines list', () => {
+  // Old code: no `baselines:` meant no baselines at all, while the docs promise 1/N and 60/40 and the report said
+  // "against the baselines".
+  it('runs the default 1/N and 60/40 per universe, and says so where the 60/40 cannot be built', async () => {
+    const { baselines: _none, ...noBaselines } = smallStudy;
+    const r = await runStudy(
+      { ...noBaselines, strategies: [smallStudy.strategies[0]!, smallStudy.strategies[3]!] },
+      { outDir: join(outDir, 'defaults'), clock },
+    );
+    const report = JSON.parse(readFileSync(join(r.path, 'report.json'), 'utf8'));
+    expect(report.sections.map((s: { strategies: { name: string }[] }) => s.strategies.map((x) => x.name))).toEqual([
+      ['core-ridge', '1/N', '60/40'],
+      ['stocks-ridge', '1/N'],
+    ]);
+    const weights = readFileSync(join(r.path, 'weights.csv'), 'utf8');
+    expect(weights).toMatch(/universe-1,60\/40,\d{4}-\d\d-\d\d,EQ_BROAD,0\.6\n/);
+    const skipped = (JSON.parse(readFileSync(join(r.path, 'findings.json'), 'utf8')) as Finding[]).filter(
+      (f) => f.kind === 'baseline-skipped',
+    );
+    expect(skipped).toHaveLength(1);
+    expect(skipped[0]!.severity).toBe('warning');
+    expect(skipped[0]!.message).toMatch(
+      /^8 assets in \d sectors: the default 60\/40 baseline was not run: this universe has no equity and bond/,
+    );
   });
 });
 

@@ -266,8 +266,8 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
         severity: 'warning',
         kind: 'baseline-skipped',
         strategy: skip.label,
-        message: `${universeTitle(panel, ids)}: baseline ${skip.label} was not run (it names assets outside this universe)`,
-        fix: 'give the baseline weights over assets of this universe, or drop it from baselines:',
+        message: `${universeTitle(panel, ids)}: ${skip.message ?? `baseline ${skip.label} was not run (it names assets outside this universe)`}`,
+        fix: skip.fix ?? 'give the baseline weights over assets of this universe, or drop it from baselines:',
       });
     for (const r of runs) findings.push(...r.result.findings);
     const mlRuns = runs.filter((r) => !r.baseline);
@@ -341,7 +341,7 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
     sections.push({
       id: sectionId,
       title: universeTitle(panel, ids),
-      description: `Walk-forward forecasts with periodic refits, allocated under constraints; best ML strategy by Sharpe: ${best.label}. Baselines run under the same costs and schedule.`,
+      description: `Walk-forward forecasts with periodic refits, allocated under constraints; best ML strategy by Sharpe: ${best.label}. ${runs.some((r) => r.baseline) ? 'Baselines run under the same costs and schedule.' : 'No baseline ran in this universe (see the findings, or baselines: [] in the study).'}`,
       strategies,
       weights: weightsHistory(best, ids, sub),
       ...(frontier ? { frontier } : {}),

@@ -6,7 +6,7 @@
 import { configError } from '../core/index.ts';
 import type { Panel } from '../data/index.ts';
 import type { PitRecords } from '../features/index.ts';
-import { backtestOptionsFrom, createStrategy, type StrategySpec } from '../strategies/index.ts';
+import { backtestOptionsFrom, createStrategy, defaultBaselines, type StrategySpec } from '../strategies/index.ts';
 import { runBacktest, type BacktestResult } from '../backtest/index.ts';
 
 /** What every task of a job shares (plain data: it crosses to worker threads by structured clone). */
@@ -33,8 +33,16 @@ export interface MlJobPlan {
   readonly tasks: readonly MlTask[];
   /** Configurations tried, for the deflated Sharpe (the ML strategies; at least the study's own setting). */
   readonly nTrials: number;
-  /** Baselines left out of a universe because they name assets outside it. */
-  readonly skipped: readonly { readonly section: number; readonly label: string }[];
+  /** Baselines left out of a universe: they name assets outside it, or a default (60/40) has nothing to mix. */
+  readonly skipped: readonly SkippedBaseline[];
+}
+
+export interface SkippedBaseline {
+  readonly section: number;
+  readonly label: string;
+  /** Why, when it is not "names assets outside this universe" (a default baseline that cannot be built). */
+  readonly message?: string;
+  readonly fix?: string;
 }
 
 export const isMlStrategy = (s: StrategySpec): boolean => s.kind === 'ml-forecast';
@@ -48,7 +56,11 @@ function baselineFits(spec: StrategySpec, ids: readonly string[]): boolean {
   return !w || Object.keys(w).every((id) => ids.includes(id));
 }
 
-/** Universes, tasks and the trial count of a job; throws a one-line error for an unknown universe asset. */
+/**
+ * Universes, tasks and the trial count of a job; throws a one-line error for an unknown universe asset. Without a
+ * `baselines:` list each universe gets the study defaults (1/N and a 60/40 of its own equity and bond assets, as the
+ * plain backtest step runs them); `baselines: []` runs none.
+ */
 export function planMlJob(input: {
   readonly panel: Panel;
   readonly backtest: unknown;
@@ -69,11 +81,18 @@ export function planMlJob(input: {
     if (!universes.some((u) => u.join() === ids.join())) universes.push(ids);
   }
   const tasks: MlTask[] = [];
-  const skipped: { section: number; label: string }[] = [];
+  const skipped: SkippedBaseline[] = [];
   universes.forEach((ids, section) => {
     for (const s of ml.filter((s) => universeOf(s, panel).join() === ids.join()))
       tasks.push({ section, spec: s, label: strategyLabel(s), baseline: false });
-    for (const b of input.baselines ?? []) {
+    let baselines = input.baselines;
+    if (baselines === undefined) {
+      const defaults = defaultBaselines(panel.selectAssets(ids), 'this universe');
+      baselines = defaults.baselines;
+      for (const f of defaults.skipped)
+        skipped.push({ section, label: '60/40', message: f.message, ...(f.fix ? { fix: f.fix } : {}) });
+    }
+    for (const b of baselines) {
       if (baselineFits(b, ids)) tasks.push({ section, spec: b, label: strategyLabel(b), baseline: true });
       else skipped.push({ section, label: strategyLabel(b) });
     }
@@ -85,10 +104,18 @@ export function planMlJob(input: {
 /** Run one task: the strategy's walk-forward backtest on its universe. */
 export function runMlTask(inputs: MlTaskInputs, plan: MlJobPlan, task: MlTask): BacktestResult {
   const sub = inputs.panel.selectAssets(plan.universes[task.section]!);
-  const env = { seed: inputs.seed, name: task.label, ...(inputs.records ? { records: inputs.records } : {}) };
+  const options = backtestOptionsFrom(inputs.backtest);
+  // The strategy annualises with the same periods per year as the metrics (the study step resolves it into the
+  // backtest section); without it the engine and the strategy each infer it from the same dates.
+  const env = {
+    seed: inputs.seed,
+    name: task.label,
+    ...(inputs.records ? { records: inputs.records } : {}),
+    ...(options.periodsPerYear === undefined ? {} : { periodsPerYear: options.periodsPerYear }),
+  };
   const strategy = createStrategy(task.spec, env as never);
   return runBacktest(sub, strategy, {
-    ...backtestOptionsFrom(inputs.backtest),
+    ...options,
     nTrials: plan.nTrials,
     seed: inputs.seed,
   });

@@ -1,18 +1,20 @@
 /**
- * The default baselines of a study that names none: 1/N (`equal-weight`) and a 60/40 mix of the equity and bond
- * assets (by asset class) when the data has both. One source for every place that runs or audits a study's
- * baselines (study step `backtest`, `keel audit`), so they never disagree on what "the baselines" are.
+ * The default baselines a study gets when it lists none (`baselines:` absent): 1/N (`equal-weight`) and a 60/40 mix
+ * of the equity and bond assets by asset class. One home for both the plain backtest step and the ML job, so both
+ * run the same defaults; a default that cannot run is returned as a `baseline-skipped` finding, never dropped
+ * silently. `baselines: []` in the study means "none" and never reaches here.
  */
 import type { FindingDraft } from '../core/index.ts';
 import type { StrategySpec } from './run-section.ts';
 
-/** What the default baselines need of the data: its assets' classes. */
-export interface BaselineData {
+/** What the defaults read from a panel: its asset ids and their asset classes. */
+export interface BaselineUniverse {
+  readonly assets: readonly string[];
   readonly meta?: readonly { readonly id: string; readonly assetClass?: string }[];
 }
 
 /** 60/40 over the equity and bond assets by asset class (each side split evenly), or undefined without both. */
-export function sixtyFortyWeights(panel: BaselineData): Record<string, number> | undefined {
+export function sixtyFortyWeights(panel: BaselineUniverse): Record<string, number> | undefined {
   const meta = panel.meta ?? [];
   const prefer = (cls: string, id: string) => meta.some((m) => m.id === id && m.assetClass === cls);
   // The synthetic market's broad index and long bond make the classic 60/40; otherwise spread over the class.
@@ -26,18 +28,27 @@ export function sixtyFortyWeights(panel: BaselineData): Record<string, number> |
   ]);
 }
 
-/** The default baselines for `panel`, and a `baseline-skipped` warning when the 60/40 cannot be formed. */
-export function defaultBaselineSpecs(panel: BaselineData): { specs: StrategySpec[]; findings: FindingDraft[] } {
-  const specs: StrategySpec[] = [{ kind: 'equal-weight', name: '1/N' }];
-  const findings: FindingDraft[] = [];
+export interface DefaultBaselines {
+  readonly baselines: readonly StrategySpec[];
+  /** `baseline-skipped` warnings for defaults that cannot run on this universe. */
+  readonly skipped: readonly FindingDraft[];
+}
+
+/**
+ * 1/N and 60/40 for the assets of `panel` (a study's data, or one universe of an ML job). `where` prefixes the
+ * skipped finding's message (e.g. the universe's title).
+ */
+export function defaultBaselines(panel: BaselineUniverse, where = 'the data'): DefaultBaselines {
+  const baselines: StrategySpec[] = [{ kind: 'equal-weight', name: '1/N' }];
+  const skipped: FindingDraft[] = [];
   const w = sixtyFortyWeights(panel);
-  if (w) specs.push({ kind: 'fixed-mix', name: '60/40', weights: w });
+  if (w) baselines.push({ kind: 'fixed-mix', name: '60/40', weights: w });
   else
-    findings.push({
+    skipped.push({
       severity: 'warning',
       kind: 'baseline-skipped',
-      message: 'the default 60/40 baseline was not run: the data has no equity and bond asset classes',
-      fix: 'list the baselines you want under baselines: (e.g. [{ kind: equal-weight, name: 1/N }])',
+      message: `the default 60/40 baseline was not run: ${where} has no equity and bond asset classes to mix`,
+      fix: 'list the baselines you want under baselines: (e.g. [{ kind: equal-weight, name: 1/N }]), or baselines: [] for none',
     });
-  return { specs, findings };
+  return { baselines, skipped };
 }

@@ -120,9 +120,9 @@ export { dynamicAllocation, evaluateSignal, signalSchema } from './dynamic.ts';
 export type { DynamicParams, SignalSpec } from './dynamic.ts';
 export { resolveWeights, listedMask, trailingReturns, weightsByIdSchema } from './weights.ts';
 export { runStudyBacktests, createStrategy, backtestOptionsFrom } from './run-section.ts';
+export { defaultBaselines, sixtyFortyWeights } from './baselines.ts';
+export type { BaselineUniverse, DefaultBaselines } from './baselines.ts';
 export type { BacktestSection, StrategySpec } from './run-section.ts';
-export { defaultBaselineSpecs, sixtyFortyWeights } from './baselines.ts';
-export type { BaselineData } from './baselines.ts';
 export {
   mlForecast,
   mlForecastSchema,

@@ -6,12 +6,15 @@
  *     scaler fitted on those rows only,
  *  3. it predicts each universe asset's next-h return from today's features,
  *  4. the forecasts become weights: mean-variance under constraints (max weight, sector caps, volatility target)
- *     through the allocation engine, Black-Litterman views weighted by predictive variance, forecast-proportional,
- *     top-k, the threshold rule or the volatility-band rule; simple rules are scaled to the volatility target.
+ *     through the allocation engine — with cash as an asset when no fully invested portfolio is as calm as the
+ *     target (ml-cash.ts) — Black-Litterman views weighted by predictive variance, forecast-proportional, top-k, the
+ *     threshold rule or the volatility-band rule; simple rules are scaled to the volatility target.
+ * μ and Σ are annualised with the data's periods per year (env.periodsPerYear, else inferred from the dates).
+ * Decisions without a model, assets without forecasts and short covariance windows carry findings.
  * Decisions carry diagnostics (forecasts, naive historical means, μ, Σ, importance) for forecast-quality reports.
  */
 import * as z from 'zod';
-import { configError, dataError, Matrix } from '../core/index.ts';
+import { configError, dataError, Matrix, type FindingDraft } from '../core/index.ts';
 import type { Panel } from '../data/index.ts';
 import {
   computeFeatures,
@@ -32,14 +35,9 @@ import {
 } from '../features/index.ts';
 import { modelKinds, type FittedModel } from '../models/index.ts';
 import { ledoitWolf, returnsFromPrices } from '../risk/index.ts';
-import {
-  allocatorKinds,
-  blackLitterman,
-  type Allocation,
-  type Constraints,
-  type ReturnDistribution,
-} from '../allocation/index.ts';
-import type { Decision, DecisionContext, Strategy } from '../backtest/index.ts';
+import { blackLitterman, type Allocation, type Constraints, type ReturnDistribution } from '../allocation/index.ts';
+import { inferPeriodsPerYear, type Decision, type DecisionContext, type Strategy } from '../backtest/index.ts';
+import { efficientRiskAllowingCash } from './ml-cash.ts';
 import {
   capVolatility,
   cappedForecastProportional,
@@ -96,7 +94,10 @@ const portfolioSchema = z.strictObject({
   maxWeight: z.number().gt(0).max(1).default(1),
   /** Largest total weight of one sector (asset meta `sector`), fraction of NAV. */
   sectorCap: z.number().gt(0).max(1).optional(),
-  /** Annualised ex-ante volatility target (mean-variance: the efficient-risk target; rules: scaled down to it). */
+  /**
+   * Annualised ex-ante volatility target (mean-variance: the efficient-risk target, with cash when no fully invested
+   * portfolio is that calm; rules: scaled down to it).
+   */
   targetVolatility: z.number().positive().default(0.1),
   topK: z.int().min(1).default(5),
   /** Threshold rule: buy when the predicted h-period return exceeds this (fraction). */
@@ -135,7 +136,7 @@ export const mlForecastSchema = z.strictObject({
   embargo: z.int().min(0).default(5),
   /** Keep every stride-th training date (overlapping h-day labels carry little new information day to day). */
   stride: z.int().min(1).default(5),
-  /** Daily returns for the Ledoit-Wolf covariance. */
+  /** Returns (bars) for the Ledoit-Wolf covariance, annualised with the data's periods per year. */
   covarianceWindow: z.int().min(20).default(252),
   portfolio: portfolioSchema.default(portfolioSchema.parse({})),
 });
@@ -146,6 +147,12 @@ export interface MlForecastEnv {
   readonly name?: string;
   readonly seed?: number;
   readonly records?: PitRecords;
+  /**
+   * Periods per year of the data (252 daily, 52 weekly, 12 monthly): annualises μ and Σ, so the volatility target
+   * means the same on any calendar. The study passes it; without it the strategy infers it from the dates of its
+   * first view (`inferPeriodsPerYear`).
+   */
+  readonly periodsPerYear?: number;
 }
 
 /** Per-decision diagnostics of the ml-forecast strategy (in `Decision.diagnostics.ml`). */
@@ -340,13 +347,22 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
   const estimator = modelKind.create(modelParams);
   const p = params.portfolio;
   const h = params.target.horizon;
-  const annual = 252 / h;
+  // Periods per year: given by the study, else inferred once from the first view's dates. μ (h-period forecasts)
+  // is annualised by ppy / h and Σ by ppy, so the volatility target holds on daily, weekly or monthly data alike.
+  let ppy = env.periodsPerYear;
+  const periodsPerYear = (view: Panel): number => (ppy ??= inferPeriodsPerYear(view.dates));
   let state: FittedState | undefined;
   const warmup = features.reduce((m, f) => Math.max(m, f.warmup), 0);
   const burnIn = warmup + 250; // EMA(26) seed weight (1 − 2/27)^250 < 1e-8; Wilder(14) (13/14)^250 < 1e-8
 
+  /** Why the last refit found no model (for the decision's finding). */
+  let shortfall = '';
+
   function fit(fm: FeatureMatrix, view: Panel, anchor: number, seed: number): FittedState | undefined {
-    if (anchor - h - params.embargo < params.minTrainDates) return undefined; // not enough labelled history yet
+    if (anchor - h - params.embargo < params.minTrainDates) {
+      shortfall = `${Math.max(0, anchor - h - params.embargo)} bars had labels that ended by the refit on ${view.dates[anchor]}`;
+      return undefined; // not enough labelled history yet
+    }
     const target = createTarget(view, params.target as TargetSpec);
     const ds = trainingSet(fm, target, {
       decisionIndex: anchor,
@@ -355,7 +371,10 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
       stride: params.stride,
     });
     const nDates = new Set(ds.sampleDates).size;
-    if (nDates < params.minTrainDates) return undefined;
+    if (nDates < params.minTrainDates) {
+      shortfall = `the refit on ${view.dates[anchor]} found ${nDates} training dates with complete features and labels`;
+      return undefined;
+    }
     const scaler = fitScaler(params.scaler, ds.X, ds.n, ds.p, ds.featureNames);
     const X = scaler.transform(ds.X, ds.n);
     const model = estimator.fit({ ...ds, X }, { asOf: view.dates[anchor]!, seed });
@@ -414,7 +433,7 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
         const a = rows.assetIndex[i]!;
         const score = proba ? proba[i * k + k - 1]! - proba[i * k]! : (labels[i]! / (k - 1)) * 2 - 1;
         const T = view.nDates - 1;
-        const back = Math.max(0, T - 252);
+        const back = Math.max(0, T - periodsPerYear(view)); // one year of bars
         let ss = 0;
         let m = 0;
         for (let u = back + h; u <= T; u += h) {
@@ -440,7 +459,39 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
     const n = view.nAssets;
     const prices = view.field('close').slice(start * n, T * n);
     const table = returnsFromPrices(prices, T - start, view.assets);
-    return ledoitWolf(table, { frequency: 252 }).matrix;
+    return ledoitWolf(table, { frequency: periodsPerYear(view) }).matrix;
+  }
+
+  /** A decision's findings about history it lacked: the covariance window, assets without complete features. */
+  function historyFindings(view: Panel, forecast: Float64Array | undefined): FindingDraft[] {
+    const out: FindingDraft[] = [];
+    const returns = view.nDates - 1;
+    if (returns < params.covarianceWindow)
+      out.push({
+        severity: 'warning',
+        kind: 'short-history',
+        message: `the covariance came from ${returns} returns, fewer than covarianceWindow ${params.covarianceWindow}`,
+        fix: 'start the backtest later, load more history or lower covarianceWindow',
+      });
+    if (!forecast) return out;
+    const missing = view.assets.filter((_, a) => !Number.isFinite(forecast[a]!));
+    if (missing.length === view.nAssets)
+      out.push({
+        severity: 'warning',
+        kind: 'warm-up-cash',
+        message: `no asset of the universe has complete features yet (they need ${warmup} bars of history), so the decision holds cash`,
+        fix: 'start the backtest later or load more history before it',
+      });
+    else
+      for (const id of missing)
+        out.push({
+          severity: 'warning',
+          kind: 'short-history',
+          asset: id,
+          message: `${id} has no forecast (its features are incomplete: they need ${warmup} bars of history), so it gets weight 0`,
+          fix: `load more history for ${id} or start the backtest later`,
+        });
+    return out;
   }
 
   function sectorGroups(view: Panel): Constraints['groups'] {
@@ -459,8 +510,9 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
     variance: Float64Array,
     cov: Matrix,
     previous: Float64Array,
-  ): { w: Float64Array; allocation?: Allocation; mu: Float64Array } {
+  ): { w: Float64Array; allocation?: Allocation; mu: Float64Array; findings: readonly FindingDraft[] } {
     const n = view.nAssets;
+    const annual = periodsPerYear(view) / h;
     const mu = forecast.map((f) => (Number.isFinite(f) ? f * annual : 0));
     const bounds = view.assets.map((_, a) => (Number.isFinite(forecast[a]!) ? p.maxWeight : 0));
     const assetBounds: Record<string, [number, number]> = {};
@@ -484,12 +536,10 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
         const post = blackLitterman({ cov, pi: new Float64Array(n), P, Q: mu, tau: p.tau, omegaDiagonal: omega });
         dist = { ...dist, mu: post.mu };
       }
-      const allocation = allocatorKinds['efficient-risk']
-        .create({ targetVolatility: p.targetVolatility })
-        .allocate(dist, constraints);
+      const { allocation, findings } = efficientRiskAllowingCash(dist, constraints, p.targetVolatility);
       const w = allocation.weights.slice();
       capVolatility(w, cov, p.targetVolatility);
-      return { w, allocation, mu: dist.mu };
+      return { w, allocation, mu: dist.mu, findings };
     }
     let w: Float64Array;
     if (p.method === 'forecast-proportional') w = cappedForecastProportional(forecast, p.maxWeight);
@@ -501,7 +551,7 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
       w = signalsToWeights(signals, previous, p.maxWeight);
     }
     capVolatility(w, cov, p.targetVolatility);
-    return { w, mu };
+    return { w, mu, findings: [] };
   }
 
   return {
@@ -537,16 +587,28 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
       let allocation: Allocation | undefined;
       let forecast: Float64Array = new Float64Array(nA).fill(NaN);
       let mu: Float64Array = new Float64Array(nA);
+      const findings: FindingDraft[] = [];
       if (!state) {
         w = new Float64Array(nA).fill(Math.min(1 / nA, p.maxWeight));
         capVolatility(w, cov, p.targetVolatility);
+        findings.push(...historyFindings(view, undefined), {
+          severity: 'warning',
+          kind: 'short-history',
+          message: `no model yet (${shortfall}; minTrainDates is ${params.minTrainDates}), so the decision holds 1/N scaled to the volatility target instead of forecasts`,
+          fix: `start the backtest later or load more history (the first fit needs about ${requiredHistory(params, features)} bars), or lower minTrainDates`,
+        });
       } else {
         const f = forecastsAt(fm, state, 0, tailView);
         forecast = f.forecast;
-        const out = weightsFor(view, f.forecast, f.variance, cov, previous);
-        w = out.w;
-        allocation = out.allocation;
-        mu = out.mu;
+        // The volatility-band rule reads prices, not forecasts: missing forecasts change nothing there.
+        findings.push(...historyFindings(view, p.method === 'volatility-band' ? undefined : forecast));
+        if (forecast.some(Number.isFinite) || p.method === 'volatility-band') {
+          const out = weightsFor(view, f.forecast, f.variance, cov, previous);
+          w = out.w;
+          allocation = out.allocation;
+          mu = out.mu;
+          findings.push(...out.findings);
+        } else w = new Float64Array(nA); // warm-up-cash: nothing to allocate
       }
       const full = new Float64Array(fullView.nAssets);
       fullIndex.forEach((j, a) => (full[j] = w[a]!));
@@ -571,6 +633,7 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
       return {
         weights: full,
         ...(allocation ? { allocation } : {}),
+        ...(findings.length > 0 ? { findings } : {}),
         diagnostics: { ml, exAnteVolatility: portfolioVol(w, cov) },
       };
     },

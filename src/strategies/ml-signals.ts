@@ -33,6 +33,11 @@ export function volatilityBandSignal(prices: ArrayLike<number>, window = 20): Si
 /**
  * Signals → weights: sells go to 0, holds keep their previous weight, buys share what is left equally, each capped
  * at `maxWeight` (the excess stays in cash).
+ *
+ * Previous weights are fractions of NAV after drift and costs. A fill sizes orders on the NAV before costs and pays
+ * the costs from cash, so after a fully invested fill cash is slightly negative and the previous weights sum to
+ * 1 + costs/NAV (1.001 at 10 bp). Holding them as they are asked the engine for that leverage, which it refused
+ * (Σ|w| > maxGross 1); held weights are therefore scaled down together so they never sum to more than 1.
  */
 export function signalsToWeights(signals: readonly Signal[], previous: ArrayLike<number>, maxWeight = 1): Float64Array {
   const n = signals.length;
@@ -44,6 +49,10 @@ export function signalsToWeights(signals: readonly Signal[], previous: ArrayLike
       w[a] = Math.max(0, previous[a] ?? 0);
       held += w[a]!;
     } else if (signals[a] === 1) buys++;
+  }
+  if (held > 1) {
+    for (let a = 0; a < n; a++) if (signals[a] === 0) w[a] = w[a]! / held;
+    held = 1;
   }
   const each = buys > 0 ? Math.min(maxWeight, Math.max(0, 1 - held) / buys) : 0;
   for (let a = 0; a < n; a++) if (signals[a] === 1) w[a] = each;

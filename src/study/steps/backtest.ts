@@ -6,7 +6,8 @@
  * (report).
  *
  * Default baselines (when the study has no `baselines:`): 1/N (`equal-weight`) and a 60/40 mix of the equity and
- * bond assets (by asset class) when the data has both (strategies/baselines.ts); a missing one is a finding.
+ * bond assets (by asset class) when the data has both (strategies/baselines.ts, shared with the ML job); a default
+ * that cannot run is a `baseline-skipped` finding.
  */
 import { configError } from '../../core/index.ts';
 import type { Panel } from '../../data/index.ts';
@@ -19,13 +20,7 @@ import {
   type BacktestResult,
   type Strategy,
 } from '../../backtest/index.ts';
-import {
-  defaultBaselineSpecs,
-  sixtyFortyWeights,
-  strategyKinds,
-  type BaselineData,
-  type StrategyEnv,
-} from '../../strategies/index.ts';
+import { defaultBaselines, strategyKinds, type BaselineUniverse, type StrategyEnv } from '../../strategies/index.ts';
 import { strategyLabel } from '../../config/index.ts';
 import type { PanelLike, RunContext, StudyStep } from '../context.ts';
 
@@ -45,13 +40,12 @@ export interface StrategyRun {
   readonly result: BacktestResult;
 }
 
-/** Kept for callers of the step: the 60/40 weights live beside the default baselines (strategies/baselines.ts). */
-export { sixtyFortyWeights };
-
-function defaultBaselines(ctx: RunContext, panel: PanelLike): StrategySpec[] {
-  const { specs, findings } = defaultBaselineSpecs(panel as PanelLike & BaselineData);
-  ctx.report(...findings);
-  return specs;
+function baselinesFor(ctx: RunContext, panel: PanelLike): readonly StrategySpec[] {
+  const given = ctx.study.baselines as StrategySpec[] | undefined;
+  if (given) return given;
+  const { baselines, skipped } = defaultBaselines(panel as unknown as BaselineUniverse);
+  ctx.report(...skipped);
+  return baselines as StrategySpec[];
 }
 
 function build(spec: StrategySpec, env: StrategyEnv & Record<string, unknown>): Strategy {
@@ -79,7 +73,7 @@ export const backtestStep: StudyStep = {
       baseline: false,
     }));
     const taken = new Set(specs.map((s) => strategyLabel(s.spec)));
-    const baselines = (ctx.study.baselines as StrategySpec[] | undefined) ?? defaultBaselines(ctx, panel);
+    const baselines = baselinesFor(ctx, panel);
     for (const b of baselines) {
       const label = strategyLabel(b);
       specs.push({ spec: taken.has(label) ? { ...b, name: `baseline-${label}` } : b, baseline: true });

@@ -4,6 +4,7 @@
  * the terminal summary table goes to summary.json (`ml.table`) and the log.
  */
 import type { Panel } from '../../data/index.ts';
+import { inferPeriodsPerYear } from '../../backtest/index.ts';
 import type { PitRecords } from '../../features/index.ts';
 import { planMlJob, runMlJob, type SummaryRow } from '../../report/index.ts';
 import { runMlTasksInWorkers, workerCount } from '../workers/ml-tasks-parallel.ts';
@@ -40,13 +41,27 @@ export const mlJobStep: StudyStep = {
   async run(ctx) {
     const { study, state } = ctx;
     const records = state.records as PitRecords | undefined;
+    const panel = state.panel as Panel;
+    // Periods per year annualise the strategies' μ and Σ (so the volatility target means the same on any calendar)
+    // and the metrics. Resolved once here and written into the backtest section every task reads; when inferred
+    // from the dates rather than given, the study is told once.
+    const given = study.report.periodsPerYear ?? study.backtest?.periodsPerYear;
+    const periodsPerYear = given ?? inferPeriodsPerYear(panel.dates);
+    if (given === undefined)
+      ctx.report({
+        severity: 'info',
+        kind: 'assumed-periods-per-year',
+        message: `periods per year were not given, so ${periodsPerYear} was inferred from the dates (median gap between them); μ, Σ, the volatility target and the metrics are annualised with it`,
+        fix: `set backtest.periodsPerYear (e.g. ${periodsPerYear}) to state the calendar`,
+      });
+    ctx.log(`ml-job: annualised with ${periodsPerYear} periods per year${given === undefined ? ' (inferred)' : ''}`);
     const input = {
-      panel: state.panel as Panel,
+      panel,
       ...(records ? { records } : {}),
       name: study.name,
       ...(study.report.title ? { title: study.report.title } : {}),
       seed: ctx.seedFor('ml-job'),
-      backtest: study.backtest,
+      backtest: study.backtest === undefined ? undefined : { ...study.backtest, periodsPerYear },
       strategies: study.strategies as unknown as StrategySpec[],
       ...(study.baselines ? { baselines: study.baselines as unknown as StrategySpec[] } : {}),
       onProgress: (done: number, total: number, note?: string) => ctx.progress(done, total, note),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PanelLike } from '../context.ts';
 import { summarizeMarket } from './market-summary.ts';
-import { sixtyFortyWeights } from './backtest.ts';
+import { sixtyFortyWeights } from '../../strategies/index.ts';
 import { panelHash } from './load-data.ts';
 
 describe('summarizeMarket', () => {
