@@ -115,7 +115,10 @@ const SPLIT_RATIOS = [2, 3, 4, 5, 10, 1 / 2, 1 / 3, 1 / 4, 1 / 5, 1 / 10];
 const ratioName = (r: number): string => (r >= 1 ? `${r}:1` : `1:${Math.round(1 / r)}`);
 /** A value as a short number: 6 significant digits, exponent form only when needed (1e+308, 5e-324). */
 const num = (v: number): string => String(Number(v.toPrecision(6)));
-const pct = (r: number): string => `${r > 0 ? '+' : r < 0 ? '−' : ''}${(Math.abs(r) * 100).toFixed(1)} %`;
+const pct = (r: number): string => {
+  const p = Math.abs(r) * 100;
+  return `${r > 0 ? '+' : r < 0 ? '−' : ''}${p < 1e6 ? p.toFixed(1) : num(p)} %`;
+};
 
 export function validateTable(input: QualityInput, options: ValidateOptions = {}): QualityReport {
   const source = input.source ?? '<table>';
