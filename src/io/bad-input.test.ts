@@ -421,7 +421,9 @@ describe('bad input outside the CSV loaders', () => {
         '{"chart":{"result":null,"error":{"code":"Not Found","description":"No data found, symbol may be delisted"}}}',
         { source: 'y' },
       ),
-    ).toThrow('y: Yahoo returned an error: Not Found No data found, symbol may be delisted. Check the symbol.');
+    ).toThrow(
+      'y: Yahoo returned error "Not Found": "No data found, symbol may be delisted". Check the symbol (misspelt or delisted?).',
+    );
     expect(() => parseYahooChart('<html>', { source: 'y' })).toThrow(
       /^y: not valid JSON \(.*\)\. Expected a Yahoo Finance chart-API response\.$/,
     );
