@@ -15,7 +15,7 @@
  *   5. record NAV, cash and post-trade weights at t.
  * Orders are sized at the fill price so that, before costs, post-trade weights equal the target.
  */
-import { configError, dataError, type Finding } from '../core/index.ts';
+import { configError, dataError, isKeelError, KeelError, type Finding, type KeelErrorKind } from '../core/index.ts';
 import { allocationFindings } from '../allocation/index.ts';
 import type { IsoDate, Panel } from '../data/index.ts';
 import { computeMetrics } from '../metrics/index.ts';
@@ -105,6 +105,21 @@ interface TargetSource {
   /** `decide` never reads `drifted` (precomputed targets): the engine skips computing it unless the rule needs it. */
   readonly ignoresDrifted?: boolean;
 }
+
+/**
+ * A strategy's decision, with a failure inside it (bad data reaching an estimator, a numeric routine that cannot
+ * proceed, infeasible constraints) re-thrown as one line naming the strategy and the decision date: the user sees
+ * which strategy failed on which date, not only "covariance[1, 1] is Infinity".
+ */
+function decideWithContext(source: TargetSource, t: number, drifted: Float64Array, date: IsoDate): Decision {
+  try {
+    return source.decide(t, drifted);
+  } catch (e) {
+    if (!isKeelError(e) || !CONTEXT_KINDS.has(e.kind) || e.message.startsWith('strategy "')) throw e;
+    throw new KeelError(e.kind, `strategy "${source.name}", decision of ${date}: ${e.message}`, { cause: e });
+  }
+}
+const CONTEXT_KINDS: ReadonlySet<KeelErrorKind> = new Set(['data', 'numeric', 'infeasible']);
 
 /**
  * Run a strategy through the panel. The strategy sees `panel.upTo(date)` at each decision — nothing later.
@@ -373,7 +388,7 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
     let decision: Decision | null = null;
     if (i === 0 || rule.isCheck(dates, t)) {
       if (needsDrifted) weightsInto(qty, lastPx, navT, drifted, 0);
-      decision = source.decide(t, drifted);
+      decision = decideWithContext(source, t, drifted, dates[t]!);
       const stamp = { strategy: source.name, date: dates[t]! };
       if (decision.allocation)
         for (const d of allocationFindings(decision.allocation)) findings.push({ ...d, ...stamp });

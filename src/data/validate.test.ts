@@ -78,4 +78,59 @@ describe('validateTable', () => {
     );
     expect(r.findings).toEqual([]);
   });
+  it('extreme-value: 1e308 and 5e-324 in a series near 100 are errors naming asset, date and line', () => {
+    for (const bad of [1e308, 5e-324]) {
+      const t = clean();
+      const lines = Int32Array.from(t.dates, (_, i) => i + 2);
+      t.values[150 * 2] = bad;
+      const r = validateTable({ ...t, source: 'p.csv', lines });
+      expect(r.usable).toBe(false);
+      // the spike is the finding; the moves into and out of it are not reported again
+      expect(r.findings.map((f) => `${f.severity}:${f.rule}:${f.asset}`)).toEqual(['error:extreme-value:A']);
+      expect(r.findings[0]).toMatchObject({ date: t.dates[150], line: 152, count: 1 });
+      expect(r.findings[0]!.message).toMatch(
+        new RegExp(
+          `^asset "A" has 1 price more than 1000× above or below the median of its 21 nearest values: ${String(bad).replace('+', '\\+')} on ${t.dates[150]} \\(line 152\\) vs median 10[01]\\.\\d+\\. Such a value makes returns and covariances overflow; fix it or leave the cell empty to mark it missing\\.$`,
+        ),
+      );
+    }
+  });
+  it('outlier: an isolated bad tick far from the rolling median is a warning; a lasting level shift is not', () => {
+    const t = clean();
+    t.values[100 * 2 + 1] = t.values[100 * 2 + 1]! * 1.3; // B: +30 % for one day, a series moving 0.2 %/day
+    for (let k = 200; k < 300; k++) t.values[k * 2] = t.values[k * 2]! * 1.3; // A: a lasting +30 % re-rating
+    const r = validateTable(t, { minHistory: 1 });
+    expect(r.findings.map((f) => `${f.severity}:${f.rule}:${f.asset}:${f.date}`)).toEqual([
+      `warning:outlier:B:${t.dates[100]}`,
+    ]);
+    expect(r.findings[0]!.message).toContain('(|ln p − median| > 10 scaled MADs and > 10 %)');
+    // a tighter threshold is an option
+    expect(validateTable(t, { outlierMads: 1000 }).findings).toEqual([]);
+  });
+  it('large-move: a lasting one-day −99 % move is a warning with asset and date; maxMove is configurable', () => {
+    const t = clean();
+    for (let k = 120; k < 300; k++) t.values[k * 2 + 1] = t.values[k * 2 + 1]! * 0.01;
+    const r = validateTable(t);
+    expect(r.usable).toBe(true);
+    expect(r.findings).toHaveLength(1);
+    expect(r.findings[0]).toMatchObject({ severity: 'warning', rule: 'large-move', asset: 'B', date: t.dates[120] });
+    expect(r.findings[0]!.message).toBe(
+      `asset "B" has 1 one-period move beyond ±50 %: −99.0 % on ${t.dates[120]}. Check the price (a bad tick or an unadjusted corporate action?); if the move is real, raise maxMove (CLI: --max-move).`,
+    );
+    expect(validateTable(t, { maxMove: 0.995 }).findings).toEqual([]);
+    // returns tables: the value is the move
+    const rt = validateTable(
+      { dates: t.dates.slice(0, 3), assets: ['R'], values: Float64Array.from([0.01, -0.99, 0.02]), notPrices: true },
+      { minHistory: 1 },
+    );
+    expect(rt.findings.map((f) => `${f.rule}:${f.date}`)).toEqual([`large-move:${t.dates[1]}`]);
+  });
+  it('large-move applies to daily data unless maxMove is given (monthly 60 % moves pass by default)', () => {
+    const dates = ['2020-01-31', '2020-02-29', '2020-03-31', '2020-04-30'];
+    const values = Float64Array.from([100, 160, 100, 100]);
+    expect(validateTable({ dates, assets: ['M'], values }, { minHistory: 1 }).findings).toEqual([]);
+    expect(
+      validateTable({ dates, assets: ['M'], values }, { minHistory: 1, maxMove: 0.5 }).findings.map((f) => f.rule),
+    ).toEqual(['large-move']);
+  });
 });

@@ -15,12 +15,21 @@
  * - `split-like-jump` (warning): an overnight ratio within `splitTolerance` of 2, 3, 4, 5, 10 or their inverses
  *   (an unadjusted split or reverse split).
  * - `short-history` (warning): fewer than `minHistory` values (estimators need a year of data).
+ * - `extreme-value` (error): a price more than 1000× above or below the median of its 21-value neighbourhood
+ *   (|ln p − rolling median of ln p| > ln 1000; robust.ts), e.g. 1e308 or 5e-324 in a series near 100. Such a value
+ *   makes returns and covariances overflow, so it stops a run here with its asset and date, not later in an optimiser.
+ * - `outlier` (warning): an isolated price far from that rolling median: |ln p − median| > `outlierMads` (10) scaled
+ *   MADs of the window and > 0.1 (≈ 10 %). A bad tick; lasting level shifts move the median and are not flagged.
+ * - `large-move` (warning): a one-period move |p_t / p_t−1 − 1| > `maxMove` (default 0.5 = 50 %) that is not part of
+ *   a reported spike or split; on daily data (median spacing ≤ 5 days) unless `maxMove` is given. For returns
+ *   tables the value itself is the move.
  * Findings on individual cells are aggregated per asset and rule: one finding with the count and the first
  * occurrences, so a report stays readable on a 500-asset file.
  */
-import { calendarGaps } from './calendar.ts';
+import { calendarGaps, medianSpacingDays } from './calendar.ts';
 import type { MissingDataPolicy } from './missing.ts';
 import type { IsoDate, Panel } from './panel.ts';
+import { findSpikes } from './robust.ts';
 
 export type Severity = 'error' | 'warning';
 
@@ -36,6 +45,9 @@ export const QUALITY_RULES = [
   'stale-run',
   'split-like-jump',
   'short-history',
+  'extreme-value',
+  'outlier',
+  'large-move',
 ] as const;
 export type QualityRule = (typeof QUALITY_RULES)[number];
 
@@ -90,10 +102,23 @@ export interface ValidateOptions {
   readonly missingPolicy?: MissingDataPolicy;
   /** Occurrences quoted in one finding's message. Default 3. */
   readonly examples?: number;
+  /**
+   * A one-period move beyond ±`maxMove` (fraction) is `large-move`. Default 0.5, applied to daily data only; an
+   * explicit value applies at any frequency.
+   */
+  readonly maxMove?: number;
+  /** Scaled MADs from the rolling median beyond which an isolated price is an `outlier`. Default 10. */
+  readonly outlierMads?: number;
 }
 
 const SPLIT_RATIOS = [2, 3, 4, 5, 10, 1 / 2, 1 / 3, 1 / 4, 1 / 5, 1 / 10];
 const ratioName = (r: number): string => (r >= 1 ? `${r}:1` : `1:${Math.round(1 / r)}`);
+/** A value as a short number: 6 significant digits, exponent form only when needed (1e+308, 5e-324). */
+const num = (v: number): string => String(Number(v.toPrecision(6)));
+const pct = (r: number): string => {
+  const p = Math.abs(r) * 100;
+  return `${r > 0 ? '+' : r < 0 ? '−' : ''}${p < 1e6 ? p.toFixed(1) : num(p)} %`;
+};
 
 export function validateTable(input: QualityInput, options: ValidateOptions = {}): QualityReport {
   const source = input.source ?? '<table>';
@@ -101,6 +126,7 @@ export function validateTable(input: QualityInput, options: ValidateOptions = {}
   const staleRun = options.staleRun ?? 10;
   const tol = options.splitTolerance ?? 0.02;
   const examples = options.examples ?? 3;
+  const outlierMads = options.outlierMads ?? 10;
   const missingIsError = (options.missingPolicy ?? { policy: 'error' }).policy === 'error';
   const { dates, assets, values } = input;
   const n = assets.length;
@@ -177,6 +203,13 @@ export function validateTable(input: QualityInput, options: ValidateOptions = {}
     });
   }
 
+  // one-period moves: daily data by default, any frequency when the threshold is given
+  const maxMove = options.maxMove ?? (medianSpacingDays(sortedDates) <= 5 ? 0.5 : Infinity);
+
+  // finite positive prices of one asset in date order (their k and ln), for the spike rule; reused per asset
+  const posK = new Int32Array(T);
+  const posLog = new Float64Array(T);
+
   // --- per-asset series rules, in date order
   for (let a = 0; a < n; a++) {
     const asset = assets[a]!;
@@ -185,6 +218,9 @@ export function validateTable(input: QualityInput, options: ValidateOptions = {}
     const holes: number[] = [];
     const stale: { start: number; len: number }[] = [];
     const jumps: { k: number; ratio: number }[] = [];
+    const moves: { k: number; prevK: number; r: number }[] = [];
+    let nPos = 0;
+    let prevK = -1;
     let valid = 0;
     let listed = false;
     let prev = NaN;
@@ -203,8 +239,14 @@ export function validateTable(input: QualityInput, options: ValidateOptions = {}
         continue;
       }
       valid++;
-      if (!input.notPrices) {
+      if (input.notPrices) {
+        if (Math.abs(v) > maxMove) moves.push({ k, prevK: k, r: v });
+      } else {
         if (v <= 0) nonPositive.push(k);
+        else {
+          posK[nPos] = k;
+          posLog[nPos++] = Math.log(v);
+        }
         if (v === prev) {
           runLen++;
         } else {
@@ -214,15 +256,19 @@ export function validateTable(input: QualityInput, options: ValidateOptions = {}
         }
         if (prev > 0 && v > 0) {
           const ratio = v / prev;
+          let split = false;
           for (const s of SPLIT_RATIOS) {
             if (Math.abs(ratio / s - 1) <= tol) {
               jumps.push({ k, ratio: s });
+              split = true;
               break;
             }
           }
+          if (!split && Math.abs(ratio - 1) > maxMove) moves.push({ k, prevK, r: ratio - 1 });
         }
       }
       prev = v;
+      prevK = k;
     }
     if (runLen >= staleRun) stale.push({ start: runStart, len: runLen });
     const cellFinding = (
@@ -299,6 +345,64 @@ export function validateTable(input: QualityInput, options: ValidateOptions = {}
         line: lineOf(r0)!,
         count: stale.length,
         message: `asset "${asset}" repeats the same price ${stale.length === 1 ? 'once' : `${stale.length} times`} for ≥ ${staleRun} days: ${list}${stale.length > examples ? ', …' : ''}. Check the feed; a stale price hides risk.`,
+      });
+    }
+    // spikes (robust.ts); the moves into and out of a reported spike are not reported again as large moves
+    const spikes = findSpikes(posLog.subarray(0, nPos), { mads: outlierMads });
+    const spikeKs = new Set(spikes.map((s) => posK[s.index]!));
+    const spikeFinding = (kind: 'extreme' | 'outlier'): void => {
+      const list = spikes.filter((s) => s.kind === kind);
+      if (list.length === 0) return;
+      const r0 = order[posK[list[0]!.index]!]!;
+      const quoted = list
+        .slice(0, examples)
+        .map((s) => {
+          const r = order[posK[s.index]!]!;
+          return `${num(values[r * n + a]!)} on ${at(r)} vs median ${num(s.median)}`;
+        })
+        .join(', ');
+      const more = list.length > examples ? ', …' : '';
+      const c = list.length;
+      add(
+        kind === 'extreme'
+          ? {
+              severity: 'error',
+              rule: 'extreme-value',
+              asset,
+              date: dates[r0]!,
+              line: lineOf(r0)!,
+              count: c,
+              message: `asset "${asset}" has ${c} price${c === 1 ? '' : 's'} more than 1000× above or below the median of ${c === 1 ? 'its' : 'their'} 21 nearest values: ${quoted}${more}. Such a value makes returns and covariances overflow; fix it or leave the cell empty to mark it missing.`,
+            }
+          : {
+              severity: 'warning',
+              rule: 'outlier',
+              asset,
+              date: dates[r0]!,
+              line: lineOf(r0)!,
+              count: c,
+              message: `asset "${asset}" has ${c} isolated price${c === 1 ? '' : 's'} far from the median of ${c === 1 ? 'its' : 'their'} 21 nearest values (|ln p − median| > ${outlierMads} scaled MADs and > 10 %): ${quoted}${more}. Check ${c === 1 ? 'it' : 'them'} against another source; a bad tick distorts the returns on both sides.`,
+            },
+      );
+    };
+    spikeFinding('extreme');
+    spikeFinding('outlier');
+    const bigMoves = moves.filter((m) => !spikeKs.has(m.k) && !spikeKs.has(m.prevK));
+    if (bigMoves.length > 0) {
+      const r0 = order[bigMoves[0]!.k]!;
+      const list = bigMoves
+        .slice(0, examples)
+        .map((m) => `${pct(m.r)} on ${at(order[m.k]!)}`)
+        .join(', ');
+      const c = bigMoves.length;
+      add({
+        severity: 'warning',
+        rule: 'large-move',
+        asset,
+        date: dates[r0]!,
+        line: lineOf(r0)!,
+        count: c,
+        message: `asset "${asset}" has ${c} one-period move${c === 1 ? '' : 's'} beyond ±${num(maxMove * 100)} %: ${list}${c > examples ? ', …' : ''}. Check the price${c === 1 ? '' : 's'} (a bad tick or an unadjusted corporate action?); if the move is real, raise maxMove (CLI: --max-move).`,
       });
     }
     if (jumps.length > 0) {

@@ -14,6 +14,7 @@ import { writeWideCsv } from './csv-write.ts';
 import { loadPrices, loadPricesSync, type LoadPricesOptions } from './load-prices.ts';
 import { parseFrenchCsv } from './french.ts';
 import { parseYahooChart, parseFredCsv } from './providers.ts';
+import { DEFAULT_MAX_DECOMPRESSED_BYTES, readInputBytes } from './read-bytes.ts';
 
 interface Case {
   readonly name: string;
@@ -236,7 +237,37 @@ const cases: Case[] = [
     name: 'UTF-16 encoded file',
     content: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('date,A\r\n2020-01-02,1\r\n', 'utf16le')]),
     kind: 'data',
-    message: 'FILE: the file is UTF-16 encoded. Save it as UTF-8 (Excel: "CSV UTF-8").',
+    message:
+      'FILE: the file is UTF-16 LE encoded (byte-order mark FF FE); Keel reads UTF-8. Convert it to UTF-8, e.g. iconv -f UTF-16LE -t UTF-8 prices.csv > prices-utf8.csv (Excel: save as "CSV UTF-8").',
+  },
+  {
+    name: 'UTF-16 LE without a byte-order mark',
+    content: Buffer.from('date,A\r\n2020-01-02,1\r\n', 'utf16le'),
+    kind: 'data',
+    message:
+      'FILE: the file is UTF-16 LE encoded (no byte-order mark: a NUL byte in every other byte); Keel reads UTF-8. Convert it to UTF-8, e.g. iconv -f UTF-16LE -t UTF-8 prices.csv > prices-utf8.csv (Excel: save as "CSV UTF-8").',
+  },
+  {
+    name: 'UTF-16 BE without a byte-order mark, gzipped',
+    file: 'prices.csv.gz',
+    content: gzipSync(Buffer.from('date,A\r\n2020-01-02,1\r\n', 'utf16le').swap16()),
+    kind: 'data',
+    message:
+      'FILE: the file is UTF-16 BE encoded (no byte-order mark: a NUL byte in every other byte); Keel reads UTF-8. Convert it to UTF-8, e.g. gunzip -c prices.csv.gz | iconv -f UTF-16BE -t UTF-8 > prices-utf8.csv (Excel: save as "CSV UTF-8").',
+  },
+  {
+    name: 'Latin-1 header',
+    content: Buffer.from('date,Société Générale\n2020-01-02,1\n', 'latin1'),
+    kind: 'data',
+    message:
+      'FILE:1: the file is not valid UTF-8 (byte 0xE9 in "date,Société Générale" read as Latin-1); it is probably Latin-1 or Windows-1252. Convert it to UTF-8, e.g. iconv -f WINDOWS-1252 -t UTF-8 prices.csv > prices-utf8.csv (Excel: save as "CSV UTF-8").',
+  },
+  {
+    name: 'Windows-1252 asset name in a long file',
+    content: Buffer.from('date,asset,value\n2020-01-02,A,1\n2020-01-02,Nestlé,2\n', 'latin1'),
+    kind: 'data',
+    message:
+      'FILE:3: the file is not valid UTF-8 (byte 0xE9 in "2020-01-02,Nestlé,2" read as Latin-1); it is probably Latin-1 or Windows-1252. Convert it to UTF-8, e.g. iconv -f WINDOWS-1252 -t UTF-8 prices.csv > prices-utf8.csv (Excel: save as "CSV UTF-8").',
   },
   {
     name: 'binary junk',
@@ -390,7 +421,9 @@ describe('bad input outside the CSV loaders', () => {
         '{"chart":{"result":null,"error":{"code":"Not Found","description":"No data found, symbol may be delisted"}}}',
         { source: 'y' },
       ),
-    ).toThrow('y: Yahoo returned an error: Not Found No data found, symbol may be delisted. Check the symbol.');
+    ).toThrow(
+      'y: Yahoo returned error "Not Found": "No data found, symbol may be delisted". Check the symbol (misspelt or delisted?).',
+    );
     expect(() => parseYahooChart('<html>', { source: 'y' })).toThrow(
       /^y: not valid JSON \(.*\)\. Expected a Yahoo Finance chart-API response\.$/,
     );
@@ -399,5 +432,45 @@ describe('bad input outside the CSV loaders', () => {
     expect(() => parseFredCsv('DATE,A,B\n2020-01-01,1,2\n', { source: 'fred' })).toThrow(
       'fred: a FRED series CSV has 2 columns (date, series), this one has 3.',
     );
+  });
+});
+
+describe('decompression cap (a small gzip that expands to a huge file)', () => {
+  // 3 MiB of CSV rows compress to a few KiB: the same shape as a 1 MB gzip expanding to 1 GiB, at a test's scale
+  const rows = Buffer.from('2020-01-02,1\n'.repeat(Math.ceil((3 * 1024 * 1024) / 13)));
+  const bomb = gzipSync(Buffer.concat([Buffer.from('date,A\n'), rows]));
+  const compressed = `${Number((bomb.length / 1024 / 1024).toPrecision(4))} MiB`;
+  it('stops at the cap with one line naming the file, the cap and how to raise it', () => {
+    const path = join(root, 'bomb.csv.gz');
+    writeFileSync(path, bomb);
+    const before = process.env['KEEL_MAX_DECOMPRESSED_MB'];
+    process.env['KEEL_MAX_DECOMPRESSED_MB'] = '1';
+    try {
+      const e = caught(() => loadPricesSync(path)) as KeelError;
+      expect(e).toBeInstanceOf(KeelError);
+      expect(e.kind).toBe('io');
+      expect(e.message).toBe(
+        `${path}: gzip data expands to more than 1 MiB (the decompression cap; ${compressed} compressed). If the file is genuine, raise the cap: KEEL_MAX_DECOMPRESSED_MB=1024.`,
+      );
+      process.env['KEEL_MAX_DECOMPRESSED_MB'] = 'lots';
+      expect(() => loadPricesSync(path)).toThrow(
+        'KEEL_MAX_DECOMPRESSED_MB must be a size in MiB > 0, got "lots". Example: KEEL_MAX_DECOMPRESSED_MB=2048.',
+      );
+      process.env['KEEL_MAX_DECOMPRESSED_MB'] = '4';
+      // under a raised cap the file is read and parsed (its rows repeat one date, which the parser then refuses)
+      expect(() => loadPricesSync(path)).toThrow(/:3: duplicate date 2020-01-02 \(also on line 2\)/);
+    } finally {
+      if (before === undefined) delete process.env['KEEL_MAX_DECOMPRESSED_MB'];
+      else process.env['KEEL_MAX_DECOMPRESSED_MB'] = before;
+    }
+  });
+  it('the default cap is 512 MiB and an explicit cap is an option', () => {
+    expect(DEFAULT_MAX_DECOMPRESSED_BYTES).toBe(512 * 1024 * 1024);
+    const path = join(root, 'bomb2.csv.gz');
+    writeFileSync(path, bomb);
+    expect(() => readInputBytes(path, { maxDecompressedBytes: 1024 * 1024 })).toThrow(
+      /gzip data expands to more than 1 MiB \(the decompression cap;/,
+    );
+    expect(readInputBytes(path, { maxDecompressedBytes: 4 * 1024 * 1024 }).length).toBe(7 + rows.length);
   });
 });

@@ -6,7 +6,7 @@
  * through `Number()` on the cell's text, so results equal JavaScript's own parsing bit for bit.
  *
  * Rules (each violation is a one-line `data` error `file:line: problem. fix.`):
- * - UTF-8 with or without BOM; UTF-16 is refused. CRLF or LF. Blank lines are skipped.
+ * - UTF-8 with or without BOM; UTF-16 (with or without BOM) is refused, and so is invalid UTF-8 in files (read-bytes.ts). CRLF or LF. Blank lines are skipped.
  * - Delimiter: `,` `;` tab or `|`, detected from the header (the most frequent outside quotes) unless given.
  * - RFC 4180 quoting (`"a,b"`, `""` inside quotes); an unterminated quote or text after a closing quote is an error.
  * - Every row has exactly as many fields as the header.
@@ -14,6 +14,7 @@
  *   ±Infinity (kept, so validation can name it). Any other text is a non-numeric error.
  */
 import { dataError } from '../core/index.ts';
+import { refuseUtf16 } from './encoding.ts';
 import { daysInMonth, detectDateFormat, parseDateText, type DateFormat } from './csv-dates.ts';
 
 export type Delimiter = ',' | ';' | '\t' | '|';
@@ -77,9 +78,7 @@ function delimiterName(d: Delimiter): string {
 
 /** Checks the start of the bytes (BOM, UTF-16, emptiness) and returns the offset of the first real byte. */
 export function skipBom(bytes: Uint8Array, source: string): number {
-  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
-    throw dataError(`${source}: the file is UTF-16 encoded. Save it as UTF-8 (Excel: "CSV UTF-8").`);
-  }
+  refuseUtf16(bytes, source);
   return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
 }
 

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { join } from 'node:path';
 import { ioError } from '../core/index.ts';
 import { alignPanels, isoToDays, type IsoDate, type Panel } from '../data/index.ts';
-import { parseFredCsv, parseStooqCsv, parseYahooChart } from './providers.ts';
+import { describeYahooError, parseFredCsv, parseStooqCsv, parseYahooChart } from './providers.ts';
 
 export type Provider = 'yahoo' | 'stooq' | 'fred';
 export const PROVIDERS: readonly Provider[] = ['yahoo', 'stooq', 'fred'];
@@ -46,12 +46,14 @@ export interface CachedText {
 
 /**
  * GETs `url` as text, through the cache. `validate` is called on fresh downloads before they are cached (throw to
- * refuse a response).
+ * refuse a response). `explain` turns an HTTP error's body into the provider's own words (Yahoo sends a JSON
+ * `chart.error` with a 404 or 400), which then replace the generic hint.
  */
 export async function fetchTextCached(
   url: string,
   options: FetchOptions = {},
   validate?: (text: string) => void,
+  explain?: (body: string) => string | undefined,
 ): Promise<CachedText> {
   const now = options.now ?? Date.now;
   const maxAge = options.maxAgeMs ?? 12 * 3600 * 1000;
@@ -86,8 +88,11 @@ export async function fetchTextCached(
     }
     text = await res.text();
     if (!res.ok) {
+      const said = explain?.(text);
       throw ioError(
-        `HTTP ${res.status} ${res.statusText} from ${url}. Check the symbol or series id${res.status === 429 ? ', and wait before retrying (rate limited)' : ''}.`,
+        said
+          ? `HTTP ${res.status} ${res.statusText} from ${url}: ${said}`
+          : `HTTP ${res.status} ${res.statusText} from ${url}. Check the symbol or series id${res.status === 429 ? ', and wait before retrying (rate limited)' : ''}.`,
       );
     }
   } finally {
@@ -123,6 +128,17 @@ export function providerUrl(provider: Provider, symbol: string, options: FetchOp
   }
 }
 
+/** Yahoo's `chart.error` in an HTTP error body, in its own words; undefined when the body is not that JSON. */
+function explainYahooBody(body: string): string | undefined {
+  try {
+    const err = (JSON.parse(body) as { chart?: { error?: { code?: string; description?: string } | null } }).chart
+      ?.error;
+    return err ? describeYahooError(err) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Fetches one symbol's history (through the cache) and parses it into a one-asset panel. */
 export async function fetchSymbol(
   provider: Provider,
@@ -137,9 +153,14 @@ export async function fetchSymbol(
         ? parseStooqCsv(text, { source: url, symbol })
         : parseFredCsv(text, { source: url });
   let panel: Panel | undefined;
-  const got = await fetchTextCached(url, options, (text) => {
-    panel = parse(text);
-  });
+  const got = await fetchTextCached(
+    url,
+    options,
+    (text) => {
+      panel = parse(text);
+    },
+    provider === 'yahoo' ? explainYahooBody : undefined,
+  );
   panel ??= parse(got.text);
   if (options.start || options.end) {
     const s = options.start ? panel.dates.findIndex((d) => d >= options.start!) : 0;

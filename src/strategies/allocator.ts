@@ -12,7 +12,7 @@ import type { Strategy } from '../backtest/index.ts';
 import type { RebalanceSpec } from '../backtest/index.ts';
 import { expectedReturnKinds, riskModelKinds } from '../risk/index.ts';
 import type { ReturnsTable } from '../risk/index.ts';
-import { trailingReturns } from './weights.ts';
+import { assertFiniteReturns, trailingReturns } from './weights.ts';
 
 type Table = Readonly<Record<string, { readonly schema: z.ZodType; readonly create: (p: never) => unknown }>>;
 
@@ -73,6 +73,7 @@ export function allocatorStrategy(
       const { values, rows } = trailingReturns(view, p.window, p.field);
       const weights = new Float64Array(n);
       if (rows < p.window) return { weights, diagnostics: { status: 'warm-up', rows } };
+      assertFiniteReturns(values, rows, view.assets, (i) => view.dates[view.nDates - rows + i]!);
       const keep: number[] = [];
       for (let a = 0; a < n; a++) {
         let ok = true;

@@ -3,7 +3,7 @@
  * with fewer than `minObservations` returns in the window, or σ = 0, get no weight. Fully invested (Σw = 1).
  */
 import type { RebalanceSpec, Strategy } from '../backtest/index.ts';
-import { trailingReturns } from './weights.ts';
+import { assertFiniteReturns, trailingReturns } from './weights.ts';
 
 export interface InverseVolatilityParams {
   /** Trailing returns used, periods (default 63, about a quarter of daily data). */
@@ -22,6 +22,7 @@ export function inverseVolatility(p: InverseVolatilityParams = {}, name = 'inver
     decide(view) {
       const { values, rows } = trailingReturns(view, window, p.field ?? 'close');
       const n = view.nAssets;
+      assertFiniteReturns(values, rows, view.assets, (i) => view.dates[view.nDates - rows + i]!);
       const inv = new Float64Array(n);
       let total = 0;
       for (let a = 0; a < n; a++) {

@@ -66,6 +66,20 @@ describe('forecast → weights rules', () => {
 });
 
 describe('ml-forecast strategy', () => {
+  it('a price window whose variance overflows is refused naming the asset and the date, not "covariance[0, 0] is Infinity"', () => {
+    const n = panel.nAssets;
+    const a = panel.assets.indexOf('EQ_BROAD');
+    const t = panel.nDates - 30;
+    const close = panel.field('close').slice();
+    for (let k = t - 40; k < t - 10; k++) close[k * n + a] = close[k * n + a]! * 1e300; // a lasting 1e300 level shift
+    const p = panel.withField('close', close);
+    const s = mlForecast(mlForecastSchema.parse({ ...small, model: { kind: 'ridge', alpha: 1 } }));
+    expect(() => s.decide(p.upTo(p.dates[t]!), ctxAt(t))).toThrow(
+      new RegExp(
+        `^asset "EQ_BROAD" has a one-period return of \\+1\\.\\d+e\\+300 \\(fraction\\) on ${p.dates[t - 40]} in the 252-return window, which makes its variance overflow\\.`,
+      ),
+    );
+  });
   it('passes the perturb-the-future audit: decisions at ≤ t ignore everything after t (refit dates included)', () => {
     const t1 = panel.nDates - 200;
     const t2 = panel.nDates - 130; // a refit anchor falls between the two cut-offs

@@ -47,6 +47,7 @@ import {
   topK,
   volatilityBandSignal,
 } from './ml-signals.ts';
+import { assertFiniteReturns } from './weights.ts';
 
 export const DEFAULT_ML_FEATURES: readonly FeatureSpec[] = [
   { kind: 'returns', lags: [0, 1, 2, 4] },
@@ -458,7 +459,8 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
     const start = Math.max(0, T - params.covarianceWindow - 1);
     const n = view.nAssets;
     const prices = view.field('close').slice(start * n, T * n);
-    const table = returnsFromPrices(prices, T - start, view.assets);
+    const table = returnsFromPrices(prices, T - start, view.assets, { dates: view.dates.slice(start, T) });
+    assertFiniteReturns(table.values, table.nDates, view.assets, (i) => table.dates?.[i] ?? `row ${i}`);
     return ledoitWolf(table, { frequency: periodsPerYear(view) }).matrix;
   }
 

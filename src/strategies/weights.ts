@@ -1,6 +1,6 @@
 /** Helpers shared by the strategies: weights by asset id, listed assets, trailing returns from a view. */
 import * as z from 'zod';
-import { configError } from '../core/index.ts';
+import { configError, dataError } from '../core/index.ts';
 import type { Panel } from '../data/index.ts';
 
 /** `{ EQ_BROAD: 0.6, BOND_LONG: 0.4 }`: weight per asset id (fractions of NAV); unnamed assets get 0, cash = 1 − Σ. */
@@ -58,4 +58,39 @@ export function trailingReturns(view: Panel, window: number, field = 'close'): {
     }
   }
   return { values, rows };
+}
+
+/** Headroom for what estimators multiply a sum of squares by (annualisation × 252, shrinkage, T) before it overflows. */
+const OVERFLOW_HEADROOM = 1e6;
+
+/**
+ * Refuses a return window (rows × assets, row-major, NaN = no return) that would make variance and covariance
+ * estimators overflow — an infinite return (a price after a 5e-324) or one whose square does (1e308 after 100) —
+ * with one line naming the asset and the date of its largest return, instead of a "covariance[1, 1] is Infinity"
+ * from deep inside an estimator. `dateOf(i)` is the date of row i. NaN (missing) is left to the caller.
+ */
+export function assertFiniteReturns(
+  values: Float64Array,
+  rows: number,
+  assets: readonly string[],
+  dateOf: (row: number) => string,
+): void {
+  const n = assets.length;
+  for (let a = 0; a < n; a++) {
+    let ss = 0;
+    for (let i = 0; i < rows; i++) {
+      const r = values[i * n + a]!;
+      if (r === r) ss += r * r;
+    }
+    if (Number.isFinite(ss * OVERFLOW_HEADROOM)) continue;
+    let worst = -1;
+    for (let i = 0; i < rows; i++) {
+      const r = Math.abs(values[i * n + a]!);
+      if (r === r && (worst < 0 || r > Math.abs(values[worst * n + a]!))) worst = i;
+    }
+    const r = values[worst * n + a]!;
+    throw dataError(
+      `asset "${assets[a]}" has a one-period return of ${r > 0 ? '+' : ''}${Number(r.toPrecision(6))} (fraction) on ${dateOf(worst)} in the ${rows}-return window, which makes its variance overflow. Fix the price on or just before that date (keel data validate FILE names such values).`,
+    );
+  }
 }

@@ -22,6 +22,7 @@ interface Flags {
   dateFormat?: string;
   minHistory: string;
   staleRun: string;
+  maxMove?: string;
   returns?: boolean;
   french?: string;
 }
@@ -48,6 +49,10 @@ export function dataValidateCommand(): Command {
     .option('--date-format <format>', `date format (${DATE_FORMATS.join(', ')}); detected when absent`)
     .option('--min-history <n>', 'fewer values than this is a short-history warning', '252')
     .option('--stale-run <n>', 'this many identical consecutive prices is a stale-run warning', '10')
+    .option(
+      '--max-move <fraction>',
+      'a one-period move beyond ±this is a large-move warning (default 0.5 on daily data)',
+    )
     .option('--returns', 'the file holds returns, not prices (skip the price-only rules)')
     .option(
       '--french <section>',
@@ -70,11 +75,20 @@ export function dataValidateCommand(): Command {
       if (flags.dateFormat !== undefined && !(DATE_FORMATS as readonly string[]).includes(flags.dateFormat)) {
         throw usageError(`--date-format must be one of ${DATE_FORMATS.join(', ')}, got "${flags.dateFormat}".`);
       }
+      let maxMove: number | undefined;
+      if (flags.maxMove !== undefined) {
+        maxMove = Number(flags.maxMove);
+        if (!(maxMove > 0) || !Number.isFinite(maxMove))
+          throw usageError(
+            `--max-move must be a fraction > 0, got "${flags.maxMove}". Example: --max-move 0.5 (50 %).`,
+          );
+      }
       const options: ValidateFileOptions = {
         missingPolicy,
         layout: flags.layout,
         minHistory: positiveInt('--min-history', flags.minHistory),
         staleRun: positiveInt('--stale-run', flags.staleRun),
+        ...(maxMove !== undefined ? { maxMove } : {}),
         ...(flags.returns ? { notPrices: true } : {}),
         ...(flags.french !== undefined ? { frenchSection: flags.french } : {}),
         ...(delimiter ? { delimiter } : {}),
