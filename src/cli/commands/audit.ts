@@ -7,7 +7,6 @@
  *   keel audit examples/fixed-mix-60-40.yaml
  *   keel audit examples/dynamic-trend.yaml --at 2016-06-30,2018-01-31 --json
  */
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Command } from 'commander';
 import { parse } from 'yaml';
@@ -15,7 +14,7 @@ import { parseStudyText } from '../../config/index.ts';
 import { configError, usageError } from '../../core/index.ts';
 import type { Panel } from '../../data/index.ts';
 import { synthesizeMarket } from '../../synth/index.ts';
-import { loadPricesSync, parseFrenchCsv, readInputBytes } from '../../io/index.ts';
+import { loadPricesSync, parseFrenchCsv, readInputBytes, readStudyFile } from '../../io/index.ts';
 import { excessReturnsPanel, withPriceIndex } from '../../backtest/index.ts';
 import { backtestOptionsFrom, createStrategy } from '../../strategies/index.ts';
 import type { StrategySpec } from '../../strategies/index.ts';
@@ -107,7 +106,8 @@ export function auditCommand(): Command {
     })
     .option('--json', 'print the audit as JSON')
     .action((studyPath: string, opts: { at?: string; seed?: number; json?: boolean }) => {
-      const text = readFileSync(studyPath, 'utf8');
+      // A missing file, a folder or an unreadable file: one usage line (exit 2), as for keel run.
+      const { text } = readStudyFile(studyPath);
       // Validate exactly as `keel run` does (unknown keys, types, did-you-mean) before auditing anything.
       parseStudyText(text, studyPath);
       const study = parse(text) as RawStudy;
