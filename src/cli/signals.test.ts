@@ -89,6 +89,15 @@ describe('interrupted runs leave nothing behind', () => {
     expect(readdirSync(join(work, 'term'))).toEqual([]);
   }, 120_000);
 
+  it('two concurrent runs of one study into one --out both succeed, each in its own folder', async () => {
+    const out = join(work, 'both');
+    const runs = await Promise.all([keelRun(join(work, 'quick.yaml'), out), keelRun(join(work, 'quick.yaml'), out)]);
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    const folders = readdirSync(out);
+    expect(folders).toHaveLength(2);
+    for (const f of folders) expect(f).toMatch(/^\d{8}-\d{6}-quick-[0-9a-f]{8}(-2)?$/);
+  }, 120_000);
+
   it("SIGKILL leaves the temporary folder; the next run into the same --out removes it, and nobody else's files", async () => {
     const out = join(work, 'kill');
     mkdirSync(join(out, '.tmp-mine'), { recursive: true }); // not Keel's: same prefix, no pid/host/random
