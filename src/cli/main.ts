@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { ExitCode, runCleanups } from '../core/index.ts';
+import { ExitCode, pendingCleanups, runCleanups } from '../core/index.ts';
 import { commandEntries } from './commands/index.ts';
 import { reportError, type Write } from './errors.ts';
 
@@ -99,8 +99,12 @@ export function installProcessHandlers(): void {
   });
   for (const [signal, code] of Object.entries(SIGNAL_EXIT)) {
     process.on(signal, () => {
+      const removing = pendingCleanups() > 0;
       runCleanups();
-      stderr(`error: interrupted by ${signal}; unfinished output was removed\n`);
+      // On a terminal a progress bar may hold the current line: start a fresh one.
+      stderr(
+        `${process.stderr.isTTY ? '\n' : ''}error: interrupted by ${signal}${removing ? '; unfinished output was removed' : ''}\n`,
+      );
       process.exit(code);
     });
   }
