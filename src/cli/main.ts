@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { ExitCode } from '../core/index.ts';
+import { ExitCode, pendingCleanups, runCleanups } from '../core/index.ts';
 import { commandEntries } from './commands/index.ts';
 import { reportError, type Write } from './errors.ts';
 
@@ -58,6 +58,63 @@ export async function buildProgram(
   for (const entry of entries) program.addCommand(await entry.load());
   configure(program, stderr);
   return program;
+}
+
+/** One line for a failed write to stdout (EPIPE: the reader went away, e.g. `| head`; ENOSPC: the disk is full). */
+export function stdoutErrorMessage(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code ?? String(e);
+  const why =
+    code === 'EPIPE'
+      ? 'the reading end of the pipe was closed early (e.g. by head); the rest of the output was dropped'
+      : code === 'ENOSPC'
+        ? 'no space left on the device stdout writes to; free space or redirect the output elsewhere'
+        : 'check where the output is redirected';
+  return `error: cannot write to stdout (${code}): ${why}`;
+}
+
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/**
+ * Process-wide handlers for the `keel` executable (bin/keel.mjs), not for library users: a failed stdout write
+ * (broken pipe, full disk) becomes one `error:` line and exit 1 instead of an unhandled 'error' event and a stack;
+ * SIGINT/SIGTERM remove the temporary folders being written (core's cleanup registry) and exit 130/143; anything
+ * else thrown outside `main` is reported as one line.
+ */
+export function installProcessHandlers(): void {
+  const stderr = (s: string): void => {
+    try {
+      process.stderr.write(s);
+    } catch {
+      // stderr itself is gone: nothing left to tell
+    }
+  };
+  process.stderr.on('error', () => {});
+  let stdoutFailed = false;
+  process.stdout.on('error', (e) => {
+    if (stdoutFailed) return;
+    stdoutFailed = true;
+    stderr(`${stdoutErrorMessage(e)}\n`);
+    runCleanups();
+    process.exit(ExitCode.failure);
+  });
+  for (const [signal, code] of Object.entries(SIGNAL_EXIT)) {
+    process.on(signal, () => {
+      const removing = pendingCleanups() > 0;
+      runCleanups();
+      // On a terminal a progress bar may hold the current line: start a fresh one.
+      stderr(
+        `${process.stderr.isTTY ? '\n' : ''}error: interrupted by ${signal}${removing ? '; unfinished output was removed' : ''}\n`,
+      );
+      process.exit(code);
+    });
+  }
+  const fatal = (e: unknown): void => {
+    runCleanups();
+    process.exitCode = reportError(e, stderr);
+    process.exit();
+  };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

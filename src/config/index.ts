@@ -6,6 +6,7 @@ export {
   dataSchema,
   studyJsonSchema,
   strategyLabel,
+  strategyFolder,
 } from './study-schema.ts';
 export type { Study, StudyInput, DataSpec, StudySchema, StudyKindTables } from './study-schema.ts';
 export { validateStudy, parseStudyText, StudyError, isStudyError } from './validate.ts';

@@ -165,18 +165,39 @@ export function createStudySchema(tables: StudyKindTables = defaultKindTables) {
           });
         }
       }
-      const seen = new Set<string>();
-      study.strategies.forEach((s, i) => {
+      // Each strategy and baseline writes its files to a folder named after it (and its rows in weights.csv and
+      // the report under its name): two that share a name, or whose names map to one folder, would overwrite
+      // each other, so both are refused here. Folders compare case-insensitively (macOS, Windows).
+      const byLabel = new Map<string, string>();
+      const byFolder = new Map<string, string>();
+      const entries = [
+        ...study.strategies.map((s, i) => ({ s, path: ['strategies', i, 'name'], what: 'strategy' })),
+        ...(study.baselines ?? []).map((s, i) => ({ s, path: ['baselines', i, 'name'], what: 'baseline' })),
+      ];
+      for (const { s, path, what } of entries) {
         const label = strategyLabel(s);
-        if (seen.has(label)) {
+        const folder = strategyFolder(label);
+        const self = `${what} "${label}"`;
+        const sameName = byLabel.get(label);
+        const sameFolder = byFolder.get(folder.toLowerCase());
+        if (sameName !== undefined)
           ctx.addIssue({
             code: 'custom',
-            path: ['strategies', i, 'name'],
-            message: `duplicate strategy name "${label}"; give each strategy a distinct name`,
+            path,
+            message:
+              sameName === self
+                ? `duplicate ${what} name "${label}"; give each ${what} a distinct name`
+                : `${self} has the same name as ${sameName}; give each strategy and baseline a distinct name`,
           });
-        }
-        seen.add(label);
-      });
+        else if (sameFolder !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path,
+            message: `${self} and ${sameFolder} would both write their files to the folder ${folder}/ (names map to folders by turning every character other than letters, digits, . _ - into -, ignoring case); rename one of them`,
+          });
+        if (sameName === undefined) byLabel.set(label, self);
+        if (sameFolder === undefined) byFolder.set(folder.toLowerCase(), self);
+      }
     });
 }
 
@@ -193,6 +214,16 @@ export type DataSpec = Study['data'];
 export function strategyLabel(s: unknown): string {
   const o = s as { name?: unknown; kind?: unknown };
   return typeof o.name === 'string' ? o.name : String(o.kind);
+}
+
+/**
+ * The folder a strategy's files go to inside the run folder: its name with every run of characters other than
+ * letters, digits, `.`, `_` and `-` turned into `-`, no leading `.` or `-` ("1/N" → "1-N"; names stay as written
+ * in metrics.json and the report). Validation refuses two strategies or baselines with one folder.
+ */
+export function strategyFolder(name: string): string {
+  const safe = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '');
+  return safe === '' ? 'strategy' : safe;
 }
 
 /** The study file's JSON Schema (draft 2020-12), for editors: `keel schema > study.schema.json`. */

@@ -17,6 +17,7 @@ export {
   isKeelError,
 } from './errors.ts';
 export type { KeelErrorKind } from './errors.ts';
+export { registerCleanup, runCleanups, pendingCleanups } from './cleanup.ts';
 export {
   findingSeverities,
   atLeast,

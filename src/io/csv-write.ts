@@ -33,7 +33,11 @@ export function writeFileAtomic(path: string, text: string | Uint8Array): void {
     writeFileSync(tmp, text);
     renameSync(tmp, path);
   } catch (e) {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // the write's own error is the one to report
+    }
     const code = (e as NodeJS.ErrnoException).code;
     throw ioError(
       `${path}: cannot write (${code ?? (e as Error).message}). ${code === 'ENOENT' ? 'Create the folder first.' : code === 'EISDIR' ? 'The path is a directory; name a file.' : 'Check permissions and free space.'}`,

@@ -1,6 +1,8 @@
 /** io: everything that touches files and the network: loaders, writers, provider fetchers, the run-directory writer. */
 export { RunDir, withRunDir, runId, configHash, canonicalJson, sha256Hex, sha256File } from './run-dir.ts';
 export type { RunDirOptions } from './run-dir.ts';
+export { createTempDir, sweepStaleTempDirs, parseTempDirName, processAlive, tempDirName } from './temp-dir.ts';
+export type { TempDir } from './temp-dir.ts';
 export { readStudyFile } from './study-file.ts';
 export type { StudyFileText } from './study-file.ts';
 export {

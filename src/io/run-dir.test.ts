@@ -2,7 +2,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { canonicalJson, configHash, RunDir, runId, sha256Hex, withRunDir } from './run-dir.ts';
+import { parseTempDirName, tempDirName } from './temp-dir.ts';
 import { readStudyFile } from './study-file.ts';
 
 const fixed = () => new Date(Date.UTC(2026, 0, 2, 3, 4, 5));
@@ -79,6 +81,58 @@ describe('RunDir', () => {
     expect(() => dir.writeText('../evil.txt', 'x')).toThrow(/relative path inside the run folder/);
     expect(() => dir.writeText('/etc/x', 'x')).toThrow(/relative path inside the run folder/);
     dir.abort();
+  });
+});
+
+describe('RunDir temporary folders: unique, swept when their process died, never anything else', () => {
+  it('names each temporary folder with its pid, host and crypto random bits: two opens of one id never share one', () => {
+    const out = tmp();
+    const a = RunDir.open({ outDir: out, studyName: 's', hash: 'h', clock: fixed });
+    const b = RunDir.open({ outDir: out, studyName: 's', hash: 'h', clock: fixed });
+    expect(a.tmpPath).not.toBe(b.tmpPath);
+    for (const d of [a, b]) {
+      const t = parseTempDirName(d.tmpPath.slice(out.length + 1));
+      expect(t).toMatchObject({ label: '20260102-030405-s-h', pid: process.pid });
+    }
+    a.abort();
+    b.abort();
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('a run that another process committed under the same id first moves to the next free id at commit', () => {
+    const out = tmp();
+    const dir = RunDir.open({ outDir: out, studyName: 's', hash: 'h', clock: fixed });
+    dir.writeText('mine.txt', 'B');
+    // The other process: same second, same study, committed between our open and our commit.
+    mkdirSync(join(out, dir.id));
+    writeFileSync(join(out, dir.id, 'theirs.txt'), 'A\n');
+    const path = dir.commit();
+    expect(dir.id).toBe('20260102-030405-s-h-2');
+    expect(readFileSync(join(path, 'mine.txt'), 'utf8')).toBe('B\n');
+    expect(readFileSync(join(out, '20260102-030405-s-h', 'theirs.txt'), 'utf8')).toBe('A\n');
+    expect(readdirSync(out).sort()).toEqual(['20260102-030405-s-h', '20260102-030405-s-h-2']);
+  });
+
+  it('opening a run removes temp folders of dead processes on this host, and keeps live ones and foreign folders', () => {
+    const out = tmp();
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!; // has exited
+    const live = process.ppid;
+    const named = (pid: number) => tempDirName('20250101-000000-x-aa').replace(`~${process.pid}.`, `~${pid}.`);
+    const stale = named(dead);
+    const running = named(live);
+    const otherHost = stale.replace(
+      /\.([0-9a-f]{6})\./,
+      (_m, h: string) => `.${h === 'aaaaaa' ? 'bbbbbb' : 'aaaaaa'}.`,
+    );
+    const foreign = ['.tmp-notes', `.tmp-x~${dead}`, 'user-data', `${stale}.bak`];
+    for (const d of [stale, running, otherHost, ...foreign]) {
+      mkdirSync(join(out, d));
+      writeFileSync(join(out, d, 'f.txt'), 'x');
+    }
+    const aFile = named(dead + 1);
+    writeFileSync(join(out, aFile), 'a file, not a folder'); // same shape but a file: not ours
+    RunDir.open({ outDir: out, studyName: 's', hash: 'h', clock: fixed }).abort();
+    expect(readdirSync(out).sort()).toEqual([running, otherHost, ...foreign, aFile].sort());
   });
 });
 

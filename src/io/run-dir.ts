@@ -1,7 +1,9 @@
 /**
- * The run directory: everything one `keel run` produces, under `<out>/<id>/`, written atomically. Files go into
- * `<out>/.tmp-<id>/` first and the folder is renamed into place only when the whole run succeeded; on failure the
- * temporary folder is removed, so `<out>/` never holds partial output.
+ * The run directory: everything one `keel run` produces, under `<out>/<id>/`, written atomically. Files go into a
+ * temporary `<out>/.tmp-<id>~<pid>.<host>.<random>/` first (temp-dir.ts) and the folder is renamed into place only
+ * when the whole run succeeded; on failure (or SIGINT/SIGTERM in the CLI) the temporary folder is removed, and a
+ * leftover of a killed process is removed by the next run into the same folder, so `<out>/` never keeps partial
+ * output.
  *
  * id = `<yyyymmdd-hhmmss>-<study name>-<config hash>` (UTC clock, first 8 hex digits of the resolved study's
  * sha256), so a fixed clock and the same study give the same id.
@@ -10,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { ioError, usageError } from '../core/index.ts';
+import { createTempDir, sweepStaleTempDirs, type TempDir } from './temp-dir.ts';
 
 /** sha256 of bytes or UTF-8 text, as 64 lowercase hex digits. */
 export function sha256Hex(data: Uint8Array | string): string {
@@ -81,24 +84,40 @@ function checkArtefactName(name: string): string {
   return n;
 }
 
+/** An errno code or the message, for one-line errors. */
+const codeOf = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? String(e);
+
 /**
  * A run folder being written. Create with `RunDir.open`, add files, then `commit()` (rename into place) or
  * `abort()` (remove everything). Lines passed to `log` are written to `log.txt` at commit.
  */
 export class RunDir {
-  readonly id: string;
-  /** Final location, `<outDir>/<id>`; exists only after `commit()`. */
-  readonly path: string;
-  /** Where files are written until commit, `<outDir>/.tmp-<id>`. */
+  private currentId: string;
+  private readonly base: string;
+  private readonly outDir: string;
+  /** Where files are written until commit, `<outDir>/.tmp-<id>~<pid>.<host>.<random>` (see temp-dir.ts). */
   readonly tmpPath: string;
+  private readonly release: () => void;
   private readonly logLines: string[] = [];
   private readonly written = new Set<string>();
   private state: 'open' | 'committed' | 'aborted' = 'open';
 
-  private constructor(id: string, path: string, tmpPath: string) {
-    this.id = id;
-    this.path = path;
-    this.tmpPath = tmpPath;
+  private constructor(outDir: string, base: string, id: string, tmp: TempDir) {
+    this.outDir = outDir;
+    this.base = base;
+    this.currentId = id;
+    this.tmpPath = tmp.path;
+    this.release = tmp.release;
+  }
+
+  /** The run id; gains a -2, -3… suffix when another run took the name first (even at commit). */
+  get id(): string {
+    return this.currentId;
+  }
+
+  /** Final location, `<outDir>/<id>`; exists only after `commit()`. */
+  get path(): string {
+    return join(this.outDir, this.currentId);
   }
 
   static open(options: RunDirOptions): RunDir {
@@ -107,25 +126,20 @@ export class RunDir {
     try {
       mkdirSync(options.outDir, { recursive: true });
     } catch (e) {
-      throw ioError(
-        `cannot create the runs folder ${options.outDir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}; choose another with --out`,
-        e,
-      );
+      throw ioError(`cannot create the runs folder ${options.outDir}: ${codeOf(e)}; choose another with --out`, e);
     }
-    // Same second, same study: keep both runs apart with a -2, -3… suffix rather than overwrite.
-    let id = base;
-    for (let k = 2; existsSync(join(options.outDir, id)) || existsSync(join(options.outDir, `.tmp-${id}`)); k++)
-      id = `${base}-${k}`;
-    const tmpPath = join(options.outDir, `.tmp-${id}`);
+    // Leftovers of runs that were killed (SIGKILL, power loss) go first; only Keel's own temp folders of dead pids.
+    sweepStaleTempDirs(options.outDir);
+    let tmp: TempDir;
     try {
-      mkdirSync(tmpPath);
+      tmp = createTempDir(options.outDir, base);
     } catch (e) {
       throw ioError(
-        `cannot create ${tmpPath}: ${(e as NodeJS.ErrnoException).code ?? String(e)}; check that ${options.outDir} is writable`,
+        `cannot create a temporary run folder in ${options.outDir}: ${codeOf(e)}; check that ${options.outDir} is writable or choose another with --out`,
         e,
       );
     }
-    return new RunDir(id, join(options.outDir, id), tmpPath);
+    return new RunDir(options.outDir, base, nextFreeId(options.outDir, base, 1), tmp);
   }
 
   /** Names written so far (relative to the run folder), in order. */
@@ -141,7 +155,7 @@ export class RunDir {
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, bytes);
     } catch (e) {
-      throw ioError(`cannot write ${rel} in the run folder: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, e);
+      throw ioError(`cannot write ${rel} in the run folder: ${codeOf(e)}`, e);
     }
     this.written.add(rel);
   }
@@ -164,33 +178,78 @@ export class RunDir {
     return this.logLines.join('\n');
   }
 
-  /** Writes log.txt, then renames the temporary folder into place. Returns the final path. */
+  /**
+   * Writes log.txt, then renames the temporary folder into place. A concurrent run that took the same id first
+   * makes this one take the next free suffix (never overwrite). Returns the final path.
+   */
   commit(): string {
     if (this.state !== 'open') throw usageError(`run ${this.id} is already ${this.state}`);
     this.writeText('log.txt', this.logText);
-    try {
-      renameSync(this.tmpPath, this.path);
-    } catch (e) {
-      this.abort();
-      throw ioError(
-        `cannot move the finished run into ${this.path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
-        e,
-      );
+    for (let attempt = 0; ; attempt++) {
+      this.currentId = nextFreeId(this.outDir, this.base, this.currentId === this.base ? 1 : suffixOf(this.currentId));
+      try {
+        renameSync(this.tmpPath, this.path);
+        break;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        // Another process renamed its run into this name between our check and our rename: try the next one.
+        if ((code === 'ENOTEMPTY' || code === 'EEXIST') && attempt < 100) continue;
+        const failure = ioError(`cannot move the finished run into ${this.path}: ${codeOf(e)}`, e);
+        this.abortQuietly();
+        throw failure;
+      }
     }
     this.state = 'committed';
+    this.release();
     return this.path;
   }
 
-  /** Removes the temporary folder and everything in it. Safe to call more than once. */
+  /**
+   * Removes the temporary folder and everything in it. Safe to call more than once. Throws an io error when the
+   * folder cannot be removed (it then stays, and the next run into the same folder removes it).
+   */
   abort(): void {
-    if (this.state === 'committed') return;
-    rmSync(this.tmpPath, { recursive: true, force: true });
+    if (this.state !== 'open') return;
     this.state = 'aborted';
+    try {
+      rmSync(this.tmpPath, { recursive: true, force: true });
+    } catch (e) {
+      throw ioError(
+        `cannot remove the temporary run folder ${this.tmpPath}: ${codeOf(e)}; the next run into ${this.outDir} removes it`,
+        e,
+      );
+    } finally {
+      this.release();
+    }
+  }
+
+  /** `abort()` for failure paths: the error that made the run fail is the one to report, not a cleanup error. */
+  abortQuietly(): void {
+    try {
+      this.abort();
+    } catch {
+      // The original failure wins; the leftover carries our pid and is swept by the next run.
+    }
+  }
+}
+
+/** The numeric suffix of `<base>-<k>` ids (1 for the base itself). */
+function suffixOf(id: string): number {
+  const m = /-(\d+)$/.exec(id);
+  return m ? Number(m[1]) : 1;
+}
+
+/** The first of `<base>`, `<base>-2`, `<base>-3`… (from suffix `from`) that does not exist in `outDir`. */
+function nextFreeId(outDir: string, base: string, from: number): string {
+  for (let k = Math.max(1, from); ; k++) {
+    const id = k === 1 ? base : `${base}-${k}`;
+    if (!existsSync(join(outDir, id))) return id;
   }
 }
 
 /**
  * Runs `body` with a fresh run folder: commits when it resolves, aborts (no output left behind) when it throws.
+ * The body's error is the one thrown, even when removing the temporary folder fails too.
  */
 export async function withRunDir<T>(
   options: RunDirOptions,
@@ -202,7 +261,7 @@ export async function withRunDir<T>(
     const path = dir.commit();
     return { result, id: dir.id, path, files: dir.files };
   } catch (e) {
-    dir.abort();
+    dir.abortQuietly();
     throw e;
   }
 }

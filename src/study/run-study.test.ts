@@ -211,6 +211,68 @@ describe('backtest step', () => {
   });
 });
 
+describe('strategy folders: no two strategies or baselines write to one folder', () => {
+  const base = {
+    seed: 3,
+    data: { source: 'synthetic', market: { years: 1, stocks: 0 } },
+    backtest: { start: '2014-06-02', costs: { kind: 'none' } },
+  };
+
+  it('refuses, at validation, names that map to one folder (a b / a-b, 1/N / 1-N, case) or repeat across strategies and baselines', async () => {
+    const refuse = async (strategies: object[], baselines?: object[]) => {
+      const out = join(work, 'collide');
+      const study = { name: 'collide', ...base, strategies, ...(baselines ? { baselines } : {}) };
+      const e = await runStudy(study, { outDir: out, clock }).then(
+        () => undefined,
+        (x: unknown) => x as { problems: string[]; exitCode: number },
+      );
+      expect(e?.exitCode).toBe(2);
+      expect(readdirSync(work)).not.toContain('collide');
+      return e!.problems;
+    };
+    expect(
+      await refuse([
+        { kind: 'equal-weight', name: 'a b' },
+        { kind: 'equal-weight', name: 'a-b' },
+      ]),
+    ).toEqual([
+      'study: strategies[1].name: strategy "a-b" and strategy "a b" would both write their files to the folder a-b/ (names map to folders by turning every character other than letters, digits, . _ - into -, ignoring case); rename one of them',
+    ]);
+    expect(await refuse([{ kind: 'equal-weight', name: '1/N' }], [{ kind: 'equal-weight', name: '1-n' }])).toEqual([
+      'study: baselines[0].name: baseline "1-n" and strategy "1/N" would both write their files to the folder 1-n/ (names map to folders by turning every character other than letters, digits, . _ - into -, ignoring case); rename one of them',
+    ]);
+    // The ML job keys weights.csv, trades.csv and the report by name: a baseline named like a strategy is refused too.
+    expect(
+      await refuse(
+        [{ kind: 'equal-weight', name: 'ew' }],
+        [
+          { kind: 'equal-weight', name: 'ew' },
+          { kind: 'equal-weight', name: 'ew' },
+        ],
+      ),
+    ).toEqual([
+      'study: baselines[0].name: baseline "ew" has the same name as strategy "ew"; give each strategy and baseline a distinct name',
+      'study: baselines[1].name: baseline "ew" has the same name as strategy "ew"; give each strategy and baseline a distinct name',
+    ]);
+  });
+
+  it('a default baseline whose folder a strategy uses runs as baseline-<name>, in its own folder, with an info finding', async () => {
+    const study = { name: 'dflt', ...base, strategies: [{ kind: 'inverse-volatility', name: '1-N', window: 20 }] };
+    const r = await runStudy(study, { outDir: join(work, 'dflt'), clock });
+    const bt = r.summary['backtest'] as { name: string; baseline: boolean }[];
+    expect(bt.map((b) => b.name)).toEqual(['1-N', 'baseline-1/N', '60/40']);
+    expect(JSON.parse(read(r.path, join('1-N', 'metrics.json'))).strategy).toBe('1-N');
+    expect(JSON.parse(read(r.path, join('baseline-1-N', 'metrics.json'))).strategy).toBe('baseline-1/N');
+    expect(new Set(r.artefacts).size).toBe(r.artefacts.length); // no file written twice
+    expect(r.findings.filter((f) => f.kind === 'baseline-renamed')).toEqual([
+      expect.objectContaining({
+        severity: 'info',
+        message: expect.stringMatching(/default baseline 1\/N runs as "baseline-1\/N"/),
+      }),
+    ]);
+  });
+});
+
 describe('example studies', () => {
   const examplesDir = join(import.meta.dirname, '..', '..', 'examples');
   it('every study in examples/ validates', () => {

@@ -131,6 +131,9 @@ export async function runStudy(input: unknown, options: RunStudyOptions = {}): P
         progress(0, 1);
         await step.run(ctx);
         progress(1, 1);
+        // Back to the event loop between steps, so that a pending SIGINT/SIGTERM is handled (and the run folder
+        // removed) without waiting for the whole study; signals are only delivered when the loop is free.
+        await new Promise((resolve) => setImmediate(resolve));
         log(`step ${step.name}: done in ${clock().getTime() - started} ms`);
       }
       const groups = groupFindings(state.findings);

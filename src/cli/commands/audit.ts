@@ -11,11 +11,11 @@
  *   keel audit examples/fixed-mix-60-40.yaml
  *   keel audit examples/dynamic-trend.yaml --at 2016-06-30,2018-01-31 --json
  */
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Command } from 'commander';
 import { parseStudyText } from '../../config/index.ts';
 import { configError, usageError } from '../../core/index.ts';
+import { readStudyFile } from '../../io/index.ts';
 import { backtestOptionsFrom } from '../../strategies/index.ts';
 import type { StrategySpec } from '../../strategies/index.ts';
 import { auditStudy, describeViolation } from '../../audit/index.ts';
@@ -37,7 +37,8 @@ export function auditCommand(): Command {
     })
     .option('--json', 'print the audit as JSON')
     .action(async (studyPath: string, opts: { at?: string; seed?: number; json?: boolean }) => {
-      const text = readFileSync(studyPath, 'utf8');
+      // A missing file, a folder or an unreadable file: one usage line (exit 2), as for keel run.
+      const { text } = readStudyFile(studyPath);
       // Validated exactly as `keel run` does (unknown keys, types, did-you-mean) before auditing anything.
       const study = parseStudyText(text, studyPath);
       const strategies = study.strategies as unknown as StrategySpec[];

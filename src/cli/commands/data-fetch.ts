@@ -23,6 +23,29 @@ interface Flags {
 
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
 
+/** YYYY-MM-DD naming a day that exists (2020-13-45 is refused, not rolled over into 2021-02-14). */
+function isCalendarDate(v: string): boolean {
+  if (!ISO.test(v)) return false;
+  const d = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+}
+
+/** `--base-url` names an HTTP(S) server: fetch() would also read data:, blob: and file-like URLs as "downloads". */
+function checkBaseUrl(v: string): void {
+  let protocol: string;
+  try {
+    protocol = new URL(v).protocol;
+  } catch {
+    throw usageError(
+      `--base-url must be an http:// or https:// URL, got "${v}". Example: --base-url http://localhost:8080.`,
+    );
+  }
+  if (protocol !== 'http:' && protocol !== 'https:')
+    throw usageError(
+      `--base-url must be an http:// or https:// URL, got a ${protocol} URL ("${v}"). Example: --base-url http://localhost:8080.`,
+    );
+}
+
 export function dataFetchCommand(): Command {
   return new Command('fetch')
     .description('download daily prices (Yahoo, Stooq) or series (FRED) through a local cache; --out writes a wide CSV')
@@ -42,8 +65,12 @@ export function dataFetchCommand(): Command {
         ['--start', flags.start],
         ['--end', flags.end],
       ] as const) {
-        if (v !== undefined && !ISO.test(v)) throw usageError(`${flag} must be a date YYYY-MM-DD, got "${v}".`);
+        if (v !== undefined && !isCalendarDate(v))
+          throw usageError(`${flag} must be a real calendar date YYYY-MM-DD, got "${v}". Example: ${flag} 2020-01-31.`);
       }
+      if (flags.start !== undefined && flags.end !== undefined && flags.start > flags.end)
+        throw usageError(`--start ${flags.start} is after --end ${flags.end}; swap them.`);
+      if (flags.baseUrl !== undefined) checkBaseUrl(flags.baseUrl);
       const maxAge = Number(flags.maxAgeHours);
       if (!Number.isFinite(maxAge) || maxAge < 0)
         throw usageError(`--max-age-hours must be a number ≥ 0, got "${flags.maxAgeHours}".`);

@@ -7,9 +7,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { isKeelError } from '../../core/index.ts';
-import { dataSynthCommand } from './data-synth.ts';
+import { dataSynthCommand, synthFileNames } from './data-synth.ts';
 
 const repo = resolve(import.meta.dirname, '..', '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'keel-synth-cli-'));
@@ -121,5 +121,34 @@ describe('keel data synth', () => {
     expect(readFileSync(join(work, 'full', 'x.txt'), 'utf8')).toBe('keep me');
     for (const x of ['x1', 'x2', 'x3']) expect(existsSync(join(work, x))).toBe(false);
     expect(readdirSync(work).some((f) => f.includes('partial'))).toBe(false);
+  });
+
+  it('--force replaces a folder of its own tables, and refuses (exit 2, naming them) one holding anything else, deleting nothing', async () => {
+    const run = (args: string[]) => dataSynthCommand().exitOverride().parseAsync(args, { from: 'user' });
+    const out = join(work, 'forced');
+    const quiet = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      await run(['--out', out, '--seed', '1', ...small]);
+      const first = folderHash(out);
+      // Every file written is one --force may replace (the list cannot drift from what the command writes).
+      for (const f of readdirSync(out)) expect(synthFileNames().has(f), f).toBe(true);
+      await run(['--out', out, '--seed', '2', '--force', ...small]);
+      expect(folderHash(out)).not.toBe(first);
+      writeFileSync(join(out, 'my-notes.txt'), 'keep me');
+      mkdirSync(join(out, 'analysis'));
+      const refused = await run(['--out', out, '--seed', '3', '--force', ...small]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isKeelError(refused) && refused.exitCode).toBe(2);
+      expect((refused as Error).message).toMatch(
+        /^--out .*forced holds 2 files keel data synth did not write \(analysis, my-notes\.txt\); --force replaces only its own tables and never deletes other files\./,
+      );
+      expect(readFileSync(join(out, 'my-notes.txt'), 'utf8')).toBe('keep me');
+      expect(existsSync(join(out, 'analysis'))).toBe(true);
+      expect(readdirSync(work).filter((f) => f.startsWith('.tmp-'))).toEqual([]);
+    } finally {
+      quiet.mockRestore();
+    }
   });
 });

@@ -5,13 +5,16 @@
  * resolved parameters (see src/synth/serialize.ts for every column). Same seed → identical files.
  *
  * The folder appears atomically: everything is written into a hidden sibling folder which is renamed to DIR only
- * when complete, so a failure leaves no partial output. Exit 0 ok, 1 failure (cannot write), 2 bad flags.
+ * when complete, so a failure (or Ctrl-C) leaves no partial output. `--force` replaces a folder holding only files
+ * this command writes (`synthFileNames`); anything else in it is refused, never deleted.
+ * Exit 0 ok, 1 failure (cannot write), 2 bad flags or an occupied folder.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ioError, isKeelError, usageError } from '../../core/index.ts';
-import { CORE_ASSETS, marketToCsv, parseSynthParams, synthesizeMarket } from '../../synth/index.ts';
+import { CORE_ASSETS, marketToCsv, PANEL_FIELDS, parseSynthParams, synthesizeMarket } from '../../synth/index.ts';
+import { createTempDir, sweepStaleTempDirs, tempDirName, type TempDir } from '../../io/index.ts';
 import { createProgress } from '../progress.ts';
 
 interface Flags {
@@ -73,24 +76,33 @@ export function dataSynthCommand(): Command {
         onProgress: (done, total, name) => bar.update(done, total, name),
       });
       bar.done();
-      const tmp = join(dirname(out), `.${basename(out)}.${process.pid}.partial`);
+      const parent = dirname(out);
+      sweepStaleTempDirs(parent); // leftovers of killed runs: Keel's own temp folders of dead processes only
       const written: { file: string; rows: number }[] = [];
+      let tmp: TempDir | undefined;
       try {
-        mkdirSync(tmp, { recursive: true });
+        tmp = createTempDir(parent, basename(out));
         for (const [name, text] of tables) {
-          writeFileSync(join(tmp, name), text);
+          writeFileSync(join(tmp.path, name), text);
           if (name.endsWith('.csv')) written.push({ file: name, rows: countRows(text) });
           else written.push({ file: name, rows: 0 });
         }
-        if (flags.format === 'parquet') await csvFolderToParquet(tmp, written);
-        if (existsSync(out)) rmSync(out, { recursive: true, force: true });
-        renameSync(tmp, out);
+        if (flags.format === 'parquet') await csvFolderToParquet(tmp.path, written);
+        replaceFolder(tmp.path, out);
+        tmp.release();
       } catch (e) {
-        rmSync(tmp, { recursive: true, force: true });
+        if (tmp) {
+          try {
+            rmSync(tmp.path, { recursive: true, force: true });
+          } catch {
+            // the write's own error is the one to report; the leftover is swept by the next run
+          }
+          tmp.release();
+        }
         if (isKeelError(e)) throw e;
         const code = (e as NodeJS.ErrnoException).code;
         throw ioError(
-          `${out}: cannot write the synthetic market (${code ?? (e as Error).message}). Check that the parent folder exists and is writable.`,
+          `${out}: cannot write the synthetic market (${code ?? (e as Error).message}). Check that the parent folder exists, is writable and has free space.`,
           e,
         );
       }
@@ -116,7 +128,25 @@ export function dataSynthCommand(): Command {
     });
 }
 
-/** Refuses an existing non-empty target unless `force`; refuses a target that is a file. */
+/** Every file `keel data synth` can write (CSV or Parquet tables, the parameters): all `--force` may replace. */
+export function synthFileNames(): ReadonlySet<string> {
+  const tables = [
+    ...PANEL_FIELDS,
+    'assets',
+    'macro',
+    'headlines',
+    'fundamentals',
+    'truth_regimes',
+    'truth_signals',
+    'truth_headline_tone',
+  ];
+  return new Set([...tables.flatMap((t) => [`${t}.csv`, `${t}.parquet`]), 'params.json']);
+}
+
+/**
+ * Refuses a target that is a file, an existing non-empty folder without `force`, and with `force` a folder holding
+ * anything this command did not write: `--force` replaces Keel's own tables, never a user's files.
+ */
 function prepareTarget(out: string, force: boolean): void {
   if (!existsSync(out)) {
     if (!existsSync(dirname(out)))
@@ -125,10 +155,49 @@ function prepareTarget(out: string, force: boolean): void {
   }
   if (!statSync(out).isDirectory())
     throw usageError(`--out ${out} is a file, not a folder. Name a folder, e.g. --out market/.`);
-  if (readdirSync(out).length > 0 && !force)
+  const present = readdirSync(out);
+  if (present.length === 0) return;
+  if (!force)
     throw usageError(
       `--out ${out} already exists and is not empty. Choose a new folder or pass --force to replace it.`,
     );
+  refuseForeignFiles(out);
+}
+
+/** The `--force` rule: throws a usage error naming the entries of `out` that keel data synth does not write. */
+function refuseForeignFiles(out: string): void {
+  const ours = synthFileNames();
+  const foreign = readdirSync(out)
+    .filter((f) => !ours.has(f) || !statSync(join(out, f)).isFile())
+    .sort();
+  if (foreign.length > 0) {
+    const shown = foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? ` and ${foreign.length - 5} more` : '');
+    throw usageError(
+      `--out ${out} holds ${foreign.length} file${foreign.length === 1 ? '' : 's'} keel data synth did not write (${shown}); --force replaces only its own tables and never deletes other files. Move them away or choose another folder.`,
+    );
+  }
+}
+
+/** Puts the finished folder `tmp` at `out`; an existing `out` (only our files, see prepareTarget) is removed after. */
+function replaceFolder(tmp: string, out: string): void {
+  if (!existsSync(out)) {
+    renameSync(tmp, out);
+    return;
+  }
+  refuseForeignFiles(out); // again: files may have appeared while the market was being written
+  const aside = join(dirname(out), tempDirName(`${basename(out)}.old`));
+  renameSync(out, aside);
+  try {
+    renameSync(tmp, out);
+  } catch (e) {
+    renameSync(aside, out); // put the old market back
+    throw e;
+  }
+  try {
+    rmSync(aside, { recursive: true, force: true });
+  } catch {
+    // only our own old tables, named with our pid: the next run into this folder's parent sweeps them
+  }
 }
 
 function countRows(text: string): number {

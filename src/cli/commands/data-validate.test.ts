@@ -125,7 +125,11 @@ describe('keel data fetch', () => {
         `error: offline and https://fred.stlouisfed.org/graph/fredgraph.csv?id=UNRATE is not in the cache (${w('cache')}). Fetch once online, or drop --offline.\n`,
       );
       const bad = await keel(['data', 'fetch', '--provider', 'fred', 'DGS10', '--start', '2024/01/01']);
-      expect(bad).toMatchObject({ code: 2, stderr: 'error: --start must be a date YYYY-MM-DD, got "2024/01/01".\n' });
+      expect(bad).toMatchObject({
+        code: 2,
+        stderr:
+          'error: --start must be a real calendar date YYYY-MM-DD, got "2024/01/01". Example: --start 2020-01-31.\n',
+      });
       expect(readdirSync(work).sort()).toEqual(['cache', 'dgs10.csv', 'good.csv', 'holes.csv']);
     } finally {
       await new Promise<void>((r) => server.close(() => r()));

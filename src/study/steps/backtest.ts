@@ -21,14 +21,11 @@ import {
   type Strategy,
 } from '../../backtest/index.ts';
 import { defaultBaselines, strategyKinds, type BaselineUniverse, type StrategyEnv } from '../../strategies/index.ts';
-import { strategyLabel } from '../../config/index.ts';
+import { strategyFolder, strategyLabel } from '../../config/index.ts';
 import type { PanelLike, RunContext, StudyStep } from '../context.ts';
 
-/** A strategy name as a folder name: "1/N" → "1-N" (names stay as written in metrics.json and the report). */
-export function folderName(name: string): string {
-  const safe = name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '');
-  return safe === '' ? 'strategy' : safe;
-}
+/** A strategy name as a folder name: "1/N" → "1-N" (config's `strategyFolder`; validation keeps them unique). */
+export const folderName = strategyFolder;
 
 /** A strategy spec from the study: `{ kind, name?, ...params }`. */
 type StrategySpec = { readonly kind: string; readonly name?: string } & Record<string, unknown>;
@@ -72,12 +69,25 @@ export const backtestStep: StudyStep = {
       spec,
       baseline: false,
     }));
-    const taken = new Set(specs.map((s) => strategyLabel(s.spec)));
+    // Names and folders the study wrote are unique (validation). The default baselines are not written in the
+    // study: one whose name or folder a strategy already uses becomes "baseline-<name>" (again until free).
+    const takenNames = new Set(specs.map((s) => strategyLabel(s.spec)));
+    const takenFolders = new Set(specs.map((s) => strategyFolder(strategyLabel(s.spec)).toLowerCase()));
+    const free = (label: string) => !takenNames.has(label) && !takenFolders.has(strategyFolder(label).toLowerCase());
     const baselines = baselinesFor(ctx, panel);
     for (const b of baselines) {
-      const label = strategyLabel(b);
-      specs.push({ spec: taken.has(label) ? { ...b, name: `baseline-${label}` } : b, baseline: true });
-      taken.add(strategyLabel(specs.at(-1)!.spec));
+      let label = strategyLabel(b);
+      while (!free(label)) label = `baseline-${label}`;
+      if (label !== strategyLabel(b))
+        ctx.report({
+          severity: 'info',
+          kind: 'baseline-renamed',
+          message: `the default baseline ${strategyLabel(b)} runs as "${label}" (folder ${strategyFolder(label)}/): a strategy of the study already uses its name or folder`,
+          fix: 'rename the strategy, or list the baselines under baselines: with names of your choice',
+        });
+      specs.push({ spec: label === strategyLabel(b) ? b : { ...b, name: label }, baseline: true });
+      takenNames.add(label);
+      takenFolders.add(strategyFolder(label).toLowerCase());
     }
     if (specs.length === 0)
       throw configError('backtest: the study names no strategies and no baselines; add strategies: [...]');

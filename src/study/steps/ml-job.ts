@@ -6,7 +6,8 @@
 import type { Panel } from '../../data/index.ts';
 import { inferPeriodsPerYear } from '../../backtest/index.ts';
 import type { PitRecords } from '../../features/index.ts';
-import { planMlJob, runMlJob, type SummaryRow } from '../../report/index.ts';
+import { planMlJob, runMlJob, runMlTask, type SummaryRow } from '../../report/index.ts';
+import type { BacktestResult } from '../../backtest/index.ts';
 import { runMlTasksInWorkers, workerCount } from '../workers/ml-tasks-parallel.ts';
 import type { StrategySpec } from '../../strategies/index.ts';
 import type { StudyStep } from '../context.ts';
@@ -76,7 +77,7 @@ export const mlJobStep: StudyStep = {
     const results =
       workers > 1
         ? await runMlTasksInWorkers(input, plan, workers, (done, total, label) => ctx.progress(done, total, label))
-        : undefined;
+        : await runTasksYielding(input, plan, (done, total, label) => ctx.progress(done, total, label));
     const out = runMlJob(input, results);
     ctx.report(...out.findings);
     ctx.artefacts.writeText('report.json', out.reportJson);
@@ -88,3 +89,22 @@ export const mlJobStep: StudyStep = {
     state.summary['forecastQuality'] = forecastQualitySummary(out.summary);
   },
 };
+
+/**
+ * The tasks one after another on the main thread, back to the event loop between them: signals (Ctrl-C) are only
+ * delivered when the loop is free, so this keeps an interrupted run from waiting for the whole job (measured: 25 s
+ * on examples/ml-allocation.yaml under load before). Same results as runMlJob running them itself.
+ */
+async function runTasksYielding(
+  input: Parameters<typeof runMlTask>[0],
+  plan: ReturnType<typeof planMlJob>,
+  onProgress: (done: number, total: number, label: string) => void,
+): Promise<BacktestResult[]> {
+  const results: BacktestResult[] = [];
+  for (const [i, task] of plan.tasks.entries()) {
+    onProgress(i, plan.tasks.length, `universe-${task.section + 1} ${task.label}`);
+    results.push(runMlTask(input, plan, task));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return results;
+}
