@@ -112,8 +112,18 @@ describe('allocator strategy decide()', () => {
       d.weights.forEach((w, i) => expect(w).toBeCloseTo(prev[i]! + lambda * (target[i]! - prev[i]!), 12));
       const f = d.findings ?? [];
       expect(f.map((x) => [x.severity, x.kind])).toEqual([['warning', 'turnover-capped']]);
-      expect(f[0]!.message).toMatch(/moved \d+\.\d % of the way to the uncapped target/);
+      expect(f[0]!.message).toMatch(/moved \d+\.\d % of the way to its uncapped target/);
+      expect(f[0]!.message).toMatch(/still breaks weight of A ≤ upper bound/);
       expect(d.allocation?.trail.at(-1)?.by).toBe('turnover cap');
+    });
+
+    it('a method that cannot carry the cap (hrp) moves toward its target as far as the cap allows (info)', () => {
+      const h = allocatorStrategy({ allocator: { kind: 'hrp' }, window: 60, constraints: { maxTurnover: 0.01 } });
+      const prev = Float64Array.from([0.4, 0.1, 0.4, 0.1]);
+      const d = h.decide(view, ctxAt(panel, t, prev));
+      expect(turnover(d.weights, prev)).toBeCloseTo(0.01, 12);
+      expect(d.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+      expect(d.findings?.map((f) => [f.severity, f.kind])).toEqual([['info', 'turnover-capped']]);
     });
   });
 });

@@ -9,7 +9,7 @@
  */
 import * as z from 'zod';
 import { Matrix, configError, type FindingDraft } from '../core/index.ts';
-import { allocatorKinds, constraintsSchema } from '../allocation/index.ts';
+import { allocatorKinds, checkConstraints, constraintsSchema } from '../allocation/index.ts';
 import type { Allocation, Allocator, Constraints, ReturnDistribution } from '../allocation/index.ts';
 import type { Strategy } from '../backtest/index.ts';
 import type { RebalanceSpec } from '../backtest/index.ts';
@@ -135,11 +135,11 @@ export function allocatorStrategy(
  *     forever (the defect this fixes). Reported as info `turnover-exempt` (documented rule, asked for by the study).
  *  2. Otherwise the cap is a constraint of the optimisation (trade space: w = w_prev + buys − sells).
  *     When it binds, the study got what it asked for: info `turnover-capped`.
- *  3. When no portfolio within the cap meets the other constraints (the drifted book is partly in cash or outside a
- *     bound or group by more than the cap can repair), the allocator solves without the cap and the book moves from
- *     the drifted weights toward that target as far as the cap allows, w = w_prev + λ(target − w_prev) with
- *     λ = cap / Σ|target − w_prev|. That book does not meet the other constraints yet, so it is a warning
- *     `turnover-capped` naming λ, instead of the old failure into 100 % cash.
+ *  3. When the allocator finds no portfolio within the cap (a method that cannot carry it, such as hrp, or a drifted
+ *     book outside a bound or group by more than the cap can repair), it solves without the cap and the book moves
+ *     from the drifted weights toward that target as far as the cap allows, w = w_prev + λ(target − w_prev) with
+ *     λ = cap / Σ|target − w_prev| — instead of the old failure into 100 % cash. `turnover-capped` names λ: info
+ *     when that book meets the other constraints, warning when it still breaks one.
  */
 function allocateWithTurnover(
   allocator: Allocator,
@@ -199,19 +199,27 @@ function allocateWithTurnover(
     ],
     diagnostics: { ...free.diagnostics, turnoverFraction: lambda },
   };
-  return {
-    weights: w,
-    allocation,
-    findings: [
-      {
-        severity: 'warning',
-        kind: 'turnover-capped',
-        message: `no portfolio within maxTurnover ${cap} of the drifted book meets the other constraints (${capped.trail[0]?.outcome ?? 'failed'}), so the book moved ${pct(lambda)} of the way to the uncapped target (needs turnover ${pct(t)}); the rest stays as drifted`,
-        fix: `raise maxTurnover to at least ${Math.ceil(t * 100) / 100} or loosen the constraint the drifted book breaks`,
-      },
-    ],
-  };
+  // Severity: info when the truncated book meets every other constraint of the study (a heuristic method such as
+  // hrp cannot carry the cap, so moving toward its target is the documented way to honour it); warning when the
+  // book still breaks one (the drifted book was outside a bound or group by more than the cap can repair), since
+  // then the study's constraints do not hold. Cash left by costs (< 0.1 %) does not count as breaking the budget.
+  const broken = checkConstraints(w, dist, uncapped).filter(
+    (v) => !(v.rule === 'sum of weights' && Math.abs(v.value - v.limit) < 1e-3),
+  );
+  const head = `${capped.trail[0]?.by ?? 'the allocator'} found no portfolio within maxTurnover ${cap} of the drifted book (${capped.trail[0]?.outcome ?? 'failed'}), so the book moved ${pct(lambda)} of the way to its uncapped target (which needs turnover ${pct(t)})`;
+  const finding: FindingDraft =
+    broken.length === 0
+      ? { severity: 'info', kind: 'turnover-capped', message: head }
+      : {
+          severity: 'warning',
+          kind: 'turnover-capped',
+          message: `${head}; the book still breaks ${broken[0]!.rule} (${round(broken[0]!.value)}, limit ${broken[0]!.limit})`,
+          fix: `raise maxTurnover to at least ${Math.ceil(t * 100) / 100} or loosen the constraint the drifted book breaks`,
+        };
+  return { weights: w, allocation, findings: [finding] };
 }
+
+const round = (x: number): number => Math.round(x * 1e6) / 1e6;
 
 const plain = (a: Allocation): { weights: Float64Array; allocation: Allocation } => ({
   weights: a.weights,
