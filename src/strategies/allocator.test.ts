@@ -8,7 +8,7 @@ import { Matrix } from '../core/index.ts';
 import { Panel } from '../data/index.ts';
 import { allocatorKinds, minVariance } from '../allocation/index.ts';
 import { expectedReturnKinds, riskModelKinds } from '../risk/index.ts';
-import { allocatorStrategy } from './allocator.ts';
+import { allocatorStrategy, allocatorStrategySchema } from './allocator.ts';
 import { trailingReturns } from './weights.ts';
 
 const IDS = ['A', 'B', 'C', 'D'];
@@ -125,5 +125,28 @@ describe('allocator strategy decide()', () => {
       expect(d.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
       expect(d.findings?.map((f) => [f.severity, f.kind])).toEqual([['info', 'turnover-capped']]);
     });
+  });
+
+  it('black-litterman takes views from the study, and is refused without them or with forecastViews', () => {
+    const issues = (allocator: object) =>
+      allocatorStrategySchema.safeParse({ allocator }).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    expect(issues({ kind: 'black-litterman' })).toEqual([
+      expect.stringMatching(/^allocator\.views: black-litterman needs views: give views: \{ absolute:/),
+    ]);
+    expect(issues({ kind: 'black-litterman', prior: 'zero', forecastViews: true })).toEqual([
+      expect.stringMatching(
+        /^allocator\.forecastViews: black-litterman in a kind: allocator strategy has no forecasts/,
+      ),
+    ]);
+    expect(issues({ kind: 'black-litterman', views: { absolute: { A: 0.1 } }, confidences: [0.5, 0.5] })).toEqual([
+      expect.stringMatching(/^allocator\.confidences: confidences has 2 values but there are 1 views/),
+    ]);
+    const s = allocatorStrategy({
+      allocator: { kind: 'black-litterman', views: { absolute: { C: 0.4 } }, weights: 'min-variance' },
+      window: 60,
+    });
+    const d = s.decide(view, ctxAt(panel, t));
+    expect(d.allocation?.status).toBe('ok');
+    expect(d.allocation?.trail.map((x) => x.by)).toEqual(['black-litterman']);
   });
 });

@@ -179,6 +179,7 @@ describe('kind: allocator runs what the study names (runStudy)', () => {
     expect(fb.length).toBeGreaterThan(0);
     expect(fb[0]!.message).toContain('not convex');
     expect(fb[0]!.message).toContain('max-sharpe under CVaR ≤ maxVaR');
+    expect(fb[0]!.fix).toMatch(/write maxCVaR \{ level, max \} instead/);
     expect(byStrategy(res.r.findings, 'capv').filter((x) => x.kind === 'cash-forced')).toEqual([]);
     for (const d of r.decisions)
       expect(
