@@ -6,7 +6,7 @@
  * of the answer's worst scenarios, solve again: each new row differs from the earlier ones and there are finitely
  * many, so the loop ends at the optimum of the capped problem (a handful of rounds in practice).
  */
-import { numericError } from '../core/index.ts';
+import { isKeelError, numericError } from '../core/index.ts';
 import {
   CONSTRAINT_TOL,
   cvarCapsOf,
@@ -79,7 +79,6 @@ export function withCvarCaps(
     for (let k = 0; k < MAX_ROUNDS; k++) {
       const over = caps.filter((cap) => historicalCVaR(w, dist, cap.level) > cap.max + CUT_TOL);
       if (over.length === 0) return w;
-      if (k === 0) for (const cap of over) assertReachable(dist, c, cap);
       let added = 0;
       for (const cap of over) {
         const cut = cvarCut(w, dist, cap);
@@ -90,7 +89,13 @@ export function withCvarCaps(
       }
       // the answer already meets all its own rows: only rounding separates it from the cap
       if (added === 0) break;
-      w = fn(dist, { ...c, cuts });
+      try {
+        w = fn(dist, { ...c, cuts });
+      } catch (e) {
+        // rows in conflict: say which cap no portfolio can meet, with the least CVaR reachable (one LP, only here)
+        if (isKeelError(e) && e.kind === 'infeasible') for (const cap of caps) assertReachable(dist, c, cap);
+        throw e;
+      }
     }
     const worst = caps.map((cap) => historicalCVaR(w, dist, cap.level) - cap.max).reduce((a, b) => Math.max(a, b));
     if (worst <= CONSTRAINT_TOL / 10) return w;
