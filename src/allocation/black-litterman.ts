@@ -169,23 +169,48 @@ export function blWeights(cov: Matrix, muPosterior: Float64Array, riskAversion =
   return raw.map((v) => v / s);
 }
 
-export const blackLittermanParamsSchema = z.strictObject({
-  /** Prior: 'market' (needs marketCaps), 'equal' (1/N returns), 'zero', or 'mu' (the distribution's μ). */
-  prior: z.enum(['market', 'equal', 'zero', 'mu']).default('mu'),
-  marketCaps: z.record(z.string(), z.number().nonnegative()).optional(),
-  riskAversion: z.number().positive().default(1),
-  tau: z.number().positive().default(0.05),
-  /** Views; omit and set forecastViews to use the distribution's μ as views with Ω = diag(forecastVariance). */
-  views: viewsSchema.optional(),
-  /**
-   * Treat the distribution's μ as one absolute view per asset whose uncertainty is `forecastVariance` (Ω diagonal):
-   * confident forecasts move the posterior, noisy ones stay near the prior. Needs prior ≠ 'mu'.
-   */
-  forecastViews: z.boolean().default(false),
-  confidences: z.array(z.number().min(0).max(1)).optional(),
-  /** How to turn the posterior into weights. */
-  weights: z.enum(['bl-weights', 'max-sharpe', 'min-variance']).default('max-sharpe'),
-});
+export const blackLittermanParamsSchema = z
+  .strictObject({
+    /** Prior: 'market' (needs marketCaps), 'equal' (1/N returns), 'zero', or 'mu' (the distribution's μ). */
+    prior: z.enum(['market', 'equal', 'zero', 'mu']).default('mu'),
+    marketCaps: z.record(z.string(), z.number().nonnegative()).optional(),
+    riskAversion: z.number().positive().default(1),
+    tau: z.number().positive().default(0.05),
+    /** Views; omit and set forecastViews to use the distribution's μ as views with Ω = diag(forecastVariance). */
+    views: viewsSchema.optional(),
+    /**
+     * Treat the distribution's μ as one absolute view per asset whose uncertainty is `forecastVariance` (Ω diagonal):
+     * confident forecasts move the posterior, noisy ones stay near the prior. Needs prior ≠ 'mu'.
+     */
+    forecastViews: z.boolean().default(false),
+    confidences: z.array(z.number().min(0).max(1)).optional(),
+    /** How to turn the posterior into weights. */
+    weights: z.enum(['bl-weights', 'max-sharpe', 'min-variance']).default('max-sharpe'),
+  })
+  // What the study itself shows to be unusable is refused here, once, instead of falling back at every decision.
+  .superRefine((p, ctx) => {
+    const nViews = Object.keys(p.views?.absolute ?? {}).length + (p.views?.relative?.length ?? 0);
+    if (!p.forecastViews && nViews === 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['views'],
+        message:
+          'black-litterman needs views: give views: { absolute: { ASSET: 0.08 } } (annual expected returns) and/or relative: [{ long: [A], short: [B], value: 0.02 }], or forecastViews: true where forecasts exist',
+      });
+    if (p.prior === 'market' && p.marketCaps === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['marketCaps'],
+        message:
+          'prior: market needs marketCaps (asset → capitalisation), e.g. marketCaps: { EQ_BROAD: 40, BOND_LONG: 25 }',
+      });
+    if (p.confidences !== undefined && !p.forecastViews && nViews > 0 && p.confidences.length !== nViews)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['confidences'],
+        message: `confidences has ${p.confidences.length} values but there are ${nViews} views; give one confidence in [0, 1] per view (absolute views first, then relative)`,
+      });
+  });
 export type BlackLittermanParams = z.infer<typeof blackLittermanParamsSchema>;
 
 /** Posterior distribution from a prior distribution and params. */

@@ -3,16 +3,18 @@
  * HiGHS LP over return scenarios (uncompounded cumulative returns):
  *   min α + 1/((1−β)T) Σ z_t  s.t.  z_t ≥ u_t − α, z_t ≥ 0, u_t ≥ u_{t−1} − r_tᵀw, u_t ≥ 0, u_0 = 0,
  *   Σw = budget, bounds, groups.  u_t is the drawdown from the running peak; CDaR is a loss fraction.
+ * CVaR caps, turnover caps and proportional costs enter as further LP rows (lp-extras.ts).
  */
 import { dataError } from '../core/index.ts';
-import { compileBounds, compileGroups, infeasible, type Constraints } from './constraints.ts';
+import { compileBounds, compileGroups, cvarCapsOf, infeasible, type SolverConstraints } from './constraints.ts';
+import { lpExtras } from './lp-extras.ts';
 import { solveLp, type LpRow, type LpTerm } from './solvers/highs.ts';
 import type { ReturnDistribution } from './types.ts';
 
 export function minCdarSolve(
   dist: ReturnDistribution,
   options: { beta?: number } = {},
-  c: Constraints = {},
+  c: SolverConstraints = {},
 ): { weights: Float64Array; cdar: number } {
   const beta = options.beta ?? 0.95;
   if (!(beta > 0 && beta < 1)) throw dataError(`beta must be in (0, 1), got ${beta}. Use 0.95.`);
@@ -22,9 +24,11 @@ export function minCdarSolve(
   if (S.cols !== n) throw dataError(`scenarios have ${S.cols} columns but there are ${n} assets.`);
   const { lb, ub, budget } = compileBounds(dist.assets, c);
   const T = S.rows;
+  const extras = lpExtras(dist, c, cvarCapsOf(c), (i) => `w${i}`);
   const objective: LpTerm[] = [{ v: 'alpha', c: 1 }];
   for (let t = 1; t <= T; t++) objective.push({ v: `z${t}`, c: 1 / ((1 - beta) * T) });
-  const rows: LpRow[] = [];
+  objective.push(...extras.objective);
+  const rows: LpRow[] = [...extras.rows];
   for (let t = 1; t <= T; t++) {
     rows.push({
       name: `dz${t}`,
@@ -56,7 +60,7 @@ export function minCdarSolve(
       hi: g.hi,
     });
   });
-  const bounds: Record<string, readonly [number, number]> = { alpha: [-Infinity, Infinity] };
+  const bounds: Record<string, readonly [number, number]> = { ...extras.bounds, alpha: [-Infinity, Infinity] };
   for (let i = 0; i < n; i++) bounds[`w${i}`] = [lb[i]!, ub[i]!];
   const sol = solveLp({ sense: 'min', objective, rows, bounds });
   if (sol.status !== 'Optimal')

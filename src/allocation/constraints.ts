@@ -52,6 +52,35 @@ export const constraintsSchema = z.strictObject({
 export type Constraints = z.infer<typeof constraintsSchema>;
 export type GroupConstraint = z.infer<typeof groupConstraintSchema>;
 
+/** A historical CVaR cap: CVaR(level) of the scenario losses ≤ max (per scenario period). */
+export interface CvarCap {
+  readonly level: number;
+  readonly max: number;
+}
+
+/** A linear row lo ≤ aᵀw ≤ hi over the weights (the solvers' row shape). */
+export interface LinearRow {
+  readonly a: Float64Array;
+  readonly lo: number;
+  readonly hi: number;
+  readonly name: string;
+}
+
+/**
+ * Constraints as the solvers see them: the study's `Constraints` plus solver-only parts that never appear in a study
+ * file — extra CVaR caps (a historical VaR cap enforced through its convex bound) and the linear cuts the CVaR
+ * cutting plane adds while it optimises a cap. Every mean-variance problem carries `cuts` like group rows.
+ */
+export type SolverConstraints = Constraints & {
+  readonly cvarCaps?: readonly CvarCap[];
+  readonly cuts?: readonly LinearRow[];
+};
+
+/** Every CVaR cap the constraints carry: `maxCVaR` and the solver-only ones. */
+export function cvarCapsOf(c: SolverConstraints): CvarCap[] {
+  return [...(c.maxCVaR ? [c.maxCVaR] : []), ...(c.cvarCaps ?? [])];
+}
+
 export const infeasible = (message: string): KeelError => new KeelError('infeasible', message);
 
 /** Per-asset lower/upper bounds and the budget (sum of weights), validated. */
@@ -136,7 +165,7 @@ export interface Violation {
 }
 
 /** Every constraint re-checked on the final weights (tolerance CONSTRAINT_TOL, volatility relative 1e-6). */
-export function checkConstraints(w: Float64Array, dist: ReturnDistribution, c: Constraints = {}): Violation[] {
+export function checkConstraints(w: Float64Array, dist: ReturnDistribution, c: SolverConstraints = {}): Violation[] {
   const out: Violation[] = [];
   const n = dist.assets.length;
   for (let i = 0; i < n; i++)
@@ -179,10 +208,9 @@ export function checkConstraints(w: Float64Array, dist: ReturnDistribution, c: C
     if (v > c.maxVaR.max + CONSTRAINT_TOL)
       out.push({ rule: `${c.maxVaR.method} VaR(${c.maxVaR.level}) ≤ max`, value: v, limit: c.maxVaR.max });
   }
-  if (c.maxCVaR) {
-    const v = historicalCVaR(w, dist, c.maxCVaR.level);
-    if (v > c.maxCVaR.max + CONSTRAINT_TOL)
-      out.push({ rule: `CVaR(${c.maxCVaR.level}) ≤ max`, value: v, limit: c.maxCVaR.max });
+  for (const cap of cvarCapsOf(c)) {
+    const v = historicalCVaR(w, dist, cap.level);
+    if (v > cap.max + CONSTRAINT_TOL) out.push({ rule: `CVaR(${cap.level}) ≤ max`, value: v, limit: cap.max });
   }
   return out;
 }

@@ -2,9 +2,19 @@
  * Minimum CVaR over return scenarios (Rockafellar & Uryasev 2000) as an LP solved by HiGHS:
  *   min α + 1/((1−β)T) Σ u_t   s.t.  u_t ≥ −r_tᵀw − α, u_t ≥ 0, Σw = budget, lb ≤ w ≤ ub, groups,
  *   optionally wᵀμ ≥ targetReturn. CVaR is a per-period loss fraction (daily for daily scenarios).
+ * CVaR caps at other levels, turnover caps and proportional costs enter as further LP rows (lp-extras.ts).
  */
 import { dataError } from '../core/index.ts';
-import { compileBounds, compileGroups, infeasible, type Constraints } from './constraints.ts';
+import {
+  compileBounds,
+  compileGroups,
+  cvarCapsOf,
+  historicalCVaR,
+  infeasible,
+  valueAtRisk,
+  type SolverConstraints,
+} from './constraints.ts';
+import { lpExtras } from './lp-extras.ts';
 import { solveLp, type LpRow, type LpTerm } from './solvers/highs.ts';
 import type { ReturnDistribution } from './types.ts';
 
@@ -22,8 +32,13 @@ export interface CvarOptions {
   readonly objective?: 'min-cvar' | 'max-return';
 }
 
-export function minCvarSolve(dist: ReturnDistribution, options: CvarOptions = {}, c: Constraints = {}): CvarResult {
-  const cap = c.maxCVaR;
+export function minCvarSolve(
+  dist: ReturnDistribution,
+  options: CvarOptions = {},
+  c: SolverConstraints = {},
+): CvarResult {
+  const caps = cvarCapsOf(c);
+  const cap = caps[0];
   const beta = cap && options.objective === 'max-return' ? cap.level : (options.beta ?? 0.95);
   if (!(beta > 0 && beta < 1)) throw dataError(`beta must be in (0, 1), got ${beta}. Use 0.95.`);
   const S = dist.scenarios;
@@ -37,10 +52,20 @@ export function minCvarSolve(dist: ReturnDistribution, options: CvarOptions = {}
   for (let t = 0; t < T; t++) cvarTerms.push({ v: `u${t}`, c: 1 / ((1 - beta) * T) });
   const maxReturn = options.objective === 'max-return';
   if (maxReturn && !cap) throw dataError('the max-return CVaR programme needs constraints.maxCVaR { level, max }.');
-  const objective: LpTerm[] = maxReturn ? Array.from(dist.mu, (m, i) => ({ v: wv(i), c: -m })) : cvarTerms;
-  const rows: LpRow[] = [];
-  // a CVaR cap at the programme's own level is a linear row (at another level it is only re-checked afterwards)
-  if (cap && cap.level === beta) rows.push({ name: 'cvarcap', terms: cvarTerms, lo: -Infinity, hi: cap.max });
+  // a CVaR cap at the programme's own level reuses its rows; caps at other levels get their own RU block
+  const extras = lpExtras(
+    dist,
+    c,
+    caps.filter((k) => k.level !== beta),
+    wv,
+  );
+  const objective: LpTerm[] = [
+    ...(maxReturn ? Array.from(dist.mu, (m, i) => ({ v: wv(i), c: -m })) : cvarTerms),
+    ...extras.objective,
+  ];
+  const rows: LpRow[] = [...extras.rows];
+  const own = caps.filter((k) => k.level === beta).reduce((m, k) => Math.min(m, k.max), Infinity);
+  if (Number.isFinite(own)) rows.push({ name: 'cvarcap', terms: cvarTerms, lo: -Infinity, hi: own });
   for (let t = 0; t < T; t++) {
     const terms: LpTerm[] = [];
     for (let i = 0; i < n; i++) {
@@ -69,7 +94,7 @@ export function minCvarSolve(dist: ReturnDistribution, options: CvarOptions = {}
       hi: Infinity,
     });
   }
-  const bounds: Record<string, readonly [number, number]> = { alpha: [-Infinity, Infinity] };
+  const bounds: Record<string, readonly [number, number]> = { ...extras.bounds, alpha: [-Infinity, Infinity] };
   for (let i = 0; i < n; i++) bounds[wv(i)] = [lb[i]!, ub[i]!];
   const sol = solveLp({ sense: 'min', objective, rows, bounds });
   if (sol.status !== 'Optimal') {
@@ -79,11 +104,15 @@ export function minCvarSolve(dist: ReturnDistribution, options: CvarOptions = {}
   }
   const w = new Float64Array(n);
   for (let i = 0; i < n; i++) w[i] = sol.value(wv(i));
+  if (maxReturn) {
+    // alpha and u are pinned down only when CVaR is the objective; here measure the answer directly
+    return { weights: w, cvar: historicalCVaR(w, dist, beta), valueAtRisk: valueAtRisk(w, dist, beta, 'historical') };
+  }
   let cvar = sol.value('alpha');
   for (let t = 0; t < T; t++) cvar += sol.value(`u${t}`) / ((1 - beta) * T);
   return { weights: w, cvar, valueAtRisk: sol.value('alpha') };
 }
 
-export function minCvar(dist: ReturnDistribution, options: CvarOptions = {}, c: Constraints = {}): Float64Array {
+export function minCvar(dist: ReturnDistribution, options: CvarOptions = {}, c: SolverConstraints = {}): Float64Array {
   return minCvarSolve(dist, options, c).weights;
 }

@@ -17,7 +17,9 @@ export function allocationFindings(a: Pick<Allocation, 'status' | 'trail' | 'dia
         severity: 'warning',
         kind: 'allocator-fallback',
         message: `${used} produced the weights instead of ${asked} (${trailText(a)})`,
-        fix: `give ${asked} what it needs (inputs, feasible constraints) or name ${used} in the study`,
+        fix: used.endsWith(' under CVaR ≤ maxVaR')
+          ? 'a historical VaR cap is not convex and is never optimised: write maxCVaR { level, max } instead (it implies the VaR cap) to ask for what ran'
+          : `give ${asked} what it needs (inputs, feasible constraints) or name ${used} in the study`,
       },
     ];
   }

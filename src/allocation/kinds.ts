@@ -19,6 +19,8 @@ import { equalWeight, fixedMix, forecastProportional, inverseVolatility, volatil
 import { riskBudgeting } from './risk-parity.ts';
 import { makeAllocator, withFallback, type AllocatorOptions, type WeightFunction } from './run.ts';
 import type { Allocator } from './types.ts';
+import type { SolverConstraints } from './constraints.ts';
+import { withCvarCaps } from './cvar-cap.ts';
 import { minCvar } from './cvar.ts';
 import { efficientSemivariance } from './semivariance.ts';
 import { minCdarSolve } from './cdar.ts';
@@ -44,14 +46,33 @@ function simple(kind: keyof typeof base): Made {
   return makeAllocator(kind, base[kind].fn());
 }
 
-/** Build kind's allocator with its fallback chain (links after the first use their default params). */
+/** A historical maxVaR as the CVaR cap at the same level and value: convex, and it implies the VaR cap (VaR ≤ CVaR). */
+function varAsCvar(c: SolverConstraints): SolverConstraints {
+  const { maxVaR, ...rest } = c;
+  return maxVaR ? { ...rest, cvarCaps: [...(c.cvarCaps ?? []), { level: maxVaR.level, max: maxVaR.max }] } : c;
+}
+
+/**
+ * Build kind's allocator with its fallback chain (links after the first use their default params). `cvarCaps`:
+ * the method optimises CVaR caps, so under a historical maxVaR (not convex, never optimised) the chain first tries
+ * the same method under the CVaR cap that implies it; the trail (and the run's allocator-fallback finding) says so.
+ */
 function withChain(
   kind: string,
   fn: WeightFunction,
   chainKinds: readonly string[] | undefined,
   options: AllocatorOptions = {},
+  cvarCaps = false,
 ): Allocator {
   const first = makeAllocator(kind, fn, options);
+  const bound = cvarCaps
+    ? [
+        makeAllocator(`${kind} under CVaR ≤ maxVaR`, (d, c) => fn(d, varAsCvar(c)), {
+          ...options,
+          appliesTo: (c) => c.maxVaR?.method === 'historical',
+        }),
+      ]
+    : [];
   const rest = (chainKinds ?? DEFAULT_CHAIN)
     .filter((k) => k !== kind)
     .map((k) => {
@@ -62,7 +83,7 @@ function withChain(
       }
       return simple(k as keyof typeof base);
     });
-  return rest.length === 0 ? first : withFallback([first, ...rest]);
+  return rest.length + bound.length === 0 ? first : withFallback([first, ...bound, ...rest]);
 }
 
 const msSchema = z.strictObject({ fallback });
@@ -160,7 +181,13 @@ export const allocatorKinds = {
   'min-variance': {
     schema: base['min-variance'].schema,
     create: (p: z.input<(typeof base)['min-variance']['schema']> = {}): Allocator =>
-      withChain('min-variance', base['min-variance'].fn(), p.fallback ?? ['inverse-volatility', 'equal-weight']),
+      withChain(
+        'min-variance',
+        base['min-variance'].fn(),
+        p.fallback ?? ['inverse-volatility', 'equal-weight'],
+        {},
+        true,
+      ),
   },
   'max-sharpe': {
     schema: msSchema,
@@ -169,6 +196,8 @@ export const allocatorKinds = {
         'max-sharpe',
         withPortfolioCaps((d, c) => maxSharpe(d, c), 'return-seeking'),
         p.fallback,
+        {},
+        true,
       ),
   },
   'max-quadratic-utility': {
@@ -179,6 +208,8 @@ export const allocatorKinds = {
         'max-quadratic-utility',
         withPortfolioCaps((d, c) => maxQuadraticUtility(d, o.riskAversion, c), 'return-seeking'),
         o.fallback,
+        {},
+        true,
       );
     },
   },
@@ -190,6 +221,8 @@ export const allocatorKinds = {
         'efficient-risk',
         withPortfolioCaps((d, c) => efficientRisk(d, o.targetVolatility, c), 'return-seeking'),
         o.fallback,
+        {},
+        true,
       );
     },
   },
@@ -201,6 +234,8 @@ export const allocatorKinds = {
         'efficient-return',
         withPortfolioCaps((d, c) => efficientReturn(d, o.targetReturn, c), 'min-variance'),
         o.fallback,
+        {},
+        true,
       );
     },
   },
@@ -295,6 +330,8 @@ export const allocatorKinds = {
         (d, c) =>
           minCvar(d, { beta: o.beta, ...(o.targetReturn === undefined ? {} : { targetReturn: o.targetReturn }) }, c),
         o.fallback,
+        {},
+        true,
       );
     },
   },
@@ -312,6 +349,8 @@ export const allocatorKinds = {
         'efficient-cvar',
         fn,
         o.fallback ?? ['min-cvar', 'min-variance', 'inverse-volatility', 'equal-weight'],
+        {},
+        true,
       );
     },
   },
@@ -319,7 +358,7 @@ export const allocatorKinds = {
     schema: cdarSchema,
     create: (p: z.input<typeof cdarSchema> = {}): Allocator => {
       const o = cdarSchema.parse(p);
-      return withChain('min-cdar', (d, c) => minCdarSolve(d, { beta: o.beta }, c).weights, o.fallback);
+      return withChain('min-cdar', (d, c) => minCdarSolve(d, { beta: o.beta }, c).weights, o.fallback, {}, true);
     },
   },
   /** Mean–semivariance (exact, via fixed-point on the downside set); minimum semivariance without targetReturn. */
@@ -333,7 +372,9 @@ export const allocatorKinds = {
         ...(o.targetReturn === undefined ? {} : { targetReturn: o.targetReturn }),
         ...(o.targetSemideviation === undefined ? {} : { targetSemideviation: o.targetSemideviation }),
       };
-      return withChain('semivariance', (d, c) => efficientSemivariance(d, opts, c), o.fallback);
+      // CVaR caps by cutting planes around the whole semivariance iteration (its QPs carry the cuts)
+      const fn = withCvarCaps((d, c) => efficientSemivariance(d, opts, c));
+      return withChain('semivariance', fn, o.fallback, {}, true);
     },
   },
   'black-litterman': {

@@ -6,7 +6,17 @@
  */
 import { KeelError, dataError, numericError } from '../core/index.ts';
 import { isPositiveSemidefinite, validateCovariance } from '../risk/index.ts';
-import { compileBounds, compileGroups, infeasible, round, valueAtRisk, type Constraints } from './constraints.ts';
+import {
+  CONSTRAINT_TOL,
+  compileBounds,
+  compileGroups,
+  infeasible,
+  round,
+  valueAtRisk,
+  type Constraints,
+  type SolverConstraints,
+} from './constraints.ts';
+import { withCvarCaps } from './cvar-cap.ts';
 import { portfolioPerformance, portfolioVariance } from './performance.ts';
 import { solveQpActiveSet, type QpRow } from './solvers/activeSetQp.ts';
 import { feasiblePoint, greedyBudgetPoint } from './solvers/feasible.ts';
@@ -49,7 +59,7 @@ export function validateDistribution(dist: ReturnDistribution): void {
   if (rf !== undefined && !Number.isFinite(rf)) throw dataError(`riskFreeRate must be finite, got ${rf}.`);
 }
 
-export function setup(dist: ReturnDistribution, c: Constraints = {}): MvSetup {
+export function setup(dist: ReturnDistribution, c: SolverConstraints = {}): MvSetup {
   validateDistribution(dist);
   if (!isPositiveSemidefinite(dist.cov)) {
     throw numericError(
@@ -58,7 +68,8 @@ export function setup(dist: ReturnDistribution, c: Constraints = {}): MvSetup {
   }
   const n = dist.assets.length;
   const { lb, ub, budget } = compileBounds(dist.assets, c);
-  const groups = compileGroups(dist.assets, c);
+  // the CVaR cutting plane's rows (cvar-cap.ts) ride along with the group rows
+  const groups: QpRow[] = [...compileGroups(dist.assets, c), ...(c.cuts ?? [])];
   const cov = dist.cov.data;
   const byVariance = Array.from({ length: n }, (_, i) => i).sort((a, b) => cov[a * n + a]! - cov[b * n + b]! || a - b);
   const base = { n, cov, mu: dist.mu, lb, ub, budget, groups, l2: c.l2Gamma ?? 0, byVariance };
@@ -434,12 +445,15 @@ export { KeelError };
  *    frontier); for min-variance a too-risky answer means the cap is infeasible.
  *  - maxHoldings: heuristic — drop the smallest |w| to exactly 0 and re-solve until at most k remain (exact
  *    cardinality would be a mixed-integer QP).
+ *  - maxCVaR (historical, over the scenarios): optimised exactly by cutting planes (cvar-cap.ts).
+ *  - a historical maxVaR is not convex: an answer over it is refused with that reason (the allocator kinds then try
+ *    the same method under the CVaR cap that implies it, see kinds.ts).
  */
 export function withPortfolioCaps(
   fn: (dist: ReturnDistribution, c: Constraints) => Float64Array,
   kind: 'min-variance' | 'return-seeking',
 ): (dist: ReturnDistribution, c: Constraints) => Float64Array {
-  return (dist, c) => {
+  const capped = withCvarCaps((dist, c: SolverConstraints) => {
     let cons = c;
     let w = fn(dist, cons);
     if (c.maxHoldings !== undefined) {
@@ -493,6 +507,18 @@ export function withPortfolioCaps(
         }
         w = best;
       }
+    }
+    return w;
+  });
+  return (dist, c) => {
+    const w = capped(dist, c);
+    if (c.maxVaR?.method === 'historical') {
+      const { level, max } = c.maxVaR;
+      const v = valueAtRisk(w, dist, level, 'historical');
+      if (v > max + CONSTRAINT_TOL)
+        throw infeasible(
+          `historical VaR(${level}) of the answer is ${round(v)} > maxVaR ${max}, and VaR over scenarios is not convex, so it is not optimised directly. A CVaR(${level}) ≤ ${max} cap implies it and is optimised: use maxCVaR.`,
+        );
     }
     return w;
   };

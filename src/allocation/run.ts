@@ -15,6 +15,8 @@ export interface AllocatorOptions {
   readonly allowCash?: boolean;
   /** Constraint kinds this allocator cannot honour (checked after solving anyway). */
   readonly extraDiagnostics?: (w: Float64Array, dist: ReturnDistribution) => Record<string, number | string>;
+  /** A link of a chain that only some constraints call for (e.g. a VaR cap's CVaR bound); skipped, unrecorded, otherwise. */
+  readonly appliesTo?: (c: Constraints) => boolean;
 }
 
 function describe(v: readonly Violation[]): string {
@@ -92,6 +94,7 @@ export function chain(
   const trail: TrailEntry[] = [];
   for (let k = 0; k < links.length; k++) {
     const link = links[k]!;
+    if (link.options?.appliesTo && !link.options.appliesTo(constraints)) continue;
     const r = attempt(link.kind, link.fn, dist, constraints, link.options);
     trail.push({ by: link.kind, outcome: r.outcome });
     if (r.weights) {

@@ -2,16 +2,20 @@
  * Any allocator of the allocation engine fed by rolling estimates: at each decision, the last `window` returns
  * (data ≤ asOf) of the assets with a complete window go through an expected-return and a covariance estimator
  * (src/risk kind tables) into a frozen `ReturnDistribution`, which the allocator (src/allocation `allocatorKinds`)
- * turns into weights. Assets without a full window get 0. The allocation (status, trail) is kept with the decision.
+ * turns into weights. The same window is the distribution's return scenarios, so CVaR, CDaR, semivariance and
+ * historical VaR/CVaR caps optimise over exactly the returns the estimators saw. Assets without a full window get 0
+ * and say so; a decision in cash for lack of history says so. The allocation (status, trail) is kept with the
+ * decision, and the turnover cap binds against the drifted weights (turnover-rule.ts).
  */
 import * as z from 'zod';
-import { configError } from '../core/index.ts';
+import { Matrix, configError, type FindingDraft } from '../core/index.ts';
 import { allocatorKinds, constraintsSchema } from '../allocation/index.ts';
-import type { Allocator, Constraints } from '../allocation/index.ts';
+import type { Allocator, Constraints, ReturnDistribution } from '../allocation/index.ts';
 import type { Strategy } from '../backtest/index.ts';
 import type { RebalanceSpec } from '../backtest/index.ts';
 import { expectedReturnKinds, riskModelKinds } from '../risk/index.ts';
 import type { ReturnsTable } from '../risk/index.ts';
+import { allocateWithTurnover } from './turnover-rule.ts';
 import { assertFiniteReturns, trailingReturns } from './weights.ts';
 
 type Table = Readonly<Record<string, { readonly schema: z.ZodType; readonly create: (p: never) => unknown }>>;
@@ -27,17 +31,30 @@ export function kindUnion(table: Table, what: string): z.ZodType {
   return z.discriminatedUnion('kind', members as unknown as [z.ZodObject, ...z.ZodObject[]]);
 }
 
-export const allocatorStrategySchema = z.strictObject({
-  allocator: kindUnion(allocatorKinds as unknown as Table, 'allocator').describe('allocator kind and its parameters'),
-  expectedReturns: kindUnion(expectedReturnKinds as unknown as Table, 'expected-return estimator').default({
-    kind: 'mean',
-  }),
-  covariance: kindUnion(riskModelKinds as unknown as Table, 'covariance estimator').default({ kind: 'sample' }),
-  window: z.int().min(3).default(252).describe('trailing returns fed to the estimators, periods'),
-  constraints: constraintsSchema.optional(),
-  riskFreeRate: z.number().default(0).describe('annual, fraction'),
-  field: z.string().min(1).default('close'),
-});
+export const allocatorStrategySchema = z
+  .strictObject({
+    allocator: kindUnion(allocatorKinds as unknown as Table, 'allocator').describe('allocator kind and its parameters'),
+    expectedReturns: kindUnion(expectedReturnKinds as unknown as Table, 'expected-return estimator').default({
+      kind: 'mean',
+    }),
+    covariance: kindUnion(riskModelKinds as unknown as Table, 'covariance estimator').default({ kind: 'sample' }),
+    window: z.int().min(3).default(252).describe('trailing returns fed to the estimators, periods'),
+    constraints: constraintsSchema.optional(),
+    riskFreeRate: z.number().default(0).describe('annual, fraction'),
+    field: z.string().min(1).default('close'),
+  })
+  .superRefine((p, ctx) => {
+    const a = p.allocator as { kind: string; forecastViews?: boolean };
+    // Refused here rather than falling back at every decision: a kind: allocator strategy has rolling estimates,
+    // not forecasts with a variance, so Black-Litterman's forecastViews has nothing to read.
+    if (a.kind === 'black-litterman' && a.forecastViews)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['allocator', 'forecastViews'],
+        message:
+          'black-litterman in a kind: allocator strategy has no forecasts to use as views; give views: { absolute: { ASSET: 0.08 } } (annual returns) or use kind: ml-forecast with portfolio method black-litterman',
+      });
+  });
 export type AllocatorStrategyParams = z.input<typeof allocatorStrategySchema>;
 
 function build(table: Table, spec: { kind: string }, what: string): unknown {
@@ -63,8 +80,9 @@ export function allocatorStrategy(
     'expected-return estimator',
   ) as { estimate(r: ReturnsTable): Float64Array };
   const cov = build(riskModelKinds as unknown as Table, p.covariance as { kind: string }, 'covariance estimator') as {
-    estimate(r: ReturnsTable): { matrix: import('../core/index.ts').Matrix };
+    estimate(r: ReturnsTable): { matrix: Matrix };
   };
+  const constraints = p.constraints as Constraints | undefined;
   return {
     name,
     ...(params.rebalance === undefined ? {} : { rebalance: params.rebalance }),
@@ -72,33 +90,70 @@ export function allocatorStrategy(
       const n = view.nAssets;
       const { values, rows } = trailingReturns(view, p.window, p.field);
       const weights = new Float64Array(n);
-      if (rows < p.window) return { weights, diagnostics: { status: 'warm-up', rows } };
+      if (rows < p.window)
+        return { weights, diagnostics: { status: 'warm-up', rows }, findings: [warmUpFinding(rows, p.window)] };
       assertFiniteReturns(values, rows, view.assets, (i) => view.dates[view.nDates - rows + i]!);
       const keep: number[] = [];
+      const short: string[] = [];
       for (let a = 0; a < n; a++) {
         let ok = true;
         for (let i = 0; i < rows && ok; i++) if (!Number.isFinite(values[i * n + a]!)) ok = false;
         if (ok) keep.push(a);
+        else short.push(view.assets[a]!);
       }
-      if (keep.length === 0) return { weights, diagnostics: { status: 'no-complete-history' } };
+      if (keep.length === 0)
+        return {
+          weights,
+          diagnostics: { status: 'no-complete-history' },
+          findings: [noHistoryFinding(p.window)],
+        };
+      const findings: FindingDraft[] = short.length > 0 ? [shortHistoryFinding(short, p.window)] : [];
       const m = keep.length;
       const sub = new Float64Array(rows * m);
       for (let i = 0; i < rows; i++) for (let j = 0; j < m; j++) sub[i * m + j] = values[i * n + keep[j]!]!;
       const assets = keep.map((a) => view.assets[a]!);
       const table: ReturnsTable = { values: sub, nDates: rows, nAssets: m, assets };
-      const prev = Float64Array.from(keep.map((a) => ctx.previousWeights[a]!));
-      const allocation = allocator.allocate(
-        {
-          assets,
-          mu: mu.estimate(table),
-          cov: cov.estimate(table).matrix,
-          previousWeights: prev,
-          riskFreeRate: p.riskFreeRate,
-        },
-        p.constraints as Constraints | undefined,
-      );
-      keep.forEach((a, j) => (weights[a] = allocation.weights[j]!));
-      return { weights, allocation };
+      const dist: ReturnDistribution = {
+        assets,
+        mu: mu.estimate(table),
+        cov: cov.estimate(table).matrix,
+        // the window's per-period returns, as the scenario methods and historical caps read them
+        scenarios: new Matrix(rows, m, sub.slice()),
+        previousWeights: Float64Array.from(keep.map((a) => ctx.previousWeights[a]!)),
+        riskFreeRate: p.riskFreeRate,
+      };
+      const decided = allocateWithTurnover(allocator, dist, constraints, ctx.previousWeights);
+      findings.push(...decided.findings);
+      keep.forEach((a, j) => (weights[a] = decided.weights[j]!));
+      return { weights, allocation: decided.allocation, ...(findings.length > 0 ? { findings } : {}) };
     },
+  };
+}
+
+function warmUpFinding(rows: number, window: number): FindingDraft {
+  return {
+    severity: 'warning',
+    kind: 'warm-up-cash',
+    message: `only ${rows} of the ${window} returns the window needs exist by this date, so the decision holds 100 % cash`,
+    fix: `start the backtest at least ${window} periods after the data starts, or shorten window`,
+  };
+}
+
+function noHistoryFinding(window: number): FindingDraft {
+  return {
+    severity: 'warning',
+    kind: 'short-history',
+    message: `no asset has ${window} complete returns in the window, so the decision holds 100 % cash`,
+    fix: 'start the backtest later, shorten window, or fill the gaps in the data (data.missing)',
+  };
+}
+
+function shortHistoryFinding(assets: readonly string[], window: number): FindingDraft {
+  const list = assets.length > 6 ? `${assets.slice(0, 6).join(', ')} and ${assets.length - 6} more` : assets.join(', ');
+  return {
+    severity: 'warning',
+    kind: 'short-history',
+    message: `${list} ${assets.length === 1 ? 'has' : 'have'} fewer than ${window} complete returns in the window, so ${assets.length === 1 ? 'it gets' : 'they get'} weight 0`,
+    fix: 'start the backtest later, shorten window, or fill the gaps in the data (data.missing)',
   };
 }
