@@ -2,11 +2,21 @@
  * Any allocator of the allocation engine fed by rolling estimates: at each decision, the last `window` returns
  * (data ≤ asOf) of the assets with a complete window go through an expected-return and a covariance estimator
  * (src/risk kind tables) into a frozen `ReturnDistribution`, which the allocator (src/allocation `allocatorKinds`)
- * turns into weights. Assets without a full window get 0. The allocation (status, trail) is kept with the decision.
+ * turns into weights. Assets without a full window get 0; assets whose window returns do not vary get 0 with a
+ * `zero-variance-asset` finding (as in `keel allocate`). The allocation (status, trail) is kept with the decision.
+ * `checkAllocatorStrategy` refuses, before any backtest, settings no data can satisfy (infeasible constraints for
+ * the universe, a window longer than the data).
  */
 import * as z from 'zod';
 import { configError } from '../core/index.ts';
-import { allocatorKinds, constraintsSchema } from '../allocation/index.ts';
+import {
+  allocatorKinds,
+  constraintProblems,
+  constraintsSchema,
+  zeroVarianceAssets,
+  zeroVarianceFinding,
+} from '../allocation/index.ts';
+import type { FindingDraft } from '../core/index.ts';
 import type { Allocator, Constraints } from '../allocation/index.ts';
 import type { Strategy } from '../backtest/index.ts';
 import type { RebalanceSpec } from '../backtest/index.ts';
@@ -65,6 +75,7 @@ export function allocatorStrategy(
   const cov = build(riskModelKinds as unknown as Table, p.covariance as { kind: string }, 'covariance estimator') as {
     estimate(r: ReturnsTable): { matrix: import('../core/index.ts').Matrix };
   };
+  const asked = (p.allocator as { kind: string }).kind;
   return {
     name,
     ...(params.rebalance === undefined ? {} : { rebalance: params.rebalance }),
@@ -79,7 +90,18 @@ export function allocatorStrategy(
         for (let i = 0; i < rows && ok; i++) if (!Number.isFinite(values[i * n + a]!)) ok = false;
         if (ok) keep.push(a);
       }
-      if (keep.length === 0) return { weights, diagnostics: { status: 'no-complete-history' } };
+      const findings: FindingDraft[] = [];
+      if (keep.length > 0) {
+        const flat = new Float64Array(rows * keep.length);
+        for (let i = 0; i < rows; i++)
+          for (let j = 0; j < keep.length; j++) flat[i * keep.length + j] = values[i * n + keep[j]!]!;
+        const still = new Set(zeroVarianceAssets(flat, rows, keep.length));
+        for (const j of still)
+          findings.push(zeroVarianceFinding(view.assets[keep[j]!]!, `the ${p.window}-return window`, asked));
+        if (still.size > 0) keep.splice(0, keep.length, ...keep.filter((_, j) => !still.has(j)));
+      }
+      const withFindings = findings.length > 0 ? { findings } : {};
+      if (keep.length === 0) return { weights, diagnostics: { status: 'no-complete-history' }, ...withFindings };
       const m = keep.length;
       const sub = new Float64Array(rows * m);
       for (let i = 0; i < rows; i++) for (let j = 0; j < m; j++) sub[i * m + j] = values[i * n + keep[j]!]!;
@@ -97,7 +119,32 @@ export function allocatorStrategy(
         p.constraints as Constraints | undefined,
       );
       keep.forEach((a, j) => (weights[a] = allocation.weights[j]!));
-      return { weights, allocation };
+      return { weights, allocation, ...withFindings };
     },
   };
+}
+
+/** What is known about the data before a backtest: asset ids (data.universe or the loaded panel) and dates. */
+export interface UniverseShape {
+  readonly assets?: readonly string[];
+  readonly nDates?: number;
+}
+
+/**
+ * One-line problems of an allocator strategy that no decision could get past on this universe: constraints no
+ * portfolio of these assets meets, or a window that needs more prices than the data has (every decision in cash).
+ */
+export function checkAllocatorStrategy(params: unknown, shape: UniverseShape, name = 'allocator'): string[] {
+  const parsed = allocatorStrategySchema.safeParse(params);
+  if (!parsed.success) return [];
+  const p = parsed.data;
+  const out: string[] = [];
+  if (shape.assets && p.constraints)
+    for (const problem of constraintProblems(shape.assets, p.constraints as Constraints))
+      out.push(`strategy ${name}: constraints: ${problem}`);
+  if (shape.nDates !== undefined && p.window >= shape.nDates)
+    out.push(
+      `strategy ${name}: window ${p.window} returns needs ${p.window + 1} prices but the data has ${shape.nDates} dates, so every decision would hold cash; use window ≤ ${Math.max(3, shape.nDates - 1)} or load more history`,
+    );
+  return out;
 }
