@@ -83,7 +83,16 @@ export function allocatorStrategy(
       const n = view.nAssets;
       const { values, rows } = trailingReturns(view, p.window, p.field);
       const weights = new Float64Array(n);
-      if (rows < p.window) return { weights, diagnostics: { status: 'warm-up', rows } };
+      if (rows < p.window) {
+        // Cash instead of the allocator: less history than the study asks for is a warning, not a silent state.
+        const short: FindingDraft = {
+          severity: 'warning',
+          kind: 'short-history',
+          message: `${asked} needs ${p.window} returns but only ${rows} exist up to this date, so the decision holds 100 % cash`,
+          fix: `start the backtest at least ${p.window + 1} dates after the data starts, or lower window`,
+        };
+        return { weights, diagnostics: { status: 'warm-up', rows }, findings: [short] };
+      }
       const keep: number[] = [];
       for (let a = 0; a < n; a++) {
         let ok = true;
