@@ -57,3 +57,5 @@ export { solveLp } from './solvers/highs.ts';
 export type { LpModel } from './solvers/highs.ts';
 export { cleanWeights, greedyDiscreteAllocation, integerDiscreteAllocation, latestPrices } from './discrete.ts';
 export { allocationFindings } from './findings.ts';
+export { constraintProblems } from './feasibility.ts';
+export { zeroVarianceAssets, zeroVarianceFinding } from './zero-variance.ts';

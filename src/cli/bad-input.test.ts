@@ -28,6 +28,21 @@ interface Case {
 
 const study = (body: string) => `name: bad\n${body}`;
 
+/** 40 weekdays of 4 seeded random walks (wide CSV); D's price never moves when `flatD`. */
+function pricesCsv(flatD = false): string {
+  let s = 7;
+  const u = (): number => (s = (Math.imul(s, 48271) >>> 0) % 2147483647) / 2147483647 - 0.5;
+  const lines = ['date,A,B,C,D'];
+  let p = [100, 50, 80, 30];
+  for (let i = 0; i < 40; i++) {
+    p = p.map((x, j) => (flatD && j === 3 ? x : x * (1 + 0.0005 + 0.02 * u())));
+    lines.push(
+      `${new Date(Date.UTC(2021, 0, 4 + i)).toISOString().slice(0, 10)},${p.map((x) => x.toFixed(6)).join(',')}`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
 const CASES: readonly Case[] = [
   {
     name: 'unknown top-level key, with did-you-mean',
@@ -152,6 +167,41 @@ const CASES: readonly Case[] = [
     code: 1,
     stderr: [/^error: .*nowhere\.csv: file not found/],
   },
+  {
+    name: 'keel allocate: bounds no portfolio of the file can meet are a usage error with the arithmetic',
+    files: { 'p.csv': pricesCsv() },
+    args: ['allocate', '$W/p.csv', '--method', 'min-variance', '--bounds', '0,0.1'],
+    code: 2,
+    stderr: [
+      /^error: constraints cannot be met by the 4 assets of .*p\.csv: 4 assets × max weight 0\.1 = 0\.4 < 1, so the weights cannot sum to 1; raise the upper bound to ≥ 0\.25 or use more assets\.$/,
+    ],
+  },
+  {
+    name: 'keel allocate: --market-neutral with bounds 0,1 can only be all zeros and is refused',
+    files: { 'p.csv': pricesCsv() },
+    args: ['allocate', '$W/p.csv', '--market-neutral', '--bounds', '0,1'],
+    code: 2,
+    stderr: [
+      /^error: constraints cannot be met .*marketNeutral weights must sum to 0, but weightBounds \[0, 1\] allows no short positions, so the only portfolio is all zeros; use weightBounds \[-1, 1\]/,
+    ],
+  },
+  {
+    name: 'keel allocate: a failed allocation is one error line on stderr (exit 1)',
+    files: { 'p.csv': pricesCsv() },
+    args: ['allocate', '$W/p.csv', '--method', 'min-variance', '--max-volatility', '0.0001'],
+    code: 1,
+    stderr: [/^error: min-variance found no portfolio \(min-variance: .*maxVolatility.*\); loosen the constraints/],
+  },
+  {
+    name: 'keel allocate --strict: a left-out zero-variance asset fails with its finding (exit 1)',
+    files: { 'p.csv': pricesCsv(true) },
+    args: ['allocate', '$W/p.csv', '--method', 'min-variance', '--strict'],
+    code: 1,
+    stderr: [
+      /^error: strict: warning zero-variance-asset: D has zero return variance over the price file .* Fix: drop D/,
+      /^error: keel allocate failed under --strict: 1 finding/,
+    ],
+  },
 ];
 
 interface Outcome {
@@ -221,6 +271,26 @@ describe(`bad input: ${CASES.length} malformed studies and command lines`, () =>
 });
 
 describe('good input: the same CLI succeeds', () => {
+  it('keel allocate prints a fallback and a left-out asset as findings, in the keel run format', async () => {
+    const dir = join(work, 'alloc');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'p.csv'), pricesCsv(true));
+    const text = await spawnKeel(['allocate', join(dir, 'p.csv'), '--market-neutral', '--bounds', '-1,1']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/^method max-sharpe: fallback$/m);
+    expect(text.stdout).toMatch(/^finding: warning zero-variance-asset: D has zero return variance/m);
+    expect(text.stdout).toMatch(
+      /^finding: warning allocator-fallback: min-variance produced the weights instead of max-sharpe/m,
+    );
+    const json = await spawnKeel(['allocate', join(dir, 'p.csv'), '--method', 'min-variance', '--json']);
+    const j = JSON.parse(json.stdout) as {
+      weights: Record<string, number>;
+      findings: { kind: string; asset?: string }[];
+    };
+    expect(j.weights['D']).toBe(0);
+    expect(j.findings).toEqual([expect.objectContaining({ kind: 'zero-variance-asset', asset: 'D' })]);
+  });
+
   it('keel run --json writes one run folder and prints its id, path and files as JSON; keel schema prints JSON Schema', async () => {
     const dir = join(work, 'good');
     mkdirSync(dir, { recursive: true });

@@ -11,6 +11,8 @@ export {
 export type { Study, StudyInput, DataSpec, StudySchema, StudyKindTables } from './study-schema.ts';
 export { validateStudy, parseStudyText, StudyError, isStudyError } from './validate.ts';
 export { kindSchema, kindsOf } from './kind-table.ts';
+export { strategyProblems } from './strategy-checks.ts';
+export type { StrategyProblem } from './strategy-checks.ts';
 export type { KindEntry, KindTable, KindSchemaOptions } from './kind-table.ts';
 export { levenshtein, closest } from './did-you-mean.ts';
 export * as kinds from './kinds.ts';

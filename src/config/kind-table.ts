@@ -20,6 +20,16 @@ export interface KindEntry {
   readonly create: (...args: never[]) => unknown;
   /** One line for `keel schema` / docs. */
   readonly description?: string;
+  /**
+   * One-line problems of these (already validated) params that no data of the universe can get past, e.g.
+   * "4 assets × maxWeight 0.1 = 0.4 < 1". `shape` holds what is known: the asset ids (data.universe, or the loaded
+   * data) and the number of dates (after loading). Empty when nothing is wrong or nothing can be known yet.
+   */
+  readonly check?: (
+    params: unknown,
+    shape: { readonly assets?: readonly string[]; readonly nDates?: number },
+    name: string,
+  ) => string[];
 }
 
 export type KindTable = Readonly<Record<string, KindEntry>>;

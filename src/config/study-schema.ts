@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { kindSchema } from './kind-table.ts';
 import type { KindTable } from './kind-table.ts';
+import { strategyProblems } from './strategy-checks.ts';
 import {
   costModelKinds,
   backtestSettingsSchema,
@@ -198,6 +199,11 @@ export function createStudySchema(tables: StudyKindTables = defaultKindTables) {
         if (sameName === undefined) byLabel.set(label, self);
         if (sameFolder === undefined) byFolder.set(folder.toLowerCase(), self);
       }
+      // What is known of the universe now (data.universe, a strategy's own universe): refuse settings no data of it
+      // can satisfy. The study runner repeats this with the loaded data (steps/check-strategies.ts).
+      const shape = study.data.universe === undefined ? {} : { assets: study.data.universe };
+      for (const p of strategyProblems(study, strategyKinds, shape))
+        ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
     });
 }
 

@@ -4,12 +4,21 @@
  * (src/risk kind tables) into a frozen `ReturnDistribution`, which the allocator (src/allocation `allocatorKinds`)
  * turns into weights. The same window is the distribution's return scenarios, so CVaR, CDaR, semivariance and
  * historical VaR/CVaR caps optimise over exactly the returns the estimators saw. Assets without a full window get 0
- * and say so; a decision in cash for lack of history says so. The allocation (status, trail) is kept with the
- * decision, and the turnover cap binds against the drifted weights (turnover-rule.ts).
+ * and say so; assets whose window returns do not vary get 0 with a `zero-variance-asset` finding (as in
+ * `keel allocate`); a decision in cash for lack of history says so. The allocation (status, trail) is kept with the
+ * decision, and the turnover cap binds against the drifted weights (turnover-rule.ts). `checkAllocatorStrategy`
+ * refuses, before any backtest, settings no data can satisfy (infeasible constraints for the universe, a window
+ * longer than the data).
  */
 import * as z from 'zod';
 import { Matrix, configError, type FindingDraft } from '../core/index.ts';
-import { allocatorKinds, constraintsSchema } from '../allocation/index.ts';
+import {
+  allocatorKinds,
+  constraintProblems,
+  constraintsSchema,
+  zeroVarianceAssets,
+  zeroVarianceFinding,
+} from '../allocation/index.ts';
 import type { Allocator, Constraints, ReturnDistribution } from '../allocation/index.ts';
 import type { Strategy } from '../backtest/index.ts';
 import type { RebalanceSpec } from '../backtest/index.ts';
@@ -83,6 +92,7 @@ export function allocatorStrategy(
     estimate(r: ReturnsTable): { matrix: Matrix };
   };
   const constraints = p.constraints as Constraints | undefined;
+  const asked = (p.allocator as { kind: string }).kind;
   return {
     name,
     ...(params.rebalance === undefined ? {} : { rebalance: params.rebalance }),
@@ -101,13 +111,22 @@ export function allocatorStrategy(
         if (ok) keep.push(a);
         else short.push(view.assets[a]!);
       }
+      const findings: FindingDraft[] = short.length > 0 ? [shortHistoryFinding(short, p.window)] : [];
+      if (keep.length > 0) {
+        const flat = new Float64Array(rows * keep.length);
+        for (let i = 0; i < rows; i++)
+          for (let j = 0; j < keep.length; j++) flat[i * keep.length + j] = values[i * n + keep[j]!]!;
+        const still = new Set(zeroVarianceAssets(flat, rows, keep.length));
+        for (const j of still)
+          findings.push(zeroVarianceFinding(view.assets[keep[j]!]!, `the ${p.window}-return window`, asked));
+        if (still.size > 0) keep.splice(0, keep.length, ...keep.filter((_, j) => !still.has(j)));
+      }
       if (keep.length === 0)
         return {
           weights,
           diagnostics: { status: 'no-complete-history' },
-          findings: [noHistoryFinding(p.window)],
+          findings: [...findings, noHistoryFinding(p.window)],
         };
-      const findings: FindingDraft[] = short.length > 0 ? [shortHistoryFinding(short, p.window)] : [];
       const m = keep.length;
       const sub = new Float64Array(rows * m);
       for (let i = 0; i < rows; i++) for (let j = 0; j < m; j++) sub[i * m + j] = values[i * n + keep[j]!]!;
@@ -143,7 +162,7 @@ function noHistoryFinding(window: number): FindingDraft {
   return {
     severity: 'warning',
     kind: 'short-history',
-    message: `no asset has ${window} complete returns in the window, so the decision holds 100 % cash`,
+    message: `no asset has ${window} complete, varying returns in the window, so the decision holds 100 % cash`,
     fix: 'start the backtest later, shorten window, or fill the gaps in the data (data.missing)',
   };
 }
@@ -156,4 +175,29 @@ function shortHistoryFinding(assets: readonly string[], window: number): Finding
     message: `${list} ${assets.length === 1 ? 'has' : 'have'} fewer than ${window} complete returns in the window, so ${assets.length === 1 ? 'it gets' : 'they get'} weight 0`,
     fix: 'start the backtest later, shorten window, or fill the gaps in the data (data.missing)',
   };
+}
+
+/** What is known about the data before a backtest: asset ids (data.universe or the loaded panel) and dates. */
+export interface UniverseShape {
+  readonly assets?: readonly string[];
+  readonly nDates?: number;
+}
+
+/**
+ * One-line problems of an allocator strategy that no decision could get past on this universe: constraints no
+ * portfolio of these assets meets, or a window that needs more prices than the data has (every decision in cash).
+ */
+export function checkAllocatorStrategy(params: unknown, shape: UniverseShape, name = 'allocator'): string[] {
+  const parsed = allocatorStrategySchema.safeParse(params);
+  if (!parsed.success) return [];
+  const p = parsed.data;
+  const out: string[] = [];
+  if (shape.assets && p.constraints)
+    for (const problem of constraintProblems(shape.assets, p.constraints as Constraints))
+      out.push(`strategy ${name}: constraints: ${problem}`);
+  if (shape.nDates !== undefined && p.window >= shape.nDates)
+    out.push(
+      `strategy ${name}: window ${p.window} returns needs ${p.window + 1} prices but the data has ${shape.nDates} dates, so every decision would hold cash; use window ≤ ${Math.max(3, shape.nDates - 1)} or load more history`,
+    );
+  return out;
 }

@@ -6,7 +6,8 @@
 import * as z from 'zod';
 import { rebalanceSchema } from '../backtest/index.ts';
 import type { RebalanceSpec, Strategy } from '../backtest/index.ts';
-import { allocatorStrategy, allocatorStrategySchema } from './allocator.ts';
+import { allocatorStrategy, allocatorStrategySchema, checkAllocatorStrategy } from './allocator.ts';
+import { checkMlForecast, checkWindow } from './checks.ts';
 import { dynamicAllocation, dynamicSchema } from './dynamic.ts';
 import type { DynamicParams } from './dynamic.ts';
 import { inverseVolatility } from './inverse-volatility.ts';
@@ -42,8 +43,12 @@ const allocatorWithRebalance = allocatorStrategySchema.safeExtend({ rebalance })
 
 const rb = (r: unknown): { rebalance?: RebalanceSpec } => (r === undefined ? {} : { rebalance: r as RebalanceSpec });
 
+/**
+ * Each kind: `schema`, `create(params, env)`, and optionally `check(params, shape, name)`, the one-line problems
+ * that no data of that universe can get past (called at study validation and again after the data loads).
+ */
 export const strategyKinds = {
-  'ml-forecast': mlForecastKind,
+  'ml-forecast': { ...mlForecastKind, check: checkMlForecast },
   'fixed-mix': {
     schema: fixedMixSchema,
     description: 'constant weights by asset id (60/40, 60/30/10 …), calendar or threshold rebalancing',
@@ -71,6 +76,7 @@ export const strategyKinds = {
   'inverse-volatility': {
     schema: inverseVolSchema,
     description: 'weights ∝ 1/σ over a trailing window',
+    check: checkWindow,
     create: (params: z.input<typeof inverseVolSchema>, env: StrategyEnv = {}): Strategy => {
       const p = inverseVolSchema.parse(params);
       return inverseVolatility(
@@ -100,6 +106,7 @@ export const strategyKinds = {
     schema: allocatorWithRebalance,
     description:
       'any allocator (min-variance, max-sharpe, hrp, …) fed by rolling expected-return and covariance estimates',
+    check: checkAllocatorStrategy,
     create: (params: z.input<typeof allocatorWithRebalance>, env: StrategyEnv = {}): Strategy => {
       const { rebalance: r, ...rest } = params;
       return allocatorStrategy(
@@ -110,8 +117,9 @@ export const strategyKinds = {
   },
 } as const;
 
-export { allocatorStrategy, allocatorStrategySchema, kindUnion } from './allocator.ts';
-export type { AllocatorStrategyParams } from './allocator.ts';
+export { allocatorStrategy, allocatorStrategySchema, checkAllocatorStrategy, kindUnion } from './allocator.ts';
+export type { AllocatorStrategyParams, UniverseShape } from './allocator.ts';
+export { checkMlForecast, checkWindow } from './checks.ts';
 export { fixedMix, buyAndHold, equalWeight } from './static.ts';
 export type { FixedMixParams, BuyAndHoldParams, EqualWeightParams } from './static.ts';
 export { inverseVolatility } from './inverse-volatility.ts';

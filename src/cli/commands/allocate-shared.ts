@@ -1,9 +1,10 @@
 /**
  * Shared plumbing of `keel allocate` and `keel frontier`: load prices, estimate μ and Σ with PyPortfolioOpt's
- * defaults (CAGR with frequency 252, pairwise sample covariance × 252), parse bounds.
+ * defaults (CAGR with frequency 252, pairwise sample covariance × 252), parse bounds. Assets whose returns do not
+ * vary over the file are left out before estimating (`excluded`), as the allocator strategy does in a study.
  */
-import { Matrix, usageError } from '../../core/index.ts';
-import type { ReturnDistribution, Constraints } from '../../allocation/index.ts';
+import { Matrix, dataError, usageError } from '../../core/index.ts';
+import { zeroVarianceAssets, type ReturnDistribution, type Constraints } from '../../allocation/index.ts';
 import { parseMissingPolicy } from '../../data/index.ts';
 import { loadPrices } from '../../io/index.ts';
 import {
@@ -65,6 +66,8 @@ export interface Estimated {
   readonly prices: Float64Array;
   readonly nDates: number;
   readonly notes: string[];
+  /** Assets left out because their returns have zero variance over the file (weight 0). */
+  readonly excluded: readonly string[];
 }
 
 export async function estimate(path: string, flags: EstimateFlags): Promise<Estimated> {
@@ -78,9 +81,17 @@ export async function estimate(path: string, flags: EstimateFlags): Promise<Esti
       `--missing must be error, forward-fill:N, drop-dates or drop-assets, got "${flags.missing}". Example: --missing forward-fill:5.`,
     );
   }
-  const panel = await loadPrices(path, { missing });
+  const loaded = await loadPrices(path, { missing });
+  const all = returnsFromPrices(loaded.field('close'), loaded.nDates, loaded.assets, { dates: loaded.dates });
+  const zero = new Set(zeroVarianceAssets(all.values, all.nDates, all.nAssets));
+  const excluded = loaded.assets.filter((_, a) => zero.has(a));
+  const panel = zero.size === 0 ? loaded : loaded.selectAssets(loaded.assets.filter((_, a) => !zero.has(a)));
+  if (panel.nAssets === 0)
+    throw dataError(
+      `every asset of ${path} has zero return variance (constant prices); nothing to allocate. Use a price file whose prices move.`,
+    );
   const prices = panel.field('close');
-  const returns = returnsFromPrices(prices, panel.nDates, panel.assets, { dates: panel.dates });
+  const returns = zero.size === 0 ? all : returnsFromPrices(prices, panel.nDates, panel.assets, { dates: panel.dates });
   const notes: string[] = [];
   let mu: Float64Array;
   if (flags.mu === 'cagr') mu = meanHistoricalReturn(returns, { frequency });
@@ -126,7 +137,9 @@ export async function estimate(path: string, flags: EstimateFlags): Promise<Esti
     riskFreeRate: rf,
     ...(sc.nDates > 0 ? { scenarios: new Matrix(sc.nDates, sc.nAssets, sc.values) } : {}),
   };
-  return { dist, returns, prices, nDates: panel.nDates, notes };
+  if (excluded.length > 0)
+    notes.push(`left out with weight 0 (zero return variance, constant prices): ${excluded.join(', ')}`);
+  return { dist, returns, prices, nDates: panel.nDates, notes, excluded };
 }
 
 export const pct = (x: number): string => `${(x * 100).toFixed(2)} %`;

@@ -2,12 +2,29 @@
  * `keel allocate PRICES --method NAME [--rf R] [--bounds LO,HI] [--frequency 252] [--cov …] [--mu …] [--json]`:
  * weights plus annualised expected return, volatility and Sharpe, with PyPortfolioOpt's defaults (CAGR μ with
  * frequency 252, sample covariance × 252, bounds (0, 1)). `--value V` also turns the weights into whole shares at
- * the last prices (greedy, or `--integer` for the exact integer programme).
+ * the last prices (greedy, or `--integer` for the exact integer programme). `--params JSON` and `--constraints JSON`
+ * reach every allocator kind and every constraint of the library.
+ *
+ * Nothing silent: constraints no portfolio of the file's assets can meet are refused before solving (exit 2, one
+ * line with the arithmetic); a fallback, cash, or an asset left out (zero variance) is printed as a finding, in the
+ * same format as `keel run`; `--strict` fails (exit 1) on any warning; a failed allocation is an error line (exit 1).
  */
 import { Command, Option } from 'commander';
-import { usageError } from '../../core/index.ts';
+import * as z from 'zod';
 import {
+  dataError,
+  enforceStrict,
+  formatFindingGroup,
+  groupFindings,
+  usageError,
+  type Finding,
+} from '../../core/index.ts';
+import {
+  allocationFindings,
   allocatorKinds,
+  constraintProblems,
+  constraintsSchema,
+  zeroVarianceFinding,
   greedyDiscreteAllocation,
   integerDiscreteAllocation,
   latestPrices,
@@ -36,13 +53,36 @@ interface Flags extends EstimateFlags {
   value?: string;
   integer?: boolean;
   maxCvar?: string;
+  params?: string;
+  constraints?: string;
+  strict?: boolean;
 }
 
-const METHODS = Object.keys(allocatorKinds).filter((k) => k !== 'fixed-mix' && k !== 'black-litterman');
+const METHODS = Object.keys(allocatorKinds);
+
+/** A JSON flag's value checked by `schema`; any problem is one usage line naming the flag, the path and the rule. */
+function parseJsonFlag<T>(flag: string, text: string, schema: z.ZodType<T>, example: string): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw usageError(`${flag} must be a JSON object, got ${JSON.stringify(text)}. Example: ${flag} '${example}'.`);
+  }
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const first = r.error.issues[0]!;
+  const where = first.path.length > 0 ? `${first.path.join('.')}: ` : '';
+  throw usageError(`${flag}: ${where}${first.message.replace(/\s*\n\s*/g, ' ')}. Example: ${flag} '${example}'.`);
+}
 
 function params(flags: Flags): Record<string, unknown> {
   const p: Record<string, unknown> = {};
-  if (flags.method === 'efficient-risk') {
+  const given =
+    flags.params === undefined
+      ? {}
+      : parseJsonFlag('--params', flags.params, z.record(z.string(), z.unknown()), '{"fallback":[]}');
+  Object.assign(p, given);
+  if (flags.method === 'efficient-risk' && given['targetVolatility'] === undefined) {
     if (flags.targetVolatility === undefined)
       throw usageError('--method efficient-risk needs --target-volatility, e.g. --target-volatility 0.15.');
     p['targetVolatility'] = parseNumber('--target-volatility', flags.targetVolatility, '0.15');
@@ -50,7 +90,7 @@ function params(flags: Flags): Record<string, unknown> {
   if (flags.method === 'volatility-target' && flags.targetVolatility !== undefined) {
     p['targetVolatility'] = parseNumber('--target-volatility', flags.targetVolatility, '0.1');
   }
-  if (flags.method === 'efficient-return') {
+  if (flags.method === 'efficient-return' && given['targetReturn'] === undefined) {
     if (flags.targetReturn === undefined)
       throw usageError('--method efficient-return needs --target-return, e.g. --target-return 0.2.');
     p['targetReturn'] = parseNumber('--target-return', flags.targetReturn, '0.2');
@@ -58,7 +98,7 @@ function params(flags: Flags): Record<string, unknown> {
   if (flags.method === 'max-quadratic-utility' && flags.riskAversion !== undefined)
     p['riskAversion'] = parseNumber('--risk-aversion', flags.riskAversion, '1');
   if ((flags.method === 'hrp' || flags.method === 'herc') && flags.linkage !== undefined) p['linkage'] = flags.linkage;
-  if (flags.method === 'efficient-cvar') {
+  if (flags.method === 'efficient-cvar' && given['maxCVaR'] === undefined) {
     if (flags.maxCvar === undefined)
       throw usageError('--method efficient-cvar needs --max-cvar, the daily CVaR(0.95) cap, e.g. --max-cvar 0.025.');
     p['maxCVaR'] = parseNumber('--max-cvar', flags.maxCvar, '0.025');
@@ -96,10 +136,28 @@ export function allocateCommand(): Command {
     )
     .option('--value <amount>', 'also allocate this cash amount into whole shares at the last prices')
     .option('--integer', 'with --value: exact integer programme instead of the greedy rounding')
+    .option('--params <json>', "the allocator kind's parameters as JSON (see keel schema), e.g. '{\"fallback\":[]}'")
+    .option('--constraints <json>', 'any library constraints as JSON, e.g. \'{"maxHoldings":3}\' (flags win)')
+    .option(
+      '--strict',
+      'fail (exit 1) on any finding of severity warning or worse (a fallback, cash, a left-out asset)',
+    )
     .option('--json', 'print JSON')
     .action(async (prices: string, flags: Flags) => {
       const p = params(flags);
+      const entry = allocatorKinds[flags.method as AllocatorKind];
+      const parsedParams = entry.schema.safeParse(p);
+      if (!parsedParams.success) {
+        const first = parsedParams.error.issues[0]!;
+        const where = first.path.length > 0 ? `${first.path.join('.')}: ` : '';
+        throw usageError(
+          `--method ${flags.method}: ${where}${first.message.replace(/\s*\n\s*/g, ' ')}; give it with --params '{…}' (see keel schema).`,
+        );
+      }
       const constraints: Constraints = {
+        ...(flags.constraints === undefined
+          ? {}
+          : parseJsonFlag('--constraints', flags.constraints, constraintsSchema, '{"weightBounds":[0,0.5]}')),
         ...(flags.bounds !== undefined ? { weightBounds: parseBounds(flags.bounds)! } : {}),
         ...(flags.marketNeutral ? { marketNeutral: true } : {}),
         ...(flags.maxVolatility !== undefined
@@ -108,14 +166,28 @@ export function allocateCommand(): Command {
       };
       const value = flags.value === undefined ? undefined : parseNumber('--value', flags.value, '10000');
       const est = await estimate(prices, flags);
-      const entry = allocatorKinds[flags.method as AllocatorKind];
+      // Known before solving: refuse instead of printing a failed (all-cash) allocation.
+      const problems = constraintProblems(est.dist.assets, constraints);
+      if (problems.length > 0)
+        throw usageError(
+          `constraints cannot be met by the ${est.dist.assets.length} assets of ${prices}: ${problems.join('; ')}.`,
+        );
       const allocator = (
         entry.create as (x: unknown) => { allocate: (d: typeof est.dist, c: Constraints) => Allocation }
-      )(entry.schema.parse(p));
+      )(parsedParams.data);
       const a = allocator.allocate(est.dist, constraints);
       const assets = est.dist.assets;
+      const findings: Finding[] = [
+        ...est.excluded.map((id) => zeroVarianceFinding(id, 'the price file', flags.method)),
+        ...allocationFindings(a),
+      ];
+      if (a.status === 'failed')
+        throw dataError(
+          `${flags.method} found no portfolio (${a.trail.map((t) => `${t.by}: ${t.outcome}`).join('; ')}); loosen the constraints that fail or use a longer price history.`,
+        );
+      if (flags.strict) enforceStrict(findings, 'keel allocate');
       let discrete: ReturnType<typeof greedyDiscreteAllocation> | undefined;
-      if (value !== undefined && a.status !== 'failed') {
+      if (value !== undefined) {
         const last = latestPrices(est.prices, est.nDates, assets.length);
         discrete = flags.integer
           ? integerDiscreteAllocation(assets, a.weights, last, value)
@@ -124,6 +196,7 @@ export function allocateCommand(): Command {
       if (flags.json) {
         const weights: Record<string, number> = {};
         assets.forEach((s, i) => (weights[s] = a.weights[i]!));
+        for (const id of est.excluded) weights[id] = 0;
         process.stdout.write(
           JSON.stringify(
             {
@@ -132,6 +205,7 @@ export function allocateCommand(): Command {
               weights,
               diagnostics: a.diagnostics,
               trail: a.trail,
+              findings,
               notes: est.notes,
               ...(discrete ? { discrete } : {}),
             },
@@ -143,6 +217,7 @@ export function allocateCommand(): Command {
         const lines: string[] = [`method ${flags.method}: ${a.status}`];
         for (const t of a.trail) if (t.outcome !== 'ok' || a.trail.length > 1) lines.push(`  ${t.by}: ${t.outcome}`);
         for (const n of est.notes) lines.push(`note: ${n}`);
+        for (const g of groupFindings(findings)) lines.push(`finding: ${formatFindingGroup(g)}`);
         const width = Math.max(...assets.map((s) => s.length));
         assets.forEach((s, i) => {
           const w = a.weights[i]!;
@@ -166,6 +241,5 @@ export function allocateCommand(): Command {
         }
         process.stdout.write(lines.join('\n') + '\n');
       }
-      if (a.status === 'failed') process.exitCode = 1;
     });
 }

@@ -9,6 +9,7 @@ import type { StudyStep } from '../context.ts';
 import { backtestStep } from './backtest.ts';
 import { backtestReportStep } from './backtest-report.ts';
 import { checkDataStep } from './check-data.ts';
+import { checkStrategiesStep } from './check-strategies.ts';
 import { loadDataStep } from './load-data.ts';
 import { marketSummaryStep } from './market-summary.ts';
 import { mlJobStep } from './ml-job.ts';
@@ -16,6 +17,7 @@ import { mlJobStep } from './ml-job.ts';
 export const studySteps: readonly StudyStep[] = [
   loadDataStep,
   checkDataStep,
+  checkStrategiesStep,
   marketSummaryStep,
   mlJobStep,
   backtestStep,
