@@ -180,7 +180,7 @@ describe('a price that stops moving', () => {
 });
 
 describe('less history than the window asks for', () => {
-  it('each decision before the window fills holds cash with a short-history finding; later ones have none', async () => {
+  it('each decision before the window fills holds cash with a warm-up-cash finding; later ones have none', async () => {
     const r = await runStudy(
       {
         name: 'warm-up',
@@ -192,10 +192,10 @@ describe('less history than the window asks for', () => {
       },
       { outDir: join(work, 'r-warm'), clock },
     );
-    const short = r.findings.filter((f) => f.kind === 'short-history' && f.strategy === 's');
+    const short = r.findings.filter((f) => f.kind === 'warm-up-cash' && f.strategy === 's');
     expect(short.length).toBeGreaterThan(0);
     expect(short[0]!.message).toMatch(
-      /^min-variance needs 100 returns but only \d+ exist up to this date, so the decision holds 100 % cash$/,
+      /^only \d+ of the 100 returns the window needs exist by this date, so the decision holds 100 % cash$/,
     );
     // the window (100 returns = 101 prices) fills on 2021-05-24, the 101st weekday from 2021-01-04
     expect(short.every((f) => f.date! < '2021-05-24')).toBe(true);
