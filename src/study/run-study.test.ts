@@ -64,7 +64,11 @@ describe('runStudy findings', () => {
   it('a run that did exactly what it asked has an empty findings.json and passes --strict', async () => {
     const out = join(work, 'f3');
     const r = await runStudy(
-      { ...cashStudy, strategies: [{ ...cashStudy.strategies[0]!, constraints: { maxVolatility: 5 } }] },
+      {
+        ...cashStudy,
+        backtest: { ...cashStudy.backtest, periodsPerYear: 252 },
+        strategies: [{ ...cashStudy.strategies[0]!, constraints: { maxVolatility: 5 } }],
+      },
       { outDir: out, clock, strict: true },
     );
     expect(JSON.parse(read(r.path, 'findings.json'))).toEqual([]);

@@ -54,7 +54,12 @@ describe('backtest decision = keel allocate on the same window', () => {
         name: 'window',
         seed: 1,
         data: { source: 'csv', path: 'prices.csv' },
-        backtest: { costs: { kind: 'none' }, start: panel.dates[WINDOW + 5], rebalance: 'monthly' },
+        backtest: {
+          costs: { kind: 'none' },
+          start: panel.dates[WINDOW + 5],
+          rebalance: 'monthly',
+          periodsPerYear: 252,
+        },
         strategies: ['min-cvar', 'min-cdar'].map((k) => ({
           name: k,
           kind: 'allocator',

@@ -12,7 +12,6 @@
 import { configError } from '../../core/index.ts';
 import type { Panel } from '../../data/index.ts';
 import {
-  inferPeriodsPerYear,
   backtestArtefacts,
   metricsObject,
   runBacktest,
@@ -23,6 +22,7 @@ import {
 import { defaultBaselines, strategyKinds, type BaselineUniverse, type StrategyEnv } from '../../strategies/index.ts';
 import { strategyFolder, strategyLabel } from '../../config/index.ts';
 import type { PanelLike, RunContext, StudyStep } from '../context.ts';
+import { resolvePeriodsPerYear } from './calendar.ts';
 
 /** A strategy name as a folder name: "1/N" → "1-N" (config's `strategyFolder`; validation keeps them unique). */
 export const folderName = strategyFolder;
@@ -94,7 +94,8 @@ export const backtestStep: StudyStep = {
 
     // The deflated Sharpe must count every configuration this study tried: each strategy and baseline is one.
     const nTrials = Math.max((settings as { nTrials?: number }).nTrials ?? 1, specs.length);
-    const options = { ...(settings as unknown as BacktestOptions), nTrials };
+    const periodsPerYear = resolvePeriodsPerYear(ctx, panel, 'backtest');
+    const options = { ...(settings as unknown as BacktestOptions), nTrials, periodsPerYear };
     ctx.log(`backtest: ${specs.length} configurations tried; the deflated Sharpe ratios use nTrials = ${nTrials}`);
     ctx.state.extra['nTrials'] = nTrials;
     const runs: StrategyRun[] = [];
@@ -105,7 +106,7 @@ export const backtestStep: StudyStep = {
       const env = {
         name,
         seed,
-        periodsPerYear: ctx.study.report.periodsPerYear ?? settings.periodsPerYear ?? inferPeriodsPerYear(panel.dates),
+        periodsPerYear,
         records: ctx.state.records,
       };
       const result = runBacktest(panel as unknown as Panel, build(spec, env), { ...options, seed });

@@ -4,13 +4,13 @@
  * the terminal summary table goes to summary.json (`ml.table`) and the log.
  */
 import type { Panel } from '../../data/index.ts';
-import { inferPeriodsPerYear } from '../../backtest/index.ts';
 import type { PitRecords } from '../../features/index.ts';
 import { planMlJob, runMlJob, runMlTask, type SummaryRow } from '../../report/index.ts';
 import type { BacktestResult } from '../../backtest/index.ts';
 import { runMlTasksInWorkers, workerCount } from '../workers/ml-tasks-parallel.ts';
 import type { StrategySpec } from '../../strategies/index.ts';
 import type { StudyStep } from '../context.ts';
+import { resolvePeriodsPerYear } from './calendar.ts';
 
 /**
  * summary.json `forecastQuality`: per ML strategy `{ section, ic, icT, rankIc, ceilingIc?, shareOfCeiling? }`, and
@@ -46,16 +46,7 @@ export const mlJobStep: StudyStep = {
     // Periods per year annualise the strategies' μ and Σ (so the volatility target means the same on any calendar)
     // and the metrics. Resolved once here and written into the backtest section every task reads; when inferred
     // from the dates rather than given, the study is told once.
-    const given = study.report.periodsPerYear ?? study.backtest?.periodsPerYear;
-    const periodsPerYear = given ?? inferPeriodsPerYear(panel.dates);
-    if (given === undefined)
-      ctx.report({
-        severity: 'info',
-        kind: 'assumed-periods-per-year',
-        message: `periods per year were not given, so ${periodsPerYear} was inferred from the dates (median gap between them); μ, Σ, the volatility target and the metrics are annualised with it`,
-        fix: `set backtest.periodsPerYear (e.g. ${periodsPerYear}) to state the calendar`,
-      });
-    ctx.log(`ml-job: annualised with ${periodsPerYear} periods per year${given === undefined ? ' (inferred)' : ''}`);
+    const periodsPerYear = resolvePeriodsPerYear(ctx, panel, 'ml-job');
     const input = {
       panel,
       ...(records ? { records } : {}),
