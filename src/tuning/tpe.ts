@@ -1,0 +1,149 @@
+/**
+ * Tree-structured Parzen Estimator (Bergstra, Bardenet, Bengio & Kégl 2011, "Algorithms for Hyper-Parameter
+ * Optimization", §4), independent per parameter as optuna's default TPESampler (v3.1):
+ * 1. The first `nStartupTrials` (10) completed trials are drawn uniformly at random.
+ * 2. Completed trials are ranked by loss (value, negated when maximising); the best γ(n) = min(⌈0.1·n⌉, 25) form the
+ *    "good" group (l(x)), the others the "bad" group (g(x)) — optuna's default γ, including its float ⌈0.1·n⌉.
+ *    Failed trials join the bad group (so TPE moves away from where the objective breaks; optuna ignores them).
+ * 3. For each parameter, l and g are Parzen estimators (parzen.ts) in internal units: log(x) for log-scale
+ *    parameters, the value widened by ±step/2 for ints; `nEiCandidates` (24) draws from l, and the one with the
+ *    largest log l(x) − log g(x) (the EI maximiser, since EI ∝ (γ + g/l·(1 − γ))⁻¹) is proposed, rounded for ints.
+ * Parameters are modelled independently (no joint kernel): the multivariate variant is not implemented.
+ */
+import type { Rng } from '../core/index.ts';
+import { categoricalParzen, logPdfNumeric, numericParzen, sampleCategorical, sampleNumeric } from './parzen.ts';
+import { randomPoint } from './uniform.ts';
+import type { Direction, Trial } from './trial.ts';
+import type { Choice, ParamSpec, Params, SearchSpace } from './space.ts';
+
+export interface TpeOptions {
+  /** Completed trials drawn at random before TPE starts (optuna: 10). */
+  readonly nStartupTrials: number;
+  /** Candidates drawn from l(x) per parameter (optuna: 24). */
+  readonly nEiCandidates: number;
+  /** γ(n) = min(⌈gammaFraction·n⌉, gammaMax): size of the good group (optuna: 0.1, 25). */
+  readonly gammaFraction: number;
+  readonly gammaMax: number;
+  /** Weight of the prior component relative to one observation (optuna: 1). */
+  readonly priorWeight: number;
+}
+
+export const tpeDefaults: TpeOptions = Object.freeze({
+  nStartupTrials: 10,
+  nEiCandidates: 24,
+  gammaFraction: 0.1,
+  gammaMax: 25,
+  priorWeight: 1,
+});
+
+/** Size of the good group for n completed trials. */
+export function gammaCount(n: number, o: Pick<TpeOptions, 'gammaFraction' | 'gammaMax'> = tpeDefaults): number {
+  return Math.min(Math.ceil(o.gammaFraction * n), o.gammaMax);
+}
+
+/** Split completed (and failed) trials into the good and bad groups, each oldest first. */
+export function splitTrials(
+  trials: readonly Trial[],
+  direction: Direction,
+  o: Pick<TpeOptions, 'gammaFraction' | 'gammaMax'> = tpeDefaults,
+): { below: Trial[]; above: Trial[] } {
+  const done = trials.filter((t) => t.state === 'complete');
+  const sign = direction === 'minimize' ? 1 : -1;
+  const ranked = done.map((t, i) => i).sort((i, j) => sign * done[i]!.value! - sign * done[j]!.value! || i - j);
+  const good = new Set(ranked.slice(0, gammaCount(done.length, o)).map((i) => done[i]!));
+  const below = done.filter((t) => good.has(t));
+  const above = trials.filter((t) => t.state === 'failed' || (t.state === 'complete' && !good.has(t)));
+  return { below, above };
+}
+
+interface Scale {
+  readonly low: number;
+  readonly high: number;
+  readonly q: number;
+  toInternal(v: number): number;
+  fromInternal(x: number): number;
+}
+
+/** Internal units of a numeric parameter, as optuna's Parzen estimator bounds. */
+export function numericScale(p: Exclude<ParamSpec, { kind: 'categorical' }>): Scale {
+  const clamp = (v: number): number => (v < p.low ? p.low : v > p.high ? p.high : v);
+  if (p.kind === 'float') {
+    return p.log
+      ? {
+          low: Math.log(p.low),
+          high: Math.log(p.high),
+          q: 0,
+          toInternal: Math.log,
+          fromInternal: (x) => clamp(Math.exp(x)),
+        }
+      : { low: p.low, high: p.high, q: 0, toInternal: (v) => v, fromInternal: clamp };
+  }
+  if (p.log) {
+    return {
+      low: Math.log(p.low - 0.5),
+      high: Math.log(p.high + 0.5),
+      q: 0,
+      toInternal: Math.log,
+      fromInternal: (x) => clamp(Math.round(Math.exp(x))),
+    };
+  }
+  const q = p.step ?? 1;
+  return {
+    low: p.low - q / 2,
+    high: p.high + q / 2,
+    q,
+    toInternal: (v) => v,
+    fromInternal: (x) => clamp(Math.round((x - p.low) / q) * q + p.low),
+  };
+}
+
+function argmax(scores: Float64Array): number {
+  let best = 0;
+  for (let i = 1; i < scores.length; i++) if (scores[i]! > scores[best]!) best = i;
+  return best;
+}
+
+function sampleParam(p: ParamSpec, name: string, below: Trial[], above: Trial[], o: TpeOptions, rng: Rng): Choice {
+  const k = o.nEiCandidates;
+  const scores = new Float64Array(k);
+  if (p.kind === 'categorical') {
+    const idx = (ts: Trial[]): number[] => ts.map((t) => p.choices.indexOf(t.params[name]!));
+    const l = categoricalParzen(idx(below), p.choices.length, o);
+    const g = categoricalParzen(idx(above), p.choices.length, o);
+    const cands = new Int32Array(k);
+    for (let i = 0; i < k; i++) {
+      const c = sampleCategorical(l, rng);
+      cands[i] = c;
+      scores[i] = Math.log(l[c]!) - Math.log(g[c]!);
+    }
+    return p.choices[cands[argmax(scores)]!]!;
+  }
+  const sc = numericScale(p);
+  const obs = (ts: Trial[]): number[] => ts.map((t) => sc.toInternal(t.params[name] as number));
+  const l = numericParzen(obs(below), sc.low, sc.high, sc.q, o);
+  const g = numericParzen(obs(above), sc.low, sc.high, sc.q, o);
+  const cands = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    const v = sc.fromInternal(sampleNumeric(l, rng));
+    const x = sc.toInternal(v);
+    cands[i] = v;
+    scores[i] = logPdfNumeric(l, x) - logPdfNumeric(g, x);
+  }
+  return cands[argmax(scores)]!;
+}
+
+/** The next TPE proposal given every trial so far (oldest first). Consumes `rng`. */
+export function tpeSample(
+  space: SearchSpace,
+  trials: readonly Trial[],
+  direction: Direction,
+  o: TpeOptions,
+  rng: Rng,
+): Params {
+  const nDone = trials.reduce((n, t) => n + (t.state === 'complete' ? 1 : 0), 0);
+  if (nDone < o.nStartupTrials) return randomPoint(space, rng);
+  const { below, above } = splitTrials(trials, direction, o);
+  const out: Record<string, Choice> = {};
+  for (const name of Object.keys(space)) out[name] = sampleParam(space[name]!, name, below, above, o, rng);
+  return Object.freeze(out);
+}
