@@ -16,6 +16,12 @@ import { logGaussMass, truncLogPdf, truncPpf } from './truncnorm.ts';
 
 export interface ParzenOptions {
   readonly priorWeight: number;
+  /**
+   * Score continuous kernels by their height-normalised shape exp(−z²/2)/√(2π) (no 1/σ), i.e. weight component i
+   * by w_i·σ_i when evaluating l and g — what optuna 3.1–3.4 computed (optuna issue #5109, fixed in 3.5 by PR #5110).
+   * Sampling from l always uses the weights w_i. false = the true mixture density.
+   */
+  readonly bandwidthWeighted?: boolean;
 }
 
 /** optuna's default_weights(n): ones below 25, else a linear ramp 1/n…1 over the oldest n − 25, then 25 ones. */
@@ -104,7 +110,7 @@ export function numericParzen(
   for (let i = 0; i <= n; i++) {
     const s = sigmas[i]!;
     const logMass = logGaussMass((low - mus[i]!) / s, (high - mus[i]!) / s);
-    offsets[i] = Math.log(weights[i]!) - logMass - (q > 0 ? 0 : Math.log(s));
+    offsets[i] = Math.log(weights[i]!) - logMass - (q > 0 || opt.bandwidthWeighted ? 0 : Math.log(s));
   }
   return { mus, sigmas, weights, low, high, q, offsets };
 }

@@ -3,7 +3,7 @@
  * Optimization", §4), independent per parameter as optuna's default TPESampler (v3.1):
  * 1. The first `nStartupTrials` (10) completed trials are drawn uniformly at random.
  * 2. Completed trials are ranked by loss (value, negated when maximising); the best γ(n) = min(⌈0.1·n⌉, 25) form the
- *    "good" group (l(x)), the others the "bad" group (g(x)) — optuna's default γ, including its float ⌈0.1·n⌉.
+ *    "good" group (l(x)), the others the "bad" group (g(x)) (optuna’s default γ).
  *    Failed trials join the bad group (so TPE moves away from where the objective breaks; optuna ignores them).
  * 3. For each parameter, l and g are Parzen estimators (parzen.ts) in internal units: log(x) for log-scale
  *    parameters, the value widened by ±step/2 for ints; `nEiCandidates` (24) draws from l, and the one with the
@@ -11,6 +11,7 @@
  * Parameters are modelled independently (no joint kernel): the multivariate variant is not implemented.
  */
 import type { Rng } from '../core/index.ts';
+import type { ParzenOptions } from './parzen.ts';
 import { categoricalParzen, logPdfNumeric, numericParzen, sampleCategorical, sampleNumeric } from './parzen.ts';
 import { randomPoint } from './uniform.ts';
 import type { Direction, Trial } from './trial.ts';
@@ -26,6 +27,8 @@ export interface TpeOptions {
   readonly gammaMax: number;
   /** Weight of the prior component relative to one observation (optuna: 1). */
   readonly priorWeight: number;
+  /** Score continuous kernels weighted by their bandwidth (optuna 3.1–3.4 behaviour; see parzen.ts). */
+  readonly bandwidthWeighted: boolean;
 }
 
 export const tpeDefaults: TpeOptions = Object.freeze({
@@ -34,6 +37,7 @@ export const tpeDefaults: TpeOptions = Object.freeze({
   gammaFraction: 0.1,
   gammaMax: 25,
   priorWeight: 1,
+  bandwidthWeighted: false,
 });
 
 /** Size of the good group for n completed trials. */
@@ -97,39 +101,59 @@ export function numericScale(p: Exclude<ParamSpec, { kind: 'categorical' }>): Sc
   };
 }
 
-function argmax(scores: Float64Array): number {
-  let best = 0;
-  for (let i = 1; i < scores.length; i++) if (scores[i]! > scores[best]!) best = i;
-  return best;
+/** A fitted Parzen estimator of one parameter, in its external units. */
+export interface ParamEstimator {
+  /** log density (log-scale parameters: with respect to log x; ints and categoricals: log probability). */
+  logPdf(value: Choice): number;
+  sample(rng: Rng): Choice;
+}
+
+/** Fit l(x) or g(x) of one parameter from the values it took in a group of trials (oldest first). */
+export function paramEstimator(p: ParamSpec, values: readonly Choice[], o: ParzenOptions): ParamEstimator {
+  if (p.kind === 'categorical') {
+    const probs = categoricalParzen(
+      values.map((v) => p.choices.indexOf(v)),
+      p.choices.length,
+      o,
+    );
+    return {
+      logPdf: (v) => Math.log(probs[p.choices.indexOf(v)]!),
+      sample: (rng) => p.choices[sampleCategorical(probs, rng)]!,
+    };
+  }
+  const sc = numericScale(p);
+  const pe = numericParzen(
+    values.map((v) => sc.toInternal(v as number)),
+    sc.low,
+    sc.high,
+    sc.q,
+    o,
+  );
+  return {
+    logPdf: (v) => logPdfNumeric(pe, sc.toInternal(v as number)),
+    sample: (rng) => sc.fromInternal(sampleNumeric(pe, rng)),
+  };
 }
 
 function sampleParam(p: ParamSpec, name: string, below: Trial[], above: Trial[], o: TpeOptions, rng: Rng): Choice {
-  const k = o.nEiCandidates;
-  const scores = new Float64Array(k);
-  if (p.kind === 'categorical') {
-    const idx = (ts: Trial[]): number[] => ts.map((t) => p.choices.indexOf(t.params[name]!));
-    const l = categoricalParzen(idx(below), p.choices.length, o);
-    const g = categoricalParzen(idx(above), p.choices.length, o);
-    const cands = new Int32Array(k);
-    for (let i = 0; i < k; i++) {
-      const c = sampleCategorical(l, rng);
-      cands[i] = c;
-      scores[i] = Math.log(l[c]!) - Math.log(g[c]!);
-    }
-    return p.choices[cands[argmax(scores)]!]!;
+  const l = paramEstimator(
+    p,
+    below.map((t) => t.params[name]!),
+    o,
+  );
+  const g = paramEstimator(
+    p,
+    above.map((t) => t.params[name]!),
+    o,
+  );
+  let best: Choice = l.sample(rng);
+  let bestScore = l.logPdf(best) - g.logPdf(best);
+  for (let i = 1; i < o.nEiCandidates; i++) {
+    const c = l.sample(rng);
+    const score = l.logPdf(c) - g.logPdf(c);
+    if (score > bestScore) [best, bestScore] = [c, score];
   }
-  const sc = numericScale(p);
-  const obs = (ts: Trial[]): number[] => ts.map((t) => sc.toInternal(t.params[name] as number));
-  const l = numericParzen(obs(below), sc.low, sc.high, sc.q, o);
-  const g = numericParzen(obs(above), sc.low, sc.high, sc.q, o);
-  const cands = new Float64Array(k);
-  for (let i = 0; i < k; i++) {
-    const v = sc.fromInternal(sampleNumeric(l, rng));
-    const x = sc.toInternal(v);
-    cands[i] = v;
-    scores[i] = logPdfNumeric(l, x) - logPdfNumeric(g, x);
-  }
-  return cands[argmax(scores)]!;
+  return best;
 }
 
 /** The next TPE proposal given every trial so far (oldest first). Consumes `rng`. */
