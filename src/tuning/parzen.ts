@@ -37,7 +37,7 @@ export function observationWeights(n: number): Float64Array {
 }
 
 /** Observation weights with the prior's weight appended, normalised to sum 1. */
-function mixtureWeights(n: number, priorWeight: number): Float64Array {
+export function mixtureWeights(n: number, priorWeight: number): Float64Array {
   const w = new Float64Array(n + 1);
   w.set(observationWeights(n));
   w[n] = priorWeight;
@@ -48,7 +48,7 @@ function mixtureWeights(n: number, priorWeight: number): Float64Array {
 }
 
 /** Pick a component index from normalised weights with one uniform draw. */
-function pick(weights: Float64Array, u: number): number {
+export function pick(weights: Float64Array, u: number): number {
   let c = 0;
   for (let i = 0; i < weights.length - 1; i++) {
     c += weights[i]!;
@@ -68,6 +68,8 @@ export interface NumericParzen {
   readonly q: number;
   /** Per component: log weight − log σ − log truncation mass (continuous) or log weight − log mass (discrete). */
   readonly offsets: Float64Array;
+  /** The same without the log weight: the kernel's own normalisation (used by the joint, multivariate mixture). */
+  readonly kernelOffsets: Float64Array;
 }
 
 /** Bandwidths by optuna's neighbour rule, with the magic clip (see the file comment). */
@@ -98,30 +100,55 @@ export function numericParzen(
   high: number,
   q: number,
   opt: ParzenOptions,
+  /** Multivariate TPE: every observation's bandwidth = this fraction of the range (then clipped), not the neighbour rule. */
+  sharedBandwidth?: number,
 ): NumericParzen {
   const n = obs.length;
   const mus = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) mus[i] = obs[i]!;
   mus[n] = 0.5 * (low + high);
-  const sigmas = neighbourBandwidths(mus, low, high);
+  let sigmas: Float64Array;
+  if (sharedBandwidth === undefined) sigmas = neighbourBandwidths(mus, low, high);
+  else {
+    const minS = (high - low) / Math.min(100, 1 + mus.length);
+    sigmas = new Float64Array(n + 1).fill(Math.min(high - low, Math.max(minS, sharedBandwidth * (high - low))));
+  }
   sigmas[n] = high - low;
   const weights = mixtureWeights(n, opt.priorWeight);
   const offsets = new Float64Array(n + 1);
+  const kernelOffsets = new Float64Array(n + 1);
   for (let i = 0; i <= n; i++) {
     const s = sigmas[i]!;
     const logMass = logGaussMass((low - mus[i]!) / s, (high - mus[i]!) / s);
-    offsets[i] = Math.log(weights[i]!) - logMass - (q > 0 || opt.bandwidthWeighted ? 0 : Math.log(s));
+    kernelOffsets[i] = -logMass - (q > 0 || opt.bandwidthWeighted ? 0 : Math.log(s));
+    offsets[i] = Math.log(weights[i]!) + kernelOffsets[i]!;
   }
-  return { mus, sigmas, weights, low, high, q, offsets };
+  return { mus, sigmas, weights, low, high, q, offsets, kernelOffsets };
 }
 
-/** One draw from the truncated mixture (internal units, not yet rounded). Uses two uniforms. */
-export function sampleNumeric(p: NumericParzen, rng: Rng): number {
-  const i = pick(p.weights, rng.uniform());
+/** log of component i's kernel at x (internal units), without its mixture weight. */
+export function logKernelNumeric(p: NumericParzen, i: number, x: number): number {
+  const mu = p.mus[i]!;
+  const s = p.sigmas[i]!;
+  if (p.q > 0) {
+    const lo = Math.max(x - p.q / 2, p.low);
+    const hi = Math.min(x + p.q / 2, p.high);
+    return logGaussMass((lo - mu) / s, (hi - mu) / s) + p.kernelOffsets[i]!;
+  }
+  return truncLogPdf((x - mu) / s, 0) + p.kernelOffsets[i]!;
+}
+
+/** One draw from component i of the mixture (internal units). */
+export function sampleKernelNumeric(p: NumericParzen, i: number, rng: Rng): number {
   const mu = p.mus[i]!;
   const s = p.sigmas[i]!;
   const x = mu + s * truncPpf(rng.uniform(), (p.low - mu) / s, (p.high - mu) / s);
   return x < p.low ? p.low : x > p.high ? p.high : x;
+}
+
+/** One draw from the truncated mixture (internal units, not yet rounded). Uses two uniforms. */
+export function sampleNumeric(p: NumericParzen, rng: Rng): number {
+  return sampleKernelNumeric(p, pick(p.weights, rng.uniform()), rng);
 }
 
 /** log density (or log mass of the value's step cell when discrete) of the mixture at x (internal units). */
@@ -170,4 +197,19 @@ export function sampleCategorical(probs: Float64Array, rng: Rng): number {
     probs.map((p) => p / s),
     rng.uniform(),
   );
+}
+
+/** Component rows of the categorical estimator: row i (observation i, or the uniform prior last), each summing to 1. */
+export function categoricalRows(obs: ArrayLike<number>, nChoices: number, opt: ParzenOptions): Float64Array[] {
+  const n = obs.length;
+  const base = opt.priorWeight / (n + 1);
+  const rowSum = base * nChoices + 1;
+  const rows: Float64Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = new Float64Array(nChoices).fill(base / rowSum);
+    r[obs[i]!]! += 1 / rowSum;
+    rows.push(r);
+  }
+  rows.push(new Float64Array(nChoices).fill(1 / nChoices));
+  return rows;
 }

@@ -101,6 +101,14 @@ export function tpeSampler(
   opt: Partial<TpeOptions> = {},
 ): Sampler {
   const o: TpeOptions = { ...tpeDefaults, ...opt };
+  const bad = (name: string, rule: string, fix: string): never => {
+    throw usageError(`tpe ${name} must be ${rule}, got ${String(o[name as keyof TpeOptions])}; use ${fix}`);
+  };
+  if (!(Number.isInteger(o.nStartupTrials) && o.nStartupTrials >= 0)) bad('nStartupTrials', 'an integer ≥ 0', '10');
+  if (!(Number.isInteger(o.nEiCandidates) && o.nEiCandidates >= 1)) bad('nEiCandidates', 'an integer ≥ 1', '24');
+  if (!(o.gammaFraction > 0 && o.gammaFraction <= 1)) bad('gammaFraction', 'in (0, 1]', '0.1');
+  if (!(Number.isInteger(o.gammaMax) && o.gammaMax >= 1)) bad('gammaMax', 'an integer ≥ 1', '25');
+  if (!(o.priorWeight > 0 && Number.isFinite(o.priorWeight))) bad('priorWeight', 'a finite number > 0', '1');
   const rng = createRng(seed);
   return { kind: 'tpe', sample: (trials) => tpeSample(space, trials, direction, o, rng) };
 }
