@@ -80,3 +80,13 @@ describe('random sampler', () => {
     expect(chi2(lg)).toBeLessThan(27.88);
   });
 });
+
+describe('grid size', () => {
+  it('is counted without building the axes, and a grid over a million points is refused with the fix', () => {
+    const huge: SearchSpace = { n: { kind: 'int', low: 0, high: 1_000_000_000 } };
+    expect(gridSize(huge)).toBe(1_000_000_001);
+    expect(() => createStudy({ space: huge, sampler: 'grid' })).toThrow(
+      /grid has 1000000001 points, more than 1000000; lower floatPoints or use sampler: tpe or random/,
+    );
+  });
+});

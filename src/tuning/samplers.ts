@@ -50,11 +50,17 @@ export function gridAxis(p: ParamSpec, floatPoints = 5): readonly Choice[] {
   return out;
 }
 
-const MAX_GRID = 1_000_000;
+/** Largest grid the grid sampler will shuffle (the order array is built up front). */
+export const MAX_GRID_POINTS = 1_000_000;
 
-/** Number of points of the grid over `space`. */
+function axisLength(p: ParamSpec, floatPoints: number): number {
+  if (p.kind === 'categorical') return p.choices.length;
+  return p.kind === 'int' ? (p.high - p.low) / (p.step ?? 1) + 1 : floatPoints;
+}
+
+/** Number of points of the grid over `space` (counted, not built). */
 export function gridSize(space: SearchSpace, floatPoints = 5): number {
-  return Object.values(space).reduce((n, p) => n * gridAxis(p, floatPoints).length, 1);
+  return Object.values(space).reduce((n, p) => n * axisLength(p, floatPoints), 1);
 }
 
 export function gridSampler(space: SearchSpace, seed: number, opt: GridOptions = {}): Sampler {
@@ -62,10 +68,12 @@ export function gridSampler(space: SearchSpace, seed: number, opt: GridOptions =
   if (!(Number.isInteger(fp) && fp >= 1))
     throw usageError(`grid floatPoints must be an integer ≥ 1, got ${fp}; use e.g. 5`);
   const names = Object.keys(space);
-  const axes = names.map((n) => gridAxis(space[n]!, fp));
   const size = gridSize(space, fp);
-  if (size > MAX_GRID)
-    throw usageError(`grid has ${size} points, more than ${MAX_GRID}; lower floatPoints or use sampler: tpe or random`);
+  if (size > MAX_GRID_POINTS)
+    throw usageError(
+      `grid has ${size} points, more than ${MAX_GRID_POINTS}; lower floatPoints or use sampler: tpe or random`,
+    );
+  const axes = names.map((n) => gridAxis(space[n]!, fp));
   const order = createRng(seed).shuffle(Array.from({ length: size }, (_, i) => i));
   let next = 0;
   return {

@@ -38,5 +38,9 @@ describe('tune: section schema', () => {
       "trials: trials 121 exceeds the grid's 120 points; use trials: 120, raise gridPoints, or use sampler: tpe",
     ]);
     expect(messages({ ...base, sampler: 'grid', trials: 120 })).toEqual([]);
+    const huge = { ...base, sampler: 'grid', space: { n: { kind: 'int', low: 0, high: 5_000_000 } } };
+    expect(messages(huge)).toEqual([
+      'sampler: the grid has 5000001 points, more than 1000000; lower gridPoints or int ranges, or use sampler: tpe',
+    ]);
   });
 });

@@ -15,7 +15,7 @@
  * smaller than `trials`).
  */
 import * as z from 'zod';
-import { gridSize } from './samplers.ts';
+import { gridSize, MAX_GRID_POINTS } from './samplers.ts';
 import { spaceProblems } from './space.ts';
 import type { SearchSpace } from './space.ts';
 
@@ -63,7 +63,13 @@ export const tuneSectionSchema = z
       ctx.addIssue({ code: 'custom', message: p, path: ['space'] });
     if (t.sampler === 'grid' && spaceProblems(t.space as SearchSpace).length === 0) {
       const n = gridSize(t.space as SearchSpace, t.gridPoints);
-      if (t.trials > n)
+      if (n > MAX_GRID_POINTS)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sampler'],
+          message: `the grid has ${n} points, more than ${MAX_GRID_POINTS}; lower gridPoints or int ranges, or use sampler: tpe`,
+        });
+      else if (t.trials > n)
         ctx.addIssue({
           code: 'custom',
           path: ['trials'],
