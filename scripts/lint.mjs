@@ -30,6 +30,7 @@ export const STAGE_ORDER = [
   'backtest',
   'strategies',
   'audit',
+  'tuning',
   'report',
   'execution',
   'config',

@@ -16,6 +16,7 @@ describe('library API (src/index.ts)', () => {
       'backtest',
       'strategies',
       'audit',
+      'tuning',
       'report',
       'execution',
       'config',

@@ -18,6 +18,7 @@ export * as metrics from './metrics/index.ts';
 export * as backtest from './backtest/index.ts';
 export * as strategies from './strategies/index.ts';
 export * as audit from './audit/index.ts';
+export * as tuning from './tuning/index.ts';
 export * as report from './report/index.ts';
 export * as execution from './execution/index.ts';
 export * as config from './config/index.ts';
