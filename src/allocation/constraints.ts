@@ -204,7 +204,7 @@ export function checkConstraints(w: Float64Array, dist: ReturnDistribution, c: S
     if (k > c.maxHoldings) out.push({ rule: 'number of holdings ≤ maxHoldings', value: k, limit: c.maxHoldings });
   }
   if (c.maxVaR) {
-    const v = valueAtRisk(w, dist, c.maxVaR.level, c.maxVaR.method);
+    const v = valueAtRisk(w, dist, c.maxVaR.level, c.maxVaR.method, dist.periodsPerYear);
     if (v > c.maxVaR.max + CONSTRAINT_TOL)
       out.push({ rule: `${c.maxVaR.method} VaR(${c.maxVaR.level}) ≤ max`, value: v, limit: c.maxVaR.max });
   }
@@ -244,8 +244,8 @@ export function normalQuantile(p: number): number {
 }
 
 /**
- * VaR as a positive loss fraction. Parametric: −(wᵀμ)/f + z_level·√(wᵀΣw/f) with f = 252 (per period, matching the
- * scenarios' daily scale); historical: the level-quantile of scenario losses (needs `scenarios`).
+ * VaR as a positive loss fraction. Parametric: −(wᵀμ)/f + z_level·√(wᵀΣw/f) with f = the distribution's periods
+ * per year (default 252; per period, matching the scenarios' scale); historical: the level-quantile of scenario losses (needs `scenarios`).
  */
 export function valueAtRisk(
   w: Float64Array,

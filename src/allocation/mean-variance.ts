@@ -481,7 +481,7 @@ export function withPortfolioCaps(
     }
     if (c.maxVaR?.method === 'parametric') {
       const { level, max } = c.maxVaR;
-      const pvar = (x: Float64Array): number => valueAtRisk(x, dist, level, 'parametric');
+      const pvar = (x: Float64Array): number => valueAtRisk(x, dist, level, 'parametric', dist.periodsPerYear);
       if (pvar(w) > max + 1e-12) {
         if (kind === 'min-variance')
           throw infeasible(

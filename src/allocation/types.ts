@@ -20,6 +20,8 @@ export interface ReturnDistribution {
   readonly previousWeights?: Float64Array;
   /** Annual risk-free rate as a fraction (0.02 = 2 %). */
   readonly riskFreeRate?: number;
+  /** Periods per year μ and Σ were annualised with (default 252): de-annualises the parametric VaR to one period. */
+  readonly periodsPerYear?: number;
 }
 
 export interface TrailEntry {

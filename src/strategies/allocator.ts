@@ -73,11 +73,37 @@ function build(table: Table, spec: { kind: string }, what: string): unknown {
   return entry.create(params as never);
 }
 
+/**
+ * `periodsPerYear` (the study's calendar) annualises the estimators, a semivariance target and the parametric VaR
+ * cap wherever the study did not give its own `frequency`; without it they keep their documented default (252).
+ */
 export function allocatorStrategy(
   params: AllocatorStrategyParams & { rebalance?: RebalanceSpec },
   name = 'allocator',
+  periodsPerYear?: number,
 ): Strategy {
-  const p = allocatorStrategySchema.parse(params);
+  const withCalendar = (spec: unknown, table: Table): unknown => {
+    const s = spec as { kind?: string; frequency?: unknown } | undefined;
+    if (periodsPerYear === undefined || s?.kind === undefined || s.frequency !== undefined) return spec;
+    const schema = table[s.kind]?.schema;
+    const takes = schema instanceof z.ZodObject && 'frequency' in schema.shape;
+    return takes ? { ...s, frequency: periodsPerYear } : spec;
+  };
+  const p = allocatorStrategySchema.parse({
+    ...params,
+    allocator: withCalendar(params.allocator, allocatorKinds as unknown as Table),
+    ...(params.expectedReturns === undefined && periodsPerYear === undefined
+      ? {}
+      : {
+          expectedReturns: withCalendar(
+            params.expectedReturns ?? { kind: 'mean' },
+            expectedReturnKinds as unknown as Table,
+          ),
+        }),
+    ...(params.covariance === undefined && periodsPerYear === undefined
+      ? {}
+      : { covariance: withCalendar(params.covariance ?? { kind: 'sample' }, riskModelKinds as unknown as Table) }),
+  });
   const allocator = build(
     allocatorKinds as unknown as Table,
     p.allocator as { kind: string },
@@ -140,6 +166,7 @@ export function allocatorStrategy(
         scenarios: new Matrix(rows, m, sub.slice()),
         previousWeights: Float64Array.from(keep.map((a) => ctx.previousWeights[a]!)),
         riskFreeRate: p.riskFreeRate,
+        ...(periodsPerYear === undefined ? {} : { periodsPerYear }),
       };
       const decided = allocateWithTurnover(allocator, dist, constraints, ctx.previousWeights);
       findings.push(...decided.findings);

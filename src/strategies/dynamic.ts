@@ -17,7 +17,7 @@ import * as z from 'zod';
 import { configError } from '../core/index.ts';
 import { latestMacroValue } from '../data/index.ts';
 import type { MacroObservation, Panel } from '../data/index.ts';
-import type { RebalanceSpec, Strategy } from '../backtest/index.ts';
+import { inferPeriodsPerYear, type RebalanceSpec, type Strategy } from '../backtest/index.ts';
 import { resolveWeights, trailingReturns, weightsByIdSchema } from './weights.ts';
 
 export const signalSchema = z.discriminatedUnion('kind', [
@@ -32,7 +32,11 @@ export const signalSchema = z.discriminatedUnion('kind', [
     asset: z.string().min(1),
     window: z.int().min(2).default(21),
     threshold: z.number().gt(0).describe('annualised volatility below which risk is on, fraction'),
-    periodsPerYear: z.int().min(1).default(252),
+    periodsPerYear: z
+      .int()
+      .min(1)
+      .optional()
+      .describe("annualisation of the volatility (default: the study's periods per year, from the data's calendar)"),
   }),
   z.strictObject({
     kind: z.literal('field'),
@@ -56,6 +60,8 @@ export interface DynamicParams {
   readonly riskOn: Readonly<Record<string, number>>;
   readonly riskOff: Readonly<Record<string, number>>;
   readonly rebalance?: RebalanceSpec;
+  /** Annualisation for the volatility signal when it gives none (the study passes the data's calendar). */
+  readonly periodsPerYear?: number;
 }
 
 export const dynamicSchema = z.strictObject({
@@ -82,6 +88,7 @@ export function evaluateSignal(
   view: Panel,
   strategy = 'dynamic',
   records?: { readonly macro?: readonly MacroObservation[] },
+  periodsPerYear?: number,
 ): number {
   const T = view.nDates;
   const n = view.nAssets;
@@ -105,7 +112,9 @@ export function evaluateSignal(
       m /= rows;
       let ss = 0;
       for (let i = 0; i < rows; i++) ss += (values[i * n + a]! - m) ** 2;
-      const vol = Math.sqrt((ss / (rows - 1)) * spec.periodsPerYear);
+      const vol = Math.sqrt(
+        (ss / (rows - 1)) * (spec.periodsPerYear ?? periodsPerYear ?? inferPeriodsPerYear(view.dates)),
+      );
       return Number.isFinite(vol) ? (vol < spec.threshold ? 1 : 0) : NaN;
     }
     case 'macro': {
@@ -154,7 +163,7 @@ export function dynamicAllocation(p: DynamicParams, name = 'dynamic'): Strategy 
           off: resolveWeights(name, p.riskOff, view.assets),
         };
       }
-      const s = evaluateSignal(signal, view, name, p.records);
+      const s = evaluateSignal(signal, view, name, p.records, p.periodsPerYear);
       return {
         weights: (s === 1 ? cache.on : cache.off).slice(),
         diagnostics: { signal: Number.isNaN(s) ? 'warm-up' : s === 1 ? 'risk-on' : 'risk-off' },

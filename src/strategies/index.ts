@@ -97,7 +97,12 @@ export const strategyKinds = {
       const p = dynamicWithRebalance.parse(params);
       const records = env.records as DynamicParams['records'] | undefined;
       return dynamicAllocation(
-        { ...(p as DynamicParams), ...rb(p.rebalance), ...(records ? { records } : {}) },
+        {
+          ...(p as DynamicParams),
+          ...rb(p.rebalance),
+          ...(records ? { records } : {}),
+          ...(env.periodsPerYear === undefined ? {} : { periodsPerYear: env.periodsPerYear }),
+        },
         env.name ?? 'dynamic',
       );
     },
@@ -112,6 +117,7 @@ export const strategyKinds = {
       return allocatorStrategy(
         { ...rest, ...rb(r) },
         env.name ?? `allocator:${(params.allocator as { kind: string }).kind}`,
+        env.periodsPerYear,
       );
     },
   },
