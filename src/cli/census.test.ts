@@ -193,6 +193,14 @@ const CASES: readonly Case[] = [
   },
   {
     command: 'data fetch',
+    name: '--out onto a file Keel did not write (refused before any download, file untouched)',
+    args: [...fetchArgs, '--out', '$W/mine.csv'],
+    code: 2,
+    stderr: /^error: --out .*mine\.csv already exists; choose another file, or add --force to replace it\.$/,
+    files: { 'mine.csv': 'my own notes\n' },
+  },
+  {
+    command: 'data fetch',
     name: 'offline and not cached',
     args: ['data', 'fetch', '--provider', 'fred', 'UNRATE', '--offline', '--cache', '$W/cache'],
     code: 1,

@@ -170,7 +170,8 @@ export function createStudySchema(tables: StudyKindTables = defaultKindTables) {
       // the report under its name): two that share a name, or whose names map to one folder, would overwrite
       // each other, so both are refused here. Folders compare case-insensitively (macOS, Windows).
       const byLabel = new Map<string, string>();
-      const byFolder = new Map<string, string>();
+      // The run's own files live beside the strategy folders: a strategy named "log.txt" would collide with them.
+      const byFolder = new Map<string, string>(RUN_FILES.map((f) => [f.toLowerCase(), `the run's own file ${f}`]));
       const entries = [
         ...study.strategies.map((s, i) => ({ s, path: ['strategies', i, 'name'], what: 'strategy' })),
         ...(study.baselines ?? []).map((s, i) => ({ s, path: ['baselines', i, 'name'], what: 'baseline' })),
@@ -194,7 +195,9 @@ export function createStudySchema(tables: StudyKindTables = defaultKindTables) {
           ctx.addIssue({
             code: 'custom',
             path,
-            message: `${self} and ${sameFolder} would both write their files to the folder ${folder}/ (names map to folders by turning every character other than letters, digits, . _ - into -, ignoring case); rename one of them`,
+            message: sameFolder.startsWith("the run's own file")
+              ? `${self} would write its files to a folder ${folder}/ where the run writes ${sameFolder}; rename it`
+              : `${self} and ${sameFolder} would both write their files to the folder ${folder}/ (names map to folders by turning every character other than letters, digits, . _ - into -, ignoring case); rename one of them`,
           });
         if (sameName === undefined) byLabel.set(label, self);
         if (sameFolder === undefined) byFolder.set(folder.toLowerCase(), self);
@@ -215,6 +218,23 @@ export type Study = z.output<typeof studySchema>;
 /** What a study file may contain before defaults (the editor-facing shape). */
 export type StudyInput = z.input<typeof studySchema>;
 export type DataSpec = Study['data'];
+
+/** Files a run writes at the top of its folder (study runner, ML job, backtest and report steps). */
+export const RUN_FILES = [
+  'study.resolved.json',
+  'seeds.json',
+  'data-hashes.json',
+  'summary.json',
+  'findings.json',
+  'log.txt',
+  'metrics.json',
+  'report.json',
+  'report.html',
+  'weights.csv',
+  'trades.csv',
+  'truth.json',
+  'market-summary.csv',
+] as const;
 
 /** A strategy's display name: its `name`, else its kind. */
 export function strategyLabel(s: unknown): string {

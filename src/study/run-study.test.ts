@@ -258,6 +258,10 @@ describe('strategy folders: no two strategies or baselines write to one folder',
       'study: baselines[0].name: baseline "ew" has the same name as strategy "ew"; give each strategy and baseline a distinct name',
       'study: baselines[1].name: baseline "ew" has the same name as strategy "ew"; give each strategy and baseline a distinct name',
     ]);
+    // A strategy folder named like one of the run's own files (was an EISDIR failure at commit).
+    expect(await refuse([{ kind: 'equal-weight', name: 'Log.txt' }])).toEqual([
+      'study: strategies[0].name: strategy "Log.txt" would write its files to a folder Log.txt/ where the run writes the run\'s own file log.txt; rename it',
+    ]);
   });
 
   it('a default baseline whose folder a strategy uses runs as baseline-<name>, in its own folder, with an info finding', async () => {

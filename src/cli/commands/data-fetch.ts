@@ -3,6 +3,7 @@
  * local cache (`--cache DIR`, default `.keel/cache`) and, with `--out`, writes the aligned closes (FRED: values)
  * as a wide CSV, atomically. Exit 0 ok, 1 on a failed download or parse, 2 on bad flags.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { usageError } from '../../core/index.ts';
@@ -19,6 +20,7 @@ interface Flags {
   baseUrl?: string;
   json?: boolean;
   unadjusted?: boolean;
+  force?: boolean;
 }
 
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
@@ -59,8 +61,12 @@ export function dataFetchCommand(): Command {
     .option('--max-age-hours <h>', 'reuse cached responses younger than this', '12')
     .option('--base-url <url>', "override the provider's base URL (mirrors, tests)")
     .option('--unadjusted', 'Yahoo: keep the raw close instead of the adjusted close')
+    .option('--force', 'with --out: replace an existing file')
     .option('--json', 'print a JSON summary')
     .action(async (symbols: string[], flags: Flags) => {
+      // Never overwrite a file Keel did not write unless asked: checked before any download.
+      if (flags.out !== undefined && existsSync(flags.out) && !flags.force)
+        throw usageError(`--out ${flags.out} already exists; choose another file, or add --force to replace it.`);
       for (const [flag, v] of [
         ['--start', flags.start],
         ['--end', flags.end],
