@@ -23,6 +23,6 @@ describe.skipIf(!chromiumAvailable())('report renders in headless Chromium', () 
       expect(c.height, c.kind).toBeGreaterThan(150);
       expect(c.marks, c.kind).toBeGreaterThan(10);
     }
-    expect(r.tables).toBe(2);
+    expect(r.tables).toBe(3); // findings, metrics, forecast quality
   });
 });
