@@ -13,6 +13,7 @@ import { efficientFrontier, type Constraints } from '../allocation/index.ts';
 import { Matrix, groupFindings, type Finding } from '../core/index.ts';
 import { deflatedSharpeRatio, forecastQuality, type ForecastCrossSection } from '../metrics/index.ts';
 import type { MlDiagnostics, StrategySpec } from '../strategies/index.ts';
+import { strategyKinds } from '../strategies/index.ts';
 import { ledgerRows, type BacktestResult } from '../backtest/index.ts';
 import { planMlJob, runMlTask } from './ml-tasks.ts';
 import type {
@@ -53,8 +54,16 @@ export interface SummaryRow {
   readonly volatility: number;
   readonly sharpe: number;
   readonly deflatedSharpe: number;
-  /** Deflated Sharpe of the daily return over 1/N (NaN for 1/N itself or without a 1/N baseline). */
+  /**
+   * Deflated Sharpe of the daily return over 1/N: over the volatility-matched 1/N of the strategy's own target
+   * volatility when one ran (`equalWeightBaseline` names it), else over plain 1/N (NaN for 1/N itself or without one).
+   */
   readonly deflatedSharpeVsEqualWeight: number;
+  /** The same over plain, fully invested 1/N. */
+  readonly deflatedSharpeVsPlainEqualWeight: number;
+  /** The 1/N baseline `deflatedSharpeVsEqualWeight` compares with, and whether it is volatility-matched. */
+  readonly equalWeightBaseline?: string;
+  readonly equalWeightVolatilityMatched?: boolean;
   readonly maxDrawdown: number;
   readonly turnover: number;
   readonly ic: number;
@@ -83,6 +92,15 @@ interface Run {
   readonly label: string;
   readonly baseline: boolean;
   readonly result: BacktestResult;
+}
+
+const isEqualWeight = (r: Run): boolean => r.spec.kind === 'equal-weight';
+/** The annualised target volatility of an ML strategy (schema default filled in) or a volatility-matched 1/N. */
+function targetVolOf(r: Run): number | undefined {
+  if (isEqualWeight(r)) return (r.spec as { targetVolatility?: number }).targetVolatility;
+  const { kind: _k, name: _n, ...params } = r.spec;
+  const p = strategyKinds['ml-forecast'].schema.safeParse(params);
+  return p.success ? p.data.portfolio.targetVolatility : undefined;
 }
 
 function universeTitle(panel: Panel, ids: readonly string[]): string {
@@ -218,13 +236,15 @@ export function formatSummaryTable(rows: readonly SummaryRow[]): string[] {
   const ceiling = rows.some((r) => r.ceilingIc !== undefined);
   const ceil = (r: SummaryRow): string =>
     ceiling ? `  ${(r.ceilingIc === undefined ? '' : fix(r.ceilingIc, 3)).padStart(7)}` : '';
-  const head = `${'section'.padEnd(sw)}  ${'strategy'.padEnd(w)}  ${'return/yr'.padStart(9)}  ${'vol/yr'.padStart(7)}  ${'Sharpe'.padStart(6)}  ${'DSR'.padStart(5)}  ${'DSR-1/N'.padStart(7)}  ${'max DD'.padStart(7)}  ${'turnover'.padStart(8)}  ${'IC'.padStart(6)}${ceiling ? `  ${'ceiling'.padStart(7)}` : ''}`;
+  // DSR-1/N@vol: over the 1/N scaled to the strategy's own target volatility; DSR-1/N: over plain 1/N.
+  const matched = (r: SummaryRow): number => (r.equalWeightVolatilityMatched ? r.deflatedSharpeVsEqualWeight : NaN);
+  const head = `${'section'.padEnd(sw)}  ${'strategy'.padEnd(w)}  ${'return/yr'.padStart(9)}  ${'vol/yr'.padStart(7)}  ${'Sharpe'.padStart(6)}  ${'DSR'.padStart(5)}  ${'DSR-1/N@vol'.padStart(11)}  ${'DSR-1/N'.padStart(7)}  ${'max DD'.padStart(7)}  ${'turnover'.padStart(8)}  ${'IC'.padStart(6)}${ceiling ? `  ${'ceiling'.padStart(7)}` : ''}`;
   return [
     head,
     '-'.repeat(head.length),
     ...rows.map(
       (r) =>
-        `${r.section.padEnd(sw)}  ${(r.baseline ? `(${r.strategy})` : r.strategy).padEnd(w)}  ${pct(r.annualReturn).padStart(9)}  ${pct(r.volatility).padStart(7)}  ${fix(r.sharpe).padStart(6)}  ${fix(r.deflatedSharpe).padStart(5)}  ${fix(r.deflatedSharpeVsEqualWeight).padStart(7)}  ${pct(r.maxDrawdown).padStart(7)}  ${fix(r.turnover).padStart(8)}  ${fix(r.ic, 3).padStart(6)}${ceil(r)}`,
+        `${r.section.padEnd(sw)}  ${(r.baseline ? `(${r.strategy})` : r.strategy).padEnd(w)}  ${pct(r.annualReturn).padStart(9)}  ${pct(r.volatility).padStart(7)}  ${fix(r.sharpe).padStart(6)}  ${fix(r.deflatedSharpe).padStart(5)}  ${fix(matched(r)).padStart(11)}  ${fix(r.deflatedSharpeVsPlainEqualWeight).padStart(7)}  ${pct(r.maxDrawdown).padStart(7)}  ${fix(r.turnover).padStart(8)}  ${fix(r.ic, 3).padStart(6)}${ceil(r)}`,
     ),
   ];
 }
@@ -247,6 +267,7 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
   const summary: SummaryRow[] = [];
   const weightLines: string[] = ['section,strategy,date,asset,weight'];
   const tradeLines: string[] = ['section,strategy,date,asset,side,quantity,price,notional,cost'];
+  const volMatchedNames = new Set<string>();
 
   plan.universes.forEach((ids, k) => {
     const sectionId = `universe-${k + 1}`;
@@ -268,6 +289,14 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
         strategy: skip.label,
         message: `${universeTitle(panel, ids)}: ${skip.message ?? `baseline ${skip.label} was not run (it names assets outside this universe)`}`,
         fix: skip.fix ?? 'give the baseline weights over assets of this universe, or drop it from baselines:',
+      });
+    for (const a of plan.added.filter((x) => x.section === k))
+      findings.push({
+        severity: 'info',
+        kind: 'baseline-added',
+        strategy: a.label,
+        message: `${universeTitle(panel, ids)}: baseline ${a.label} was added to the listed baselines: the ML strategies hold that volatility target, so their deflated Sharpe over 1/N is taken over this 1/N at the same volatility`,
+        fix: 'list it under baselines: yourself to silence this, or baselines: [] for no baselines at all',
       });
     for (const r of runs) findings.push(...r.result.findings);
     const mlRuns = runs.filter((r) => !r.baseline);
@@ -294,9 +323,15 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
     const best = [...mlRuns].sort(
       (a, b) => (b.result.metrics.sharpe || -Infinity) - (a.result.metrics.sharpe || -Infinity),
     )[0]!;
-    // Edge over 1/N: the deflated Sharpe of the daily active return (strategy − 1/N), same nTrials.
-    const oneOverN = runs.find((r) => r.baseline && r.spec.kind === 'equal-weight');
-    const activeDsr = (r: Run): number => {
+    // Edge over 1/N: the deflated Sharpe of the daily active return (strategy − 1/N), same nTrials; over the 1/N
+    // scaled to the strategy's own target volatility when one ran (else the comparison measures leverage).
+    const plainOneOverN = runs.find((r) => r.baseline && isEqualWeight(r) && targetVolOf(r) === undefined);
+    const equalWeightFor = (r: Run): Run | undefined => {
+      const v = r.baseline ? undefined : targetVolOf(r);
+      const m = v === undefined ? undefined : runs.find((b) => b.baseline && isEqualWeight(b) && targetVolOf(b) === v);
+      return m ?? plainOneOverN;
+    };
+    const activeDsr = (r: Run, oneOverN = equalWeightFor(r)): number => {
       if (!oneOverN || r === oneOverN) return NaN;
       const a = r.result.returns;
       const b = oneOverN.result.returns;
@@ -306,6 +341,8 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
       for (let t = start; t < a.length; t++) d[t - start] = a[t]! - b[t]!;
       return deflatedSharpeRatio(d, nTrials).dsr;
     };
+    for (const r of runs)
+      if (r.baseline && isEqualWeight(r) && targetVolOf(r) !== undefined) volMatchedNames.add(r.label);
     const strategies: StrategySeries[] = runs.map((r) => ({
       name: r.label,
       baseline: r.baseline,
@@ -313,6 +350,7 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
       metrics: {
         ...(r.result.metrics as unknown as Record<string, number>),
         deflatedSharpeVsEqualWeight: activeDsr(r),
+        deflatedSharpeVsPlainEqualWeight: activeDsr(r, plainOneOverN),
       },
     }));
     const fq: ForecastQualityRow[] = mlRuns.map((r) => {
@@ -364,6 +402,15 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
         deflatedSharpeVsEqualWeight: strategies.find((x) => x.name === r.label)!.metrics[
           'deflatedSharpeVsEqualWeight'
         ]!,
+        deflatedSharpeVsPlainEqualWeight: strategies.find((x) => x.name === r.label)!.metrics[
+          'deflatedSharpeVsPlainEqualWeight'
+        ]!,
+        ...(equalWeightFor(r) && equalWeightFor(r) !== r
+          ? {
+              equalWeightBaseline: equalWeightFor(r)!.label,
+              equalWeightVolatilityMatched: equalWeightFor(r) !== plainOneOverN,
+            }
+          : {}),
         maxDrawdown: m.maxDrawdown,
         turnover: m.turnover ?? NaN,
         ic: quality.get(r.label)?.ic ?? NaN,
@@ -387,6 +434,10 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
     }
   });
   input.onProgress?.(total, total);
+  if (volMatchedNames.size > 0)
+    notes.push(
+      `DSR vs 1/N compares each ML strategy with the 1/N scaled to its own target volatility (${[...volMatchedNames].join(', ')}); the figure over plain 1/N is deflatedSharpeVsPlainEqualWeight in report.json and the DSR-1/N column of the terminal summary.`,
+    );
   notes.push(
     `Deflated Sharpe uses ${nTrials} configurations tried (the ML strategies of this study); baselines are not counted as trials.`,
     'All figures are out of sample and after costs: each decision at the close of t uses data ≤ t; models train on labels that ended h + embargo bars before the refit date.',

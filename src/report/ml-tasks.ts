@@ -6,7 +6,14 @@
 import { configError } from '../core/index.ts';
 import type { Panel } from '../data/index.ts';
 import type { PitRecords } from '../features/index.ts';
-import { backtestOptionsFrom, createStrategy, defaultBaselines, type StrategySpec } from '../strategies/index.ts';
+import {
+  backtestOptionsFrom,
+  createStrategy,
+  defaultBaselines,
+  strategyKinds,
+  volMatchedBaselines,
+  type StrategySpec,
+} from '../strategies/index.ts';
 import { runBacktest, type BacktestResult } from '../backtest/index.ts';
 
 /** What every task of a job shares (plain data: it crosses to worker threads by structured clone). */
@@ -35,6 +42,8 @@ export interface MlJobPlan {
   readonly nTrials: number;
   /** Baselines left out of a universe: they name assets outside it, or a default (60/40) has nothing to mix. */
   readonly skipped: readonly SkippedBaseline[];
+  /** Volatility-matched 1/N baselines added to a study's own `baselines:` list (reported as info findings). */
+  readonly added: readonly { readonly section: number; readonly label: string }[];
 }
 
 export interface SkippedBaseline {
@@ -56,10 +65,24 @@ function baselineFits(spec: StrategySpec, ids: readonly string[]): boolean {
   return !w || Object.keys(w).every((id) => ids.includes(id));
 }
 
+/** An ML strategy's resolved volatility target and covariance window (the schema's defaults filled in). */
+function riskOf(s: StrategySpec): { targetVolatility: number; covarianceWindow: number } | undefined {
+  const { kind: _k, name: _n, ...params } = s;
+  const p = strategyKinds['ml-forecast'].schema.safeParse(params);
+  return p.success
+    ? { targetVolatility: p.data.portfolio.targetVolatility, covarianceWindow: p.data.covarianceWindow }
+    : undefined;
+}
+
 /**
  * Universes, tasks and the trial count of a job; throws a one-line error for an unknown universe asset. Without a
  * `baselines:` list each universe gets the study defaults (1/N and a 60/40 of its own equity and bond assets, as the
- * plain backtest step runs them); `baselines: []` runs none.
+ * plain backtest step runs them); `baselines: []` runs none. Unless `baselines: []`, each universe also gets a 1/N
+ * scaled to each distinct target volatility of its ML strategies ("1/N @ 10% vol", ex-ante volatility on their
+ * covariance window), even when the study lists its own baselines: every ML strategy here is held to a volatility
+ * target, and its deflated Sharpe over a fully invested 1/N at another volatility measures the leverage gap, not the
+ * forecasts. Added to a listed set, it is reported as an info finding; a listed baseline with the same name or the
+ * same kind and target volatility replaces it.
  */
 export function planMlJob(input: {
   readonly panel: Panel;
@@ -82,15 +105,36 @@ export function planMlJob(input: {
   }
   const tasks: MlTask[] = [];
   const skipped: SkippedBaseline[] = [];
+  const added: { section: number; label: string }[] = [];
   universes.forEach((ids, section) => {
-    for (const s of ml.filter((s) => universeOf(s, panel).join() === ids.join()))
-      tasks.push({ section, spec: s, label: strategyLabel(s), baseline: false });
+    const own = ml.filter((s) => universeOf(s, panel).join() === ids.join());
+    for (const s of own) tasks.push({ section, spec: s, label: strategyLabel(s), baseline: false });
+    const risks = own.map(riskOf).filter((r) => r !== undefined);
+    const window = risks.length > 0 ? Math.max(...risks.map((r) => r.covarianceWindow)) : undefined;
+    const matched = volMatchedBaselines(
+      risks.map((r) => r.targetVolatility),
+      window,
+    );
     let baselines = input.baselines;
     if (baselines === undefined) {
       const defaults = defaultBaselines(panel.selectAssets(ids), 'this universe');
-      baselines = defaults.baselines;
+      baselines = [...defaults.baselines, ...matched];
       for (const f of defaults.skipped)
         skipped.push({ section, label: '60/40', message: f.message, ...(f.fix ? { fix: f.fix } : {}) });
+    } else if (baselines.length > 0) {
+      const listed = baselines;
+      const extra = matched.filter(
+        (m) =>
+          !listed.some(
+            (b) =>
+              strategyLabel(b) === m.name ||
+              (b.kind === 'equal-weight' &&
+                (b as { targetVolatility?: number }).targetVolatility ===
+                  (m as { targetVolatility?: number }).targetVolatility),
+          ),
+      );
+      for (const m of extra) added.push({ section, label: strategyLabel(m) });
+      baselines = [...listed, ...extra];
     }
     for (const b of baselines) {
       if (baselineFits(b, ids)) tasks.push({ section, spec: b, label: strategyLabel(b), baseline: true });
@@ -98,7 +142,7 @@ export function planMlJob(input: {
     }
   });
   const nTrials = Math.max(backtestOptionsFrom(input.backtest).nTrials ?? 1, ml.length);
-  return { universes, tasks, nTrials, skipped };
+  return { universes, tasks, nTrials, skipped, added };
 }
 
 /** Run one task: the strategy's walk-forward backtest on its universe. */

@@ -2,10 +2,13 @@
  * The default baselines a study gets when it lists none (`baselines:` absent): 1/N (`equal-weight`) and a 60/40 mix
  * of the equity and bond assets by asset class. One home for both the plain backtest step and the ML job, so both
  * run the same defaults; a default that cannot run is returned as a `baseline-skipped` finding, never dropped
- * silently. `baselines: []` in the study means "none" and never reaches here.
+ * silently. `baselines: []` in the study means "none" and never reaches here. Given the target volatilities of the
+ * strategies being judged, the defaults add a 1/N scaled to each (`volMatchedBaselines`): a deflated Sharpe over a
+ * 1/N that runs at another volatility measures the leverage gap, not the forecasts.
  */
 import type { FindingDraft } from '../core/index.ts';
 import type { StrategySpec } from './run-section.ts';
+import { volMatchedEqualWeightName } from './static.ts';
 
 /** What the defaults read from a panel: its asset ids and their asset classes. */
 export interface BaselineUniverse {
@@ -38,7 +41,11 @@ export interface DefaultBaselines {
  * 1/N and 60/40 for the assets of `panel` (a study's data, or one universe of an ML job). `where` prefixes the
  * skipped finding's message (e.g. the universe's title).
  */
-export function defaultBaselines(panel: BaselineUniverse, where = 'the data'): DefaultBaselines {
+export function defaultBaselines(
+  panel: BaselineUniverse,
+  where = 'the data',
+  targetVolatilities: readonly number[] = [],
+): DefaultBaselines {
   const baselines: StrategySpec[] = [{ kind: 'equal-weight', name: '1/N' }];
   const skipped: FindingDraft[] = [];
   const w = sixtyFortyWeights(panel);
@@ -50,5 +57,19 @@ export function defaultBaselines(panel: BaselineUniverse, where = 'the data'): D
       message: `the default 60/40 baseline was not run: ${where} has no equity and bond asset classes to mix`,
       fix: 'list the baselines you want under baselines: (e.g. [{ kind: equal-weight, name: 1/N }]), or baselines: [] for none',
     });
+  baselines.push(...volMatchedBaselines(targetVolatilities));
   return { baselines, skipped };
+}
+
+/**
+ * One 1/N scaled to each distinct target volatility (annualised; "1/N @ 10% vol"), in order of first appearance.
+ * `window` is the trailing sample for its ex-ante volatility (default 252 periods).
+ */
+export function volMatchedBaselines(targetVolatilities: readonly number[], window?: number): StrategySpec[] {
+  return [...new Set(targetVolatilities)].map((v) => ({
+    kind: 'equal-weight',
+    name: volMatchedEqualWeightName(v),
+    targetVolatility: v,
+    ...(window === undefined ? {} : { window }),
+  }));
 }

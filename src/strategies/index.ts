@@ -11,7 +11,7 @@ import { checkMlForecast, checkWindow } from './checks.ts';
 import { dynamicAllocation, dynamicSchema } from './dynamic.ts';
 import type { DynamicParams } from './dynamic.ts';
 import { inverseVolatility } from './inverse-volatility.ts';
-import { buyAndHold, equalWeight, fixedMix } from './static.ts';
+import { buyAndHold, equalWeight, fixedMix, volMatchedEqualWeightName } from './static.ts';
 import { weightsByIdSchema } from './weights.ts';
 import { mlForecastKind } from './ml-forecast.ts';
 
@@ -31,7 +31,17 @@ const rebalance = rebalanceSchema.optional().describe("the strategy's own rebala
 
 const fixedMixSchema = z.strictObject({ weights: weightsByIdSchema, rebalance });
 const buyAndHoldSchema = z.strictObject({ weights: weightsByIdSchema.optional() });
-const equalWeightSchema = z.strictObject({ field: z.string().min(1).default('close'), rebalance });
+const equalWeightSchema = z.strictObject({
+  field: z.string().min(1).default('close'),
+  rebalance,
+  targetVolatility: z
+    .number()
+    .gt(0)
+    .max(2)
+    .optional()
+    .describe('annualised volatility to scale 1/N down to (the rest in cash, never levered); absent: plain 1/N'),
+  window: z.int().min(2).default(252).describe('trailing returns for the ex-ante volatility of 1/N, periods'),
+});
 const inverseVolSchema = z.strictObject({
   window: z.int().min(2).default(63).describe('trailing returns used, periods'),
   minObservations: z.int().min(2).optional(),
@@ -67,10 +77,21 @@ export const strategyKinds = {
   },
   'equal-weight': {
     schema: equalWeightSchema,
-    description: '1/N over the assets priced on each decision date',
+    description: '1/N over the assets priced on each decision date, optionally scaled to a target volatility',
     create: (params: z.input<typeof equalWeightSchema>, env: StrategyEnv = {}): Strategy => {
       const p = equalWeightSchema.parse(params);
-      return equalWeight({ field: p.field, ...rb(p.rebalance) }, env.name ?? 'equal-weight');
+      const vol =
+        p.targetVolatility === undefined
+          ? {}
+          : {
+              targetVolatility: p.targetVolatility,
+              window: p.window,
+              ...(env.periodsPerYear === undefined ? {} : { periodsPerYear: env.periodsPerYear }),
+            };
+      return equalWeight(
+        { field: p.field, ...rb(p.rebalance), ...vol },
+        env.name ?? (p.targetVolatility === undefined ? 'equal-weight' : volMatchedEqualWeightName(p.targetVolatility)),
+      );
     },
   },
   'inverse-volatility': {
@@ -126,7 +147,7 @@ export const strategyKinds = {
 export { allocatorStrategy, allocatorStrategySchema, checkAllocatorStrategy, kindUnion } from './allocator.ts';
 export type { AllocatorStrategyParams, UniverseShape } from './allocator.ts';
 export { checkMlForecast, checkWindow } from './checks.ts';
-export { fixedMix, buyAndHold, equalWeight } from './static.ts';
+export { fixedMix, buyAndHold, equalWeight, volMatchedEqualWeightName } from './static.ts';
 export type { FixedMixParams, BuyAndHoldParams, EqualWeightParams } from './static.ts';
 export { inverseVolatility } from './inverse-volatility.ts';
 export type { InverseVolatilityParams } from './inverse-volatility.ts';
@@ -134,7 +155,7 @@ export { dynamicAllocation, evaluateSignal, signalSchema } from './dynamic.ts';
 export type { DynamicParams, SignalSpec } from './dynamic.ts';
 export { resolveWeights, listedMask, trailingReturns, weightsByIdSchema } from './weights.ts';
 export { runStudyBacktests, createStrategy, backtestOptionsFrom } from './run-section.ts';
-export { defaultBaselines, sixtyFortyWeights } from './baselines.ts';
+export { defaultBaselines, sixtyFortyWeights, volMatchedBaselines } from './baselines.ts';
 export type { BaselineUniverse, DefaultBaselines } from './baselines.ts';
 export type { BacktestSection, StrategySpec } from './run-section.ts';
 export {

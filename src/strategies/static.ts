@@ -3,7 +3,8 @@
  * Each is a `Strategy` factory taking plain JSON parameters; the rebalancing rule is part of the strategy when given.
  */
 import type { RebalanceSpec, Strategy } from '../backtest/index.ts';
-import { listedMask, resolveWeights } from './weights.ts';
+import type { FindingDraft } from '../core/index.ts';
+import { listedMask, resolveWeights, trailingReturns } from './weights.ts';
 
 export interface FixedMixParams {
   readonly weights: Readonly<Record<string, number>>;
@@ -40,20 +41,92 @@ export interface EqualWeightParams {
   /** Field whose presence on the decision date marks an asset as investable (default 'close'). */
   readonly field?: string;
   readonly rebalance?: RebalanceSpec;
+  /**
+   * Annualised volatility to scale 1/N to (e.g. 0.10): each decision holds 1/N × min(1, target / σ̂), σ̂ the ex-ante
+   * volatility of today's 1/N weights on the trailing sample covariance, and the rest in cash (never levered).
+   * Makes 1/N comparable with a strategy held to the same volatility target. Absent: plain, fully invested 1/N.
+   */
+  readonly targetVolatility?: number;
+  /** Trailing returns for σ̂, periods (default 252). */
+  readonly window?: number;
+  /** Annualisation of σ̂ (the study's calendar; default 252). */
+  readonly periodsPerYear?: number;
 }
 
-/** 1/N over the assets that have a price on the decision date (DeMiguel, Garlappi & Uppal 2009). */
+/** Display name of a volatility-matched 1/N: "1/N @ 10% vol". */
+export const volMatchedEqualWeightName = (targetVolatility: number): string =>
+  `1/N @ ${+(targetVolatility * 100).toFixed(2)}% vol`;
+
+/**
+ * 1/N over the assets that have a price on the decision date (DeMiguel, Garlappi & Uppal 2009); with
+ * `targetVolatility`, scaled down to it (see EqualWeightParams).
+ */
 export function equalWeight(p: EqualWeightParams = {}, name = 'equal-weight'): Strategy {
+  const field = p.field ?? 'close';
   return {
     name,
     ...(p.rebalance === undefined ? {} : { rebalance: p.rebalance }),
     decide(view) {
-      const m = listedMask(view, p.field ?? 'close');
+      const m = listedMask(view, field);
       let k = 0;
       for (const v of m) k += v;
       const w = new Float64Array(view.nAssets);
       if (k > 0) for (let a = 0; a < w.length; a++) w[a] = m[a]! / k;
-      return { weights: w, diagnostics: { listed: k } };
+      if (p.targetVolatility === undefined || k === 0) return { weights: w, diagnostics: { listed: k } };
+      const window = p.window ?? 252;
+      const sigma = exAnteVolatility(view, w, window, field, p.periodsPerYear ?? 252);
+      if (!(sigma.rows >= Math.min(window, MIN_ROWS)) || !Number.isFinite(sigma.vol)) {
+        // Too little history to know the scale: cash rather than an unscaled 1/N at an unknown volatility.
+        const findings: FindingDraft[] = [
+          {
+            severity: 'warning',
+            kind: 'warm-up-cash',
+            message: `only ${sigma.rows} complete returns of the listed assets exist by this date (the volatility-matched 1/N needs ${Math.min(window, MIN_ROWS)}), so the decision holds 100 % cash`,
+            fix: `start the backtest at least ${window} periods after the data starts, or shorten window`,
+          },
+        ];
+        return { weights: new Float64Array(view.nAssets), diagnostics: { listed: k, rows: sigma.rows }, findings };
+      }
+      const scale = sigma.vol > 0 ? Math.min(1, p.targetVolatility / sigma.vol) : 1;
+      for (let a = 0; a < w.length; a++) w[a]! *= scale;
+      return { weights: w, diagnostics: { listed: k, exAnteVolatility: sigma.vol, scale } };
     },
   };
+}
+
+/** Fewest complete return rows for σ̂ (a window shorter than this needs all of its rows). */
+const MIN_ROWS = 20;
+
+/**
+ * Annualised ex-ante volatility of weights `w`: the sample sd (ddof 1) of Σₐ wₐ rₐ over the trailing rows where every
+ * weighted asset has a return — equal to √(wᵀΣw) with Σ the sample covariance of those rows. Data ≤ the view's end.
+ */
+function exAnteVolatility(
+  view: Parameters<Strategy['decide']>[0],
+  w: Float64Array,
+  window: number,
+  field: string,
+  periodsPerYear: number,
+): { vol: number; rows: number } {
+  const { values, rows } = trailingReturns(view, window, field);
+  const n = view.nAssets;
+  const port: number[] = [];
+  for (let i = 0; i < rows; i++) {
+    let r = 0;
+    let ok = true;
+    for (let a = 0; a < n && ok; a++) {
+      if (w[a] === 0) continue;
+      const x = values[i * n + a]!;
+      if (Number.isFinite(x)) r += w[a]! * x;
+      else ok = false;
+    }
+    if (ok) port.push(r);
+  }
+  if (port.length < 2) return { vol: NaN, rows: port.length };
+  let mean = 0;
+  for (const r of port) mean += r;
+  mean /= port.length;
+  let ss = 0;
+  for (const r of port) ss += (r - mean) * (r - mean);
+  return { vol: Math.sqrt((ss / (port.length - 1)) * periodsPerYear), rows: port.length };
 }

@@ -3,7 +3,8 @@ import { auditBacktest, checkPointInTime } from '../audit/index.ts';
 import { Panel } from '../data/index.ts';
 import { ledgerRows, runBacktest } from '../backtest/index.ts';
 import type { BacktestResult, Strategy } from '../backtest/index.ts';
-import { evaluateSignal, signalSchema, strategyKinds } from './index.ts';
+import { synthesizeMarket } from '../synth/index.ts';
+import { defaultBaselines, evaluateSignal, signalSchema, strategyKinds } from './index.ts';
 
 const IDS = ['EQ_BROAD', 'EQ_TECH', 'BOND_LONG', 'GOLD'];
 
@@ -48,6 +49,7 @@ const cases: [string, keyof typeof strategyKinds, object][] = [
   ],
   ['buy-and-hold', 'buy-and-hold', {}],
   ['1/N', 'equal-weight', {}],
+  ['1/N @ 10% vol', 'equal-weight', { targetVolatility: 0.1, window: 40 }],
   ['inverse volatility', 'inverse-volatility', { window: 40 }],
   [
     'trend',
@@ -202,5 +204,64 @@ describe('macro regime signal', () => {
   });
   it('needs records', () => {
     expect(() => runBacktest(p, mk(), { costs: { kind: 'none' } })).toThrow(/signal macro needs macro release records/);
+  });
+});
+
+describe('volatility-matched 1/N (equal-weight with targetVolatility)', () => {
+  const m = synthesizeMarket({ seed: 42, start: '2014-01-01', years: 10, stocks: 8 });
+  const core = m.panel.selectAssets(['EQ_BROAD', 'EQ_TECH', 'BOND_LONG', 'GOLD']);
+  const stocks = m.panel.selectAssets(m.panel.assets.filter((a) => a.startsWith('STK')));
+  const run = (p: Panel, params: object, env: object = { periodsPerYear: 252 }) =>
+    runBacktest(p, (strategyKinds['equal-weight'].create as (x: object, e: object) => Strategy)(params, env), {
+      costs: { kind: 'none' },
+      rebalance: 'monthly',
+      start: '2015-03-02',
+    });
+
+  // Tolerance ±25 % of the target: the scale comes from the trailing 252-day sample covariance, and the synthetic
+  // market switches volatility regimes, so the realised figure lags each switch (a one-regime-late estimate misses by
+  // 10–20 % here); weights also drift for a month between rebalances. Plain 1/N runs at 15 % (core) and 27 % (stocks).
+  for (const [label, p] of [
+    ['core assets', core],
+    ['8 stocks', stocks],
+  ] as const)
+    for (const target of [0.05, 0.1])
+      it(`realises about its ${target * 100} % target on the synthetic market (${label}), never levered`, () => {
+        const r = run(p, { targetVolatility: target });
+        expect(r.metrics.annualizedVolatility).toBeGreaterThan(target * 0.75);
+        expect(r.metrics.annualizedVolatility).toBeLessThan(target * 1.25);
+        for (const d of r.decisions) {
+          expect(d.target.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1 + 1e-12);
+          for (const w of d.target) expect(w).toBeGreaterThanOrEqual(0);
+        }
+        expect(r.findings).toEqual([]);
+      });
+
+  it('caps the scale at 1: a target above 1/N’s own volatility is plain 1/N, fully invested', () => {
+    const plain = run(core, {});
+    const capped = run(core, { targetVolatility: 1.5 });
+    expect(capped.decisions.map((d) => Array.from(d.target))).toEqual(plain.decisions.map((d) => Array.from(d.target)));
+  });
+
+  it('annualises with the study calendar: periodsPerYear 12 on daily data scales less than 252', () => {
+    const daily = run(core, { targetVolatility: 0.05 }).decisions.at(-1)!.target;
+    const monthly = run(core, { targetVolatility: 0.05 }, { periodsPerYear: 12 }).decisions.at(-1)!.target;
+    expect(monthly.reduce((a, b) => a + b, 0)).toBeGreaterThan(daily.reduce((a, b) => a + b, 0));
+  });
+
+  it('holds cash with a warm-up finding before it has enough history, and is named for its target', () => {
+    const s = (strategyKinds['equal-weight'].create as (x: object, e: object) => Strategy)(
+      { targetVolatility: 0.1 },
+      {},
+    );
+    expect(s.name).toBe('1/N @ 10% vol');
+    const r = runBacktest(core, s, { costs: { kind: 'none' }, rebalance: 'monthly' });
+    expect(Array.from(r.decisions[0]!.target)).toEqual([0, 0, 0, 0]);
+    expect(r.findings[0]).toMatchObject({ severity: 'warning', kind: 'warm-up-cash' });
+  });
+
+  it('defaultBaselines adds one per distinct target volatility', () => {
+    const d = defaultBaselines(core, 'the data', [0.1, 0.1, 0.05]);
+    expect(d.baselines.map((b) => b.name)).toEqual(['1/N', '60/40', '1/N @ 10% vol', '1/N @ 5% vol']);
   });
 });
