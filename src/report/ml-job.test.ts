@@ -7,7 +7,7 @@ import { runStudy } from '../study/index.ts';
 import { repoRoot } from '../../test/support/shared.ts';
 import { checkInBrowser, chromiumAvailable, CHROMIUM_PATH } from './browser-check.ts';
 import { synthesizeMarket } from '../synth/index.ts';
-import { runMlJob } from './ml-job.ts';
+import { runMlJob, type SummaryRow } from './ml-job.ts';
 import type { Finding } from '../core/index.ts';
 
 /** A small version of examples/ml-allocation.yaml: both universes, three models, fewer years and trees. */
@@ -79,11 +79,22 @@ describe('the ML job through the study runner', () => {
     const report = JSON.parse(ja.toString('utf8'));
     expect(report.nTrials).toBe(4);
     expect(report.sections.map((s: { strategies: { name: string }[] }) => s.strategies.map((x) => x.name))).toEqual([
-      ['core-ridge', 'core-random-forest', 'core-gradient-boosting', '1/N', '60/40', 'inverse-vol'],
-      ['stocks-ridge', '1/N', 'inverse-vol'],
+      ['core-ridge', 'core-random-forest', 'core-gradient-boosting', '1/N', '60/40', 'inverse-vol', '1/N @ 10% vol'],
+      ['stocks-ridge', '1/N', 'inverse-vol', '1/N @ 10% vol'],
     ]);
     const summary = a.summary['ml'] as { table: string[] };
-    expect(summary.table[0]).toMatch(/section\s+strategy\s+return\/yr\s+vol\/yr\s+Sharpe\s+DSR.*IC\s+ceiling$/);
+    expect(summary.table[0]).toMatch(
+      /section\s+strategy\s+return\/yr\s+vol\/yr\s+Sharpe\s+DSR\s+DSR-1\/N@vol\s+DSR-1\/N\s+.*IC\s+ceiling$/,
+    );
+    // The listed baselines get the volatility-matched 1/N anyway, with an info finding per universe.
+    const added = (JSON.parse(readFileSync(join(a.path, 'findings.json'), 'utf8')) as Finding[]).filter(
+      (f) => f.kind === 'baseline-added',
+    );
+    expect(added.map((f) => [f.severity, f.strategy])).toEqual([
+      ['info', '1/N @ 10% vol'],
+      ['info', '1/N @ 10% vol'],
+    ]);
+    expect(report.notes[0]).toMatch(/^DSR vs 1\/N compares each ML strategy with the 1\/N scaled to its own target/);
     // Synthetic data: every ML strategy's IC beside the planted ceiling on the same cross sections.
     const fq = a.summary['forecastQuality'] as Record<string, Record<string, number>> & {
       ceilingIc: Record<string, number>;
@@ -135,8 +146,8 @@ describe('the ML job without a baselines list', () => {
     );
     const report = JSON.parse(readFileSync(join(r.path, 'report.json'), 'utf8'));
     expect(report.sections.map((s: { strategies: { name: string }[] }) => s.strategies.map((x) => x.name))).toEqual([
-      ['core-ridge', '1/N', '60/40'],
-      ['stocks-ridge', '1/N'],
+      ['core-ridge', '1/N', '60/40', '1/N @ 10% vol'],
+      ['stocks-ridge', '1/N', '1/N @ 10% vol'],
     ]);
     const weights = readFileSync(join(r.path, 'weights.csv'), 'utf8');
     expect(weights).toMatch(/universe-1,60\/40,\d{4}-\d\d-\d\d,EQ_BROAD,0\.6\n/);
@@ -148,6 +159,55 @@ describe('the ML job without a baselines list', () => {
     expect(skipped[0]!.message).toMatch(
       /^8 assets in \d sectors: the default 60\/40 baseline was not run: this universe has no equity and bond/,
     );
+  });
+});
+
+describe('the ML job judges each strategy against 1/N at its own volatility', () => {
+  // Old code: DSR vs 1/N compared a 10 %-vol strategy with a fully invested 1/N (15–27 % vol on this market), so the
+  // figure measured the leverage gap; and no volatility-matched 1/N existed.
+  const study = {
+    ...smallStudy,
+    // Both targets below plain 1/N's ~8 % on these four assets, so both scaled baselines differ from plain 1/N.
+    strategies: [
+      { ...smallStudy.strategies[0]!, portfolio: { maxWeight: 0.6, targetVolatility: 0.04 } },
+      { ...smallStudy.strategies[1]!, portfolio: { maxWeight: 0.6, targetVolatility: 0.05 } },
+    ],
+  };
+  it('runs a 1/N per target volatility and takes DSR-1/N over the matching one; plain 1/N stays reported', async () => {
+    const r = await runStudy(study, { outDir: join(outDir, 'volmatch'), clock });
+    const report = JSON.parse(readFileSync(join(r.path, 'report.json'), 'utf8'));
+    const section = report.sections[0] as { strategies: { name: string; metrics: Record<string, number | null> }[] };
+    expect(section.strategies.map((x) => x.name)).toEqual([
+      'core-ridge',
+      'core-random-forest',
+      '1/N',
+      '60/40',
+      'inverse-vol',
+      '1/N @ 4% vol',
+      '1/N @ 5% vol',
+    ]);
+    const rows = (r.summary['ml'] as { strategies: SummaryRow[] }).strategies;
+    const row = (name: string) => rows.find((x) => x.strategy === name)!;
+    expect(row('core-ridge').equalWeightBaseline).toBe('1/N @ 4% vol');
+    expect(row('core-random-forest').equalWeightBaseline).toBe('1/N @ 5% vol');
+    expect(row('core-ridge').equalWeightVolatilityMatched).toBe(true);
+    for (const name of ['core-ridge', 'core-random-forest']) {
+      expect(Number.isFinite(row(name).deflatedSharpeVsEqualWeight), name).toBe(true);
+      expect(row(name).deflatedSharpeVsEqualWeight).not.toBe(row(name).deflatedSharpeVsPlainEqualWeight);
+      const m = section.strategies.find((x) => x.name === name)!.metrics;
+      expect(m['deflatedSharpeVsPlainEqualWeight']).toBeCloseTo(row(name).deflatedSharpeVsPlainEqualWeight, 12);
+    }
+    expect(row('1/N @ 4% vol').volatility).toBeLessThan(row('1/N @ 5% vol').volatility);
+    expect(row('1/N @ 5% vol').volatility).toBeLessThan(row('1/N').volatility);
+  });
+
+  it('baselines: [] runs no baseline at all, not even the volatility-matched 1/N', async () => {
+    const r = await runStudy(
+      { ...study, strategies: [study.strategies[0]!], baselines: [] },
+      { outDir: join(outDir, 'none'), clock },
+    );
+    const report = JSON.parse(readFileSync(join(r.path, 'report.json'), 'utf8'));
+    expect(report.sections[0].strategies.map((x: { name: string }) => x.name)).toEqual(['core-ridge']);
   });
 });
 
