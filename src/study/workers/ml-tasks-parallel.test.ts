@@ -42,18 +42,19 @@ const input: MlJobInput = {
 describe('ML job tasks on worker threads', () => {
   it('groups tasks that share a universe and a feature list into one unit (one feature cache)', () => {
     const plan = planMlJob(input);
-    expect(plan.tasks.map((t) => t.label)).toEqual(['ridge', 'forest', 'ridge-fewer', '1/N']);
-    expect(workUnits(plan)).toEqual([[0, 1], [2], [3]]);
+    // The listed 1/N, then the volatility-matched 1/N the job adds for the strategies' 10 % target.
+    expect(plan.tasks.map((t) => t.label)).toEqual(['ridge', 'forest', 'ridge-fewer', '1/N', '1/N @ 10% vol']);
+    expect(workUnits(plan)).toEqual([[0, 1], [2], [3], [4]]);
     expect(workerCount(undefined, plan)).toBe(1);
-    expect(workerCount(8, plan)).toBe(3);
+    expect(workerCount(8, plan)).toBe(4);
   });
 
   it('gives the same bytes as the main thread, in task order', async () => {
     const plan = planMlJob(input);
     const done: string[] = [];
     const results = await runMlTasksInWorkers(input, plan, 2, (n, total, label) => done.push(`${n}/${total} ${label}`));
-    expect(done).toHaveLength(4);
-    expect(done.at(-1)).toMatch(/^4\/4 /);
+    expect(done).toHaveLength(5);
+    expect(done.at(-1)).toMatch(/^5\/5 /);
     const parallel = runMlJob(input, results);
     const serial = runMlJob(input);
     expect(parallel.reportJson).toBe(serial.reportJson);
