@@ -20,7 +20,10 @@ import {
   computeFeatures,
   createFeatures,
   createTarget,
+  crossSectionalNormalize,
+  crossSectionalSchema,
   featureKinds,
+  forwardReturn,
   fitScaler,
   predictionRows,
   scalerSchema,
@@ -48,6 +51,7 @@ import {
   volatilityBandSignal,
 } from './ml-signals.ts';
 import { assertFiniteReturns } from './weights.ts';
+import { gridCandidates, selectCandidate, selectionSchema } from './ml-selection.ts';
 
 export const DEFAULT_ML_FEATURES: readonly FeatureSpec[] = [
   { kind: 'returns', lags: [0, 1, 2, 4] },
@@ -127,8 +131,15 @@ export const mlForecastSchema = z.strictObject({
   target: targetSchema.default({ kind: 'forward-return', horizon: 21 }),
   model: modelSpecSchema.default({ kind: 'ridge' }),
   scaler: scalerSchema.default('zscore'),
-  /** Bars of history the training rows come from (most recent). */
-  trainWindow: z.int().min(20).default(756),
+  /** Bars of history the training rows come from (most recent), or `expanding`: every bar since the data began. */
+  trainWindow: z.union([z.int().min(20), z.literal('expanding')]).default(756),
+  /**
+   * Per-date normalisation of each feature across the universe before training and prediction (`zscore`, `rank`
+   * percentile) or `none`. Uses only the values of that date, so it stays point in time.
+   */
+  crossSectional: crossSectionalSchema.default('none'),
+  /** Inner purged k-fold model selection at each refit (on the training rows only); absent = the model as given. */
+  selection: selectionSchema.optional(),
   /** Fewest distinct training dates before the first fit; until then the strategy holds 1/N (volatility-capped). */
   minTrainDates: z.int().min(5).default(60),
   /** Refit every this many bars (anchored on the panel's row index, so the schedule is a function of T alone). */
@@ -180,8 +191,27 @@ export interface MlDiagnostics {
   readonly training?: TrainingCurveData;
   readonly method: string;
   readonly warmingUp: boolean;
+  /** Model selection at this refit (refit decisions of a strategy with `selection` only). */
+  readonly selection?: SelectionDiagnostics;
 }
 
+/** What the inner purged k-fold chose at a refit: the chosen candidate, its inner score and every candidate's. */
+export interface SelectionDiagnostics {
+  readonly objective: 'ic' | 'mse';
+  readonly folds: number;
+  readonly chosen: Readonly<Record<string, unknown>>;
+  readonly score: number;
+  readonly candidates: readonly { readonly params: Readonly<Record<string, unknown>>; readonly score: number }[];
+}
+
+/**
+ * Return-scale calibration of a cross-sectional forecast (targets `excess-return`, `rank`), fitted on the training
+ * rows: μ_i = level + beta · (f_i − mean_j f_j).
+ */
+interface Calibration {
+  readonly level: number;
+  readonly beta: number;
+}
 /** Train/validation loss per epoch, as neural models report them in their diagnostics. */
 export interface TrainingCurveData {
   readonly trainLoss: readonly number[];
@@ -207,6 +237,8 @@ interface FittedState {
   readonly residualVar: Float64Array;
   readonly importance?: Float64Array;
   readonly training?: TrainingCurveData;
+  readonly calibration?: Calibration;
+  readonly selection?: SelectionDiagnostics;
 }
 
 /** Minimum bars of history the strategy needs before it can fit once (features' warm-up + horizon + embargo + dates). */
@@ -243,11 +275,83 @@ function validateParams(p: MlForecastParams, features: readonly Feature[], name:
     );
   const warmup = features.reduce((m, f) => Math.max(m, f.warmup), 0);
   const minWindow = p.target.horizon + p.embargo + p.minTrainDates * p.stride;
-  if (p.trainWindow < minWindow) {
+  if (p.trainWindow !== 'expanding' && p.trainWindow < minWindow) {
     throw configError(
       `strategy ${name}: trainWindow ${p.trainWindow} bars is shorter than the model needs: horizon ${p.target.horizon} + embargo ${p.embargo} + minTrainDates ${p.minTrainDates} × stride ${p.stride} = ${minWindow}; use trainWindow ≥ ${minWindow} (features also need ${warmup} bars of warm-up before it).`,
     );
   }
+  if (p.selection) {
+    const schema = kind.schema;
+    const { kind: _k, ...own } = p.model;
+    for (const c of gridCandidates(p.selection.grid)) {
+      const r = schema.safeParse({ ...own, ...c });
+      if (!r.success) {
+        const issue = r.error.issues[0]!;
+        throw configError(
+          `strategy ${name}: selection.grid candidate ${JSON.stringify(c)} is not a valid ${p.model.kind} model (${issue.path.join('.') || 'params'}: ${issue.message}); use parameters and values that ${p.model.kind} accepts (keel schema lists them).`,
+        );
+      }
+    }
+    if (p.target.kind === 'direction' || p.target.kind === 'triple-barrier')
+      throw configError(
+        `strategy ${name}: selection needs a regression target (forward-return, excess-return or rank), got ${p.target.kind}; drop selection or change the target.`,
+      );
+  }
+}
+
+/** Targets whose labels are cross-sectional (centred or ranked per date): their forecasts need calibrating into μ. */
+function isCrossSectionalTarget(t: TargetSpec): boolean {
+  return t.kind === 'excess-return' || t.kind === 'rank';
+}
+
+/**
+ * Calibration of a cross-sectional forecast into the expected h-period return scale, from the training rows:
+ * - level: the mean raw h-period return over the training rows (the common part a demeaned or ranked label threw
+ *   away; mean-variance with a volatility target and cash needs it to decide how much risk is worth taking),
+ * - beta: the slope of the realised raw h-return on the forecast, both demeaned within each training date (pooled
+ *   cross-sectional regression). A rank in [0, 1] has no return unit and an excess-return forecast's spread is the
+ *   model's, not the market's; the slope puts both into returns per unit of forecast, from the same rows the model
+ *   saw. It is clamped at 0: a negative in-sample slope would invert the ranking, so the forecast then carries no
+ *   cross-sectional view (all μ_i = level). Scaling by the cross-sectional σ of h-returns instead would assume an IC
+ *   of 1; the slope is cov/var, i.e. σ_r · corr / σ_f, so it also shrinks forecasts that explain little.
+ * The slope uses in-sample fitted values, which overstate the fit of flexible models (forests); it is a scale,
+ * not an out-of-sample estimate.
+ */
+function calibrate(
+  view: Panel,
+  h: number,
+  fitted: Float64Array,
+  sampleDates: readonly string[],
+  sampleAssets: readonly string[],
+): Calibration {
+  const raw = forwardReturn(view, h).values;
+  const n = view.nAssets;
+  const dateIndex = new Map(view.dates.map((d, t) => [d, t]));
+  const assetIndex = new Map(view.assets.map((a, i) => [a, i]));
+  const groups = new Map<string, number[]>();
+  sampleDates.forEach((d, i) => {
+    const list = groups.get(d);
+    if (list) list.push(i);
+    else groups.set(d, [i]);
+  });
+  const r = new Float64Array(fitted.length);
+  sampleDates.forEach((d, i) => (r[i] = raw[dateIndex.get(d)! * n + assetIndex.get(sampleAssets[i]!)!]!));
+  let level = 0;
+  let m = 0;
+  let sfr = 0;
+  let sff = 0;
+  for (const rows of groups.values()) {
+    const ok = rows.filter((i) => Number.isFinite(r[i]!) && Number.isFinite(fitted[i]!));
+    for (const i of ok) level += (r[i]! - level) / ++m;
+    if (ok.length < 2) continue;
+    const mf = ok.reduce((s, i) => s + fitted[i]!, 0) / ok.length;
+    const mr = ok.reduce((s, i) => s + r[i]!, 0) / ok.length;
+    for (const i of ok) {
+      sfr += (fitted[i]! - mf) * (r[i]! - mr);
+      sff += (fitted[i]! - mf) ** 2;
+    }
+  }
+  return { level: m > 0 ? level : 0, beta: sff > 0 ? Math.max(0, sfr / sff) : 0 };
 }
 
 // ------------------------------------------------------------------ feature cache shared by ml strategies
@@ -368,7 +472,7 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
     const ds = trainingSet(fm, target, {
       decisionIndex: anchor,
       embargo: params.embargo,
-      firstIndex: anchor - params.trainWindow,
+      firstIndex: params.trainWindow === 'expanding' ? 0 : anchor - params.trainWindow,
       stride: params.stride,
     });
     const nDates = new Set(ds.sampleDates).size;
@@ -376,9 +480,35 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
       shortfall = `the refit on ${view.dates[anchor]} found ${nDates} training dates with complete features and labels`;
       return undefined;
     }
+    let chosenEstimator = estimator;
+    let selection: SelectionDiagnostics | undefined;
+    if (params.selection) {
+      const sel = params.selection;
+      const candidates = gridCandidates(sel.grid);
+      const create = (c: Readonly<Record<string, unknown>>) => modelKind.create({ ...modelParams, ...c });
+      const result = selectCandidate(ds, candidates, create, {
+        folds: sel.folds,
+        objective: sel.objective,
+        // Purge and embargo in sampled dates: a label of h bars spans ⌈h / stride⌉ sampled dates.
+        purge: Math.ceil(h / params.stride),
+        embargo: Math.ceil(params.embargo / params.stride),
+        scaler: params.scaler,
+        asOf: view.dates[anchor]!,
+        seed,
+      });
+      const best = result.scores[result.best]!;
+      chosenEstimator = create(best.params);
+      selection = {
+        objective: sel.objective,
+        folds: sel.folds,
+        chosen: best.params,
+        score: best.score,
+        candidates: result.scores.map((s) => ({ params: s.params, score: s.score })),
+      };
+    }
     const scaler = fitScaler(params.scaler, ds.X, ds.n, ds.p, ds.featureNames);
     const X = scaler.transform(ds.X, ds.n);
-    const model = estimator.fit({ ...ds, X }, { asOf: view.dates[anchor]!, seed });
+    const model = chosenEstimator.fit({ ...ds, X }, { asOf: view.dates[anchor]!, seed });
     const nA = fm.assets.length;
     const sum = new Float64Array(nA);
     const cnt = new Float64Array(nA);
@@ -395,6 +525,10 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
     const residualVar = rss.map((s, a) => (cnt[a]! > 1 ? s / (cnt[a]! - 1) : NaN));
     const imp = model.featureImportance?.();
     const training = trainingCurveOf(model);
+    const calibration =
+      fitted && isCrossSectionalTarget(params.target as TargetSpec)
+        ? calibrate(view, h, fitted, ds.sampleDates, ds.sampleAssets)
+        : undefined;
     return {
       key: `${view.dates[anchor]}`,
       anchor,
@@ -406,6 +540,8 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
       residualVar,
       ...(imp ? { importance: imp } : {}),
       ...(training ? { training } : {}),
+      ...(calibration ? { calibration } : {}),
+      ...(selection ? { selection } : {}),
     };
   }
 
@@ -444,6 +580,12 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
         }
         pred[i] = score * Math.sqrt(m > 0 ? ss / m : 0);
       }
+    }
+    if (s.calibration) {
+      // A cross-sectional forecast → expected h-period return: centre across today's assets, scale, add the level.
+      const { level, beta } = s.calibration;
+      const mean = pred.reduce((acc, v) => acc + v, 0) / rows.n;
+      pred = pred.map((v) => level + beta * (v - mean));
     }
     const pv = s.model.predictVariance?.(X, rows.n);
     for (let i = 0; i < rows.n; i++) {
@@ -568,15 +710,22 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
       // EMA seeds have decayed below 1e-6), which keeps each decision O(burnIn) instead of O(history).
       const tailStart = Math.max(0, T + 1 - burnIn);
       const tailView = view.sliceRows(tailStart, T + 1);
-      const fm = cachedLastRow(features, specKey, tailView, env.records, recordsKey);
+      const fm = crossSectionalNormalize(
+        cachedLastRow(features, specKey, tailView, env.records, recordsKey),
+        params.crossSectional,
+      );
       const anchor = T - (T % params.refitEvery);
       let refit = false;
       const fpAnchor = `${view.dates[anchor]}`;
       if (!state || state.key !== fpAnchor || state.anchor > T) {
         // The model in force at T is the one fitted at its anchor on data ≤ anchor; refit when the anchor moves.
-        const fitStart = Math.max(0, anchor - params.trainWindow - burnIn);
+        const fitStart =
+          params.trainWindow === 'expanding' ? 0 : Math.max(0, anchor - params.trainWindow - burnIn);
         const anchorView = view.sliceRows(fitStart, anchor + 1);
-        const anchorFm = cachedFeatures(features, specKey, anchorView, env.records, recordsKey);
+        const anchorFm = crossSectionalNormalize(
+          cachedFeatures(features, specKey, anchorView, env.records, recordsKey),
+          params.crossSectional,
+        );
         state = fit(anchorFm, anchorView, anchor - fitStart, (ctx.seed + anchor) >>> 0);
         if (state) state = { ...state, anchor, key: fpAnchor };
         refit = state !== undefined;
@@ -629,6 +778,7 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
         featureNames: fm.names,
         ...(state?.importance ? { importance: [...state.importance] } : {}),
         ...(refit && state?.training ? { training: state.training } : {}),
+        ...(refit && state?.selection ? { selection: state.selection } : {}),
         method: p.method,
         warmingUp: !state,
       };
