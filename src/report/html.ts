@@ -12,7 +12,7 @@ import {
   weightsChart,
 } from './charts.ts';
 import type { FindingGroup } from '../core/index.ts';
-import type { ForecastQualityRow, ReportModel, ReportSection, StrategySeries } from './model.ts';
+import type { ForecastQualityRow, ModelSelectionRow, ReportModel, ReportSection, StrategySeries } from './model.ts';
 
 export function escapeHtml(s: string): string {
   return s
@@ -83,6 +83,16 @@ function qualityTable(rows: readonly ForecastQualityRow[], perFold = false): str
   return `<table class="metrics" data-table="${perFold ? 'forecast-quality-by-fold' : 'forecast-quality'}"><caption>${caption}</caption><thead><tr><th>Model</th>${perFold ? '<th>Fold (fit date)</th>' : ''}<th>IC</th>${ceiling ? '<th title="IC of the planted expected return on the same dates and assets">Ceiling IC</th><th>IC / ceiling</th>' : ''}<th>Rank IC</th><th>IC IR</th><th>IC t-stat</th><th>Hit rate</th><th>R² vs 0</th><th>R² vs hist. mean</th><th>Dates</th></tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
+function selectionTable(rows: readonly ModelSelectionRow[]): string {
+  const body = rows
+    .map(
+      (r) =>
+        `<tr><th scope="row">${escapeHtml(r.model)}</th><td>${escapeHtml(r.fitDate)}</td><td>${escapeHtml(r.chosen)}</td><td>${escapeHtml(r.objective)}</td><td>${num(r.score, 4)}</td><td>${r.candidates}</td></tr>`,
+    )
+    .join('\n');
+  return `<table class="metrics" data-table="model-selection"><caption>Model selection per refit: the candidate an inner purged k-fold on the training rows chose, and its mean inner score.</caption><thead><tr><th>Model</th><th>Refit date</th><th>Chosen</th><th>Objective</th><th>Inner score</th><th>Candidates</th></tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
 function figure(kind: string, svg: string, caption: string): string {
   return `<figure class="chart" data-chart="${kind}">${svg}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
 }
@@ -117,6 +127,7 @@ function section(s: ReportSection, nTrials: number): string {
       `<details><summary>Forecast quality per fold</summary>${qualityTable(s.forecastQualityByFold, true)}</details>`,
     );
   }
+  if (s.modelSelection && s.modelSelection.length > 0) parts.push(selectionTable(s.modelSelection));
   if (s.ic && s.ic.length > 0)
     parts.push(
       figure(

@@ -5,6 +5,7 @@ export type {
   FrontierPoint,
   FrontierSnapshot,
   IcSeries,
+  ModelSelectionRow,
   ReportModel,
   ReportSection,
   StrategySeries,

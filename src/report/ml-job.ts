@@ -21,6 +21,7 @@ import type {
   ForecastQualityRow,
   FrontierSnapshot,
   IcSeries,
+  ModelSelectionRow,
   ReportModel,
   ReportSection,
   StrategySeries,
@@ -85,6 +86,8 @@ export interface MlJobOutput {
   readonly table: readonly string[];
   /** The job's own findings (every backtest's, skipped baselines), in task order. */
   readonly findings: readonly Finding[];
+  /** One log line per refit of a strategy with `selection` (what was chosen, its inner score). */
+  readonly selectionLog: readonly string[];
 }
 
 interface Run {
@@ -227,6 +230,26 @@ function importanceOf(run: Run): FeatureImportance | undefined {
   return { model: run.label, names: last.featureNames, values: last.importance.map((v) => (s > 0 ? v / s : 0)) };
 }
 
+/** What the inner model selection chose at each refit of a run (empty without `selection`). */
+function modelSelectionOf(run: Run): ModelSelectionRow[] {
+  const out: ModelSelectionRow[] = [];
+  for (const d of run.result.decisions) {
+    const sel = mlOf(d)?.selection;
+    if (!sel) continue;
+    out.push({
+      model: run.label,
+      fitDate: mlOf(d)!.fitDate,
+      chosen: Object.entries(sel.chosen)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(', '),
+      objective: sel.objective,
+      score: sel.score,
+      candidates: sel.candidates.length,
+    });
+  }
+  return out;
+}
+
 const pct = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a');
 const fix = (x: number, d = 2): string => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 
@@ -268,6 +291,7 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
   const weightLines: string[] = ['section,strategy,date,asset,weight'];
   const tradeLines: string[] = ['section,strategy,date,asset,side,quantity,price,notional,cost'];
   const volMatchedNames = new Set<string>();
+  const selectionLog: string[] = [];
 
   plan.universes.forEach((ids, k) => {
     const sectionId = `universe-${k + 1}`;
@@ -375,6 +399,11 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
     });
     const importance = mlRuns.map(importanceOf).filter((x): x is FeatureImportance => x !== undefined);
     const trainingCurves = mlRuns.flatMap(trainingCurvesOf);
+    const modelSelection = mlRuns.flatMap(modelSelectionOf);
+    for (const m of modelSelection)
+      selectionLog.push(
+        `model selection ${sectionId}/${m.model} refit ${m.fitDate}: ${m.chosen} (inner ${m.objective} ${fix(m.score, 4)}, ${m.candidates} candidates)`,
+      );
     const frontier = frontierFor(best, sub);
     sections.push({
       id: sectionId,
@@ -388,6 +417,7 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
       ic,
       forecastQuality: fq,
       forecastQualityByFold: byFold,
+      ...(modelSelection.length > 0 ? { modelSelection } : {}),
     });
     for (const r of runs) {
       const m = r.result.metrics;
@@ -463,6 +493,7 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
     summary,
     table: formatSummaryTable(summary),
     findings,
+    selectionLog,
   };
 }
 

@@ -85,6 +85,19 @@ export interface ForecastQualityRow {
   readonly ceilingIc?: number;
 }
 
+/** One refit of a strategy with `selection`: what the inner purged k-fold chose and its inner score. */
+export interface ModelSelectionRow {
+  readonly model: string;
+  readonly fitDate: string;
+  /** The chosen candidate's parameters, e.g. "alpha=100". */
+  readonly chosen: string;
+  readonly objective: string;
+  /** Mean inner-fold objective of the chosen candidate. */
+  readonly score: number;
+  /** Candidates tried at this refit. */
+  readonly candidates: number;
+}
+
 export interface ReportSection {
   /** Short id used in anchors and the browser test ("universe-4", "stocks-24"). */
   readonly id: string;
@@ -100,6 +113,8 @@ export interface ReportSection {
   readonly forecastQuality?: readonly ForecastQualityRow[];
   /** The same figures per walk-forward fold (rebalances served by one fitted model). */
   readonly forecastQualityByFold?: readonly ForecastQualityRow[];
+  /** Model selection per refit of the strategies that select their hyper-parameters (`selection`). */
+  readonly modelSelection?: readonly ModelSelectionRow[];
 }
 
 export interface ReportModel {

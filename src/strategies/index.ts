@@ -165,7 +165,13 @@ export {
   requiredHistory,
   DEFAULT_ML_FEATURES,
 } from './ml-forecast.ts';
-export type { MlForecastParams, MlForecastEnv, MlDiagnostics, TrainingCurveData } from './ml-forecast.ts';
+export type {
+  MlForecastParams,
+  MlForecastEnv,
+  MlDiagnostics,
+  SelectionDiagnostics,
+  TrainingCurveData,
+} from './ml-forecast.ts';
 export {
   thresholdSignals,
   volatilityBandSignal,

@@ -239,6 +239,42 @@ interface FittedState {
   readonly training?: TrainingCurveData;
   readonly calibration?: Calibration;
   readonly selection?: SelectionDiagnostics;
+  /** Columns left out of `crossSectional` normalisation: equal across the universe at every training date. */
+  readonly marketWide: ReadonlySet<number>;
+}
+
+/**
+ * Columns (indices) equal across assets at every date where two or more have a value: market-wide series such as
+ * macro releases. Per-date normalisation would turn them into a constant 0; they are kept as they are instead
+ * (the decision is made on the training matrix, data ≤ the refit, and reused for predictions until the next refit).
+ */
+function marketWideColumns(fm: FeatureMatrix): Set<number> {
+  const n = fm.assets.length;
+  const out = new Set<number>();
+  fm.columns.forEach((col, j) => {
+    for (let t = 0; t < fm.dates.length; t++) {
+      let first = NaN;
+      for (let a = 0; a < n; a++) {
+        const v = col[t * n + a]!;
+        if (!Number.isFinite(v)) continue;
+        if (Number.isNaN(first)) first = v;
+        else if (v !== first) return;
+      }
+    }
+    out.add(j);
+  });
+  return out;
+}
+
+/** `crossSectionalNormalize` of every column except the market-wide ones (kept as they are). */
+function normaliseAcrossAssets(
+  fm: FeatureMatrix,
+  kind: MlForecastParams['crossSectional'],
+  keep: ReadonlySet<number>,
+): FeatureMatrix {
+  if (kind === 'none') return fm;
+  const out = crossSectionalNormalize(fm, kind);
+  return keep.size === 0 ? out : { ...out, columns: out.columns.map((c, j) => (keep.has(j) ? fm.columns[j]! : c)) };
 }
 
 /** Minimum bars of history the strategy needs before it can fit once (features' warm-up + horizon + embargo + dates). */
@@ -463,7 +499,13 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
   /** Why the last refit found no model (for the decision's finding). */
   let shortfall = '';
 
-  function fit(fm: FeatureMatrix, view: Panel, anchor: number, seed: number): FittedState | undefined {
+  function fit(
+    fm: FeatureMatrix,
+    view: Panel,
+    anchor: number,
+    seed: number,
+    marketWide: ReadonlySet<number>,
+  ): FittedState | undefined {
     if (anchor - h - params.embargo < params.minTrainDates) {
       shortfall = `${Math.max(0, anchor - h - params.embargo)} bars had labels that ended by the refit on ${view.dates[anchor]}`;
       return undefined; // not enough labelled history yet
@@ -542,6 +584,7 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
       ...(training ? { training } : {}),
       ...(calibration ? { calibration } : {}),
       ...(selection ? { selection } : {}),
+      marketWide,
     };
   }
 
@@ -710,23 +753,18 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
       // EMA seeds have decayed below 1e-6), which keeps each decision O(burnIn) instead of O(history).
       const tailStart = Math.max(0, T + 1 - burnIn);
       const tailView = view.sliceRows(tailStart, T + 1);
-      const fm = crossSectionalNormalize(
-        cachedLastRow(features, specKey, tailView, env.records, recordsKey),
-        params.crossSectional,
-      );
+      const rawFm = cachedLastRow(features, specKey, tailView, env.records, recordsKey);
       const anchor = T - (T % params.refitEvery);
       let refit = false;
       const fpAnchor = `${view.dates[anchor]}`;
       if (!state || state.key !== fpAnchor || state.anchor > T) {
         // The model in force at T is the one fitted at its anchor on data ≤ anchor; refit when the anchor moves.
-        const fitStart =
-          params.trainWindow === 'expanding' ? 0 : Math.max(0, anchor - params.trainWindow - burnIn);
+        const fitStart = params.trainWindow === 'expanding' ? 0 : Math.max(0, anchor - params.trainWindow - burnIn);
         const anchorView = view.sliceRows(fitStart, anchor + 1);
-        const anchorFm = crossSectionalNormalize(
-          cachedFeatures(features, specKey, anchorView, env.records, recordsKey),
-          params.crossSectional,
-        );
-        state = fit(anchorFm, anchorView, anchor - fitStart, (ctx.seed + anchor) >>> 0);
+        const rawAnchorFm = cachedFeatures(features, specKey, anchorView, env.records, recordsKey);
+        const marketWide = params.crossSectional === 'none' ? new Set<number>() : marketWideColumns(rawAnchorFm);
+        const anchorFm = normaliseAcrossAssets(rawAnchorFm, params.crossSectional, marketWide);
+        state = fit(anchorFm, anchorView, anchor - fitStart, (ctx.seed + anchor) >>> 0, marketWide);
         if (state) state = { ...state, anchor, key: fpAnchor };
         refit = state !== undefined;
       }
@@ -749,6 +787,7 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
           fix: `start the backtest later or load more history (the first fit needs about ${requiredHistory(params, features)} bars), or lower minTrainDates`,
         });
       } else {
+        const fm = normaliseAcrossAssets(rawFm, params.crossSectional, state.marketWide);
         const f = forecastsAt(fm, state, 0, tailView);
         forecast = f.forecast;
         // The volatility-band rule reads prices, not forecasts: missing forecasts change nothing there.
@@ -775,7 +814,7 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
         historicalMean: state ? [...state.histMean] : new Array<number>(nA).fill(NaN),
         mu: [...mu],
         cov: [...cov.data],
-        featureNames: fm.names,
+        featureNames: rawFm.names,
         ...(state?.importance ? { importance: [...state.importance] } : {}),
         ...(refit && state?.training ? { training: state.training } : {}),
         ...(refit && state?.selection ? { selection: state.selection } : {}),

@@ -75,6 +75,7 @@ export const mlJobStep: StudyStep = {
     if (study.report.html) ctx.artefacts.writeText('report.html', out.reportHtml);
     ctx.artefacts.writeText('weights.csv', out.weightsCsv);
     ctx.artefacts.writeText('trades.csv', out.tradesCsv);
+    for (const line of out.selectionLog) ctx.log(line);
     for (const line of out.table) ctx.log(line);
     state.summary['ml'] = { table: out.table, strategies: out.summary };
     state.summary['forecastQuality'] = forecastQualitySummary(out.summary);

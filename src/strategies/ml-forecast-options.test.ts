@@ -1,0 +1,194 @@
+/**
+ * ml-forecast options for cross-sectional forecasting: `crossSectional` feature normalisation, cross-sectional
+ * targets (excess-return, rank) calibrated into expected returns, inner model `selection` per refit and
+ * `trainWindow: expanding`. Through the strategy here; through a study in ml-forecast-options.study.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { assertPointInTime } from '../audit/index.ts';
+import { KeelError } from '../core/index.ts';
+import { synthesizeMarket } from '../synth/index.ts';
+import { mlForecast, mlForecastSchema, type MlDiagnostics } from './ml-forecast.ts';
+
+const market = synthesizeMarket({ seed: 3, start: '2014-01-01', years: 3, stocks: 6 });
+const panel = market.panel;
+const stocks = panel.assets.filter((id) => id.startsWith('STK'));
+const small = {
+  universe: stocks,
+  features: [{ kind: 'momentum', windows: [21, 63] }, { kind: 'volatility', windows: [21] }, { kind: 'rsi' }],
+  trainWindow: 300,
+  minTrainDates: 30,
+  refitEvery: 63,
+  stride: 3,
+  model: { kind: 'ridge', alpha: 1 },
+};
+const ctxAt = (t: number) => ({ asOf: panel.dates[t]!, t, previousWeights: new Float64Array(panel.nAssets), seed: 5 });
+const mlAt = (params: object, t: number, p = panel): MlDiagnostics =>
+  mlForecast(mlForecastSchema.parse(params)).decide(p.upTo(p.dates[t]!), ctxAt(t)).diagnostics!['ml'] as MlDiagnostics;
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+const standardised = (xs: readonly number[]): number[] => {
+  const m = mean(xs);
+  const sd = Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1));
+  return xs.map((x) => (x - m) / sd);
+};
+
+describe('cross-sectional targets are calibrated into expected h-period returns', () => {
+  // Old code: a rank forecast (≈ 0.5 for every asset) was annualised as a 21-day return of 50 % → μ ≈ 6 per year.
+  it('rank and excess-return forecasts are centred on the training rows’ mean h-return (same rows → same level)', () => {
+    const t = panel.nDates - 30;
+    const rank = mlAt({ ...small, target: { kind: 'rank', horizon: 21 } }, t);
+    const excess = mlAt({ ...small, target: { kind: 'excess-return', horizon: 21 } }, t);
+    expect(rank.forecast.every(Number.isFinite)).toBe(true);
+    expect(Math.abs(mean(rank.forecast))).toBeLessThan(0.05); // a 21-day return, not a percentile
+    expect(mean(rank.forecast)).toBeCloseTo(mean(excess.forecast), 12);
+    // μ is the forecast annualised (252 / 21), as for a raw-return forecast.
+    rank.mu.forEach((m, a) => expect(m).toBeCloseTo(rank.forecast[a]! * 12, 12));
+  });
+
+  it('a forward-return target is left as the model predicts it (no calibration)', () => {
+    const t = panel.nDates - 30;
+    const raw = mlAt({ ...small }, t);
+    const again = mlAt({ ...small, target: { kind: 'forward-return', horizon: 21 } }, t);
+    expect(again.forecast).toEqual(raw.forecast);
+  });
+});
+
+describe('crossSectional feature normalisation', () => {
+  // Multiplying every close by a common factor g(t) moves each asset's momentum by the same positive affine map at a
+  // date, so per-date z-scored momentum — and ranked labels — are unchanged: the standardised forecasts must be too.
+  const common = (() => {
+    const n = panel.nAssets;
+    const c = panel.field('close').slice();
+    for (let t = 0; t < panel.nDates; t++) {
+      const g = Math.exp(0.3 * Math.sin(t / 37) + 0.0015 * t);
+      for (let a = 0; a < n; a++) c[t * n + a] = c[t * n + a]! * g;
+    }
+    return panel.withField('close', c);
+  })();
+  const momentumOnly = {
+    ...small,
+    features: [{ kind: 'momentum', windows: [21, 63] }],
+    target: { kind: 'rank', horizon: 21 },
+  };
+  const t = panel.nDates - 30;
+
+  it('zscore: a common market move in every price leaves the fitted model and the standardised forecasts unchanged', () => {
+    const a = mlAt({ ...momentumOnly, crossSectional: 'zscore' }, t);
+    const b = mlAt({ ...momentumOnly, crossSectional: 'zscore' }, t, common);
+    b.importance!.forEach((x, i) => expect(x).toBeCloseTo(a.importance![i]!, 9));
+    standardised(b.forecast).forEach((x, i) => expect(x).toBeCloseTo(standardised(a.forecast)[i]!, 9));
+  });
+
+  it('none: the same common move changes the fitted model (the check above is not vacuous)', () => {
+    const a = mlAt({ ...momentumOnly, crossSectional: 'none' }, t);
+    const b = mlAt({ ...momentumOnly, crossSectional: 'none' }, t, common);
+    const diff = b.importance!.map((x, i) => Math.abs(x - a.importance![i]!));
+    expect(Math.max(...diff)).toBeGreaterThan(1e-3);
+  });
+});
+
+describe('inner model selection per refit', () => {
+  const t = panel.nDates - 30;
+
+  it('a one-candidate grid is the model with that value: same forecasts and weights', () => {
+    const s1 = mlForecast(mlForecastSchema.parse({ ...small, selection: { grid: { alpha: [7] } } }));
+    const s2 = mlForecast(mlForecastSchema.parse({ ...small, model: { kind: 'ridge', alpha: 7 } }));
+    const d1 = s1.decide(panel.upTo(panel.dates[t]!), ctxAt(t));
+    const d2 = s2.decide(panel.upTo(panel.dates[t]!), ctxAt(t));
+    expect([...d1.weights]).toEqual([...d2.weights]);
+    expect((d1.diagnostics!['ml'] as MlDiagnostics).forecast).toEqual(
+      (d2.diagnostics!['ml'] as MlDiagnostics).forecast,
+    );
+  });
+
+  it('records the chosen candidate (the best inner score) on refit decisions only', () => {
+    const s = mlForecast(
+      mlForecastSchema.parse({ ...small, selection: { grid: { alpha: [0.1, 100, 1e5] }, folds: 3, objective: 'ic' } }),
+    );
+    const refits: MlDiagnostics[] = [];
+    for (let u = 400; u < panel.nDates; u += 21) {
+      const ml = s.decide(panel.upTo(panel.dates[u]!), ctxAt(u)).diagnostics!['ml'] as MlDiagnostics;
+      if (ml.refit) refits.push(ml);
+      else expect(ml.selection).toBeUndefined();
+    }
+    expect(refits.length).toBeGreaterThanOrEqual(3);
+    for (const ml of refits) {
+      const sel = ml.selection!;
+      expect(sel.candidates.map((c) => c.params['alpha'])).toEqual([0.1, 100, 1e5]);
+      expect([0.1, 100, 1e5]).toContain(sel.chosen['alpha']);
+      expect(sel.score).toBe(Math.max(...sel.candidates.map((c) => c.score)));
+      expect(sel.objective).toBe('ic');
+    }
+  });
+});
+
+describe('trainWindow: expanding', () => {
+  it('trains on every labelled date since the data began: more rows than a rolling window, and growing', () => {
+    const late = panel.nDates - 30;
+    const early = panel.nDates - 260;
+    const rolling = mlAt({ ...small }, late);
+    const expLate = mlAt({ ...small, trainWindow: 'expanding' }, late);
+    const expEarly = mlAt({ ...small, trainWindow: 'expanding' }, early);
+    expect(expLate.nTrain).toBeGreaterThan(rolling.nTrain);
+    expect(expLate.nTrain).toBeGreaterThan(expEarly.nTrain);
+    expect(panel.dateIndex(expLate.lastLabelDate)).toBeLessThanOrEqual(panel.dateIndex(expLate.fitDate) - 5);
+  });
+});
+
+describe('point in time with every new option', () => {
+  it('passes the perturb-the-future audit (refit dates included)', () => {
+    const t1 = panel.nDates - 200;
+    const t2 = panel.nDates - 130;
+    const report = assertPointInTime({
+      panel,
+      asOf: [panel.dates[t1]!, panel.dates[t2]!],
+      compute: (p, asOf) => {
+        const s = mlForecast(
+          mlForecastSchema.parse({
+            ...small,
+            crossSectional: 'zscore',
+            target: { kind: 'excess-return', horizon: 21 },
+            trainWindow: 'expanding',
+            selection: { grid: { alpha: [1, 1000] }, folds: 3 },
+          }),
+        );
+        const t = p.lastIndexOnOrBefore(asOf);
+        return Array.from(s.decide(p.upTo(asOf), ctxAt(t)).weights);
+      },
+    });
+    expect(report.checks).toBe(4);
+  });
+});
+
+describe('selection settings that cannot work are refused in one line', () => {
+  const oneLine = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(KeelError);
+      expect((e as KeelError).message).not.toContain('\n');
+      return (e as KeelError).message;
+    }
+    throw new Error('expected an error');
+  };
+
+  it('a grid parameter the model does not have', () => {
+    expect(
+      oneLine(() => mlForecast(mlForecastSchema.parse({ ...small, selection: { grid: { depth: [1, 2] } } }))),
+    ).toMatch(/selection\.grid candidate \{"depth":1\} is not a valid ridge model/);
+  });
+
+  it('a classification target', () => {
+    expect(
+      oneLine(() =>
+        mlForecast(
+          mlForecastSchema.parse({
+            ...small,
+            target: { kind: 'direction', horizon: 10 },
+            model: { kind: 'random-forest', task: 'classification', nTrees: 5 },
+            selection: { grid: { maxDepth: [2, 3] } },
+          }),
+        ),
+      ),
+    ).toMatch(/selection needs a regression target .* got direction/);
+  });
+});
