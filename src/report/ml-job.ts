@@ -239,9 +239,11 @@ function modelSelectionOf(run: Run): ModelSelectionRow[] {
     out.push({
       model: run.label,
       fitDate: mlOf(d)!.fitDate,
-      chosen: Object.entries(sel.chosen)
-        .map(([k, v]) => `${k}=${String(v)}`)
-        .join(', '),
+      chosen: sel.failed
+        ? 'model as given (no candidate could be scored)'
+        : Object.entries(sel.chosen)
+            .map(([k, v]) => `${k}=${String(v)}`)
+            .join(', '),
       objective: sel.objective,
       score: sel.score,
       candidates: sel.candidates.length,

@@ -121,6 +121,23 @@ describe('inner model selection per refit', () => {
   });
 });
 
+describe('a refit where selection cannot score any candidate', () => {
+  // Only known from the data: without a universe the strategy trades every asset, here two, and IC needs three.
+  it('fits the model as given, records why, and the decision carries a selection-failed warning', () => {
+    const two = panel.selectAssets(['EQ_BROAD', 'GOLD']);
+    const { universe: _u, ...rest } = small;
+    const s = mlForecast(mlForecastSchema.parse({ ...rest, selection: { grid: { alpha: [1, 100] }, folds: 3 } }));
+    const plain = mlForecast(mlForecastSchema.parse({ ...rest }));
+    const t = two.nDates - 30;
+    const ctx = { ...ctxAt(t), previousWeights: new Float64Array(2) };
+    const d = s.decide(two.upTo(two.dates[t]!), ctx);
+    const ml = d.diagnostics!['ml'] as MlDiagnostics;
+    expect(ml.selection!.failed).toMatch(/no candidate could be scored/);
+    expect(d.findings?.map((f) => f.kind)).toContain('selection-failed');
+    expect([...d.weights]).toEqual([...plain.decide(two.upTo(two.dates[t]!), ctx).weights]);
+  });
+});
+
 describe('trainWindow: expanding', () => {
   it('trains on every labelled date since the data began: more rows than a rolling window, and growing', () => {
     const late = panel.nDates - 30;
@@ -175,6 +192,26 @@ describe('selection settings that cannot work are refused in one line', () => {
     expect(
       oneLine(() => mlForecast(mlForecastSchema.parse({ ...small, selection: { grid: { depth: [1, 2] } } }))),
     ).toMatch(/selection\.grid candidate \{"depth":1\} is not a valid ridge model/);
+  });
+
+  it('objective ic on a universe of fewer than 3 assets', () => {
+    expect(
+      oneLine(() =>
+        mlForecast(
+          mlForecastSchema.parse({ ...small, universe: ['EQ_BROAD', 'GOLD'], selection: { grid: { alpha: [1, 10] } } }),
+        ),
+      ),
+    ).toMatch(/selection\.objective ic .* needs at least 3 assets, but the universe has 2; use objective: mse/);
+  });
+
+  it('more inner folds than the first fit has training dates for', () => {
+    expect(
+      oneLine(() =>
+        mlForecast(
+          mlForecastSchema.parse({ ...small, minTrainDates: 30, selection: { grid: { alpha: [1] }, folds: 16 } }),
+        ),
+      ),
+    ).toMatch(/selection\.folds 16 needs at least 32 training dates .* minTrainDates is 30/);
   });
 
   it('a classification target', () => {

@@ -14,7 +14,7 @@
  * Decisions carry diagnostics (forecasts, naive historical means, μ, Σ, importance) for forecast-quality reports.
  */
 import * as z from 'zod';
-import { configError, dataError, Matrix, type FindingDraft } from '../core/index.ts';
+import { configError, dataError, isKeelError, Matrix, type FindingDraft } from '../core/index.ts';
 import type { Panel } from '../data/index.ts';
 import {
   computeFeatures,
@@ -51,7 +51,7 @@ import {
   volatilityBandSignal,
 } from './ml-signals.ts';
 import { assertFiniteReturns } from './weights.ts';
-import { gridCandidates, selectCandidate, selectionSchema } from './ml-selection.ts';
+import { gridCandidates, selectCandidate, selectionSchema, type Selection } from './ml-selection.ts';
 
 export const DEFAULT_ML_FEATURES: readonly FeatureSpec[] = [
   { kind: 'returns', lags: [0, 1, 2, 4] },
@@ -202,6 +202,8 @@ export interface SelectionDiagnostics {
   readonly chosen: Readonly<Record<string, unknown>>;
   readonly score: number;
   readonly candidates: readonly { readonly params: Readonly<Record<string, unknown>>; readonly score: number }[];
+  /** Why no candidate could be chosen at this refit (the model was then fitted as given; `chosen` is {}). */
+  readonly failed?: string;
 }
 
 /**
@@ -328,6 +330,14 @@ function validateParams(p: MlForecastParams, features: readonly Feature[], name:
         );
       }
     }
+    if (p.selection.objective === 'ic' && p.universe && p.universe.length < 3)
+      throw configError(
+        `strategy ${name}: selection.objective ic scores the correlation across assets at each date, which needs at least 3 assets, but the universe has ${p.universe.length}; use objective: mse or a larger universe.`,
+      );
+    if (p.minTrainDates < 2 * p.selection.folds)
+      throw configError(
+        `strategy ${name}: selection.folds ${p.selection.folds} needs at least ${2 * p.selection.folds} training dates at the first fit, but minTrainDates is ${p.minTrainDates}; raise minTrainDates to ${2 * p.selection.folds} or lower selection.folds.`,
+      );
     if (p.target.kind === 'direction' || p.target.kind === 'triple-barrier')
       throw configError(
         `strategy ${name}: selection needs a regression target (forward-return, excess-return or rank), got ${p.target.kind}; drop selection or change the target.`,
@@ -528,24 +538,33 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
       const sel = params.selection;
       const candidates = gridCandidates(sel.grid);
       const create = (c: Readonly<Record<string, unknown>>) => modelKind.create({ ...modelParams, ...c });
-      const result = selectCandidate(ds, candidates, create, {
-        folds: sel.folds,
-        objective: sel.objective,
-        // Purge and embargo in sampled dates: a label of h bars spans ⌈h / stride⌉ sampled dates.
-        purge: Math.ceil(h / params.stride),
-        embargo: Math.ceil(params.embargo / params.stride),
-        scaler: params.scaler,
-        asOf: view.dates[anchor]!,
-        seed,
-      });
-      const best = result.scores[result.best]!;
-      chosenEstimator = create(best.params);
+      let result: Selection | undefined;
+      let failed = '';
+      try {
+        result = selectCandidate(ds, candidates, create, {
+          folds: sel.folds,
+          objective: sel.objective,
+          // Purge and embargo in sampled dates: a label of h bars spans ⌈h / stride⌉ sampled dates.
+          purge: Math.ceil(h / params.stride),
+          embargo: Math.ceil(params.embargo / params.stride),
+          scaler: params.scaler,
+          asOf: view.dates[anchor]!,
+          seed,
+        });
+      } catch (e) {
+        // No candidate could be scored on these rows: fit the model as given, and the decision says so.
+        if (!isKeelError(e)) throw e;
+        failed = e.message;
+      }
+      const best = result?.scores[result.best];
+      if (best) chosenEstimator = create(best.params);
       selection = {
         objective: sel.objective,
         folds: sel.folds,
-        chosen: best.params,
-        score: best.score,
-        candidates: result.scores.map((s) => ({ params: s.params, score: s.score })),
+        chosen: best?.params ?? {},
+        score: best?.score ?? NaN,
+        candidates: (result?.scores ?? []).map((s) => ({ params: s.params, score: s.score })),
+        ...(failed ? { failed } : {}),
       };
     }
     const scaler = fitScaler(params.scaler, ds.X, ds.n, ds.p, ds.featureNames);
@@ -768,6 +787,14 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
         if (state) state = { ...state, anchor, key: fpAnchor };
         refit = state !== undefined;
       }
+      const findings: FindingDraft[] = [];
+      if (refit && state?.selection?.failed)
+        findings.push({
+          severity: 'warning',
+          kind: 'selection-failed',
+          message: `model selection at the refit of ${view.dates[anchor]} could not score any candidate (${state.selection.failed}), so the model was fitted as given`,
+          fix: 'raise trainWindow or minTrainDates, lower selection.folds, or check the grid values',
+        });
       const cov = covariance(view);
       const previous = new Float64Array(nA);
       const fullIndex = universe.map((id) => fullView.assets.indexOf(id));
@@ -776,7 +803,6 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
       let allocation: Allocation | undefined;
       let forecast: Float64Array = new Float64Array(nA).fill(NaN);
       let mu: Float64Array = new Float64Array(nA);
-      const findings: FindingDraft[] = [];
       if (!state) {
         w = new Float64Array(nA).fill(Math.min(1 / nA, p.maxWeight));
         capVolatility(w, cov, p.targetVolatility);
