@@ -12,6 +12,7 @@ export type { Study, StudyInput, DataSpec, StudySchema, StudyKindTables } from '
 export { validateStudy, parseStudyText, StudyError, isStudyError } from './validate.ts';
 export { kindSchema, kindsOf } from './kind-table.ts';
 export { strategyProblems } from './strategy-checks.ts';
+export { studyPathProblem, withStudyPaths } from './tune-paths.ts';
 export type { StrategyProblem } from './strategy-checks.ts';
 export type { KindEntry, KindTable, KindSchemaOptions } from './kind-table.ts';
 export { levenshtein, closest } from './did-you-mean.ts';

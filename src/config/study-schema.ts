@@ -7,6 +7,8 @@ import * as z from 'zod';
 import { kindSchema } from './kind-table.ts';
 import type { KindTable } from './kind-table.ts';
 import { strategyProblems } from './strategy-checks.ts';
+import { tuneProblems } from './tune-checks.ts';
+import { tuneSectionSchema } from '../tuning/index.ts';
 import {
   costModelKinds,
   backtestSettingsSchema,
@@ -152,6 +154,9 @@ export function createStudySchema(tables: StudyKindTables = defaultKindTables) {
       strategies: z.array(strategy).default([]),
       baselines: z.array(strategy).optional().describe('default: equal-weight and a 60/40-style mix, when available'),
       report: reportSchema.default(reportSchema.parse({})),
+      tune: tuneSectionSchema
+        .optional()
+        .describe('parameter search for `keel tune` on a validation period before the backtest (keel run ignores it)'),
     })
     .superRefine((study, ctx) => {
       for (const [section, range] of [
@@ -207,6 +212,7 @@ export function createStudySchema(tables: StudyKindTables = defaultKindTables) {
       const shape = study.data.universe === undefined ? {} : { assets: study.data.universe };
       for (const p of strategyProblems(study, strategyKinds, shape))
         ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+      for (const p of tuneProblems(study)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
     });
 }
 

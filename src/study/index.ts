@@ -3,6 +3,8 @@ export { runStudy, runStudyFile, loadStudySteps } from './run-study.ts';
 export type { RunStudyOptions, RunResult } from './run-study.ts';
 export { deriveSeed } from './context.ts';
 export type { StudyStep, RunContext, StudyState, StudyProgressEvent, PanelLike, ArtefactSink } from './context.ts';
+export { tuneStudy, tuneStudyFile, validationFolds } from './tune-study.ts';
+export type { TuneOptions, TuneResult, TuneTrial } from './tune-study.ts';
 export { summarizeMarket } from './steps/market-summary.ts';
 export type { AssetSummary } from './steps/market-summary.ts';
 export { runStudySeeds, runStudyFileSeeds, aggregateSeeds, meanSe } from './multi-seed.ts';

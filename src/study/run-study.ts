@@ -58,7 +58,8 @@ export interface RunResult {
 }
 
 /** Top-level study sections that are bookkeeping, not work a step must execute. */
-const PASSIVE_SECTIONS = new Set(['$schema', 'name', 'description', 'seed']);
+// `tune` is read by `keel tune` (study/tune-study.ts), which runs copies of the study without it; `keel run` ignores it.
+const PASSIVE_SECTIONS = new Set(['$schema', 'name', 'description', 'seed', 'tune']);
 
 function sectionsPresent(study: Study): string[] {
   return Object.entries(study)

@@ -8,7 +8,8 @@ const base = {
     lr: { kind: 'float', low: 0.0001, high: 0.1, log: true },
     model: { kind: 'categorical', choices: ['ridge', 'forest'] },
   },
-  objective: { metric: 'sharpe', direction: 'maximize' },
+  validation: { start: '2015-01-02', end: '2016-06-30' },
+  objective: { metric: 'sharpe', direction: 'maximize', strategy: 'a' },
 };
 const messages = (x: unknown): string[] => {
   const r = tuneSectionSchema.safeParse(x);
@@ -29,7 +30,9 @@ describe('tune: section schema', () => {
     ]);
     expect(messages({ ...base, space: { a: { kind: 'float', low: 0, high: 1, step: 0.1 } } }).join()).toMatch(/step/);
     expect(messages({ ...base, sampler: 'cmaes' }).join()).toMatch(/sampler/);
-    expect(messages({ ...base, objective: { metric: 'sharpe', direction: 'up' } }).join()).toMatch(/direction/);
+    expect(messages({ ...base, objective: { metric: 'sharpe', direction: 'up', strategy: 'a' } }).join()).toMatch(
+      /direction/,
+    );
   });
 
   it('refuses more grid trials than the grid has points, with the arithmetic and the fix', () => {

@@ -1,15 +1,17 @@
 /**
- * The study file's `tune:` section (not yet wired into the study schema or the CLI):
+ * The study file's `tune:` section, read by `keel tune` (and ignored by `keel run`):
  *
  *   tune:
  *     trials: 50
  *     sampler: tpe            # tpe | random | grid
  *     seed: 7                 # optional; defaults to the study seed when wired
- *     space:
+ *     validation: { start: 2015-01-02, end: 2016-06-30 }   # must end before backtest.start
+ *     folds: 2                # contiguous sub-periods of the validation period; objective = their mean
+ *     space:                  # parameter names are study paths: strategies.NAME.… or strategies[0].…
  *       lookback: { kind: int, low: 21, high: 252, step: 21 }
  *       lr: { kind: float, low: 0.0001, high: 0.1, log: true }
  *       model: { kind: categorical, choices: [ridge, forest] }
- *     objective: { metric: sharpe, direction: maximize }
+ *     objective: { metric: sharpe, direction: maximize, strategy: core-linear }
  *
  * Everything that can be known from the section itself is refused here, one line per problem (bad bounds, a grid
  * smaller than `trials`).
@@ -50,11 +52,23 @@ export const tuneSectionSchema = z
     sampler: z.enum(['tpe', 'random', 'grid']).default('tpe').describe('tpe (default), random or grid'),
     seed: z.int().min(0).max(0xffffffff).optional().describe('sampler seed (default: the study seed)'),
     gridPoints: z.int().min(1).max(1000).default(5).describe('grid sampler: points per float parameter'),
-    space: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/), paramSpecSchema).describe('parameters to search'),
+    space: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.\[\]-]*$/), paramSpecSchema)
+      .describe('parameters to search, by study path: strategies.NAME.model.alpha or strategies[0].window'),
+    validation: z
+      .strictObject({
+        start: z.iso.date().describe('first decision date of the validation period'),
+        end: z.iso.date().describe('last date of the validation period (before backtest.start)'),
+      })
+      .describe('the period every trial is scored on; it must end before backtest.start'),
+    folds: z.int().min(1).max(12).default(1).describe('contiguous sub-periods of validation; objective = their mean'),
     objective: z
       .strictObject({
-        metric: z.string().min(1).describe('the metric to optimise, e.g. sharpe'),
+        metric: z
+          .enum(['sharpe', 'ic', 'deflatedSharpe'])
+          .describe('sharpe (after costs), ic (mean forecast IC, ml-forecast) or deflatedSharpe'),
         direction: z.enum(['maximize', 'minimize']).describe('maximize or minimize'),
+        strategy: z.string().min(1).describe('name of the strategy whose metric is read'),
       })
       .describe('what a trial is scored by'),
   })

@@ -20,4 +20,5 @@ export const commandEntries: readonly CommandEntry[] = [
   { name: 'allocate', load: async () => (await import('./allocate.ts')).allocateCommand() },
   { name: 'frontier', load: async () => (await import('./frontier.ts')).frontierCommand() },
   { name: 'audit', load: async () => (await import('./audit.ts')).auditCommand() },
+  { name: 'tune', load: async () => (await import('./tune.ts')).tuneCommand() },
 ];

@@ -1,0 +1,66 @@
+/** `keel tune STUDY`: search the study's `tune:` space on its validation period; write trials, best study, report. */
+import { Command, InvalidArgumentError } from 'commander';
+import { parseSeed } from './run.ts';
+
+function parseTrials(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || Number(value) > 100_000)
+    throw new InvalidArgumentError(`expected an integer from 1 to 100000, got "${value}"`);
+  return Number(value);
+}
+
+function parseSampler(value: string): 'tpe' | 'random' | 'grid' {
+  if (value !== 'tpe' && value !== 'random' && value !== 'grid')
+    throw new InvalidArgumentError(`expected tpe, random or grid, got "${value}"`);
+  return value;
+}
+
+const num = (x: number): string => (Number.isFinite(x) ? x.toFixed(4) : 'n/a');
+
+export function tuneCommand(): Command {
+  return new Command('tune')
+    .description("search the study's tune: space on its validation period (before backtest.start) → <out>/<id>/")
+    .argument('<study>', 'study file with a tune: section')
+    .option('--trials <n>', 'number of trials (default: tune.trials)', parseTrials)
+    .option('--sampler <s>', 'tpe | random | grid (default: tune.sampler)', parseSampler)
+    .option('--seed <n>', 'sampler seed (default: tune.seed, else the study seed)', parseSeed)
+    .option('--out <dir>', 'parent folder for run folders', 'runs')
+    .option('--json', 'print the result as JSON on stdout')
+    .action(
+      async (
+        studyPath: string,
+        opts: { trials?: number; sampler?: 'tpe' | 'random' | 'grid'; seed?: number; out: string; json?: boolean },
+      ) => {
+        const { tuneStudyFile } = await import('../../study/index.ts');
+        const r = await tuneStudyFile(studyPath, {
+          outDir: opts.out,
+          ...(opts.trials === undefined ? {} : { trials: opts.trials }),
+          ...(opts.sampler === undefined ? {} : { sampler: opts.sampler }),
+          ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+          onTrial: (t, best, total) =>
+            process.stderr.write(
+              `trial ${t.number + 1}/${total}: ${t.error === undefined ? num(t.value) : `failed (${t.error})`}, ${t.findings} findings; best so far ${best ? `${num(best.value)} (trial ${best.number + 1})` : 'none'}\n`,
+            ),
+        });
+        const pbo = 'skipped' in r.pbo ? `PBO not computed: ${r.pbo.skipped}` : `PBO (CSCV) ${r.pbo.pbo.toFixed(3)}`;
+        if (opts.json) {
+          process.stdout.write(
+            `${JSON.stringify({ runId: r.runId, path: r.path, seed: r.seed, folds: r.folds, best: r.best ?? null, pbo: r.pbo, trials: r.trials }, null, 2)}\n`,
+          );
+          return;
+        }
+        const lines = [
+          `tune ${r.runId} written to ${r.path}`,
+          `validation folds: ${r.folds.map((f) => `${f.start}…${f.end}`).join(', ')}; ${r.trials.length} trials, seed ${r.seed}`,
+          r.best
+            ? `best: ${num(r.best.value)} at trial ${r.best.number + 1}: ${Object.entries(r.best.params)
+                .map(([k, v]) => `${k} = ${String(v)}`)
+                .join(', ')}`
+            : 'best: none (every trial failed; see trials.csv)',
+          pbo,
+          `findings in trials: ${r.trials.reduce((a, t) => a + t.findings, 0)}`,
+          r.best ? `run the tuned study on the backtest period: keel run ${r.path}/best.study.yaml` : '',
+        ].filter((l) => l !== '');
+        process.stdout.write(`${lines.join('\n')}\n`);
+      },
+    );
+}

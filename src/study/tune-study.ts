@@ -1,0 +1,242 @@
+/**
+ * `tuneStudy(study, options)`: the study-level tuner behind `keel tune`. Each trial runs a copy of the study with
+ * the trial's parameters, its data cut at the end of a fold of `tune.validation` and its backtest on that fold only,
+ * so no trial loads a row dated after the validation end — which lies before `backtest.start` (refused otherwise at
+ * validation). The objective is the named strategy's metric, averaged over the folds. Writes `runs/<id>/`:
+ * trials.csv, tune.json (trials, best, PBO by CSCV over the trials' validation returns), best.study.yaml and
+ * report.html.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { configError, usageError } from '../core/index.ts';
+import { parseStudyText, validateStudy, withStudyPaths, type Study } from '../config/index.ts';
+import { configHash, readStudyFile, withRunDir } from '../io/index.ts';
+import {
+  createStudy,
+  probabilityOfBacktestOverfitting,
+  type Params,
+  type SamplerSpec,
+  type SearchSpace,
+} from '../tuning/index.ts';
+import { runStudy } from './run-study.ts';
+import { bestStudyYaml, tuneReportHtml, trialsCsv, type TuneTrial } from './tune-output.ts';
+
+export type { TuneTrial } from './tune-output.ts';
+
+export interface TuneOptions {
+  readonly outDir?: string;
+  readonly trials?: number;
+  readonly sampler?: 'tpe' | 'random' | 'grid';
+  readonly seed?: number;
+  readonly clock?: () => Date;
+  readonly baseDir?: string;
+  readonly source?: { readonly path: string; readonly text: string };
+  /** Called after each trial (progress on the terminal). */
+  readonly onTrial?: (trial: TuneTrial, best: TuneTrial | undefined, total: number) => void;
+}
+
+export interface TuneResult {
+  readonly runId: string;
+  readonly path: string;
+  readonly artefacts: readonly string[];
+  readonly trials: readonly TuneTrial[];
+  readonly best: TuneTrial | undefined;
+  readonly pbo:
+    { readonly pbo: number; readonly partitions: number; readonly periods: number } | { readonly skipped: string };
+  readonly folds: readonly { readonly start: string; readonly end: string }[];
+  readonly seed: number;
+}
+
+/** `n` contiguous calendar sub-periods of [start, end]: fold k ends the day before fold k+1 starts. */
+export function validationFolds(start: string, end: string, n: number): { start: string; end: string }[] {
+  const a = Date.parse(start);
+  const span = Date.parse(end) - a;
+  const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+  const cut = (k: number): number => a + Math.round((span * k) / n / 86_400_000) * 86_400_000;
+  return Array.from({ length: n }, (_, k) => ({
+    start: day(cut(k)),
+    end: k === n - 1 ? end : day(cut(k + 1) - 86_400_000),
+  }));
+}
+
+interface ReportSectionJson {
+  readonly strategies: readonly { name: string; nav: number[]; metrics: Record<string, number | null> }[];
+  readonly forecastQuality?: readonly { model: string; ic: number | null }[];
+}
+
+/** One fold of one trial: the study copy runs into a scratch folder that is removed afterwards. */
+async function runFold(
+  study: Study,
+  fold: { start: string; end: string },
+  options: TuneOptions,
+): Promise<{ score: number; returns: number[]; findings: number }> {
+  const t = study.tune!;
+  const { tune: _omit, ...rest } = study;
+  const copy = {
+    ...rest,
+    data: { ...rest.data, end: fold.end },
+    backtest: { ...rest.backtest!, start: fold.start, end: fold.end },
+    report: { ...rest.report, html: false },
+  };
+  const scratch = mkdtempSync(join(tmpdir(), 'keel-tune-'));
+  try {
+    const run = await runStudy(copy, {
+      outDir: scratch,
+      ...(options.baseDir !== undefined ? { baseDir: options.baseDir } : {}),
+      clock: () => new Date(0),
+    });
+    const report = JSON.parse(readFileSync(join(run.path, 'report.json'), 'utf8')) as {
+      sections: ReportSectionJson[];
+    };
+    const name = t.objective.strategy;
+    const section = report.sections.find((s) => s.strategies.some((x) => x.name === name));
+    const s = section?.strategies.find((x) => x.name === name);
+    if (!section || !s) throw new Error(`strategy ${name} produced no result on ${fold.start}…${fold.end}`);
+    const metric = t.objective.metric;
+    const score = metric === 'ic' ? section.forecastQuality?.find((q) => q.model === name)?.ic : s.metrics[metric];
+    const returns: number[] = [];
+    for (let i = 1; i < s.nav.length; i++) returns.push(s.nav[i]! / s.nav[i - 1]! - 1);
+    return { score: typeof score === 'number' ? score : NaN, returns, findings: run.findings.length };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+export async function tuneStudy(input: unknown, options: TuneOptions = {}): Promise<TuneResult> {
+  const where = options.source?.path ?? 'study';
+  let study = validateStudy(input, where);
+  if (study.tune === undefined)
+    throw configError(
+      `${where}: no tune: section; add one (see docs/tuning.md) to say what to search and how to score it`,
+    );
+  const tuneIn = {
+    ...study.tune,
+    ...(options.trials !== undefined ? { trials: options.trials } : {}),
+    ...(options.sampler !== undefined ? { sampler: options.sampler } : {}),
+  };
+  study = validateStudy({ ...study, tune: tuneIn }, '--trials/--sampler');
+  const t = study.tune!;
+  const seed = options.seed ?? t.seed ?? study.seed;
+  const folds = validationFolds(t.validation.start, t.validation.end, t.folds);
+  const paths = Object.keys(t.space);
+  const sampler: SamplerSpec = t.sampler === 'grid' ? { kind: 'grid', floatPoints: t.gridPoints } : t.sampler;
+  const tuner = createStudy({
+    space: t.space as SearchSpace,
+    sampler,
+    seed,
+    direction: t.objective.direction,
+  });
+  const trials: TuneTrial[] = [];
+  const returnsOf = new Map<number, number[]>();
+  let best: TuneTrial | undefined;
+  const better = (a: number, b: number): boolean => (t.objective.direction === 'maximize' ? a > b : a < b);
+  await tuner.optimizeAsync(async (params: Params, n: number) => {
+    const foldScores: number[] = [];
+    const returns: number[] = [];
+    let findings = 0;
+    let error: string | undefined;
+    try {
+      const trialStudy = withStudyPaths(study, params) as Study;
+      for (const f of folds) {
+        const r = await runFold(trialStudy, f, options);
+        foldScores.push(r.score);
+        returns.push(...r.returns);
+        findings += r.findings;
+      }
+    } catch (e) {
+      error = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    }
+    const value = error === undefined ? foldScores.reduce((a, b) => a + b, 0) / foldScores.length : NaN;
+    const trial: TuneTrial = {
+      number: n,
+      params,
+      value,
+      foldScores,
+      findings,
+      ...(error !== undefined
+        ? { error }
+        : Number.isFinite(value)
+          ? {}
+          : { error: `${t.objective.metric} is not a number on the validation period` }),
+    };
+    trials.push(trial);
+    if (trial.error === undefined) {
+      returnsOf.set(n, returns);
+      if (best === undefined || better(value, best.value)) best = trial;
+    }
+    options.onTrial?.(trial, best, t.trials);
+    if (error !== undefined) throw new Error(error);
+    return value;
+  }, t.trials);
+
+  const pbo = pboOver(trials, returnsOf);
+  const bestParams = best?.params;
+  const hash = configHash({ study, seed, kind: 'tune' });
+  const { id, path, files } = await withRunDir(
+    {
+      outDir: options.outDir ?? 'runs',
+      studyName: `${study.name}-tune`,
+      hash,
+      ...(options.clock ? { clock: options.clock } : {}),
+    },
+    async (dir) => {
+      dir.writeText('trials.csv', trialsCsv(trials, paths, folds.length));
+      dir.writeJson('tune.json', {
+        study: study.name,
+        seed,
+        sampler: t.sampler,
+        trials: t.trials,
+        validation: t.validation,
+        folds,
+        objective: t.objective,
+        best: best ?? null,
+        pbo,
+        trialsRun: trials,
+      });
+      if (bestParams !== undefined) {
+        const tuned = withStudyPaths(study, bestParams) as Study;
+        dir.writeText(
+          'best.study.yaml',
+          bestStudyYaml(options.source?.text, tuned, bestParams, {
+            validation: t.validation,
+            trials: t.trials,
+            seed,
+          }),
+        );
+      }
+      dir.writeText('report.html', tuneReportHtml(study.name, trials, paths, t.objective, pbo));
+      for (const tr of trials)
+        dir.log(`trial ${tr.number}: ${tr.error ?? tr.value} ${JSON.stringify(tr.params)} (${tr.findings} findings)`);
+    },
+  );
+  return { runId: id, path, artefacts: files, trials, best, pbo, folds, seed };
+}
+
+/** PBO (CSCV) over the complete trials' validation returns: T periods × N trials, groups S ≤ 16 with ≥ 2 rows each. */
+function pboOver(trials: readonly TuneTrial[], returnsOf: ReadonlyMap<number, number[]>): TuneResult['pbo'] {
+  const done = trials.filter((x) => returnsOf.has(x.number));
+  if (done.length < 2) return { skipped: `needs at least 2 complete trials, got ${done.length}` };
+  const T = Math.min(...done.map((x) => returnsOf.get(x.number)!.length));
+  const S = Math.min(16, 2 * Math.floor(T / 4));
+  if (S < 2) return { skipped: `needs at least 4 validation periods, got ${T}` };
+  const m = new Float64Array(T * done.length);
+  done.forEach((x, j) => {
+    const r = returnsOf.get(x.number)!;
+    for (let i = 0; i < T; i++) m[i * done.length + j] = r[r.length - T + i]!;
+  });
+  const res = probabilityOfBacktestOverfitting(m, T, done.length, { partitions: S });
+  return { pbo: res.pbo, partitions: S, periods: T };
+}
+
+/** `keel tune FILE`: read and parse the study file, tune relative to its folder. */
+export async function tuneStudyFile(
+  path: string,
+  options: Omit<TuneOptions, 'source' | 'baseDir'> = {},
+): Promise<TuneResult> {
+  const file = readStudyFile(path);
+  const study = parseStudyText(file.text, path);
+  if (options.trials !== undefined && !(Number.isInteger(options.trials) && options.trials >= 1))
+    throw usageError(`--trials must be an integer ≥ 1, got ${options.trials}`);
+  return tuneStudy(study, { ...options, source: { path, text: file.text }, baseDir: dirname(path) });
+}
