@@ -1,0 +1,66 @@
+/** `keel tune` through the CLI: the example tunes and its best study runs; refusals are one line, exit 2. */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { main } from '../main.ts';
+
+const example = join(import.meta.dirname, '..', '..', '..', 'examples', 'tune-ml.yaml');
+
+async function keel(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+  try {
+    return { code: await main(args), out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+describe('keel tune', () => {
+  it('examples/tune-ml.yaml: keel run ignores tune:, keel tune writes the run folder, best.study.yaml runs', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'keel-tune-cli-'));
+    const run = await keel(['run', example, '--out', out, '--json']);
+    expect(run.code, run.err).toBe(0);
+    const r = await keel(['tune', example, '--out', out, '--json']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/trial 6\/6: .*best so far/);
+    const j = JSON.parse(r.out) as { path: string; trials: { findings: number }[]; pbo: { pbo: number } };
+    expect(j.trials).toHaveLength(6);
+    expect(readdirSync(j.path).sort()).toEqual([
+      'best.study.yaml',
+      'log.txt',
+      'report.html',
+      'trials.csv',
+      'tune.json',
+    ]);
+    expect(readFileSync(join(j.path, 'trials.csv'), 'utf8').trim().split('\n')).toHaveLength(7);
+    expect(j.pbo.pbo).toBeGreaterThanOrEqual(0);
+    const best = await keel(['run', join(j.path, 'best.study.yaml'), '--out', out, '--json']);
+    expect(best.code, best.err).toBe(0);
+  }, 120_000);
+
+  it('refuses a validation period overlapping the backtest and an unknown path: one line, exit 2, no folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keel-tune-cli-bad-'));
+    const text = readFileSync(example, 'utf8');
+    const overlap = join(dir, 'overlap.yaml');
+    writeFileSync(overlap, text.replace('end: 2016-12-30', 'end: 2017-03-01'));
+    const a = await keel(['tune', overlap, '--out', join(dir, 'runs')]);
+    expect(a.code).toBe(2);
+    expect(a.err.trim().split('\n')).toHaveLength(1);
+    expect(a.err).toMatch(/2017-03-01 is not before backtest.start 2017-01-02/);
+    const typo = join(dir, 'typo.yaml');
+    writeFileSync(typo, text.replace('model.alpha:', 'model.alpah:'));
+    const b = await keel(['tune', typo, '--out', join(dir, 'runs')]);
+    expect(b.code).toBe(2);
+    expect(b.err.trim().split('\n')).toHaveLength(1);
+    expect(b.err).toMatch(/did you mean "alpha"\?/);
+    const none = await keel(['tune', join(import.meta.dirname, '..', '..', '..', 'examples', 'equal-weight.yaml')]);
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/no tune: section/);
+    expect(existsSync(join(dir, 'runs'))).toBe(false);
+  });
+});
