@@ -52,6 +52,12 @@ const smallStudy =
   'backtest: { start: 2014-03-03, costs: { kind: none } }\nstrategies:\n  - { kind: equal-weight, name: ew }\n' +
   'baselines:\n  - { kind: equal-weight, name: "1/N" }\n';
 const std = { 's.yaml': smallStudy, 'p.csv': pricesCsv };
+const tuneStudy =
+  'name: census-tune\nseed: 1\ndata: { source: synthetic, market: { years: 1, stocks: 0 } }\n' +
+  'backtest: { start: 2014-10-01, costs: { kind: none } }\nstrategies:\n  - { kind: inverse-volatility, name: iv, window: 21 }\n' +
+  'baselines: []\ntune:\n  trials: 2\n  sampler: random\n  validation: { start: 2014-05-01, end: 2014-09-30 }\n' +
+  '  space: { strategies.iv.window: { kind: int, low: 21, high: 42, step: 21 } }\n' +
+  '  objective: { metric: sharpe, direction: maximize, strategy: iv }\n';
 const synthSmall = ['--years', '1', '--assets', '6'];
 const fetchArgs = ['data', 'fetch', '--provider', 'fred', 'DGS10', '--base-url', '$URL', '--cache', '$W/cache'];
 
@@ -295,6 +301,33 @@ const CASES: readonly Case[] = [
     name: 'stdout into a closed pipe',
     files: std,
     args: ['frontier', '$W/p.csv', '--points', '3'],
+    code: 1,
+    stderr: STDOUT_EPIPE,
+    stdout: 'epipe',
+  },
+  // tune
+  {
+    command: 'tune',
+    name: 'a bad --trials',
+    files: { 't.yaml': tuneStudy },
+    args: ['tune', '$W/t.yaml', '--trials', '0'],
+    code: 2,
+    stderr: /^error: .*--trials.*expected an integer from 1 to 100000, got "0"/,
+  },
+  {
+    command: 'tune',
+    name: 'stdout to a full disk',
+    files: { 't.yaml': tuneStudy },
+    args: ['tune', '$W/t.yaml', '--out', '$W/runs'],
+    code: 1,
+    stderr: STDOUT_FULL,
+    stdout: 'devfull',
+  },
+  {
+    command: 'tune',
+    name: 'stdout into a closed pipe',
+    files: { 't.yaml': tuneStudy },
+    args: ['tune', '$W/t.yaml', '--out', '$W/runs'],
     code: 1,
     stderr: STDOUT_EPIPE,
     stdout: 'epipe',

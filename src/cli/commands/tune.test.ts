@@ -25,7 +25,7 @@ describe('keel tune', () => {
     const out = mkdtempSync(join(tmpdir(), 'keel-tune-cli-'));
     const run = await keel(['run', example, '--out', out, '--json']);
     expect(run.code, run.err).toBe(0);
-    const r = await keel(['tune', example, '--out', out, '--json']);
+    const r = await keel(['tune', example, '--out', out, '--json', '--verbose']);
     expect(r.code, r.err).toBe(0);
     expect(r.err).toMatch(/trial 6\/6: .*best so far/);
     const j = JSON.parse(r.out) as { path: string; trials: { findings: number }[]; pbo: { pbo: number } };

@@ -25,18 +25,29 @@ export function tuneCommand(): Command {
     .option('--seed <n>', 'sampler seed (default: tune.seed, else the study seed)', parseSeed)
     .option('--out <dir>', 'parent folder for run folders', 'runs')
     .option('--json', 'print the result as JSON on stdout')
+    .option('-v, --verbose', 'print a line per trial even when stderr is not a terminal')
     .action(
       async (
         studyPath: string,
-        opts: { trials?: number; sampler?: 'tpe' | 'random' | 'grid'; seed?: number; out: string; json?: boolean },
+        opts: {
+          trials?: number;
+          sampler?: 'tpe' | 'random' | 'grid';
+          seed?: number;
+          out: string;
+          json?: boolean;
+          verbose?: boolean;
+        },
       ) => {
         const { tuneStudyFile } = await import('../../study/index.ts');
+        // Like every long command: lines on a terminal (or with --verbose), quiet in logs and pipes.
+        const show = process.stderr.isTTY === true || opts.verbose === true;
         const r = await tuneStudyFile(studyPath, {
           outDir: opts.out,
           ...(opts.trials === undefined ? {} : { trials: opts.trials }),
           ...(opts.sampler === undefined ? {} : { sampler: opts.sampler }),
           ...(opts.seed === undefined ? {} : { seed: opts.seed }),
           onTrial: (t, best, total) =>
+            show &&
             process.stderr.write(
               `trial ${t.number + 1}/${total}: ${t.error === undefined ? num(t.value) : `failed (${t.error})`}, ${t.findings} findings; best so far ${best ? `${num(best.value)} (trial ${best.number + 1})` : 'none'}\n`,
             ),
