@@ -43,6 +43,22 @@ describe('keel tune', () => {
     expect(best.code, best.err).toBe(0);
   }, 120_000);
 
+  it('objective ic reads the mean forecast IC of the ml-forecast strategy (one per fold, mean in objective)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keel-tune-cli-ic-'));
+    const file = join(dir, 'ic.yaml');
+    writeFileSync(file, readFileSync(example, 'utf8').replace('metric: sharpe', 'metric: ic'));
+    const r = await keel(['tune', file, '--out', join(dir, 'runs'), '--trials', '2', '--sampler', 'random', '--json']);
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out) as { trials: { value: number; foldScores: number[]; error?: string }[] };
+    expect(j.trials).toHaveLength(2);
+    for (const t of j.trials) {
+      expect(t.error).toBeUndefined();
+      expect(t.foldScores).toHaveLength(2);
+      expect(Math.abs(t.value)).toBeLessThan(1);
+      expect(t.value).toBeCloseTo((t.foldScores[0]! + t.foldScores[1]!) / 2, 12);
+    }
+  }, 120_000);
+
   it('refuses a validation period overlapping the backtest and an unknown path: one line, exit 2, no folder', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'keel-tune-cli-bad-'));
     const text = readFileSync(example, 'utf8');
