@@ -32,6 +32,8 @@ export interface TuneOptions {
   readonly clock?: () => Date;
   readonly baseDir?: string;
   readonly source?: { readonly path: string; readonly text: string };
+  /** A trial whose run has a finding of severity warning or worse fails (recorded with the findings' first line). */
+  readonly strict?: boolean;
   /** Called after each trial (progress on the terminal). */
   readonly onTrial?: (trial: TuneTrial, best: TuneTrial | undefined, total: number) => void;
 }
@@ -85,6 +87,7 @@ async function runFold(
       outDir: scratch,
       ...(options.baseDir !== undefined ? { baseDir: options.baseDir } : {}),
       clock: () => new Date(0),
+      ...(options.strict ? { strict: true } : {}),
     });
     const report = JSON.parse(readFileSync(join(run.path, 'report.json'), 'utf8')) as {
       sections: ReportSectionJson[];
@@ -145,7 +148,11 @@ export async function tuneStudy(input: unknown, options: TuneOptions = {}): Prom
         findings += r.findings;
       }
     } catch (e) {
-      error = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      // One line for trials.csv; a strict refusal carries its finding groups in `problems`.
+      const problems = (e as { problems?: unknown }).problems;
+      error = [e instanceof Error ? e.message : String(e), ...(Array.isArray(problems) ? problems : [])]
+        .join('; ')
+        .replace(/\s*\n\s*/g, '; ');
     }
     const value = error === undefined ? foldScores.reduce((a, b) => a + b, 0) / foldScores.length : NaN;
     const trial: TuneTrial = {

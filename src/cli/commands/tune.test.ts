@@ -59,6 +59,24 @@ describe('keel tune', () => {
     }
   }, 120_000);
 
+  it('--strict: a trial whose run has a warning finding fails with it, and is never the best', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keel-tune-cli-strict-'));
+    const file = join(dir, 'short.yaml');
+    // History from 2014 only: the model is not fitted before 2016, so fold 1 holds 1/N (short-history warnings).
+    writeFileSync(
+      file,
+      readFileSync(example, 'utf8').replace('start: 2012-01-01, years: 7', 'start: 2014-01-01, years: 5'),
+    );
+    const args = ['tune', file, '--out', join(dir, 'runs'), '--trials', '2', '--sampler', 'random', '--json'];
+    const loose = JSON.parse((await keel(args)).out) as { trials: { error?: string }[] };
+    expect(loose.trials.every((t) => t.error === undefined)).toBe(true);
+    const r = await keel([...args, '--strict']);
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out) as { best: unknown; trials: { error?: string }[] };
+    expect(j.best).toBeNull();
+    for (const t of j.trials) expect(t.error).toMatch(/short-history/);
+  }, 120_000);
+
   it('refuses a validation period overlapping the backtest and an unknown path: one line, exit 2, no folder', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'keel-tune-cli-bad-'));
     const text = readFileSync(example, 'utf8');

@@ -25,6 +25,7 @@ export function tuneCommand(): Command {
     .option('--seed <n>', 'sampler seed (default: tune.seed, else the study seed)', parseSeed)
     .option('--out <dir>', 'parent folder for run folders', 'runs')
     .option('--json', 'print the result as JSON on stdout')
+    .option('--strict', 'a trial whose run has a warning finding (or worse) fails and cannot be the best')
     .option('-v, --verbose', 'print a line per trial even when stderr is not a terminal')
     .action(
       async (
@@ -36,6 +37,7 @@ export function tuneCommand(): Command {
           out: string;
           json?: boolean;
           verbose?: boolean;
+          strict?: boolean;
         },
       ) => {
         const { tuneStudyFile } = await import('../../study/index.ts');
@@ -46,6 +48,7 @@ export function tuneCommand(): Command {
           ...(opts.trials === undefined ? {} : { trials: opts.trials }),
           ...(opts.sampler === undefined ? {} : { sampler: opts.sampler }),
           ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+          ...(opts.strict ? { strict: true } : {}),
           onTrial: (t, best, total) =>
             show &&
             process.stderr.write(
