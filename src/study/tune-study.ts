@@ -77,7 +77,8 @@ async function runFold(
   const { tune: _omit, ...rest } = study;
   const copy = {
     ...rest,
-    data: { ...rest.data, end: fold.end },
+    // Never later than the study's own data.end.
+    data: { ...rest.data, end: rest.data.end !== undefined && rest.data.end < fold.end ? rest.data.end : fold.end },
     backtest: { ...rest.backtest!, start: fold.start, end: fold.end },
     report: { ...rest.report, html: false },
   };
