@@ -1,11 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineFeature, featureKinds } from '../../features/index.ts';
 import type { MacroObservation } from '../../features/index.ts';
-import { main } from '../main.ts';
+import { runInProcess } from '../in-process.ts';
 
 const study = `
 name: audit-smoke
@@ -27,17 +27,8 @@ strategies:
 `;
 
 async function keel(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    const code = await main(args);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
+  const r = await runInProcess(args);
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 describe('keel audit STUDY', () => {

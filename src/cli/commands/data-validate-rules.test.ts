@@ -7,32 +7,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { businessDays } from '../../data/index.ts';
-import { main } from '../main.ts';
+import { runInProcess } from '../in-process.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'keel-validate-rules-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const w = (name: string): string => join(work, name);
 
-async function keel(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
-    stdout += String(s);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    stderr += String(s);
-    return true;
-  });
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const keel = runInProcess;
 
 const dates = businessDays('2020-01-01', '2021-12-31').slice(0, 300);
 /** A series near 100 (A) and one near 50 (B); `a(i, p)` may replace A's price on row i (line i + 2). */

@@ -9,32 +9,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../main.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runInProcess } from '../in-process.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'keel-data-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const w = (name: string): string => join(work, name);
 
-async function keel(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
-    stdout += String(s);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
-    stderr += String(s);
-    return true;
-  });
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const keel = runInProcess;
 
 const dates = Array.from({ length: 300 }, (_, i) =>
   new Date(Date.UTC(2020, 0, 1) + i * 86400000).toISOString().slice(0, 10),
