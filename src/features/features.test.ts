@@ -49,6 +49,7 @@ describe('every feature kind passes the perturb-the-future audit', () => {
     'volume-z': { window: 21 },
     rank: { of: 'reversal', window: 5 },
     macro: { series: ['inflation'] },
+    'macro-surprise': { series: ['inflation'], horizon: 5, window: 6, minReleases: 3, raw: true },
     sentiment: { halfLife: 3 },
     fundamentals: {},
   };
@@ -278,16 +279,20 @@ describe('features through the shared audit harness (src/audit)', () => {
       { kind: 'atr' },
       { kind: 'volume-z', window: 21 },
       { kind: 'rank', window: 21 },
+      { kind: 'macro-surprise', series: ['inflation'], horizon: 5, window: 6, minReleases: 3 },
     ]);
-    const asFeaturePanel = (p: Panel): Panel => {
-      const fm = computeFeatures(features, { panel: p });
+    // Records travel with the panel and are perturbed the same way (released after asOf: garbled or deleted).
+    const asFeaturePanel = (p: Panel, _asOf: string, recs?: unknown): Panel => {
+      const fm = computeFeatures(features, { panel: p, records: recs as PitRecords });
       return new Panel({
         dates: p.dates,
         assets: p.assets,
         fields: Object.fromEntries(fm.names.map((n, j) => [n, fm.columns[j]!])),
       });
     };
-    const report = assertPointInTime({ panel, asOf: [dates[150]!, dates[300]!], compute: asFeaturePanel });
+    const report = assertPointInTime({ panel, asOf: [dates[150]!, dates[300]!], compute: asFeaturePanel, records });
+    const last = computeFeatures(features, { panel, records }).columns.at(-1)!;
+    expect(last.slice(300 * panel.nAssets).some(Number.isFinite)).toBe(true); // macro-surprise has values to audit
     expect(report.checks).toBe(4);
   });
 });

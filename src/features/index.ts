@@ -18,6 +18,8 @@ export {
   volumeZFeature,
 } from './technical.ts';
 export { fundamentalsFeature, macroFeature, sentimentFeature } from './record-features.ts';
+export { macroSurpriseFeature } from './macro-surprise.ts';
+export type { MacroSurpriseParams } from './macro-surprise.ts';
 export { scoreText, tokenize } from './sentiment.ts';
 export { featureKinds, createFeatures } from './kinds.ts';
 export type { FeatureKind, FeatureKindName, FeatureSpec } from './kinds.ts';

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { configError } from '../core/index.ts';
 import type { Feature } from './feature.ts';
+import { macroSurpriseFeature } from './macro-surprise.ts';
 import { fundamentalsFeature, macroFeature, sentimentFeature } from './record-features.ts';
 import {
   atrFeature,
@@ -90,6 +91,20 @@ export const featureKinds = {
     z.strictObject({ series: z.array(z.string().min(1)).min(1) }),
     (p) => macroFeature(p.series),
     'macro series joined by release date',
+  ),
+  'macro-surprise': kind(
+    z.strictObject({
+      series: z.array(z.string().min(1)).min(1).default(['gdp_growth', 'inflation', 'unemployment']),
+      vs: z.enum(['previous', 'trailing-mean']).default('previous'),
+      lookback: z.number().int().min(1).max(120).default(12),
+      scaleWindow: z.number().int().min(2).max(240).default(36),
+      horizon: z.number().int().min(1).max(252).default(21),
+      window: z.number().int().min(3).max(240).default(36),
+      minReleases: z.number().int().min(3).max(120).default(8),
+      raw: z.boolean().default(false),
+    }),
+    (p) => macroSurpriseFeature(p),
+    "latest macro surprise (release − previous or trailing mean, standardised) × the asset's trailing exposure to surprises",
   ),
   sentiment: kind(
     z.strictObject({ halfLife: z.number().positive().default(5) }),
