@@ -66,6 +66,25 @@ describe('macro-surprise: surprise × trailing exposure', () => {
     expect(col[(releaseBars[8]! + 5) * n]).toBeCloseTo(zCol[(releaseBars[8]! + 5) * n]! * c[0]!, 12);
   });
 
+  it('vs: trailing-mean compares with the mean of the last `lookback` releases', () => {
+    const { panel, macro } = madeToMeasure();
+    const common = { kind: 'macro-surprise', series: ['inflation'], horizon: 5, minReleases: 4, raw: true };
+    const [prev, tm2, tm3] = createFeatures([
+      common,
+      { ...common, vs: 'trailing-mean', lookback: 2 },
+      { ...common, vs: 'trailing-mean', lookback: 3 },
+    ]).map((f) => f.compute({ panel, records: { macro } }).values[1]!);
+    // Values 0, 1, 0, 1 …: vs the mean of 2 every surprise is ±1/2 (RMS 1/2), vs the mean of 3 it is ±2/3 (RMS 2/3),
+    // so all three standardise to the same ±1 — but each needs `lookback` earlier releases before its first surprise.
+    const firstFinite = (v: Float64Array) => v.findIndex(Number.isFinite);
+    expect(firstFinite(tm2!)).toBeGreaterThan(firstFinite(prev!));
+    expect(firstFinite(tm3!)).toBeGreaterThan(firstFinite(tm2!));
+    const t = panel.nDates - 1;
+    expect(tm2![t * 3]).toBeCloseTo(prev![t * 3]!, 12);
+    expect(tm3![t * 3]).toBeCloseTo(prev![t * 3]!, 12);
+    expect(Math.abs(prev![t * 3]!)).toBe(1);
+  });
+
   it('passes the perturb-the-future audit with its records (garbage and delete)', async () => {
     const { panel, macro, releaseBars } = madeToMeasure();
     const [f] = createFeatures([{ kind: 'macro-surprise', series: ['inflation'], horizon: 5, minReleases: 4 }]);
