@@ -49,7 +49,7 @@ describe('every feature kind passes the perturb-the-future audit', () => {
     'volume-z': { window: 21 },
     rank: { of: 'reversal', window: 5 },
     macro: { series: ['inflation'] },
-    'macro-surprise': { series: ['inflation'], horizon: 5, window: 6, minReleases: 3, raw: true },
+    'macro-surprise': { series: ['inflation'], horizon: 5, window: 6, minReleases: 3, perSeries: true, raw: true },
     sentiment: { halfLife: 3 },
     fundamentals: {},
   };

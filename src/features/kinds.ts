@@ -101,6 +101,7 @@ export const featureKinds = {
       horizon: z.number().int().min(1).max(252).default(21),
       window: z.number().int().min(3).max(240).default(36),
       minReleases: z.number().int().min(3).max(120).default(8),
+      perSeries: z.boolean().default(false),
       raw: z.boolean().default(false),
     }),
     (p) => macroSurpriseFeature(p),

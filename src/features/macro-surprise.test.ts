@@ -45,11 +45,20 @@ describe('macro-surprise: surprise × trailing exposure', () => {
   it('recovers each asset’s reaction per unit surprise exactly and multiplies it by the latest surprise', () => {
     const { panel, macro, releaseBars, c } = madeToMeasure();
     const [f] = createFeatures([
-      { kind: 'macro-surprise', series: ['inflation'], horizon: 5, minReleases: 4, window: 12, raw: true },
+      {
+        kind: 'macro-surprise',
+        series: ['inflation'],
+        horizon: 5,
+        minReleases: 4,
+        window: 12,
+        perSeries: true,
+        raw: true,
+      },
     ]);
     const out = f!.compute({ panel, records: { macro } });
-    expect(out.names).toEqual(['macro_surprise_inflation', 'macro_surprise_inflation_z']);
-    const [col, zCol] = out.values as [Float64Array, Float64Array];
+    expect(out.names).toEqual(['macro_surprise', 'macro_surprise_inflation', 'macro_surprise_inflation_z']);
+    const [col, inflation, zCol] = out.values as [Float64Array, Float64Array, Float64Array];
+    expect(inflation).toEqual(col); // one series: the sum is that series' product
     const n = panel.nAssets;
     // Release k's surprise is standardised by the k−1 before it, needing 4 of them: z from release 5 on.
     expect(Number.isNaN(zCol[releaseBars[4]! * n]!)).toBe(true);

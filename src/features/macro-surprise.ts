@@ -14,9 +14,11 @@
  *   exposure        β_{a}(t) = OLS slope (with intercept) of R_{a,j} on z_j over the last `window` releases j whose
  *                   post-release return R_{a,j} = close[r_j + horizon] / close[r_j] − 1 had ended by t
  *                   (r_j + horizon ≤ t), ≥ `minReleases` of them: each asset's own reaction per unit surprise.
- *   feature         macro_surprise_<series>(t, a) = z_k(t) · β_a(t), k(t) = the latest release with r_k ≤ t: the
- *                   return over `horizon` bars that the latest surprise implies for the asset (a fraction).
- *                   `macro_surprise` = the sum over series with a finite value (only with two or more series);
+ *   feature         per series z_k(t) · β_a(t), k(t) = the latest release with r_k ≤ t: the return over `horizon`
+ *                   bars that the series' latest surprise implies for the asset (a fraction).
+ *                   `macro_surprise` = the sum over the series with a finite value at (t, a), so the column starts
+ *                   when the first series is ready (a quarterly series needs years of releases; one NaN column would
+ *                   hold every training row back until then). `perSeries: true` adds `macro_surprise_<series>`;
  *                   `raw: true` adds `macro_surprise_<series>_z` = z_k(t), the same for every asset.
  * Everything at t reads releases dated ≤ t and closes dated ≤ t, so the feature is causal by construction (and
  * audited like every kind by `checkFeaturePointInTime` / `assertPointInTime`). NaN until a series has enough releases.
@@ -40,7 +42,9 @@ export interface MacroSurpriseParams {
   readonly window: number;
   /** Fewest past surprises (for the scale) and pairs (for the exposure) before a value is given. */
   readonly minReleases: number;
-  /** Also output the standardised surprise itself. */
+  /** Also output each series' product (`macro_surprise_<series>`), besides their sum. */
+  readonly perSeries: boolean;
+  /** Also output each series' standardised surprise itself. */
   readonly raw: boolean;
 }
 
@@ -134,6 +138,7 @@ export function macroSurpriseFeature(params: MacroSurpriseParams): Feature {
       const close = input.panel.field('close');
       const names: string[] = [];
       const values: Float64Array[] = [];
+      const perSeries: Float64Array[] = [];
       const zCols: Float64Array[] = [];
       const H = params.horizon;
       for (const series of params.series) {
@@ -177,25 +182,27 @@ export function macroSurpriseFeature(params: MacroSurpriseParams): Feature {
             zCol[t * nAssets + a] = z;
           }
         }
-        names.push(`macro_surprise_${series}`);
-        values.push(col);
+        perSeries.push(col);
         zCols.push(zCol);
       }
-      if (params.series.length > 1) {
-        const total = new Float64Array(nDates * nAssets).fill(NaN);
-        for (let i = 0; i < total.length; i++) {
-          let sum = 0;
-          let any = false;
-          for (const v of values)
-            if (Number.isFinite(v[i]!)) {
-              sum += v[i]!;
-              any = true;
-            }
-          if (any) total[i] = sum;
-        }
-        names.push('macro_surprise');
-        values.push(total);
+      const total = new Float64Array(nDates * nAssets).fill(NaN);
+      for (let i = 0; i < total.length; i++) {
+        let sum = 0;
+        let any = false;
+        for (const v of perSeries)
+          if (Number.isFinite(v[i]!)) {
+            sum = any ? sum + v[i]! : v[i]!; // one series: its value bit for bit (−0 stays −0)
+            any = true;
+          }
+        if (any) total[i] = sum;
       }
+      names.push('macro_surprise');
+      values.push(total);
+      if (params.perSeries)
+        params.series.forEach((s, j) => {
+          names.push(`macro_surprise_${s}`);
+          values.push(perSeries[j]!);
+        });
       if (params.raw)
         params.series.forEach((s, j) => {
           names.push(`macro_surprise_${s}_z`);
