@@ -49,7 +49,7 @@ describe('every feature kind passes the perturb-the-future audit', () => {
     'volume-z': { window: 21 },
     rank: { of: 'reversal', window: 5 },
     macro: { series: ['inflation'] },
-    'macro-surprise': { series: ['inflation'], horizon: 5, window: 6, minReleases: 3, perSeries: true, raw: true },
+    'macro-surprise': { series: ['inflation'], horizon: 5, window: 150, minReleases: 3, perSeries: true, raw: true },
     sentiment: { halfLife: 3 },
     fundamentals: {},
   };
@@ -279,7 +279,7 @@ describe('features through the shared audit harness (src/audit)', () => {
       { kind: 'atr' },
       { kind: 'volume-z', window: 21 },
       { kind: 'rank', window: 21 },
-      { kind: 'macro-surprise', series: ['inflation'], horizon: 5, window: 6, minReleases: 3 },
+      { kind: 'macro-surprise', series: ['inflation'], horizon: 5, window: 150, minReleases: 3 },
     ]);
     // Records travel with the panel and are perturbed the same way (released after asOf: garbled or deleted).
     const asFeaturePanel = (p: Panel, _asOf: string, recs?: unknown): Panel => {

@@ -99,7 +99,7 @@ export const featureKinds = {
       lookback: z.number().int().min(1).max(120).default(12),
       scaleWindow: z.number().int().min(2).max(240).default(36),
       horizon: z.number().int().min(1).max(252).default(21),
-      window: z.number().int().min(3).max(240).default(36),
+      window: z.number().int().min(2).max(2520).default(756),
       minReleases: z.number().int().min(3).max(120).default(8),
       perSeries: z.boolean().default(false),
       raw: z.boolean().default(false),

@@ -11,9 +11,11 @@
  *                   releases ordered by release date; k needs its comparison releases, else no surprise.
  *   standardised    z_k = s_k / √(mean of s_j² over the `scaleWindow` surprises before k), ≥ `minReleases` of them
  *                   (the s.d. about zero: a surprise's expected value is zero by construction).
- *   exposure        β_{a}(t) = OLS slope (with intercept) of R_{a,j} on z_j over the last `window` releases j whose
- *                   post-release return R_{a,j} = close[r_j + horizon] / close[r_j] − 1 had ended by t
- *                   (r_j + horizon ≤ t), ≥ `minReleases` of them: each asset's own reaction per unit surprise.
+ *   exposure        β_{a}(t) = OLS slope (with intercept) of R_{a,j} on z_j over the releases j whose post-release
+ *                   return R_{a,j} = close[r_j + horizon] / close[r_j] − 1 lies in the last `window` bars
+ *                   (t − window < r_j, r_j + horizon ≤ t), ≥ `minReleases` of them: each asset's own reaction per
+ *                   unit surprise. A window in bars (not releases) makes the value exact on `window + horizon`
+ *                   bars of history whatever the release frequency (`warmup`), which the ML strategy relies on.
  *   feature         per series z_k(t) · β_a(t), k(t) = the latest release with r_k ≤ t: the return over `horizon`
  *                   bars that the series' latest surprise implies for the asset (a fraction).
  *                   `macro_surprise` = the sum over the series with a finite value at (t, a), so the column starts
@@ -21,7 +23,9 @@
  *                   hold every training row back until then). `perSeries: true` adds `macro_surprise_<series>`;
  *                   `raw: true` adds `macro_surprise_<series>_z` = z_k(t), the same for every asset.
  * Everything at t reads releases dated ≤ t and closes dated ≤ t, so the feature is causal by construction (and
- * audited like every kind by `checkFeaturePointInTime` / `assertPointInTime`). NaN until a series has enough releases.
+ * audited like every kind by `checkFeaturePointInTime` / `assertPointInTime`). Surprises read only the records, so
+ * releases before the panel's first date count for z (they were public) but never for β (no closes). NaN until a
+ * series has enough releases.
  */
 import { configError, dataError } from '../core/index.ts';
 import { defineFeature, type Feature, type FeatureInput } from './feature.ts';
@@ -38,7 +42,7 @@ export interface MacroSurpriseParams {
   readonly scaleWindow: number;
   /** Bars after a release over which an asset's reaction is measured. */
   readonly horizon: number;
-  /** Past releases (with ended reaction windows) in the exposure regression. */
+  /** Bars of history the exposure regression reads: releases whose reaction window lies in the last `window` bars. */
   readonly window: number;
   /** Fewest past surprises (for the scale) and pairs (for the exposure) before a value is given. */
   readonly minReleases: number;
@@ -120,11 +124,12 @@ function slope(x: readonly number[], y: readonly number[]): number {
 }
 
 export function macroSurpriseFeature(params: MacroSurpriseParams): Feature {
-  if (params.minReleases > params.window)
+  if (params.window <= params.horizon)
     throw configError(
-      `feature "macro-surprise": minReleases (${params.minReleases}) must be ≤ window (${params.window}) releases, or the exposure is never estimated; lower minReleases or widen window.`,
+      `feature "macro-surprise": window (${params.window} bars) must be longer than horizon (${params.horizon} bars), or no release's reaction fits in it; use e.g. window: 756 with horizon: 21.`,
     );
-  const warmup = params.horizon;
+  // Bars of history that make a value exact (the ML strategy computes prediction features on a tail this long).
+  const warmup = params.window + params.horizon;
   return defineFeature(
     'macro-surprise',
     warmup,
@@ -151,20 +156,22 @@ export function macroSurpriseFeature(params: MacroSurpriseParams): Feature {
         const zCol = new Float64Array(nDates * nAssets).fill(NaN);
         const beta = new Float64Array(nAssets).fill(NaN);
         let k = -1; // latest release usable at t
-        let m = 0; // releases whose reaction window has ended by t: rel[0 .. m-1]
+        // Releases in the exposure fit at t: rel[lo .. m-1], those whose reaction window [r, r + H] ended by t and
+        // began inside the last `window` bars (r > t − window) and after the panel's first bar (r ≥ 1: a release
+        // mapped to bar 0 may predate the panel and have no close). Release bars never decrease, so it is a range.
+        let lo = 0;
+        let m = 0;
         for (let t = 0; t < nDates; t++) {
           while (k + 1 < rel.length && rel[k + 1]!.bar <= t) k++;
-          let matured = false;
-          while (m < rel.length && rel[m]!.bar + H <= t) {
-            m++;
-            matured = true;
-          }
-          if (matured) {
-            // Refit each asset's exposure on the last `window` ended releases with a finite surprise.
+          const lo0 = lo;
+          const m0 = m;
+          while (m < rel.length && rel[m]!.bar + H <= t) m++;
+          while (lo < rel.length && (rel[lo]!.bar < 1 || rel[lo]!.bar <= t - params.window)) lo++;
+          if (lo !== lo0 || m !== m0) {
             for (let a = 0; a < nAssets; a++) {
               const zs: number[] = [];
               const rs: number[] = [];
-              for (let j = m - 1; j >= 0 && zs.length < params.window; j--) {
+              for (let j = lo; j < m; j++) {
                 const r = rel[j]!;
                 if (!Number.isFinite(r.z)) continue;
                 const c0 = close[r.bar * nAssets + a]!;
