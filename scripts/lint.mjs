@@ -28,6 +28,9 @@ export const STAGE_ORDER = [
   'allocation',
   'metrics',
   'backtest',
+  'explain',
+  'monitor',
+  'agents',
   'strategies',
   'audit',
   'tuning',
@@ -35,6 +38,8 @@ export const STAGE_ORDER = [
   'execution',
   'config',
   'study',
+  'trading',
+  'queue',
   'cli',
   'server',
 ];

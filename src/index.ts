@@ -16,6 +16,7 @@ export * as risk from './risk/index.ts';
 export * as allocation from './allocation/index.ts';
 export * as metrics from './metrics/index.ts';
 export * as backtest from './backtest/index.ts';
+export * as agents from './agents/index.ts';
 export * as strategies from './strategies/index.ts';
 export * as audit from './audit/index.ts';
 export * as tuning from './tuning/index.ts';
