@@ -30,3 +30,12 @@ export type { Metrics, MetricsInput } from './summary.ts';
 export { normCdf, normInv, normPdf, quantile, ksum, amean, astd, avariance } from './stats.ts';
 export { forecastQuality, pearson, spearman, ranks } from './forecast-quality.ts';
 export type { ForecastCrossSection, ForecastQuality, IcPoint } from './forecast-quality.ts';
+export { calendarReturns, drawdownSpells, monthlyActivity, navReturns, rollingBeta, tearSheet } from './tearsheet.ts';
+export type {
+  DrawdownSpell,
+  MonthlyActivity,
+  PeriodReturn,
+  TearSheet,
+  TearSheetInput,
+  TearSheetStats,
+} from './tearsheet.ts';

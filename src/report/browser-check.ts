@@ -20,6 +20,8 @@ export interface BrowserCheck {
   readonly pageErrors: readonly string[];
   readonly charts: readonly RenderedChart[];
   readonly tables: number;
+  /** data-table names of tables wider than the box that holds them (they would need a horizontal scroll). */
+  readonly overflowingTables: readonly string[];
   readonly title: string;
 }
 
@@ -27,12 +29,12 @@ export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM_PATH);
 }
 
-export async function checkInBrowser(html: string): Promise<BrowserCheck | null> {
+export async function checkInBrowser(html: string, viewportWidth = 1000): Promise<BrowserCheck | null> {
   if (!chromiumAvailable()) return null;
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--no-sandbox'], headless: true });
   try {
-    const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+    const page = await browser.newPage({ viewport: { width: viewportWidth, height: 800 } });
     const consoleErrors: string[] = [];
     const pageErrors: string[] = [];
     page.on('console', (m) => {
@@ -58,7 +60,12 @@ export async function checkInBrowser(html: string): Promise<BrowserCheck | null>
       }),
     );
     const tables = await page.$$eval('table', (t) => t.length);
-    return { consoleErrors, pageErrors, charts, tables, title: await page.title() };
+    const overflowingTables = await page.$$eval('table', (ts) =>
+      ts
+        .filter((t) => t.parentElement !== null && t.scrollWidth > t.parentElement.clientWidth + 1)
+        .map((t) => t.getAttribute('data-table') ?? t.className),
+    );
+    return { consoleErrors, pageErrors, charts, tables, overflowingTables, title: await page.title() };
   } finally {
     await browser.close();
   }

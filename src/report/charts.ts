@@ -23,20 +23,44 @@ import type {
 
 const WIDTH = 900;
 const HEIGHT = 360;
-const PALETTE = [
-  '#1f5fa8',
-  '#d9622b',
-  '#2e9e5b',
-  '#8e44ad',
-  '#c0392b',
-  '#7f8c8d',
-  '#b8860b',
-  '#16a085',
-  '#34495e',
-  '#e84393',
+/**
+ * 30 distinct colours (Tableau's tab10, then tab20's light tints, then tab20b's darks): a 24-stock weights chart
+ * never repeats a colour, and the first ten — what most charts use — are the strongest.
+ */
+export const PALETTE = [
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
+  '#aec7e8',
+  '#ffbb78',
+  '#98df8a',
+  '#ff9896',
+  '#c5b0d5',
+  '#c49c94',
+  '#f7b6d2',
+  '#c7c7c7',
+  '#dbdb8d',
+  '#9edae5',
+  '#393b79',
+  '#637939',
+  '#8c6d31',
+  '#843c39',
+  '#7b4173',
+  '#5254a3',
+  '#8ca252',
+  '#bd9e39',
+  '#ad494a',
+  '#a55194',
 ];
 
-type Option = Record<string, unknown>;
+export type Option = Record<string, unknown>;
 
 /** Renders an echarts option to an SVG string (animation off, deterministic). */
 export function renderSvg(option: Option, width = WIDTH, height = HEIGHT): string {
@@ -70,10 +94,10 @@ function stableClassNames(svg: string): string {
   return normalised.replace(/PFX-/g, `${prefix}-`);
 }
 
-const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+export const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 /** Thins a long daily series to at most `max` points (keeps the last point) so the SVG stays small. */
-function thin<T>(xs: readonly T[], max = 400): { idx: number[] } {
+export function thin<T>(xs: readonly T[], max = 400): { idx: number[] } {
   const n = xs.length;
   const step = Math.max(1, Math.ceil(n / max));
   const idx: number[] = [];
@@ -82,7 +106,7 @@ function thin<T>(xs: readonly T[], max = 400): { idx: number[] } {
   return { idx };
 }
 
-function baseLayout(title: string, legend: readonly string[]): Option {
+export function baseLayout(title: string, legend: readonly string[]): Option {
   return {
     title: { text: title, left: 10, top: 6, textStyle: { fontSize: 14 } },
     legend: { data: legend, top: 30, left: 10, type: 'plain', textStyle: { fontSize: 11 } },
@@ -90,7 +114,30 @@ function baseLayout(title: string, legend: readonly string[]): Option {
   };
 }
 
-/** NAV (growth of 1) of every strategy on a log axis; baselines dashed. */
+/**
+ * The growth-of-1 axis, fitted to the data: echarts' base-10 log axis ticks only at powers of ten, so a NAV
+ * between 0.8 and 3 got one label and its lines squashed. A range under 4× is drawn linear; wider ranges on a
+ * base-2 log axis (ticks at ×2 steps). Both are bounded by the data with a 3 % margin.
+ */
+export function navAxis(strategies: readonly StrategySeries[]): Option {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of strategies)
+    for (const v of s.nav)
+      if (Number.isFinite(v) && v > 0) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+  if (!Number.isFinite(lo)) return { type: 'value', scale: true };
+  const label = { fontSize: 10, formatter: (v: number) => (v >= 10 ? v.toFixed(0) : v.toPrecision(2)) };
+  if (hi / lo < 4) {
+    const pad = (hi - lo) * 0.03 || 0.01;
+    return { type: 'value', min: lo - pad, max: hi + pad, splitNumber: 6, axisLabel: label };
+  }
+  return { type: 'log', logBase: 2, min: lo / 1.03, max: hi * 1.03, axisLabel: label };
+}
+
+/** NAV (growth of 1) of every strategy; baselines dashed. */
 export function equityChart(strategies: readonly StrategySeries[]): string {
   const dates = strategies[0]?.dates ?? [];
   const { idx } = thin(dates);
@@ -100,7 +147,7 @@ export function equityChart(strategies: readonly StrategySeries[]): string {
       strategies.map((s) => s.name),
     ),
     xAxis: { type: 'category', data: idx.map((i) => dates[i]), axisLabel: { fontSize: 10 } },
-    yAxis: { type: 'log', scale: true, axisLabel: { fontSize: 10 } },
+    yAxis: navAxis(strategies),
     series: strategies.map((s) => ({
       name: s.name,
       type: 'line',

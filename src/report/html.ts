@@ -12,6 +12,7 @@ import {
   weightsChart,
 } from './charts.ts';
 import type { FindingGroup } from '../core/index.ts';
+import { tearSheetHtml } from './tearsheet-html.ts';
 import type { ForecastQualityRow, ModelSelectionRow, ReportModel, ReportSection, StrategySeries } from './model.ts';
 
 export function escapeHtml(s: string): string {
@@ -110,6 +111,7 @@ function section(s: ReportSection, nTrials: number): string {
       ),
     );
     parts.push(figure('drawdown', drawdownChart(s.strategies), 'Drawdown from the running peak.'));
+    parts.push(tearSheetHtml(s));
   }
   if (s.weights && s.weights.dates.length > 0)
     parts.push(figure('weights', weightsChart(s.weights), 'Target weights set at each rebalance.'));
@@ -156,12 +158,12 @@ function section(s: ReportSection, nTrials: number): string {
   return parts.join('\n');
 }
 
-const CSS = `body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:960px;padding:16px 20px 48px;color:#1b1f24}
+const CSS = `body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1240px;padding:16px 20px 48px;color:#1b1f24}
 h1{font-size:22px;margin:8px 0 4px}h2{font-size:18px;margin:32px 0 8px;border-bottom:1px solid #dde;padding-bottom:4px}
 p.meta{color:#556;margin:0 0 12px}figure.chart{margin:12px 0;border:1px solid #e3e6ea;border-radius:6px;padding:4px;overflow-x:auto}
 figure.chart svg{display:block;max-width:100%;height:auto}figcaption{font-size:12px;color:#556;padding:2px 6px}
 table.metrics{border-collapse:collapse;width:100%;margin:10px 0;font-size:12.5px}table.metrics caption{text-align:left;color:#556;padding:4px 0}
-table.metrics th,table.metrics td{padding:4px 6px;border-bottom:1px solid #eceef1;text-align:right;white-space:nowrap}
+table.metrics th,table.metrics td{padding:4px 5px;border-bottom:1px solid #eceef1;text-align:right;white-space:nowrap}table.metrics thead th{white-space:normal;vertical-align:bottom}table.metrics tbody th[scope=row]{white-space:normal;min-width:7em;max-width:14em}\ntable.heatmap td{font-size:11.5px;min-width:3.2em}table.heatmap td.total{font-weight:600}h3{font-size:16px;margin:24px 0 6px}h4{font-size:14px;margin:16px 0 4px}
 table.metrics th[scope=row],table.metrics thead th:first-child{text-align:left}tr.baseline{color:#555}
 span.tag{font-size:10px;background:#eef;border-radius:3px;padding:0 4px;color:#446}ul.notes{color:#445;font-size:13px}div.scroll{overflow-x:auto}
 table.findings{border-collapse:collapse;width:100%;font-size:12.5px}table.findings td,table.findings th{padding:4px 6px;border-bottom:1px solid #eceef1;text-align:left;vertical-align:top}

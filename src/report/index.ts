@@ -8,9 +8,11 @@ export type {
   ModelSelectionRow,
   ReportModel,
   ReportSection,
+  StrategyActivity,
   StrategySeries,
   WeightsHistory,
 } from './model.ts';
+export { activeDeflatedSharpe, activityOf, navFrom } from './series.ts';
 export { normaliseNumbers, reportFromJson, reportToJson } from './model.ts';
 export { renderReportHtml, escapeHtml } from './html.ts';
 export {

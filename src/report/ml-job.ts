@@ -31,6 +31,7 @@ import type {
 import { reportToJson } from './model.ts';
 import { renderReportHtml } from './html.ts';
 import { ceilingQuality, ceilingSource } from './ceiling.ts';
+import { activeDeflatedSharpe, activityOf, navFrom } from './series.ts';
 
 export interface MlJobInput {
   readonly panel: Panel;
@@ -116,12 +117,6 @@ function universeTitle(panel: Panel, ids: readonly string[]): string {
 }
 
 /** Baselines that name assets (fixed-mix weights) run only in universes holding all of them. */
-function navFrom(r: BacktestResult): { dates: string[]; nav: number[] } {
-  const s = r.firstFillIndex;
-  const base = r.nav[s]!;
-  const dates = r.dates.slice(s);
-  return { dates: [...dates], nav: Array.from(r.nav.subarray(s), (v) => v / base) };
-}
 
 function mlOf(d: { diagnostics?: Readonly<Record<string, unknown>> }): MlDiagnostics | undefined {
   return d.diagnostics?.['ml'] as MlDiagnostics | undefined;
@@ -357,22 +352,15 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
       const m = v === undefined ? undefined : runs.find((b) => b.baseline && isEqualWeight(b) && targetVolOf(b) === v);
       return m ?? plainOneOverN;
     };
-    const activeDsr = (r: Run, oneOverN = equalWeightFor(r)): number => {
-      if (!oneOverN || r === oneOverN) return NaN;
-      const a = r.result.returns;
-      const b = oneOverN.result.returns;
-      const start = Math.max(r.result.firstFillIndex, oneOverN.result.firstFillIndex) + 1;
-      if (a.length !== b.length || a.length - start < 30) return NaN;
-      const d = new Float64Array(a.length - start);
-      for (let t = start; t < a.length; t++) d[t - start] = a[t]! - b[t]!;
-      return deflatedSharpeRatio(d, nTrials).dsr;
-    };
+    const activeDsr = (r: Run, oneOverN = equalWeightFor(r)): number =>
+      activeDeflatedSharpe(r.result, oneOverN?.result, nTrials);
     for (const r of runs)
       if (r.baseline && isEqualWeight(r) && targetVolOf(r) !== undefined) volMatchedNames.add(r.label);
     const strategies: StrategySeries[] = runs.map((r) => ({
       name: r.label,
       baseline: r.baseline,
       ...navFrom(r.result),
+      activity: activityOf(r.result),
       metrics: {
         ...(r.result.metrics as unknown as Record<string, number>),
         deflatedSharpeVsEqualWeight: activeDsr(r),
@@ -412,6 +400,7 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
       title: universeTitle(panel, ids),
       description: `Walk-forward forecasts with periodic refits, allocated under constraints; best ML strategy by Sharpe: ${best.label}. ${runs.some((r) => r.baseline) ? 'Baselines run under the same costs and schedule.' : 'No baseline ran in this universe (see the findings, or baselines: [] in the study).'}`,
       strategies,
+      ...(plainOneOverN ? { benchmark: plainOneOverN.label } : {}),
       weights: weightsHistory(best, ids, sub),
       ...(frontier ? { frontier } : {}),
       featureImportance: importance,

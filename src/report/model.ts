@@ -14,6 +14,16 @@ export interface StrategySeries {
   readonly nav: readonly number[];
   /** Headline metrics (Sharpe, deflated Sharpe, drawdown, turnover …), NaN allowed. */
   readonly metrics: Readonly<Record<string, number>>;
+  /** Month-end exposure and monthly turnover (absent in reports written before the tear sheet). */
+  readonly activity?: StrategyActivity;
+}
+
+/** Per calendar month ('YYYY-MM'): gross and net exposure at the month's last close and the month's turnover. */
+export interface StrategyActivity {
+  readonly periods: readonly string[];
+  readonly gross: readonly number[];
+  readonly net: readonly number[];
+  readonly turnover: readonly number[];
 }
 
 export interface WeightsHistory {
@@ -104,6 +114,8 @@ export interface ReportSection {
   readonly title: string;
   readonly description?: string;
   readonly strategies: readonly StrategySeries[];
+  /** Name of the strategy the tear sheet measures beta, alpha, tracking error and information ratio against (1/N). */
+  readonly benchmark?: string;
   readonly weights?: WeightsHistory;
   readonly frontier?: FrontierSnapshot;
   readonly featureImportance?: readonly FeatureImportance[];

@@ -17,12 +17,31 @@ describe.skipIf(!chromiumAvailable())('report renders in headless Chromium', () 
     expect(r.consoleErrors).toEqual([]);
     expect(r.pageErrors).toEqual([]);
     expect(r.title).toBe('Sample <report> & test');
-    expect(r.charts.map((c) => c.kind)).toEqual(['equity', 'drawdown', 'weights', 'frontier', 'ic', 'importance']);
+    expect(r.charts.map((c) => c.kind)).toEqual([
+      'equity',
+      'drawdown',
+      'annual-returns',
+      'rolling-sharpe',
+      'rolling-volatility',
+      'rolling-beta',
+      'activity',
+      'weights',
+      'frontier',
+      'ic',
+      'importance',
+    ]);
     for (const c of r.charts) {
       expect(c.width, c.kind).toBeGreaterThan(300);
       expect(c.height, c.kind).toBeGreaterThan(150);
       expect(c.marks, c.kind).toBeGreaterThan(10);
     }
-    expect(r.tables).toBe(3); // findings, metrics, forecast quality
+    // findings, metrics, tear sheet, monthly returns, worst drawdowns, forecast quality
+    expect(r.tables).toBe(6);
+  });
+
+  it('at 1400 px every table fits its box (no horizontal scroll)', async () => {
+    const r = (await checkInBrowser(renderReportHtml(sampleReportModel()), 1400))!;
+    expect(r.overflowingTables).toEqual([]);
+    expect(r.consoleErrors).toEqual([]);
   });
 });

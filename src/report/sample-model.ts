@@ -35,6 +35,7 @@ export function sampleReportModel(): ReportModel {
     },
   });
   const rebal = dates.filter((_, i) => i % 21 === 0);
+  const months = [...new Set(dates.map((d) => d.slice(0, 7)))];
   return {
     format: 'keel-report',
     version: 1,
@@ -58,7 +59,21 @@ export function sampleReportModel(): ReportModel {
       {
         id: 'universe-4',
         title: 'Four assets',
-        strategies: [strat('ml-linear', false, 0.0004), strat('1/N', true, 0.0002), strat('60/40', true, 0.00025)],
+        strategies: [
+          {
+            ...strat('ml-linear', false, 0.0004),
+            activity: {
+              periods: months,
+              gross: months.map((_, i) => 1 + 0.05 * (i % 2)),
+              net: months.map(() => 0.9),
+              turnover: months.map((_, i) => 0.1 + 0.02 * i),
+            },
+          },
+          strat('1/N', true, 0.0002),
+          strat('1/N @ 10% vol (volatility-matched)', true, 0.0002),
+          strat('60/40', true, 0.00025),
+        ],
+        benchmark: '1/N',
         weights: {
           strategy: 'ml-linear',
           assets: ['SPX', 'TECH', 'BOND', 'GOLD'],

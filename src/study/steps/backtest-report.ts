@@ -10,28 +10,15 @@ import {
   type ReportModel,
   type StrategySeries,
   type WeightsHistory,
+  activeDeflatedSharpe,
+  activityOf,
+  navFrom,
 } from '../../report/index.ts';
 import { groupFindings, type FindingGroup } from '../../core/index.ts';
-import { deflatedSharpeRatio } from '../../metrics/index.ts';
 import type { StudyStep } from '../context.ts';
 import type { StrategyRun } from './backtest.ts';
 
 /** The report model of a set of backtests (pure: same runs → same JSON). */
-/**
- * Deflated Sharpe of the per-period return over 1/N (the `equal-weight` run), over the periods both are invested;
- * NaN for 1/N itself, without a 1/N run, or with fewer than 30 common periods.
- */
-function dsrVsEqualWeight(run: StrategyRun, oneOverN: StrategyRun | undefined, nTrials: number): number {
-  if (!oneOverN || run === oneOverN) return NaN;
-  const a = run.result.returns;
-  const b = oneOverN.result.returns;
-  const start = Math.max(run.result.firstFillIndex, oneOverN.result.firstFillIndex) + 1;
-  if (a.length !== b.length || a.length - start < 30) return NaN;
-  const d = new Float64Array(a.length - start);
-  for (let t = start; t < a.length; t++) d[t - start] = a[t]! - b[t]!;
-  return deflatedSharpeRatio(d, nTrials).dsr;
-}
-
 export function backtestReportModel(
   runs: readonly StrategyRun[],
   meta: {
@@ -47,16 +34,13 @@ export function backtestReportModel(
     runs.find((r) => r.kind === 'equal-weight' && r.baseline) ?? runs.find((r) => r.kind === 'equal-weight');
   const strategies: StrategySeries[] = runs.map((run) => {
     const { name, baseline, result } = run;
-    const start = Math.max(0, result.firstFillIndex);
-    const base = result.nav[start]!;
-    const nav = Array.from(result.nav.subarray(start), (v) => v / base);
     const metrics = {
       ...Object.fromEntries(
         Object.entries(result.metrics).filter((e): e is [string, number] => typeof e[1] === 'number'),
       ),
-      deflatedSharpeVsEqualWeight: dsrVsEqualWeight(run, oneOverN, meta.nTrials),
+      deflatedSharpeVsEqualWeight: activeDeflatedSharpe(result, oneOverN?.result, meta.nTrials),
     };
-    return { name, baseline, dates: result.dates.slice(start), nav, metrics };
+    return { name, baseline, ...navFrom(result), metrics, activity: activityOf(result) };
   });
   const main = runs.find((r) => !r.baseline) ?? runs[0];
   let weights: WeightsHistory | undefined;
@@ -83,6 +67,7 @@ export function backtestReportModel(
         description:
           'Net asset value after costs, rebased to 1 at the first fill; baselines under identical settings and costs.',
         strategies,
+        ...(oneOverN ? { benchmark: oneOverN.name } : {}),
         ...(weights ? { weights } : {}),
       },
     ],
