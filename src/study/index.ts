@@ -4,6 +4,24 @@ export type { RunStudyOptions, RunResult } from './run-study.ts';
 export { deriveSeed } from './context.ts';
 export type { StudyStep, RunContext, StudyState, StudyProgressEvent, PanelLike, ArtefactSink } from './context.ts';
 export { tuneStudy, tuneStudyFile, validationFolds } from './tune-study.ts';
+export {
+  gridPoints,
+  localExecutor,
+  parseGridAxis,
+  runSweepTrial,
+  sweepCsv,
+  sweepStudy,
+  sweepStudyFile,
+  SWEEP_METRICS,
+} from './sweep.ts';
+export type {
+  GridAxis,
+  SweepOptions,
+  SweepResult,
+  SweepTrialPayload,
+  SweepTrialResult,
+  TrialExecutor,
+} from './sweep.ts';
 export type { TuneOptions, TuneResult, TuneTrial } from './tune-study.ts';
 export { summarizeMarket } from './steps/market-summary.ts';
 export type { AssetSummary } from './steps/market-summary.ts';

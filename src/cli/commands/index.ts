@@ -21,4 +21,6 @@ export const commandEntries: readonly CommandEntry[] = [
   { name: 'frontier', load: async () => (await import('./frontier.ts')).frontierCommand() },
   { name: 'audit', load: async () => (await import('./audit.ts')).auditCommand() },
   { name: 'tune', load: async () => (await import('./tune.ts')).tuneCommand() },
+  { name: 'sweep', load: async () => (await import('./sweep.ts')).sweepCommand() },
+  { name: 'worker', load: async () => (await import('./worker.ts')).workerCommand() },
 ];

@@ -1,0 +1,248 @@
+/**
+ * `sweepStudy(study, grid)`: run one copy of a study per point of a parameter grid and tabulate each strategy's
+ * out-of-sample figures. A trial is a pure function of (resolved study, parameters): it runs in a scratch folder
+ * with a fixed clock and returns plain JSON, so it can run here or on any queue worker (src/queue) and the output —
+ * rows in trial order — has the same bytes either way. Every variant is validated before the first trial runs.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { usageError } from '../core/index.ts';
+import { parseStudyText, validateStudy, withStudyPaths, type Study } from '../config/index.ts';
+import { configHash, readStudyFile, withRunDir } from '../io/index.ts';
+import { runStudy } from './run-study.ts';
+
+/** One axis of the grid: a study path and the values it takes, e.g. `strategies.core-linear.model.alpha=1,10`. */
+export interface GridAxis {
+  readonly path: string;
+  readonly values: readonly unknown[];
+}
+
+/** Figures kept per strategy (NaN → null in JSON). */
+export const SWEEP_METRICS = [
+  'sharpe',
+  'annualizedReturn',
+  'annualizedVolatility',
+  'maxDrawdown',
+  'deflatedSharpe',
+  'deflatedSharpeVsEqualWeight',
+  'turnover',
+] as const;
+
+/** What a worker receives: everything a trial needs, nothing about where it runs. */
+export interface SweepTrialPayload {
+  readonly sweepId: string;
+  readonly number: number;
+  /** The validated study with this trial's parameters already applied. */
+  readonly study: Study;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly baseDir?: string;
+}
+
+export interface SweepTrialResult {
+  readonly number: number;
+  readonly params: Readonly<Record<string, unknown>>;
+  /** strategy → metric → value (null when undefined); `ic` for forecasting strategies. */
+  readonly metrics: Readonly<Record<string, Readonly<Record<string, number | null>>>>;
+  readonly findings: number;
+  readonly error?: string;
+}
+
+/** Runs the payloads and returns one result per payload, in any order; the sweep sorts them. */
+export type TrialExecutor = (
+  payloads: readonly SweepTrialPayload[],
+  onResult?: (r: SweepTrialResult) => void,
+) => Promise<SweepTrialResult[]>;
+
+/** `path=v1,v2,…` → an axis; values are YAML scalars (numbers, booleans, strings). */
+export function parseGridAxis(text: string): GridAxis {
+  const eq = text.indexOf('=');
+  if (eq <= 0 || eq === text.length - 1)
+    throw usageError(
+      `--grid "${text}": expected PATH=V1,V2,… (for example --grid strategies.core-linear.model.alpha=1,10,100)`,
+    );
+  const path = text.slice(0, eq).trim();
+  const values = text
+    .slice(eq + 1)
+    .split(',')
+    .map((v) => v.trim());
+  if (values.some((v) => v === ''))
+    throw usageError(`--grid "${text}": an empty value; separate values with single commas`);
+  return { path, values: values.map((v) => parseYaml(v) as unknown) };
+}
+
+/** Cartesian product, first axis slowest: trial k's parameters. */
+export function gridPoints(axes: readonly GridAxis[]): Record<string, unknown>[] {
+  let points: Record<string, unknown>[] = [{}];
+  for (const a of axes) points = points.flatMap((p) => a.values.map((v) => ({ ...p, [a.path]: v })));
+  return points;
+}
+
+const round = (v: unknown): number | null =>
+  typeof v === 'number' && Number.isFinite(v) ? Number(v.toPrecision(10)) : null;
+
+/** One trial, run in a scratch folder that is removed afterwards. Never throws: failures become `error`. */
+export async function runSweepTrial(p: SweepTrialPayload): Promise<SweepTrialResult> {
+  const scratch = mkdtempSync(join(tmpdir(), 'keel-sweep-'));
+  try {
+    const run = await runStudy(
+      { ...p.study, report: { ...p.study.report, html: false } },
+      { outDir: scratch, clock: () => new Date(0), ...(p.baseDir !== undefined ? { baseDir: p.baseDir } : {}) },
+    );
+    const report = JSON.parse(readFileSync(join(run.path, 'report.json'), 'utf8')) as {
+      sections: {
+        strategies: { name: string; metrics: Record<string, number | null> }[];
+        forecastQuality?: { model: string; ic: number | null }[];
+      }[];
+    };
+    const metrics: Record<string, Record<string, number | null>> = {};
+    for (const section of report.sections)
+      for (const s of section.strategies) {
+        const row: Record<string, number | null> = {};
+        for (const m of SWEEP_METRICS) row[m] = round(s.metrics[m]);
+        const ic = section.forecastQuality?.find((q) => q.model === s.name)?.ic;
+        if (ic !== undefined) row['ic'] = round(ic);
+        metrics[s.name] = row;
+      }
+    return { number: p.number, params: p.params, metrics, findings: run.findings.length };
+  } catch (e) {
+    const msg = (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, '; ');
+    return { number: p.number, params: p.params, metrics: {}, findings: 0, error: msg };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Runs trials one after another in this process. */
+export const localExecutor: TrialExecutor = async (payloads, onResult) => {
+  const out: SweepTrialResult[] = [];
+  for (const p of payloads) {
+    const r = await runSweepTrial(p);
+    onResult?.(r);
+    out.push(r);
+  }
+  return out;
+};
+
+const csvCell = (v: unknown): string => {
+  const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/** sweep.csv: one row per trial and strategy, in trial order then strategy order. */
+export function sweepCsv(results: readonly SweepTrialResult[], axes: readonly GridAxis[]): string {
+  const head = ['trial', ...axes.map((a) => a.path), 'strategy', ...SWEEP_METRICS, 'ic', 'findings', 'error'];
+  const rows = [head.map(csvCell).join(',')];
+  for (const r of results) {
+    const params = axes.map((a) => csvCell(r.params[a.path]));
+    const names = Object.keys(r.metrics);
+    if (names.length === 0)
+      rows.push(
+        [r.number, ...params, '', ...SWEEP_METRICS.map(() => ''), '', r.findings, csvCell(r.error ?? '')].join(','),
+      );
+    for (const name of names) {
+      const m = r.metrics[name]!;
+      rows.push(
+        [
+          r.number,
+          ...params,
+          csvCell(name),
+          ...SWEEP_METRICS.map((k) => csvCell(m[k])),
+          csvCell(m['ic']),
+          r.findings,
+          csvCell(r.error ?? ''),
+        ].join(','),
+      );
+    }
+  }
+  return `${rows.join('\n')}\n`;
+}
+
+export interface SweepOptions {
+  readonly outDir?: string;
+  readonly baseDir?: string;
+  readonly clock?: () => Date;
+  readonly source?: { readonly path: string };
+  readonly executor?: TrialExecutor;
+  readonly onResult?: (r: SweepTrialResult, done: number, total: number) => void;
+}
+
+export interface SweepResult {
+  readonly runId: string;
+  readonly path: string;
+  readonly sweepId: string;
+  readonly results: readonly SweepTrialResult[];
+}
+
+export async function sweepStudy(
+  input: unknown,
+  axes: readonly GridAxis[],
+  options: SweepOptions = {},
+): Promise<SweepResult> {
+  const where = options.source?.path ?? 'study';
+  const study = validateStudy(input, where);
+  if (axes.length === 0) throw usageError('keel sweep: no --grid given; add at least one --grid PATH=V1,V2');
+  const seen = new Set<string>();
+  for (const a of axes) {
+    if (seen.has(a.path)) throw usageError(`--grid ${a.path} is given twice; list all its values in one --grid`);
+    seen.add(a.path);
+  }
+  const points = gridPoints(axes);
+  // Validate every variant before anything runs, so a bad value fails in a second, not after an hour of trials.
+  const sweepId = `sweep-${configHash({ study, axes })}`;
+  const payloads: SweepTrialPayload[] = points.map((params, number) => {
+    let variant: Study;
+    try {
+      variant = validateStudy(withStudyPaths(study, params), `${where} with ${JSON.stringify(params)}`);
+    } catch (e) {
+      throw usageError(`--grid: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return {
+      sweepId,
+      number,
+      study: variant,
+      params,
+      ...(options.baseDir !== undefined ? { baseDir: options.baseDir } : {}),
+    };
+  });
+  let done = 0;
+  const results = await (options.executor ?? localExecutor)(payloads, (r) =>
+    options.onResult?.(r, ++done, payloads.length),
+  );
+  results.sort((a, b) => a.number - b.number);
+  if (results.length !== payloads.length || results.some((r, i) => r.number !== i))
+    throw new Error(
+      `sweep ${sweepId}: expected ${payloads.length} trial results, got ${results.map((r) => r.number).join(',')}`,
+    );
+  const { id, path } = await withRunDir(
+    {
+      outDir: options.outDir ?? 'runs',
+      studyName: `${study.name}-sweep`,
+      hash: sweepId.slice(6),
+      ...(options.clock ? { clock: options.clock } : {}),
+    },
+    async (dir) => {
+      dir.writeText('sweep.csv', sweepCsv(results, axes));
+      dir.writeJson('sweep.json', { study: study.name, sweepId, grid: axes, trials: results });
+      for (const r of results)
+        dir.log(`trial ${r.number}: ${r.error ?? 'ok'} ${JSON.stringify(r.params)} (${r.findings} findings)`);
+    },
+  );
+  return { runId: id, path, sweepId, results };
+}
+
+/** Reads a study file (paths inside resolve against its folder) and sweeps it. */
+export async function sweepStudyFile(
+  path: string,
+  axes: readonly GridAxis[],
+  options: SweepOptions = {},
+): Promise<SweepResult> {
+  const file = readStudyFile(path);
+  // Absolute, so a worker on another host that mounts the same folder resolves data files the same way.
+  return sweepStudy(parseStudyText(file.text, path), axes, {
+    baseDir: resolve(dirname(path)),
+    ...options,
+    source: { path },
+  });
+}
