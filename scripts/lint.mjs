@@ -40,8 +40,8 @@ export const STAGE_ORDER = [
   'study',
   'trading',
   'queue',
-  'cli',
   'server',
+  'cli',
 ];
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -15,6 +15,7 @@ export type {
 export { activeDeflatedSharpe, activityOf, navFrom } from './series.ts';
 export { normaliseNumbers, reportFromJson, reportToJson } from './model.ts';
 export { renderReportHtml, escapeHtml } from './html.ts';
+export { sectionTearSheets } from './tearsheet-html.ts';
 export {
   drawdownChart,
   equityChart,

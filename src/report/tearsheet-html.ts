@@ -117,12 +117,21 @@ function drawdownTable(sheet: TearSheet): string {
 const fig = (kind: string, svg: string, caption: string): string =>
   `<figure class="chart" data-chart="${kind}">${svg}<figcaption>${esc(caption)}</figcaption></figure>`;
 
-/** The tear-sheet block of one section ('' when nothing has enough dates). */
-export function tearSheetHtml(section: ReportSection): string {
+/** Every strategy's tear sheet in a section, against the section's benchmark (the report and the dashboard). */
+export function sectionTearSheets(section: ReportSection): {
+  readonly benchmark?: StrategySeries;
+  readonly rows: readonly { readonly s: StrategySeries; readonly sheet: TearSheet }[];
+} {
   const bench = section.strategies.find((s) => s.name === section.benchmark);
   const rows = section.strategies
     .map((s) => ({ s, sheet: sheetOf(s, bench) }))
     .filter((r): r is { s: StrategySeries; sheet: TearSheet } => r.sheet !== undefined);
+  return { ...(bench ? { benchmark: bench } : {}), rows };
+}
+
+/** The tear-sheet block of one section ('' when nothing has enough dates). */
+export function tearSheetHtml(section: ReportSection): string {
+  const { benchmark: bench, rows } = sectionTearSheets(section);
   if (rows.length === 0) return '';
   const leadName = section.weights?.strategy;
   const lead = rows.find((r) => r.s.name === leadName) ?? rows.find((r) => !r.s.baseline) ?? rows[0]!;

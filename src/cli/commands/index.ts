@@ -23,4 +23,5 @@ export const commandEntries: readonly CommandEntry[] = [
   { name: 'tune', load: async () => (await import('./tune.ts')).tuneCommand() },
   { name: 'sweep', load: async () => (await import('./sweep.ts')).sweepCommand() },
   { name: 'worker', load: async () => (await import('./worker.ts')).workerCommand() },
+  { name: 'serve', load: async () => (await import('./serve.ts')).serveCommand() },
 ];

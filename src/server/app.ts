@@ -1,0 +1,101 @@
+/**
+ * The dashboard as a Hono app: `createDashboard(opts).fetch(request)` maps a Request to a Response, so tests call
+ * `app.request(path)` with no socket and `keel serve` hands the same app to @hono/node-server. Read-only over a runs
+ * folder (run-store.ts); every request is authenticated (security.ts); errors are JSON `{ error }` with the status.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { sectionTearSheets } from '../report/index.ts';
+import { CLIENT_JS } from './client.ts';
+import { compareBody, layout, runBody, runsBody } from './pages.ts';
+import { RunStore } from './run-store.ts';
+import { authenticate, csrfFor } from './security.ts';
+
+export interface DashboardOptions {
+  readonly runsDir: string;
+  /** The session token (printed in the URL by `keel serve`). */
+  readonly token: string;
+}
+
+type Env = { Variables: { runs: RunStore } };
+
+let echartsJs: string | undefined;
+const echartsSource = (): string =>
+  (echartsJs ??= readFileSync(createRequire(import.meta.url).resolve('echarts/dist/echarts.min.js'), 'utf8'));
+
+export function createDashboard(opts: DashboardOptions): Hono<Env> {
+  const runs = new RunStore(opts.runsDir);
+  const csrf = csrfFor(opts.token);
+  const app = new Hono<Env>();
+  const security = {
+    'content-security-policy':
+      "default-src 'self'; style-src 'unsafe-inline' 'self'; img-src 'self' data:; frame-ancestors 'none'",
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  };
+  app.use('*', async (c, next) => {
+    await next();
+    for (const [k, v] of Object.entries(security)) c.res.headers.set(k, v);
+  });
+  app.use('*', authenticate(opts.token));
+
+  const runOr404 = (id: string): string => {
+    if (runs.dir(id) === null) throw new HTTPException(404, { message: `no run "${id}" in ${runs.root}` });
+    return id;
+  };
+
+  app.get('/assets/echarts.min.js', (c) =>
+    c.body(echartsSource(), 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'max-age=3600' }),
+  );
+  app.get('/assets/keel.js', (c) => c.body(CLIENT_JS, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
+
+  app.get('/', (c) => c.html(layout({ title: `Runs in ${runs.root}`, page: 'runs', csrf, body: runsBody })));
+  app.get('/compare', (c) => c.html(layout({ title: 'Compare runs', page: 'compare', csrf, body: compareBody })));
+  app.get('/runs/:id', (c) => {
+    const id = runOr404(c.req.param('id'));
+    return c.html(layout({ title: id, page: 'run', csrf, body: runBody(id), attrs: { run: id } }));
+  });
+  app.get('/runs/:id/report.html', (c) => {
+    const html = runs.readText(runOr404(c.req.param('id')), 'report.html');
+    if (html === null) throw new HTTPException(404, { message: 'this run has no report.html' });
+    return c.html(html);
+  });
+
+  app.get('/api/runs', (c) => c.json(runs.list()));
+  app.get('/api/runs/:id/report', (c) => {
+    const r = runs.report(runOr404(c.req.param('id')));
+    if (r === null) throw new HTTPException(404, { message: 'this run has no report.json' });
+    return c.json(r);
+  });
+  app.get('/api/runs/:id/tearsheet', (c) => {
+    const r = runs.report(runOr404(c.req.param('id')));
+    if (r === null) throw new HTTPException(404, { message: 'this run has no report.json' });
+    const sections = r.sections.map((s) => {
+      const { benchmark, rows } = sectionTearSheets(s);
+      return {
+        id: s.id,
+        benchmark: benchmark?.name ?? null,
+        rows: rows.map(({ s: x, sheet }) => ({
+          name: x.name,
+          stats: sheet.stats,
+          drawdowns: sheet.drawdowns,
+          monthly: sheet.monthly,
+        })),
+      };
+    });
+    return c.json({ sections });
+  });
+  app.get('/api/runs/:id/findings', (c) => {
+    const t = runs.readText(runOr404(c.req.param('id')), 'findings.json');
+    return c.json(t === null ? [] : (JSON.parse(t) as unknown));
+  });
+
+  app.notFound((c) => c.json({ error: `no such page: ${new URL(c.req.url).pathname}` }, 404));
+  app.onError((err, c) => {
+    if (err instanceof HTTPException) return c.json({ error: err.message }, err.status);
+    return c.json({ error: `internal error: ${err.message}` }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,155 @@
+/**
+ * The dashboard's browser code, served as /assets/keel.js. Plain ES2020, no build step, no external URLs: charts
+ * use the ECharts build served from the package (/assets/echarts.min.js). Each page's <body data-page="…"> picks
+ * what runs. Interactive charts: hover tooltips, zoom (wheel and slider), legend toggles, a linear/log NAV axis.
+ */
+export const CLIENT_JS = String.raw`
+'use strict';
+const $ = (sel, el = document) => el.querySelector(sel);
+const csrf = () => $('meta[name="csrf-token"]').content;
+const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+const fmt = (v, pct, d = 2) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : pct ? (v * 100).toFixed(1) + '%' : v.toFixed(d));
+async function getJson(url) {
+  const r = await fetch(url, { credentials: 'same-origin' });
+  if (!r.ok) throw new Error((await r.json()).error || r.statusText);
+  return r.json();
+}
+async function postJson(url, body) {
+  const r = await fetch(url, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf() }, body: JSON.stringify(body || {}) });
+  const j = await r.json();
+  if (!r.ok) throw new Error(j.error || r.statusText);
+  return j;
+}
+const PALETTE = ['#1f77b4','#ff7f0e','#2ca02c','#d62728','#9467bd','#8c564b','#e377c2','#7f7f7f','#bcbd22','#17becf','#aec7e8','#ffbb78','#98df8a','#ff9896','#c5b0d5','#c49c94','#f7b6d2','#c7c7c7','#dbdb8d','#9edae5','#393b79','#637939','#8c6d31','#843c39','#7b4173','#5254a3','#8ca252','#bd9e39','#ad494a','#a55194'];
+const charts = [];
+function chart(el, option) {
+  const c = echarts.init(el, null, { renderer: 'canvas' });
+  c.setOption(Object.assign({ animation: false, color: PALETTE, tooltip: { trigger: 'axis' }, textStyle: { fontFamily: 'system-ui, sans-serif' } }, option));
+  charts.push(c);
+  return c;
+}
+window.addEventListener('resize', () => charts.forEach((c) => c.resize()));
+const zoom = [{ type: 'inside' }, { type: 'slider', height: 18, bottom: 4 }];
+
+function navOption(series, log) {
+  return {
+    legend: { type: 'scroll', top: 22 },
+    grid: { left: 56, right: 20, top: 56, bottom: 56 },
+    xAxis: { type: 'time' },
+    yAxis: log ? { type: 'log', logBase: 2, scale: true } : { type: 'value', scale: true },
+    dataZoom: zoom,
+    series,
+  };
+}
+function navSeries(strategies, prefix) {
+  return strategies.map((s) => ({
+    name: (prefix || '') + s.name,
+    type: 'line',
+    showSymbol: false,
+    lineStyle: { width: s.baseline ? 1.2 : 2, type: s.baseline ? 'dashed' : 'solid' },
+    data: s.dates.map((d, i) => [d, s.nav[i]]),
+  }));
+}
+function logToggle(button, c, series) {
+  let log = false;
+  button.addEventListener('click', () => {
+    log = !log;
+    c.setOption(navOption(series, log), { replaceMerge: ['yAxis'] });
+    button.textContent = log ? 'linear axis' : 'log axis';
+    button.dataset.axis = log ? 'log' : 'linear';
+  });
+}
+function table(headers, rows, attrs) {
+  return '<table ' + (attrs || '') + '><thead><tr>' + headers.map((h) => '<th>' + esc(h) + '</th>').join('') + '</tr></thead><tbody>' + rows.map((r) => '<tr>' + r.map((c) => '<td>' + c + '</td>').join('') + '</tr>').join('') + '</tbody></table>';
+}
+const METRICS = [['annualizedReturn', 'Ann. return', true], ['annualizedVolatility', 'Volatility', true], ['sharpe', 'Sharpe'], ['deflatedSharpe', 'Deflated Sharpe'], ['deflatedSharpeVsEqualWeight', 'DSR vs 1/N'], ['maxDrawdown', 'Max drawdown', true], ['turnover', 'Turnover/yr']];
+
+async function runsPage() {
+  const runs = await getJson('/api/runs');
+  const rows = runs.flatMap((r) => (r.strategies.length ? r.strategies : [{ name: '', baseline: false, metrics: {} }]).map((s) => ({ r, s })));
+  let sortKey = null;
+  let sortDir = -1;
+  const render = () => {
+    const q = $('#filter').value.toLowerCase();
+    const shown = rows.filter(({ r, s }) => (r.id + ' ' + r.study + ' ' + s.name + ' ' + r.kind).toLowerCase().includes(q));
+    if (sortKey) shown.sort((a, b) => {
+      const x = a.s.metrics[sortKey], y = b.s.metrics[sortKey];
+      const fx = Number.isFinite(x) ? x : -Infinity, fy = Number.isFinite(y) ? y : -Infinity;
+      return (fx - fy) * sortDir;
+    });
+    const head = ['', 'Run', 'Kind', 'Study', 'Strategy', ...METRICS.map((m) => m[1]), 'Findings (err/warn/info)'];
+    $('#runs').innerHTML = table(head, shown.map(({ r, s }) => [
+      '<input type="checkbox" class="pick" value="' + esc(r.id) + '">',
+      r.kind === 'run' ? '<a href="/runs/' + encodeURIComponent(r.id) + '">' + esc(r.id) + '</a>' : esc(r.id),
+      esc(r.kind), esc(r.study), esc(s.name) + (s.baseline ? ' <span class="tag">baseline</span>' : ''),
+      ...METRICS.map((m) => fmt(s.metrics[m[0]], m[2])),
+      r.findings.error + ' / ' + r.findings.warning + ' / ' + r.findings.info,
+    ]), 'class="grid" data-table="runs"');
+    document.querySelectorAll('#runs thead th').forEach((th, i) => {
+      const m = METRICS[i - 5];
+      if (!m) return;
+      th.classList.add('sortable');
+      th.addEventListener('click', () => { sortDir = sortKey === m[0] ? -sortDir : -1; sortKey = m[0]; render(); });
+    });
+    $('#count').textContent = shown.length + ' rows';
+  };
+  $('#filter').addEventListener('input', render);
+  $('#compare').addEventListener('click', () => {
+    const ids = [...new Set([...document.querySelectorAll('.pick:checked')].map((x) => x.value))];
+    if (ids.length >= 2) location.href = '/compare?ids=' + ids.map(encodeURIComponent).join(',');
+    else $('#count').textContent = 'pick two or more runs to compare';
+  });
+  render();
+}
+
+function sectionBlock(run, s, ts) {
+  const el = document.createElement('section');
+  el.innerHTML = '<h2>' + esc(s.title) + '</h2><div class="toolbar"><button class="axis" data-axis="linear">log axis</button></div><div class="chart" data-chart="nav"></div><div class="chart" data-chart="drawdown"></div><div class="chart" data-chart="weights"></div><div class="tables"></div>';
+  $('#sections').appendChild(el);
+  const series = navSeries(s.strategies);
+  const c = chart(el.querySelector('[data-chart=nav]'), Object.assign(navOption(series, false), { title: { text: 'Growth of 1 (after costs)', left: 'center', textStyle: { fontSize: 13 } } }));
+  logToggle(el.querySelector('button.axis'), c, series);
+  chart(el.querySelector('[data-chart=drawdown]'), {
+    title: { text: 'Drawdown', left: 'center', textStyle: { fontSize: 13 } },
+    legend: { type: 'scroll', top: 22 }, grid: { left: 56, right: 20, top: 56, bottom: 56 },
+    xAxis: { type: 'time' }, yAxis: { type: 'value', axisLabel: { formatter: (v) => Math.round(v * 100) + '%' } }, dataZoom: zoom,
+    series: s.strategies.map((x) => { let peak = -Infinity; return { name: x.name, type: 'line', showSymbol: false, data: x.dates.map((d, i) => { peak = Math.max(peak, x.nav[i]); return [d, x.nav[i] / peak - 1]; }) }; }),
+  });
+  if (s.weights && s.weights.dates.length) {
+    chart(el.querySelector('[data-chart=weights]'), {
+      title: { text: 'Weights at each rebalance — ' + s.weights.strategy, left: 'center', textStyle: { fontSize: 13 } },
+      legend: { type: 'scroll', top: 22 }, grid: { left: 56, right: 20, top: 56, bottom: 56 },
+      xAxis: { type: 'time' }, yAxis: { type: 'value', max: 1 }, dataZoom: zoom,
+      series: s.weights.assets.map((a, k) => ({ name: a, type: 'line', stack: 'w', showSymbol: false, areaStyle: {}, lineStyle: { width: 0.5 }, data: s.weights.dates.map((d, i) => [d, Math.max(0, s.weights.weights[i][k])]) })),
+    });
+  } else el.querySelector('[data-chart=weights]').remove();
+  const tables = el.querySelector('.tables');
+  tables.innerHTML = table(['Strategy', ...METRICS.map((m) => m[1])], s.strategies.map((x) => [esc(x.name) + (x.baseline ? ' <span class="tag">baseline</span>' : ''), ...METRICS.map((m) => fmt(x.metrics[m[0]], m[2]))]), 'class="grid" data-table="metrics"');
+  const sheet = ts.sections.find((x) => x.id === s.id);
+  if (sheet) {
+    const cols = [['calmar', 'Calmar'], ['valueAtRisk', 'VaR 95%', true], ['conditionalValueAtRisk', 'CVaR 95%', true], ['skewness', 'Skew'], ['excessKurtosis', 'Excess kurt.'], ['bestMonth', 'Best month', true], ['worstMonth', 'Worst month', true], ['beta', 'Beta'], ['alpha', 'Alpha/yr', true], ['trackingError', 'Tracking err.', true], ['informationRatio', 'Info. ratio']];
+    tables.innerHTML += '<h3>Tear sheet' + (sheet.benchmark ? ' (relative to ' + esc(sheet.benchmark) + ')' : '') + '</h3>' + table(['Strategy', ...cols.map((x) => x[1])], sheet.rows.map((r) => [esc(r.name), ...cols.map((x) => fmt(r.stats[x[0]], x[2]))]), 'class="grid" data-table="tear-sheet"');
+  }
+}
+
+async function runPage() {
+  const id = document.body.dataset.run;
+  const [report, ts] = await Promise.all([getJson('/api/runs/' + encodeURIComponent(id) + '/report'), getJson('/api/runs/' + encodeURIComponent(id) + '/tearsheet')]);
+  const f = report.findings || [];
+  $('#findings').innerHTML = f.length === 0 ? '<p class="ok">No findings: every strategy ran the methods the study names.</p>' : table(['severity', 'kind', 'strategy', 'count', 'what happened'], f.map((g) => [esc(g.severity), '<code>' + esc(g.kind) + '</code>', esc(g.strategy || ''), String(g.count), esc(g.message)]), 'class="grid findings" data-table="findings"');
+  report.sections.forEach((s) => sectionBlock(id, s, ts));
+}
+
+async function comparePage() {
+  const ids = (new URLSearchParams(location.search).get('ids') || '').split(',').filter(Boolean);
+  const reports = await Promise.all(ids.map((id) => getJson('/api/runs/' + encodeURIComponent(id) + '/report')));
+  const series = reports.flatMap((r, k) => r.sections.flatMap((s) => navSeries(s.strategies.filter((x) => !x.baseline || k === 0), ids[k].slice(0, 15) + ' · ' + (r.sections.length > 1 ? s.id + '/' : ''))));
+  const c = chart($('[data-chart=nav]'), navOption(series, false));
+  logToggle($('button.axis'), c, series);
+  $('#metrics').innerHTML = table(['Run', 'Strategy', ...METRICS.map((m) => m[1])], reports.flatMap((r, k) => r.sections.flatMap((s) => s.strategies.map((x) => ['<a href="/runs/' + encodeURIComponent(ids[k]) + '">' + esc(ids[k]) + '</a>', esc(x.name), ...METRICS.map((m) => fmt(x.metrics[m[0]], m[2]))]))), 'class="grid" data-table="compare"');
+}
+
+const pages = { runs: runsPage, run: runPage, compare: comparePage };
+const page = pages[document.body.dataset.page];
+if (page) page().then(() => { document.body.dataset.ready = '1'; }, (e) => { $('#error').textContent = 'error: ' + e.message; document.body.dataset.ready = 'error'; });
+`;
