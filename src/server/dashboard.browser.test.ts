@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, type ServerType } from '@hono/node-server';
-import { chromiumAvailable, CHROMIUM_PATH } from '../report/browser-check.ts';
+import { chromiumAvailable, CHROMIUM_PATH } from '../report/index.ts';
 import { createDashboard } from './index.ts';
 import { makeRuns } from './test-runs.ts';
 
