@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseGridAxis, sweepStudy } from '../src/study/index.ts';
+import { failedSweepTrial, parseGridAxis, sweepStudy } from '../src/study/index.ts';
 import { queueExecutor } from '../src/queue/index.ts';
 import { redisAvailable, startTestRedis } from '../src/queue/test-redis.ts';
 
@@ -68,7 +68,10 @@ export default async function bench(): Promise<void> {
       try {
         // A fresh seed per round so no trial result is reused from Redis.
         const t = performance.now();
-        await sweepStudy({ ...study, seed: study.seed + n }, grid, { outDir: out, executor: queueExecutor(redis.url) });
+        await sweepStudy({ ...study, seed: study.seed + n }, grid, {
+          outDir: out,
+          executor: queueExecutor(redis.url, 'sweep-trial', failedSweepTrial),
+        });
         const s = (performance.now() - t) / 1000;
         if (n === 1) one = s;
         console.log(

@@ -4,7 +4,7 @@
  */
 export { checkRedis, parseRedisUrl } from './connection.ts';
 export type { RedisTarget } from './connection.ts';
-export { queueExecutor } from './trial-queue.ts';
+export { queueExecutor, queueExecutors } from './trial-queue.ts';
 export type { QueueExecutorOptions } from './trial-queue.ts';
 export { startWorker } from './worker.ts';
 export type { RunningWorker, WorkerOptions } from './worker.ts';

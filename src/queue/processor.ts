@@ -4,11 +4,11 @@
  * job name is unrecoverable (retrying would not help).
  */
 import { UnrecoverableError, type SandboxedJob } from 'bullmq';
-import { runSweepTrial, type SweepTrialPayload, type SweepTrialResult } from '../study/index.ts';
-import { SWEEP_TRIAL_JOB } from './names.ts';
+import { runSweepTrial, runTuneTrial, type SweepTrialPayload, type TuneTrialPayload } from '../study/index.ts';
+import { SWEEP_TRIAL_JOB, TUNE_TRIAL_JOB } from './names.ts';
 
-export default async function processTrial(job: SandboxedJob): Promise<SweepTrialResult> {
-  if (job.name !== SWEEP_TRIAL_JOB)
-    throw new UnrecoverableError(`unknown job "${job.name}"; this worker runs ${SWEEP_TRIAL_JOB}`);
-  return runSweepTrial(job.data as SweepTrialPayload);
+export default async function processTrial(job: SandboxedJob): Promise<unknown> {
+  if (job.name === SWEEP_TRIAL_JOB) return runSweepTrial(job.data as SweepTrialPayload);
+  if (job.name === TUNE_TRIAL_JOB) return runTuneTrial(job.data as TuneTrialPayload);
+  throw new UnrecoverableError(`unknown job "${job.name}"; this worker runs ${SWEEP_TRIAL_JOB} and ${TUNE_TRIAL_JOB}`);
 }

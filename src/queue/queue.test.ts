@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
-import { parseGridAxis, sweepStudy, type SweepTrialResult } from '../study/index.ts';
+import {
+  failedSweepTrial,
+  failedTuneTrial,
+  parseGridAxis,
+  sweepStudy,
+  tuneStudy,
+  type SweepTrialResult,
+} from '../study/index.ts';
 import { parseRedisUrl, checkRedis, queueExecutor, startWorker, TRIAL_QUEUE } from './index.ts';
 import { redisAvailable, startTestRedis, type TestRedis } from './test-redis.ts';
 
@@ -67,7 +74,7 @@ describe.skipIf(!redisAvailable())('sweeps on BullMQ/Redis', () => {
       const remote = await sweepStudy(study, grid, {
         outDir: tmp(),
         clock,
-        executor: queueExecutor(redis.url, { onQueued: (n) => added.push(n) }),
+        executor: queueExecutor(redis.url, 'sweep-trial', failedSweepTrial, { onQueued: (n) => added.push(n) }),
       });
       expect(readFileSync(join(remote.path, 'sweep.csv'), 'utf8')).toBe(
         readFileSync(join(local.path, 'sweep.csv'), 'utf8'),
@@ -81,7 +88,7 @@ describe.skipIf(!redisAvailable())('sweeps on BullMQ/Redis', () => {
       const again = await sweepStudy(study, grid, {
         outDir: tmp(),
         clock,
-        executor: queueExecutor(redis.url, { onQueued: (n) => added.push(n) }),
+        executor: queueExecutor(redis.url, 'sweep-trial', failedSweepTrial, { onQueued: (n) => added.push(n) }),
       });
       expect(added).toEqual([4, 0]);
       expect(readFileSync(join(again.path, 'sweep.csv'), 'utf8')).toBe(
@@ -119,7 +126,7 @@ describe.skipIf(!redisAvailable())('sweeps on BullMQ/Redis', () => {
     const sweep = sweepStudy(study, killGrid, {
       outDir: tmp(),
       clock,
-      executor: queueExecutor(redis.url),
+      executor: queueExecutor(redis.url, 'sweep-trial', failedSweepTrial),
       onResult: (r) => results.push(r),
     });
     // Kill the victim's whole process group as soon as it has started a trial, then bring up a healthy worker.
@@ -152,6 +159,39 @@ describe.skipIf(!redisAvailable())('sweeps on BullMQ/Redis', () => {
       }
     } finally {
       await rescuer?.close();
+    }
+  }, 240_000);
+
+  it('keel tune in batches: TPE on the queue gives the bytes of the same batch size run locally', async () => {
+    const tuned = {
+      ...study,
+      backtest: { ...study.backtest, start: '2017-01-02' },
+      tune: {
+        trials: 6,
+        sampler: 'tpe',
+        validation: { start: '2016-01-04', end: '2016-12-30' },
+        folds: 1,
+        space: { 'strategies.min-var.window': { kind: 'int', low: 42, high: 168, step: 21 } },
+        objective: { metric: 'sharpe', direction: 'maximize', strategy: 'min-var' },
+      },
+    };
+    const local = await tuneStudy(tuned, { outDir: tmp(), clock, batch: 3 });
+    const w1 = await startWorker(redis.url);
+    const w2 = await startWorker(redis.url);
+    try {
+      const remote = await tuneStudy(tuned, {
+        outDir: tmp(),
+        clock,
+        batch: 3,
+        executor: queueExecutor(redis.url, 'tune-trial', failedTuneTrial),
+      });
+      expect(remote.trials.map((t) => t.error ?? 'ok')).toEqual(local.trials.map(() => 'ok'));
+      for (const f of ['trials.csv', 'tune.json', 'best.study.yaml'])
+        expect(readFileSync(join(remote.path, f), 'utf8'), f).toBe(readFileSync(join(local.path, f), 'utf8'));
+      expect(remote.trials.map((t) => t.error ?? 'ok')).toEqual(local.trials.map(() => 'ok'));
+    } finally {
+      await w1.close();
+      await w2.close();
     }
   }, 240_000);
 });

@@ -1,69 +1,77 @@
 /**
- * Producer side: a `TrialExecutor` that puts a sweep's trials on the Redis queue and collects their results.
- * Each trial is one job with a deterministic id (enqueue twice → added once), three attempts with a fixed back-off,
- * and results kept in Redis until collected, so a worker killed mid-trial costs a retry, never a lost or doubled
- * row. Results come back in completion order; the sweep sorts them by trial number, so the output does not depend
- * on how many workers ran or where.
+ * Producer side: executors that put a batch of trials on the Redis queue and collect their results. Each trial is
+ * one job with a deterministic id (its batch id and number: enqueue twice → added once), three attempts with a fixed
+ * back-off, and results kept in Redis until collected, so a worker killed mid-trial costs a retry, never a lost or
+ * doubled result. Results come back in completion order; callers sort by trial number, so the output does not
+ * depend on how many workers ran or where.
  */
 import { Queue } from 'bullmq';
-import type { SweepTrialResult, TrialExecutor } from '../study/index.ts';
+import type { QueuedTrial, RemoteExecutorFactory, TrialExecutor } from '../study/index.ts';
 import { checkRedis, redisOptions } from './connection.ts';
-import { SWEEP_TRIAL_JOB, TRIAL_QUEUE, trialJobId } from './names.ts';
+import { TRIAL_QUEUE, trialJobId } from './names.ts';
 
 export interface QueueExecutorOptions {
   /** Attempts per trial before it is recorded as failed (default 3). */
   readonly attempts?: number;
   /** How often to look for finished trials, ms (default 250). */
   readonly pollMs?: number;
-  /** Called once when the jobs are queued (how many were new). */
+  /** Called once per batch when its jobs are queued (how many were new). */
   readonly onQueued?: (added: number, total: number) => void;
 }
 
-export function queueExecutor(url: string, options: QueueExecutorOptions = {}): TrialExecutor {
+/** `remote(jobName, failed)` → an executor running that kind of trial on the queue at `url`. */
+export function queueExecutors(url: string, options: QueueExecutorOptions = {}): RemoteExecutorFactory {
+  return <P extends QueuedTrial, R>(jobName: 'sweep-trial' | 'tune-trial', failed: (p: P, reason: string) => R) =>
+    queueExecutor<P, R>(url, jobName, failed, options);
+}
+
+export function queueExecutor<P extends QueuedTrial, R>(
+  url: string,
+  jobName: 'sweep-trial' | 'tune-trial',
+  failed: (p: P, reason: string) => R,
+  options: QueueExecutorOptions = {},
+): TrialExecutor<P, R> {
   return async (payloads, onResult) => {
     const target = await checkRedis(url);
     const queue = new Queue(TRIAL_QUEUE, { connection: redisOptions(target) });
+    const jobOptions = (id: string) => ({
+      jobId: id,
+      attempts: options.attempts ?? 3,
+      backoff: { type: 'fixed' as const, delay: 500 },
+      removeOnComplete: false,
+      removeOnFail: false,
+    });
     try {
       let added = 0;
       for (const p of payloads) {
-        const id = trialJobId(p.sweepId, p.number);
+        const id = trialJobId(p.batchId, p.number);
         if (await queue.getJob(id)) continue;
-        await queue.add(SWEEP_TRIAL_JOB, p, {
-          jobId: id,
-          attempts: options.attempts ?? 3,
-          backoff: { type: 'fixed', delay: 500 },
-          removeOnComplete: false,
-          removeOnFail: false,
-        });
+        await queue.add(jobName, p, jobOptions(id));
         added++;
       }
       options.onQueued?.(added, payloads.length);
-      const pending = new Map(payloads.map((p) => [trialJobId(p.sweepId, p.number), p]));
-      const results: SweepTrialResult[] = [];
+      const pending = new Map(payloads.map((p) => [trialJobId(p.batchId, p.number), p]));
+      const results: R[] = [];
       while (pending.size > 0) {
         for (const [id, p] of [...pending]) {
           const job = await queue.getJob(id);
-          const state = job ? await job.getState() : 'unknown';
-          let r: SweepTrialResult | undefined;
-          if (state === 'completed') r = job!.returnvalue as SweepTrialResult;
-          else if (state === 'failed')
-            r = {
-              number: p.number,
-              params: p.params,
-              metrics: {},
-              findings: 0,
-              error: `failed after ${job!.attemptsMade} attempts: ${String(job!.failedReason).replace(/\s*\n\s*/g, '; ')}`,
-            };
-          else if (state === 'unknown') {
-            // Removed from Redis behind our back (an admin cleaning the queue): put it back rather than wait forever.
-            await queue.add(SWEEP_TRIAL_JOB, p, {
-              jobId: id,
-              attempts: options.attempts ?? 3,
-              removeOnComplete: false,
-            });
+          if (!job) {
+            // Removed from Redis behind our back (someone cleaned the queue): put it back rather than wait forever.
+            await queue.add(jobName, p, jobOptions(id));
             continue;
           }
-          if (r) {
+          const state = await job.getState();
+          let r: R | undefined;
+          // The job object is a snapshot taken before getState: read the finished job again for its result.
+          const done = state === 'completed' || state === 'failed' ? await queue.getJob(id) : undefined;
+          if (state === 'completed' && done && done.returnvalue !== null && done.returnvalue !== undefined)
+            r = done.returnvalue as R;
+          else if (state === 'failed' && done)
+            r = failed(
+              p,
+              `failed after ${done.attemptsMade} attempts: ${String(done.failedReason).replace(/\s*\n\s*/g, '; ')}`,
+            );
+          if (r !== undefined) {
             pending.delete(id);
             results.push(r);
             onResult?.(r);

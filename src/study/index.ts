@@ -3,10 +3,10 @@ export { runStudy, runStudyFile, loadStudySteps } from './run-study.ts';
 export type { RunStudyOptions, RunResult } from './run-study.ts';
 export { deriveSeed } from './context.ts';
 export type { StudyStep, RunContext, StudyState, StudyProgressEvent, PanelLike, ArtefactSink } from './context.ts';
-export { tuneStudy, tuneStudyFile, validationFolds } from './tune-study.ts';
+export { failedTuneTrial, runTuneTrial, tuneStudy, tuneStudyFile, validationFolds } from './tune-study.ts';
 export {
+  failedSweepTrial,
   gridPoints,
-  localExecutor,
   parseGridAxis,
   runSweepTrial,
   sweepCsv,
@@ -14,15 +14,10 @@ export {
   sweepStudyFile,
   SWEEP_METRICS,
 } from './sweep.ts';
-export type {
-  GridAxis,
-  SweepOptions,
-  SweepResult,
-  SweepTrialPayload,
-  SweepTrialResult,
-  TrialExecutor,
-} from './sweep.ts';
-export type { TuneOptions, TuneResult, TuneTrial } from './tune-study.ts';
+export type { GridAxis, SweepOptions, SweepResult, SweepTrialPayload, SweepTrialResult } from './sweep.ts';
+export { localExecutor } from './trials.ts';
+export type { QueuedTrial, RemoteExecutorFactory, TrialExecutor } from './trials.ts';
+export type { TuneOptions, TuneResult, TuneTrial, TuneTrialOutcome, TuneTrialPayload } from './tune-study.ts';
 export { summarizeMarket } from './steps/market-summary.ts';
 export type { AssetSummary } from './steps/market-summary.ts';
 export { runStudySeeds, runStudyFileSeeds, aggregateSeeds, meanSe } from './multi-seed.ts';

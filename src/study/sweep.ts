@@ -12,6 +12,7 @@ import { usageError } from '../core/index.ts';
 import { parseStudyText, validateStudy, withStudyPaths, type Study } from '../config/index.ts';
 import { configHash, readStudyFile, withRunDir } from '../io/index.ts';
 import { runStudy } from './run-study.ts';
+import { localExecutor, type QueuedTrial, type TrialExecutor } from './trials.ts';
 
 /** One axis of the grid: a study path and the values it takes, e.g. `strategies.core-linear.model.alpha=1,10`. */
 export interface GridAxis {
@@ -30,10 +31,8 @@ export const SWEEP_METRICS = [
   'turnover',
 ] as const;
 
-/** What a worker receives: everything a trial needs, nothing about where it runs. */
-export interface SweepTrialPayload {
-  readonly sweepId: string;
-  readonly number: number;
+/** What a worker receives: everything a trial needs, nothing about where it runs (`batchId` is the sweep id). */
+export interface SweepTrialPayload extends QueuedTrial {
   /** The validated study with this trial's parameters already applied. */
   readonly study: Study;
   readonly params: Readonly<Record<string, unknown>>;
@@ -48,12 +47,6 @@ export interface SweepTrialResult {
   readonly findings: number;
   readonly error?: string;
 }
-
-/** Runs the payloads and returns one result per payload, in any order; the sweep sorts them. */
-export type TrialExecutor = (
-  payloads: readonly SweepTrialPayload[],
-  onResult?: (r: SweepTrialResult) => void,
-) => Promise<SweepTrialResult[]>;
 
 /** `path=v1,v2,…` → an axis; values are YAML scalars (numbers, booleans, strings). */
 export function parseGridAxis(text: string): GridAxis {
@@ -114,16 +107,14 @@ export async function runSweepTrial(p: SweepTrialPayload): Promise<SweepTrialRes
   }
 }
 
-/** Runs trials one after another in this process. */
-export const localExecutor: TrialExecutor = async (payloads, onResult) => {
-  const out: SweepTrialResult[] = [];
-  for (const p of payloads) {
-    const r = await runSweepTrial(p);
-    onResult?.(r);
-    out.push(r);
-  }
-  return out;
-};
+/** A sweep trial that could not run at all (a worker gave up on it). */
+export const failedSweepTrial = (p: SweepTrialPayload, reason: string): SweepTrialResult => ({
+  number: p.number,
+  params: p.params,
+  metrics: {},
+  findings: 0,
+  error: reason,
+});
 
 const csvCell = (v: unknown): string => {
   const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
@@ -164,7 +155,8 @@ export interface SweepOptions {
   readonly baseDir?: string;
   readonly clock?: () => Date;
   readonly source?: { readonly path: string };
-  readonly executor?: TrialExecutor;
+  /** Where trials run (default: here, one after another); e.g. `remote('sweep-trial', failedSweepTrial)`. */
+  readonly executor?: TrialExecutor<SweepTrialPayload, SweepTrialResult>;
   readonly onResult?: (r: SweepTrialResult, done: number, total: number) => void;
 }
 
@@ -199,7 +191,7 @@ export async function sweepStudy(
       throw usageError(`--grid: ${e instanceof Error ? e.message : String(e)}`);
     }
     return {
-      sweepId,
+      batchId: sweepId,
       number,
       study: variant,
       params,
@@ -207,7 +199,7 @@ export async function sweepStudy(
     };
   });
   let done = 0;
-  const results = await (options.executor ?? localExecutor)(payloads, (r) =>
+  const results = await (options.executor ?? localExecutor(runSweepTrial))(payloads, (r) =>
     options.onResult?.(r, ++done, payloads.length),
   );
   results.sort((a, b) => a.number - b.number);

@@ -20,6 +20,7 @@ import {
   type SearchSpace,
 } from '../tuning/index.ts';
 import { runStudy } from './run-study.ts';
+import { localExecutor, type QueuedTrial, type TrialExecutor } from './trials.ts';
 import { bestStudyYaml, tuneReportHtml, trialsCsv, type TuneTrial } from './tune-output.ts';
 
 export type { TuneTrial } from './tune-output.ts';
@@ -36,6 +37,68 @@ export interface TuneOptions {
   readonly strict?: boolean;
   /** Called after each trial (progress on the terminal). */
   readonly onTrial?: (trial: TuneTrial, best: TuneTrial | undefined, total: number) => void;
+  /**
+   * Trials asked at once (default 1). The sampler sees only finished batches, so results depend on the batch size
+   * but never on where or in what order a batch's trials run: the same batch size gives the same bytes here and on
+   * queue workers.
+   */
+  readonly batch?: number;
+  /** Where trials run (default: here, one after another), e.g. `remote('tune-trial', failedTuneTrial)`. */
+  readonly executor?: TrialExecutor<TuneTrialPayload, TuneTrialOutcome>;
+}
+
+/** One tune trial as a worker receives it: the study, the trial's parameters and the folds to score it on. */
+export interface TuneTrialPayload extends QueuedTrial {
+  readonly study: Study;
+  readonly params: Params;
+  readonly folds: readonly { readonly start: string; readonly end: string }[];
+  readonly strict?: boolean;
+  readonly baseDir?: string;
+}
+
+export interface TuneTrialOutcome {
+  readonly number: number;
+  readonly foldScores: readonly number[];
+  readonly returns: readonly number[];
+  readonly findings: number;
+  readonly error?: string;
+}
+
+/** A tune trial that could not run at all (a worker gave up on it). */
+export const failedTuneTrial = (p: TuneTrialPayload, reason: string): TuneTrialOutcome => ({
+  number: p.number,
+  foldScores: [],
+  returns: [],
+  findings: 0,
+  error: reason,
+});
+
+/** Scores one trial on every fold. Never throws: a failure becomes `error` (one line). */
+export async function runTuneTrial(p: TuneTrialPayload): Promise<TuneTrialOutcome> {
+  const foldScores: number[] = [];
+  const returns: number[] = [];
+  let findings = 0;
+  try {
+    const trialStudy = withStudyPaths(p.study, p.params) as Study;
+    const opts: TuneOptions = {
+      ...(p.baseDir !== undefined ? { baseDir: p.baseDir } : {}),
+      ...(p.strict ? { strict: true } : {}),
+    };
+    for (const f of p.folds) {
+      const r = await runFold(trialStudy, f, opts);
+      foldScores.push(r.score);
+      returns.push(...r.returns);
+      findings += r.findings;
+    }
+    return { number: p.number, foldScores, returns, findings };
+  } catch (e) {
+    // One line for trials.csv; a strict refusal carries its finding groups in `problems`.
+    const problems = (e as { problems?: unknown }).problems;
+    const error = [e instanceof Error ? e.message : String(e), ...(Array.isArray(problems) ? problems : [])]
+      .join('; ')
+      .replace(/\s*\n\s*/g, '; ');
+    return { number: p.number, foldScores, returns, findings, error };
+  }
 }
 
 export interface TuneResult {
@@ -135,48 +198,48 @@ export async function tuneStudy(input: unknown, options: TuneOptions = {}): Prom
   const returnsOf = new Map<number, number[]>();
   let best: TuneTrial | undefined;
   const better = (a: number, b: number): boolean => (t.objective.direction === 'maximize' ? a > b : a < b);
-  await tuner.optimizeAsync(async (params: Params, n: number) => {
-    const foldScores: number[] = [];
-    const returns: number[] = [];
-    let findings = 0;
-    let error: string | undefined;
-    try {
-      const trialStudy = withStudyPaths(study, params) as Study;
-      for (const f of folds) {
-        const r = await runFold(trialStudy, f, options);
-        foldScores.push(r.score);
-        returns.push(...r.returns);
-        findings += r.findings;
+  const batch = options.batch ?? 1;
+  if (!(Number.isInteger(batch) && batch >= 1)) throw usageError(`--batch must be an integer ≥ 1, got ${batch}`);
+  const tuneId = `tune-${configHash({ study, seed, sampler: t.sampler, trials: t.trials, batch })}`;
+  const execute = options.executor ?? localExecutor(runTuneTrial);
+  for (let asked = 0; asked < t.trials;) {
+    const k = Math.min(batch, t.trials - asked);
+    const payloads: TuneTrialPayload[] = Array.from({ length: k }, (_, i) => ({
+      batchId: tuneId,
+      number: asked + i,
+      study,
+      params: tuner.ask(),
+      folds,
+      ...(options.strict ? { strict: true } : {}),
+      ...(options.baseDir !== undefined ? { baseDir: options.baseDir } : {}),
+    }));
+    const outcomes = new Map((await execute(payloads)).map((o) => [o.number, o]));
+    for (const p of payloads) {
+      const o = outcomes.get(p.number) ?? failedTuneTrial(p, 'no result came back for this trial');
+      const value = o.error === undefined ? o.foldScores.reduce((a, b) => a + b, 0) / o.foldScores.length : NaN;
+      const trial: TuneTrial = {
+        number: p.number,
+        params: p.params,
+        value,
+        foldScores: [...o.foldScores],
+        findings: o.findings,
+        ...(o.error !== undefined
+          ? { error: o.error }
+          : Number.isFinite(value)
+            ? {}
+            : { error: `${t.objective.metric} is not a number on the validation period` }),
+      };
+      trials.push(trial);
+      if (trial.error === undefined) {
+        returnsOf.set(p.number, [...o.returns]);
+        if (best === undefined || better(value, best.value)) best = trial;
       }
-    } catch (e) {
-      // One line for trials.csv; a strict refusal carries its finding groups in `problems`.
-      const problems = (e as { problems?: unknown }).problems;
-      error = [e instanceof Error ? e.message : String(e), ...(Array.isArray(problems) ? problems : [])]
-        .join('; ')
-        .replace(/\s*\n\s*/g, '; ');
+      if (o.error !== undefined) tuner.fail(p.params, `objective threw: ${o.error}`);
+      else tuner.tell(p.params, value);
+      options.onTrial?.(trial, best, t.trials);
     }
-    const value = error === undefined ? foldScores.reduce((a, b) => a + b, 0) / foldScores.length : NaN;
-    const trial: TuneTrial = {
-      number: n,
-      params,
-      value,
-      foldScores,
-      findings,
-      ...(error !== undefined
-        ? { error }
-        : Number.isFinite(value)
-          ? {}
-          : { error: `${t.objective.metric} is not a number on the validation period` }),
-    };
-    trials.push(trial);
-    if (trial.error === undefined) {
-      returnsOf.set(n, returns);
-      if (best === undefined || better(value, best.value)) best = trial;
-    }
-    options.onTrial?.(trial, best, t.trials);
-    if (error !== undefined) throw new Error(error);
-    return value;
-  }, t.trials);
+    asked += k;
+  }
 
   const pbo = pboOver(trials, returnsOf);
   const bestParams = best?.params;
@@ -195,6 +258,7 @@ export async function tuneStudy(input: unknown, options: TuneOptions = {}): Prom
         seed,
         sampler: t.sampler,
         trials: t.trials,
+        batch,
         validation: t.validation,
         folds,
         objective: t.objective,

@@ -12,17 +12,17 @@ export function sweepCommand(): Command {
     .option('--out <dir>', 'parent folder for run folders', 'runs')
     .option('-v, --verbose', 'print a line per trial even when stderr is not a terminal')
     .action(async (studyPath: string, opts: { grid: string[]; queue?: string; out: string; verbose?: boolean }) => {
-      const { parseGridAxis, sweepStudyFile } = await import('../../study/index.ts');
+      const { failedSweepTrial, parseGridAxis, sweepStudyFile } = await import('../../study/index.ts');
       const axes = opts.grid.map(parseGridAxis);
       const show = process.stderr.isTTY === true || opts.verbose === true;
       const started = Date.now();
       const executor = opts.queue
-        ? (await import('../../queue/index.ts')).queueExecutor(opts.queue, {
-            onQueued: (added, total) =>
+        ? (await import('../../queue/index.ts')).queueExecutors(opts.queue, {
+            onQueued: (added: number, total: number) =>
               process.stderr.write(
                 `queued ${added} of ${total} trials on ${opts.queue}${added < total ? ` (${total - added} already there)` : ''}; start workers with: keel worker --queue ${opts.queue}\n`,
               ),
-          })
+          })('sweep-trial', failedSweepTrial)
         : undefined;
       const r = await sweepStudyFile(studyPath, axes, {
         outDir: opts.out,

@@ -27,6 +27,15 @@ export function tuneCommand(): Command {
     .option('--json', 'print the result as JSON on stdout')
     .option('--strict', 'a trial whose run has a warning finding (or worse) fails and cannot be the best')
     .option('-v, --verbose', 'print a line per trial even when stderr is not a terminal')
+    .option(
+      '--batch <n>',
+      'trials asked at once; the sampler sees only finished batches (default 1, or 4 with --queue)',
+      parseTrials,
+    )
+    .option(
+      '--queue <url>',
+      'run each batch of trials on BullMQ workers (keel worker) via Redis, e.g. redis://127.0.0.1:6379',
+    )
     .action(
       async (
         studyPath: string,
@@ -38,9 +47,19 @@ export function tuneCommand(): Command {
           json?: boolean;
           verbose?: boolean;
           strict?: boolean;
+          batch?: number;
+          queue?: string;
         },
       ) => {
-        const { tuneStudyFile } = await import('../../study/index.ts');
+        const { failedTuneTrial, tuneStudyFile } = await import('../../study/index.ts');
+        const batch = opts.batch ?? (opts.queue ? 4 : 1);
+        const executor = opts.queue
+          ? (await import('../../queue/index.ts')).queueExecutors(opts.queue, {
+              onQueued: (added: number, total: number) =>
+                (process.stderr.isTTY === true || opts.verbose === true) &&
+                process.stderr.write(`queued ${added} of ${total} trials of this batch on ${opts.queue}\n`),
+            })('tune-trial', failedTuneTrial)
+          : undefined;
         // Like every long command: lines on a terminal (or with --verbose), quiet in logs and pipes.
         const show = process.stderr.isTTY === true || opts.verbose === true;
         const r = await tuneStudyFile(studyPath, {
@@ -49,6 +68,8 @@ export function tuneCommand(): Command {
           ...(opts.sampler === undefined ? {} : { sampler: opts.sampler }),
           ...(opts.seed === undefined ? {} : { seed: opts.seed }),
           ...(opts.strict ? { strict: true } : {}),
+          batch,
+          ...(executor ? { executor } : {}),
           onTrial: (t, best, total) =>
             show &&
             process.stderr.write(
@@ -64,7 +85,7 @@ export function tuneCommand(): Command {
         }
         const lines = [
           `tune ${r.runId} written to ${r.path}`,
-          `validation folds: ${r.folds.map((f) => `${f.start}…${f.end}`).join(', ')}; ${r.trials.length} trials, seed ${r.seed}`,
+          `validation folds: ${r.folds.map((f) => `${f.start}…${f.end}`).join(', ')}; ${r.trials.length} trials, seed ${r.seed}${batch > 1 ? `, batches of ${batch} (the same --batch reproduces these bytes anywhere)` : ''}`,
           r.best
             ? `best: ${num(r.best.value)} at trial ${r.best.number + 1}: ${Object.entries(r.best.params)
                 .map(([k, v]) => `${k} = ${String(v)}`)
