@@ -23,6 +23,7 @@ export function workerCommand(): Command {
     .action(async (opts: { queue: string; concurrency?: number; lockDuration?: number; stalledInterval?: number }) => {
       const { startWorker } = await import('../../queue/index.ts');
       const out = (s: string): boolean => process.stdout.write(`${new Date().toISOString()} ${s}\n`);
+      out(`keel worker: connecting to ${opts.queue}`);
       await startWorker(opts.queue, {
         ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
         ...(opts.lockDuration !== undefined ? { lockDuration: opts.lockDuration } : {}),
