@@ -125,6 +125,24 @@ describe('PaperBroker rules', () => {
     expect((await b.order('d:2024-03-01:EQ:0'))?.averagePrice).toBe(103);
   });
 
+  it('market-on-close fills at the close under next-open; opg fills at the open under next-close', async () => {
+    const a = new PaperBroker({
+      bars: bar(ohlcv),
+      costs: { kind: 'none' },
+      cash: 1e6,
+      start: '2024-03-01',
+      fill: 'next-open',
+    });
+    await a.submit(req({ type: 'market-on-close', timeInForce: 'cls' }));
+    await a.submit(req({ clientOrderId: 'p:2024-03-01:EQ:1' }));
+    await a.advance();
+    expect((await a.fills()).map((f) => f.price)).toEqual([101, 102]); // the open (plain market), then the close (MOC)
+    const b = new PaperBroker({ bars: bar(ohlcv), costs: { kind: 'none' }, cash: 1e6, start: '2024-03-01' });
+    await b.submit(req({ timeInForce: 'opg' }));
+    await b.advance();
+    expect((await b.fills()).map((f) => f.price)).toEqual([101]);
+  });
+
   it('rejects with codes: unknown asset, invalid quantity and price, missing and stale price, insufficient cash', async () => {
     const holes = bar({ close: [NaN, NaN, NaN] });
     const b = new PaperBroker({ bars: bar(ohlcv), costs: { kind: 'none' }, cash: 5000, start: '2024-03-01' });

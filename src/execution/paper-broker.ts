@@ -2,7 +2,7 @@
  * The paper broker: the backtest's fill rules on a bar clock (Lean's PaperBrokerage is its backtesting brokerage).
  *
  * Clock: `now()` is the last CLOSED bar t. Orders submitted now trade during bar t+1 when `advance()` is called:
- *   1. the open of t+1: market orders when `fill: 'next-open'`;
+ *   1. the open of t+1: market orders when `fill: 'next-open'`, and market orders good for the opening (opg);
  *   2. during the bar: limit orders (bar mode: at the open if it is through the limit, else at the limit when the
  *      low/high reach it) and intraday children in their slots (intraday mode, a seeded path from the OHLC bar);
  *   3. the close of t+1: market orders when `fill: 'next-close'` (default) and market-on-close orders;
@@ -277,10 +277,10 @@ export class PaperBroker implements Broker {
       this.participation === Infinity ? Infinity : Math.max(0, this.participation * (vol > 0 ? vol : 0) - used[a]!);
 
     // 1. the open
-    if (this.fillAt === 'next-open')
+    if (this.open)
       for (const o of pending())
-        if (o.type === 'market' && plain(o))
-          this.fill(o, this.open![t * n + o.a]!, t, room(o.a, barVol(o.a)), used, null);
+        if (o.type === 'market' && plain(o) && (this.fillAt === 'next-open' || o.timeInForce === 'opg'))
+          this.fill(o, this.open[t * n + o.a]!, t, room(o.a, barVol(o.a)), used, null);
     // 2. during the bar
     if (this.profile) {
       const K = this.profile.length;
@@ -329,7 +329,10 @@ export class PaperBroker implements Broker {
     }
     // 3. the close
     for (const o of pending())
-      if (o.type === 'market-on-close' || (o.type === 'market' && plain(o) && this.fillAt === 'next-close'))
+      if (
+        o.type === 'market-on-close' ||
+        (o.type === 'market' && plain(o) && this.fillAt === 'next-close' && o.timeInForce !== 'opg')
+      )
         this.fill(o, this.close[t * n + o.a]!, t, room(o.a, barVol(o.a)), used, null);
     // 4. mark, expire
     this.t = t;
