@@ -46,6 +46,6 @@ export { blockSchedule, executionQuality, modelledCost } from './quality.ts';
 export type { ExecutionQualityReport, ImpactInputs, ModelledCost, OrderQuality, ParentExecution } from './quality.ts';
 export { intradayPath, uShapedProfile } from './intraday.ts';
 export { PaperBroker } from './paper-broker.ts';
-export type { PaperBrokerOptions } from './paper-broker.ts';
+export type { PaperBrokerOptions, PaperBrokerState } from './paper-broker.ts';
 export { AlpacaBroker, fromAlpacaOrder, toAlpacaOrder } from './alpaca-broker.ts';
 export type { AlpacaBrokerOptions } from './alpaca-broker.ts';

@@ -56,6 +56,19 @@ export interface PaperBrokerOptions {
   readonly name?: string;
 }
 
+/**
+ * Everything a paper broker holds besides its options, as plain JSON: a process that restarts (after a crash)
+ * rebuilds the same broker with `PaperBroker.restore(options, state)`.
+ */
+export interface PaperBrokerState {
+  readonly date: IsoDate;
+  readonly cash: number;
+  readonly quantities: readonly number[];
+  readonly orders: readonly (TrackedOrder & { readonly seq: number; readonly submitT: number })[];
+  readonly fills: readonly Fill[];
+  readonly seq: number;
+}
+
 interface Slot extends TrackedOrder {
   readonly seq: number;
   readonly submitT: number;
@@ -132,6 +145,35 @@ export class PaperBroker implements Broker {
     this.lastPx = new Float64Array(this.n).fill(NaN);
     this.lastT = new Int32Array(this.n).fill(-1);
     for (let t = 0; t <= this.t; t++) this.mark(t);
+  }
+
+  /** The broker's whole state as JSON-safe data (numbers round-trip exactly through JSON). */
+  snapshot(): PaperBrokerState {
+    return structuredClone({
+      date: this.now(),
+      cash: this.cash,
+      quantities: Array.from(this.qty),
+      orders: [...this.book.values()].map(({ a: _a, ...o }) => o),
+      fills: this.log,
+      seq: this.seq,
+    });
+  }
+
+  /** A broker with `options` and a saved state (prices are re-read from the bars up to the saved date). */
+  static restore(options: Omit<PaperBrokerOptions, 'start'>, state: PaperBrokerState): PaperBroker {
+    const b = new PaperBroker({ ...options, start: state.date });
+    if (state.quantities.length !== b.n)
+      throw dataError(`paper broker state has ${state.quantities.length} assets, the bars ${b.n}. Use the same data.`);
+    b.cash = state.cash;
+    b.qty.set(state.quantities);
+    b.seq = state.seq;
+    b.log.push(...structuredClone(state.fills));
+    for (const o of structuredClone(state.orders)) {
+      const a = b.bars.assets.indexOf(o.asset);
+      if (a < 0) throw dataError(`paper broker state has an order for ${o.asset}, which is not in the bars.`);
+      b.book.set(o.clientOrderId, { ...o, a });
+    }
+    return b;
   }
 
   /** The last closed bar's date. */
