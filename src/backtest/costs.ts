@@ -42,6 +42,16 @@ export interface CostModel {
   linearRates?(ctx: CostContext): Float64Array;
 }
 
+/**
+ * The one square-root market-impact formula (shared with the execution stage's schedules and paper broker):
+ * cost = coefficient · σ · √(|q| / V) · |q|·p, in currency, where V is the volume the order trades into (ADV for
+ * a whole-day order, a time slot's volume for an intraday child) and σ the per-period return sd. 0 when |q| = 0.
+ */
+export function sqrtImpactCost(coefficient: number, sigma: number, qty: number, volume: number, price: number): number {
+  // Same association as before the formula moved here, so backtest figures stay bit-identical.
+  return coefficient * sigma * Math.sqrt(Math.abs(qty) / volume) * Math.abs(qty * price);
+}
+
 const ratesOf = (n: number, f: (a: number) => number): Float64Array => Float64Array.from({ length: n }, (_, a) => f(a));
 
 const bps = z.number().min(0).max(10_000);
@@ -138,7 +148,7 @@ function create(kind: string, raw: unknown): CostModel {
           const adv = ctx.adv?.[a] ?? NaN;
           const sigma = ctx.volatility?.[a] ?? NaN;
           if (!(adv > 0) || !Number.isFinite(sigma)) return 0; // unreachable: capacity is 0 without ADV and σ
-          return p.coefficient * sigma * Math.sqrt(Math.abs(q) / adv) * Math.abs(q * price);
+          return sqrtImpactCost(p.coefficient, sigma, q, adv, price);
         },
         capacity: (a, ctx) => {
           // No volume or return history yet: impact cannot be priced, so nothing fills (the engine warns).

@@ -21,7 +21,7 @@ import type { IsoDate, Panel } from '../data/index.ts';
 import { computeMetrics } from '../metrics/index.ts';
 import type { Metrics } from '../metrics/index.ts';
 import { createCostModel } from './costs.ts';
-import type { CostContext, CostModel } from './costs.ts';
+import type { CostContext } from './costs.ts';
 import {
   FILL_BLOCKED,
   FILL_CAPPED,
@@ -36,6 +36,7 @@ import { LedgerBuilder } from './ledger.ts';
 import type { Ledger } from './ledger.ts';
 import { checkNumber, inferPeriodsPerYear } from './options.ts';
 import type { BacktestOptions } from './options.ts';
+import { marketContext, returnsWindow } from './market-context.ts';
 import { OverlayState, parseOverlays } from './overlays.ts';
 import { createRebalanceRule } from './rebalance.ts';
 import type { Decision, FillTiming, Strategy } from './types.ts';
@@ -590,71 +591,4 @@ function enforceLeverage(
     fix: 'make the strategy respect leverage.maxGross / minNet / maxNet',
   });
   return w.map((v) => v * k);
-}
-
-/** Last `window` rows (≤ t) of close-to-close returns of the valuation field, row-major window × n. */
-function returnsWindow(px: Float64Array, n: number, t: number, window: number): Float64Array {
-  const rows = Math.max(0, Math.min(window, t));
-  const out = new Float64Array(rows * n);
-  for (let i = 0; i < rows; i++) {
-    const r = t - rows + 1 + i;
-    for (let a = 0; a < n; a++) out[i * n + a] = px[r * n + a]! / px[(r - 1) * n + a]! - 1;
-  }
-  return out;
-}
-
-/** ADV and volatility as of decision row t (trailing windows ending at t). */
-function marketContext(
-  px: Float64Array,
-  volume: Float64Array | null,
-  n: number,
-  t: number,
-  model: CostModel,
-  assetClass: readonly string[],
-): CostContext {
-  const ctx: { assetClass: readonly string[]; adv?: Float64Array; volatility?: Float64Array } = { assetClass };
-  const aw = model.needs?.adv;
-  if (aw !== undefined && volume) {
-    const adv = new Float64Array(n);
-    const rows = Math.min(aw, t + 1);
-    for (let a = 0; a < n; a++) {
-      let sum = 0;
-      let k = 0;
-      for (let r = t - rows + 1; r <= t; r++) {
-        const v = volume[r * n + a]!;
-        if (Number.isFinite(v)) {
-          sum += v;
-          k++;
-        }
-      }
-      adv[a] = k > 0 ? sum / k : NaN;
-    }
-    ctx.adv = adv;
-  }
-  const vw = model.needs?.volatility;
-  if (vw !== undefined) {
-    const R = returnsWindow(px, n, t, vw);
-    const rows = R.length / n;
-    const vol = new Float64Array(n);
-    for (let a = 0; a < n; a++) {
-      let m = 0;
-      let k = 0;
-      for (let i = 0; i < rows; i++) {
-        const r = R[i * n + a]!;
-        if (Number.isFinite(r)) {
-          m += r;
-          k++;
-        }
-      }
-      m /= k;
-      let ss = 0;
-      for (let i = 0; i < rows; i++) {
-        const r = R[i * n + a]!;
-        if (Number.isFinite(r)) ss += (r - m) * (r - m);
-      }
-      vol[a] = k > 1 ? Math.sqrt(ss / (k - 1)) : NaN;
-    }
-    ctx.volatility = vol;
-  }
-  return ctx;
 }

@@ -32,6 +32,11 @@ export interface OrderRequest {
   readonly timeInForce: TimeInForce;
   /** Parent order id when this is a child slice of an execution algorithm. */
   readonly parentId?: string;
+  /**
+   * Intraday child of a schedule (added by the execution stage, optional): trade from slot `index` of `count` equal
+   * slots of the session. Brokers without intraday slots treat it as a plain order.
+   */
+  readonly slot?: { readonly index: number; readonly count: number };
 }
 
 export interface BrokerOrder extends OrderRequest {
