@@ -88,3 +88,18 @@ describe('dashboard HTTP (no socket)', () => {
     expect(((await ok.json()) as { error: string }).error).toMatch(/no such page/);
   });
 });
+
+describe('live progress in the dashboard', () => {
+  it('lists a study while it runs (its process alive) and nothing once it is done', async () => {
+    const { runStudy } = await import('../study/index.ts');
+    const { smallStudy } = await import('./test-runs.ts');
+    const { RunStore } = await import('./index.ts');
+    const store = new RunStore(runs.dir);
+    const during: { study: string; pid: number; step: string }[][] = [];
+    await runStudy(smallStudy(10), { outDir: runs.dir, onProgress: () => during.push(store.live()) });
+    expect(during.some((l) => l.some((p) => p.study === 'dash' && p.pid === process.pid))).toBe(true);
+    expect(new Set(during.flat().map((p) => p.step)).size).toBeGreaterThan(1);
+    const after = (await (await app.request('/api/live', { headers: auth })).json()) as unknown[];
+    expect(after).toEqual([]);
+  }, 120_000);
+});

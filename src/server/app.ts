@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { streamSSE } from 'hono/streaming';
 import { sectionTearSheets } from '../report/index.ts';
 import { CLIENT_JS } from './client.ts';
 import { compareBody, layout, runBody, runsBody } from './pages.ts';
@@ -64,6 +65,20 @@ export function createDashboard(opts: DashboardOptions): Hono<Env> {
   });
 
   app.get('/api/runs', (c) => c.json(runs.list()));
+  app.get('/api/live', (c) => c.json(runs.live()));
+  // Live progress of running studies, pushed once a second until the page goes away.
+  app.get('/api/live/stream', (c) =>
+    streamSSE(c, async (stream) => {
+      let open = true;
+      stream.onAbort(() => {
+        open = false;
+      });
+      while (open) {
+        await stream.writeSSE({ event: 'live', data: JSON.stringify(runs.live()) });
+        await stream.sleep(1000);
+      }
+    }),
+  );
   app.get('/api/runs/:id/report', (c) => {
     const r = runs.report(runOr404(c.req.param('id')));
     if (r === null) throw new HTTPException(404, { message: 'this run has no report.json' });

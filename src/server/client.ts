@@ -64,7 +64,20 @@ function table(headers, rows, attrs) {
 }
 const METRICS = [['annualizedReturn', 'Ann. return', true], ['annualizedVolatility', 'Volatility', true], ['sharpe', 'Sharpe'], ['deflatedSharpe', 'Deflated Sharpe'], ['deflatedSharpeVsEqualWeight', 'DSR vs 1/N'], ['maxDrawdown', 'Max drawdown', true], ['turnover', 'Turnover/yr']];
 
+/** Running studies: the server pushes their progress files; ETA = elapsed × (1 − f) / f over a rough fraction f. */
+function liveTable(list) {
+  $('#live').hidden = list.length === 0;
+  $('#live-table').innerHTML = table(['Study', 'Step', 'Progress', 'Elapsed', 'ETA (rough)', 'Process'], list.map((p) => {
+    const f = (p.index - 1 + (p.total > 0 ? p.done / p.total : 0)) / p.count;
+    const eta = f > 0.02 ? Math.round((p.elapsedMs / 1000) * (1 - f) / f) + ' s' : '—';
+    return [esc(p.study), esc(p.step + ' (' + p.index + '/' + p.count + ')' + (p.note ? ': ' + p.note : '')), '<progress max="1" value="' + f.toFixed(3) + '"></progress> ' + Math.round(f * 100) + '%', Math.round(p.elapsedMs / 1000) + ' s', eta, esc(p.host + ':' + p.pid) + (p.stale ? ' (no update for 30 s)' : '')];
+  }), 'class="grid" data-table="live"');
+}
+
 async function runsPage() {
+  liveTable(await getJson('/api/live'));
+  const es = new EventSource('/api/live/stream');
+  es.addEventListener('live', (e) => liveTable(JSON.parse(e.data)));
   const runs = await getJson('/api/runs');
   const rows = runs.flatMap((r) => (r.strategies.length ? r.strategies : [{ name: '', baseline: false, metrics: {} }]).map((s) => ({ r, s })));
   let sortKey = null;

@@ -28,7 +28,8 @@ export function layout(opts: {
 <script src="/assets/echarts.min.js"></script><script src="/assets/keel.js"></script></body></html>`;
 }
 
-export const runsBody = `<div class="toolbar"><input id="filter" placeholder="filter by run, study or strategy" aria-label="filter">
+export const runsBody = `<section id="live" hidden><h2>Running now</h2><div class="scroll" id="live-table"></div></section>
+<div class="toolbar"><input id="filter" placeholder="filter by run, study or strategy" aria-label="filter">
 <button id="compare">Compare selected</button><span id="count"></span></div><div class="scroll" id="runs"></div>`;
 
 export const runBody = (id: string): string =>

@@ -4,8 +4,10 @@
  * resolving symlinks, so `..`, absolute paths and links out of the runs folder are refused.
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import type { ReportModel } from '../report/index.ts';
+import { LIVE_PROGRESS_FILE, type LiveProgress } from '../study/index.ts';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/;
 
@@ -49,6 +51,35 @@ export class RunStore {
   report(id: string): ReportModel | null {
     const t = this.readText(id, 'report.json');
     return t === null ? null : (JSON.parse(t) as ReportModel);
+  }
+
+  /**
+   * Studies running now into this folder: the progress file in each temporary run folder, kept only while its
+   * process is alive (checked on this host; a file from another host is shown as long as it is fresh).
+   */
+  live(now = Date.now()): (LiveProgress & { readonly tmp: string; readonly stale: boolean })[] {
+    const out: (LiveProgress & { tmp: string; stale: boolean })[] = [];
+    for (const name of readdirSync(this.root).sort()) {
+      if (!name.startsWith('.tmp-')) continue;
+      const file = join(this.root, name, LIVE_PROGRESS_FILE);
+      let p: LiveProgress;
+      try {
+        p = JSON.parse(readFileSync(file, 'utf8')) as LiveProgress;
+      } catch {
+        continue; // not there yet, or gone between the listing and the read
+      }
+      const age = now - statSync(file).mtimeMs;
+      let alive = true;
+      if (p.host === hostname()) {
+        try {
+          process.kill(p.pid, 0);
+        } catch (e) {
+          alive = (e as NodeJS.ErrnoException).code === 'EPERM';
+        }
+      } else alive = age < 60_000;
+      if (alive) out.push({ ...p, tmp: name, stale: age > 30_000 });
+    }
+    return out;
   }
 
   list(): RunListing[] {

@@ -23,3 +23,5 @@ export type { AssetSummary } from './steps/market-summary.ts';
 export { runStudySeeds, runStudyFileSeeds, aggregateSeeds, meanSe } from './multi-seed.ts';
 export type { SeedsResult, SeedsRow, MeanSe } from './multi-seed.ts';
 export { loadUnpreparedMarket } from './doors.ts';
+export { liveProgressWriter, LIVE_PROGRESS_FILE } from './live-progress.ts';
+export type { LiveProgress } from './live-progress.ts';

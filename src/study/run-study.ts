@@ -15,6 +15,7 @@ import {
 import { parseStudyText, validateStudy, type Study } from '../config/index.ts';
 import { configHash, readStudyFile, sha256Hex, withRunDir } from '../io/index.ts';
 import { deriveSeed, type RunContext, type StudyProgressEvent, type StudyState, type StudyStep } from './context.ts';
+import { liveProgressWriter } from './live-progress.ts';
 
 export interface RunStudyOptions {
   /** Parent folder of run folders. Default `runs`. */
@@ -103,17 +104,21 @@ export async function runStudy(input: unknown, options: RunStudyOptions = {}): P
         options.onLog?.(line);
       };
       log(`keel run ${study.name}: config hash ${hash}, master seed ${study.seed}`);
+      const live = liveProgressWriter(dir.tmpPath, study.name);
       for (let i = 0; i < steps.length; i++) {
         const step = steps[i]!;
-        const progress = (done: number, total: number, note?: string): void =>
-          options.onProgress?.({
+        const progress = (done: number, total: number, note?: string): void => {
+          const e = {
             step: step.name,
             index: i + 1,
             count: steps.length,
             done,
             total,
             ...(note === undefined ? {} : { note }),
-          });
+          };
+          live.update(e);
+          options.onProgress?.(e);
+        };
         const ctx: RunContext = {
           study,
           baseDir: options.baseDir ?? process.cwd(),
@@ -137,6 +142,7 @@ export async function runStudy(input: unknown, options: RunStudyOptions = {}): P
         await new Promise((resolve) => setImmediate(resolve));
         log(`step ${step.name}: done in ${clock().getTime() - started} ms`);
       }
+      live.remove();
       const groups = groupFindings(state.findings);
       for (const g of groups) log(`finding: ${formatFindingGroup(g)}`);
       log(`findings: ${state.findings.length} (${groups.length} distinct)`);
