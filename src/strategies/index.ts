@@ -14,6 +14,7 @@ import { inverseVolatility } from './inverse-volatility.ts';
 import { buyAndHold, equalWeight, fixedMix, volMatchedEqualWeightName } from './static.ts';
 import { weightsByIdSchema } from './weights.ts';
 import { mlForecastKind } from './ml-forecast.ts';
+import type { MlDecisionObserver } from './ml/index.ts';
 
 /** What the runner hands every strategy factory besides its parameters. */
 export interface StrategyEnv {
@@ -25,6 +26,8 @@ export interface StrategyEnv {
   readonly periodsPerYear?: number;
   /** Point-in-time records of the data source (macro releases, headlines, reports), read by date-aware strategies. */
   readonly records?: unknown;
+  /** ml-forecast's per-decision hook (explanations, monitoring): see `MlDecisionObserver`. */
+  readonly observe?: MlDecisionObserver;
 }
 
 const rebalance = rebalanceSchema.optional().describe("the strategy's own rebalancing rule (default: the backtest's)");
@@ -180,5 +183,33 @@ export {
   cappedForecastProportional,
   capVolatility,
   portfolioVol,
-} from './ml-signals.ts';
-export type { Signal } from './ml-signals.ts';
+} from './ml/index.ts';
+export type { Signal } from './ml/index.ts';
+// The stages of ml-forecast (dataset, model selection, forecast, portfolio construction) and its per-decision hook.
+export {
+  mlFeatureSet,
+  refitDataset,
+  decisionFeatures,
+  chooseModel,
+  fitForecastModel,
+  predictForecasts,
+  riskModel,
+  constructPortfolio,
+  warmUpPortfolio,
+  efficientRiskAllowingCash,
+} from './ml/index.ts';
+export type {
+  MlFeatureSet,
+  DatasetSpec,
+  RefitData,
+  RefitOutcome,
+  ModelChoiceSpec,
+  ForecastModel,
+  ForecastSpec,
+  Forecasts,
+  ConstructedPortfolio,
+  PortfolioSpec,
+  MlDecisionRecord,
+  MlDecisionObserver,
+  MlObservation,
+} from './ml/index.ts';

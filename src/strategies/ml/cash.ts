@@ -17,9 +17,9 @@
  * `volatility-target-cash` with the minimum volatility and the cash share, since this is the documented rule.
  * If the cash problem fails too, the fully invested allocation (and its fallback, reported by the engine) stands.
  */
-import { allocatorKinds, type Allocation, type Constraints, type ReturnDistribution } from '../allocation/index.ts';
-import { Matrix, type FindingDraft } from '../core/index.ts';
-import { portfolioVol } from './ml-signals.ts';
+import { allocatorKinds, type Allocation, type Constraints, type ReturnDistribution } from '../../allocation/index.ts';
+import { Matrix, type FindingDraft } from '../../core/index.ts';
+import { portfolioVol } from './signals.ts';
 
 /** Id of the cash asset added to the distribution (not a valid ticker, so it cannot clash with a real asset). */
 const CASH = '(cash)';
