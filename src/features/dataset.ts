@@ -18,6 +18,8 @@ export interface FeatureDataset {
   readonly featureNames: readonly string[];
   readonly sampleDates: readonly IsoDate[];
   readonly sampleAssets: readonly string[];
+  /** One non-negative weight per row (its share in the loss), e.g. `uniquenessWeights`; absent = all equal. */
+  readonly sampleWeights?: Float64Array;
 }
 
 /** Every feature column over the whole panel, in spec order. */

@@ -40,5 +40,7 @@ export type { CrossSectionalKind } from './cross-section.ts';
 export type { TargetSeries, TargetSpec } from './targets.ts';
 export { buildDataset, computeFeatures, decisionIndexOf, predictionRows, trainingSet } from './dataset.ts';
 export type { FeatureDataset, FeatureMatrix, PredictionRows, TrainingWindow } from './dataset.ts';
+export { averageUniqueness, timeDecay, uniquenessWeights } from './sample-weights.ts';
+export type { UniquenessOptions } from './sample-weights.ts';
 export { checkFeaturePointInTime } from './point-in-time.ts';
 export type { FeatureAuditOptions } from './point-in-time.ts';

@@ -31,6 +31,11 @@ export interface Dataset {
   /** Date each sample's label became known; fit keeps only rows dated ≤ asOf. */
   readonly sampleDates?: readonly IsoDate[];
   readonly sampleAssets?: readonly string[];
+  /**
+   * One non-negative weight per row: its share in the loss (scikit-learn's `sample_weight`). Only kinds with
+   * `sampleWeights: true` take them; every other kind refuses a dataset that carries them (never ignores them).
+   */
+  readonly sampleWeights?: Float64Array;
 }
 
 export interface Estimator<P> {
@@ -73,6 +78,8 @@ export interface ModelKind<P = unknown> {
   /** Validates `params` with `schema` (missing fields get defaults) and returns an unfitted estimator. */
   create(params?: unknown): Estimator<P>;
   fromJSON(json: ModelJSON): FittedModel;
+  /** True when `fit` uses `Dataset.sampleWeights`; absent = the kind refuses weighted datasets. */
+  readonly sampleWeights?: boolean;
 }
 
 // ---------------------------------------------------------------- late-bound registry (avoids an import cycle:
@@ -133,6 +140,8 @@ export interface PrepareRules {
   /** 'error': a feature constant over the training rows is rejected (models that standardise or invert). */
   readonly constantFeatures: 'error' | 'allow';
   readonly task: Task;
+  /** True when the model uses `data.sampleWeights` (then returned as `w`); otherwise weighted data are refused. */
+  readonly sampleWeights?: boolean;
 }
 
 export interface PreparedData {
@@ -143,6 +152,8 @@ export interface PreparedData {
   readonly featureNames: readonly string[];
   /** Number of classes (classification), else 0. */
   readonly nClasses: number;
+  /** Sample weights of the kept rows (only for models that take them, and only when the data carry them). */
+  readonly w?: Float64Array;
 }
 
 /**
@@ -162,8 +173,20 @@ export function prepareFit(data: Dataset, ctx: FitContext, rules: PrepareRules):
     throw dataError(`${kind}: featureNames has ${data.featureNames.length} names, expected p = ${p}.`);
   }
   if (!Number.isInteger(ctx.seed)) throw usageError(`${kind}: seed must be an integer, got ${ctx.seed}.`);
+  const sw = data.sampleWeights;
+  if (sw !== undefined) {
+    if (!rules.sampleWeights)
+      throw usageError(
+        `${kind}: does not take sample weights, but the training data carry them; use a model that does (ols, ridge, lasso, elastic-net) or drop the weights (sampleWeights: none).`,
+      );
+    if (sw.length !== n) throw dataError(`${kind}: sampleWeights has ${sw.length} values, expected n = ${n}.`);
+    for (let i = 0; i < n; i++)
+      if (!(Number.isFinite(sw[i]!) && sw[i]! >= 0))
+        throw dataError(`${kind}: sample weight ${sw[i]} at row ${i} is not a finite number ≥ 0; fix the weights.`);
+  }
   let X = data.X;
   let y = data.y;
+  let w = sw;
   let m = n;
   const dates = data.sampleDates;
   if (dates !== undefined) {
@@ -173,14 +196,17 @@ export function prepareFit(data: Dataset, ctx: FitContext, rules: PrepareRules):
     if (keep < n) {
       const Xk = new Float64Array(keep * p);
       const yk = new Float64Array(keep);
+      const wk = sw ? new Float64Array(keep) : undefined;
       let r = 0;
       for (let i = 0; i < n; i++) {
         if (dates[i]! > ctx.asOf) continue;
         Xk.set(X.subarray(i * p, i * p + p), r * p);
+        if (wk) wk[r] = sw![i]!;
         yk[r++] = y[i]!;
       }
       X = Xk;
       y = yk;
+      w = wk;
       m = keep;
     }
   }
@@ -228,7 +254,9 @@ export function prepareFit(data: Dataset, ctx: FitContext, rules: PrepareRules):
       }
     }
   }
-  return { X, y, n: m, p, featureNames: data.featureNames, nClasses };
+  if (w !== undefined && m > 0 && !(w.reduce((a, b) => a + b, 0) > 0))
+    throw dataError(`${kind}: every sample weight of the ${m} training rows is 0; nothing to fit.`);
+  return { X, y, n: m, p, featureNames: data.featureNames, nClasses, ...(w !== undefined ? { w } : {}) };
 }
 
 /** Checks a predict call's input shape against the fitted feature count. */

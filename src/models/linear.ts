@@ -24,7 +24,16 @@ import {
   type ModelJSON,
   type ModelKind,
 } from './estimator.ts';
-import { centredGram, choleskyInPlace, choleskySolveVec, columnMoments, meanOf } from './internal/linalg.ts';
+import {
+  centredGram,
+  choleskyInPlace,
+  choleskySolveVec,
+  columnMoments,
+  meanOf,
+  weightedCentredGram,
+  weightedColumnMoments,
+  weightedMeanOf,
+} from './internal/linalg.ts';
 
 /** A fitted linear model ŷ = intercept + Σ coef_j x_j (original feature scale). */
 export class LinearModel implements FittedModel {
@@ -93,7 +102,25 @@ interface Centred {
   c: Float64Array;
 }
 
-function centre(X: Float64Array, y: Float64Array, n: number, p: number, standardize: boolean): Centred {
+/**
+ * Centres (and scales) the design for a fit. With sample weights w, means and standard deviations are weighted
+ * and the Gram is XᵀWX (weighted least squares: Σ w_i (y_i − b − x_iβ)² + penalty), scikit-learn's convention.
+ */
+function centre(
+  X: Float64Array,
+  y: Float64Array,
+  n: number,
+  p: number,
+  standardize: boolean,
+  w?: Float64Array,
+): Centred {
+  if (w) {
+    const { mean, std } = weightedColumnMoments(X, n, p, w);
+    const yMean = weightedMeanOf(y, w);
+    const scale = standardize ? std : null;
+    const { G, c } = weightedCentredGram(X, y, n, p, mean, scale, yMean, w);
+    return { mean, std, scale, yMean, G, c };
+  }
   const { mean, std } = columnMoments(X, n, p);
   const yMean = meanOf(y);
   const scale = standardize ? std : null;
@@ -119,8 +146,14 @@ export const olsSchema = z.strictObject({});
 export type OlsParams = z.infer<typeof olsSchema>;
 
 function fitOls(data: Dataset, ctx: FitContext, params: OlsParams): LinearModel {
-  const d = prepareFit(data, ctx, { kind: 'ols', minRows: data.p + 2, constantFeatures: 'error', task: 'regression' });
-  const c = centre(d.X, d.y, d.n, d.p, false);
+  const d = prepareFit(data, ctx, {
+    kind: 'ols',
+    minRows: data.p + 2,
+    constantFeatures: 'error',
+    task: 'regression',
+    sampleWeights: true,
+  });
+  const c = centre(d.X, d.y, d.n, d.p, false, d.w);
   const L = Float64Array.from(c.G);
   if (!choleskyInPlace(L, d.p, 1e-10)) {
     throw numericError(
@@ -134,6 +167,7 @@ export const olsKind: ModelKind<OlsParams> = {
   schema: olsSchema,
   tasks: ['regression'],
   summary: 'ordinary least squares (normal equations, Cholesky)',
+  sampleWeights: true,
   create: (params) => makeEstimator('ols', parseParams('ols', olsSchema, params), fitOls),
   fromJSON: (json) => LinearModel.fromJSON(json, 'ols'),
 };
@@ -148,8 +182,14 @@ export const ridgeSchema = z.strictObject({
 export type RidgeParams = z.infer<typeof ridgeSchema>;
 
 function fitRidge(data: Dataset, ctx: FitContext, params: RidgeParams): LinearModel {
-  const d = prepareFit(data, ctx, { kind: 'ridge', minRows: 3, constantFeatures: 'error', task: 'regression' });
-  const c = centre(d.X, d.y, d.n, d.p, params.standardize);
+  const d = prepareFit(data, ctx, {
+    kind: 'ridge',
+    minRows: 3,
+    constantFeatures: 'error',
+    task: 'regression',
+    sampleWeights: true,
+  });
+  const c = centre(d.X, d.y, d.n, d.p, params.standardize, d.w);
   const L = Float64Array.from(c.G);
   for (let j = 0; j < d.p; j++) L[j * d.p + j] = L[j * d.p + j]! + params.alpha;
   if (!choleskyInPlace(L, d.p)) {
@@ -162,6 +202,7 @@ export const ridgeKind: ModelKind<RidgeParams> = {
   schema: ridgeSchema,
   tasks: ['regression'],
   summary: 'ridge regression (closed form)',
+  sampleWeights: true,
   create: (params) => makeEstimator('ridge', parseParams('ridge', ridgeSchema, params), fitRidge),
   fromJSON: (json) => LinearModel.fromJSON(json, 'ridge'),
 };
@@ -226,9 +267,26 @@ function fitElasticNetAs(
   params: LassoParams,
   l1Ratio: number,
 ): LinearModel {
-  const d = prepareFit(data, ctx, { kind, minRows: 3, constantFeatures: 'error', task: 'regression' });
-  const c = centre(d.X, d.y, d.n, d.p, params.standardize);
-  const { beta, iterations } = coordinateDescent(c.G, c.c, d.n, d.p, params.alpha, l1Ratio, params.maxIter, params.tol);
+  const d = prepareFit(data, ctx, {
+    kind,
+    minRows: 3,
+    constantFeatures: 'error',
+    task: 'regression',
+    sampleWeights: true,
+  });
+  const c = centre(d.X, d.y, d.n, d.p, params.standardize, d.w);
+  // Weighted: the per-sample 1/(2n) becomes 1/(2Σw) (scikit-learn rescales weights to sum to n: the same thing).
+  const scale = d.w ? d.w.reduce((a, b) => a + b, 0) : d.n;
+  const { beta, iterations } = coordinateDescent(
+    c.G,
+    c.c,
+    scale,
+    d.p,
+    params.alpha,
+    l1Ratio,
+    params.maxIter,
+    params.tol,
+  );
   return toOriginal(kind, params, beta, c, iterations);
 }
 
@@ -236,6 +294,7 @@ export const lassoKind: ModelKind<LassoParams> = {
   schema: lassoSchema,
   tasks: ['regression'],
   summary: 'lasso (coordinate descent, standardised inside fit)',
+  sampleWeights: true,
   create: (params) =>
     makeEstimator('lasso', parseParams('lasso', lassoSchema, params), (data, ctx, p) =>
       fitElasticNetAs('lasso', data, ctx, p, 1),
@@ -247,6 +306,7 @@ export const elasticNetKind: ModelKind<ElasticNetParams> = {
   schema: elasticNetSchema,
   tasks: ['regression'],
   summary: 'elastic net (coordinate descent, standardised inside fit)',
+  sampleWeights: true,
   create: (params) =>
     makeEstimator('elastic-net', parseParams('elastic-net', elasticNetSchema, params), (data, ctx, p) =>
       fitElasticNetAs('elastic-net', data, ctx, p, p.l1Ratio),

@@ -6,6 +6,7 @@
  */
 import { createFeatures, type FeatureSpec } from '../features/index.ts';
 import { mlForecastSchema, requiredHistory } from './ml-forecast.ts';
+import { sampleWeightsProblem } from './ml/index.ts';
 import type { UniverseShape } from './allocator.ts';
 
 /** Portfolio methods that must be fully invested (an optimiser with Σw = 1), unlike the rules that may hold cash. */
@@ -16,6 +17,8 @@ export function checkMlForecast(params: unknown, shape: UniverseShape, name = 'm
   if (!parsed.success) return [];
   const p = parsed.data;
   const out: string[] = [];
+  const weights = sampleWeightsProblem(p, name);
+  if (weights) out.push(weights);
   const n = p.universe?.length ?? shape.assets?.length;
   const { method, maxWeight } = p.portfolio;
   if (n !== undefined && FULLY_INVESTED.has(method) && n * maxWeight < 1 - 1e-12)

@@ -140,6 +140,14 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
           message: `model selection at the refit of ${view.dates[anchor]} could not score any candidate (${m.selection.failed}), so the model was fitted as given`,
           fix: 'raise trainWindow or minTrainDates, lower selection.folds, or check the grid values',
         });
+      const weights = refit ? m?.data.weights : undefined;
+      if (weights)
+        findings.push({
+          severity: 'info',
+          kind: 'sample-weights',
+          message: `the refit of ${view.dates[anchor]} weighted its ${m!.nTrain} training rows by the average uniqueness of their overlapping ${h}-bar labels${weights.decay !== 1 ? ` with time decay ${weights.decay}` : ''} (mean uniqueness ${weights.meanUniqueness.toFixed(3)}, ${Math.round(weights.effectiveRows)} effective rows)`,
+          fix: 'sampleWeights: none weighs every training row equally',
+        });
       const cov = riskModel(view, params.covarianceWindow, periodsPerYear(view));
       const previous = new Float64Array(nA);
       const fullIndex = universe.map((id) => fullView.assets.indexOf(id));
@@ -202,6 +210,7 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
         ...(m?.importance ? { importance: [...m.importance] } : {}),
         ...(refit && m?.training ? { training: m.training } : {}),
         ...(refit && m?.selection ? { selection: m.selection } : {}),
+        ...(weights ? { sampleWeights: weights } : {}),
         method: p.method,
         warmingUp: !m,
       };

@@ -101,3 +101,66 @@ export function meanOf(v: Float64Array): number {
   for (const x of v) s += x;
   return v.length === 0 ? 0 : s / v.length;
 }
+
+/** Weighted column means and standard deviations (Σw-normalised, ddof 0) of an n×p row-major matrix. */
+export function weightedColumnMoments(
+  X: Float64Array,
+  n: number,
+  p: number,
+  w: Float64Array,
+): { mean: Float64Array; std: Float64Array } {
+  const mean = new Float64Array(p);
+  const std = new Float64Array(p);
+  let sw = 0;
+  for (let i = 0; i < n; i++) sw += w[i]!;
+  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) mean[j] = mean[j]! + w[i]! * X[i * p + j]!;
+  for (let j = 0; j < p; j++) mean[j] = mean[j]! / sw;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < p; j++) {
+      const d = X[i * p + j]! - mean[j]!;
+      std[j] = std[j]! + w[i]! * d * d;
+    }
+  }
+  for (let j = 0; j < p; j++) std[j] = Math.sqrt(std[j]! / sw);
+  return { mean, std };
+}
+
+/** Weighted mean Σ w_i v_i / Σ w_i. */
+export function weightedMeanOf(v: Float64Array, w: Float64Array): number {
+  let s = 0;
+  let sw = 0;
+  for (let i = 0; i < v.length; i++) {
+    s += w[i]! * v[i]!;
+    sw += w[i]!;
+  }
+  return sw > 0 ? s / sw : 0;
+}
+
+/** XᵀWX and XᵀWy of the centred (and optionally scaled) design, W = diag(w): the weighted least-squares Gram. */
+export function weightedCentredGram(
+  X: Float64Array,
+  y: Float64Array,
+  n: number,
+  p: number,
+  mean: Float64Array,
+  scale: Float64Array | null,
+  yMean: number,
+  w: Float64Array,
+): { G: Float64Array; c: Float64Array } {
+  const G = new Float64Array(p * p);
+  const c = new Float64Array(p);
+  const row = new Float64Array(p);
+  for (let i = 0; i < n; i++) {
+    const wi = w[i]!;
+    if (wi === 0) continue;
+    for (let j = 0; j < p; j++) row[j] = (X[i * p + j]! - mean[j]!) / (scale === null ? 1 : scale[j]!);
+    const yi = wi * (y[i]! - yMean);
+    for (let j = 0; j < p; j++) {
+      const rj = row[j]!;
+      c[j] = c[j]! + rj * yi;
+      for (let k = 0; k <= j; k++) G[j * p + k] = G[j * p + k]! + wi * rj * row[k]!;
+    }
+  }
+  for (let j = 0; j < p; j++) for (let k = 0; k < j; k++) G[k * p + j] = G[j * p + k]!;
+  return { G, c };
+}

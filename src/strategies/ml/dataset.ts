@@ -17,8 +17,10 @@ import {
   type FeatureSpec,
   type PitRecords,
   type TargetSpec,
+  averageUniqueness,
+  uniquenessWeights,
 } from '../../features/index.ts';
-import type { MlForecastParams } from './params.ts';
+import { resolveSampleWeights, type MlForecastParams, type SampleWeightsDiagnostics } from './params.ts';
 
 /**
  * Columns (indices) equal across assets at every date where two or more have a value: market-wide series such as
@@ -172,7 +174,7 @@ export function mlFeatureSet(specs: readonly FeatureSpec[], records?: PitRecords
 /** The settings of `ml-forecast` the dataset stage reads. */
 export type DatasetSpec = Pick<
   MlForecastParams,
-  'target' | 'crossSectional' | 'trainWindow' | 'embargo' | 'stride' | 'minTrainDates'
+  'target' | 'crossSectional' | 'trainWindow' | 'embargo' | 'stride' | 'minTrainDates' | 'sampleWeights'
 >;
 
 /** Everything a fit at one refit date sees: data ≤ `asOf` only. */
@@ -187,8 +189,13 @@ export interface RefitData {
   readonly fm: FeatureMatrix;
   /** Columns left out of cross-sectional normalisation: equal across the universe at every date (macro series). */
   readonly marketWide: ReadonlySet<number>;
-  /** Pooled training rows: `sampleDates` = the date each label ended (≤ asOf − embargo bars). */
+  /**
+   * Pooled training rows: `sampleDates` = the date each label ended (≤ asOf − embargo bars); `sampleWeights` when
+   * the spec asks for them.
+   */
   readonly dataset: FeatureDataset;
+  /** What the sample weights were (absent without `sampleWeights`). */
+  readonly weights?: SampleWeightsDiagnostics;
 }
 
 /** The refit's data, or why there is no model yet (too few labelled dates). */
@@ -219,7 +226,46 @@ export function refitDataset(set: MlFeatureSet, spec: DatasetSpec, view: Panel, 
   const nDates = new Set(dataset.sampleDates).size;
   if (nDates < spec.minTrainDates)
     return { shortfall: `the refit on ${asOf} found ${nDates} training dates with complete features and labels` };
-  return { data: { asOf, view: anchorView, anchor: a, fm, marketWide, dataset } };
+  const rule = resolveSampleWeights(spec.sampleWeights);
+  if (rule.kind === 'none') return { data: { asOf, view: anchorView, anchor: a, fm, marketWide, dataset } };
+  const weighted = withUniquenessWeights(dataset, anchorView, h, rule.decay);
+  return { data: { asOf, view: anchorView, anchor: a, fm, marketWide, ...weighted } };
+}
+
+/**
+ * The training rows with uniqueness weights: row i's label spans bars (t_i, t_i + h] of `view`, t_i + h being the
+ * index of its sample date; concurrency is counted per asset over these rows only (all ended by the refit).
+ */
+function withUniquenessWeights(
+  ds: FeatureDataset,
+  view: Panel,
+  h: number,
+  decay: number,
+): { dataset: FeatureDataset; weights: SampleWeightsDiagnostics } {
+  const dateIndex = new Map(view.dates.map((d, t) => [d, t]));
+  const assetIndex = new Map(view.assets.map((id, a) => [id, a]));
+  const ends = ds.sampleDates.map((d) => dateIndex.get(d)!);
+  const starts = ends.map((e) => e - h);
+  const groups = ds.sampleAssets.map((id) => assetIndex.get(id)!);
+  const sampleWeights = uniquenessWeights(starts, ends, groups, { decay });
+  const u = averageUniqueness(starts, ends, groups);
+  let su = 0;
+  let sw = 0;
+  let sw2 = 0;
+  for (let i = 0; i < ds.n; i++) {
+    su += u[i]!;
+    sw += sampleWeights[i]!;
+    sw2 += sampleWeights[i]! ** 2;
+  }
+  return {
+    dataset: { ...ds, sampleWeights },
+    weights: {
+      kind: 'uniqueness',
+      decay,
+      meanUniqueness: ds.n > 0 ? su / ds.n : NaN,
+      effectiveRows: sw2 > 0 ? (sw * sw) / sw2 : 0,
+    },
+  };
 }
 
 /** A decision's features: the last row of the features on the last `burnIn` bars of `view` (not normalised). */

@@ -35,6 +35,16 @@ export {
   requiredHistory,
   checkMlForecastInput,
   validateParams,
+  sampleWeightsSchema,
+  resolveSampleWeights,
+  sampleWeightsProblem,
 } from './params.ts';
-export type { MlForecastParams, MlForecastEnv, MlDiagnostics, TrainingCurveData } from './params.ts';
+export type {
+  MlForecastParams,
+  MlForecastEnv,
+  MlDiagnostics,
+  TrainingCurveData,
+  SampleWeightsSpec,
+  SampleWeightsDiagnostics,
+} from './params.ts';
 export type { MlDecisionRecord, MlDecisionObserver, MlObservation } from './observer.ts';

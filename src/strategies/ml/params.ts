@@ -88,6 +88,39 @@ const portfolioSchema = z.strictObject({
   tau: z.number().positive().default(0.05),
 });
 
+/**
+ * Weights of the pooled training rows. `uniqueness`: the average uniqueness of each row's label among the
+ * overlapping labels of its asset (López de Prado, AFML ch. 4), normalised to mean 1; `decay` (AFML 4.5.4) makes the
+ * oldest rows weigh `decay` × the newest (1 = no decay; below 0 the oldest |decay| share weighs 0). `none` = equal.
+ */
+export const sampleWeightsSchema = z
+  .union([
+    z.enum(['none', 'uniqueness']),
+    z.strictObject({ kind: z.literal('uniqueness'), decay: z.number().gt(-1).max(1).default(1) }),
+  ])
+  .describe('none | uniqueness | { kind: uniqueness, decay } — weights of overlapping labels (AFML ch. 4)');
+export type SampleWeightsSpec = z.infer<typeof sampleWeightsSchema>;
+
+/** The sample-weight rule a spec names: none, or uniqueness with its decay. */
+export function resolveSampleWeights(
+  s: SampleWeightsSpec | undefined,
+): { readonly kind: 'none' } | { readonly kind: 'uniqueness'; readonly decay: number } {
+  if (s === undefined || s === 'none') return { kind: 'none' };
+  if (s === 'uniqueness') return { kind: 'uniqueness', decay: 1 };
+  return { kind: 'uniqueness', decay: s.decay };
+}
+
+/** The one-line problem of a sample-weight rule the model cannot take, or undefined. */
+export function sampleWeightsProblem(p: MlForecastParams, name: string): string | undefined {
+  if (resolveSampleWeights(p.sampleWeights).kind === 'none') return undefined;
+  const kind = modelKinds[p.model.kind];
+  if (!kind || kind.sampleWeights) return undefined;
+  const able = Object.entries(modelKinds)
+    .filter(([, k]) => k.sampleWeights)
+    .map(([k]) => k);
+  return `strategy ${name}: sampleWeights uniqueness needs a model that takes sample weights, but ${p.model.kind} does not; use ${able.join(', ')}, or sampleWeights: none`;
+}
+
 export const mlForecastSchema = z.strictObject({
   /** Asset ids the strategy trades (default: every asset); others get weight 0. */
   universe: z.array(z.string().min(1)).min(1).optional(),
@@ -107,6 +140,8 @@ export const mlForecastSchema = z.strictObject({
   crossSectional: crossSectionalSchema.default('none'),
   /** Inner purged k-fold model selection at each refit (on the training rows only); absent = the model as given. */
   selection: selectionSchema.optional(),
+  /** Weights of the training rows (absent = none): see `sampleWeightsSchema`. */
+  sampleWeights: sampleWeightsSchema.optional(),
   /** Fewest distinct training dates before the first fit; until then the strategy holds 1/N (volatility-capped). */
   minTrainDates: z.int().min(5).default(60),
   /** Refit every this many bars (anchored on the panel's row index, so the schedule is a function of T alone). */
@@ -164,8 +199,20 @@ export interface MlDiagnostics {
   readonly training?: TrainingCurveData;
   readonly method: string;
   readonly warmingUp: boolean;
+  /** Sample weights of this refit's training rows (refit decisions of a strategy with `sampleWeights` only). */
+  readonly sampleWeights?: SampleWeightsDiagnostics;
   /** Model selection at this refit (refit decisions of a strategy with `selection` only). */
   readonly selection?: SelectionDiagnostics;
+}
+
+/** What the sample weights of a refit were: the rule, the mean uniqueness of the labels and the effective rows. */
+export interface SampleWeightsDiagnostics {
+  readonly kind: 'uniqueness';
+  readonly decay: number;
+  /** Mean average-uniqueness of the training labels (1 = no overlap; about stride / h for h-bar labels). */
+  readonly meanUniqueness: number;
+  /** Kish's effective sample size (Σw)² / Σw² of the weights, against `nTrain` rows. */
+  readonly effectiveRows: number;
 }
 
 /** Train/validation loss per epoch, as neural models report them in their diagnostics. */
@@ -206,6 +253,8 @@ export function validateParams(p: MlForecastParams, features: readonly Feature[]
     throw configError(
       `strategy ${name}: unknown model kind "${p.model.kind}"; known kinds: ${Object.keys(modelKinds).join(', ')}.`,
     );
+  const weightsProblem = sampleWeightsProblem(p, name);
+  if (weightsProblem) throw configError(`${weightsProblem}.`);
   const warmup = features.reduce((m, f) => Math.max(m, f.warmup), 0);
   const minWindow = p.target.horizon + p.embargo + p.minTrainDates * p.stride;
   if (p.trainWindow !== 'expanding' && p.trainWindow < minWindow) {

@@ -92,9 +92,12 @@ export function meanGroupIc(pred: Float64Array, y: Float64Array, groups: readonl
 function take(ds: FeatureDataset, rows: readonly number[]): FeatureDataset {
   const X = new Float64Array(rows.length * ds.p);
   const y = new Float64Array(rows.length);
+  // The inner fits are weighted like the refit's own fit (the weights of the rows they keep, as they are).
+  const w = ds.sampleWeights ? new Float64Array(rows.length) : undefined;
   rows.forEach((r, i) => {
     X.set(ds.X.subarray(r * ds.p, (r + 1) * ds.p), i * ds.p);
     y[i] = ds.y[r]!;
+    if (w) w[i] = ds.sampleWeights![r]!;
   });
   return {
     X,
@@ -104,6 +107,7 @@ function take(ds: FeatureDataset, rows: readonly number[]): FeatureDataset {
     featureNames: ds.featureNames,
     sampleDates: rows.map((r) => ds.sampleDates[r]!),
     sampleAssets: rows.map((r) => ds.sampleAssets[r]!),
+    ...(w ? { sampleWeights: w } : {}),
   };
 }
 
