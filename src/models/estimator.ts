@@ -177,7 +177,7 @@ export function prepareFit(data: Dataset, ctx: FitContext, rules: PrepareRules):
   if (sw !== undefined) {
     if (!rules.sampleWeights)
       throw usageError(
-        `${kind}: does not take sample weights, but the training data carry them; use a model that does (ols, ridge, lasso, elastic-net) or drop the weights (sampleWeights: none).`,
+        `${kind}: does not take sample weights, but the training data carry them; use a model that does (ols, ridge, lasso, elastic-net, decision-tree, random-forest) or drop the weights (sampleWeights: none).`,
       );
     if (sw.length !== n) throw dataError(`${kind}: sampleWeights has ${sw.length} values, expected n = ${n}.`);
     for (let i = 0; i < n; i++)

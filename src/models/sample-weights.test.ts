@@ -62,6 +62,27 @@ describe('sample weights', () => {
     }
   });
 
+  it('trees: integer weights grow the tree of repeated rows; weights change a forest', () => {
+    const counts = Array.from({ length: n }, (_, i) => 1 + (i % 3));
+    const Xr = X.flatMap((row, i) => Array.from({ length: counts[i]! }, () => row));
+    const yr = y.flatMap((v, i) => Array.from({ length: counts[i]! }, () => v));
+    const params = { maxDepth: 4, minSamplesLeaf: 3 };
+    const a = modelKinds['decision-tree']!.create(params).fit(weighted(dataset(X, y), counts), ctx);
+    const b = modelKinds['decision-tree']!.create(params).fit(dataset(Xr, yr), ctx);
+    const Xf = Float64Array.from(X.flat());
+    // Same splits and leaves; a leaf mean summed in another order may differ in the last bits.
+    const pa = a.predict(Xf, n);
+    const pb = b.predict(Xf, n);
+    pa.forEach((v, i) => expect(v).toBeCloseTo(pb[i]!, 12));
+    const unweighted = modelKinds['decision-tree']!.create(params).fit(dataset(X, y), ctx).predict(Xf, n);
+    expect(unweighted.some((v, i) => Math.abs(v - pb[i]!) > 1e-6)).toBe(true); // the check has teeth
+    const plain = modelKinds['random-forest']!.create({ nTrees: 5 }).fit(dataset(X, y), ctx).predict(Xf, n);
+    const heavy = modelKinds['random-forest']!.create({ nTrees: 5 })
+      .fit(weighted(dataset(X, y), w), ctx)
+      .predict(Xf, n);
+    expect([...heavy]).not.toEqual([...plain]);
+  });
+
   it('equal weights give the unweighted fit; the weights are not mutated', () => {
     const ones = new Float64Array(n).fill(1);
     const a = modelKinds.ridge!.create({ alpha: 2 }).fit(weighted(dataset(X, y), ones), ctx) as LinearModel;
@@ -76,11 +97,9 @@ describe('sample weights', () => {
       .filter(([, k]) => k.sampleWeights)
       .map(([k]) => k)
       .sort();
-    expect(takes).toEqual(['elastic-net', 'lasso', 'ols', 'ridge']);
+    expect(takes).toEqual(['decision-tree', 'elastic-net', 'lasso', 'ols', 'random-forest', 'ridge']);
     const members = { members: [{ kind: 'ridge' }, { kind: 'ols' }] };
     for (const [kind, params] of [
-      ['random-forest', {}],
-      ['decision-tree', {}],
       ['gradient-boosting', {}],
       ['svr', {}],
       ['bayesian-linear', {}],

@@ -145,7 +145,7 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
         findings.push({
           severity: 'info',
           kind: 'sample-weights',
-          message: `the refit of ${view.dates[anchor]} weighted its ${m!.nTrain} training rows by the average uniqueness of their overlapping ${h}-bar labels${weights.decay !== 1 ? ` with time decay ${weights.decay}` : ''} (mean uniqueness ${weights.meanUniqueness.toFixed(3)}, ${Math.round(weights.effectiveRows)} effective rows)`,
+          message: `the refit of ${view.dates[anchor]} weighted its ${m!.nTrain} training rows by the average uniqueness of their overlapping ${h}-bar labels${weights.decay !== 1 ? ` with time decay ${weights.decay}` : ''} (mean uniqueness ${weights.meanUniqueness.toFixed(3)}, about ${Math.round(weights.independentLabels)} non-overlapping labels; the weights' effective sample size is ${Math.round(weights.effectiveRows)})`,
           fix: 'sampleWeights: none weighs every training row equally',
         });
       const cov = riskModel(view, params.covarianceWindow, periodsPerYear(view));

@@ -79,7 +79,7 @@ describe('ml-forecast sampleWeights in a study', async () => {
     expect(of('plain')).toEqual([]);
     expect(of('unique').length).toBeGreaterThanOrEqual(2);
     expect(of('unique')[0]!.message).toMatch(
-      /weighted its \d+ training rows by the average uniqueness of their overlapping 21-bar labels \(mean uniqueness 0\.\d{3}, \d+ effective rows\)$/,
+      /weighted its \d+ training rows by the average uniqueness of their overlapping 21-bar labels \(mean uniqueness 0\.\d{3}, about \d+ non-overlapping labels; the weights' effective sample size is \d+\)$/,
     );
     expect(of('decayed')[0]!.message).toMatch(/with time decay 0\.25 \(/);
   });
@@ -88,14 +88,20 @@ describe('ml-forecast sampleWeights in a study', async () => {
     const out = join(outDir, 'refused');
     const err = (await runStudy(
       study([
-        { kind: 'ml-forecast', name: 'rf', ...small, model: { kind: 'random-forest' }, sampleWeights: 'uniqueness' },
+        {
+          kind: 'ml-forecast',
+          name: 'gb',
+          ...small,
+          model: { kind: 'gradient-boosting' },
+          sampleWeights: 'uniqueness',
+        },
       ]),
       { outDir: out, clock },
     ).catch((e: unknown) => e)) as { exitCode?: number; problems?: string[]; message: string };
     expect(err.exitCode).toBe(2);
     expect(err.problems ?? [err.message]).toEqual([
       expect.stringMatching(
-        /strategy rf: sampleWeights uniqueness needs a model that takes sample weights, but random-forest does not; use ols, ridge, lasso, elastic-net, or sampleWeights: none/,
+        /strategy gb: sampleWeights uniqueness needs a model that takes sample weights, but gradient-boosting does not; use ols, ridge, lasso, elastic-net, decision-tree, random-forest, or sampleWeights: none/,
       ),
     ]);
     expect(existsSync(out) ? readdirSync(out).filter((f) => !f.startsWith('.')) : []).toEqual([]);

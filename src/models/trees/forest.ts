@@ -25,7 +25,7 @@ export const decisionTreeSchema = z.strictObject({
   task: taskSchema,
   /** Deepest split level (root = 0); 0 = unlimited. */
   maxDepth: z.int().min(0).default(0),
-  /** Least rows in each leaf. */
+  /** Least rows in each leaf (with sample weights: least total weight, as XGBoost's min_child_weight). */
   minSamplesLeaf: z.int().min(1).default(1),
   minSamplesSplit: z.int().min(2).default(2),
   /** Histogram bins per feature (values with fewer distinct levels are split exactly). */
@@ -60,8 +60,9 @@ interface ForestSpec {
 
 function fitForest(data: Dataset, ctx: FitContext, params: unknown, spec: ForestSpec): TreeModel {
   const { kind, task } = spec;
-  const d = prepareFit(data, ctx, { kind, minRows: 2, constantFeatures: 'allow', task });
+  const d = prepareFit(data, ctx, { kind, minRows: 2, constantFeatures: 'allow', task, sampleWeights: true });
   const { n, p, X, y } = d;
+  const sw = d.w; // sample weights multiply the bootstrap counts (a row drawn twice with weight w counts 2w)
   const K = task === 'classification' ? d.nClasses : 1;
   const { edges, nBins, binned } = binTraining(X, n, p, spec.maxBins);
   const grower = new TreeGrower(binned, nBins, edges, K);
@@ -94,8 +95,8 @@ function fitForest(data: Dataset, ctx: FitContext, params: unknown, spec: Forest
     let m = 0;
     g.fill(0);
     for (let i = 0; i < n; i++) {
-      const w = counts[i]!;
-      if (w === 0) continue;
+      if (counts[i] === 0) continue;
+      const w = sw ? counts[i]! * sw[i]! : counts[i]!;
       idx[m++] = i;
       h[i] = w;
       if (K === 1) g[i] = w * y[i]!;
@@ -121,6 +122,7 @@ export const decisionTreeKind: ModelKind<DecisionTreeParams> = {
   schema: decisionTreeSchema,
   tasks: ['regression', 'classification'],
   summary: 'CART decision tree (squared error / Gini, histogram splits)',
+  sampleWeights: true,
   create: (params) =>
     makeEstimator('decision-tree', parseParams('decision-tree', decisionTreeSchema, params), (data, ctx, p) =>
       fitForest(data, ctx, p, {
@@ -142,6 +144,7 @@ export const randomForestKind: ModelKind<RandomForestParams> = {
   schema: randomForestSchema,
   tasks: ['regression', 'classification'],
   summary: 'random forest (bootstrap, per-split feature sampling, histogram splits)',
+  sampleWeights: true,
   create: (params) =>
     makeEstimator('random-forest', parseParams('random-forest', randomForestSchema, params), (data, ctx, p) =>
       fitForest(data, ctx, p, {

@@ -263,6 +263,7 @@ function withUniquenessWeights(
       kind: 'uniqueness',
       decay,
       meanUniqueness: ds.n > 0 ? su / ds.n : NaN,
+      independentLabels: su,
       effectiveRows: sw2 > 0 ? (sw * sw) / sw2 : 0,
     },
   };

@@ -211,6 +211,8 @@ export interface SampleWeightsDiagnostics {
   readonly decay: number;
   /** Mean average-uniqueness of the training labels (1 = no overlap; about stride / h for h-bar labels). */
   readonly meanUniqueness: number;
+  /** Σ uniqueness: the number of non-overlapping labels the training rows amount to. */
+  readonly independentLabels: number;
   /** Kish's effective sample size (Σw)² / Σw² of the weights, against `nTrain` rows. */
   readonly effectiveRows: number;
 }

@@ -68,10 +68,14 @@ describe('ml-forecast sample weights at a refit', () => {
   });
 
   it('a model that cannot take weights is refused at creation in one line, naming those that can', () => {
-    const forest = mlForecastSchema.parse({ ...base, model: { kind: 'random-forest' }, sampleWeights: 'uniqueness' });
-    expect(() => mlForecast(forest, { name: 'rf' })).toThrow(
-      /^strategy rf: sampleWeights uniqueness needs a model that takes sample weights, but random-forest does not; use ols, ridge, lasso, elastic-net, or sampleWeights: none\.$/,
+    const boosting = mlForecastSchema.parse({
+      ...base,
+      model: { kind: 'gradient-boosting' },
+      sampleWeights: 'uniqueness',
+    });
+    expect(() => mlForecast(boosting, { name: 'gb' })).toThrow(
+      /^strategy gb: sampleWeights uniqueness needs a model that takes sample weights, but gradient-boosting does not; use ols, ridge, lasso, elastic-net, decision-tree, random-forest, or sampleWeights: none\.$/,
     );
-    expect(() => mlForecast(mlForecastSchema.parse({ ...base, model: { kind: 'random-forest' } }))).not.toThrow();
+    expect(() => mlForecast(mlForecastSchema.parse({ ...base, model: { kind: 'gradient-boosting' } }))).not.toThrow();
   });
 });
