@@ -184,6 +184,8 @@ export interface Forecasts {
   readonly variance: Float64Array;
   /** Scaled feature rows the model predicted from (n × p, row-major), as the model saw them. */
   readonly X: Float64Array;
+  /** The same rows before the scaler (after any cross-sectional normalisation): the features' own units. */
+  readonly features: Float64Array;
   readonly n: number;
   /** Asset index (into the feature matrix's assets) of each row. */
   readonly assetIndex: readonly number[];
@@ -206,7 +208,8 @@ export function predictForecasts(
   const forecast = new Float64Array(nA).fill(NaN);
   const variance = new Float64Array(nA).fill(NaN);
   const rows = predictionRows(fm, t);
-  if (rows.n === 0) return { forecast, variance, X: new Float64Array(0), n: 0, assetIndex: [] };
+  if (rows.n === 0)
+    return { forecast, variance, X: new Float64Array(0), features: new Float64Array(0), n: 0, assetIndex: [] };
   const X = m.scaler.transform(rows.X, rows.n);
   let pred: Float64Array;
   if (m.model.task === 'regression') pred = m.model.predict(X, rows.n);
@@ -244,5 +247,5 @@ export function predictForecasts(
     forecast[a] = pred[i]!;
     variance[a] = pv ? pv[i]! : m.residualVar[a]!;
   }
-  return { forecast, variance, X, n: rows.n, assetIndex: rows.assetIndex };
+  return { forecast, variance, X, features: rows.X, n: rows.n, assetIndex: rows.assetIndex };
 }

@@ -68,6 +68,7 @@ describe('ml-forecast stages', () => {
     for (const r of fitted) {
       const f = r.forecasts!;
       expect(f.X.length).toBe(f.n * r.featureNames.length);
+      expect([...r.model!.scaler.transform(f.features, f.n)]).toEqual([...f.X]);
       expect(r.model!.featureNames).toEqual(r.featureNames);
       // The rows reproduce the forecasts through the fitted model (level + β·(prediction − cross-sectional mean)).
       const pred = r.model!.model.predict(f.X, f.n);
