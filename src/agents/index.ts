@@ -1,2 +1,10 @@
 /** agents: reinforcement-learning environments (PortfolioEnv on the backtest engine) and agents that allocate. */
 export type { Env, Space, ResetResult, StepResult } from './env.ts';
+export { PortfolioEnv } from './portfolio-env.ts';
+export type { PortfolioEnvOptions } from './portfolio-env.ts';
+export { actionSchema, createActionMap, projectSimplex, softmax, scaleIntoLimits } from './portfolio-env-actions.ts';
+export type { ActionSpec, ActionMap, Limits } from './portfolio-env-actions.ts';
+export { rewardSchema, rewardKinds, createReward } from './rewards.ts';
+export type { Reward, RewardSpec } from './rewards.ts';
+export { checkEnv, sampleAction } from './check-env.ts';
+export type { EnvCheckReport } from './check-env.ts';
