@@ -8,3 +8,7 @@ export { rewardSchema, rewardKinds, createReward } from './rewards.ts';
 export type { Reward, RewardSpec } from './rewards.ts';
 export { checkEnv, sampleAction } from './check-env.ts';
 export type { EnvCheckReport } from './check-env.ts';
+export { QuantileBins, nearestAllocation } from './discretise.ts';
+export type { QuantileBinsJSON } from './discretise.ts';
+export { QTable, qLearningSchema, trainQLearning } from './q-learning.ts';
+export type { QLearningParams, QLearningResult, QTableJSON } from './q-learning.ts';
