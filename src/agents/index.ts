@@ -1,6 +1,6 @@
 /** agents: reinforcement-learning environments (PortfolioEnv on the backtest engine) and agents that allocate. */
 export type { Env, Space, ResetResult, StepResult } from './env.ts';
-export { PortfolioEnv } from './portfolio-env.ts';
+export { PortfolioEnv, observationAt } from './portfolio-env.ts';
 export type { PortfolioEnvOptions } from './portfolio-env.ts';
 export { actionSchema, createActionMap, projectSimplex, softmax, scaleIntoLimits } from './portfolio-env-actions.ts';
 export type { ActionSpec, ActionMap, Limits } from './portfolio-env-actions.ts';

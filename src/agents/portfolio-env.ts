@@ -251,34 +251,17 @@ export class PortfolioEnv implements Env<Float64Array, Float64Array | number> {
     };
   }
 
-  /** The observation at row t for a book with these drifted weights and cash fraction (for acting out of sample). */
+  /** The observation at row t for a book with these drifted weights and cash fraction. */
   observeAt(t: number, weights: Float64Array, cashFraction: number): Float64Array {
-    const out = new Float64Array(this.observationSpace.shape[0]!);
-    const head = this.writeFeatures(t, out);
-    out.set(weights, head);
-    out[head + this.nAssets] = cashFraction;
-    return out;
+    return observationAt(this.features, this.window, t, weights, cashFraction);
   }
 
   private observe(): Float64Array {
     const out = new Float64Array(this.observationSpace.shape[0]!);
-    const head = this.writeFeatures(this.t, out);
+    const head = writeFeatures(this.features, this.window, this.t, out);
     weightsInto(this.qty, this.lastPx, this.nav, out, head);
     out[head + this.nAssets] = this.cash / this.nav;
     return out;
-  }
-
-  private writeFeatures(t: number, out: Float64Array): number {
-    const n = this.nAssets;
-    const cols = this.features.columns;
-    let j = 0;
-    for (let r = t - this.window + 1; r <= t; r++)
-      for (const col of cols)
-        for (let a = 0; a < n; a++) {
-          const v = col[r * n + a]!;
-          out[j++] = Number.isFinite(v) ? v : 0;
-        }
-    return j;
   }
 
   private accrue(r: number): void {
@@ -309,4 +292,36 @@ export class PortfolioEnv implements Env<Float64Array, Float64Array | number> {
 function positiveInt(name: string, v: number): number {
   if (!Number.isInteger(v) || v < 1) throw configError(`PortfolioEnv: ${name} must be an integer ≥ 1, got ${v}.`);
   return v;
+}
+
+/** Feature rows t − window + 1 … t (oldest first; feature-major, then asset) into `out`; NaN → 0. Returns the length. */
+function writeFeatures(fm: FeatureMatrix, window: number, t: number, out: Float64Array): number {
+  const n = fm.assets.length;
+  let j = 0;
+  for (let r = t - window + 1; r <= t; r++)
+    for (const col of fm.columns)
+      for (let a = 0; a < n; a++) {
+        const v = col[r * n + a]!;
+        out[j++] = Number.isFinite(v) ? v : 0;
+      }
+  return j;
+}
+
+/**
+ * The environment's observation at row t of a feature matrix for a book with these drifted weights and cash
+ * fraction: what a trained agent sees when it acts out of sample (the features computed on data ≤ t).
+ */
+export function observationAt(
+  fm: FeatureMatrix,
+  window: number,
+  t: number,
+  weights: ArrayLike<number>,
+  cashFraction: number,
+): Float64Array {
+  const n = fm.assets.length;
+  const out = new Float64Array(window * fm.columns.length * n + n + 1);
+  const head = writeFeatures(fm, window, t, out);
+  for (let a = 0; a < n; a++) out[head + a] = weights[a]!;
+  out[head + n] = cashFraction;
+  return out;
 }

@@ -7,7 +7,8 @@
  * | log-return          | ln(1 + R)                                                                              |
  * | differential-sharpe | Moody & Saffell (2001) D_t = (B·ΔA − ½·A·ΔB) / (B − A²)^{3/2} with A, B the EMAs       |
  * |                     | (rate η) of R and R² before this step, ΔA = R − A, ΔB = R² − B; then A += η·ΔA,        |
- * |                     | B += η·ΔB. 0 while B − A² ≤ 1e-12 (no variance estimate yet).                          |
+ * |                     | B += η·ΔB. 0 for the first `warmup` steps (default ⌈1/η⌉), while the EMAs are too young  |
+ * |                     | for (B − A²)^{3/2} to be a variance (near 0, it makes D explode), and while B − A² ≤ 1e-12. |
  * | risk-penalty        | R − (λ/2)·R² (quadratic utility: mean minus λ/2 times the second moment)              |
  */
 import * as z from 'zod';
@@ -18,6 +19,7 @@ export const rewardSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('differential-sharpe'),
     eta: z.number().gt(0).lt(1).default(0.01).describe('EMA rate η of the moment estimates (≈ 1 / memory in steps)'),
+    warmup: z.int().min(0).optional().describe('steps with reward 0 while the moment EMAs warm up (default ⌈1/η⌉)'),
   }),
   z.strictObject({
     kind: z.literal('risk-penalty'),
@@ -60,20 +62,23 @@ export function createReward(spec: RewardSpec = { kind: 'log-return' }): Reward 
     }
     case 'differential-sharpe': {
       const eta = p.eta;
+      const warmup = p.warmup ?? Math.ceil(1 / eta);
       let A = 0;
       let B = 0;
+      let k = 0;
       return {
         kind: p.kind,
         reset() {
           A = 0;
           B = 0;
+          k = 0;
         },
         next: (b, a) => {
           const R = a / b - 1;
           const dA = R - A;
           const dB = R * R - B;
           const v = B - A * A;
-          const d = v > 1e-12 ? (B * dA - 0.5 * A * dB) / Math.pow(v, 1.5) : 0;
+          const d = k++ >= warmup && v > 1e-12 ? (B * dA - 0.5 * A * dB) / Math.pow(v, 1.5) : 0;
           A += eta * dA;
           B += eta * dB;
           return d;

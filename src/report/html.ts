@@ -49,6 +49,7 @@ const METRIC_COLUMNS: readonly [string, string, (v: number | undefined) => strin
   ['Sortino', 'sortino', (v) => num(v), ''],
   ['Max drawdown', 'maxDrawdown', (v) => pct(v), ''],
   ['Turnover / yr', 'turnover', (v) => num(v), 'one-way traded notional over NAV, annualised'],
+  ['L1 from 1/N', 'l1FromEqualWeight', (v) => num(v), 'mean over dates of Σ|w − 1/N| of the post-trade weights'],
   ['Cost drag / yr', 'costDrag', (v) => pct(v, 2), ''],
 ];
 

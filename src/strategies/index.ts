@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { rebalanceSchema } from '../backtest/index.ts';
-import type { RebalanceSpec, Strategy } from '../backtest/index.ts';
+import type { BacktestOptions, RebalanceSpec, Strategy } from '../backtest/index.ts';
 import { allocatorStrategy, allocatorStrategySchema, checkAllocatorStrategy } from './allocator.ts';
 import { checkMlForecast, checkWindow } from './checks.ts';
 import { dynamicAllocation, dynamicSchema } from './dynamic.ts';
@@ -14,6 +14,7 @@ import { inverseVolatility } from './inverse-volatility.ts';
 import { buyAndHold, equalWeight, fixedMix, volMatchedEqualWeightName } from './static.ts';
 import { weightsByIdSchema } from './weights.ts';
 import { mlForecastKind } from './ml-forecast.ts';
+import { rlAgentKind } from './rl-agent.ts';
 
 /** What the runner hands every strategy factory besides its parameters. */
 export interface StrategyEnv {
@@ -25,6 +26,8 @@ export interface StrategyEnv {
   readonly periodsPerYear?: number;
   /** Point-in-time records of the data source (macro releases, headlines, reports), read by date-aware strategies. */
   readonly records?: unknown;
+  /** The backtest's settings, for strategies that simulate trading while they learn (rl-agent). */
+  readonly backtest?: BacktestOptions;
 }
 
 const rebalance = rebalanceSchema.optional().describe("the strategy's own rebalancing rule (default: the backtest's)");
@@ -59,6 +62,7 @@ const rb = (r: unknown): { rebalance?: RebalanceSpec } => (r === undefined ? {} 
  */
 export const strategyKinds = {
   'ml-forecast': { ...mlForecastKind, check: checkMlForecast },
+  'rl-agent': rlAgentKind,
   'fixed-mix': {
     schema: fixedMixSchema,
     description: 'constant weights by asset id (60/40, 60/30/10 …), calendar or threshold rebalancing',
@@ -182,3 +186,7 @@ export {
   portfolioVol,
 } from './ml-signals.ts';
 export type { Signal } from './ml-signals.ts';
+export { rlAgent, rlAgentSchema, rlAgentKind } from './rl-agent.ts';
+export type { RlAgentParams, RlAgentEnv, RlDiagnostics } from './rl-agent.ts';
+export { rlAlgorithms, RL_ALGORITHM_NAMES, missingAlgorithm } from './rl-agent-registry.ts';
+export type { RlAlgorithm, RlAlgorithmName, RlPolicy, RlTrainInput } from './rl-agent-registry.ts';

@@ -16,7 +16,7 @@ import {
 } from '../../report/index.ts';
 import { groupFindings, type FindingGroup } from '../../core/index.ts';
 import type { StudyStep } from '../context.ts';
-import type { StrategyRun } from './backtest.ts';
+import { distanceFromEqualWeight, type StrategyRun } from './backtest.ts';
 
 /** The report model of a set of backtests (pure: same runs → same JSON). */
 export function backtestReportModel(
@@ -39,6 +39,7 @@ export function backtestReportModel(
         Object.entries(result.metrics).filter((e): e is [string, number] => typeof e[1] === 'number'),
       ),
       deflatedSharpeVsEqualWeight: activeDeflatedSharpe(result, oneOverN?.result, meta.nTrials),
+      l1FromEqualWeight: distanceFromEqualWeight(result),
     };
     return { name, baseline, ...navFrom(result), metrics, activity: activityOf(result) };
   });
