@@ -9,6 +9,7 @@ import {
   icChart,
   importanceChart,
   trainingChart,
+  agentTrainingChart,
   weightsChart,
 } from './charts.ts';
 import type { FindingGroup } from '../core/index.ts';
@@ -153,6 +154,14 @@ function section(s: ReportSection, nTrials: number): string {
         'training',
         trainingChart(s.trainingCurves),
         'Training curves of the neural forecasters: mean-squared loss per epoch on the training and validation folds of each walk-forward refit.',
+      ),
+    );
+  if (s.agentTraining && s.agentTraining.length > 0)
+    parts.push(
+      figure(
+        'agent-training',
+        agentTrainingChart(s.agentTraining),
+        'Training curves of the reinforcement-learning agents: the return of each training episode (mean over the agents trained at that refit), for the last refits. Rewards are in the units of the strategy’s reward (log return, differential Sharpe or risk-penalised return).',
       ),
     );
   parts.push('</section>');

@@ -58,7 +58,16 @@ describe('rl-agent in a study', () => {
     expect(l1['1/N']).toBeLessThan(0.05); // drift between monthly rebalances only
     expect(l1['q']).toBeGreaterThan(l1['1/N']!);
     expect(l1['q']).toBeLessThanOrEqual(1.5); // ≤ 2 − 2/n
-    expect(read(r.path, 'report.html')).toContain('L1 from 1/N');
+    const html = read(r.path, 'report.html');
+    expect(html).toContain('L1 from 1/N');
+    expect(html).toMatch(/data-chart="agent-training"><svg[^>]*>[\s\S]*?<path/);
+    const section = JSON.parse(read(r.path, 'report.json')).sections[0];
+    expect(section.agentTraining.length).toBe(curves.refits.length);
+    const first = curves.refits[0]!;
+    expect(section.agentTraining[0].episodeReturns[3]).toBeCloseTo(
+      (first.agents[0]!.episodeReturns[3]! + first.agents[1]!.episodeReturns[3]!) / 2,
+      12,
+    );
     expect(JSON.parse(read(r.path, 'metrics.json')).strategies.q.l1FromEqualWeight).toBe(l1['q']);
   });
 

@@ -143,12 +143,18 @@ export function distanceFromEqualWeight(r: BacktestResult): number {
   return l1FromEqualWeight(r.weights, r.assets.length, Math.max(0, r.firstFillIndex));
 }
 
+export interface RlTrainingRecord {
+  readonly fitDate: string;
+  readonly decisionDate: string;
+  readonly agents: readonly { readonly seed: number; readonly episodeReturns: readonly number[] }[];
+}
+
 /** Training curves an rl-agent strategy put on its refit decisions (`diagnostics.rl.training`). */
-function rlTraining(r: BacktestResult): unknown[] {
-  const out: unknown[] = [];
+export function rlTraining(r: BacktestResult): RlTrainingRecord[] {
+  const out: RlTrainingRecord[] = [];
   for (const d of r.decisions) {
-    const rl = d.diagnostics?.['rl'] as { fitDate?: string; training?: unknown } | undefined;
-    if (rl?.training) out.push({ fitDate: rl.fitDate, decisionDate: r.dates[d.dateIndex], agents: rl.training });
+    const rl = d.diagnostics?.['rl'] as { fitDate: string; training?: RlTrainingRecord['agents'] } | undefined;
+    if (rl?.training) out.push({ fitDate: rl.fitDate, decisionDate: r.dates[d.dateIndex]!, agents: rl.training });
   }
   return out;
 }
