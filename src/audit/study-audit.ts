@@ -67,7 +67,12 @@ export function auditStudy(
   const periodsPerYear = input.options.periodsPerYear ?? inferPeriodsPerYear(input.panel.dates);
   const strategies = specs.map(({ spec, baseline }): StrategyAudit => {
     const make = (_p: Panel, records?: unknown) =>
-      createStrategy(spec, { seed: input.seed, periodsPerYear, ...(records === undefined ? {} : { records }) });
+      createStrategy(spec, {
+        seed: input.seed,
+        periodsPerYear,
+        backtest: input.options,
+        ...(records === undefined ? {} : { records }),
+      });
     const rep = auditBacktest(input.panel, make, input.options, {
       prepare,
       ...(audit.asOf ? { asOf: audit.asOf } : {}),

@@ -23,6 +23,7 @@ import type { Metrics } from '../metrics/index.ts';
 import { createCostModel } from './costs.ts';
 import type { CostContext } from './costs.ts';
 import {
+  accrual,
   FILL_BLOCKED,
   FILL_CAPPED,
   FILL_NO_PRICE,
@@ -353,14 +354,7 @@ function simulate(panel: Panel, o: BacktestOptions, source: TargetSource): Backt
     // 1. Accruals over (t−1, t].
     if (i > 0 && (cashRate !== 0 || borrowSpread !== 0 || shortFee !== 0)) {
       const years = (Date.parse(dates[t]!) - Date.parse(dates[t - 1]!)) / (365 * 86_400_000);
-      let acc = 0;
-      if (cash !== 0 && (cashRate !== 0 || (cash < 0 && borrowSpread !== 0)))
-        acc += cash * (Math.pow(1 + cashRate + (cash < 0 ? borrowSpread : 0), years) - 1);
-      if (shortFee !== 0) {
-        let shortValue = 0;
-        for (let a = 0; a < n; a++) if (qty[a]! < 0) shortValue -= qty[a]! * lastPx[a]!;
-        acc -= shortValue * shortFee * years;
-      }
+      const acc = accrual(cash, qty, lastPx, years, cashRate, borrowSpread, shortFee);
       cash += acc;
       accruals[i] = acc;
     }
@@ -554,7 +548,8 @@ function checkTarget(
   return copy ? w.slice() : w;
 }
 
-function enforceLeverage(
+/** The engine's leverage check of a target: error (one line) or scale into the limits, reporting a finding. */
+export function enforceLeverage(
   w: Float64Array,
   lev: { maxGross: number; minNet: number; maxNet: number; onBreach: 'error' | 'scale' },
   date: IsoDate,

@@ -1,7 +1,10 @@
 /** Walk-forward backtesting: engine, rebalancing rules, cost models, overlays, ledger, splitters. */
 export type { Strategy, Decision, DecisionContext, FillTiming, AllocationLike } from './types.ts';
 export { fillTimings } from './types.ts';
-export { runBacktest, runTargets } from './engine.ts';
+export { runBacktest, runTargets, enforceLeverage } from './engine.ts';
+// The fill kernels, for environments that step the engine's book (agents/PortfolioEnv) instead of re-deriving fills.
+export { fillKernel, markToMarket, markClose, weightsInto, accrual } from './kernel.ts';
+export type { FillCosts, FillFlags } from './kernel.ts';
 export type { BacktestResult, DecisionRecord } from './engine.ts';
 export { backtestSettingsSchema, inferPeriodsPerYear } from './options.ts';
 export type { BacktestOptions, LeverageLimits } from './options.ts';

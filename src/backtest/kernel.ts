@@ -144,3 +144,27 @@ export function weightsInto(qty: Float64Array, px: Float64Array, nav: number, ou
     out[offset + a] = q === 0 ? 0 : q * px[a]! * inv;
   }
 }
+
+/**
+ * Cash interest and short-borrow fees over one interval of `years` (calendar days / 365), charged at the END of
+ * the interval on the book held through it: cash·((1 + r + spread if cash < 0)^years − 1) − Σ shorts·fee·years.
+ */
+export function accrual(
+  cash: number,
+  qty: Float64Array,
+  lastPx: Float64Array,
+  years: number,
+  cashRate: number,
+  borrowSpread: number,
+  shortFee: number,
+): number {
+  let acc = 0;
+  if (cash !== 0 && (cashRate !== 0 || (cash < 0 && borrowSpread !== 0)))
+    acc += cash * (Math.pow(1 + cashRate + (cash < 0 ? borrowSpread : 0), years) - 1);
+  if (shortFee !== 0) {
+    let shortValue = 0;
+    for (let a = 0; a < qty.length; a++) if (qty[a]! < 0) shortValue -= qty[a]! * lastPx[a]!;
+    acc -= shortValue * shortFee * years;
+  }
+  return acc;
+}

@@ -24,7 +24,7 @@ export { beta, alpha, trackingError, informationRatio } from './relative.ts';
 export { rollingSharpe, rollingVolatility } from './rolling.ts';
 export { sharpeVariance, probabilisticSharpeRatio, expectedMaxSharpe, deflatedSharpeRatio } from './overfitting.ts';
 export type { DeflatedSharpe } from './overfitting.ts';
-export { annualizedTurnover, costDrag } from './trading.ts';
+export { annualizedTurnover, costDrag, l1FromEqualWeight } from './trading.ts';
 export { computeMetrics } from './summary.ts';
 export type { Metrics, MetricsInput } from './summary.ts';
 export { normCdf, normInv, normPdf, quantile, ksum, amean, astd, avariance } from './stats.ts';

@@ -27,3 +27,19 @@ function annualizedShare(x: ArrayLike<number>, nav: ArrayLike<number>, periodsPe
   for (let i = 0; i < n; i++) if (nav[i]! > 0 && Number.isFinite(x[i]!)) s += x[i]! / nav[i]!;
   return (s * periodsPerYear) / n;
 }
+
+/**
+ * How far a weights path is from equal weight: the mean over rows of Σₐ |wₐ − 1/n| (0 for 1/N; 2 − 2/n for all in
+ * one asset; 1 for all cash). `weights` is rows × n row-major; rows before `from` are skipped.
+ */
+export function l1FromEqualWeight(weights: Float64Array, n: number, from = 0): number {
+  const rows = weights.length / n;
+  if (rows <= from) return NaN;
+  let total = 0;
+  for (let t = from; t < rows; t++) {
+    let d = 0;
+    for (let a = 0; a < n; a++) d += Math.abs(weights[t * n + a]! - 1 / n);
+    total += d;
+  }
+  return total / (rows - from);
+}

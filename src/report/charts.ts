@@ -18,6 +18,7 @@ import type {
   IcSeries,
   StrategySeries,
   TrainingCurve,
+  AgentTrainingCurve,
   WeightsHistory,
 } from './model.ts';
 
@@ -362,6 +363,35 @@ export function trainingChart(curves: readonly TrainingCurve[], maxFits = 4): st
       type: 'category',
       name: 'epoch',
       data: Array.from({ length: epochs }, (_, i) => String(i + 1)),
+      axisLabel: { fontSize: 10 },
+    },
+    yAxis: { type: 'value', scale: true, axisLabel: { fontSize: 10 } },
+    series,
+  });
+}
+
+/** Episode return per training episode of rl-agent strategies (mean over the K agents), the last `maxFits` refits. */
+export function agentTrainingChart(curves: readonly AgentTrainingCurve[], maxFits = 4): string {
+  const shown = curves.slice(-maxFits);
+  const episodes = shown.reduce((m, c) => Math.max(m, c.episodeReturns.length), 0);
+  const palette = ['#1f6feb', '#d1242f', '#1a7f37', '#8250df', '#bf8700', '#0a7ea4', '#cf222e', '#57606a'];
+  const series = shown.map((c, k) => ({
+    name: `${c.strategy} @ ${c.fitDate}`,
+    type: 'line',
+    showSymbol: false,
+    color: palette[k % palette.length]!,
+    data: c.episodeReturns.map(finiteOrNull),
+  }));
+  return renderSvg({
+    ...baseLayout(
+      'Agent training: return per episode (mean over agents)',
+      series.map((x) => x.name),
+    ),
+    grid: { left: 64, right: 24, top: 30 + 22 * Math.ceil(series.length / 2) + 20, bottom: 40 },
+    xAxis: {
+      type: 'category',
+      name: 'episode',
+      data: Array.from({ length: episodes }, (_, i) => String(i + 1)),
       axisLabel: { fontSize: 10 },
     },
     yAxis: { type: 'value', scale: true, axisLabel: { fontSize: 10 } },

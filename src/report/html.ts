@@ -9,6 +9,7 @@ import {
   icChart,
   importanceChart,
   trainingChart,
+  agentTrainingChart,
   weightsChart,
 } from './charts.ts';
 import type { FindingGroup } from '../core/index.ts';
@@ -49,6 +50,7 @@ const METRIC_COLUMNS: readonly [string, string, (v: number | undefined) => strin
   ['Sortino', 'sortino', (v) => num(v), ''],
   ['Max drawdown', 'maxDrawdown', (v) => pct(v), ''],
   ['Turnover / yr', 'turnover', (v) => num(v), 'one-way traded notional over NAV, annualised'],
+  ['L1 from 1/N', 'l1FromEqualWeight', (v) => num(v), 'mean over dates of Σ|w − 1/N| of the post-trade weights'],
   ['Cost drag / yr', 'costDrag', (v) => pct(v, 2), ''],
 ];
 
@@ -152,6 +154,14 @@ function section(s: ReportSection, nTrials: number): string {
         'training',
         trainingChart(s.trainingCurves),
         'Training curves of the neural forecasters: mean-squared loss per epoch on the training and validation folds of each walk-forward refit.',
+      ),
+    );
+  if (s.agentTraining && s.agentTraining.length > 0)
+    parts.push(
+      figure(
+        'agent-training',
+        agentTrainingChart(s.agentTraining),
+        'Training curves of the reinforcement-learning agents: the return of each training episode (mean over the agents trained at that refit), for the last refits. Rewards are in the units of the strategy’s reward (log return, differential Sharpe or risk-penalised return).',
       ),
     );
   parts.push('</section>');

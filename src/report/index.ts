@@ -1,5 +1,6 @@
 /** Report: the JSON report model (report.json) and its self-contained HTML rendering with SVG charts (report.html). */
 export type {
+  AgentTrainingCurve,
   FeatureImportance,
   ForecastQualityRow,
   FrontierPoint,

@@ -108,6 +108,14 @@ export interface ModelSelectionRow {
   readonly candidates: number;
 }
 
+/** Training curve of reinforcement-learning agents at one refit: return per episode, mean over the K agents. */
+export interface AgentTrainingCurve {
+  readonly strategy: string;
+  readonly fitDate: string;
+  readonly agents: number;
+  readonly episodeReturns: readonly number[];
+}
+
 export interface ReportSection {
   /** Short id used in anchors and the browser test ("universe-4", "stocks-24"). */
   readonly id: string;
@@ -121,6 +129,8 @@ export interface ReportSection {
   readonly featureImportance?: readonly FeatureImportance[];
   /** Training curves of neural forecasters, one per refit. */
   readonly trainingCurves?: readonly TrainingCurve[];
+  /** Training curves of rl-agent strategies, one per refit. */
+  readonly agentTraining?: readonly AgentTrainingCurve[];
   readonly ic?: readonly IcSeries[];
   readonly forecastQuality?: readonly ForecastQualityRow[];
   /** The same figures per walk-forward fold (rebalances served by one fitted model). */

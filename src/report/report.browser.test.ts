@@ -29,6 +29,7 @@ describe.skipIf(!chromiumAvailable())('report renders in headless Chromium', () 
       'frontier',
       'ic',
       'importance',
+      'agent-training',
     ]);
     for (const c of r.charts) {
       expect(c.width, c.kind).toBeGreaterThan(300);

@@ -94,6 +94,12 @@ export function sampleReportModel(): ReportModel {
           chosen: { risk: 0.1, ret: 0.07 },
         },
         featureImportance: [{ model: 'forest', names: ['mom_21', 'vol_21', 'rsi_14'], values: [0.5, 0.3, 0.2] }],
+        agentTraining: [0, 1].map((k) => ({
+          strategy: 'q-learning',
+          fitDate: k === 0 ? '2020-06-30' : '2020-12-31',
+          agents: 5,
+          episodeReturns: Array.from({ length: 30 }, (_, i) => 0.02 * Math.log(1 + i) - 0.05 + 0.01 * k),
+        })),
         ic: [
           {
             model: 'forest',

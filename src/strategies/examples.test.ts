@@ -112,6 +112,7 @@ describe('examples list', () => {
       examples.flatMap((e) => e.study.strategies.map((x) => (x as { signal?: { kind: string } }).signal?.kind)),
     );
     for (const k of ['trend', 'volatility', 'macro']) expect(signals.has(k), k).toBe(true);
+    expect(kinds.has('rl-agent'), 'rl-agent (examples/rl-allocation.yaml)').toBe(true);
     expect(dirname(dir)).toBe(repoRoot);
   });
 });

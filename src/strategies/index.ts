@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { rebalanceSchema } from '../backtest/index.ts';
-import type { RebalanceSpec, Strategy } from '../backtest/index.ts';
+import type { BacktestOptions, RebalanceSpec, Strategy } from '../backtest/index.ts';
 import { allocatorStrategy, allocatorStrategySchema, checkAllocatorStrategy } from './allocator.ts';
 import { checkMlForecast, checkWindow } from './checks.ts';
 import { dynamicAllocation, dynamicSchema } from './dynamic.ts';
@@ -15,6 +15,7 @@ import { buyAndHold, equalWeight, fixedMix, volMatchedEqualWeightName } from './
 import { weightsByIdSchema } from './weights.ts';
 import { mlForecastKind } from './ml-forecast.ts';
 import type { MlDecisionObserver } from './ml/index.ts';
+import { rlAgentKind } from './rl-agent.ts';
 
 /** What the runner hands every strategy factory besides its parameters. */
 export interface StrategyEnv {
@@ -28,6 +29,8 @@ export interface StrategyEnv {
   readonly records?: unknown;
   /** ml-forecast's per-decision hook (explanations, monitoring): see `MlDecisionObserver`. */
   readonly observe?: MlDecisionObserver;
+  /** The backtest's settings, for strategies that simulate trading while they learn (rl-agent). */
+  readonly backtest?: BacktestOptions;
 }
 
 const rebalance = rebalanceSchema.optional().describe("the strategy's own rebalancing rule (default: the backtest's)");
@@ -62,6 +65,7 @@ const rb = (r: unknown): { rebalance?: RebalanceSpec } => (r === undefined ? {} 
  */
 export const strategyKinds = {
   'ml-forecast': { ...mlForecastKind, check: checkMlForecast },
+  'rl-agent': rlAgentKind,
   'fixed-mix': {
     schema: fixedMixSchema,
     description: 'constant weights by asset id (60/40, 60/30/10 …), calendar or threshold rebalancing',
@@ -213,3 +217,7 @@ export type {
   MlDecisionObserver,
   MlObservation,
 } from './ml/index.ts';
+export { rlAgent, rlAgentSchema, rlAgentKind } from './rl-agent.ts';
+export type { RlAgentParams, RlAgentEnv, RlDiagnostics } from './rl-agent.ts';
+export { rlAlgorithms, RL_ALGORITHM_NAMES, missingAlgorithm } from './rl-agent-registry.ts';
+export type { RlAlgorithm, RlAlgorithmName, RlPolicy, RlTrainInput } from './rl-agent-registry.ts';

@@ -63,7 +63,7 @@ export function runStudyBacktests(panel: Panel, section: BacktestSection, env: S
   if (specs.length === 0) throw configError('the study lists no strategies. Add strategies: [{ kind: equal-weight }].');
   const nTrials = Math.max(options.nTrials ?? 1, specs.length);
   return specs.map((s) =>
-    runBacktest(panel, createStrategy(s, env), {
+    runBacktest(panel, createStrategy(s, { ...env, backtest: options }), {
       ...options,
       nTrials,
       ...(env.seed === undefined ? {} : { seed: env.seed }),

@@ -50,6 +50,33 @@ describe('keel audit STUDY', () => {
     ]);
   });
 
+  it('audits an rl-agent strategy, built with the backtest settings it trains under (was: "none were given")', async () => {
+    const rl = join(dir, 'rl.yaml');
+    writeFileSync(
+      rl,
+      study.replace(
+        /strategies:[\s\S]*$/,
+        `strategies:
+  - kind: rl-agent
+    algorithm: q-learning
+    features: [{ kind: momentum, windows: [21] }]
+    trainWindow: 120
+    refitEvery: 63
+    minTrainSteps: 10
+    episodes: 3
+    agent: { bins: 2 }
+`,
+      ),
+    );
+    const r = await keel(['audit', rl, '--json', '--at', '2020-08-31,2020-11-30']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.strategies[0].strategy).toBe('rl-agent');
+    expect(j.strategies[0].checks).toBe(4);
+    expect(j.ok).toBe(true);
+  });
+
   it('a cutoff after the data or before the backtest would pass vacuously: refused in one line (exit 2)', async () => {
     for (const [at, why] of [
       ['2030-01-01', /--at\) is on or after the data's last date 2020-12-31: nothing after it can be perturbed/],

@@ -16,7 +16,21 @@ import {
 } from '../../report/index.ts';
 import { groupFindings, type FindingGroup } from '../../core/index.ts';
 import type { StudyStep } from '../context.ts';
-import type { StrategyRun } from './backtest.ts';
+import { distanceFromEqualWeight, rlTraining, type StrategyRun } from './backtest.ts';
+import type { AgentTrainingCurve } from '../../report/index.ts';
+
+/** Per refit of an rl-agent strategy: the mean over its agents of the return of each training episode. */
+function agentCurves(strategy: string, r: StrategyRun['result']): AgentTrainingCurve[] {
+  return rlTraining(r).map((f) => {
+    const eps = f.agents[0]?.episodeReturns.length ?? 0;
+    const mean = Array.from({ length: eps }, (_, i) => {
+      let s = 0;
+      for (const a of f.agents) s += a.episodeReturns[i] ?? NaN;
+      return s / f.agents.length;
+    });
+    return { strategy, fitDate: f.fitDate, agents: f.agents.length, episodeReturns: mean };
+  });
+}
 
 /** The report model of a set of backtests (pure: same runs → same JSON). */
 export function backtestReportModel(
@@ -39,9 +53,11 @@ export function backtestReportModel(
         Object.entries(result.metrics).filter((e): e is [string, number] => typeof e[1] === 'number'),
       ),
       deflatedSharpeVsEqualWeight: activeDeflatedSharpe(result, oneOverN?.result, meta.nTrials),
+      l1FromEqualWeight: distanceFromEqualWeight(result),
     };
     return { name, baseline, ...navFrom(result), metrics, activity: activityOf(result) };
   });
+  const agentTraining = runs.flatMap((r) => agentCurves(r.name, r.result));
   const main = runs.find((r) => !r.baseline) ?? runs[0];
   let weights: WeightsHistory | undefined;
   if (main) {
@@ -69,6 +85,7 @@ export function backtestReportModel(
         strategies,
         ...(oneOverN ? { benchmark: oneOverN.name } : {}),
         ...(weights ? { weights } : {}),
+        ...(agentTraining.length > 0 ? { agentTraining } : {}),
       },
     ],
     notes: meta.notes ?? [],

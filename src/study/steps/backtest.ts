@@ -10,6 +10,7 @@
  * that cannot run is a `baseline-skipped` finding.
  */
 import { configError } from '../../core/index.ts';
+import { l1FromEqualWeight } from '../../metrics/index.ts';
 import type { Panel } from '../../data/index.ts';
 import {
   backtestArtefacts,
@@ -108,22 +109,52 @@ export const backtestStep: StudyStep = {
         seed,
         periodsPerYear,
         records: ctx.state.records,
+        backtest: options,
       };
       const result = runBacktest(panel as unknown as Panel, build(spec, env), { ...options, seed });
       for (const [file, text] of Object.entries(backtestArtefacts(result, `${folderName(name)}/`)))
         ctx.artefacts.writeText(file, text);
+      const training = rlTraining(result);
+      if (training.length > 0) ctx.artefacts.writeJson(`${folderName(name)}/rl-training.json`, { refits: training });
       ctx.report(...result.findings);
       ctx.log(`backtest ${name}: ${result.ledger.length} orders, final NAV ${result.nav.at(-1)}`);
       runs.push({ name, kind: spec.kind, baseline, result });
     });
     ctx.progress(specs.length, specs.length);
-    const metrics = Object.fromEntries(runs.map((r) => [r.name, { baseline: r.baseline, ...metricsObject(r.result) }]));
+    const metrics = Object.fromEntries(
+      runs.map((r) => [
+        r.name,
+        { baseline: r.baseline, ...metricsObject(r.result), l1FromEqualWeight: distanceFromEqualWeight(r.result) },
+      ]),
+    );
     ctx.artefacts.writeJson('metrics.json', { strategies: metrics });
     ctx.state.extra['backtests'] = runs;
     ctx.state.summary['backtest'] = runs.map((r) => ({
       name: r.name,
       baseline: r.baseline,
       metrics: metricsObject(r.result)['metrics'],
+      l1FromEqualWeight: distanceFromEqualWeight(r.result),
     }));
   },
 };
+
+/** Mean L1 distance of the post-trade weights from 1/N over the invested dates (after the first fill). */
+export function distanceFromEqualWeight(r: BacktestResult): number {
+  return l1FromEqualWeight(r.weights, r.assets.length, Math.max(0, r.firstFillIndex));
+}
+
+export interface RlTrainingRecord {
+  readonly fitDate: string;
+  readonly decisionDate: string;
+  readonly agents: readonly { readonly seed: number; readonly episodeReturns: readonly number[] }[];
+}
+
+/** Training curves an rl-agent strategy put on its refit decisions (`diagnostics.rl.training`). */
+export function rlTraining(r: BacktestResult): RlTrainingRecord[] {
+  const out: RlTrainingRecord[] = [];
+  for (const d of r.decisions) {
+    const rl = d.diagnostics?.['rl'] as { fitDate: string; training?: RlTrainingRecord['agents'] } | undefined;
+    if (rl?.training) out.push({ fitDate: rl.fitDate, decisionDate: r.dates[d.dateIndex]!, agents: rl.training });
+  }
+  return out;
+}

@@ -1,0 +1,253 @@
+/**
+ * `rl-agent`: a walk-forward reinforcement-learning strategy. At each decision (close of T, view = data ≤ T):
+ *  1. the agents in force are those trained at the refit anchor A = T − (T mod refitEvery), on a `PortfolioEnv`
+ *     over the view's rows ≤ A — the backtest's own costs, fill timing and leverage limits — whose decisions run
+ *     from A − trainWindow to the last step that ends by A − embargo (so every training reward was known at A:
+ *     the reward horizon is purged by construction);
+ *  2. `seeds: K` agents are trained (seeds forked from the strategy seed and A, so a model depends on A alone);
+ *  3. each agent acts on the observation at T (features on the view, the drifted book); the target is the mean of
+ *     the K agents' allocations (the ensemble mean action). Each agent's action is in the decision diagnostics.
+ * Until the first anchor with `minTrainSteps` steps of training data the strategy holds 1/N (a `rl-warmup`
+ * finding). Training curves (episode returns per agent) ride on the refit decisions' diagnostics (`rl.training`),
+ * which the study writes to `<strategy>/rl-training.json`.
+ */
+import * as z from 'zod';
+import { configError, createRng, type FindingDraft } from '../core/index.ts';
+import type { Panel } from '../data/index.ts';
+import { observationAt, PortfolioEnv, rewardSchema, type ActionSpec } from '../agents/index.ts';
+import { computeFeatures, createFeatures, featureKinds, type FeatureSpec, type PitRecords } from '../features/index.ts';
+import { rebalanceSchema } from '../backtest/index.ts';
+import type { BacktestOptions, Decision, DecisionContext, RebalanceSpec, Strategy } from '../backtest/index.ts';
+import { missingAlgorithm, RL_ALGORITHM_NAMES, rlAlgorithms, type RlPolicy } from './rl-agent-registry.ts';
+import { resolveWeights, weightsByIdSchema } from './weights.ts';
+import { kindUnion } from './allocator.ts';
+
+const featureSpecSchema = kindUnion(featureKinds as never, 'feature');
+
+const actionEntry = z.union([z.literal('equal-weight'), z.literal('cash'), weightsByIdSchema]);
+
+export const rlAgentSchema = z
+  .strictObject({
+    algorithm: z
+      .enum(RL_ALGORITHM_NAMES)
+      .superRefine((a, ctx) => {
+        if (!rlAlgorithms[a]) ctx.addIssue({ code: 'custom', message: missingAlgorithm(a) });
+      })
+      .describe(`the agent: ${RL_ALGORITHM_NAMES.join(' | ')} (only registered ones run)`),
+    reward: rewardSchema.default({ kind: 'log-return' }),
+    features: z
+      .array(featureSpecSchema)
+      .min(1)
+      .default([{ kind: 'momentum', windows: [63] }])
+      .describe('observation features (src/features kinds), computed point in time'),
+    window: z.int().min(1).default(1).describe('rows of features in one observation'),
+    actions: z
+      .array(actionEntry)
+      .min(2)
+      .optional()
+      .describe(
+        'discrete agents: allocations to choose from (equal-weight, cash, or weights by id); default 1/N and each asset alone',
+      ),
+    episodes: z.int().min(1).optional().describe('training episodes per refit (default 40)'),
+    steps: z.int().min(1).optional().describe('or: environment steps per refit'),
+    stepBars: z.int().min(1).default(5).describe('bars per training step (the target is held that long)'),
+    trainWindow: z.int().min(20).default(756).describe('bars of history the training episodes cover'),
+    refitEvery: z.int().min(1).default(126).describe('retrain every this many bars (anchored on the row index)'),
+    embargo: z.int().min(0).default(0).describe('bars between the last training reward and the refit date'),
+    minTrainSteps: z.int().min(2).default(40).describe('fewest training steps before the first fit (1/N until then)'),
+    seeds: z.int().min(1).max(64).default(1).describe('agents trained per refit; the target is their mean allocation'),
+    agent: z.record(z.string(), z.unknown()).default({}).describe("the algorithm's own parameters"),
+    rebalance: rebalanceSchema.optional().describe("the strategy's own rebalancing rule (default: the backtest's)"),
+  })
+  .superRefine((p, ctx) => {
+    if (p.episodes !== undefined && p.steps !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['steps'], message: 'give episodes or steps, not both' });
+    const algo = rlAlgorithms[p.algorithm];
+    if (!algo) return;
+    const r = algo.paramsSchema.safeParse(p.agent);
+    if (!r.success) {
+      const i = r.error.issues[0]!;
+      ctx.addIssue({ code: 'custom', path: ['agent', ...i.path.map(String)], message: i.message });
+    }
+  });
+export type RlAgentParams = z.output<typeof rlAgentSchema>;
+
+export interface RlAgentEnv {
+  readonly name?: string;
+  readonly seed?: number;
+  readonly records?: PitRecords;
+  /** The backtest's settings (costs, fill, leverage): the agents train under the rules they are judged by. */
+  readonly backtest?: BacktestOptions;
+}
+
+/** Per-decision diagnostics of an rl-agent (in `Decision.diagnostics.rl`). */
+export interface RlDiagnostics {
+  readonly algorithm: string;
+  /** Refit anchor date of the agents in force ('' while warming up). */
+  readonly fitDate: string;
+  readonly refit: boolean;
+  /** Each agent's action (allocation index for discrete agents). */
+  readonly agentActions: readonly (number | readonly number[])[];
+  /** Refit decisions only: each agent's training curve. */
+  readonly training?: readonly { readonly seed: number; readonly episodeReturns: readonly number[] }[];
+}
+
+interface Fitted {
+  readonly anchor: number;
+  readonly policies: readonly RlPolicy[];
+  readonly seeds: readonly number[];
+  readonly findings: readonly FindingDraft[];
+  readonly toWeights: (action: Float64Array | number) => Float64Array;
+}
+
+function allocationsOf(p: RlAgentParams, assets: readonly string[], name: string): number[][] {
+  const n = assets.length;
+  const list = p.actions ?? ['equal-weight', ...assets.map((a) => ({ [a]: 1 }))];
+  return list.map((x) =>
+    x === 'equal-weight'
+      ? new Array<number>(n).fill(1 / n)
+      : x === 'cash'
+        ? new Array<number>(n).fill(0)
+        : Array.from(resolveWeights(name, x, assets)),
+  );
+}
+
+export function rlAgent(params: RlAgentParams, env: RlAgentEnv = {}): Strategy {
+  const name = env.name ?? 'rl-agent';
+  const algo = rlAlgorithms[params.algorithm];
+  if (!algo) throw configError(`strategy ${name}: ${missingAlgorithm(params.algorithm)}.`);
+  const bt = env.backtest;
+  if (!bt)
+    throw configError(
+      `strategy ${name}: rl-agent trains under the backtest's costs and fill rules, and none were given; run it from a study (backtest: { costs: … }) or pass env.backtest.`,
+    );
+  const features = createFeatures(params.features as FeatureSpec[]);
+  const warmup = features.reduce((m, f) => Math.max(m, f.warmup), 0);
+  const baseSeed = env.seed ?? 0;
+  const fits = new Map<number, Fitted | null>();
+  let warned = false;
+  const budget = params.steps !== undefined ? { steps: params.steps } : { episodes: params.episodes ?? 40 };
+
+  const fit = (view: Panel, A: number): Fitted | null => {
+    if (fits.has(A)) return fits.get(A)!;
+    const from = Math.max(warmup + params.window - 1, A - params.trainWindow);
+    const to = A - params.embargo;
+    const steps = Math.floor((to - from) / params.stepBars);
+    if (steps < params.minTrainSteps) {
+      fits.set(A, null);
+      return null;
+    }
+    const panel = view.sliceRows(0, A + 1);
+    const fm = computeFeatures(features, env.records ? { panel, records: env.records } : { panel });
+    const allocations = allocationsOf(params, panel.assets, name);
+    const action: ActionSpec = algo.actions === 'discrete' ? { kind: 'discrete', allocations } : { kind: 'simplex' };
+    const trainEnv = new PortfolioEnv({
+      panel,
+      backtest: { ...bt, overlays: [] }, // overlays are not modelled in training (a finding says so)
+      features: fm,
+      ...(env.records ? { records: env.records } : {}),
+      window: params.window,
+      action,
+      reward: params.reward,
+      from,
+      to,
+      stepBars: params.stepBars,
+    });
+    const obs: Float64Array[] = [];
+    const zero = new Float64Array(panel.nAssets);
+    for (let t = from; t + params.stepBars <= to; t += params.stepBars)
+      obs.push(observationAt(fm, params.window, t, zero, 1));
+    const rng = createRng(baseSeed).fork(`rl-agent:${A}`);
+    const seeds: number[] = [];
+    const policies: RlPolicy[] = [];
+    const findings: FindingDraft[] = [];
+    for (let k = 0; k < params.seeds; k++) {
+      const seed = rng.fork(k).nextUint32();
+      const pol = algo.train({ env: trainEnv, trainObservations: obs, seed, params: params.agent, budget });
+      seeds.push(seed);
+      policies.push(pol);
+      findings.push(...pol.findings.map((f) => ({ ...f, message: `agent ${k + 1} of ${params.seeds}: ${f.message}` })));
+    }
+    if ((bt.overlays?.length ?? 0) > 0)
+      findings.push({
+        severity: 'warning',
+        kind: 'rl-overlays-not-trained',
+        message:
+          'the backtest has risk overlays; the agents trained without them (PortfolioEnv does not model overlays) and the overlays act on their targets in the backtest',
+        fix: 'remove backtest.overlays to judge the agents under the rules they trained on',
+      });
+    if (A - params.trainWindow < warmup + params.window - 1)
+      findings.push({
+        severity: 'warning',
+        kind: 'rl-short-training',
+        message: `the refit on ${panel.dates[A]} trained on ${steps} steps (${to - from} bars) instead of trainWindow ${params.trainWindow} bars: not enough history after the features' warm-up (${warmup} bars)`,
+        fix: 'load more history before the backtest start, or lower trainWindow',
+      });
+    const f: Fitted = {
+      anchor: A,
+      policies,
+      seeds,
+      findings,
+      toWeights: (a) => trainEnv.actions.toWeights(a),
+    };
+    fits.set(A, f);
+    return f;
+  };
+
+  return {
+    name,
+    ...(params.rebalance === undefined ? {} : { rebalance: params.rebalance as RebalanceSpec }),
+    decide(view: Panel, ctx: DecisionContext): Decision {
+      const T = view.nDates - 1;
+      const n = view.nAssets;
+      const A = T - (T % params.refitEvery);
+      const refit = !fits.has(A);
+      const f = fit(view, A);
+      if (f === null) {
+        const findings: FindingDraft[] = [];
+        if (!warned) {
+          warned = true;
+          findings.push({
+            severity: 'warning',
+            kind: 'rl-warmup',
+            message: `no agent yet: the refit anchor ${view.dates[A]} has fewer than minTrainSteps ${params.minTrainSteps} training steps of ${params.stepBars} bars after the features' warm-up; holding 1/N until one does`,
+            fix: 'start the backtest later, load more history, or lower minTrainSteps / trainWindow',
+          });
+        }
+        const rl: RlDiagnostics = { algorithm: params.algorithm, fitDate: '', refit: false, agentActions: [] };
+        return { weights: new Float64Array(n).fill(1 / n), diagnostics: { rl }, findings };
+      }
+      const fm = computeFeatures(features, env.records ? { panel: view, records: env.records } : { panel: view });
+      let invested = 0;
+      for (const w of ctx.previousWeights) invested += w;
+      const obs = observationAt(fm, params.window, T, ctx.previousWeights, 1 - invested);
+      const weights = new Float64Array(n);
+      const agentActions: (number | number[])[] = [];
+      for (const pol of f.policies) {
+        const a = pol.act(obs);
+        const w = f.toWeights(a);
+        agentActions.push(typeof a === 'number' ? a : Array.from(a));
+        for (let i = 0; i < n; i++) weights[i] = weights[i]! + w[i]! / f.policies.length;
+      }
+      const rl: RlDiagnostics = {
+        algorithm: params.algorithm,
+        fitDate: view.dates[A]!,
+        refit,
+        agentActions,
+        ...(refit
+          ? { training: f.policies.map((p, k) => ({ seed: f.seeds[k]!, episodeReturns: p.episodeReturns })) }
+          : {}),
+      };
+      return { weights, diagnostics: { rl }, ...(refit && f.findings.length > 0 ? { findings: f.findings } : {}) };
+    },
+  };
+}
+
+/** The `rl-agent` entry of `strategyKinds`. */
+export const rlAgentKind = {
+  schema: rlAgentSchema,
+  description:
+    'walk-forward reinforcement-learning agent (q-learning; dqn/a2c/ppo when registered) trained on PortfolioEnv under the backtest costs',
+  create: (params: z.input<typeof rlAgentSchema>, env: RlAgentEnv = {}): Strategy =>
+    rlAgent(rlAgentSchema.parse(params), env),
+};

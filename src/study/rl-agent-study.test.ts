@@ -1,0 +1,100 @@
+/**
+ * The rl-agent kind through the path users take: a study file → runStudy → run folder (training curves, the L1
+ * distance from 1/N in summary.json and the report, findings), and validation refusing unregistered algorithms.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseStudyText, validateStudy } from '../config/index.ts';
+import { repoRoot } from '../../test/support/shared.ts';
+import { runStudy } from './run-study.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'keel-rl-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const clock = () => new Date(Date.UTC(2026, 10, 20, 12, 0, 0));
+const read = (dir: string, f: string) => readFileSync(join(dir, f), 'utf8');
+
+const study = {
+  name: 'rl',
+  seed: 4,
+  data: { source: 'synthetic', market: { start: '2014-01-01', years: 5, stocks: 0 } },
+  backtest: {
+    costs: { kind: 'proportional', bps: 10 },
+    start: '2016-06-01',
+    rebalance: 'monthly',
+    periodsPerYear: 252,
+  },
+  strategies: [
+    {
+      kind: 'rl-agent',
+      name: 'q',
+      algorithm: 'q-learning',
+      features: [{ kind: 'momentum', windows: [63] }],
+      trainWindow: 504,
+      episodes: 8,
+      seeds: 2,
+      agent: { bins: 2 },
+    },
+  ],
+  baselines: [{ kind: 'equal-weight', name: '1/N' }],
+};
+
+describe('rl-agent in a study', () => {
+  it('writes the training curves, and the mean L1 distance from 1/N to summary.json and report.html', async () => {
+    const r = await runStudy(study, { outDir: join(work, 'a'), clock, strict: true });
+    const curves = JSON.parse(read(r.path, 'q/rl-training.json')) as {
+      refits: { fitDate: string; decisionDate: string; agents: { seed: number; episodeReturns: number[] }[] }[];
+    };
+    expect(curves.refits.length).toBeGreaterThanOrEqual(4);
+    for (const f of curves.refits) {
+      expect(f.fitDate <= f.decisionDate).toBe(true);
+      expect(f.agents.map((a) => a.episodeReturns.length)).toEqual([8, 8]);
+    }
+    const summary = JSON.parse(read(r.path, 'summary.json')) as {
+      backtest: { name: string; l1FromEqualWeight: number }[];
+    };
+    const l1 = Object.fromEntries(summary.backtest.map((b) => [b.name, b.l1FromEqualWeight]));
+    expect(l1['1/N']).toBeLessThan(0.05); // drift between monthly rebalances only
+    expect(l1['q']).toBeGreaterThan(l1['1/N']!);
+    expect(l1['q']).toBeLessThanOrEqual(1.5); // ≤ 2 − 2/n
+    const html = read(r.path, 'report.html');
+    expect(html).toContain('L1 from 1/N');
+    expect(html).toMatch(/data-chart="agent-training"><svg[^>]*>[\s\S]*?<path/);
+    const section = JSON.parse(read(r.path, 'report.json')).sections[0];
+    expect(section.agentTraining.length).toBe(curves.refits.length);
+    const first = curves.refits[0]!;
+    expect(section.agentTraining[0].episodeReturns[3]).toBeCloseTo(
+      (first.agents[0]!.episodeReturns[3]! + first.agents[1]!.episodeReturns[3]!) / 2,
+      12,
+    );
+    expect(JSON.parse(read(r.path, 'metrics.json')).strategies.q.l1FromEqualWeight).toBe(l1['q']);
+  });
+
+  it('is the same run, byte for byte, for the same seed', async () => {
+    const a = await runStudy(study, { outDir: join(work, 'b1'), clock });
+    const b = await runStudy(study, { outDir: join(work, 'b2'), clock });
+    for (const f of ['q/weights.csv', 'q/ledger.csv', 'q/rl-training.json', 'summary.json'])
+      expect(read(b.path, f), f).toBe(read(a.path, f));
+  });
+
+  it('refuses algorithm dqn at validation with one line (nothing else runs in its place)', () => {
+    const bad = { ...study, strategies: [{ ...study.strategies[0]!, algorithm: 'dqn' }] };
+    let err: unknown;
+    try {
+      validateStudy(bad, 'rl.yaml');
+    } catch (e) {
+      err = e;
+    }
+    const msg = (err as Error).message;
+    expect(msg.split('\n')).toHaveLength(1);
+    expect(msg).toMatch(
+      /strategies\[0\]\.algorithm.*algorithm dqn is not available in this build yet \(available: q-learning\); use algorithm: q-learning/,
+    );
+  });
+
+  it('examples/rl-allocation.yaml validates', () => {
+    const text = readFileSync(join(repoRoot, 'examples', 'rl-allocation.yaml'), 'utf8');
+    expect(() => parseStudyText(text, 'rl-allocation.yaml')).not.toThrow();
+  });
+});
