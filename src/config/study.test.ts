@@ -259,3 +259,36 @@ describe('fuzzing the validator', () => {
     );
   });
 });
+
+describe('strategies beside ml-forecast', () => {
+  it('are refused at validation instead of silently not running', () => {
+    const study = {
+      name: 'mixed',
+      data: { source: 'synthetic' },
+      backtest: { start: '2016-01-04', costs: { kind: 'none' } },
+      strategies: [
+        {
+          kind: 'ml-forecast',
+          name: 'ml',
+          features: [{ kind: 'momentum', windows: [21] }],
+          model: { kind: 'ridge' },
+          portfolio: { method: 'mean-variance' },
+        },
+        { kind: 'inverse-volatility', name: 'iv', window: 63 },
+      ],
+    };
+    let err: unknown;
+    try {
+      validateStudy(study, 'mixed.yaml');
+    } catch (e) {
+      err = e;
+    }
+    expect(isStudyError(err)).toBe(true);
+    expect(String((err as Error).message)).toMatch(
+      /strategy iv \(kind inverse-volatility\) cannot run beside ml-forecast strategies: .*move it to baselines:/,
+    );
+    // As a baseline it runs under the same settings: accepted.
+    const ok = { ...study, strategies: [study.strategies[0]], baselines: [study.strategies[1]] };
+    expect(() => validateStudy(ok, 'ok.yaml')).not.toThrow();
+  });
+});
