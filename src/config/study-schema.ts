@@ -9,6 +9,7 @@ import type { KindTable } from './kind-table.ts';
 import { strategyProblems } from './strategy-checks.ts';
 import { tuneProblems } from './tune-checks.ts';
 import { tuneSectionSchema } from '../tuning/index.ts';
+import { tradingSectionSchema } from './trading-schema.ts';
 import {
   costModelKinds,
   backtestSettingsSchema,
@@ -154,6 +155,9 @@ export function createStudySchema(tables: StudyKindTables = defaultKindTables) {
       strategies: z.array(strategy).default([]),
       baselines: z.array(strategy).optional().describe('default: equal-weight and a 60/40-style mix, when available'),
       report: reportSchema.default(reportSchema.parse({})),
+      trading: tradingSectionSchema
+        .optional()
+        .describe('guardrails and approval for `keel trade` and `keel paper` (keel run ignores it)'),
       tune: tuneSectionSchema
         .optional()
         .describe('parameter search for `keel tune` on a validation period before the backtest (keel run ignores it)'),

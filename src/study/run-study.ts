@@ -59,8 +59,8 @@ export interface RunResult {
 }
 
 /** Top-level study sections that are bookkeeping, not work a step must execute. */
-// `tune` is read by `keel tune` (study/tune-study.ts), which runs copies of the study without it; `keel run` ignores it.
-const PASSIVE_SECTIONS = new Set(['$schema', 'name', 'description', 'seed', 'tune']);
+// `trading` is read by `keel trade` / `keel paper` (src/trading). `tune` is read by `keel tune` (study/tune-study.ts), which runs copies of the study without it; `keel run` ignores it.
+const PASSIVE_SECTIONS = new Set(['$schema', 'name', 'description', 'seed', 'tune', 'trading']);
 
 function sectionsPresent(study: Study): string[] {
   return Object.entries(study)

@@ -24,4 +24,6 @@ export const commandEntries: readonly CommandEntry[] = [
   { name: 'sweep', load: async () => (await import('./sweep.ts')).sweepCommand() },
   { name: 'worker', load: async () => (await import('./worker.ts')).workerCommand() },
   { name: 'serve', load: async () => (await import('./serve.ts')).serveCommand() },
+  { name: 'trade', load: async () => (await import('./trade.ts')).tradeCommand() },
+  { name: 'paper', load: async () => (await import('./paper.ts')).paperCommand() },
 ];

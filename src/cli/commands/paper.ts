@@ -1,0 +1,58 @@
+/**
+ * `keel paper STUDY --from DATE --to DATE --ledger FILE`: paper-trade the study's strategy day by day through
+ * history (plan → approve within limits → submit to the simulated broker → book → mark). Rerun the same command
+ * after a crash to resume; see docs/trading.md.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+
+const isoDate = (v: string): string => {
+  const ok = /^\d{4}-\d{2}-\d{2}$/.test(v) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
+  if (!ok) throw new InvalidArgumentError(`expected a date YYYY-MM-DD, got "${v}"`);
+  return v;
+};
+
+export function paperCommand(): Command {
+  return new Command('paper')
+    .description("paper-trade the study's strategy through history into a ledger (resumable after a crash)")
+    .argument('<study>', 'study file')
+    .requiredOption('--from <date>', 'first trading date', isoDate)
+    .requiredOption('--to <date>', 'last trading date', isoDate)
+    .requiredOption('--ledger <file>', 'the trading ledger (SQLite)')
+    .option('--broker <file>', 'the simulated broker file (default: <ledger>.broker)')
+    .option('--json', 'print every marked day as JSON')
+    .action(
+      async (
+        studyPath: string,
+        opts: { from: string; to: string; ledger: string; broker?: string; json?: boolean },
+      ) => {
+        const t = await import('../../trading/index.ts');
+        const ts = await t.loadTradingStudy(studyPath);
+        t.checkPaperSettings(ts);
+        ts.indexOf(opts.from, '--from');
+        ts.indexOf(opts.to, '--to');
+        const session = t.openStudySession(ts, opts.ledger, opts.broker);
+        let failed = true;
+        try {
+          const r = await t.runPaper(ts, session.ledger, session.broker, opts.from, opts.to);
+          const marks = session.ledger.marks();
+          const rec = await t.reconcile(session.ledger, session.broker, opts.to);
+          if (opts.json)
+            process.stdout.write(
+              `${JSON.stringify({ strategy: ts.strategyName, resumedAfter: r.resumedAfter, marks, notes: r.days.filter((d) => d.note), reconciled: rec.differences.length === 0 }, null, 2)}\n`,
+            );
+          else {
+            const last = marks.at(-1);
+            process.stdout.write(
+              `paper ${ts.strategyName} ${opts.from} … ${opts.to}: ${marks.length} days marked${r.resumedAfter ? ` (resumed after ${r.resumedAfter})` : ''}, ${session.ledger.plans().length} plans, ${session.ledger.fills().length} fills; NAV ${last?.nav ?? 'n/a'}; broker ${rec.differences.length === 0 ? 'reconciled' : 'DIFFERS: ' + rec.differences.join('; ')}\n`,
+            );
+            for (const d of r.days) if (d.note) process.stdout.write(`  ${d.date}: ${d.note}\n`);
+          }
+          if (rec.differences.length > 0) process.exitCode = 1;
+          failed = false;
+        } finally {
+          // A first run that fails before anything was booked leaves no files behind.
+          session.end(failed && session.ledger.events().length <= 1);
+        }
+      },
+    );
+}

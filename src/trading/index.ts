@@ -1,0 +1,20 @@
+/**
+ * trading: the crash-safe ledger (SQLite, hash-chained events, derived tables), guardrails, approval, the desk
+ * operations behind `keel trade` and the `keel paper` loop, with a simulated broker kept in its own file.
+ */
+export { TradeLedger, planHash, eventTypes } from './ledger.ts';
+export type { EventType, LedgerEvent, OrderRow, PlanBody, PlanRow, PlannedOrder } from './ledger.ts';
+export { createGuardrails, checkOrders } from './guardrails.ts';
+export type { Denial, GuardContext, GuardOrder, Guardrails } from './guardrails.ts';
+export { SimBroker } from './sim-broker.ts';
+export type { SimBrokerSetup } from './sim-broker.ts';
+export { reconcile, approvePlan, autoApprove, submitPlan, halt, resume } from './desk.ts';
+export type { ReconcileReport, SubmitResult, MarketNow, ApproveResult } from './desk.ts';
+export { makePlan, recordPlan, carriedCloses, holdings, navAt, lastTraded } from './plan.ts';
+export { manualPlan } from './manual-plan.ts';
+export { loadTradingStudy } from './study-source.ts';
+export type { TradingStudy } from './study-source.ts';
+export { runPaper, checkPaperSettings, marketAt } from './paper.ts';
+export type { PaperDay, PaperResult } from './paper.ts';
+export { openSession, openStudySession, brokerPathFor } from './session.ts';
+export type { Session } from './session.ts';
