@@ -211,6 +211,7 @@ export async function submitPlan(
   date: string,
   guardrails: Guardrails,
   market: MarketNow,
+  onOrder?: (clientOrderId: string) => void,
 ): Promise<SubmitResult> {
   const plan = requirePlan(ledger, id);
   if (plan.status === 'submitted')
@@ -250,13 +251,15 @@ export async function submitPlan(
       ordersToday: sent.orders,
       peakNav: ledger.peakNav(),
     };
-    denials.push(
-      ...checkOrders(
-        guardrails,
-        fresh.map((o) => ({ ...o, price: o.limitPrice ?? o.price })),
-        ctx,
-      ),
+    // Plan-scope rules judge the plan as a whole, once, before its first order goes out; a plan resumed after a
+    // crash (some orders already sent) continues that decision, so only order-scope rules apply to the rest.
+    const started = orders.some((o) => o.state !== 'initialized');
+    const found = checkOrders(
+      guardrails,
+      fresh.map((o) => ({ ...o, price: o.limitPrice ?? o.price })),
+      ctx,
     );
+    denials.push(...(started ? found.filter((d) => d.scope === 'order') : found));
     const breaches: Ev[] = denials.map((d) => ({
       type: 'breach' as const,
       date,
@@ -303,6 +306,7 @@ export async function submitPlan(
         body: { fill: f as unknown as Record<string, unknown> },
       })),
     ]);
+    onOrder?.(o.clientOrderId);
   }
   ledger.record([{ type: 'submit', date, body: { planId: id, complete: true } }]);
   return {

@@ -20,10 +20,11 @@ export function paperCommand(): Command {
     .requiredOption('--ledger <file>', 'the trading ledger (SQLite)')
     .option('--broker <file>', 'the simulated broker file (default: <ledger>.broker)')
     .option('--json', 'print every marked day as JSON')
+    .option('-v, --verbose', 'print a line per marked day on stderr')
     .action(
       async (
         studyPath: string,
-        opts: { from: string; to: string; ledger: string; broker?: string; json?: boolean },
+        opts: { from: string; to: string; ledger: string; broker?: string; json?: boolean; verbose?: boolean },
       ) => {
         const t = await import('../../trading/index.ts');
         const ts = await t.loadTradingStudy(studyPath);
@@ -33,7 +34,9 @@ export function paperCommand(): Command {
         const session = t.openStudySession(ts, opts.ledger, opts.broker);
         let failed = true;
         try {
-          const r = await t.runPaper(ts, session.ledger, session.broker, opts.from, opts.to);
+          const r = await t.runPaper(ts, session.ledger, session.broker, opts.from, opts.to, (d) => {
+            if (opts.verbose) process.stderr.write(`day ${d.date} NAV ${d.nav}${d.plan ? ` plan ${d.plan}` : ''}\n`);
+          });
           const marks = session.ledger.marks();
           const rec = await t.reconcile(session.ledger, session.broker, opts.to);
           if (opts.json)

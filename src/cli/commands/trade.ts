@@ -127,8 +127,9 @@ function submitCommand(): Command {
     new Command('submit')
       .description('send an approved plan to the broker (guardrails first; each order once, by client order id)')
       .argument('<plan>', 'plan id')
-      .option('--at <date>', "the broker's date (default: the date the plan was priced at)", isoDate),
-  ).action(async (id: string, opts: LedgerOpts & { at?: string }) => {
+      .option('--at <date>', "the broker's date (default: the date the plan was priced at)", isoDate)
+      .option('-v, --verbose', 'print a line per order booked on stderr'),
+  ).action(async (id: string, opts: LedgerOpts & { at?: string; verbose?: boolean }) => {
     const t = await import('../../trading/index.ts');
     await withSession(opts, async ({ ledger, broker }) => {
       const plan = ledger.plan(id);
@@ -137,7 +138,9 @@ function submitCommand(): Command {
       const date = opts.at ?? plan.body.priceDate;
       const row = ts.indexOf(date, '--at');
       broker.setDate(date);
-      const r = await t.submitPlan(ledger, broker, id, date, ts.guardrails, t.marketAt(ts, row));
+      const r = await t.submitPlan(ledger, broker, id, date, ts.guardrails, t.marketAt(ts, row), (coid) => {
+        if (opts.verbose) process.stderr.write(`booked ${coid}\n`);
+      });
       out(`plan ${id}: ${r.sent} sent, ${r.resent} re-sent after a crash, ${r.fills} fills`);
       for (const d of r.denials) out(`  denied ${d.message}`);
       for (const x of r.rejected) out(`  rejected ${x}`);
