@@ -148,6 +148,7 @@ describe('crash safety (SIGKILL at random points, restart, reconcile)', () => {
       let kills = 0;
       let runs = 0;
       const plans: string[] = [];
+      let resent = 0;
       const dates = [
         '2014-03-03',
         '2014-03-04',
@@ -207,6 +208,7 @@ describe('crash safety (SIGKILL at random points, restart, reconcile)', () => {
             runs++;
             expect(s.stderr).toBe('');
             expect(s.code).toBe(0);
+            resent += Number(/(\d+) re-sent/.exec(s.stdout)?.[1] ?? 0);
           } finally {
             process.chdir(cwd);
           }
@@ -230,7 +232,7 @@ describe('crash safety (SIGKILL at random points, restart, reconcile)', () => {
       ledger.close();
       broker.close();
       console.log(
-        `crash harness (submit): ${runs} runs, ${kills} SIGKILLs, ${inv.lostFills} lost fills, ${inv.duplicatedOrders} duplicated orders, ${sent} orders sent, ${atBroker} at the broker`,
+        `crash harness (submit): ${runs} runs, ${kills} SIGKILLs, ${inv.lostFills} lost fills, ${inv.duplicatedOrders} duplicated orders, ${sent} orders sent, ${atBroker} at the broker, ${resent} intents re-sent after a kill`,
       );
       expect(kills).toBeGreaterThanOrEqual(1);
       expect(inv).toMatchObject({
