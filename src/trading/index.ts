@@ -18,3 +18,5 @@ export { runPaper, checkPaperSettings, marketAt } from './paper.ts';
 export type { PaperDay, PaperResult } from './paper.ts';
 export { openSession, openStudySession, brokerPathFor } from './session.ts';
 export type { Session } from './session.ts';
+export { checkInvariants } from './invariants.ts';
+export type { Invariants } from './invariants.ts';

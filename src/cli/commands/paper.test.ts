@@ -6,7 +6,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runInProcess } from '../in-process.ts';
-import { tempDir } from '../../trading/test-support.ts';
+import { tempDir } from './trade-fixtures.ts';
 
 const repo = resolve(import.meta.dirname, '..', '..', '..');
 
