@@ -21,6 +21,7 @@ describe('library API (src/index.ts)', () => {
       'execution',
       'config',
       'study',
+      'trading',
     ]) {
       expect(typeof (keel as Record<string, unknown>)[stage], stage).toBe('object');
     }

@@ -24,6 +24,7 @@ export * as report from './report/index.ts';
 export * as execution from './execution/index.ts';
 export * as config from './config/index.ts';
 export * as study from './study/index.ts';
+export * as trading from './trading/index.ts';
 
 // Entry points.
 export { KeelError, isKeelError, Matrix, createRng } from './core/index.ts';

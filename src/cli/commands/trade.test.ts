@@ -252,3 +252,63 @@ describe('keel trade: bad input is one line, exit non-zero, and writes nothing',
     expect(readFileSync(L, 'utf8')).toBe('not a database at all\n');
   });
 });
+
+describe('keel trade plan is point in time', () => {
+  it('a plan at --as-of is the same when every price after that date is replaced by garbage', async () => {
+    const dir = tempDir('trade-pit');
+    // 120 weekdays of 3 seeded random walks; the decision is on day 80.
+    let s = 11;
+    const u = (): number => (s = (Math.imul(s, 48271) >>> 0) % 2147483647) / 2147483647 - 0.5;
+    const rows: string[][] = [];
+    let p = [100, 50, 80];
+    const start = Date.UTC(2021, 0, 4);
+    for (let i = 0, d = 0; rows.length < 120; d++) {
+      const day = new Date(start + d * 86_400_000);
+      if (day.getUTCDay() === 0 || day.getUTCDay() === 6) continue;
+      p = p.map((x) => x * (1 + 0.02 * u()));
+      rows.push([day.toISOString().slice(0, 10), ...p.map((x) => x.toFixed(6))]);
+      i++;
+    }
+    const asOf = rows[80]![0]!;
+    const csv = (garble: boolean) =>
+      ['date,A,B,C', ...rows.map((r, i) => (garble && i > 80 ? [r[0], '1e6', '0.001', '777'] : r).join(','))].join(
+        '\n',
+      );
+    const study = join(dir, 'study.yaml');
+    writeFileSync(
+      study,
+      `name: pit
+data: { source: csv, path: prices.csv }
+backtest:
+  periodsPerYear: 252
+  initialCapital: 1000000
+  costs: { kind: proportional, bps: 5 }
+strategies:
+  - kind: inverse-volatility
+    window: 40
+trading:
+  limits: { maxPositionWeight: 1 }
+`,
+    );
+    const plans: string[] = [];
+    for (const garble of [false, true]) {
+      writeFileSync(join(dir, 'prices.csv'), csv(garble));
+      const r = await runInProcess([
+        'trade',
+        'plan',
+        study,
+        '--as-of',
+        asOf,
+        '--ledger',
+        join(dir, `${garble}.sqlite`),
+        '--json',
+      ]);
+      expect(r.stderr).toBe('');
+      plans.push(r.stdout);
+    }
+    const a = JSON.parse(plans[0]!) as { hash: string; orders: unknown[]; targets: number[] };
+    expect(a.orders).toHaveLength(3);
+    expect(a.targets.every((w) => w > 0.1)).toBe(true);
+    expect(plans[1]).toBe(plans[0]);
+  });
+});
