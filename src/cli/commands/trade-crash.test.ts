@@ -78,62 +78,68 @@ describe('crash safety (SIGKILL at random points, restart, reconcile)', () => {
     `keel paper killed ${PAPER_KILLS} times: no lost fill, no duplicate, equal to the broker and to the backtest`,
     { timeout: 600_000 },
     async () => {
-      const dir = tempDir('crash-paper');
-      const study = writeStudy(dir);
       const [from, to] = ['2014-03-03', '2014-05-30'];
-      const args = ['paper', study, '--from', from, '--to', to, '--ledger', 'book.sqlite', '-v'];
       const random = rng(20261206);
       let kills = 0;
       let runs = 0;
-      for (let i = 0; i < PAPER_KILLS * 3 && kills < PAPER_KILLS; i++) {
+      let episodes = 0;
+      // One episode = one paper run from an empty ledger, killed until it completes; more episodes until the kill
+      // budget is spent (a 65-day run takes ~13 kills of 1–8 days each).
+      while (kills < PAPER_KILLS && episodes < PAPER_KILLS) {
+        episodes++;
+        const dir = tempDir('crash-paper');
+        const study = writeStudy(dir);
+        const args = ['paper', study, '--from', from, '--to', to, '--ledger', 'book.sqlite', '-v'];
+        while (kills < PAPER_KILLS) {
+          runs++;
+          // Kill after 1–8 more marked days and 0–40 ms: inside a day's plan → approve → submit → book → mark.
+          if (await runAndKill(dir, args, 1 + Math.floor(random() * 8), Math.floor(random() * 40))) kills++;
+          else break;
+        }
+        const cwd = process.cwd();
+        process.chdir(dir);
+        try {
+          const final = await runInProcess(args.filter((a) => a !== '-v'));
+          expect(final.stderr).toBe('');
+          expect(final.code).toBe(0);
+        } finally {
+          process.chdir(cwd);
+        }
         runs++;
-        // Kill after 1–8 more marked days and 0–40 ms: inside a day's plan → approve → submit → book → mark.
-        if (await runAndKill(dir, args, 1 + Math.floor(random() * 8), Math.floor(random() * 40))) kills++;
-        else break;
+        const ledger = TradeLedger.open(join(dir, 'book.sqlite'));
+        const broker = SimBroker.open(join(dir, 'book.sqlite.broker'));
+        const inv = await checkInvariants(ledger, broker);
+        // The paper NAV is unchanged by the kills: it still equals the backtest of the same strategy and costs.
+        const ts = await loadTradingStudy(study);
+        const spec = { kind: 'fixed-mix', name: 'mix', weights: { EQ_BROAD: 0.5, BOND_LONG: 0.3, GOLD: 0.2 } };
+        const bt = runBacktest(ts.panel, createStrategy(spec, { name: 'mix', seed: ts.seed, periodsPerYear: 252 }), {
+          ...ts.options,
+          start: from,
+          end: to,
+          seed: ts.seed,
+        });
+        const marks = ledger.marks();
+        const maxRel = Math.max(...marks.map((m, i) => Math.abs(m.nav - bt.nav[i]!) / bt.nav[i]!));
+        const fills = ledger.fills().length;
+        ledger.close();
+        broker.close();
+        console.log(
+          `crash harness (paper, episode ${episodes}): ${runs} runs and ${kills} SIGKILLs so far; ${inv.lostFills} lost fills, ${inv.duplicatedOrders} duplicated orders, ${inv.duplicatedFills} duplicated fills, ${fills} fills, NAV max rel diff vs backtest ${maxRel}`,
+        );
+        expect(inv).toMatchObject({
+          lostFills: 0,
+          duplicatedFills: 0,
+          duplicatedOrders: 0,
+          unknownBrokerOrders: 0,
+          positionsEqual: true,
+          cashEqual: true,
+          auditOk: true,
+        });
+        expect(marks.length).toBe(bt.dates.length);
+        expect(fills).toBe(bt.ledger.length);
+        expect(maxRel).toBeLessThan(1e-9);
       }
-      const cwd = process.cwd();
-      process.chdir(dir);
-      try {
-        const final = await runInProcess(args.filter((a) => a !== '-v'));
-        expect(final.stderr).toBe('');
-        expect(final.code).toBe(0);
-      } finally {
-        process.chdir(cwd);
-      }
-      runs++;
-      const ledger = TradeLedger.open(join(dir, 'book.sqlite'));
-      const broker = SimBroker.open(join(dir, 'book.sqlite.broker'));
-      const inv = await checkInvariants(ledger, broker);
-      // The paper NAV is unchanged by the kills: it still equals the backtest of the same strategy and costs.
-      const ts = await loadTradingStudy(study);
-      const spec = { kind: 'fixed-mix', name: 'mix', weights: { EQ_BROAD: 0.5, BOND_LONG: 0.3, GOLD: 0.2 } };
-      const bt = runBacktest(ts.panel, createStrategy(spec, { name: 'mix', seed: ts.seed, periodsPerYear: 252 }), {
-        ...ts.options,
-        start: from,
-        end: to,
-        seed: ts.seed,
-      });
-      const marks = ledger.marks();
-      const maxRel = Math.max(...marks.map((m, i) => Math.abs(m.nav - bt.nav[i]!) / bt.nav[i]!));
-      const fills = ledger.fills().length;
-      ledger.close();
-      broker.close();
-      console.log(
-        `crash harness (paper): ${runs} runs, ${kills} SIGKILLs, ${inv.lostFills} lost fills, ${inv.duplicatedOrders} duplicated orders, ${inv.duplicatedFills} duplicated fills, ${fills} fills, NAV max rel diff vs backtest ${maxRel}`,
-      );
-      expect(kills).toBeGreaterThanOrEqual(Math.min(PAPER_KILLS, 3));
-      expect(inv).toMatchObject({
-        lostFills: 0,
-        duplicatedFills: 0,
-        duplicatedOrders: 0,
-        unknownBrokerOrders: 0,
-        positionsEqual: true,
-        cashEqual: true,
-        auditOk: true,
-      });
-      expect(marks.length).toBe(bt.dates.length);
-      expect(fills).toBe(bt.ledger.length);
-      expect(maxRel).toBeLessThan(1e-9);
+      expect(kills).toBe(PAPER_KILLS);
     },
   );
 
