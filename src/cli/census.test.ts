@@ -64,6 +64,156 @@ const fetchArgs = ['data', 'fetch', '--provider', 'fred', 'DGS10', '--base-url',
 const STDOUT_FULL = /^error: cannot write to stdout \(ENOSPC\): no space left/;
 const STDOUT_EPIPE = /^error: cannot write to stdout \(EPIPE\): the reading end of the pipe was closed early/;
 
+// Trading ledgers for the trade/paper cases: one planned base ledger, copied per mutating case (approve, submit,
+// halt, resume and reconcile write events) so the parallel cases never share state.
+const tradeDir = join(work, 'trade');
+const T = (name: string): string => join(tradeDir, `${name}.sqlite`);
+const tradeStudy =
+  'name: census-trade\nseed: 1\ndata: { source: synthetic, market: { years: 1, stocks: 0 } }\n' +
+  'backtest: { costs: { kind: none } }\nstrategies:\n  - { kind: equal-weight, name: ew }\n';
+
+function tradeCases(): Case[] {
+  const missing = /^error: ledger .*nope\.sqlite does not exist; create it with keel trade plan or keel paper$/;
+  const outCases = (command: string, args: (tag: string) => string[]): Case[] => [
+    { command, name: 'stdout to a full disk', args: args('full'), code: 1, stderr: STDOUT_FULL, stdout: 'devfull' },
+    { command, name: 'stdout into a closed pipe', args: args('pipe'), code: 1, stderr: STDOUT_EPIPE, stdout: 'epipe' },
+  ];
+  const study = { 't.yaml': tradeStudy };
+  return [
+    {
+      command: 'paper',
+      name: 'a --from that is not a trading date',
+      files: study,
+      args: ['paper', '$W/t.yaml', '--from', '2014-03-01', '--to', '2014-03-10', '--ledger', '$W/l.sqlite'],
+      code: 1,
+      stderr: /^error: --from 2014-03-01 is not a date of the study's data/,
+    },
+    ...outCases('paper', () => [
+      'paper',
+      '$W/t.yaml',
+      '--from',
+      '2014-03-03',
+      '--to',
+      '2014-03-05',
+      '--ledger',
+      '$W/l.sqlite',
+    ]).map((c) => ({ ...c, files: study })),
+    {
+      command: 'trade plan',
+      name: 'an impossible --as-of date',
+      files: study,
+      args: ['trade', 'plan', '$W/t.yaml', '--as-of', '2014-13-45', '--ledger', '$W/l.sqlite'],
+      code: 2,
+      stderr: /^error: .*--as-of.*expected a date YYYY-MM-DD, got "2014-13-45"/,
+    },
+    ...outCases('trade plan', () => [
+      'trade',
+      'plan',
+      '$W/t.yaml',
+      '--as-of',
+      '2014-03-03',
+      '--ledger',
+      '$W/l.sqlite',
+    ]).map((c) => ({ ...c, files: study })),
+    {
+      command: 'trade approve',
+      name: 'an unknown plan',
+      args: ['trade', 'approve', 'NOPE', '--ledger', T('ro')],
+      code: 1,
+      stderr: /^error: no plan NOPE in /,
+    },
+    ...outCases('trade approve', (tag) => ['trade', 'approve', 'P-2014-03-03-1', '--ledger', T(`approve-${tag}`)]),
+    {
+      command: 'trade submit',
+      name: 'an unknown plan',
+      args: ['trade', 'submit', 'NOPE', '--ledger', T('ro')],
+      code: 1,
+      stderr: /^error: no plan NOPE in /,
+    },
+    ...outCases('trade submit', (tag) => ['trade', 'submit', 'P-2014-03-03-1', '--ledger', T(`submit-${tag}`)]),
+    {
+      command: 'trade status',
+      name: 'a missing ledger',
+      args: ['trade', 'status', '--ledger', '$W/nope.sqlite'],
+      code: 1,
+      stderr: missing,
+    },
+    ...outCases('trade status', () => ['trade', 'status', '--ledger', T('ro')]),
+    {
+      command: 'trade reconcile',
+      name: 'a missing ledger',
+      args: ['trade', 'reconcile', '--ledger', '$W/nope.sqlite'],
+      code: 1,
+      stderr: missing,
+    },
+    ...outCases('trade reconcile', (tag) => ['trade', 'reconcile', '--ledger', T(`reconcile-${tag}`)]),
+    {
+      command: 'trade history',
+      name: 'a missing ledger',
+      args: ['trade', 'history', '--ledger', '$W/nope.sqlite'],
+      code: 1,
+      stderr: missing,
+    },
+    ...outCases('trade history', () => ['trade', 'history', '--ledger', T('ro')]),
+    {
+      command: 'trade halt',
+      name: 'a missing ledger',
+      args: ['trade', 'halt', '--ledger', '$W/nope.sqlite'],
+      code: 1,
+      stderr: missing,
+    },
+    ...outCases('trade halt', (tag) => ['trade', 'halt', '--ledger', T(`halt-${tag}`)]),
+    {
+      command: 'trade resume',
+      name: 'trading is not halted',
+      args: ['trade', 'resume', '--ledger', T('ro')],
+      code: 1,
+      stderr: /^error: trading is not halted; nothing to resume$/,
+    },
+    ...outCases('trade resume', (tag) => ['trade', 'resume', '--ledger', T(`resume-${tag}`)]),
+    {
+      command: 'trade audit',
+      name: 'a file that is not a database',
+      files: { 'bad.sqlite': 'not a database\n' },
+      args: ['trade', 'audit', '--verify', '--ledger', '$W/bad.sqlite'],
+      code: 1,
+      stderr: /^error: ledger .*bad\.sqlite is not a readable SQLite database/,
+    },
+    ...outCases('trade audit', () => ['trade', 'audit', '--verify', '--ledger', T('ro')]),
+  ];
+}
+
+/** The base ledger (one planned plan, not approved), and a copy per mutating case in the state it needs. */
+async function prepareTradeLedgers(): Promise<void> {
+  const t = await import('../trading/index.ts');
+  mkdirSync(tradeDir, { recursive: true });
+  writeFileSync(join(tradeDir, 't.yaml'), tradeStudy);
+  const ts = await t.loadTradingStudy(join(tradeDir, 't.yaml'));
+  const make = async (name: string, state: 'planned' | 'approved' | 'halted'): Promise<void> => {
+    const s = t.openStudySession(ts, T(name));
+    s.broker.setDate('2014-03-03');
+    t.recordPlan(
+      s.ledger,
+      t.makePlan(ts, s.ledger, {
+        id: 'P-2014-03-03-1',
+        asOf: ts.indexOf('2014-03-03', 'as-of'),
+        priceAt: ts.indexOf('2014-03-03', 'as-of'),
+      })!,
+    );
+    if (state === 'approved') t.approvePlan(s.ledger, 'P-2014-03-03-1', '2014-03-03');
+    if (state === 'halted') await t.halt(s.ledger, s.broker, '2014-03-03', 'census');
+    s.end(false);
+  };
+  await make('ro', 'planned');
+  for (const tag of ['full', 'pipe']) {
+    await make(`approve-${tag}`, 'planned');
+    await make(`submit-${tag}`, 'approved');
+    await make(`reconcile-${tag}`, 'planned');
+    await make(`halt-${tag}`, 'planned');
+    await make(`resume-${tag}`, 'halted');
+  }
+}
+
 const CASES: readonly Case[] = [
   // the program itself
   { command: '', name: '--help to a full disk', args: ['--help'], code: 1, stderr: STDOUT_FULL, stdout: 'devfull' },
@@ -440,6 +590,7 @@ const CASES: readonly Case[] = [
     stderr: STDOUT_EPIPE,
     stdout: 'epipe',
   },
+  ...tradeCases(),
 ];
 
 interface Outcome {
@@ -513,6 +664,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   mkdirSync(full);
+  await prepareTradeLedgers();
   tmpfs = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=48k', 'tmpfs', full], { stdio: 'ignore' }).status === 0;
   const todo = CASES.map((c, i) => [c, i] as const).filter(
     ([c]) => (!c.needsTmpfs || tmpfs) && (c.stdout !== 'devfull' || hasDevFull),

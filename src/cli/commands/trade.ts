@@ -11,7 +11,11 @@ import { Command, InvalidArgumentError } from 'commander';
 import { dataError } from '../../core/index.ts';
 
 const isoDate = (v: string): string => {
-  const ok = /^\d{4}-\d{2}-\d{2}$/.test(v) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
+  // Date.parse first: toISOString throws on an impossible date such as 2014-13-45.
+  const ok =
+    /^\d{4}-\d{2}-\d{2}$/.test(v) &&
+    !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) &&
+    new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
   if (!ok) throw new InvalidArgumentError(`expected a date YYYY-MM-DD, got "${v}"`);
   return v;
 };
