@@ -113,6 +113,17 @@ export class Network {
     return loss;
   }
 
+  /**
+   * Backward pass from a caller's gradient d loss / d output (batch × outSize numbers) for the last training-mode
+   * `forward` of this network: adds into `Param.grad`. For losses the network does not know (policy gradients,
+   * a Q-value's chosen action). `inputGrad` false skips the first layer's input gradient, as in `lossAndGradient`.
+   */
+  backward(dOut: Float64Array, batch: number, inputGrad = false): void {
+    let d: Float64Array = dOut;
+    for (let i = this.layers.length - 1; i >= 0; i--) d = this.layers[i]!.backward(d, batch, i > 0 || inputGrad);
+    this.dIn = inputGrad ? d : NO_INPUT_GRAD;
+  }
+
   /** Mean loss of `batch` outputs; writes d loss / d output into `grad` when given. */
   lossOf(out: Float64Array, y: Float64Array, batch: number, grad?: Float64Array): number {
     const K = this.outSize;

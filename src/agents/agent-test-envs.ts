@@ -1,0 +1,168 @@
+/**
+ * Small environments with known optimal policies, for the agents' tests (SB3 `tests/test_identity.py` style) and
+ * the planted-regime toy of issue 10. Each owns its RNG, seeded only by `reset({ seed })`; `step` before `reset`
+ * throws.
+ */
+import { createRng, KeelError, type Rng } from '../core/index.ts';
+import type { Env, ResetResult, Space, StepResult } from './env.ts';
+
+function oneHot(n: number, i: number): Float64Array {
+  const v = new Float64Array(n);
+  v[i] = 1;
+  return v;
+}
+
+/** Weights from a box action: negatives dropped, rescaled to sum 1 (all zero → equal weights). */
+function toWeights(a: Float64Array, n: number): Float64Array {
+  const w = new Float64Array(n);
+  let s = 0;
+  for (let i = 0; i < n; i++) s += w[i] = Math.max(0, a[i] ?? 0);
+  for (let i = 0; i < n; i++) w[i] = s > 0 ? w[i]! / s : 1 / n;
+  return w;
+}
+
+/**
+ * The observation is a one-hot state drawn uniformly each step; the reward is 1 for choosing that index (discrete)
+ * or the weight put on it (box, weights on the simplex). The optimal policy earns 1 per step; a uniform one 1/n.
+ */
+export class IdentityEnv implements Env {
+  readonly observationSpace: Space;
+  readonly actionSpace: Space;
+  private rng: Rng | null = null;
+  private state = 0;
+  private t = 0;
+
+  constructor(
+    readonly n: number,
+    readonly actions: 'discrete' | 'box',
+    readonly length = 20,
+  ) {
+    this.observationSpace = { kind: 'box', shape: [n], low: new Float64Array(n), high: new Float64Array(n).fill(1) };
+    this.actionSpace =
+      actions === 'discrete'
+        ? { kind: 'discrete', shape: [], n }
+        : { kind: 'box', shape: [n], low: new Float64Array(n), high: new Float64Array(n).fill(1) };
+  }
+
+  reset(o?: { seed?: number }): ResetResult<Float64Array> {
+    if (o?.seed !== undefined || this.rng === null) this.rng = createRng(o?.seed ?? 0);
+    this.t = 0;
+    this.state = this.rng.int(this.n);
+    return { obs: oneHot(this.n, this.state), info: {} };
+  }
+
+  step(action: Float64Array | number): StepResult<Float64Array> {
+    if (this.rng === null) throw new KeelError('usage', 'IdentityEnv: step before reset; call reset({ seed }) first.');
+    const reward =
+      typeof action === 'number' ? (action === this.state ? 1 : 0) : toWeights(action, this.n)[this.state]!;
+    this.t++;
+    this.state = this.rng.int(this.n);
+    return { obs: oneHot(this.n, this.state), reward, terminated: false, truncated: this.t >= this.length, info: {} };
+  }
+}
+
+export interface PlantedRegimeOptions {
+  /** Steps per episode (then truncated). */
+  readonly length: number;
+  /** Drift per step: the favoured asset returns +mu, the other −mu (simple returns). */
+  readonly mu: number;
+  /** Per-step volatility of each asset (independent normal noise). */
+  readonly sigma: number;
+  /** Chance the regime flips after each step. */
+  readonly flipProb: number;
+  /** Discrete: index into `allocations`; box: weights of the two assets. */
+  readonly actions: 'discrete' | 'box';
+}
+
+/** The declared allocations of the discrete version: all in asset 0, half and half, all in asset 1. */
+export const plantedAllocations: readonly (readonly number[])[] = [
+  [1, 0],
+  [0.5, 0.5],
+  [0, 1],
+];
+
+/**
+ * Two assets and a visible regime indicator (one-hot, observed before the decision) that says which asset drifts
+ * up over the next step. Reward: log(1 + w·r), the log return of the chosen weights. The regime persists with
+ * probability 1 − flipProb. The market path depends only on the seed, never on the actions, so two policies run
+ * from the same seed face the same returns.
+ */
+export class PlantedRegimeEnv implements Env {
+  readonly observationSpace: Space = {
+    kind: 'box',
+    shape: [2],
+    low: new Float64Array(2),
+    high: new Float64Array([1, 1]),
+  };
+  readonly actionSpace: Space;
+  readonly o: PlantedRegimeOptions;
+  private rng: Rng | null = null;
+  private regime = 0;
+  private t = 0;
+
+  constructor(o: Partial<PlantedRegimeOptions> = {}) {
+    this.o = { length: 64, mu: 0.01, sigma: 0.01, flipProb: 0.1, actions: 'box', ...o };
+    this.actionSpace =
+      this.o.actions === 'discrete'
+        ? { kind: 'discrete', shape: [], n: plantedAllocations.length }
+        : { kind: 'box', shape: [2], low: new Float64Array(2), high: new Float64Array([1, 1]) };
+  }
+
+  get currentRegime(): number {
+    return this.regime;
+  }
+
+  reset(o?: { seed?: number }): ResetResult<Float64Array> {
+    if (o?.seed !== undefined || this.rng === null) this.rng = createRng(o?.seed ?? 0);
+    this.t = 0;
+    this.regime = this.rng.int(2);
+    return { obs: oneHot(2, this.regime), info: { regime: this.regime } };
+  }
+
+  step(action: Float64Array | number): StepResult<Float64Array> {
+    const rng = this.rng;
+    if (rng === null) throw new KeelError('usage', 'PlantedRegimeEnv: step before reset; call reset({ seed }) first.');
+    const w = typeof action === 'number' ? Float64Array.from(plantedAllocations[action] ?? []) : toWeights(action, 2);
+    if (w.length !== 2)
+      throw new KeelError(
+        'usage',
+        `PlantedRegimeEnv: action ${String(action)} is not one of the ${plantedAllocations.length} allocations.`,
+      );
+    const { mu, sigma, flipProb, length } = this.o;
+    const r0 = (this.regime === 0 ? mu : -mu) + sigma * rng.normal();
+    const r1 = (this.regime === 1 ? mu : -mu) + sigma * rng.normal();
+    const reward = Math.log(1 + w[0]! * r0 + w[1]! * r1);
+    if (rng.uniform() < flipProb) this.regime = 1 - this.regime;
+    this.t++;
+    return { obs: oneHot(2, this.regime), reward, terminated: false, truncated: this.t >= length, info: { r0, r1 } };
+  }
+}
+
+/** The oracle of the planted-regime toy: everything in the asset the indicator favours. */
+export function plantedOracle(actions: 'discrete' | 'box'): (obs: Float64Array) => number | Float64Array {
+  return (obs) => {
+    const fav = obs[1]! > obs[0]! ? 1 : 0;
+    return actions === 'discrete' ? (fav === 0 ? 0 : 2) : Float64Array.from(fav === 0 ? [1, 0] : [0, 1]);
+  };
+}
+
+/** Mean undiscounted return of `episodes` episodes of `act` from `reset({ seed })`. */
+export function evaluatePolicy(
+  env: Env,
+  act: (obs: Float64Array) => number | Float64Array,
+  seed: number,
+  episodes: number,
+): number {
+  let total = 0;
+  let obs = env.reset({ seed }).obs;
+  for (let e = 0; e < episodes; e++) {
+    for (;;) {
+      const r = env.step(act(obs));
+      total += r.reward;
+      if (r.terminated || r.truncated) break;
+      obs = r.obs;
+    }
+    obs = env.reset().obs;
+  }
+  return total / episodes;
+}
