@@ -49,7 +49,6 @@ export class A2c extends OnPolicyAgent<A2cParams> {
       const { mean, std } = meanStd(adv, n);
       for (let i = 0; i < n; i++) adv[i] = (adv[i]! - mean) / (std + 1e-8);
     }
-    this.beginUpdate();
     for (const t of params) t.grad.fill(0);
     const out = actor.forward(buffer.obs, n, true);
     const logp = new Float64Array(n);
@@ -81,7 +80,7 @@ export class A2c extends OnPolicyAgent<A2cParams> {
     critic.backward(dV, n);
     const loss = pg + p.vfCoef * vl - p.entCoef * entMean;
     const norm = clipGradNorm(params, p.maxGradNorm);
-    this.guard(loss, norm, 'the rollout', true);
+    this.guard(loss, norm, 'the rollout');
     optimizer.step();
     return { policyLoss: pg, valueLoss: vl, entropy: entMean, gradNorm: norm };
   }

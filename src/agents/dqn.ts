@@ -159,7 +159,6 @@ export class Dqn implements Agent {
     const bestNext = new Int32Array(B);
     const y = new Float64Array(B);
     const dOut = new Float64Array(B * nA);
-    const pending = q.snapshot();
     const start = this.timesteps;
     let updates = 0;
     let lastEpisode: EpisodeStat | undefined;
@@ -203,7 +202,6 @@ export class Dqn implements Agent {
               const a = p.doubleQ ? bestNext[b]! : argmax(qt, b * nA, nA);
               y[b] = batch.rewards[b]! + p.gamma * (1 - batch.terminated[b]!) * qt[b * nA + a]!;
             }
-            q.snapshot(pending);
             q.zeroGrad();
             const out = q.forward(batch.obs, B, true);
             dOut.fill(0);
@@ -228,8 +226,15 @@ export class Dqn implements Agent {
                 `dqn diverged at gradient step ${updates + 1}: ${Number.isFinite(loss) ? `the gradient norm became ${norm}` : `the loss became ${loss}`}; kept the Q-network from the last good step. Lower learningRate (now ${p.learningRate}) or scale the rewards.`,
               );
             }
-            this.good.forEach((w, i) => w.set(pending[i]!));
             opt.step();
+            if (q.params.every((w) => w.value.every(Number.isFinite))) q.snapshot(this.good);
+            else {
+              q.restore(this.good);
+              throw new KeelError(
+                'numeric',
+                `dqn diverged at gradient step ${updates + 1}: a weight of the Q-network is not finite after the step; kept the Q-network from the last good step. Lower learningRate (now ${p.learningRate}).`,
+              );
+            }
             updates++;
             lossSum += loss;
             qSum += qMean / B;
@@ -265,15 +270,6 @@ export class Dqn implements Agent {
           })
         ) {
           return { timesteps: t, stopped: 'callback', updates };
-        }
-      }
-      for (const w of q.params) {
-        if (!w.value.every(Number.isFinite)) {
-          q.restore(this.good);
-          throw new KeelError(
-            'numeric',
-            `dqn diverged: a weight of the Q-network is not finite after training; kept the last good Q-network. Lower learningRate (now ${p.learningRate}).`,
-          );
         }
       }
       return { timesteps: totalSteps, stopped: 'completed', updates };

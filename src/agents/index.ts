@@ -12,3 +12,34 @@ export { QuantileBins, nearestAllocation } from './discretise.ts';
 export type { QuantileBinsJSON } from './discretise.ts';
 export { QTable, qLearningSchema, trainQLearning } from './q-learning.ts';
 export type { QLearningParams, QLearningResult, QTableJSON } from './q-learning.ts';
+// deep agents (DQN, A2C, PPO) on Keel's neural kit
+export { Dqn, dqnDefaults } from './dqn.ts';
+export type { DqnParams } from './dqn.ts';
+export { A2c, a2cDefaults } from './a2c.ts';
+export type { A2cParams } from './a2c.ts';
+export { Ppo, ppoDefaults } from './ppo.ts';
+export type { PpoParams } from './ppo.ts';
+export { onPolicyDefaults, explainedVariance } from './on-policy.ts';
+export type { OnPolicyParams } from './on-policy.ts';
+export { createAgent, agentFromJSON, deepAlgorithms } from './agent-registry.ts';
+export type { DeepAlgorithm, DeepAgentParams } from './agent-registry.ts';
+export type {
+  Agent,
+  AgentAlgorithm,
+  AgentCallback,
+  AgentJSON,
+  CallbackContext,
+  EpisodeStat,
+  FrozenPolicy,
+  LearnResult,
+  UpdateStats,
+} from './agent.ts';
+export { computeGae } from './gae.ts';
+export type { GaeInput } from './gae.ts';
+export { ReplayBuffer, RolloutBuffer } from './buffers.ts';
+export { constantSchedule, linearSchedule, toSchedule } from './schedules.ts';
+export type { Schedule } from './schedules.ts';
+export { ActionDistribution, distributionFor } from './policy.ts';
+export type { DistributionKind } from './policy.ts';
+export { IdentityEnv, PlantedRegimeEnv, plantedOracle, plantedAllocations, evaluatePolicy } from './agent-test-envs.ts';
+export type { PlantedRegimeOptions } from './agent-test-envs.ts';

@@ -90,8 +90,8 @@ export abstract class OnPolicyAgent<P extends OnPolicyParams> implements Agent {
   protected timesteps = 0;
   private readonly actRng: Rng;
   protected readonly trainRng: Rng;
+  /** Weights after the last update that completed with finite losses, gradients and weights. */
   private good: Float64Array[] = [];
-  private pending: Float64Array[] = [];
   private shape: { obsSize: number; kind: 'discrete' | 'box'; actionSize: number } | null = null;
   private readonly lr: Schedule;
 
@@ -136,7 +136,6 @@ export abstract class OnPolicyAgent<P extends OnPolicyParams> implements Agent {
     this.critic = buildMlp(mlpSpecs(obsSize, p.hidden, 1, p.activation), rng, 1);
     this.shape = { obsSize, kind, actionSize };
     this.good = this.trainable.map((t) => t.value.slice());
-    this.pending = this.trainable.map((t) => t.value.slice());
   }
 
   learn(env: Env, totalSteps: number, callback?: AgentCallback): LearnResult {
@@ -215,6 +214,7 @@ export abstract class OnPolicyAgent<P extends OnPolicyParams> implements Agent {
         adamOptions.learningRate = this.lr(progressRemaining);
         const stats = this.train({ buffer, optimizer, progressRemaining });
         this.checkParamsFinite();
+        this.trainable.forEach((t, i) => this.good[i]!.set(t.value));
         updates++;
         lastUpdate = {
           update: this.curve.length + 1,
@@ -233,20 +233,12 @@ export abstract class OnPolicyAgent<P extends OnPolicyParams> implements Agent {
     }
   }
 
-  /** Call at the start of an update: remembers the weights it starts from. */
-  protected beginUpdate(): void {
-    this.trainable.forEach((t, i) => this.pending[i]!.set(t.value));
-  }
-
   /**
-   * Call before each optimizer step with the minibatch loss and the gradient norm. Finite: the weights this update
-   * started from are now known good. Not finite: restores the last good weights and throws a one-line error.
+   * Call before each optimizer step with the minibatch loss and the gradient norm. Not finite: restores the weights
+   * of the last good update and throws a one-line error.
    */
-  protected guard(loss: number, gradNorm: number, where: string, first: boolean): void {
-    if (Number.isFinite(loss) && Number.isFinite(gradNorm)) {
-      if (first) this.good.forEach((g, i) => g.set(this.pending[i]!));
-      return;
-    }
+  protected guard(loss: number, gradNorm: number, where: string): void {
+    if (Number.isFinite(loss) && Number.isFinite(gradNorm)) return;
     this.restoreGood();
     const what = Number.isFinite(loss) ? `the gradient norm became ${gradNorm}` : `the loss became ${loss}`;
     throw new KeelError(
@@ -258,7 +250,7 @@ export abstract class OnPolicyAgent<P extends OnPolicyParams> implements Agent {
   private checkParamsFinite(): void {
     for (const t of this.trainable) {
       for (let i = 0; i < t.value.length; i++) {
-        if (!Number.isFinite(t.value[i]!)) this.guard(t.value[i]!, NaN, `weight ${t.name} after the step`, false);
+        if (!Number.isFinite(t.value[i]!)) this.guard(t.value[i]!, NaN, `weight ${t.name} after the step`);
       }
     }
   }

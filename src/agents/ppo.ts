@@ -93,7 +93,6 @@ export class Ppo extends OnPolicyAgent<PpoParams> {
     let epochs = 0;
     let stoppedEarly = 0;
     let lastKl = 0;
-    this.beginUpdate();
     outer: for (let epoch = 0; epoch < p.nEpochs; epoch++) {
       this.trainRng.shuffle(order);
       epochs++;
@@ -157,7 +156,7 @@ export class Ppo extends OnPolicyAgent<PpoParams> {
         critic.backward(dV, size);
         const loss = pg + p.vfCoef * vl - p.entCoef * entMean;
         const norm = clipGradNorm(params, p.maxGradNorm);
-        this.guard(loss, norm, `epoch ${epoch + 1}, minibatch ${s0 / B + 1}`, batches === 0);
+        this.guard(loss, norm, `epoch ${epoch + 1}, minibatch ${s0 / B + 1}`);
         optimizer.step();
         pgSum += pg;
         vSum += vl;
