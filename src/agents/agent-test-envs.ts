@@ -5,6 +5,7 @@
  */
 import { createRng, KeelError, type Rng } from '../core/index.ts';
 import type { Env, ResetResult, Space, StepResult } from './env.ts';
+import { softmaxInto } from './policy.ts';
 
 function oneHot(n: number, i: number): Float64Array {
   const v = new Float64Array(n);
@@ -36,6 +37,8 @@ export class IdentityEnv implements Env {
     readonly n: number,
     readonly actions: 'discrete' | 'box',
     readonly length = 20,
+    /** Box actions: read as weights (negatives dropped, rescaled) or as scores mapped by a softmax. */
+    readonly boxMap: 'weights' | 'softmax' = 'weights',
   ) {
     this.observationSpace = { kind: 'box', shape: [n], low: new Float64Array(n), high: new Float64Array(n).fill(1) };
     this.actionSpace =

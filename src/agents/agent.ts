@@ -73,13 +73,16 @@ export interface AgentJSON {
   readonly episodes: readonly EpisodeStat[];
 }
 
-/** A network's outputs turned into an action: the best of them (categorical logits, Q-values) or their softmax. */
+/**
+ * A network's outputs turned into an action: the best of them (categorical logits, Q-values), their softmax
+ * (weights), or the outputs themselves (scores for an env that applies the softmax).
+ */
 export class NetworkPolicy implements FrozenPolicy {
   private readonly net: Network;
   constructor(
     readonly algorithm: AgentAlgorithm,
     net: Network,
-    private readonly head: 'argmax' | 'softmax',
+    private readonly head: 'argmax' | 'softmax' | 'identity',
   ) {
     this.net = cloneNetwork(net);
     this.net.allocate(1);
@@ -94,7 +97,8 @@ export class NetworkPolicy implements FrozenPolicy {
     }
     const out = this.net.forward(obs, 1, false);
     const k = this.net.outSize;
-    return this.head === 'argmax' ? argmax(out, 0, k) : softmaxInto(out, 0, k, new Float64Array(k));
+    if (this.head === 'argmax') return argmax(out, 0, k);
+    return this.head === 'softmax' ? softmaxInto(out, 0, k, new Float64Array(k)) : out.slice(0, k);
   }
 
   weights(): number[][] {

@@ -31,6 +31,7 @@ import {
   weightsOf,
   type ActionDistribution,
   type ActivationName,
+  type BoxAction,
 } from './policy.ts';
 import { linearSchedule, type Schedule } from './schedules.ts';
 
@@ -55,6 +56,8 @@ export interface OnPolicyParams {
   readonly logStdInit: number;
   /** Standardise advantages within each minibatch. */
   readonly normalizeAdvantage: boolean;
+  /** Box envs: receive softmax(z) as weights, or z as scores when the env applies the softmax itself. */
+  readonly boxAction: BoxAction;
 }
 
 export const onPolicyDefaults: OnPolicyParams = {
@@ -71,6 +74,7 @@ export const onPolicyDefaults: OnPolicyParams = {
   activation: 'tanh',
   logStdInit: 0,
   normalizeAdvantage: true,
+  boxAction: 'weights',
 };
 
 /** What `train` gets: the filled rollout, the optimizer (its learning rate already set), progress remaining. */
@@ -108,6 +112,12 @@ export abstract class OnPolicyAgent<P extends OnPolicyParams> implements Agent {
     checkRange(a, 'maxGradNorm', params.maxGradNorm, 1e-9, 1e9, '0.5');
     checkRange(a, 'logStdInit', params.logStdInit, -5, 2, '0');
     for (const h of params.hidden) checkInt(a, 'hidden', h, 1, '[64, 64]');
+    if (params.boxAction !== 'weights' && params.boxAction !== 'scores') {
+      throw new KeelError(
+        'config',
+        `${a}: boxAction must be 'weights' or 'scores', got ${String(params.boxAction)}. Use 'scores' when the env applies a softmax itself.`,
+      );
+    }
     const root = createRng(params.seed);
     this.actRng = root.fork('act');
     this.trainRng = root.fork('train');
@@ -131,6 +141,7 @@ export abstract class OnPolicyAgent<P extends OnPolicyParams> implements Agent {
     this.dist = distributionFor(
       kind === 'discrete' ? { kind, shape: [], n: actionSize } : { kind, shape: [actionSize] },
       p.logStdInit,
+      p.boxAction,
     );
     this.actor = buildMlp(mlpSpecs(obsSize, p.hidden, actionSize, p.activation), rng, 0.01);
     this.critic = buildMlp(mlpSpecs(obsSize, p.hidden, 1, p.activation), rng, 1);
@@ -266,7 +277,9 @@ export abstract class OnPolicyAgent<P extends OnPolicyParams> implements Agent {
         `${this.algorithm}: the agent has no policy yet; call learn(env, totalSteps) or load one with fromJSON.`,
       );
     }
-    return new NetworkPolicy(this.algorithm, this.actor, this.dist.kind === 'categorical' ? 'argmax' : 'softmax');
+    const head =
+      this.dist.kind === 'categorical' ? 'argmax' : this.dist.boxAction === 'scores' ? 'identity' : 'softmax';
+    return new NetworkPolicy(this.algorithm, this.actor, head);
   }
 
   /** The critic's V(obs) (for diagnostics and tests). */

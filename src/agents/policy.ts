@@ -97,6 +97,13 @@ export function softmaxInto(x: Float64Array, o: number, k: number, out: Float64A
 export type DistributionKind = 'categorical' | 'softmax-gaussian';
 
 /**
+ * What a box env receives: 'weights' = softmax(z) on the simplex; 'scores' = z, for an env that maps scores onto the
+ * simplex by a softmax itself (PortfolioEnv's `simplex` action with `map: softmax`): never both, or the weights are
+ * squashed twice towards equal weight.
+ */
+export type BoxAction = 'weights' | 'scores';
+
+/**
  * An action distribution over the actor's outputs `out` (batch × k). `raw` holds what was drawn: a category index
  * (1 number per row) or z (k numbers per row).
  */
@@ -110,6 +117,8 @@ export class ActionDistribution {
     readonly k: number,
     /** log σ (softmax-gaussian only), a trainable parameter. */
     readonly logStd: Param | null,
+    /** Box actions: hand the env softmax(z) ('weights') or z itself ('scores', for envs that apply the softmax). */
+    readonly boxAction: BoxAction = 'weights',
   ) {
     this.rawSize = kind === 'categorical' ? 1 : k;
     this.p = new Float64Array(k);
@@ -138,14 +147,10 @@ export class ActionDistribution {
     return this.logProbs(out, raw, 1, new Float64Array(1))[0]!;
   }
 
-  /** What the environment receives for a raw draw: the index, or softmax(z) as weights. */
+  /** What the environment receives for a raw draw: the index, or softmax(z) as weights (z itself as scores). */
   envAction(raw: Float64Array): number | Float64Array {
-    return this.kind === 'categorical' ? raw[0]! : softmaxInto(raw, 0, this.k, new Float64Array(this.k));
-  }
-
-  /** The frozen policy's action from row 0 of `out`: the most likely category, or softmax(μ). */
-  mode(out: Float64Array): number | Float64Array {
-    return this.kind === 'categorical' ? argmax(out, 0, this.k) : softmaxInto(out, 0, this.k, new Float64Array(this.k));
+    if (this.kind === 'categorical') return raw[0]!;
+    return this.boxAction === 'scores' ? raw.slice(0, this.k) : softmaxInto(raw, 0, this.k, new Float64Array(this.k));
   }
 
   /** log π(raw | out) of each of `batch` rows into `logp`; entropy of each row into `ent` when given. */
@@ -239,7 +244,11 @@ export class ActionDistribution {
 }
 
 /** The distribution an action space calls for (box: softmax-Gaussian over its numbers; discrete: categorical). */
-export function distributionFor(space: Space, logStdInit: number): ActionDistribution {
+export function distributionFor(
+  space: Space,
+  logStdInit: number,
+  boxAction: BoxAction = 'weights',
+): ActionDistribution {
   if (space.kind === 'discrete') {
     const n = space.n ?? 0;
     if (!Number.isInteger(n) || n < 2) {
@@ -258,5 +267,5 @@ export function distributionFor(space: Space, logStdInit: number): ActionDistrib
     value: new Float64Array(k).fill(logStdInit),
     grad: new Float64Array(k),
   };
-  return new ActionDistribution('softmax-gaussian', k, logStd);
+  return new ActionDistribution('softmax-gaussian', k, logStd, boxAction);
 }

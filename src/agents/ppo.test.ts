@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isKeelError } from '../core/index.ts';
-import { BreakingEnv } from './agent-test-helpers.ts';
+import { BreakingEnv, RecordingEnv } from './agent-test-helpers.ts';
 import { evaluatePolicy, IdentityEnv } from './agent-test-envs.ts';
 import { agentFromJSON } from './agent-registry.ts';
 import { Ppo } from './ppo.ts';
@@ -20,6 +20,19 @@ describe('PPO', () => {
     agent.learn(new IdentityEnv(4, 'box'), 8000);
     const pol = agent.policy();
     expect(evaluatePolicy(new IdentityEnv(4, 'box'), (o) => pol.act(o), 99, 20) / 20).toBeGreaterThanOrEqual(0.7);
+  });
+
+  it("boxAction 'scores' hands an env that applies its own softmax the raw z (never softmax twice) and learns it", () => {
+    const agent = new Ppo({ ...small, seed: 1, boxAction: 'scores' });
+    const env = new RecordingEnv(new IdentityEnv(4, 'box', 20, 'softmax'));
+    agent.learn(env, 8000);
+    const sums = [];
+    for (let i = 0; i < 40; i += 4) sums.push(env.actions.slice(i, i + 4).reduce((a, b) => a + b, 0));
+    expect(sums.some((s) => Math.abs(s - 1) > 1e-6)).toBe(true);
+    const pol = agent.policy();
+    expect(
+      evaluatePolicy(new IdentityEnv(4, 'box', 20, 'softmax'), (o) => pol.act(o), 99, 20) / 20,
+    ).toBeGreaterThanOrEqual(0.7);
   });
 
   it('logs approx_kl, clip_fraction and explained_variance per update, and stops an update at 1.5 × targetKl', () => {
