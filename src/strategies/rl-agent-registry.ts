@@ -7,6 +7,7 @@
 import type * as z from 'zod';
 import type { FindingDraft } from '../core/index.ts';
 import { qLearningAlgorithm } from './rl-agent-q.ts';
+import { a2cAlgorithm, dqnAlgorithm, ppoAlgorithm } from './rl-agent-deep.ts';
 import type { PortfolioEnv } from '../agents/index.ts';
 
 /** Every algorithm a study may name (the schema's enum); only the registered ones run. */
@@ -45,6 +46,9 @@ export interface RlAlgorithm {
 
 export const rlAlgorithms: Partial<Record<RlAlgorithmName, RlAlgorithm>> = {
   'q-learning': qLearningAlgorithm,
+  dqn: dqnAlgorithm,
+  a2c: a2cAlgorithm,
+  ppo: ppoAlgorithm,
 };
 
 /** One line for a study naming an algorithm that is not registered in this build. */

@@ -75,15 +75,7 @@ describe('rl-agent strategy', () => {
     expect(Array.from(early.decisions[0]!.target)).toEqual([0.25, 0.25, 0.25, 0.25]);
   });
 
-  it('dqn, a2c and ppo are refused at validation until they are registered (one line, no substitute)', () => {
-    for (const algorithm of ['dqn', 'a2c', 'ppo']) {
-      const res = rlAgentSchema.safeParse({ ...params, algorithm });
-      expect(res.success).toBe(false);
-      expect(res.error!.issues[0]!.message).toBe(
-        `algorithm ${algorithm} is not available in this build yet (available: q-learning); use algorithm: q-learning`,
-      );
-      expect(() => make({ ...params, algorithm })).toThrow(/not available in this build yet/);
-    }
+  it('validates the budget and the agent block (one line, path to the bad key)', () => {
     expect(rlAgentSchema.safeParse({ ...params, episodes: 5, steps: 100 }).success).toBe(false);
     expect(rlAgentSchema.safeParse({ ...params, agent: { bins: 1 } }).error!.issues[0]!.path).toEqual([
       'agent',
