@@ -247,7 +247,7 @@ export function rlAgent(params: RlAgentParams, env: RlAgentEnv = {}): Strategy {
 export const rlAgentKind = {
   schema: rlAgentSchema,
   description:
-    'walk-forward reinforcement-learning agent (q-learning; dqn/a2c/ppo when registered) trained on PortfolioEnv under the backtest costs',
+    'walk-forward reinforcement-learning agent (q-learning, dqn, a2c, ppo) trained on PortfolioEnv under the backtest costs',
   create: (params: z.input<typeof rlAgentSchema>, env: RlAgentEnv = {}): Strategy =>
     rlAgent(rlAgentSchema.parse(params), env),
 };

@@ -78,8 +78,12 @@ describe('rl-agent in a study', () => {
       expect(read(b.path, f), f).toBe(read(a.path, f));
   });
 
-  it('refuses algorithm dqn at validation with one line (nothing else runs in its place)', () => {
-    const bad = { ...study, strategies: [{ ...study.strategies[0]!, algorithm: 'dqn' }] };
+  it('accepts algorithm dqn, a2c and ppo; refuses an agent key the algorithm does not have with one line', () => {
+    for (const algorithm of ['dqn', 'a2c', 'ppo'])
+      expect(() =>
+        validateStudy({ ...study, strategies: [{ ...study.strategies[0]!, algorithm, agent: {} }] }, 'rl.yaml'),
+      ).not.toThrow();
+    const bad = { ...study, strategies: [{ ...study.strategies[0]!, algorithm: 'ppo', agent: { nEpochs: 0 } }] };
     let err: unknown;
     try {
       validateStudy(bad, 'rl.yaml');
@@ -88,9 +92,7 @@ describe('rl-agent in a study', () => {
     }
     const msg = (err as Error).message;
     expect(msg.split('\n')).toHaveLength(1);
-    expect(msg).toMatch(
-      /strategies\[0\]\.algorithm.*algorithm dqn is not available in this build yet \(available: q-learning\); use algorithm: q-learning/,
-    );
+    expect(msg).toMatch(/strategies\[0\]\.agent\.nEpochs/);
   });
 
   it('examples/rl-allocation.yaml validates', () => {
