@@ -13,6 +13,14 @@ import type { PitRecords } from '../../features/index.ts';
 import type { MlJobPlan, MlTaskInputs } from '../../report/index.ts';
 import type { BacktestResult } from '../../backtest/index.ts';
 
+/**
+ * Run from the TypeScript sources (tsx: tests, `npm run bench`) or from the compiled package (dist/*.js)? A new
+ * thread has no TypeScript loader, so from the sources it starts in boot.mjs, which registers tsx (a
+ * devDependency) first; compiled, it starts straight in ml-task-worker.js.
+ */
+const fromSource = import.meta.url.endsWith('.ts');
+const ownExtension = fromSource ? '.ts' : '.js';
+
 /** What each worker receives once (structured clone). */
 export interface MlWorkerData {
   readonly entry: string;
@@ -68,7 +76,7 @@ export function runMlTasksInWorkers(
   const n = plan.tasks.length;
   const units = workUnits(plan);
   const data: MlWorkerData = {
-    entry: new URL('./ml-task-worker.ts', import.meta.url).href,
+    entry: new URL(`./ml-task-worker${ownExtension}`, import.meta.url).href,
     panel: panelInit(inputs.panel),
     ...(inputs.records ? { records: inputs.records } : {}),
     seed: inputs.seed,
@@ -106,7 +114,7 @@ export function runMlTasksInWorkers(
       }
     };
     for (let k = 0; k < Math.min(workers, units.length); k++) {
-      const w = new Worker(new URL('./boot.mjs', import.meta.url), { workerData: data });
+      const w = new Worker(new URL(fromSource ? './boot.mjs' : data.entry, import.meta.url), { workerData: data });
       pool.push(w);
       w.on('message', (m: MlWorkerReply) => {
         if (settled) return;
