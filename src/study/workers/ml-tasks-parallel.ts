@@ -33,6 +33,7 @@ export interface MlWorkerData {
 
 export type MlWorkerReply =
   | { readonly index: number; readonly result: BacktestResult }
+  | { readonly index: number; readonly progress: number; readonly note: string }
   | { readonly index: number; readonly error: { readonly kind?: KeelErrorKind; readonly message: string } };
 
 /**
@@ -90,6 +91,7 @@ export function runMlTasksInWorkers(
     const pendingIn = new Map<Worker, number>(); // tasks of its current unit not yet back
     let next = 0;
     let done = 0;
+    const partial = new Map<number, number>(); // task index → fraction done, while it runs
     let settled = false;
     const stopAll = (): void => {
       for (const w of pool) {
@@ -119,6 +121,15 @@ export function runMlTasksInWorkers(
       w.on('message', (m: MlWorkerReply) => {
         if (settled) return;
         const task = plan.tasks[m.index]!;
+        if ('progress' in m) {
+          // Tasks in flight count by the fraction of their walk-forward done (refits, epochs).
+          partial.set(m.index, m.progress);
+          let inFlight = 0;
+          for (const f of partial.values()) inFlight += f;
+          onDone?.(done + inFlight, n, m.note === task.label ? task.label : `${task.label} ${m.note}`);
+          return;
+        }
+        partial.delete(m.index);
         if ('error' in m) {
           fail(
             m.error.kind
