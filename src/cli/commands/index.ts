@@ -64,9 +64,25 @@ export const commandEntries: readonly CommandEntry[] = [
     summary: "search the study's tune: space on its validation period (before backtest.start) → <out>/<id>/",
     load: async () => (await import('./tune.ts')).tuneCommand(),
   },
-  { name: 'sweep', load: async () => (await import('./sweep.ts')).sweepCommand() },
-  { name: 'worker', load: async () => (await import('./worker.ts')).workerCommand() },
-  { name: 'serve', load: async () => (await import('./serve.ts')).serveCommand() },
+  {
+    name: 'sweep',
+    term: 'sweep [options] <study>',
+    summary: 'run the study once per point of a parameter grid and tabulate every strategy → <out>/<id>/sweep.csv',
+    load: async () => (await import('./sweep.ts')).sweepCommand(),
+  },
+  {
+    name: 'worker',
+    term: 'worker [options]',
+    summary: 'process sweep trials from a Redis queue (BullMQ) until stopped; run one per core on any host',
+    load: async () => (await import('./worker.ts')).workerCommand(),
+  },
+  {
+    name: 'serve',
+    term: 'serve [options]',
+    summary:
+      'web dashboard over a runs folder: runs, interactive charts, tear sheets, compare (127.0.0.1 only by default)',
+    load: async () => (await import('./serve.ts')).serveCommand(),
+  },
   { name: 'trade', load: async () => (await import('./trade.ts')).tradeCommand() },
   { name: 'paper', load: async () => (await import('./paper.ts')).paperCommand() },
 ];
