@@ -75,5 +75,7 @@ describe('ML job progress', () => {
     const fractional = ml.filter((e) => e.total === total && e.done > 0 && e.done < total && !Number.isInteger(e.done));
     expect(fractional.length).toBeGreaterThan(0);
     expect(fractional.some((e) => /refit \d{4}-\d\d-\d\d \d+\/100/.test(e.note ?? ''))).toBe(true);
+    const dones = ml.filter((e) => e.total === total).map((e) => e.done);
+    for (let i = 1; i < dones.length; i++) expect(dones[i]!).toBeGreaterThanOrEqual(dones[i - 1]!);
   }, 120_000);
 });

@@ -67,7 +67,7 @@ export const mlJobStep: StudyStep = {
     );
     const results =
       workers > 1
-        ? await runMlTasksInWorkers(input, plan, workers, (done, total, label) => ctx.progress(done, total, label))
+        ? await runMlTasksInWorkers(input, plan, workers, undefined, ctx.progress)
         : await runTasksYielding(input, plan, (done, total, label) => ctx.progress(done, total, label));
     const out = runMlJob(input, results);
     ctx.report(...out.findings);

@@ -73,6 +73,8 @@ export function runMlTasksInWorkers(
   plan: MlJobPlan,
   workers: number,
   onDone?: (done: number, total: number, label: string) => void,
+  /** Tasks in flight as they go: (finished + fractions of those running, total, note) — for a progress bar. */
+  onProgress?: (done: number, total: number, note: string) => void,
 ): Promise<BacktestResult[]> {
   const n = plan.tasks.length;
   const units = workUnits(plan);
@@ -121,12 +123,15 @@ export function runMlTasksInWorkers(
       w.on('message', (m: MlWorkerReply) => {
         if (settled) return;
         const task = plan.tasks[m.index]!;
+        // Tasks in flight count by the fraction of their walk-forward done (refits, epochs).
+        const inFlight = (): number => {
+          let sum = 0;
+          for (const f of partial.values()) sum += f;
+          return sum;
+        };
         if ('progress' in m) {
-          // Tasks in flight count by the fraction of their walk-forward done (refits, epochs).
           partial.set(m.index, m.progress);
-          let inFlight = 0;
-          for (const f of partial.values()) inFlight += f;
-          onDone?.(done + inFlight, n, m.note === task.label ? task.label : `${task.label} ${m.note}`);
+          onProgress?.(done + inFlight(), n, m.note === task.label ? task.label : `${task.label} ${m.note}`);
           return;
         }
         partial.delete(m.index);
@@ -141,6 +146,7 @@ export function runMlTasksInWorkers(
         results[m.index] = m.result;
         done++;
         onDone?.(done, n, task.label);
+        onProgress?.(done + inFlight(), n, task.label);
         if (done === n) {
           settled = true;
           stopAll();
