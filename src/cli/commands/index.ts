@@ -83,6 +83,16 @@ export const commandEntries: readonly CommandEntry[] = [
       'web dashboard over a runs folder: runs, interactive charts, tear sheets, compare (127.0.0.1 only by default)',
     load: async () => (await import('./serve.ts')).serveCommand(),
   },
-  { name: 'trade', load: async () => (await import('./trade.ts')).tradeCommand() },
-  { name: 'paper', load: async () => (await import('./paper.ts')).paperCommand() },
+  {
+    name: 'trade',
+    term: 'trade',
+    summary: 'plans, approvals, orders and the audit log of a trading ledger',
+    load: async () => (await import('./trade.ts')).tradeCommand(),
+  },
+  {
+    name: 'paper',
+    term: 'paper [options] <study>',
+    summary: "paper-trade the study's strategy through history into a ledger (resumable after a crash)",
+    load: async () => (await import('./paper.ts')).paperCommand(),
+  },
 ];
