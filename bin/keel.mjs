@@ -1,8 +1,15 @@
 #!/usr/bin/env node
-// The `keel` command: runs the TypeScript sources directly through tsx's loader, so no build step is needed.
-import { register } from 'tsx/esm/api';
-
-register();
-const { main, installProcessHandlers } = await import('../src/cli/main.ts');
-installProcessHandlers();
-process.exitCode = await main(process.argv.slice(2));
+// The `keel` command: the compiled CLI in dist/ (`npm run build`; `npm install` builds it through `prepare`).
+// No TypeScript loader at run time; `node bin/keel-src.mjs` runs the same CLI from src/ through tsx.
+let cli;
+try {
+  cli = await import('../dist/cli/main.js');
+} catch (e) {
+  if (e?.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes('dist')) throw e;
+  process.stderr.write(
+    'error: keel is not built (dist/cli/main.js is missing); run `npm run build` in the package folder\n',
+  );
+  process.exit(1);
+}
+cli.installProcessHandlers();
+process.exitCode = await cli.main(process.argv.slice(2));

@@ -4,7 +4,7 @@
  * errors.ts); commander's own usage errors are rewritten to one line and exit 2.
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { ExitCode, pendingCleanups, runCleanups } from '../core/index.ts';
 import { commandEntries } from './commands/index.ts';
 import { reportError, type Write } from './errors.ts';
@@ -39,8 +39,10 @@ function configure(cmd: Command, stderr: Write): void {
 }
 
 /**
- * The program with the commands `argv` needs: only the named command when the first word names one (fast
- * startup), every command otherwise (help, unknown commands and their suggestions).
+ * The program with the commands `argv` needs. The first word that is not an option names the command to load
+ * (`keel help run` names run); only that one is imported (fast startup). Otherwise (`keel --help`, an unknown
+ * command and its suggestions) every command is listed from its entry's term and summary without importing it;
+ * an entry without them is loaded. `--version` alone loads nothing; no argv at all loads every command.
  */
 export async function buildProgram(
   stderr: Write = (s) => process.stderr.write(s),
@@ -51,11 +53,26 @@ export async function buildProgram(
     .version(packageVersion(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help for a command')
     .addHelpText('after', '\nExit codes: 0 ok, 1 failure, 2 usage. Set KEEL_DEBUG=1 for stack traces. Docs: docs/.');
-  const first = argv[0];
-  const only = commandEntries.find((c) => c.name === first);
+  const words = argv.filter((a) => !a.startsWith('-'));
+  const named = words[0] === 'help' ? words[1] : words[0];
+  const only = commandEntries.find((c) => c.name === named);
   const versionOnly = argv.length > 0 && argv.every((a) => a === '-V' || a === '--version');
-  const entries = only ? [only] : versionOnly ? [] : commandEntries;
-  for (const entry of entries) program.addCommand(await entry.load());
+  const terms = new Map<Command, string>();
+  const listOnly = argv.length > 0 && !only; // no argv: the whole tree, loaded (tests walk it)
+  for (const entry of only ? [only] : versionOnly ? [] : commandEntries) {
+    if (!listOnly || entry.term === undefined || entry.summary === undefined) {
+      program.addCommand(await entry.load());
+      continue;
+    }
+    // A listing only: never run, since a command named on the line is loaded for real above.
+    const listed = new Command(entry.name).description(entry.summary);
+    terms.set(listed, entry.term);
+    program.addCommand(listed);
+  }
+  if (terms.size > 0) {
+    const help = new Help();
+    program.configureHelp({ subcommandTerm: (cmd) => terms.get(cmd) ?? help.subcommandTerm(cmd) });
+  }
   configure(program, stderr);
   return program;
 }
@@ -123,7 +140,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   };
   const before = process.exitCode;
   try {
-    const program = await buildProgram(stderr, argv);
+    const program = await buildProgram(stderr, argv.length === 0 ? ['--help'] : argv);
     if (argv.length === 0) {
       program.outputHelp({ error: true });
       return ExitCode.usage;

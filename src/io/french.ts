@@ -152,6 +152,6 @@ export function parseFrenchCsv(text: string, options: FrenchOptions = {}): { pan
 
 /** Reads one section of a Kenneth French CSV file (see the module comment for the conventions). */
 export function loadFrench(path: string, options: FrenchOptions = {}): { panel: Panel; section: FrenchSection } {
-  const text = readInputBytes(path).toString('utf8');
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(readInputBytes(path)); // as Buffer#toString
   return parseFrenchCsv(text, { ...options, source: options.source ?? path });
 }

@@ -16,7 +16,7 @@ export const DEFAULT_MAX_DECOMPRESSED_BYTES = 512 * 1024 * 1024;
 export const MAX_DECOMPRESSED_ENV = 'KEEL_MAX_DECOMPRESSED_MB';
 
 /** The decompression cap in bytes: `KEEL_MAX_DECOMPRESSED_MB` when set, else 512 MiB. */
-export function maxDecompressedBytes(env: NodeJS.ProcessEnv = process.env): number {
+export function maxDecompressedBytes(env: Readonly<Record<string, string | undefined>> = process.env): number {
   const text = env[MAX_DECOMPRESSED_ENV];
   if (text === undefined || text.trim() === '') return DEFAULT_MAX_DECOMPRESSED_BYTES;
   const mb = Number(text);
@@ -60,8 +60,11 @@ export function assertReadableFile(path: string): void {
   if (!st.isFile()) throw ioError(`${path}: is not a regular file. Name a CSV, CSV.gz or Parquet file.`);
 }
 
-/** The file's bytes, gunzipped (up to the cap) when they start with the gzip magic, checked to be UTF-8 text. */
-export function readInputBytes(path: string, options: ReadInputOptions = {}): Buffer {
+/**
+ * The file's bytes, gunzipped (up to the cap) when they start with the gzip magic, checked to be UTF-8 text. Typed
+ * Uint8Array (a Buffer at run time) so the package's public types do not need @types/node.
+ */
+export function readInputBytes(path: string, options: ReadInputOptions = {}): Uint8Array {
   assertReadableFile(path);
   let raw: Buffer;
   try {

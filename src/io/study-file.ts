@@ -8,7 +8,8 @@ import { usageError } from '../core/index.ts';
 /** The study file's bytes (hashed into the run) and its UTF-8 text. */
 export interface StudyFileText {
   readonly path: string;
-  readonly bytes: Buffer;
+  /** Uint8Array (a Node Buffer at run time), so the public types need no @types/node. */
+  readonly bytes: Uint8Array;
   readonly text: string;
 }
 

@@ -29,6 +29,6 @@ export {
 export { runMlJob, formatSummaryTable } from './ml-job.ts';
 export type { MlJobInput, MlJobOutput, SummaryRow } from './ml-job.ts';
 export { planMlJob, runMlTask } from './ml-tasks.ts';
-export type { MlJobPlan, MlTask, MlTaskInputs } from './ml-tasks.ts';
+export type { MlJobPlan, MlTask, MlTaskInputs, MlTaskProgress } from './ml-tasks.ts';
 export { checkInBrowser, chromiumAvailable, CHROMIUM_PATH } from './browser-check.ts';
 export type { BrowserCheck, RenderedChart } from './browser-check.ts';

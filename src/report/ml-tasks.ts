@@ -14,7 +14,13 @@ import {
   volMatchedBaselines,
   type StrategySpec,
 } from '../strategies/index.ts';
-import { runBacktest, type BacktestResult } from '../backtest/index.ts';
+import {
+  runBacktest,
+  type BacktestResult,
+  type Decision,
+  type DecisionContext,
+  type Strategy,
+} from '../backtest/index.ts';
 
 /** What every task of a job shares (plain data: it crosses to worker threads by structured clone). */
 export interface MlTaskInputs {
@@ -146,9 +152,29 @@ export function planMlJob(input: {
 }
 
 /** Run one task: the strategy's walk-forward backtest on its universe. */
-export function runMlTask(inputs: MlTaskInputs, plan: MlJobPlan, task: MlTask): BacktestResult {
+/**
+ * Hears how far a task is: the fraction of its walk-forward done (decision dates passed, plus the current refit's
+ * training share of the bars its model serves) and what it is doing ("refit 2020-12-31 epoch 2/3: …").
+ */
+export type MlTaskProgress = (fraction: number, note: string) => void;
+
+export function runMlTask(
+  inputs: MlTaskInputs,
+  plan: MlJobPlan,
+  task: MlTask,
+  onProgress?: MlTaskProgress,
+): BacktestResult {
   const sub = inputs.panel.selectAssets(plan.universes[task.section]!);
   const options = backtestOptionsFrom(inputs.backtest);
+  // Decision rows run from the first decision to the backtest's end (last row ≤ end, else the panel's last).
+  const endRow = options.end === undefined ? sub.nDates - 1 : lastRowAtOrBefore(sub.dates, options.end);
+  let first = -1;
+  let row = 0;
+  let reached = 0;
+  // A refit is credited with the bars its model will serve while it trains (that is where a walk-forward spends its
+  // time), and the fraction never goes back while the cheap decisions in that span catch up.
+  const fraction = (bars: number): number =>
+    (reached = Math.max(reached, first < 0 ? 0 : Math.min(1, (row - first + bars) / Math.max(1, endRow - first + 1))));
   // The strategy annualises with the same periods per year as the metrics (the study step resolves it into the
   // backtest section); without it the engine and the strategy each infer it from the same dates.
   const env = {
@@ -156,11 +182,38 @@ export function runMlTask(inputs: MlTaskInputs, plan: MlJobPlan, task: MlTask): 
     name: task.label,
     ...(inputs.records ? { records: inputs.records } : {}),
     ...(options.periodsPerYear === undefined ? {} : { periodsPerYear: options.periodsPerYear }),
+    ...(onProgress
+      ? {
+          onFitProgress: (f: number, note: string, bars: number) =>
+            onProgress(fraction(f * Math.min(bars, endRow - row + 1)), note),
+        }
+      : {}),
   };
-  const strategy = createStrategy(task.spec, env as never);
-  return runBacktest(sub, strategy, {
+  const created = createStrategy(task.spec, env as never);
+  // Progress only: the same strategy, its decide() also noting the row (results are unchanged).
+  const strategy: Strategy = onProgress
+    ? Object.create(created, {
+        decide: {
+          value: (view: Panel, ctx: DecisionContext): Decision => {
+            row = ctx.t;
+            if (first < 0) first = ctx.t;
+            onProgress(fraction(0), task.label);
+            return created.decide(view, ctx);
+          },
+        },
+      })
+    : created;
+  const result = runBacktest(sub, strategy, {
     ...options,
     nTrials: plan.nTrials,
     seed: inputs.seed,
   });
+  onProgress?.(1, task.label);
+  return result;
+}
+
+function lastRowAtOrBefore(dates: readonly string[], end: string): number {
+  let i = dates.length - 1;
+  while (i > 0 && dates[i]! > end) i--;
+  return i;
 }

@@ -62,6 +62,12 @@ interface FittedState {
  * forecast stage fits and predicts, the portfolio stage turns forecasts and risk into weights, and `env.observe`
  * sees what the decision was made from.
  */
+/** `epoch 2/3: train loss 0.0123` for a neural fit's note, `40/100` for trees and boosting rounds. */
+function fitNote(done: number, total: number, note: string | undefined): string {
+  const epoch = note === undefined ? null : /^epoch \d+(.*)$/.exec(note);
+  return epoch ? `epoch ${done}/${total}${epoch[1]}` : `${done}/${total}`;
+}
+
 export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): Strategy {
   const name = env.name ?? `ml-${params.model.kind}`;
   const set = mlFeatureSet(params.features as FeatureSpec[], env.records);
@@ -123,12 +129,22 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
       const fpAnchor = `${view.dates[anchor]}`;
       if (!state || state.key !== fpAnchor || state.anchor > T) {
         // The model in force at T is the one fitted at its anchor on data ≤ anchor; refit when the anchor moves.
+        const heard = env.onFitProgress;
+        heard?.(0, `refit ${fpAnchor}`, params.refitEvery);
         const out = refitDataset(set, params, view, anchor);
+        const onProgress = heard
+          ? (done: number, total: number, note?: string): void =>
+              heard(total > 0 ? done / total : 0, `refit ${fpAnchor} ${fitNote(done, total, note)}`, params.refitEvery)
+          : undefined;
         if ('shortfall' in out) {
           shortfall = out.shortfall;
           state = undefined;
         } else
-          state = { key: fpAnchor, anchor, forecaster: fitForecastModel(out.data, params, (ctx.seed + anchor) >>> 0) };
+          state = {
+            key: fpAnchor,
+            anchor,
+            forecaster: fitForecastModel(out.data, params, (ctx.seed + anchor) >>> 0, onProgress),
+          };
         refit = state !== undefined;
       }
       const m = state?.forecaster;

@@ -19,6 +19,7 @@ import {
   type SamplerSpec,
   type SearchSpace,
 } from '../tuning/index.ts';
+import type { StudyProgressEvent } from './context.ts';
 import { runStudy } from './run-study.ts';
 import { localExecutor, type QueuedTrial, type TrialExecutor } from './trials.ts';
 import { bestStudyYaml, tuneReportHtml, trialsCsv, type TuneTrial } from './tune-output.ts';
@@ -37,6 +38,11 @@ export interface TuneOptions {
   readonly strict?: boolean;
   /** Called after each trial (progress on the terminal). */
   readonly onTrial?: (trial: TuneTrial, best: TuneTrial | undefined, total: number) => void;
+  /**
+   * Progress in trials (fractional within one: its folds, and each fold's study steps down to the ML job's refits
+   * and epochs), for a bar with an ETA: `(done, total trials, note)`.
+   */
+  readonly onProgress?: (done: number, total: number, note?: string) => void;
   /**
    * Trials asked at once (default 1). The sampler sees only finished batches, so results depend on the batch size
    * but never on where or in what order a batch's trials run: the same batch size gives the same bytes here and on
@@ -74,7 +80,10 @@ export const failedTuneTrial = (p: TuneTrialPayload, reason: string): TuneTrialO
 });
 
 /** Scores one trial on every fold. Never throws: a failure becomes `error` (one line). */
-export async function runTuneTrial(p: TuneTrialPayload): Promise<TuneTrialOutcome> {
+export async function runTuneTrial(
+  p: TuneTrialPayload,
+  onProgress?: (fraction: number, note: string) => void,
+): Promise<TuneTrialOutcome> {
   const foldScores: number[] = [];
   const returns: number[] = [];
   let findings = 0;
@@ -84,8 +93,14 @@ export async function runTuneTrial(p: TuneTrialPayload): Promise<TuneTrialOutcom
       ...(p.baseDir !== undefined ? { baseDir: p.baseDir } : {}),
       ...(p.strict ? { strict: true } : {}),
     };
-    for (const f of p.folds) {
-      const r = await runFold(trialStudy, f, opts);
+    for (const [k, f] of p.folds.entries()) {
+      const r = await runFold(
+        trialStudy,
+        f,
+        opts,
+        onProgress &&
+          ((frac, note) => onProgress((k + frac) / p.folds.length, `fold ${k + 1}/${p.folds.length} ${note}`)),
+      );
       foldScores.push(r.score);
       returns.push(...r.returns);
       findings += r.findings;
@@ -135,6 +150,7 @@ async function runFold(
   study: Study,
   fold: { start: string; end: string },
   options: TuneOptions,
+  onProgress?: (fraction: number, note: string) => void,
 ): Promise<{ score: number; returns: number[]; findings: number }> {
   const t = study.tune!;
   const { tune: _omit, ...rest } = study;
@@ -152,6 +168,15 @@ async function runFold(
       ...(options.baseDir !== undefined ? { baseDir: options.baseDir } : {}),
       clock: () => new Date(0),
       ...(options.strict ? { strict: true } : {}),
+      ...(onProgress
+        ? {
+            onProgress: (e: StudyProgressEvent) =>
+              onProgress(
+                (e.index - 1 + (e.total > 0 ? Math.min(1, e.done / e.total) : 0)) / e.count,
+                `${e.step}${e.note ? ` ${e.note}` : ''}`,
+              ),
+          }
+        : {}),
     });
     const report = JSON.parse(readFileSync(join(run.path, 'report.json'), 'utf8')) as {
       sections: ReportSectionJson[];
@@ -201,7 +226,16 @@ export async function tuneStudy(input: unknown, options: TuneOptions = {}): Prom
   const batch = options.batch ?? 1;
   if (!(Number.isInteger(batch) && batch >= 1)) throw usageError(`--batch must be an integer ≥ 1, got ${batch}`);
   const tuneId = `tune-${configHash({ study, seed, sampler: t.sampler, trials: t.trials, batch })}`;
-  const execute = options.executor ?? localExecutor(runTuneTrial);
+  // Here, trials report their folds' steps (down to the ML job's refits and epochs); on a queue, whole trials.
+  const progress = options.onProgress;
+  const execute =
+    options.executor ??
+    localExecutor((p: TuneTrialPayload) =>
+      runTuneTrial(
+        p,
+        progress && ((frac, note) => progress(p.number + frac, t.trials, `trial ${p.number + 1} ${note}`)),
+      ),
+    );
   for (let asked = 0; asked < t.trials;) {
     const k = Math.min(batch, t.trials - asked);
     const payloads: TuneTrialPayload[] = Array.from({ length: k }, (_, i) => ({
@@ -237,6 +271,7 @@ export async function tuneStudy(input: unknown, options: TuneOptions = {}): Prom
       if (o.error !== undefined) tuner.fail(p.params, `objective threw: ${o.error}`);
       else tuner.tell(p.params, value);
       options.onTrial?.(trial, best, t.trials);
+      progress?.(trials.length, t.trials);
     }
     asked += k;
   }

@@ -1,7 +1,8 @@
 /** `keel run STUDY`: validate a study file, run it, write `runs/<id>/`, print a summary (or JSON with --json). */
+import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import type { MeanSe, RunResult, SeedsResult, StudyProgressEvent } from '../../study/index.ts';
-import { createProgress, type Progress } from '../progress.ts';
+import { createProgress, formatTiming, type Progress } from '../progress.ts';
 import { formatFindingGroup, groupFindings, type Finding } from '../../core/index.ts';
 
 /** `--seed N`: an integer 0 … 2³²−1. */
@@ -119,6 +120,8 @@ export function formatRunSummary(result: RunResult): string {
   if (ml?.table) lines.push(...ml.table);
   lines.push(...formatFindingsBlock(result.findings));
   lines.push(`files: ${result.artefacts.join(', ')}`);
+  // Last, where the eye lands after a long run: the page to open.
+  if (result.artefacts.includes('report.html')) lines.push(`report: ${join(result.path, 'report.html')}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -167,6 +170,7 @@ export function runCommand(): Command {
           bar?.update(e.done, e.total, e.note);
         };
         if (opts.seeds !== undefined) {
+          const seedsStarted = Date.now();
           const r = await runStudyFileSeeds(studyPath, {
             seeds: opts.seeds,
             outDir: opts.out,
@@ -176,7 +180,9 @@ export function runCommand(): Command {
             onSeed: (seed, i, k) => {
               bar?.done();
               barStep = '';
-              process.stderr.write(`seed ${seed} (${i + 1}/${k})\n`);
+              // Seeds take about the same time each: elapsed and ETA over the seeds so far.
+              const timing = i > 0 ? `, ${formatTiming(Date.now() - seedsStarted, i, k)}` : '';
+              process.stderr.write(`seed ${seed} (${i + 1}/${k})${timing}\n`);
             },
             onProgress,
           });

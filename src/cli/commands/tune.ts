@@ -1,6 +1,7 @@
 /** `keel tune STUDY`: search the study's `tune:` space on its validation period; write trials, best study, report. */
 import { Command, InvalidArgumentError } from 'commander';
 import { parseSeed } from './run.ts';
+import { createProgress } from '../progress.ts';
 
 function parseTrials(value: string): number {
   if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || Number(value) > 100_000)
@@ -52,16 +53,17 @@ export function tuneCommand(): Command {
         },
       ) => {
         const { failedTuneTrial, tuneStudyFile } = await import('../../study/index.ts');
+        // Like every long command: a bar with elapsed time and ETA (plain lines now and then in logs and pipes),
+        // and one line per trial (and per queued batch) on a terminal or with --verbose.
+        const show = process.stderr.isTTY === true || opts.verbose === true;
+        const bar = createProgress('tune', { verbose: opts.verbose === true });
         const batch = opts.batch ?? (opts.queue ? 4 : 1);
         const executor = opts.queue
           ? (await import('../../queue/index.ts')).queueExecutors(opts.queue, {
               onQueued: (added: number, total: number) =>
-                (process.stderr.isTTY === true || opts.verbose === true) &&
-                process.stderr.write(`queued ${added} of ${total} trials of this batch on ${opts.queue}\n`),
+                show && bar.log(`queued ${added} of ${total} trials of this batch on ${opts.queue}`),
             })('tune-trial', failedTuneTrial)
           : undefined;
-        // Like every long command: lines on a terminal (or with --verbose), quiet in logs and pipes.
-        const show = process.stderr.isTTY === true || opts.verbose === true;
         const r = await tuneStudyFile(studyPath, {
           outDir: opts.out,
           ...(opts.trials === undefined ? {} : { trials: opts.trials }),
@@ -70,12 +72,15 @@ export function tuneCommand(): Command {
           ...(opts.strict ? { strict: true } : {}),
           batch,
           ...(executor ? { executor } : {}),
-          onTrial: (t, best, total) =>
-            show &&
-            process.stderr.write(
-              `trial ${t.number + 1}/${total}: ${t.error === undefined ? num(t.value) : `failed (${t.error})`}, ${t.findings} findings; best so far ${best ? `${num(best.value)} (trial ${best.number + 1})` : 'none'}\n`,
-            ),
+          onProgress: (done, total, note) => bar.update(done, total, note),
+          onTrial: (t, best, total) => {
+            if (show)
+              bar.log(
+                `trial ${t.number + 1}/${total}: ${t.error === undefined ? num(t.value) : `failed (${t.error})`}, ${t.findings} findings; best so far ${best ? `${num(best.value)} (trial ${best.number + 1})` : 'none'}`,
+              );
+          },
         });
+        bar.done();
         const pbo = 'skipped' in r.pbo ? `PBO not computed: ${r.pbo.skipped}` : `PBO (CSCV) ${r.pbo.pbo.toFixed(3)}`;
         if (opts.json) {
           process.stdout.write(

@@ -119,7 +119,13 @@ export interface ForecastModel {
 }
 
 /** Fits the forecast model on a refit's data (seeded; a pure function of data, spec and seed). */
-export function fitForecastModel(data: RefitData, spec: ForecastSpec, seed: number): ForecastModel {
+export function fitForecastModel(
+  data: RefitData,
+  spec: ForecastSpec,
+  seed: number,
+  /** The final fit's progress (epochs, trees, rounds), for a progress display; `FitContext.onProgress`. */
+  onProgress?: (done: number, total: number, note?: string) => void,
+): ForecastModel {
   const { dataset: ds, view, fm, asOf } = data;
   const h = spec.target.horizon;
   const { estimator, selection } = chooseModel(
@@ -137,7 +143,7 @@ export function fitForecastModel(data: RefitData, spec: ForecastSpec, seed: numb
   );
   const scaler = fitScaler(spec.scaler, ds.X, ds.n, ds.p, ds.featureNames);
   const X = scaler.transform(ds.X, ds.n);
-  const model = estimator.fit({ ...ds, X }, { asOf, seed });
+  const model = estimator.fit({ ...ds, X }, { asOf, seed, ...(onProgress ? { onProgress } : {}) });
   const nA = fm.assets.length;
   const sum = new Float64Array(nA);
   const cnt = new Float64Array(nA);

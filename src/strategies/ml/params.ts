@@ -173,6 +173,12 @@ export interface MlForecastEnv {
    * attached to the decision (see `MlDecisionObserver`).
    */
   readonly observe?: MlDecisionObserver;
+  /**
+   * Hears each refit's training as it goes (progress display only; results do not depend on it): the fraction of
+   * the fit done (epochs, trees or rounds), a note ("refit 2020-12-31 epoch 2/3: train loss …") and the bars the
+   * refitted model will serve (refitEvery), so a caller can place the fit within the walk-forward.
+   */
+  readonly onFitProgress?: (fraction: number, note: string, bars: number) => void;
 }
 
 /** Per-decision diagnostics of the ml-forecast strategy (in `Decision.diagnostics.ml`). */

@@ -67,7 +67,7 @@ export const mlJobStep: StudyStep = {
     );
     const results =
       workers > 1
-        ? await runMlTasksInWorkers(input, plan, workers, (done, total, label) => ctx.progress(done, total, label))
+        ? await runMlTasksInWorkers(input, plan, workers, undefined, ctx.progress)
         : await runTasksYielding(input, plan, (done, total, label) => ctx.progress(done, total, label));
     const out = runMlJob(input, results);
     ctx.report(...out.findings);
@@ -94,8 +94,14 @@ async function runTasksYielding(
 ): Promise<BacktestResult[]> {
   const results: BacktestResult[] = [];
   for (const [i, task] of plan.tasks.entries()) {
-    onProgress(i, plan.tasks.length, `universe-${task.section + 1} ${task.label}`);
-    results.push(runMlTask(input, plan, task));
+    const label = `universe-${task.section + 1} ${task.label}`;
+    onProgress(i, plan.tasks.length, label);
+    // Within a task: its walk-forward's decision dates and each refit's epochs / trees move the bar.
+    results.push(
+      runMlTask(input, plan, task, (f, note) =>
+        onProgress(i + f, plan.tasks.length, note === task.label ? label : `${label} ${note}`),
+      ),
+    );
     await new Promise((resolve) => setImmediate(resolve));
   }
   return results;

@@ -22,7 +22,15 @@ const port = parentPort!;
 port.on('message', (index: number) => {
   let reply: MlWorkerReply;
   try {
-    reply = { index, result: runMlTask(inputs, plan, plan.tasks[index]!) };
+    // Progress for the parent's bar, at most ~5 messages a second (a forest reports every tree).
+    let last = 0;
+    const onProgress = (fraction: number, note: string): void => {
+      const now = Date.now();
+      if (now - last < 200) return;
+      last = now;
+      port.postMessage({ index, progress: fraction, note } satisfies MlWorkerReply);
+    };
+    reply = { index, result: runMlTask(inputs, plan, plan.tasks[index]!, onProgress) };
   } catch (e) {
     reply = {
       index,

@@ -13,6 +13,14 @@ import type { PitRecords } from '../../features/index.ts';
 import type { MlJobPlan, MlTaskInputs } from '../../report/index.ts';
 import type { BacktestResult } from '../../backtest/index.ts';
 
+/**
+ * Run from the TypeScript sources (tsx: tests, `npm run bench`) or from the compiled package (dist/*.js)? A new
+ * thread has no TypeScript loader, so from the sources it starts in boot.mjs, which registers tsx (a
+ * devDependency) first; compiled, it starts straight in ml-task-worker.js.
+ */
+const fromSource = import.meta.url.endsWith('.ts');
+const ownExtension = fromSource ? '.ts' : '.js';
+
 /** What each worker receives once (structured clone). */
 export interface MlWorkerData {
   readonly entry: string;
@@ -25,6 +33,7 @@ export interface MlWorkerData {
 
 export type MlWorkerReply =
   | { readonly index: number; readonly result: BacktestResult }
+  | { readonly index: number; readonly progress: number; readonly note: string }
   | { readonly index: number; readonly error: { readonly kind?: KeelErrorKind; readonly message: string } };
 
 /**
@@ -64,11 +73,13 @@ export function runMlTasksInWorkers(
   plan: MlJobPlan,
   workers: number,
   onDone?: (done: number, total: number, label: string) => void,
+  /** Tasks in flight as they go: (finished + fractions of those running, total, note) — for a progress bar. */
+  onProgress?: (done: number, total: number, note: string) => void,
 ): Promise<BacktestResult[]> {
   const n = plan.tasks.length;
   const units = workUnits(plan);
   const data: MlWorkerData = {
-    entry: new URL('./ml-task-worker.ts', import.meta.url).href,
+    entry: new URL(`./ml-task-worker${ownExtension}`, import.meta.url).href,
     panel: panelInit(inputs.panel),
     ...(inputs.records ? { records: inputs.records } : {}),
     seed: inputs.seed,
@@ -82,6 +93,7 @@ export function runMlTasksInWorkers(
     const pendingIn = new Map<Worker, number>(); // tasks of its current unit not yet back
     let next = 0;
     let done = 0;
+    const partial = new Map<number, number>(); // task index → fraction done, while it runs
     let settled = false;
     const stopAll = (): void => {
       for (const w of pool) {
@@ -106,11 +118,23 @@ export function runMlTasksInWorkers(
       }
     };
     for (let k = 0; k < Math.min(workers, units.length); k++) {
-      const w = new Worker(new URL('./boot.mjs', import.meta.url), { workerData: data });
+      const w = new Worker(new URL(fromSource ? './boot.mjs' : data.entry, import.meta.url), { workerData: data });
       pool.push(w);
       w.on('message', (m: MlWorkerReply) => {
         if (settled) return;
         const task = plan.tasks[m.index]!;
+        // Tasks in flight count by the fraction of their walk-forward done (refits, epochs).
+        const inFlight = (): number => {
+          let sum = 0;
+          for (const f of partial.values()) sum += f;
+          return sum;
+        };
+        if ('progress' in m) {
+          partial.set(m.index, m.progress);
+          onProgress?.(done + inFlight(), n, m.note === task.label ? task.label : `${task.label} ${m.note}`);
+          return;
+        }
+        partial.delete(m.index);
         if ('error' in m) {
           fail(
             m.error.kind
@@ -122,6 +146,7 @@ export function runMlTasksInWorkers(
         results[m.index] = m.result;
         done++;
         onDone?.(done, n, task.label);
+        onProgress?.(done + inFlight(), n, task.label);
         if (done === n) {
           settled = true;
           stopAll();
