@@ -1,0 +1,66 @@
+/**
+ * The detectors by name, with what they read and their default threshold (as evidently's StatTest registry).
+ * Study files name detectors by these keys (`retrain.drift`, `derisk.when`).
+ */
+import { BOCPD_DEFAULTS } from './bocpd.ts';
+import { CUSUM_DEFAULTS } from './cusum.ts';
+import { ROLLING_IC_DEFAULTS, VOL_RATIO_DEFAULTS } from './decay.ts';
+import { KS_DEFAULT_THRESHOLD } from './ks.ts';
+import { PSI_DEFAULT_THRESHOLD } from './psi.ts';
+
+export interface DetectorInfo {
+  readonly name: string;
+  readonly displayName: string;
+  /** What the detector reads in the walk-forward. */
+  readonly input: 'features' | 'forecast-quality' | 'portfolio-returns';
+  readonly kind: 'pValue' | 'distance';
+  readonly defaultThreshold: number;
+}
+
+export const detectorRegistry = {
+  psi: {
+    name: 'psi',
+    displayName: 'population stability index (per feature)',
+    input: 'features',
+    kind: 'distance',
+    defaultThreshold: PSI_DEFAULT_THRESHOLD,
+  },
+  ks: {
+    name: 'ks',
+    displayName: 'Kolmogorov–Smirnov two-sample (per feature, Bonferroni)',
+    input: 'features',
+    kind: 'pValue',
+    defaultThreshold: KS_DEFAULT_THRESHOLD,
+  },
+  'rolling-ic': {
+    name: 'rolling-ic',
+    displayName: 'rolling IC decay (standard errors below the reference IC)',
+    input: 'forecast-quality',
+    kind: 'distance',
+    defaultThreshold: ROLLING_IC_DEFAULTS.threshold,
+  },
+  cusum: {
+    name: 'cusum',
+    displayName: "Page's two-sided CUSUM of standardised daily IC",
+    input: 'forecast-quality',
+    kind: 'distance',
+    defaultThreshold: CUSUM_DEFAULTS.h,
+  },
+  bocpd: {
+    name: 'bocpd',
+    displayName: 'Bayesian online change point (probability of a change in the window)',
+    input: 'forecast-quality',
+    kind: 'distance',
+    defaultThreshold: BOCPD_DEFAULTS.threshold,
+  },
+  'vol-ratio': {
+    name: 'vol-ratio',
+    displayName: 'realised / ex-ante volatility',
+    input: 'portfolio-returns',
+    kind: 'distance',
+    defaultThreshold: VOL_RATIO_DEFAULTS.threshold,
+  },
+} as const satisfies Record<string, DetectorInfo>;
+
+export type DetectorName = keyof typeof detectorRegistry;
+export const DETECTOR_NAMES = Object.keys(detectorRegistry) as DetectorName[];
