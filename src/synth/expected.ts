@@ -9,11 +9,14 @@
  *   macro      the signal of day t+1 held for the horizon (surprises persist until the next release; a release
  *              inside the horizon would reset a series to an unknown zero-mean surprise — ignoring that makes
  *              this part slightly optimistic, which is the safe side for a ceiling).
+ * A planted break (truth.break) scales each broken signal's part of day t+k by its factor (−1 flip, 0 vanish) when
+ * t+k is on or after the break: the expectation knows the break, as the truth does.
  * `total` is their sum; the last h rows are NaN. Forecast quality on synthetic data is judged against the IC of
  * `total` at the study's horizon (the ceiling). Note that summing the realised α over the horizon is NOT an
  * expectation: α after t reacts to returns inside the horizon (reversal), and that sum is anti-correlated with them.
  */
 import type { SyntheticTruth } from './market.ts';
+import { signalFactor } from './break.ts';
 
 export const plantedComponents = ['drift', 'momentum', 'meanReversion', 'macro', 'sentiment'] as const;
 export type PlantedComponent = (typeof plantedComponents)[number];
@@ -38,6 +41,7 @@ export function plantedExpectation(
   const T = dates.length;
   const n = assets.length;
   const { loadings, signals, strengths, marketDrift, signalWindows: win } = truth;
+  const brk = truth.break;
   // Cumulative log return net of α through each day: what the momentum and reversal signals sum over.
   const cum = new Float64Array(T * n);
   for (let t = 1; t < T; t++)
@@ -56,19 +60,26 @@ export function plantedExpectation(
       let mom = 0;
       let rev = 0;
       let sen = 0;
+      let mac = 0; // Σₖ factor of the macro part (h without a break)
       for (let k = 1; k <= h; k++) {
         const end = t + k - 1 - win.momentumSkip;
-        if (end - L >= 0) mom += (known(end, t, a) - known(end - L, t, a)) / (sd * Math.sqrt(L));
-        if (t + k - 1 - S >= 0) rev -= (known(t + k - 1, t, a) - known(t + k - 1 - S, t, a)) / (sd * Math.sqrt(S));
+        const d = t + k;
+        if (end - L >= 0)
+          mom += (signalFactor(brk, 'momentum', d) * (known(end, t, a) - known(end - L, t, a))) / (sd * Math.sqrt(L));
+        if (t + k - 1 - S >= 0)
+          rev -=
+            (signalFactor(brk, 'meanReversion', d) * (known(t + k - 1, t, a) - known(t + k - 1 - S, t, a))) /
+            (sd * Math.sqrt(S));
         // The headline behind day t+k's sentiment is dated t+k−lead: known at t when k ≤ lead.
-        if (k <= win.sentimentLeadDays) sen += signals.sentiment[(t + k) * n + a]!;
+        if (k <= win.sentimentLeadDays) sen += signalFactor(brk, 'sentiment', d) * signals.sentiment[d * n + a]!;
+        mac += signalFactor(brk, 'macro', d);
       }
       const drift = h * (loadings.drift[a]! / 252 + (loadings.market[a]! * marketDrift[t]!) / 252);
       const parts = {
         drift,
         momentum: sd * strengths.momentum * mom,
         meanReversion: sd * strengths.meanReversion * rev,
-        macro: h * sd * strengths.macro * signals.macro[(t + 1) * n + a]!,
+        macro: mac * sd * strengths.macro * signals.macro[(t + 1) * n + a]!,
         sentiment: sd * strengths.sentiment * sen,
       };
       let sum = 0;

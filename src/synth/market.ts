@@ -15,6 +15,7 @@ import { parseSynthParams, REGIME_NAMES, type SynthMarketParams } from './params
 import { simulateRegimes, stationaryRegimeShares } from './regimes.ts';
 import { simulateReturns } from './returns.ts';
 import { buildUniverse } from './universe.ts';
+import { resolveBreak, type PlantedBreak } from './break.ts';
 
 /** What generated the market: tests and model-recovery checks compare against it. */
 export interface SyntheticTruth {
@@ -36,6 +37,11 @@ export interface SyntheticTruth {
   };
   /** (nDates × nAssets) the planted conditional mean that the signals added to day t's log return. */
   readonly alpha: Float64Array;
+  /**
+   * The planted break (params.break resolved on the calendar), or undefined: from `index` on, each broken signal's
+   * strength is multiplied by `factor` (−1 flip, 0 vanish). `strengths` are the values before the break.
+   */
+  readonly break: PlantedBreak | undefined;
   /** Strength of each planted signal (`params.predictability`): α = dailyVol · Σ strength · signal. */
   readonly strengths: {
     readonly momentum: number;
@@ -101,7 +107,17 @@ export function synthesizeMarket(input: unknown = {}): SyntheticMarket {
   const regimes = simulateRegimes(nDates, params, root.fork('regimes'));
   const macro = simulateMacro(dates, year, month, monthAfterLast, regimes, shares, root.fork('macro'));
   const tones = drawHeadlineTones(nDates, universe.nAssets, params.news.probability, root.fork('news'));
-  const sim = simulateReturns(params, universe, regimes, shares, macro.classSignal, tones, root.fork('returns'));
+  const plantedBreak = resolveBreak(params, dates);
+  const sim = simulateReturns(
+    params,
+    universe,
+    regimes,
+    shares,
+    macro.classSignal,
+    tones,
+    root.fork('returns'),
+    plantedBreak,
+  );
   const px = buildOhlcv(params, universe, regimes, sim.logReturns, root.fork('ohlcv'));
   const news = writeHeadlines(dates, universe.ids, universe.names, tones, root.fork('news-text'));
   const fundamentals = simulateFundamentals(
@@ -133,6 +149,7 @@ export function synthesizeMarket(input: unknown = {}): SyntheticMarket {
       regimeShares: shares,
       signals: { momentum: sim.momentum, meanReversion: sim.meanReversion, macro: sim.macro, sentiment: sim.sentiment },
       alpha: sim.alpha,
+      break: plantedBreak,
       strengths: {
         momentum: params.predictability.momentum,
         meanReversion: params.predictability.meanReversion,

@@ -217,6 +217,42 @@ export const synthMarketSchema = z.strictObject({
         .describe('1 = regime-dependent equity drift, 0 = the long-run average in every regime'),
     })
     .prefault({}),
+  /**
+   * A planted structural break: from the stated day on, the named planted signal (or all of them) flips sign or
+   * vanishes in the returns. The signals themselves (truth.signals) are unchanged; their effect α is what breaks.
+   * Absent = no break. Exactly one of `date` (first business day on or after it) and `atFraction` (of the calendar).
+   */
+  break: z
+    .strictObject({
+      date: z
+        .string()
+        .regex(ISO, { error: "break.date must be a date written YYYY-MM-DD; use e.g. date: '2019-01-02'" })
+        .optional()
+        .describe('first day of the break, YYYY-MM-DD (the next business day if it is none)'),
+      atFraction: z
+        .number()
+        .gt(0, { error: 'break.atFraction must be within (0, 1) of the calendar; use e.g. atFraction: 0.6' })
+        .lt(1, { error: 'break.atFraction must be within (0, 1) of the calendar; use e.g. atFraction: 0.6' })
+        .optional()
+        .describe('first day of the break as a fraction of the calendar'),
+      signal: z
+        .enum(['momentum', 'meanReversion', 'macro', 'sentiment', 'all'], {
+          error:
+            'break.signal must be one of momentum, meanReversion, macro, sentiment, all; use e.g. signal: momentum',
+        })
+        .default('all')
+        .describe('the planted signal that breaks (all = every one)'),
+      to: z
+        .enum(['flip', 'vanish'], { error: 'break.to must be flip or vanish; use e.g. to: flip' })
+        .default('flip')
+        .describe('flip = the signal predicts with the opposite sign; vanish = it predicts nothing'),
+    })
+    .refine((b) => (b.date === undefined) !== (b.atFraction === undefined), {
+      error:
+        'break needs exactly one of date and atFraction; use e.g. break: { atFraction: 0.6, signal: momentum, to: flip }',
+    })
+    .optional()
+    .describe('planted structural break of the signals (absent = none)'),
   news: z
     .strictObject({
       /** Probability that an asset gets a headline on a given business day. */

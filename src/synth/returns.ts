@@ -5,6 +5,7 @@
  * Log return of asset a on day t:
  *   r = drift_a/252 + βm·M + βt·T + βb·B + βg·G + βs·S_sector + idio + α
  *   α = dailyVol_a · (k_mom·z_mom + k_mr·z_mr + k_macro·z_macro + k_sent·z_sent)
+ *   (after a planted break, a broken signal's k is multiplied by −1 (flip) or 0 (vanish): break.ts)
  * Factor shock X = vol_X · m_regime · √h_X · ε_X with ε a unit-variance Student-t draw and h_X its GARCH variance
  * (long-run 1); bonds and gold use √m_regime, and so do idiosyncratic shocks. The bond and gold draws mix in the
  * equity-market draw with the regime's correlation.
@@ -22,6 +23,7 @@ import { REGIME_NAMES, type SynthMarketParams } from './params.ts';
 import { FACTOR_VOL, type Universe } from './universe.ts';
 import { TONE_SD } from './news.ts';
 import { Noise } from './noise.ts';
+import { signalFactor, type PlantedBreak } from './break.ts';
 
 export interface ReturnSimulation {
   /** (nDates × nAssets) log returns; row 0 is 0 (the first day only sets prices). */
@@ -45,6 +47,7 @@ export function simulateReturns(
   macroClassSignal: Float64Array,
   tones: Int8Array,
   rng: Rng,
+  plantedBreak?: PlantedBreak,
 ): ReturnSimulation {
   const nDates = regimes.length;
   const n = u.nAssets;
@@ -125,6 +128,11 @@ export function simulateReturns(
     const r = regimes[t]!;
     out.marketDrift[t] = mktDrift[r]!;
     if (t === 0) continue;
+    // The planted break scales a signal's effect from its day on (the signals themselves are unchanged).
+    const kMomT = kMom * signalFactor(plantedBreak, 'momentum', t);
+    const kRevT = kRev * signalFactor(plantedBreak, 'meanReversion', t);
+    const kMacroT = kMacro * signalFactor(plantedBreak, 'macro', t);
+    const kSentT = kSent * signalFactor(plantedBreak, 'sentiment', t);
     const m = volMult[r]!;
     const sm = sqrtVolMult[r]!;
 
@@ -156,7 +164,7 @@ export function simulateReturns(
       if (t - 1 - S >= 0) zRev = (-(cum[prev + a]! - cum[(t - 1 - S) * n + a]!) / sd) * invSqrtS;
       const zMacro = macroClassSignal[t * 3 + macroClass[a]!]!;
       const zSent = t - lead >= 0 ? tones[(t - lead) * n + a]! * invToneSd : 0;
-      const alpha = sd * (kMom * zMom + kRev * zRev + kMacro * zMacro + kSent * zSent);
+      const alpha = sd * (kMomT * zMom + kRevT * zRev + kMacroT * zMacro + kSentT * zSent);
 
       const eI = Math.sqrt(hI[a]!) * tScale * noise.studentT(df);
       hI[a] = omega + ga * eI * eI + gb * hI[a]!;

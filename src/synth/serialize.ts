@@ -12,6 +12,7 @@
  * - `truth_regimes.csv`: `date,regime,regimeName,marketDrift`.
  * - `truth_signals.csv`: long, `date,asset,momentum,meanReversion,macro,sentiment,alpha,logReturn`.
  * - `truth_headline_tone.csv`: `date,asset,tone` aligned with headlines.csv.
+ * - `truth_break.json`: the planted break resolved on the calendar (only when the market has one).
  * - `params.json`: the resolved parameters.
  */
 import type { SyntheticMarket } from './market.ts';
@@ -26,7 +27,8 @@ export function marketToCsv(
   market: SyntheticMarket,
   options: { truth?: boolean; onProgress?: (done: number, total: number, note?: string) => void } = {},
 ): Map<string, string> {
-  const total = options.truth === false ? 10 : 13;
+  const withBreak = options.truth !== false && market.truth.break !== undefined;
+  const total = (options.truth === false ? 10 : 13) + (withBreak ? 1 : 0);
   const inner = new Map<string, string>();
   const out = {
     set(name: string, text: string): void {
@@ -123,6 +125,7 @@ export function marketToCsv(
       ),
     );
   }
+  if (withBreak) out.set('truth_break.json', `${JSON.stringify(market.truth.break, null, 2)}\n`);
   out.set('params.json', `${JSON.stringify(market.params, null, 2)}\n`);
   return inner;
 }
