@@ -9,6 +9,8 @@ export {
   strategyFolder,
 } from './study-schema.ts';
 export type { Study, StudyInput, DataSpec, StudySchema, StudyKindTables } from './study-schema.ts';
+export { monitorSchema } from './monitor-schema.ts';
+export type { MonitorSection } from './monitor-schema.ts';
 export { validateStudy, parseStudyText, StudyError, isStudyError } from './validate.ts';
 export { kindSchema, kindsOf } from './kind-table.ts';
 export { strategyProblems } from './strategy-checks.ts';

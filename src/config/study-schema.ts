@@ -10,6 +10,7 @@ import { strategyProblems } from './strategy-checks.ts';
 import { tuneProblems } from './tune-checks.ts';
 import { tuneSectionSchema } from '../tuning/index.ts';
 import { tradingSectionSchema } from './trading-schema.ts';
+import { monitorSchema } from './monitor-schema.ts';
 import {
   costModelKinds,
   backtestSettingsSchema,
@@ -158,6 +159,7 @@ export function createStudySchema(tables: StudyKindTables = defaultKindTables) {
       trading: tradingSectionSchema
         .optional()
         .describe('guardrails and approval for `keel trade` and `keel paper` (keel run ignores it)'),
+      monitor: monitorSchema.optional(),
       tune: tuneSectionSchema
         .optional()
         .describe('parameter search for `keel tune` on a validation period before the backtest (keel run ignores it)'),
@@ -217,6 +219,25 @@ export function createStudySchema(tables: StudyKindTables = defaultKindTables) {
       for (const p of strategyProblems(study, strategyKinds, shape))
         ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
       for (const p of tuneProblems(study)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+      if (study.monitor) {
+        // The monitor watches ML forecasts: it needs ml-forecast strategies, and names only those.
+        const ml = study.strategies.filter((s) => (s as { kind: string }).kind === 'ml-forecast').map(strategyLabel);
+        if (ml.length === 0)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['monitor'],
+            message:
+              'monitor watches ml-forecast strategies, and the study has none; add one or remove the monitor section',
+          });
+        study.monitor.strategies?.forEach((n, i) => {
+          if (!ml.includes(n))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['monitor', 'strategies', i],
+              message: `names "${n}", which is not an ml-forecast strategy of this study (${ml.join(', ') || 'none'}); use one of those names`,
+            });
+        });
+      }
     });
 }
 
@@ -244,6 +265,7 @@ export const RUN_FILES = [
   'trades.csv',
   'truth.json',
   'market-summary.csv',
+  'events.json',
 ] as const;
 
 /** A strategy's display name: its `name`, else its kind. */

@@ -14,7 +14,14 @@ import {
 } from './charts.ts';
 import type { FindingGroup } from '../core/index.ts';
 import { tearSheetHtml } from './tearsheet-html.ts';
-import type { ForecastQualityRow, ModelSelectionRow, ReportModel, ReportSection, StrategySeries } from './model.ts';
+import type {
+  ForecastQualityRow,
+  ModelSelectionRow,
+  MonitorEventRow,
+  ReportModel,
+  ReportSection,
+  StrategySeries,
+} from './model.ts';
 
 export function escapeHtml(s: string): string {
   return s
@@ -96,6 +103,16 @@ function selectionTable(rows: readonly ModelSelectionRow[]): string {
   return `<table class="metrics" data-table="model-selection"><caption>Model selection per refit: the candidate an inner purged k-fold on the training rows chose, and its mean inner score.</caption><thead><tr><th>Model</th><th>Refit date</th><th>Chosen</th><th>Objective</th><th>Inner score</th><th>Candidates</th></tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
+function monitorTable(rows: readonly MonitorEventRow[]): string {
+  const body = rows
+    .map(
+      (r) =>
+        `<tr><th scope="row">${escapeHtml(r.strategy)}</th><td>${escapeHtml(r.date)}</td><td>${escapeHtml(r.actedOn)}</td><td>${escapeHtml(r.detector)}</td><td>${num(r.value, 4)}</td><td>${r.kind === 'pValue' ? '≤' : '≥'} ${num(r.threshold, 4)}</td><td>${escapeHtml(r.action)}</td><td>${escapeHtml(r.changeDate ?? '')}</td></tr>`,
+    )
+    .join('\n');
+  return `<table class="metrics" data-table="monitor-events"><caption>Monitor events: each detector firing (its rising edge) on data up to its date, and the action the study's monitor section took at the next decision.</caption><thead><tr><th>Strategy</th><th>Fired</th><th>Acted on</th><th>Detector</th><th>Value</th><th>Threshold</th><th>Action</th><th>Estimated change</th></tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
 function figure(kind: string, svg: string, caption: string): string {
   return `<figure class="chart" data-chart="${kind}">${svg}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
 }
@@ -132,6 +149,7 @@ function section(s: ReportSection, nTrials: number): string {
     );
   }
   if (s.modelSelection && s.modelSelection.length > 0) parts.push(selectionTable(s.modelSelection));
+  if (s.monitorEvents && s.monitorEvents.length > 0) parts.push(monitorTable(s.monitorEvents));
   if (s.ic && s.ic.length > 0)
     parts.push(
       figure(

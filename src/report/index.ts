@@ -7,6 +7,7 @@ export type {
   FrontierSnapshot,
   IcSeries,
   ModelSelectionRow,
+  MonitorEventRow,
   ReportModel,
   ReportSection,
   StrategyActivity,

@@ -22,6 +22,7 @@ import type {
   FrontierSnapshot,
   IcSeries,
   ModelSelectionRow,
+  MonitorEventRow,
   ReportModel,
   ReportSection,
   StrategySeries,
@@ -89,6 +90,8 @@ export interface MlJobOutput {
   readonly findings: readonly Finding[];
   /** One log line per refit of a strategy with `selection` (what was chosen, its inner score). */
   readonly selectionLog: readonly string[];
+  /** Monitor events of every ML strategy (events.json when the study has a monitor section). */
+  readonly events: readonly (MonitorEventRow & { readonly section: string })[];
 }
 
 interface Run {
@@ -225,6 +228,16 @@ function importanceOf(run: Run): FeatureImportance | undefined {
   return { model: run.label, names: last.featureNames, values: last.importance.map((v) => (s > 0 ? v / s : 0)) };
 }
 
+/** Every monitor event of a run (empty without the study's `monitor:` section). */
+function monitorEventsOf(run: Run): MonitorEventRow[] {
+  const out: MonitorEventRow[] = [];
+  for (const d of run.result.decisions) {
+    const m = d.diagnostics?.['monitor'] as { events?: readonly Omit<MonitorEventRow, 'strategy'>[] } | undefined;
+    for (const e of m?.events ?? []) out.push({ strategy: run.label, ...e });
+  }
+  return out;
+}
+
 /** What the inner model selection chose at each refit of a run (empty without `selection`). */
 function modelSelectionOf(run: Run): ModelSelectionRow[] {
   const out: ModelSelectionRow[] = [];
@@ -289,6 +302,7 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
   const tradeLines: string[] = ['section,strategy,date,asset,side,quantity,price,notional,cost'];
   const volMatchedNames = new Set<string>();
   const selectionLog: string[] = [];
+  const events: (MonitorEventRow & { section: string })[] = [];
 
   plan.universes.forEach((ids, k) => {
     const sectionId = `universe-${k + 1}`;
@@ -394,6 +408,8 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
       selectionLog.push(
         `model selection ${sectionId}/${m.model} refit ${m.fitDate}: ${m.chosen} (inner ${m.objective} ${fix(m.score, 4)}, ${m.candidates} candidates)`,
       );
+    const monitorEvents = mlRuns.flatMap(monitorEventsOf);
+    events.push(...monitorEvents.map((e) => ({ section: sectionId, ...e })));
     const frontier = frontierFor(best, sub);
     sections.push({
       id: sectionId,
@@ -409,6 +425,7 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
       forecastQuality: fq,
       forecastQualityByFold: byFold,
       ...(modelSelection.length > 0 ? { modelSelection } : {}),
+      ...(monitorEvents.length > 0 ? { monitorEvents } : {}),
     });
     for (const r of runs) {
       const m = r.result.metrics;
@@ -485,6 +502,7 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
     table: formatSummaryTable(summary),
     findings,
     selectionLog,
+    events,
   };
 }
 

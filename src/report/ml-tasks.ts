@@ -21,6 +21,7 @@ import {
   type DecisionContext,
   type Strategy,
 } from '../backtest/index.ts';
+import type { MonitorSpec } from '../monitor/index.ts';
 
 /** What every task of a job shares (plain data: it crosses to worker threads by structured clone). */
 export interface MlTaskInputs {
@@ -29,6 +30,8 @@ export interface MlTaskInputs {
   readonly seed: number;
   /** The study's backtest section (costs required). */
   readonly backtest: unknown;
+  /** The study's monitor section, resolved (config's monitorSchema): handed to the ML strategies it names. */
+  readonly monitor?: MonitorSpec & { readonly strategies?: readonly string[] | undefined };
 }
 
 export interface MlTask {
@@ -151,6 +154,15 @@ export function planMlJob(input: {
   return { universes, tasks, nTrials, skipped, added };
 }
 
+/** The monitor section for an ML strategy it names (every ML strategy when it names none); never a baseline. */
+function monitorFor(inputs: MlTaskInputs, task: MlTask): MonitorSpec | undefined {
+  const m = inputs.monitor;
+  if (!m || task.baseline || !isMlStrategy(task.spec)) return undefined;
+  if (m.strategies !== undefined && !m.strategies.includes(task.label)) return undefined;
+  const { strategies: _s, ...spec } = m;
+  return spec;
+}
+
 /** Run one task: the strategy's walk-forward backtest on its universe. */
 /**
  * Hears how far a task is: the fraction of its walk-forward done (decision dates passed, plus the current refit's
@@ -188,6 +200,7 @@ export function runMlTask(
             onProgress(fraction(f * Math.min(bars, endRow - row + 1)), note),
         }
       : {}),
+    ...(monitorFor(inputs, task) ? { monitor: monitorFor(inputs, task) } : {}),
   };
   const created = createStrategy(task.spec, env as never);
   // Progress only: the same strategy, its decide() also noting the row (results are unchanged).

@@ -95,6 +95,20 @@ export interface ForecastQualityRow {
   readonly ceilingIc?: number;
 }
 
+/** One firing of a monitor detector in the walk-forward (study `monitor:` section). */
+export interface MonitorEventRow {
+  readonly strategy: string;
+  /** Bar on which the detector fired, and the decision that acted on it. */
+  readonly date: string;
+  readonly actedOn: string;
+  readonly detector: string;
+  readonly value: number;
+  readonly threshold: number;
+  readonly kind: 'pValue' | 'distance';
+  readonly action: string;
+  readonly changeDate?: string;
+}
+
 /** One refit of a strategy with `selection`: what the inner purged k-fold chose and its inner score. */
 export interface ModelSelectionRow {
   readonly model: string;
@@ -137,6 +151,8 @@ export interface ReportSection {
   readonly forecastQualityByFold?: readonly ForecastQualityRow[];
   /** Model selection per refit of the strategies that select their hyper-parameters (`selection`). */
   readonly modelSelection?: readonly ModelSelectionRow[];
+  /** Monitor firings of the section's ML strategies (retrain, de-risk, alert), in date order per strategy. */
+  readonly monitorEvents?: readonly MonitorEventRow[];
 }
 
 export interface ReportModel {

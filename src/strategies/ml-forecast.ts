@@ -16,7 +16,7 @@
 import type * as z from 'zod';
 import type { FindingDraft } from '../core/index.ts';
 import type { Panel } from '../data/index.ts';
-import type { FeatureSpec } from '../features/index.ts';
+import { computeFeatures, predictionRows, type FeatureMatrix, type FeatureSpec } from '../features/index.ts';
 import type { Allocation } from '../allocation/index.ts';
 import { inferPeriodsPerYear, type Decision, type DecisionContext, type Strategy } from '../backtest/index.ts';
 import {
@@ -40,6 +40,7 @@ import {
   type MlForecastEnv,
   type MlForecastParams,
 } from './ml/index.ts';
+import { MlMonitorHook, type MonitorTools } from './ml-monitor.ts';
 
 export { mlForecastSchema, checkMlForecastInput, requiredHistory, DEFAULT_ML_FEATURES } from './ml/index.ts';
 export type {
@@ -82,6 +83,34 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
   const { warmup } = set;
   /** Why the last refit found no model (for the decision's finding). */
   let shortfall = '';
+  // ---- monitor hook (ml-monitor.ts; the study's monitor: section): drift detectors, retrain and de-risk triggers
+  const hook = env.monitor
+    ? new MlMonitorHook(
+        env.monitor,
+        { horizon: h, embargo: params.embargo, trainWindow: params.trainWindow, refitEvery: params.refitEvery },
+        () => ppy ?? 252,
+      )
+    : undefined;
+  /** The model in force lent to the monitor: forecasts and raw feature rows of `v` (row u of the panel = u − offset). */
+  function monitorTools(v: Panel, m: ForecastModel, offset: number, normalised?: FeatureMatrix): MonitorTools {
+    let fm = normalised;
+    const matrix = (): FeatureMatrix =>
+      (fm ??= normaliseAcrossAssets(
+        computeFeatures(set.features, set.records ? { panel: v, records: set.records } : { panel: v }),
+        params.crossSectional,
+        m.marketWide,
+      ));
+    return {
+      forecastAt: (u) => predictForecasts(m, matrix(), u - offset, v, h, periodsPerYear(v)).forecast,
+      featureRows: (from, to) => {
+        const x = matrix();
+        const rows: number[] = [];
+        for (let u = Math.max(from - offset, 0); u <= to - offset; u++) rows.push(...predictionRows(x, u).X);
+        return { rows: Float64Array.from(rows), nRows: rows.length / x.names.length, names: x.names };
+      },
+    };
+  }
+  // ---- end of the monitor hook's setup
 
   /** A decision's findings about history it lacked: the covariance window, assets without complete features. */
   function historyFindings(view: Panel, forecast: Float64Array | undefined): FindingDraft[] {
@@ -124,14 +153,23 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
       const T = view.nDates - 1;
       const nA = view.nAssets;
       const today = decisionFeatures(set, view);
-      const anchor = T - (T % params.refitEvery);
+      // Monitor hook: feed the detectors the bars since the last decision; a drift retrain may move the anchor.
+      const since = hook && hook.lastDecision >= 0 ? Math.max(0, hook.lastDecision - set.burnIn) : 0;
+      const plan = hook?.beforeDecision(
+        view,
+        T,
+        state && hook.lastDecision >= 0
+          ? monitorTools(view.sliceRows(since, T + 1), state.forecaster, since)
+          : undefined,
+      );
+      const anchor = plan ? plan.anchor : T - (T % params.refitEvery);
       let refit = false;
       const fpAnchor = `${view.dates[anchor]}`;
       if (!state || state.key !== fpAnchor || state.anchor > T) {
         // The model in force at T is the one fitted at its anchor on data ≤ anchor; refit when the anchor moves.
         const heard = env.onFitProgress;
         heard?.(0, `refit ${fpAnchor}`, params.refitEvery);
-        const out = refitDataset(set, params, view, anchor);
+        const out = refitDataset(set, params, view, anchor, plan?.window);
         const onProgress = heard
           ? (done: number, total: number, note?: string): void =>
               heard(total > 0 ? done / total : 0, `refit ${fpAnchor} ${fitNote(done, total, note)}`, params.refitEvery)
@@ -139,12 +177,15 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
         if ('shortfall' in out) {
           shortfall = out.shortfall;
           state = undefined;
-        } else
+        } else {
           state = {
             key: fpAnchor,
             anchor,
             forecaster: fitForecastModel(out.data, params, (ctx.seed + anchor) >>> 0, onProgress),
           };
+          const { data } = out;
+          hook?.onFit(anchor, anchor - data.anchor, data.view, monitorTools(data.view, state.forecaster, 0, data.fm));
+        }
         refit = state !== undefined;
       }
       const m = state?.forecaster;
@@ -195,6 +236,14 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
           findings.push(...out.findings);
         } else w = new Float64Array(nA); // warm-up-cash: nothing to allocate
       }
+      let monitor: unknown;
+      if (hook) {
+        // Monitor hook: de-risk when a trigger says so; every firing becomes an info finding.
+        const mon = hook.afterDecision(T, w, portfolioVol(w, cov));
+        w = mon.weights;
+        findings.push(...mon.findings);
+        monitor = mon.diagnostics;
+      }
       const observed = env.observe?.({
         strategy: name,
         date: view.dates[T]!,
@@ -238,6 +287,7 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
           ml,
           exAnteVolatility: portfolioVol(w, cov),
           ...(observed?.diagnostics ? { observed: observed.diagnostics } : {}),
+          ...(monitor ? { monitor } : {}),
         },
       };
     },

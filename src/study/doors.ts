@@ -50,7 +50,14 @@ export function synthesizeMarketFor(spec: SyntheticSpec, seed: number): LoadedMa
       // expected return from them, the ceiling that forecast quality is reported against.
       truthAxes: { dates: m.panel.dates, assets: m.panel.assets },
     },
-    truth: { seed, regimeNames: m.truth.regimeNames, regimeShares: m.truth.regimeShares, regimeDays },
+    truth: {
+      seed,
+      regimeNames: m.truth.regimeNames,
+      regimeShares: m.truth.regimeShares,
+      regimeDays,
+      // The planted break (date, signals, flip or vanish), when the market has one: monitoring is judged against it.
+      ...(m.truth.break ? { break: m.truth.break } : {}),
+    },
   };
 }
 

@@ -59,6 +59,12 @@ export const commandEntries: readonly CommandEntry[] = [
     load: async () => (await import('./audit.ts')).auditCommand(),
   },
   {
+    name: 'monitor',
+    term: 'monitor [options] <study>',
+    summary: 'health report of the study ML models in force at a date; exit 3 when a drift detector is in alert',
+    load: async () => (await import('./monitor.ts')).monitorCommand(),
+  },
+  {
     name: 'tune',
     term: 'tune [options] <study>',
     summary: "search the study's tune: space on its validation period (before backtest.start) → <out>/<id>/",

@@ -205,7 +205,15 @@ export type RefitOutcome = { readonly data: RefitData } | { readonly shortfall: 
  * Training rows for the refit at index `anchor` of `view` (a view of the strategy's universe; rows after `anchor`
  * are never read).
  */
-export function refitDataset(set: MlFeatureSet, spec: DatasetSpec, view: Panel, anchor: number): RefitOutcome {
+export function refitDataset(
+  set: MlFeatureSet,
+  spec: DatasetSpec,
+  view: Panel,
+  anchor: number,
+  /** A monitor's post-change fit: rows from `firstIndex` (row of `view`), with their own stride and minimum. */
+  window?: { readonly firstIndex: number; readonly stride: number; readonly minTrainDates: number },
+): RefitOutcome {
+  const minTrainDates = window?.minTrainDates ?? spec.minTrainDates;
   const fitStart = spec.trainWindow === 'expanding' ? 0 : Math.max(0, anchor - spec.trainWindow - set.burnIn);
   const anchorView = view.sliceRows(fitStart, anchor + 1);
   const rawFm = cachedFeatures(set.features, set.specKey, anchorView, set.records, set.recordsKey);
@@ -214,17 +222,21 @@ export function refitDataset(set: MlFeatureSet, spec: DatasetSpec, view: Panel, 
   const a = anchor - fitStart;
   const h = spec.target.horizon;
   const asOf = anchorView.dates[a]!;
-  if (a - h - spec.embargo < spec.minTrainDates)
+  if (a - h - spec.embargo < minTrainDates)
     return { shortfall: `${Math.max(0, a - h - spec.embargo)} bars had labels that ended by the refit on ${asOf}` };
   const target = createTarget(anchorView, spec.target as TargetSpec);
   const dataset = trainingSet(fm, target, {
     decisionIndex: a,
     embargo: spec.embargo,
-    firstIndex: spec.trainWindow === 'expanding' ? 0 : a - spec.trainWindow,
-    stride: spec.stride,
+    firstIndex: window
+      ? Math.max(0, window.firstIndex - fitStart)
+      : spec.trainWindow === 'expanding'
+        ? 0
+        : a - spec.trainWindow,
+    stride: window?.stride ?? spec.stride,
   });
   const nDates = new Set(dataset.sampleDates).size;
-  if (nDates < spec.minTrainDates)
+  if (nDates < minTrainDates)
     return { shortfall: `the refit on ${asOf} found ${nDates} training dates with complete features and labels` };
   const rule = resolveSampleWeights(spec.sampleWeights);
   if (rule.kind === 'none') return { data: { asOf, view: anchorView, anchor: a, fm, marketWide, dataset } };

@@ -3,6 +3,7 @@
  * (env), the per-decision diagnostics, and the checks that refuse settings which cannot work. Shared by the four
  * stages (dataset, selection, forecast, portfolio) and the strategy that composes them.
  */
+import type { MonitorSpec } from '../../monitor/index.ts';
 import * as z from 'zod';
 import { configError, dataError } from '../../core/index.ts';
 import type { Panel } from '../../data/index.ts';
@@ -179,6 +180,8 @@ export interface MlForecastEnv {
    * refitted model will serve (refitEvery), so a caller can place the fit within the walk-forward.
    */
   readonly onFitProgress?: (fraction: number, note: string, bars: number) => void;
+  /** The study's monitor section for this strategy (drift detectors, retrain and de-risk triggers): ml-monitor.ts. */
+  readonly monitor?: MonitorSpec;
 }
 
 /** Per-decision diagnostics of the ml-forecast strategy (in `Decision.diagnostics.ml`). */

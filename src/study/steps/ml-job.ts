@@ -37,7 +37,7 @@ export function forecastQualitySummary(rows: readonly SummaryRow[]): Record<stri
 
 export const mlJobStep: StudyStep = {
   name: 'ml-job',
-  sections: ['strategies', 'baselines', 'backtest'],
+  sections: ['strategies', 'baselines', 'backtest', 'monitor'],
   applies: (study) => study.strategies.some((s) => (s as { kind: string }).kind === 'ml-forecast'),
   async run(ctx) {
     const { study, state } = ctx;
@@ -54,6 +54,7 @@ export const mlJobStep: StudyStep = {
       ...(study.report.title ? { title: study.report.title } : {}),
       seed: ctx.seedFor('ml-job'),
       backtest: study.backtest === undefined ? undefined : { ...study.backtest, periodsPerYear },
+      ...(study.monitor ? { monitor: study.monitor } : {}),
       strategies: study.strategies as unknown as StrategySpec[],
       ...(study.baselines ? { baselines: study.baselines as unknown as StrategySpec[] } : {}),
       onProgress: (done: number, total: number, note?: string) => ctx.progress(done, total, note),
@@ -79,6 +80,20 @@ export const mlJobStep: StudyStep = {
     for (const line of out.table) ctx.log(line);
     state.summary['ml'] = { table: out.table, strategies: out.summary };
     state.summary['forecastQuality'] = forecastQualitySummary(out.summary);
+    if (study.monitor) {
+      // Every firing of a monitor detector: events.json, summary.json (counts) and the report's monitor table.
+      ctx.artefacts.writeJson('events.json', out.events);
+      const byAction: Record<string, number> = {};
+      for (const e of out.events) byAction[e.action] = (byAction[e.action] ?? 0) + 1;
+      state.summary['monitor'] = { events: out.events.length, byAction };
+      ctx.log(
+        `monitor: ${out.events.length} events (${
+          Object.entries(byAction)
+            .map(([a, n]) => `${a} ${n}`)
+            .join(', ') || 'none'
+        }), events.json`,
+      );
+    }
   },
 };
 
