@@ -7,6 +7,7 @@ import {
   CUSUM_START,
   cusumUpdate,
   FeatureDriftDetector,
+  longRunFactor,
   ks2samp,
   KsDetector,
   PsiDetector,
@@ -112,6 +113,19 @@ describe('cusumUpdate (Page, two-sided)', () => {
     const arl = z.length / alarms;
     expect(arl).toBeGreaterThan(900);
     expect(arl).toBeLessThan(1800);
+  });
+});
+
+describe('longRunFactor', () => {
+  it('is 1 for white noise (floored) and ≈ (1 + ρ)/(1 − ρ) shrunk by Bartlett weights for AR(1)', () => {
+    const e = normals(20000, 31);
+    expect(longRunFactor(e, 0, 10)).toBeLessThan(1.1);
+    const ar = new Float64Array(e.length);
+    for (let i = 1; i < e.length; i++) ar[i] = 0.5 * ar[i - 1]! + e[i]!;
+    // Bartlett-weighted sum over 10 lags of 0.5^l: 1 + 2 Σ (1 − l/11) 0.5^l = 2.64 (the full long-run factor is 3).
+    let f = 1;
+    for (let l = 1; l <= 10; l++) f += 2 * (1 - l / 11) * 0.5 ** l;
+    expect(longRunFactor(ar, 0, 10)).toBeCloseTo(f, 1);
   });
 });
 

@@ -15,7 +15,7 @@ export { bocpdUpdate, BOCPD_START, BOCPD_DEFAULTS } from './bocpd.ts';
 export type { BocpdParams, BocpdState, BocpdResult } from './bocpd.ts';
 export { detectorRegistry, DETECTOR_NAMES } from './registry.ts';
 export type { DetectorInfo, DetectorName } from './registry.ts';
-export { WalkForwardMonitor } from './walk-forward.ts';
+export { WalkForwardMonitor, longRunFactor } from './walk-forward.ts';
 export type { MonitorEvent, MonitorAction, MonitorPlan, MonitorHealth, StrategyShape } from './walk-forward.ts';
 export { MONITOR_DEFAULT_SETTINGS } from './spec.ts';
 export type { MonitorSpec, DeriskTarget } from './spec.ts';

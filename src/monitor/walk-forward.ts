@@ -134,7 +134,10 @@ export class WalkForwardMonitor {
       m += d / n;
       m2 += d * (v - m);
     }
-    this.icRef = { mean: m, sd: n > 1 ? Math.sqrt(m2 / (n - 1)) : NaN };
+    // Daily ICs of overlapping-window signals are autocorrelated: CUSUM, BOCPD and the rolling-IC standard error
+    // assume independent observations, so the sd is the long-run one (Bartlett weights over 10 lags, never below the
+    // plain sd). Without it the in-control false-alarm rate was ~4 per 5 years instead of the nominal ~1.
+    this.icRef = { mean: m, sd: n > 1 ? Math.sqrt((m2 / (n - 1)) * longRunFactor(ref.dailyIc, m, 10)) : NaN };
     this.restartQuality();
     if (this.change !== undefined && ref.anchor >= this.postChangeFloor()) this.paused = false;
     for (const d of ['ks', 'psi', 'rolling-ic', 'cusum', 'bocpd'] as const) this.drifted.delete(d);
@@ -289,4 +292,22 @@ export class WalkForwardMonitor {
   health(): MonitorHealth {
     return this.latest;
   }
+}
+
+/** Bartlett long-run variance over plain variance, 1 + 2 Σₗ (1 − l/(L+1)) ρₗ, floored at 1 (NaNs skipped). */
+export function longRunFactor(x: ArrayLike<number>, mean: number, lags: number): number {
+  const v: number[] = [];
+  for (let i = 0; i < x.length; i++) if (Number.isFinite(x[i]!)) v.push(x[i]! - mean);
+  const n = v.length;
+  if (n < 3) return 1;
+  let g0 = 0;
+  for (const d of v) g0 += d * d;
+  if (!(g0 > 0)) return 1;
+  let f = 1;
+  for (let l = 1; l <= Math.min(lags, n - 1); l++) {
+    let g = 0;
+    for (let i = l; i < n; i++) g += v[i]! * v[i - l]!;
+    f += 2 * (1 - l / (lags + 1)) * (g / g0);
+  }
+  return Math.max(1, f);
 }
