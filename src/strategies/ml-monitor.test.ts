@@ -51,7 +51,7 @@ describe('ml-forecast with a monitor', () => {
     // The defaults allow ~2 false alarms in 5 years on this kind of market (docs/monitoring.md): here one, 2016-08-15.
     expect(retrains.filter((e) => e.date < brk.date).length).toBeLessThanOrEqual(1);
     const kinds = new Set(full.findings.filter((f) => f.kind.startsWith('monitor-')).map((f) => f.kind));
-    expect(kinds).toEqual(new Set(['monitor-retrain', 'monitor-derisk']));
+    expect(kinds.has('monitor-retrain') && kinds.has('monitor-derisk')).toBe(true);
     expect(full.findings.every((f) => !f.kind.startsWith('monitor-') || f.severity === 'info')).toBe(true);
     // The model after the change is a drift refit on data since the estimated change.
     const reasons = full.decisions.map((d) => (d.diagnostics?.['monitor'] as { anchorReason: string }).anchorReason);
