@@ -52,6 +52,14 @@ const smallStudy =
   'backtest: { start: 2014-03-03, costs: { kind: none } }\nstrategies:\n  - { kind: equal-weight, name: ew }\n' +
   'baselines:\n  - { kind: equal-weight, name: "1/N" }\n';
 const std = { 's.yaml': smallStudy, 'p.csv': pricesCsv };
+const monitorStudy = `
+name: monitor-census
+data: { source: synthetic, market: { start: 2014-01-01, years: 2.5, stocks: 0 } }
+backtest: { start: 2015-06-01, rebalance: monthly, costs: { kind: none } }
+strategies:
+  - { kind: ml-forecast, name: ridge, features: [{ kind: momentum, windows: [21] }], trainWindow: 200, minTrainDates: 30 }
+baselines: []
+`;
 const tuneStudy =
   'name: census-tune\nseed: 1\ndata: { source: synthetic, market: { years: 1, stocks: 0 } }\n' +
   'backtest: { start: 2014-10-01, costs: { kind: none } }\nstrategies:\n  - { kind: inverse-volatility, name: iv, window: 21 }\n' +
@@ -591,6 +599,33 @@ const CASES: readonly Case[] = [
     stdout: 'epipe',
   },
   ...tradeCases(),
+  // monitor
+  {
+    command: 'monitor',
+    name: 'an impossible --as-of date',
+    files: { 'm.yaml': monitorStudy },
+    args: ['monitor', '$W/m.yaml', '--as-of', '2016-02-30'],
+    code: 2,
+    stderr: /^error: --as-of expects a real date YYYY-MM-DD, got "2016-02-30"/,
+  },
+  {
+    command: 'monitor',
+    name: 'stdout to a full disk',
+    files: { 'm.yaml': monitorStudy },
+    args: ['monitor', '$W/m.yaml', '--as-of', '2016-03-31'],
+    code: 1,
+    stderr: STDOUT_FULL,
+    stdout: 'devfull',
+  },
+  {
+    command: 'monitor',
+    name: 'stdout into a closed pipe',
+    files: { 'm.yaml': monitorStudy },
+    args: ['monitor', '$W/m.yaml', '--as-of', '2016-03-31'],
+    code: 1,
+    stderr: STDOUT_EPIPE,
+    stdout: 'epipe',
+  },
 ];
 
 interface Outcome {
