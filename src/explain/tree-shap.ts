@@ -15,131 +15,174 @@ import type { FlatTreeForm, TreeEnsembleForm } from './tree-form.ts';
 
 // ------------------------------------------------------------------------------------------------ path-dependent
 
-/** Scratch path storage shared by calls (single-threaded): grown to (D+2)(D+3)/2 elements for depth D. */
-let pFeat = new Int32Array(0);
-let pZero = new Float64Array(0);
-let pOne = new Float64Array(0);
-let pW = new Float64Array(0);
+/**
+ * The path lives in one Float64Array, 4 slots per element: [zeroFraction, oneFraction, pweight, feature]. Level d of
+ * the recursion owns a copy of its parent's path starting at the parent's offset + (unique depth + 1) elements, as in
+ * tree_shap.h; (D+2)(D+3)/2 elements cover depth D. Grown on demand, shared by calls (single-threaded).
+ */
+let pathBuf = new Float64Array(0);
 
-function ensurePath(maxDepth: number): void {
-  const need = ((maxDepth + 3) * (maxDepth + 4)) / 2;
-  if (pFeat.length >= need) return;
-  pFeat = new Int32Array(need);
-  pZero = new Float64Array(need);
-  pOne = new Float64Array(need);
-  pW = new Float64Array(need);
+function ensurePath(maxDepth: number): Float64Array {
+  const need = 4 * (((maxDepth + 3) * (maxDepth + 4)) / 2);
+  if (pathBuf.length < need) pathBuf = new Float64Array(need);
+  return pathBuf;
 }
 
-function extendPath(o: number, depth: number, zero: number, one: number, feature: number): void {
-  pFeat[o + depth] = feature;
-  pZero[o + depth] = zero;
-  pOne[o + depth] = one;
-  pW[o + depth] = depth === 0 ? 1 : 0;
+function extendPath(P: Float64Array, o: number, depth: number, zero: number, one: number, feature: number): void {
+  const e = o + 4 * depth;
+  P[e] = zero;
+  P[e + 1] = one;
+  P[e + 2] = depth === 0 ? 1 : 0;
+  P[e + 3] = feature;
+  const inv = 1 / (depth + 1);
   for (let i = depth - 1; i >= 0; i--) {
-    pW[o + i + 1] = pW[o + i + 1]! + (one * pW[o + i]! * (i + 1)) / (depth + 1);
-    pW[o + i] = (zero * pW[o + i]! * (depth - i)) / (depth + 1);
+    const q = o + 4 * i;
+    const wi = P[q + 2]!;
+    P[q + 6] = P[q + 6]! + one * wi * (i + 1) * inv;
+    P[q + 2] = zero * wi * (depth - i) * inv;
   }
 }
 
-function unwindPath(o: number, depth: number, pathIndex: number): void {
-  const one = pOne[o + pathIndex]!;
-  const zero = pZero[o + pathIndex]!;
-  let next = pW[o + depth]!;
+function unwindPath(P: Float64Array, o: number, depth: number, pathIndex: number): void {
+  const e = o + 4 * pathIndex;
+  const zero = P[e]!;
+  const one = P[e + 1]!;
+  let next = P[o + 4 * depth + 2]!;
   for (let i = depth - 1; i >= 0; i--) {
+    const q = o + 4 * i + 2;
     if (one !== 0) {
-      const tmp = pW[o + i]!;
-      pW[o + i] = (next * (depth + 1)) / ((i + 1) * one);
-      next = tmp - (pW[o + i]! * zero * (depth - i)) / (depth + 1);
+      const tmp = P[q]!;
+      P[q] = (next * (depth + 1)) / ((i + 1) * one);
+      next = tmp - (P[q]! * zero * (depth - i)) / (depth + 1);
     } else {
-      pW[o + i] = (pW[o + i]! * (depth + 1)) / (zero * (depth - i));
+      P[q] = (P[q]! * (depth + 1)) / (zero * (depth - i));
     }
   }
   for (let i = pathIndex; i < depth; i++) {
-    pFeat[o + i] = pFeat[o + i + 1]!;
-    pZero[o + i] = pZero[o + i + 1]!;
-    pOne[o + i] = pOne[o + i + 1]!;
+    const q = o + 4 * i;
+    P[q] = P[q + 4]!;
+    P[q + 1] = P[q + 5]!;
+    P[q + 3] = P[q + 7]!;
   }
 }
 
+/** 1/k for k = 0 … 127 (divisions are the slow part of the leaf loop). */
+const RECIP = Float64Array.from({ length: 128 }, (_, k) => (k === 0 ? Infinity : 1 / k));
+
 /** Σ of the path weights with element `pathIndex` removed (unwindPath without modifying the path). */
-function unwoundPathSum(o: number, depth: number, pathIndex: number): number {
-  const one = pOne[o + pathIndex]!;
-  const zero = pZero[o + pathIndex]!;
-  let next = pW[o + depth]!;
+function unwoundPathSum(P: Float64Array, o: number, depth: number, zero: number, one: number): number {
+  let next = P[o + 4 * depth + 2]!;
   let total = 0;
+  const d1 = depth + 1;
   if (one !== 0) {
+    const a = d1 / one;
+    const c = zero / d1;
+    // tmp_i = next·(d+1)/((i+1)·one); next ← w_i − tmp_i·zero·(d−i)/(d+1)
     for (let i = depth - 1; i >= 0; i--) {
-      const tmp = (next * (depth + 1)) / ((i + 1) * one);
+      const tmp = next * a * RECIP[i + 1]!;
       total += tmp;
-      next = pW[o + i]! - (tmp * zero * (depth - i)) / (depth + 1);
+      next = P[o + 4 * i + 2]! - tmp * c * (depth - i);
     }
   } else {
-    for (let i = depth - 1; i >= 0; i--) total += (pW[o + i]! * (depth + 1)) / (zero * (depth - i));
+    const zd = d1 / zero;
+    for (let i = depth - 1; i >= 0; i--) total += P[o + 4 * i + 2]! * zd * RECIP[depth - i]!;
   }
   return total;
 }
 
-// Per-call state of the recursion (module-level so the recursive function takes only numbers).
-let cTree: FlatTreeForm;
-let cCover: Float64Array;
-let cX: Float64Array;
-let cXo = 0;
-let cPhi: Float64Array;
-let cPo = 0;
-let cScale = 1;
+/**
+ * The recursion over one tree (closure over its arrays, made once per tree and cached): adds φ of row x into
+ * phi[po …] scaled by `scale`.
+ */
+type TreeKernel = (X: Float64Array, xo: number, phi: Float64Array, po: number, scale: number) => void;
+const kernels = new WeakMap<FlatTreeForm, TreeKernel>();
 
-function goesLeft(t: FlatTreeForm, node: number, x: number): boolean {
-  return Number.isNaN(x) ? t.childrenDefault[node] === t.childrenLeft[node] : x <= t.thresholds[node]!;
-}
-
-function recurse(
-  node: number,
-  depth: number,
-  parentO: number,
-  zero: number,
-  one: number,
-  feature: number,
-): void {
-  const o = parentO + depth + 1;
-  // copy the parent's path [0, depth) into this level's slot, then extend it with the edge into `node`
-  for (let i = 0; i < depth; i++) {
-    pFeat[o + i] = pFeat[parentO + i]!;
-    pZero[o + i] = pZero[parentO + i]!;
-    pOne[o + i] = pOne[parentO + i]!;
-    pW[o + i] = pW[parentO + i]!;
-  }
-  extendPath(o, depth, zero, one, feature);
-  const t = cTree;
-  const left = t.childrenLeft[node]!;
-  if (left < 0) {
-    const v = t.values[node]! * cScale;
-    for (let i = 1; i <= depth; i++) {
-      const w = unwoundPathSum(o, depth, i);
-      const f = pFeat[o + i]!;
-      cPhi[cPo + f] = cPhi[cPo + f]! + w * (pOne[o + i]! - pZero[o + i]!) * v;
+function kernelFor(t: FlatTreeForm): TreeKernel {
+  const cached = kernels.get(t);
+  if (cached) return cached;
+  const L = t.childrenLeft;
+  const R = t.childrenRight;
+  const D = t.childrenDefault;
+  const F = t.features;
+  const T = t.thresholds;
+  const V = t.values;
+  const C = t.nodeSampleWeight!;
+  const recurse = (
+    P: Float64Array,
+    X: Float64Array,
+    xo: number,
+    phi: Float64Array,
+    po: number,
+    v: number,
+    node: number,
+    depth: number,
+    parentO: number,
+    zero: number,
+    one: number,
+    feature: number,
+  ): void => {
+    const o = parentO + 4 * (depth + 1);
+    const left = L[node]!;
+    if (left < 0) {
+      // A leaf only reads its path: copy the weights alone, read fractions and features of elements < depth from
+      // the parent's slot (extendPath writes element `depth` whole).
+      for (let q = 0; q < depth; q++) P[o + 4 * q + 2] = P[parentO + 4 * q + 2]!;
+      extendPath(P, o, depth, zero, one, feature);
+      const value = V[node]! * v;
+      // A cold element (oneFraction 0) unwinds to Σ_i w_i·(d+1)/((d−i)·zero), so its contribution
+      // w·(0 − zero)·value is −value·Σ_i w_i·(d+1)/(d−i) for every cold element: one sum per leaf, not per element.
+      let coldSum = NaN;
+      for (let i = 1; i <= depth; i++) {
+        const e = i < depth ? parentO + 4 * i : o + 4 * depth;
+        const z = P[e]!;
+        const on = P[e + 1]!;
+        const f = po + P[e + 3]!;
+        if (on === 0) {
+          if (z === 0) continue; // a zero-cover branch: no weight reaches it
+          if (Number.isNaN(coldSum)) {
+            coldSum = 0;
+            for (let q = depth - 1; q >= 0; q--) coldSum += P[o + 4 * q + 2]! * (depth + 1) * RECIP[depth - q]!;
+          }
+          phi[f] = phi[f]! - coldSum * value;
+        } else {
+          const w = unwoundPathSum(P, o, depth, z, on);
+          phi[f] = phi[f]! + w * (on - z) * value;
+        }
+      }
+      return;
     }
-    return;
-  }
-  const split = t.features[node]!;
-  const right = t.childrenRight[node]!;
-  const hot = goesLeft(t, node, cX[cXo + split]!) ? left : right;
-  const cold = hot === left ? right : left;
-  const w = cCover[node]!;
-  const hotZero = w > 0 ? cCover[hot]! / w : 0.5;
-  const coldZero = w > 0 ? cCover[cold]! / w : 0.5;
-  let inZero = 1;
-  let inOne = 1;
-  let pathIndex = 0;
-  for (; pathIndex <= depth; pathIndex++) if (pFeat[o + pathIndex] === split) break;
-  let d = depth;
-  if (pathIndex !== depth + 1) {
-    inZero = pZero[o + pathIndex]!;
-    inOne = pOne[o + pathIndex]!;
-    unwindPath(o, d, pathIndex);
-    d -= 1;
-  }
-  recurse(hot, d + 1, o, hotZero * inZero, inOne, split);
-  recurse(cold, d + 1, o, coldZero * inZero, 0, split);
+    // copy the parent's path [0, depth) into this level's slot, then extend it with the edge into `node`
+    for (let q = 0; q < 4 * depth; q++) P[o + q] = P[parentO + q]!;
+    extendPath(P, o, depth, zero, one, feature);
+    const split = F[node]!;
+    const right = R[node]!;
+    const x = X[xo + split]!;
+    const hot = x <= T[node]! ? left : x > T[node]! ? right : D[node]!;
+    const cold = hot === left ? right : left;
+    const w = C[node]!;
+    const hotZero = w > 0 ? C[hot]! / w : 0.5;
+    const coldZero = w > 0 ? C[cold]! / w : 0.5;
+    let inZero = 1;
+    let inOne = 1;
+    let pathIndex = 0;
+    for (; pathIndex <= depth; pathIndex++) if (P[o + 4 * pathIndex + 3] === split) break;
+    let d = depth;
+    if (pathIndex !== depth + 1) {
+      inZero = P[o + 4 * pathIndex]!;
+      inOne = P[o + 4 * pathIndex + 1]!;
+      unwindPath(P, o, d, pathIndex);
+      d -= 1;
+    }
+    recurse(P, X, xo, phi, po, v, hot, d + 1, o, hotZero * inZero, inOne, split);
+    recurse(P, X, xo, phi, po, v, cold, d + 1, o, coldZero * inZero, 0, split);
+  };
+  const k: TreeKernel = (X, xo, phi, po, scale) => {
+    const P = ensurePath(t.maxDepth);
+    // the root's "parent" path starts at −4 elements so the root's own slot begins at 0
+    recurse(P, X, xo, phi, po, scale, 0, 0, -4, 1, 1, -1);
+  };
+  kernels.set(t, k);
+  return k;
 }
 
 /**
@@ -153,18 +196,10 @@ export function treeShapPathDependent(
   phi: Float64Array,
   phiOffset: number,
 ): void {
-  const p = e.nFeatures;
-  cX = X;
-  cXo = row * p;
-  cPhi = phi;
-  cPo = phiOffset;
-  cScale = e.scale;
+  const xo = row * e.nFeatures;
   for (const t of e.trees) {
-    if (t.childrenLeft[0]! < 0) continue; // a stump-less tree (one leaf) adds only to the base
-    ensurePath(t.maxDepth);
-    cTree = t;
-    cCover = t.nodeSampleWeight!;
-    recurse(0, 0, 0, 1, 1, -1);
+    if (t.childrenLeft[0]! < 0) continue; // a single leaf adds only to the base
+    kernelFor(t)(X, xo, phi, phiOffset, e.scale);
   }
 }
 
@@ -186,6 +221,10 @@ export function pathExpectedValue(e: TreeEnsembleForm): number {
 }
 
 // ------------------------------------------------------------------------------------------------ interventional
+
+function goesLeft(t: FlatTreeForm, node: number, x: number): boolean {
+  return Number.isNaN(x) ? t.childrenDefault[node] === t.childrenLeft[node] : x <= t.thresholds[node]!;
+}
 
 const FACT = (() => {
   const f = new Float64Array(171);
