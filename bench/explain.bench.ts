@@ -37,7 +37,12 @@ export default function main(): void {
     try {
       const out = execFileSync(
         '/usr/bin/python3',
-        [join(here, 'peers', 'explain.py'), 'bench', dir, ...[c.trees, c.depth, c.nTrain, c.nExplain, c.p, repeats].map(String)],
+        [
+          join(here, 'peers', 'explain.py'),
+          'bench',
+          dir,
+          ...[c.trees, c.depth, c.nTrain, c.nExplain, c.p, repeats].map(String),
+        ],
         { encoding: 'utf8', maxBuffer: 1 << 26 },
       );
       const peer = JSON.parse(out) as { median_s: number; times_s: number[]; contribs_checksum: number };
@@ -56,7 +61,13 @@ export default function main(): void {
       }, repeats);
       const rel = Math.abs(sumAbs - peer.contribs_checksum) / peer.contribs_checksum;
       const peerMin = Math.min(...peer.times_s);
-      row(c.name, keel, 'xgboost', { median: peer.median_s, min: peerMin }, `Σ|φ| rel. diff ${rel.toExponential(1)}, additivity ${check.additivityError.toExponential(1)}`);
+      row(
+        c.name,
+        keel,
+        'xgboost',
+        { median: peer.median_s, min: peerMin },
+        `Σ|φ| rel. diff ${rel.toExponential(1)}, additivity ${check.additivityError.toExponential(1)}`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

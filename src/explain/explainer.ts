@@ -60,7 +60,8 @@ const ADDITIVITY_RTOL = 1e-9;
 export function explain(model: FittedModel, X: Float64Array, n: number, options: ExplainOptions = {}): Explanation {
   const p = featureCount(model, X, n);
   const names = options.featureNames ?? Array.from({ length: p }, (_, j) => `x${j}`);
-  if (names.length !== p) throw new DimensionError(`featureNames has ${names.length} names for ${p} features; give one per column.`);
+  if (names.length !== p)
+    throw new DimensionError(`featureNames has ${names.length} names for ${p} features; give one per column.`);
   const bg = background(options, p);
   const mode = options.mode ?? 'auto';
   if (!(shapModes as readonly string[]).includes(mode))
@@ -75,7 +76,9 @@ export function explain(model: FittedModel, X: Float64Array, n: number, options:
     const interventional = mode === 'interventional' || (mode === 'auto' && bg !== null);
     if (interventional) {
       if (bg === null)
-        throw new ExplainerError('interventional TreeSHAP needs background rows; pass background (e.g. 100–1000 training rows) or use mode tree_path_dependent.');
+        throw new ExplainerError(
+          'interventional TreeSHAP needs background rows; pass background (e.g. 100–1000 training rows) or use mode tree_path_dependent.',
+        );
       method = 'tree-interventional';
       let b = 0;
       for (let r = 0; r < bg.n; r++) b += ensembleOutput(form, bg.X, r);
@@ -83,7 +86,9 @@ export function explain(model: FittedModel, X: Float64Array, n: number, options:
       for (let i = 0; i < n; i++) treeShapInterventional(form, X, i, bg.X, bg.n, values, i * p);
     } else {
       if (bg !== null)
-        throw new ExplainerError('mode tree_path_dependent ignores a background; drop the background or use mode interventional.');
+        throw new ExplainerError(
+          'mode tree_path_dependent ignores a background; drop the background or use mode interventional.',
+        );
       requireCovers(form, model.kind);
       method = 'tree-path-dependent';
       baseValues.fill(pathExpectedValue(form));
@@ -93,10 +98,13 @@ export function explain(model: FittedModel, X: Float64Array, n: number, options:
     const K = model.outputs;
     modelOut = Float64Array.from({ length: n }, (_, i) => raw[i * K + (options.output ?? 0)]!);
   } else if (model instanceof LinearModel) {
-    if (mode === 'tree_path_dependent') throw new ExplainerError(`mode tree_path_dependent needs a tree model, not ${model.kind}; use mode auto.`);
+    if (mode === 'tree_path_dependent')
+      throw new ExplainerError(`mode tree_path_dependent needs a tree model, not ${model.kind}; use mode auto.`);
     const means = bg === null ? null : columnMeans(bg.X, bg.n, p);
     if (means === null)
-      throw new ExplainerError(`linear SHAP of ${model.kind} needs background rows for the feature means; pass background (the training rows).`);
+      throw new ExplainerError(
+        `linear SHAP of ${model.kind} needs background rows for the feature means; pass background (the training rows).`,
+      );
     method = 'linear';
     let b = model.intercept;
     for (let j = 0; j < p; j++) b += model.coef[j]! * means[j]!;
@@ -105,14 +113,18 @@ export function explain(model: FittedModel, X: Float64Array, n: number, options:
       for (let j = 0; j < p; j++) values[i * p + j] = model.coef[j]! * (X[i * p + j]! - means[j]!);
     modelOut = model.predict(X, n);
   } else {
-    if (mode === 'tree_path_dependent') throw new ExplainerError(`mode tree_path_dependent needs a tree model, not ${model.kind}; use mode auto.`);
+    if (mode === 'tree_path_dependent')
+      throw new ExplainerError(`mode tree_path_dependent needs a tree model, not ${model.kind}; use mode auto.`);
     if (bg === null)
-      throw new ExplainerError(`model-agnostic SHAP of ${model.kind} needs background rows; pass background (e.g. 20–100 training rows).`);
+      throw new ExplainerError(
+        `model-agnostic SHAP of ${model.kind} needs background rows; pass background (e.g. 20–100 training rows).`,
+      );
     method = 'sampling';
     const f = outputFn(model, options.output ?? 0);
     const rng = createRng(options.seed ?? 0);
     const pairs = options.pairs ?? 32;
-    if (!Number.isInteger(pairs) || pairs < 2) throw new ExplainerError(`pairs must be an integer ≥ 2 (for a standard error), got ${pairs}.`);
+    if (!Number.isInteger(pairs) || pairs < 2)
+      throw new ExplainerError(`pairs must be an integer ≥ 2 (for a standard error), got ${pairs}.`);
     standardErrors = new Float64Array(n * p);
     modelOut = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -123,7 +135,15 @@ export function explain(model: FittedModel, X: Float64Array, n: number, options:
       modelOut[i] = r.fx;
     }
   }
-  const additivityError = checkAdditivity(values, baseValues, modelOut, n, p, options.checkAdditivity ?? true, model.kind);
+  const additivityError = checkAdditivity(
+    values,
+    baseValues,
+    modelOut,
+    n,
+    p,
+    options.checkAdditivity ?? true,
+    model.kind,
+  );
   return {
     method,
     n,
@@ -138,7 +158,11 @@ export function explain(model: FittedModel, X: Float64Array, n: number, options:
 }
 
 /** Path-dependent SHAP of a prepared flat ensemble (XGBoost dumps, tests), additivity checked against its output. */
-export function explainEnsemble(form: TreeEnsembleForm, X: Float64Array, n: number): { values: Float64Array; base: number; additivityError: number } {
+export function explainEnsemble(
+  form: TreeEnsembleForm,
+  X: Float64Array,
+  n: number,
+): { values: Float64Array; base: number; additivityError: number } {
   const p = form.nFeatures;
   requireCovers(form, 'tree ensemble');
   const values = new Float64Array(n * p);
@@ -187,7 +211,9 @@ function featureCount(model: FittedModel, X: Float64Array, n: number): number {
   const m = model as { p?: number; coef?: Float64Array };
   const p = m.p ?? m.coef?.length ?? (n > 0 ? X.length / n : 0);
   if (!Number.isInteger(n) || n < 0 || X.length !== n * p)
-    throw new DimensionError(`X has ${X.length} values, which is not ${n} rows × ${p} features of the ${model.kind}; pass n × p row-major values.`);
+    throw new DimensionError(
+      `X has ${X.length} values, which is not ${n} rows × ${p} features of the ${model.kind}; pass n × p row-major values.`,
+    );
   return p;
 }
 
@@ -195,7 +221,9 @@ function background(o: ExplainOptions, p: number): { X: Float64Array; n: number 
   if (o.background === undefined) return null;
   const n = o.nBackground ?? o.background.length / p;
   if (!Number.isInteger(n) || n < 1 || o.background.length !== n * p)
-    throw new DimensionError(`background has ${o.background.length} values, which is not whole rows of ${p} features; pass nBackground × ${p} row-major values.`);
+    throw new DimensionError(
+      `background has ${o.background.length} values, which is not whole rows of ${p} features; pass nBackground × ${p} row-major values.`,
+    );
   return { X: o.background, n };
 }
 
@@ -209,7 +237,10 @@ function columnMeans(X: Float64Array, n: number, p: number): Float64Array {
 /** The explained output of a non-tree model: predict for regressors, class probability for classifiers. */
 function outputFn(model: FittedModel, output: number): OutputFn {
   if (model.task === 'regression') return (X, n) => model.predict(X, n);
-  if (!model.predictProba) throw new InvalidModelError(`${model.kind} has no class probabilities to explain; explain a regressor or a model with predictProba.`);
+  if (!model.predictProba)
+    throw new InvalidModelError(
+      `${model.kind} has no class probabilities to explain; explain a regressor or a model with predictProba.`,
+    );
   return (X, n) => {
     const P = model.predictProba!(X, n);
     const K = P.length / Math.max(1, n);

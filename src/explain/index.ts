@@ -11,3 +11,15 @@ export type { FlatTreeForm, TreeEnsembleForm } from './tree-form.ts';
 export { treeShapPathDependent, treeShapInterventional, pathExpectedValue } from './tree-shap.ts';
 export { samplingShap } from './sampling.ts';
 export { fromXgboostJson } from './xgboost.ts';
+export { whyWeights, bindingConstraints, weightChangeInputs } from './why-weights.ts';
+export type {
+  AllocatorState,
+  BlackBoxAllocator,
+  WeightChange,
+  WeightChangeInput,
+  WhyWeightsOptions,
+} from './why-weights.ts';
+export { distill, treeRules } from './distill.ts';
+export type { Distillation, DistillOptions } from './distill.ts';
+export { explainForecasts, globalImportance, recordOutput } from './records.ts';
+export type { ForecastExplanation, ExplainForecastsOptions } from './records.ts';

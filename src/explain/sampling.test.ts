@@ -6,12 +6,20 @@ import { explain } from './explainer.ts';
 function data(n: number, p: number, seed: number) {
   const rng = createRng(seed);
   const X = Float64Array.from({ length: n * p }, () => rng.uniform());
-  const y = Float64Array.from({ length: n }, (_, i) => Math.sin(3 * X[i * p]!) * X[i * p + 1]! + X[i * p + 2]! ** 2 + 0.1 * rng.normal());
+  const y = Float64Array.from(
+    { length: n },
+    (_, i) => Math.sin(3 * X[i * p]!) * X[i * p + 1]! + X[i * p + 2]! ** 2 + 0.1 * rng.normal(),
+  );
   return { X, y, n, p, featureNames: Array.from({ length: p }, (_, j) => `f${j}`) };
 }
 
 /** Exact interventional Shapley values by enumerating coalitions: v(S) = mean_r f(x_S, r_S̄). */
-function exactInterventional(f: (X: Float64Array, n: number) => Float64Array, x: Float64Array, R: Float64Array, nR: number): Float64Array {
+function exactInterventional(
+  f: (X: Float64Array, n: number) => Float64Array,
+  x: Float64Array,
+  R: Float64Array,
+  nR: number,
+): Float64Array {
   const p = x.length;
   const v = new Float64Array(1 << p);
   for (let mask = 0; mask < 1 << p; mask++) {
@@ -24,7 +32,8 @@ function exactInterventional(f: (X: Float64Array, n: number) => Float64Array, x:
   for (let mask = 0; mask < 1 << p; mask++) {
     const size = [...Array(p).keys()].filter((j) => (mask >> j) & 1).length;
     for (let j = 0; j < p; j++)
-      if (!((mask >> j) & 1)) phi[j] = phi[j]! + ((fact(size) * fact(p - size - 1)) / fact(p)) * (v[mask | (1 << j)]! - v[mask]!);
+      if (!((mask >> j) & 1))
+        phi[j] = phi[j]! + ((fact(size) * fact(p - size - 1)) / fact(p)) * (v[mask | (1 << j)]! - v[mask]!);
   }
   return phi;
 }

@@ -78,7 +78,8 @@ export function fromKeelTrees(model: TreeModel, output = 0): TreeEnsembleForm {
     const k = softmax ? 1 : t.k;
     const isLeaf = (node: number) => t.feature[node]! < 0;
     const values = new Float64Array(t.nodeCount);
-    for (let node = 0; node < t.nodeCount; node++) values[node] = isLeaf(node) ? t.value[node * k + (softmax ? 0 : output)]! : 0;
+    for (let node = 0; node < t.nodeCount; node++)
+      values[node] = isLeaf(node) ? t.value[node * k + (softmax ? 0 : output)]! : 0;
     trees.push(
       makeTree({
         childrenLeft: Int32Array.from(t.left, (c, node) => (isLeaf(node) ? -1 : c)),

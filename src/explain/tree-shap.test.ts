@@ -42,7 +42,13 @@ function pathValue(e: TreeEnsembleForm, x: Float64Array, inS: boolean[]): number
 }
 
 /** Interventional value function: mean over background rows of f(x_S, r_S̄). */
-function interventionalValue(f: (row: Float64Array) => number, x: Float64Array, R: Float64Array, nR: number, inS: boolean[]): number {
+function interventionalValue(
+  f: (row: Float64Array) => number,
+  x: Float64Array,
+  R: Float64Array,
+  nR: number,
+  inS: boolean[],
+): number {
   const p = x.length;
   let s = 0;
   for (let r = 0; r < nR; r++) {
@@ -101,7 +107,12 @@ describe('TreeSHAP equals brute-force Shapley enumeration', () => {
   const p = 5;
   for (const seed of [1, 2, 3]) {
     const rng = createRng(seed);
-    const e: TreeEnsembleForm = { trees: [randomTree(rng, p, 4), randomTree(rng, p, 3)], base: 0.3, scale: 0.5, nFeatures: p };
+    const e: TreeEnsembleForm = {
+      trees: [randomTree(rng, p, 4), randomTree(rng, p, 3)],
+      base: 0.3,
+      scale: 0.5,
+      nFeatures: p,
+    };
     const X = uniform(rng, 4 * p);
     const R = uniform(rng, 6 * p);
 
@@ -135,7 +146,10 @@ describe('TreeSHAP equals brute-force Shapley enumeration', () => {
 function friedman(n: number, p: number, seed: number) {
   const rng = createRng(seed);
   const X = uniform(rng, n * p);
-  const y = Float64Array.from({ length: n }, (_, i) => 10 * Math.sin(Math.PI * X[i * p]! * X[i * p + 1]!) + 5 * X[i * p + 2]! + rng.normal());
+  const y = Float64Array.from(
+    { length: n },
+    (_, i) => 10 * Math.sin(Math.PI * X[i * p]! * X[i * p + 1]!) + 5 * X[i * p + 2]! + rng.normal(),
+  );
   return { X, y, n, p, featureNames: Array.from({ length: p }, (_, j) => `f${j}`) };
 }
 
@@ -145,7 +159,10 @@ describe('explain() on fitted Keel models: local accuracy to 1e-10', () => {
   const fits: [string, FittedModel][] = [
     ['decision-tree', modelKinds['decision-tree']!.create({ maxDepth: 5 }).fit(data, ctx)],
     ['random-forest', modelKinds['random-forest']!.create({ nTrees: 15, maxDepth: 6 }).fit(data, ctx)],
-    ['gradient-boosting', modelKinds['gradient-boosting']!.create({ nRounds: 30, maxDepth: 4, subsample: 0.8 }).fit(data, ctx)],
+    [
+      'gradient-boosting',
+      modelKinds['gradient-boosting']!.create({ nRounds: 30, maxDepth: 4, subsample: 0.8 }).fit(data, ctx),
+    ],
     ['ridge', modelKinds['ridge']!.create({ alpha: 1 }).fit(data, ctx)],
   ];
   const Xe = data.X.slice(0, 20 * 6);
@@ -202,7 +219,9 @@ describe('explain() on fitted Keel models: local accuracy to 1e-10', () => {
 
   it('invalid mode combinations throw with the fix', () => {
     const [, tree] = fits[0]!;
-    expect(() => explain(tree, Xe, 20, { mode: 'tree_path_dependent', background: bg })).toThrow(/use mode interventional/);
+    expect(() => explain(tree, Xe, 20, { mode: 'tree_path_dependent', background: bg })).toThrow(
+      /use mode interventional/,
+    );
     expect(() => explain(tree, Xe, 20, { mode: 'interventional' })).toThrow(/needs background rows/);
     expect(() => explain(fits[3]![1], Xe, 20)).toThrow(/needs background rows/);
     expect(() => explain(tree, Xe, 21)).toThrow(/not 21 rows × 6 features/);

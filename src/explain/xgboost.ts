@@ -38,12 +38,16 @@ export function fromXgboostJson(json: unknown): TreeEnsembleForm {
   const nClass = Number(param['num_class'] ?? 0);
   const nTarget = Number(param['num_target'] ?? 1);
   if (nClass > 1 || nTarget > 1)
-    throw new InvalidModelError(`XGBoost model has ${Math.max(nClass, nTarget)} outputs; only single-output models load.`);
+    throw new InvalidModelError(
+      `XGBoost model has ${Math.max(nClass, nTarget)} outputs; only single-output models load.`,
+    );
   const nFeatures = Number(param['num_feature']);
   const base = Number(param['base_score']);
   const objective = learner['objective']?.name as string | undefined;
   if (objective !== undefined && !/^reg:(squarederror|linear)$/.test(objective) && objective !== 'binary:logistic')
-    throw new InvalidModelError(`XGBoost objective ${objective} is not supported; use reg:squarederror or binary:logistic.`);
+    throw new InvalidModelError(
+      `XGBoost objective ${objective} is not supported; use reg:squarederror or binary:logistic.`,
+    );
   // binary:logistic stores base_score as a probability; the margin starts at its log-odds
   const margin0 = objective === 'binary:logistic' ? Math.log(base / (1 - base)) : base;
   const forms: FlatTreeForm[] = trees.map((t) => {
@@ -56,7 +60,9 @@ export function fromXgboostJson(json: unknown): TreeEnsembleForm {
         leaf(i) ? -1 : Number(t.default_left[i]) ? t.left_children[i]! : t.right_children[i]!,
       ),
       features: Int32Array.from({ length: n }, (_, i) => (leaf(i) ? -1 : t.split_indices[i]!)),
-      thresholds: Float64Array.from({ length: n }, (_, i) => (leaf(i) ? 0 : nextDown(Math.fround(t.split_conditions[i]!)))),
+      thresholds: Float64Array.from({ length: n }, (_, i) =>
+        leaf(i) ? 0 : nextDown(Math.fround(t.split_conditions[i]!)),
+      ),
       values: Float64Array.from({ length: n }, (_, i) => (leaf(i) ? Math.fround(t.split_conditions[i]!) : 0)),
       nodeSampleWeight: Float64Array.from(t.sum_hessian),
     });
