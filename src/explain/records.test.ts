@@ -23,7 +23,7 @@ describe('explainForecasts: the compact per-decision record', () => {
     for (const m of models) {
       const rec = explainForecasts(m, Xd, names, {
         top: 2,
-        background: m.kind === 'gradient-boosting' ? undefined : new Float64Array(p),
+        ...(m.kind === 'gradient-boosting' ? {} : { background: new Float64Array(p) }),
       });
       const pred = m.predict(Xd, 8);
       expect(rec.top.every((t) => t.length === 2)).toBe(true);

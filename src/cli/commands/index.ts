@@ -26,4 +26,5 @@ export const commandEntries: readonly CommandEntry[] = [
   { name: 'serve', load: async () => (await import('./serve.ts')).serveCommand() },
   { name: 'trade', load: async () => (await import('./trade.ts')).tradeCommand() },
   { name: 'paper', load: async () => (await import('./paper.ts')).paperCommand() },
+  { name: 'explain', load: async () => (await import('./explain.ts')).explainCommand() },
 ];
