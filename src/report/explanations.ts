@@ -16,8 +16,8 @@ export interface ExplainedDecision {
   readonly refit: boolean;
   readonly forecast: readonly (number | null)[];
   readonly mu: readonly number[];
-  /** Σ row-major, universe × universe. */
-  readonly cov: readonly number[];
+  /** Σ's upper triangle row by row (Σ_00, Σ_01 … Σ_0n, Σ_11 …): n(n+1)/2 values. */
+  readonly covUpper: readonly number[];
   readonly held: readonly number[];
   readonly target: readonly number[];
   readonly explain?: ForecastExplanation;
@@ -65,7 +65,7 @@ export function explanationsArtefact(
         refit: ml.refit,
         forecast: ml.forecast.map((f) => (Number.isFinite(f) ? f : null)),
         mu: [...ml.mu],
-        cov: [...ml.cov],
+        covUpper: upperTriangle(ml.cov, ml.universe.length),
         held: [...((d.diagnostics?.['held'] as number[] | undefined) ?? [])],
         target: idx.map((j) => d.target[j]!),
         ...(explain ? { explain } : {}),
@@ -89,4 +89,10 @@ export function explanationsArtefact(
     };
   });
   return { v: 1, strategies };
+}
+
+function upperTriangle(cov: readonly number[], n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) out.push(cov[i * n + j]!);
+  return out;
 }

@@ -184,7 +184,13 @@ const fmt = (x: number | null | undefined): string => (x === null || x === undef
 function inputs(s: ExplainedStrategy, d: ExplainedDecision) {
   const n = s.universe.length;
   const cov = new Matrix(n, n);
-  cov.data.set(d.cov);
+  let q = 0;
+  for (let i = 0; i < n; i++)
+    for (let j = i; j < n; j++) {
+      const v = d.covUpper[q++]!;
+      cov.data[i * n + j] = v;
+      cov.data[j * n + i] = v;
+    }
   return { mu: Float64Array.from(d.mu), cov, previous: Float64Array.from(d.held) };
 }
 
