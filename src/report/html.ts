@@ -14,7 +14,14 @@ import {
 } from './charts.ts';
 import type { FindingGroup } from '../core/index.ts';
 import { tearSheetHtml } from './tearsheet-html.ts';
-import type { ForecastQualityRow, ModelSelectionRow, ReportModel, ReportSection, StrategySeries } from './model.ts';
+import type {
+  ForecastQualityRow,
+  ModelSelectionRow,
+  ReportModel,
+  ReportSection,
+  ShapWaterfall,
+  StrategySeries,
+} from './model.ts';
 
 export function escapeHtml(s: string): string {
   return s
@@ -96,6 +103,18 @@ function selectionTable(rows: readonly ModelSelectionRow[]): string {
   return `<table class="metrics" data-table="model-selection"><caption>Model selection per refit: the candidate an inner purged k-fold on the training rows chose, and its mean inner score.</caption><thead><tr><th>Model</th><th>Refit date</th><th>Chosen</th><th>Objective</th><th>Inner score</th><th>Candidates</th></tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
+function waterfallTable(w: ShapWaterfall): string {
+  const scale = Math.max(...w.steps.map((t) => Math.abs(t.value)), 1e-300);
+  let run = w.base;
+  const rows = w.steps.map((t) => {
+    run += t.value;
+    const width = Math.max(1, Math.round((120 * Math.abs(t.value)) / scale));
+    const colour = t.value >= 0 ? '#2a7d4f' : '#b03a2e';
+    return `<tr><th scope="row">${escapeHtml(t.feature)}</th><td>${t.value >= 0 ? '+' : '−'}${num(Math.abs(t.value), 5)}</td><td>${num(run, 5)}</td><td><span style="display:inline-block;height:10px;width:${width}px;background:${colour}"></span></td></tr>`;
+  });
+  return `<table class="metrics" data-table="shap-waterfall"><caption>Why ${escapeHtml(w.model)} forecast ${num(w.output, 5)} for ${escapeHtml(w.asset)} (its largest holding) on ${escapeHtml(w.date)}: the base (expected forecast) plus each feature’s SHAP contribution.</caption><thead><tr><th>Step</th><th>Contribution</th><th>Running total</th><th></th></tr></thead><tbody>\n<tr><th scope="row">base</th><td></td><td>${num(w.base, 5)}</td><td></td></tr>\n${rows.join('\n')}\n</tbody></table>`;
+}
+
 function figure(kind: string, svg: string, caption: string): string {
   return `<figure class="chart" data-chart="${kind}">${svg}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
 }
@@ -148,6 +167,15 @@ function section(s: ReportSection, nTrials: number): string {
         'Feature importance of the last fitted model (impurity-based for trees, |standardised coefficient| for linear models).',
       ),
     );
+  if (s.shapImportance && s.shapImportance.length > 0)
+    parts.push(
+      figure(
+        'shap-importance',
+        importanceChart(s.shapImportance),
+        'Mean |SHAP| per feature over every decision and asset (exact TreeSHAP for trees, exact linear SHAP, sampled otherwise), as shares of each model’s total: what moved the forecasts, in forecast units. keel explain RUN prints any decision.',
+      ),
+    );
+  if (s.shapWaterfall) parts.push(waterfallTable(s.shapWaterfall));
   if (s.trainingCurves && s.trainingCurves.length > 0)
     parts.push(
       figure(

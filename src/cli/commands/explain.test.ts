@@ -106,6 +106,19 @@ describe('keel explain RUN', () => {
     expect(j.shadowPrices).toBeNull();
   });
 
+  it('the report shows mean |SHAP| per feature and a waterfall whose steps add up to the forecast', () => {
+    const rep = JSON.parse(readFileSync(join(run, 'report.json'), 'utf8'));
+    const sec = rep.sections[0];
+    expect(sec.shapImportance.map((m: { model: string }) => m.model)).toEqual(['lin', 'gbm']);
+    for (const m of sec.shapImportance) expect(m.values.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 9);
+    const w = sec.shapWaterfall;
+    const total = w.base + w.steps.reduce((a: number, t: { value: number }) => a + t.value, 0);
+    expect(Math.abs(total - w.output)).toBeLessThan(1e-9);
+    const html = readFileSync(join(run, 'report.html'), 'utf8');
+    expect(html).toContain('data-chart="shap-importance"');
+    expect(html).toContain('data-table="shap-waterfall"');
+  });
+
   it('usage errors are one line with the fix (exit 2)', async () => {
     for (const [args, msg] of [
       [['explain', run], /--strategy is required: this run has 2 ML strategies \(lin, gbm\)/],
