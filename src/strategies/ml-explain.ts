@@ -14,12 +14,21 @@ import { usageError } from '../core/index.ts';
 import type { Matrix } from '../core/index.ts';
 import { explainForecasts, type BlackBoxAllocator, type ForecastExplanation } from '../explain/index.ts';
 import type { ScalerKind } from '../features/index.ts';
-import { TreeModel, type FittedModel } from '../models/index.ts';
+import { LinearModel, TreeModel, type FittedModel } from '../models/index.ts';
 import { efficientRiskAllowingCash } from './ml-cash.ts';
 import { capVolatility } from './ml-signals.ts';
 
 /** Contributions kept per asset and decision. */
 export const EXPLAIN_TOP = 5;
+
+/**
+ * Whether a decision's forecasts are explained: tree and linear models (exact, cheap) at every decision, every other
+ * model (sampled: (p + 1) model evaluations per permutation and asset) at its refit decisions only — an LSTM
+ * explained at every weekly decision took 10× the study's run time.
+ */
+export function explainsAt(model: FittedModel, refit: boolean): boolean {
+  return refit || model instanceof TreeModel || model instanceof LinearModel;
+}
 
 export function forecastExplanation(
   model: FittedModel,
@@ -37,6 +46,7 @@ export function forecastExplanation(
     rows: rowAssets,
     seed,
     ...(background ? { background } : {}),
+    pairs: 4,
   });
 }
 
