@@ -234,13 +234,12 @@ function columnMeans(X: Float64Array, n: number, p: number): Float64Array {
   return m;
 }
 
-/** The explained output of a non-tree model: predict for regressors, class probability for classifiers. */
+/**
+ * The explained output of a non-tree model: predict for regressors, class `output`'s probability for classifiers
+ * with probabilities, the predicted class label for classifiers without (an SVC's decision is its label).
+ */
 function outputFn(model: FittedModel, output: number): OutputFn {
-  if (model.task === 'regression') return (X, n) => model.predict(X, n);
-  if (!model.predictProba)
-    throw new InvalidModelError(
-      `${model.kind} has no class probabilities to explain; explain a regressor or a model with predictProba.`,
-    );
+  if (model.task === 'regression' || !model.predictProba) return (X, n) => model.predict(X, n);
   return (X, n) => {
     const P = model.predictProba!(X, n);
     const K = P.length / Math.max(1, n);
