@@ -107,6 +107,15 @@ function kernelFor(t: FlatTreeForm): TreeKernel {
   const T = t.thresholds;
   const V = t.values;
   const C = t.nodeSampleWeight!;
+  // share of its parent's cover that reaches each node (computed once per tree, not per row)
+  const Z = new Float64Array(L.length);
+  for (let node = 0; node < L.length; node++) {
+    const l = L[node]!;
+    if (l < 0) continue;
+    const w = C[node]!;
+    Z[l] = w > 0 ? C[l]! / w : 0.5;
+    Z[R[node]!] = w > 0 ? C[R[node]!]! / w : 0.5;
+  }
   const recurse = (
     P: Float64Array,
     X: Float64Array,
@@ -159,9 +168,8 @@ function kernelFor(t: FlatTreeForm): TreeKernel {
     const x = X[xo + split]!;
     const hot = x <= T[node]! ? left : x > T[node]! ? right : D[node]!;
     const cold = hot === left ? right : left;
-    const w = C[node]!;
-    const hotZero = w > 0 ? C[hot]! / w : 0.5;
-    const coldZero = w > 0 ? C[cold]! / w : 0.5;
+    const hotZero = Z[hot]!;
+    const coldZero = Z[cold]!;
     let inZero = 1;
     let inOne = 1;
     let pathIndex = 0;
