@@ -15,8 +15,7 @@ import type { Matrix } from '../core/index.ts';
 import { explainForecasts, type BlackBoxAllocator, type ForecastExplanation } from '../explain/index.ts';
 import type { ScalerKind } from '../features/index.ts';
 import { LinearModel, TreeModel, type FittedModel } from '../models/index.ts';
-import { efficientRiskAllowingCash } from './ml-cash.ts';
-import { capVolatility } from './ml-signals.ts';
+import { capVolatility, efficientRiskAllowingCash } from './ml/index.ts';
 
 /** Contributions kept per asset and decision. */
 export const EXPLAIN_TOP = 5;

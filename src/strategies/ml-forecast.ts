@@ -15,6 +15,7 @@
  */
 import type * as z from 'zod';
 import type { FindingDraft } from '../core/index.ts';
+import { explainsAt, forecastExplanation } from './ml-explain.ts';
 import type { Panel } from '../data/index.ts';
 import type { FeatureSpec } from '../features/index.ts';
 import type { Allocation } from '../allocation/index.ts';
@@ -179,6 +180,18 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
           findings.push(...out.findings);
         } else w = new Float64Array(nA); // warm-up-cash: nothing to allocate
       }
+      // explain hook (ml-explain.ts): the SHAP record of today's forecasts, stored with the decision
+      const explanation =
+        m && forecasts && forecasts.n > 0 && explainsAt(m.model, refit)
+          ? forecastExplanation(
+              m.model,
+              params.scaler,
+              forecasts.X,
+              forecasts.assetIndex.map((a) => today.fm.assets[a]!),
+              m.featureNames,
+              ctx.seed,
+            )
+          : undefined;
       const observed = env.observe?.({
         strategy: name,
         date: view.dates[T]!,
@@ -221,6 +234,8 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
         diagnostics: {
           ml,
           exAnteVolatility: portfolioVol(w, cov),
+          held: [...previous],
+          ...(explanation ? { explain: explanation } : {}),
           ...(observed?.diagnostics ? { observed: observed.diagnostics } : {}),
         },
       };
