@@ -21,6 +21,8 @@ export interface ExplainedDecision {
   readonly held: readonly number[];
   readonly target: readonly number[];
   readonly explain?: ForecastExplanation;
+  /** Refit decisions: the model distilled into a depth-3 tree on its training rows (fidelity R², rules). */
+  readonly distill?: { readonly fidelity: number; readonly rules: readonly string[]; readonly n: number };
 }
 
 export interface ExplainedStrategy {
@@ -59,6 +61,7 @@ export function explanationsArtefact(
       featureNames = ml.featureNames;
       const idx = ml.universe.map((id) => r.assets.indexOf(id));
       const explain = d.diagnostics?.['explain'] as ForecastExplanation | undefined;
+      const distill = d.diagnostics?.['distill'] as NonNullable<ExplainedDecision['distill']> | undefined;
       decisions.push({
         date: r.dates[d.dateIndex]!,
         fitDate: ml.fitDate,
@@ -69,6 +72,7 @@ export function explanationsArtefact(
         held: [...((d.diagnostics?.['held'] as number[] | undefined) ?? [])],
         target: idx.map((j) => d.target[j]!),
         ...(explain ? { explain } : {}),
+        ...(distill ? { distill } : {}),
       });
     }
     const pf = parsed.data.portfolio;

@@ -12,7 +12,7 @@
 import { type Constraints } from '../allocation/index.ts';
 import { usageError } from '../core/index.ts';
 import type { Matrix } from '../core/index.ts';
-import { explainForecasts, type BlackBoxAllocator, type ForecastExplanation } from '../explain/index.ts';
+import { distill, explainForecasts, type BlackBoxAllocator, type ForecastExplanation } from '../explain/index.ts';
 import type { ScalerKind } from '../features/index.ts';
 import { LinearModel, TreeModel, type FittedModel } from '../models/index.ts';
 import { capVolatility, efficientRiskAllowingCash } from './ml/index.ts';
@@ -97,4 +97,23 @@ export function mlPortfolioAllocator(
     capVolatility(w, state.cov, p.targetVolatility);
     return w;
   };
+}
+
+/** The distillation stored at a refit: a depth-3 tree fitted to the model's forecasts on its training rows. */
+export interface StoredDistillation {
+  readonly fidelity: number;
+  readonly rules: readonly string[];
+  readonly n: number;
+}
+
+/** Distils the model in force on its own (scaled) training rows; undefined with fewer than 10 rows. */
+export function distillRefit(
+  model: FittedModel,
+  scaled: Float64Array,
+  n: number,
+  featureNames: readonly string[],
+): StoredDistillation | undefined {
+  if (n < 10 || model.task !== 'regression') return undefined;
+  const d = distill(model, scaled, n, featureNames, { maxDepth: 3 });
+  return { fidelity: d.fidelity, rules: d.rules, n };
 }

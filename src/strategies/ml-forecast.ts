@@ -15,7 +15,7 @@
  */
 import type * as z from 'zod';
 import type { FindingDraft } from '../core/index.ts';
-import { explainsAt, forecastExplanation } from './ml-explain.ts';
+import { distillRefit, explainsAt, forecastExplanation } from './ml-explain.ts';
 import type { Panel } from '../data/index.ts';
 import type { FeatureSpec } from '../features/index.ts';
 import type { Allocation } from '../allocation/index.ts';
@@ -192,6 +192,15 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
               ctx.seed,
             )
           : undefined;
+      const distilled =
+        refit && m
+          ? distillRefit(
+              m.model,
+              m.scaler.transform(m.data.dataset.X, m.data.dataset.n),
+              m.data.dataset.n,
+              m.featureNames,
+            )
+          : undefined;
       const observed = env.observe?.({
         strategy: name,
         date: view.dates[T]!,
@@ -236,6 +245,7 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
           exAnteVolatility: portfolioVol(w, cov),
           held: [...previous],
           ...(explanation ? { explain: explanation } : {}),
+          ...(distilled ? { distill: distilled } : {}),
           ...(observed?.diagnostics ? { observed: observed.diagnostics } : {}),
         },
       };

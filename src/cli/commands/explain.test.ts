@@ -119,6 +119,17 @@ describe('keel explain RUN', () => {
     expect(html).toContain('data-table="shap-waterfall"');
   });
 
+  it('--distill prints the refit model as a depth-3 tree with its fidelity', async () => {
+    const r = await runInProcess(['explain', run, '--strategy', 'gbm', '--distill', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.fidelity).toBeGreaterThan(0);
+    expect(j.fidelity).toBeLessThanOrEqual(1);
+    expect(j.rules.length).toBeGreaterThanOrEqual(2);
+    expect(j.rules.length).toBeLessThanOrEqual(8);
+    expect(j.rules[0]).toMatch(/^if .* then -?[\d.e-]+ \(n = \d+\)$/);
+  });
+
   it('usage errors are one line with the fix (exit 2)', async () => {
     for (const [args, msg] of [
       [['explain', run], /--strategy is required: this run has 2 ML strategies \(lin, gbm\)/],

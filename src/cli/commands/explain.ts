@@ -21,6 +21,7 @@ interface Options {
   date?: string;
   asset?: string;
   whyWeights?: boolean;
+  distill?: boolean;
   json?: boolean;
 }
 
@@ -35,13 +36,18 @@ export function explainCommand(): Command {
       '--why-weights',
       'split each weight change since the previous rebalance into drift, forecasts, risk, constraints',
     )
+    .option('--distill', 'the model in force at the decision distilled into a depth-3 tree: fidelity R² and rules')
     .option('--json', 'print JSON')
     .action((run: string, opts: Options) => {
       const art = readArtefact(run);
       const [name, s] = pickStrategy(art, opts.strategy, run);
       const k = pickDecision(s, opts.date, name);
       const assets = opts.asset === undefined ? s.universe : [pickAsset(s, opts.asset, name)];
-      const out = opts.whyWeights ? whyWeightsView(name, s, k, assets) : forecastView(name, s, k, assets);
+      const out = opts.distill
+        ? distillView(name, s, k)
+        : opts.whyWeights
+          ? whyWeightsView(name, s, k, assets)
+          : forecastView(name, s, k, assets);
       process.stdout.write(opts.json ? `${JSON.stringify(out.json, null, 2)}\n` : `${out.lines.join('\n')}\n`);
     });
 }
@@ -276,4 +282,20 @@ function sectorGroups(s: ExplainedStrategy) {
     if (sec) by.set(sec, [...(by.get(sec) ?? []), a]);
   });
   return [...by.entries()].map(([sec, members]) => ({ name: `sector ${sec}`, members, max: s.portfolio.sectorCap! }));
+}
+
+function distillView(name: string, s: ExplainedStrategy, k: number) {
+  let q = k;
+  while (q >= 0 && !s.decisions[q]!.distill) q--;
+  const d = q >= 0 ? s.decisions[q]!.distill : undefined;
+  if (!d)
+    throw usageError(
+      `${name} has no distillation at or before ${s.decisions[k]!.date} (only regression models are distilled, at their refits).`,
+    );
+  const lines = [
+    `${name}: the ${s.model} fitted ${s.decisions[q]!.date} distilled into a depth-3 tree on its ${d.n} training rows`,
+    `  fidelity R² to the model's forecasts: ${d.fidelity.toFixed(3)}`,
+    ...d.rules.map((r) => `  ${r}`),
+  ];
+  return { lines, json: { strategy: name, fitDate: s.decisions[q]!.date, ...d } };
 }
