@@ -293,9 +293,9 @@ function distillView(name: string, s: ExplainedStrategy, k: number) {
       `${name} has no distillation at or before ${s.decisions[k]!.date} (only regression models are distilled, at their refits).`,
     );
   const lines = [
-    `${name}: the ${s.model} fitted ${s.decisions[q]!.date} distilled into a depth-3 tree on its ${d.n} training rows`,
+    `${name}: the ${s.model} fitted ${s.decisions[q]!.fitDate} distilled into a depth-3 tree on its ${d.n} training rows`,
     `  fidelity R² to the model's forecasts: ${d.fidelity.toFixed(3)}`,
     ...d.rules.map((r) => `  ${r}`),
   ];
-  return { lines, json: { strategy: name, fitDate: s.decisions[q]!.date, ...d } };
+  return { lines, json: { strategy: name, fitDate: s.decisions[q]!.fitDate, ...d } };
 }
