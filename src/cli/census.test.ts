@@ -67,6 +67,11 @@ const tuneStudy =
   '  space: { strategies.iv.window: { kind: int, low: 21, high: 42, step: 21 } }\n' +
   '  objective: { metric: sharpe, direction: maximize, strategy: iv }\n';
 const synthSmall = ['--years', '1', '--assets', '6'];
+// a run folder's explanations.json with one ML strategy and one explained decision (keel explain reads only this)
+const explainRun = {
+  'explanations.json':
+    '{"v":1,"strategies":{"m":{"model":"ridge","universe":["A","B"],"sectors":[null,null],"featureNames":["f1","f2"],"portfolio":{"method":"mean-variance","maxWeight":1,"targetVolatility":0.1,"transactionCost":0,"l2Gamma":0},"decisions":[{"date":"2020-01-02","fitDate":"2020-01-02","refit":true,"forecast":[0.01,0.02],"mu":[0.1,0.2],"covUpper":[0.04,0.01,0.09],"held":[0.5,0.5],"target":[0.5,0.5],"explain":{"v":1,"method":"linear","rows":["A","B"],"base":[0.015,0.015],"top":[[[0,-0.003],[1,-0.002]],[[1,0.004],[0,0.001]]],"rest":[0,0],"meanAbs":[0.002,0.003]}}]}}}\n',
+};
 const fetchArgs = ['data', 'fetch', '--provider', 'fred', 'DGS10', '--base-url', '$URL', '--cache', '$W/cache'];
 
 const STDOUT_FULL = /^error: cannot write to stdout \(ENOSPC\): no space left/;
@@ -599,6 +604,32 @@ const CASES: readonly Case[] = [
     stdout: 'epipe',
   },
   ...tradeCases(),
+  // keel explain
+  {
+    command: 'explain',
+    name: 'a missing run folder',
+    args: ['explain', '$W/nope'],
+    code: 2,
+    stderr: /^error: run folder .*nope does not exist; pass the folder keel run printed/,
+  },
+  {
+    command: 'explain',
+    name: 'stdout to a full disk',
+    files: explainRun,
+    args: ['explain', '$W'],
+    code: 1,
+    stderr: STDOUT_FULL,
+    stdout: 'devfull',
+  },
+  {
+    command: 'explain',
+    name: 'stdout into a closed pipe',
+    files: explainRun,
+    args: ['explain', '$W'],
+    code: 1,
+    stderr: STDOUT_EPIPE,
+    stdout: 'epipe',
+  },
   // monitor
   {
     command: 'monitor',

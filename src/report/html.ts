@@ -20,6 +20,7 @@ import type {
   MonitorEventRow,
   ReportModel,
   ReportSection,
+  ShapWaterfall,
   StrategySeries,
 } from './model.ts';
 
@@ -113,6 +114,18 @@ function monitorTable(rows: readonly MonitorEventRow[]): string {
   return `<table class="metrics" data-table="monitor-events"><caption>Monitor events: each detector firing (its rising edge) on data up to its date, and the action the study's monitor section took at the next decision.</caption><thead><tr><th>Strategy</th><th>Fired</th><th>Acted on</th><th>Detector</th><th>Value</th><th>Threshold</th><th>Action</th><th>Estimated change</th></tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
+function waterfallTable(w: ShapWaterfall): string {
+  const scale = Math.max(...w.steps.map((t) => Math.abs(t.value)), 1e-300);
+  let run = w.base;
+  const rows = w.steps.map((t) => {
+    run += t.value;
+    const width = Math.max(1, Math.round((120 * Math.abs(t.value)) / scale));
+    const colour = t.value >= 0 ? '#2a7d4f' : '#b03a2e';
+    return `<tr><th scope="row">${escapeHtml(t.feature)}</th><td>${t.value >= 0 ? '+' : '−'}${num(Math.abs(t.value), 5)}</td><td>${num(run, 5)}</td><td><span style="display:inline-block;height:10px;width:${width}px;background:${colour}"></span></td></tr>`;
+  });
+  return `<table class="metrics" data-table="shap-waterfall"><caption>Why ${escapeHtml(w.model)} forecast ${num(w.output, 5)} for ${escapeHtml(w.asset)} (its largest holding) on ${escapeHtml(w.date)}: the base (expected forecast) plus each feature’s SHAP contribution.</caption><thead><tr><th>Step</th><th>Contribution</th><th>Running total</th><th></th></tr></thead><tbody>\n<tr><th scope="row">base</th><td></td><td>${num(w.base, 5)}</td><td></td></tr>\n${rows.join('\n')}\n</tbody></table>`;
+}
+
 function figure(kind: string, svg: string, caption: string): string {
   return `<figure class="chart" data-chart="${kind}">${svg}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
 }
@@ -166,6 +179,15 @@ function section(s: ReportSection, nTrials: number): string {
         'Feature importance of the last fitted model (impurity-based for trees, |standardised coefficient| for linear models).',
       ),
     );
+  if (s.shapImportance && s.shapImportance.length > 0)
+    parts.push(
+      figure(
+        'shap-importance',
+        importanceChart(s.shapImportance),
+        'Mean |SHAP| per feature over every decision and asset (exact TreeSHAP for trees, exact linear SHAP, sampled otherwise), as shares of each model’s total: what moved the forecasts, in forecast units. keel explain RUN prints any decision.',
+      ),
+    );
+  if (s.shapWaterfall) parts.push(waterfallTable(s.shapWaterfall));
   if (s.trainingCurves && s.trainingCurves.length > 0)
     parts.push(
       figure(

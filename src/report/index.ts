@@ -33,3 +33,5 @@ export { planMlJob, runMlTask } from './ml-tasks.ts';
 export type { MlJobPlan, MlTask, MlTaskInputs, MlTaskProgress } from './ml-tasks.ts';
 export { checkInBrowser, chromiumAvailable, CHROMIUM_PATH } from './browser-check.ts';
 export type { BrowserCheck, RenderedChart } from './browser-check.ts';
+export { explanationsArtefact } from './explanations.ts';
+export type { ExplanationsArtefact, ExplainedStrategy, ExplainedDecision } from './explanations.ts';

@@ -25,12 +25,14 @@ import type {
   MonitorEventRow,
   ReportModel,
   ReportSection,
+  ShapWaterfall,
   StrategySeries,
   TrainingCurve,
   WeightsHistory,
 } from './model.ts';
 import { reportToJson } from './model.ts';
 import { renderReportHtml } from './html.ts';
+import { globalImportance, recordOutput, type ForecastExplanation } from '../explain/index.ts';
 import { ceilingQuality, ceilingSource } from './ceiling.ts';
 import { activeDeflatedSharpe, activityOf, navFrom } from './series.ts';
 
@@ -218,6 +220,45 @@ function trainingCurvesOf(run: Run): TrainingCurve[] {
   return out;
 }
 
+/** Mean |SHAP| per feature over every explained decision of the run, as shares of the total. */
+function shapImportanceOf(run: Run): FeatureImportance | undefined {
+  const recs: ForecastExplanation[] = [];
+  let names: readonly string[] = [];
+  for (const d of run.result.decisions) {
+    const e = d.diagnostics?.['explain'] as ForecastExplanation | undefined;
+    if (!e) continue;
+    recs.push(e);
+    names = mlOf(d)?.featureNames ?? names;
+  }
+  if (recs.length === 0) return undefined;
+  const g = globalImportance(recs, names.length);
+  const s = g.reduce((a, b) => a + b, 0);
+  return { model: run.label, names, values: g.map((v) => (s > 0 ? v / s : 0)) };
+}
+
+/** The run's last explained decision: the forecast of its largest holding, as base + top contributions + rest. */
+function waterfallOf(run: Run): ShapWaterfall | undefined {
+  const d = [...run.result.decisions].reverse().find((x) => x.diagnostics?.['explain']);
+  if (!d) return undefined;
+  const e = d.diagnostics!['explain'] as ForecastExplanation;
+  const names = mlOf(d)?.featureNames ?? [];
+  let best = 0;
+  e.rows.forEach((id, i) => {
+    const a = run.result.assets.indexOf(id);
+    if (d.target[a]! > d.target[run.result.assets.indexOf(e.rows[best]!)]!) best = i;
+  });
+  const steps = e.top[best]!.map(([j, v]) => ({ feature: names[j] ?? `x${j}`, value: v }));
+  steps.push({ feature: `${names.length - steps.length} other features`, value: e.rest[best]! });
+  return {
+    model: run.label,
+    date: run.result.dates[d.dateIndex]!,
+    asset: e.rows[best]!,
+    base: e.base[best]!,
+    steps,
+    output: recordOutput(e, best),
+  };
+}
+
 function importanceOf(run: Run): FeatureImportance | undefined {
   const last = [...run.result.decisions]
     .reverse()
@@ -402,6 +443,8 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
       return { model: r.label, dates: s.map((p) => p.date), ic: s.map((p) => p.ic), rankIc: s.map((p) => p.rankIc) };
     });
     const importance = mlRuns.map(importanceOf).filter((x): x is FeatureImportance => x !== undefined);
+    const shapImportance = mlRuns.map(shapImportanceOf).filter((x): x is FeatureImportance => x !== undefined);
+    const shapWaterfall = waterfallOf(best);
     const trainingCurves = mlRuns.flatMap(trainingCurvesOf);
     const modelSelection = mlRuns.flatMap(modelSelectionOf);
     for (const m of modelSelection)
@@ -420,6 +463,8 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
       weights: weightsHistory(best, ids, sub),
       ...(frontier ? { frontier } : {}),
       featureImportance: importance,
+      ...(shapImportance.length > 0 ? { shapImportance } : {}),
+      ...(shapWaterfall ? { shapWaterfall } : {}),
       ...(trainingCurves.length > 0 ? { trainingCurves } : {}),
       ic,
       forecastQuality: fq,

@@ -130,6 +130,16 @@ export interface AgentTrainingCurve {
   readonly episodeReturns: readonly number[];
 }
 
+/** One forecast explained: base + each listed SHAP contribution (+ the rest) = the model's output. */
+export interface ShapWaterfall {
+  readonly model: string;
+  readonly date: string;
+  readonly asset: string;
+  readonly base: number;
+  readonly steps: readonly { readonly feature: string; readonly value: number }[];
+  readonly output: number;
+}
+
 export interface ReportSection {
   /** Short id used in anchors and the browser test ("universe-4", "stocks-24"). */
   readonly id: string;
@@ -141,6 +151,10 @@ export interface ReportSection {
   readonly weights?: WeightsHistory;
   readonly frontier?: FrontierSnapshot;
   readonly featureImportance?: readonly FeatureImportance[];
+  /** Mean |SHAP| per feature over every decision and asset, as shares of the model's total (src/explain). */
+  readonly shapImportance?: readonly FeatureImportance[];
+  /** The best ML strategy's last decision, its largest holding's forecast as a SHAP waterfall. */
+  readonly shapWaterfall?: ShapWaterfall;
   /** Training curves of neural forecasters, one per refit. */
   readonly trainingCurves?: readonly TrainingCurve[];
   /** Training curves of rl-agent strategies, one per refit. */

@@ -221,3 +221,5 @@ export { rlAgent, rlAgentSchema, rlAgentKind } from './rl-agent.ts';
 export type { RlAgentParams, RlAgentEnv, RlDiagnostics } from './rl-agent.ts';
 export { rlAlgorithms, RL_ALGORITHM_NAMES, missingAlgorithm } from './rl-agent-registry.ts';
 export type { RlAlgorithm, RlAlgorithmName, RlPolicy, RlTrainInput } from './rl-agent-registry.ts';
+export { forecastExplanation, mlPortfolioAllocator, explainsAt, EXPLAIN_TOP } from './ml-explain.ts';
+export type { MlPortfolioParams } from './ml-explain.ts';

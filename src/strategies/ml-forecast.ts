@@ -15,6 +15,7 @@
  */
 import type * as z from 'zod';
 import type { FindingDraft } from '../core/index.ts';
+import { distillRefit, explainsAt, forecastExplanation } from './ml-explain.ts';
 import type { Panel } from '../data/index.ts';
 import { computeFeatures, predictionRows, type FeatureMatrix, type FeatureSpec } from '../features/index.ts';
 import type { Allocation } from '../allocation/index.ts';
@@ -244,6 +245,27 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
         findings.push(...mon.findings);
         monitor = mon.diagnostics;
       }
+      // explain hook (ml-explain.ts): the SHAP record of today's forecasts, stored with the decision
+      const explanation =
+        m && forecasts && forecasts.n > 0 && explainsAt(m.model, refit)
+          ? forecastExplanation(
+              m.model,
+              params.scaler,
+              forecasts.X,
+              forecasts.assetIndex.map((a) => today.fm.assets[a]!),
+              m.featureNames,
+              ctx.seed,
+            )
+          : undefined;
+      const distilled =
+        refit && m
+          ? distillRefit(
+              m.model,
+              m.scaler.transform(m.data.dataset.X, m.data.dataset.n),
+              m.data.dataset.n,
+              m.featureNames,
+            )
+          : undefined;
       const observed = env.observe?.({
         strategy: name,
         date: view.dates[T]!,
@@ -286,6 +308,9 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
         diagnostics: {
           ml,
           exAnteVolatility: portfolioVol(w, cov),
+          held: [...previous],
+          ...(explanation ? { explain: explanation } : {}),
+          ...(distilled ? { distill: distilled } : {}),
           ...(observed?.diagnostics ? { observed: observed.diagnostics } : {}),
           ...(monitor ? { monitor } : {}),
         },

@@ -101,4 +101,10 @@ export const commandEntries: readonly CommandEntry[] = [
     summary: "paper-trade the study's strategy through history into a ledger (resumable after a crash)",
     load: async () => (await import('./paper.ts')).paperCommand(),
   },
+  {
+    name: 'explain',
+    term: 'explain [options] <run>',
+    summary: 'SHAP of each forecast, why the weights changed, distilled rules — from a run folder',
+    load: async () => (await import('./explain.ts')).explainCommand(),
+  },
 ];

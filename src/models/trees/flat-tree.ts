@@ -1,7 +1,9 @@
 /**
  * A fitted decision tree as flat typed arrays (no node objects): node 0 is the root; an internal node sends a row
  * left when `x[feature] ≤ threshold` (equivalently `bin ≤ splitBin` on the training bins); a leaf has feature −1 and
- * `k` output values at `value[node * k …]`.
+ * `k` output values at `value[node * k …]`. `cover[node]` is the training weight that reached the node (in-bag row
+ * counts for CART/forests, hessian sums for boosting: XGBoost's `cover`); TreeSHAP's path-dependent mode needs it.
+ * Models saved before cover was recorded load with `cover` undefined.
  */
 import { dataError } from '../../core/index.ts';
 
@@ -13,6 +15,8 @@ export interface FlatTreeJSON {
   left: number[];
   right: number[];
   value: number[];
+  /** Optional: absent in models saved before covers were recorded. */
+  cover?: number[];
 }
 
 export class FlatTree {
@@ -24,6 +28,8 @@ export class FlatTree {
     readonly left: Int32Array,
     readonly right: Int32Array,
     readonly value: Float64Array,
+    /** Training weight per node (see the file comment), or undefined for models saved without it. */
+    readonly cover?: Float64Array,
   ) {}
 
   get nodeCount(): number {
@@ -74,6 +80,7 @@ export class FlatTree {
       left: Array.from(this.left),
       right: Array.from(this.right),
       value: Array.from(this.value),
+      ...(this.cover ? { cover: Array.from(this.cover) } : {}),
     };
   }
 
@@ -88,6 +95,7 @@ export class FlatTree {
       Int32Array.from(j.left),
       Int32Array.from(j.right),
       Float64Array.from(j.value),
+      Array.isArray(j.cover) ? Float64Array.from(j.cover) : undefined,
     );
   }
 }

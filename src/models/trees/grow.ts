@@ -215,6 +215,7 @@ export class TreeGrower {
       this.oLeft.slice(0, nn),
       this.oRight.slice(0, nn),
       this.oValue.slice(0, nn * k),
+      this.nH.slice(0, nn),
     );
   }
 

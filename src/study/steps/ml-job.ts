@@ -1,11 +1,12 @@
 /**
  * The ML allocation job step: runs when the study has an `ml-forecast` strategy. It runs every ml-forecast strategy
- * and the baselines per universe (report/ml-job.ts) and writes report.json, report.html, weights.csv and trades.csv;
+ * and the baselines per universe (report/ml-job.ts) and writes report.json, report.html, weights.csv, trades.csv and
+ * explanations.json;
  * the terminal summary table goes to summary.json (`ml.table`) and the log.
  */
 import type { Panel } from '../../data/index.ts';
 import type { PitRecords } from '../../features/index.ts';
-import { planMlJob, runMlJob, runMlTask, type SummaryRow } from '../../report/index.ts';
+import { explanationsArtefact, planMlJob, runMlJob, runMlTask, type SummaryRow } from '../../report/index.ts';
 import type { BacktestResult } from '../../backtest/index.ts';
 import { runMlTasksInWorkers, workerCount } from '../workers/ml-tasks-parallel.ts';
 import type { StrategySpec } from '../../strategies/index.ts';
@@ -76,6 +77,8 @@ export const mlJobStep: StudyStep = {
     if (study.report.html) ctx.artefacts.writeText('report.html', out.reportHtml);
     ctx.artefacts.writeText('weights.csv', out.weightsCsv);
     ctx.artefacts.writeText('trades.csv', out.tradesCsv);
+    // per-decision SHAP records and portfolio inputs, for `keel explain RUN` (docs/explain.md)
+    ctx.artefacts.writeText('explanations.json', JSON.stringify(explanationsArtefact(panel, plan, results)) + '\n');
     for (const line of out.selectionLog) ctx.log(line);
     for (const line of out.table) ctx.log(line);
     state.summary['ml'] = { table: out.table, strategies: out.summary };
