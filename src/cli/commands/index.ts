@@ -104,7 +104,7 @@ export const commandEntries: readonly CommandEntry[] = [
   {
     name: 'explain',
     term: 'explain [options] <run>',
-    summary: 'SHAP of each forecast, why the weights changed, distilled rules — from a run folder',
+    summary: "explain a run's ML forecasts (SHAP) and weight changes, from RUN/explanations.json",
     load: async () => (await import('./explain.ts')).explainCommand(),
   },
 ];
