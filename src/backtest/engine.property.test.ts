@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Panel } from '../data/index.ts';
 import { ledgerTotals, runTargets } from './index.ts';
-import { days } from './test-helpers.ts';
+import { days } from '../../test/support/panels.ts';
 
 const market = fc.record({ T: fc.integer({ min: 3, max: 30 }), n: fc.integer({ min: 1, max: 4 }) }).chain(({ T, n }) =>
   fc.record({

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkPointInTime } from '../audit/index.ts';
 import { runBacktest, runTargets, ledgerRows } from './index.ts';
 import type { BacktestResult, Strategy } from './index.ts';
-import { constant, days, panelOf, walk } from './test-helpers.ts';
+import { constant, days, panelOf, walk } from '../../test/support/panels.ts';
 
 const none = { kind: 'none' } as const;
 

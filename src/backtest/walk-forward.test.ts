@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkPointInTime } from '../audit/index.ts';
 import { binomial, combinatorialPurgedCV, cpcvPaths, purgedKFold, walkForward, walkForwardSplits } from './index.ts';
-import { days, panelOf, walk } from './test-helpers.ts';
+import { days, panelOf, walk } from '../../test/support/panels.ts';
 
 const arr = (x: Int32Array): number[] => Array.from(x);
 

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { days } from './test-helpers.ts';
+import { days } from '../../test/support/panels.ts';
 import { isKeelError } from '../core/index.ts';
 import { Panel } from '../data/index.ts';
 import { AlpacaBroker, fromAlpacaOrder, toAlpacaOrder } from './alpaca-broker.ts';

@@ -3,7 +3,7 @@
  * broker and against the Alpaca adapter talking to a mock API on 127.0.0.1 (itself backed by a paper broker).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { days } from './test-helpers.ts';
+import { days } from '../../test/support/panels.ts';
 import { Panel } from '../data/index.ts';
 import { AlpacaBroker } from './alpaca-broker.ts';
 import { startAlpacaMock } from './alpaca-mock.ts';

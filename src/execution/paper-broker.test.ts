@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../backtest/index.ts';
 import type { CostSpec } from '../backtest/index.ts';
-import { constant, days, panelOf, walk } from './test-helpers.ts';
+import { constant, days, panelOf, walk } from '../../test/support/panels.ts';
 import { Panel } from '../data/index.ts';
 import { backtestOrders } from './orders.ts';
 import { PaperBroker } from './paper-broker.ts';

@@ -19,7 +19,7 @@ import {
   submitPlan,
   type GuardContext,
 } from './index.ts';
-import { tempDir, writeStudy } from './test-support.ts';
+import { tempDir, writeStudy } from '../../test/support/trading-studies.ts';
 import { writeFileSync } from 'node:fs';
 
 const base: GuardContext = {

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TradeLedger, loadTradingStudy, openStudySession, reconcile, runPaper } from './index.ts';
-import { tempDir, writeStudy } from './test-support.ts';
+import { tempDir, writeStudy } from '../../test/support/trading-studies.ts';
 
 async function paperLedger(): Promise<{ dir: string; path: string }> {
   const dir = tempDir('ledger');

@@ -30,7 +30,9 @@ export function describeShared(name: string, parts: string[], body: () => void):
   const key = parts.join('/');
   if (!warned.has(key)) {
     warned.add(key);
-    console.warn(`[keel] SKIPPED "${name}": ../shared/${key} is not present (reference data lives beside the checkout).`);
+    console.warn(
+      `[keel] SKIPPED "${name}": ../shared/${key} is not present (reference data lives beside the checkout).`,
+    );
   }
   describe.skip(`${name} (skipped: ../shared/${key} absent)`, body);
 }

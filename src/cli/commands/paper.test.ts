@@ -6,7 +6,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runInProcess } from '../in-process.ts';
-import { tempDir } from './trade-fixtures.ts';
+import { tempDir } from '../../../test/support/trading-studies.ts';
 
 const repo = resolve(import.meta.dirname, '..', '..', '..');
 

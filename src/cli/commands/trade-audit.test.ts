@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runInProcess } from '../in-process.ts';
 import { loadTradingStudy, openStudySession, runPaper } from '../../trading/index.ts';
-import { tempDir, writeStudy } from './trade-fixtures.ts';
+import { tempDir, writeStudy } from '../../../test/support/trading-studies.ts';
 
 type Raw = { exec(sql: string): void; close(): void };
 const sqlite = createRequire(import.meta.url)('better-sqlite3') as new (path: string) => Raw;

@@ -15,7 +15,7 @@ import { runBacktest } from '../../backtest/index.ts';
 import { createStrategy } from '../../strategies/index.ts';
 import { runInProcess } from '../in-process.ts';
 import { SimBroker, TradeLedger, checkInvariants, loadTradingStudy } from '../../trading/index.ts';
-import { tempDir, writeStudy } from './trade-fixtures.ts';
+import { tempDir, writeStudy } from '../../../test/support/trading-studies.ts';
 
 const repo = resolve(import.meta.dirname, '..', '..', '..');
 const KILLS = Math.max(2, Number(process.env['KEEL_KILL_RUNS'] ?? 12));

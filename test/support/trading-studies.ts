@@ -1,6 +1,5 @@
 /**
- * Test support for the trading stage: small synthetic studies written to a temp folder (the CLI tests have their
- * own copy in src/cli/commands/trade-fixtures.ts: tests import only through doors).
+ * Test support for the trading stage and the trading CLI tests: small synthetic studies written to a temp folder.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

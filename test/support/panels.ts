@@ -1,7 +1,7 @@
-/** Small panels for the backtest and strategy tests (not part of the public door). */
-import { Panel } from '../data/index.ts';
-import type { AssetMeta, IsoDate } from '../data/index.ts';
-import type { Strategy } from './types.ts';
+/** Small deterministic panels for engine and execution tests (test support, shared by the stages' tests). */
+import { Panel } from '../../src/data/index.ts';
+import type { AssetMeta, IsoDate } from '../../src/data/index.ts';
+import type { Strategy } from '../../src/backtest/index.ts';
 
 /** Consecutive calendar days from `start` (UTC), as ISO dates. */
 export function days(start: IsoDate, count: number, stepDays = 1): IsoDate[] {
