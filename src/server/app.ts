@@ -10,7 +10,9 @@ import { HTTPException } from 'hono/http-exception';
 import { streamSSE } from 'hono/streaming';
 import { sectionTearSheets } from '../report/index.ts';
 import { CLIENT_JS } from './client.ts';
-import { compareBody, layout, runBody, runsBody } from './pages.ts';
+import { compareBody, layout, paperBody, runBody, runsBody } from './pages.ts';
+import { approveFromDashboard, readLedger } from './ledger-view.ts';
+import { isKeelError } from '../core/index.ts';
 import { RunStore } from './run-store.ts';
 import { authenticate, csrfFor } from './security.ts';
 
@@ -18,6 +20,8 @@ export interface DashboardOptions {
   readonly runsDir: string;
   /** The session token (printed in the URL by `keel serve`). */
   readonly token: string;
+  /** A trading ledger (keel trade / keel paper) for the paper-portfolio page; absent → no such page. */
+  readonly ledgerFile?: string;
 }
 
 type Env = { Variables: { runs: RunStore } };
@@ -52,16 +56,68 @@ export function createDashboard(opts: DashboardOptions): Hono<Env> {
   );
   app.get('/assets/keel.js', (c) => c.body(CLIENT_JS, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
 
-  app.get('/', (c) => c.html(layout({ title: `Runs in ${runs.root}`, page: 'runs', csrf, body: runsBody })));
-  app.get('/compare', (c) => c.html(layout({ title: 'Compare runs', page: 'compare', csrf, body: compareBody })));
+  app.get('/', (c) =>
+    c.html(
+      layout({
+        paper: opts.ledgerFile !== undefined,
+        title: `Runs in ${runs.root}`,
+        page: 'runs',
+        csrf,
+        body: runsBody,
+      }),
+    ),
+  );
+  app.get('/compare', (c) =>
+    c.html(
+      layout({ paper: opts.ledgerFile !== undefined, title: 'Compare runs', page: 'compare', csrf, body: compareBody }),
+    ),
+  );
   app.get('/runs/:id', (c) => {
     const id = runOr404(c.req.param('id'));
-    return c.html(layout({ title: id, page: 'run', csrf, body: runBody(id), attrs: { run: id } }));
+    return c.html(
+      layout({
+        paper: opts.ledgerFile !== undefined,
+        title: id,
+        page: 'run',
+        csrf,
+        body: runBody(id),
+        attrs: { run: id },
+      }),
+    );
   });
   app.get('/runs/:id/report.html', (c) => {
     const html = runs.readText(runOr404(c.req.param('id')), 'report.html');
     if (html === null) throw new HTTPException(404, { message: 'this run has no report.html' });
     return c.html(html);
+  });
+
+  const ledgerFile = opts.ledgerFile;
+  const ledgerOr404 = (): string => {
+    if (ledgerFile === undefined)
+      throw new HTTPException(404, { message: 'no ledger: start keel serve with --ledger FILE' });
+    return ledgerFile;
+  };
+  app.get('/paper', (c) =>
+    c.html(
+      layout({
+        paper: opts.ledgerFile !== undefined,
+        title: `Paper portfolio — ${ledgerOr404()}`,
+        page: 'paper',
+        csrf,
+        body: paperBody,
+      }),
+    ),
+  );
+  app.get('/api/ledger', (c) => c.json(readLedger(ledgerOr404())));
+  app.post('/api/ledger/plans/:id/approve', (c) => {
+    const file = ledgerOr404();
+    try {
+      return c.json(approveFromDashboard(file, c.req.param('id')));
+    } catch (e) {
+      // The desk's refusals (unknown plan, not waiting, content changed since planning) are conflicts, not crashes.
+      if (isKeelError(e)) throw new HTTPException(409, { message: e.message });
+      throw e;
+    }
   });
 
   app.get('/api/runs', (c) => c.json(runs.list()));

@@ -162,7 +162,29 @@ async function comparePage() {
   $('#metrics').innerHTML = table(['Run', 'Strategy', ...METRICS.map((m) => m[1])], reports.flatMap((r, k) => r.sections.flatMap((s) => s.strategies.map((x) => ['<a href="/runs/' + encodeURIComponent(ids[k]) + '">' + esc(ids[k]) + '</a>', esc(x.name), ...METRICS.map((m) => fmt(x.metrics[m[0]], m[2]))]))), 'class="grid" data-table="compare"');
 }
 
-const pages = { runs: runsPage, run: runPage, compare: comparePage };
+async function paperPage() {
+  const render = async () => {
+    const l = await getJson('/api/ledger');
+    $('#halted').textContent = l.halted ? 'Trading is HALTED (keel trade resume to continue).' : 'Cash ' + l.cash.toFixed(2);
+    $('#positions').innerHTML = table(['Asset', 'Quantity'], Object.entries(l.positions).map(([a, q]) => [esc(a), String(q)]), 'class="grid" data-table="positions"');
+    $('#plans').innerHTML = table(['Plan', 'As of', 'Strategy', 'Orders', 'Status', ''], l.plans.map((p) => [esc(p.id), esc(p.date), esc(p.strategy), String(p.orders), esc(p.status) + (p.approvedBy ? ' by ' + esc(p.approvedBy) : ''), p.status === 'planned' ? '<button class="approve" data-plan="' + esc(p.id) + '">Approve</button>' : '']), 'class="grid" data-table="plans"');
+    $('#orders').innerHTML = table(['Order', 'Asset', 'Side', 'Quantity', 'State'], l.openOrders.map((o) => [esc(o.clientOrderId), esc(o.asset), esc(o.side), String(o.quantity), esc(o.state)]), 'class="grid" data-table="open-orders"');
+    document.querySelectorAll('button.approve').forEach((b) => b.addEventListener('click', async () => {
+      b.disabled = true;
+      try { await postJson('/api/ledger/plans/' + encodeURIComponent(b.dataset.plan) + '/approve'); $('#error').textContent = ''; }
+      catch (e) { $('#error').textContent = 'error: ' + e.message; }
+      await render();
+      document.body.dataset.approved = b.dataset.plan;
+    }));
+    return l;
+  };
+  const l = await render();
+  // The NAV chart is drawn once; approving a plan changes plans, not marks.
+  if (l.marks.length) chart($('[data-chart=paper-nav]'), navOption([{ name: 'NAV', type: 'line', showSymbol: false, data: l.marks.map((m) => [m.date, m.nav]) }], false));
+  else $('[data-chart=paper-nav]').hidden = true;
+}
+
+const pages = { runs: runsPage, run: runPage, compare: comparePage, paper: paperPage };
 const page = pages[document.body.dataset.page];
 if (page) page().then(() => { document.body.dataset.ready = '1'; }, (e) => { $('#error').textContent = 'error: ' + e.message; document.body.dataset.ready = 'error'; });
 `;

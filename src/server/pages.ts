@@ -17,13 +17,15 @@ export function layout(opts: {
   csrf: string;
   body: string;
   attrs?: Record<string, string>;
+  /** Show the Paper link (the dashboard was given a ledger). */
+  paper?: boolean;
 }): string {
   const attrs = Object.entries(opts.attrs ?? {})
     .map(([k, v]) => ` data-${k}="${esc(v)}"`)
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,"><meta name="csrf-token" content="${esc(opts.csrf)}"><title>${esc(opts.title)} · Keel</title><style>${CSS}</style></head>
-<body data-page="${esc(opts.page)}"${attrs}><header><strong>Keel</strong><a href="/">Runs</a><a href="/compare">Compare</a></header>
+<body data-page="${esc(opts.page)}"${attrs}><header><strong>Keel</strong><a href="/">Runs</a><a href="/compare">Compare</a>${opts.paper ? '<a href="/paper">Paper</a>' : ''}</header>
 <main><h1>${esc(opts.title)}</h1><p id="error"></p>${opts.body}</main>
 <script src="/assets/echarts.min.js"></script><script src="/assets/keel.js"></script></body></html>`;
 }
@@ -37,3 +39,7 @@ export const runBody = (id: string): string =>
 
 export const compareBody = `<p>NAV after costs of the runs' strategies (the first run's baselines dashed); zoom with the wheel or the slider, click legend entries to hide lines.</p>
 <div class="toolbar"><button class="axis" data-axis="linear">log axis</button></div><div class="chart" data-chart="nav"></div><div class="scroll" id="metrics"></div>`;
+
+export const paperBody = `<p id="halted"></p><h2>Positions</h2><div class="scroll" id="positions"></div>
+<h2>Plans</h2><div class="scroll" id="plans"></div><h2>Open orders</h2><div class="scroll" id="orders"></div>
+<h2>NAV</h2><div class="chart" data-chart="paper-nav"></div>`;

@@ -15,15 +15,18 @@ export function serveCommand(): Command {
     )
     .option('--runs <dir>', 'runs folder', 'runs')
     .option('--port <n>', 'port (0 = any free port)', parsePort, 8787)
+    .option('--ledger <file>', 'a trading ledger (keel trade / keel paper) to show and approve plans from')
     .option('--host <addr>', 'address to bind; anything but loopback exposes your runs to the network', '127.0.0.1')
-    .action(async (opts: { runs: string; port: number; host: string }) => {
+    .action(async (opts: { runs: string; port: number; host: string; ledger?: string }) => {
       const { usageError } = await import('../../core/index.ts');
       if (!existsSync(opts.runs) || !statSync(opts.runs).isDirectory())
         throw usageError(`--runs ${opts.runs} is not a folder; run a study first (keel run STUDY) or pass --runs DIR`);
       const { createDashboard, newToken } = await import('../../server/index.ts');
       const { serve } = await import('@hono/node-server');
       const token = process.env['KEEL_SERVE_TOKEN'] ?? newToken();
-      const app = createDashboard({ runsDir: opts.runs, token });
+      if (opts.ledger !== undefined && !existsSync(opts.ledger))
+        throw usageError(`--ledger ${opts.ledger} does not exist; create one with keel trade plan or keel paper`);
+      const app = createDashboard({ runsDir: opts.runs, token, ...(opts.ledger ? { ledgerFile: opts.ledger } : {}) });
       await new Promise<void>((resolve, reject) => {
         const server = serve({ fetch: app.fetch, port: opts.port, hostname: opts.host }, (info) => {
           const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
