@@ -30,6 +30,8 @@ export function liveProgressWriter(
   tmpPath: string,
   study: string,
   now: () => number = Date.now,
+  /** Updates of the same step closer than this are skipped (0 for slow steps such as whole trials). */
+  minIntervalMs = 500,
 ): { update(e: StudyProgressEvent): void; remove(): void } {
   const started = now();
   let last = 0;
@@ -38,7 +40,7 @@ export function liveProgressWriter(
   return {
     update(e) {
       const t = now();
-      if (e.step === lastStep && t - last < 500 && e.done < e.total) return;
+      if (e.step === lastStep && t - last < minIntervalMs && e.done < e.total) return;
       last = t;
       lastStep = e.step;
       const body: LiveProgress = {

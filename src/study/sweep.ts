@@ -11,6 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { usageError } from '../core/index.ts';
 import { parseStudyText, validateStudy, withStudyPaths, type Study } from '../config/index.ts';
 import { configHash, readStudyFile, withRunDir } from '../io/index.ts';
+import { liveProgressWriter } from './live-progress.ts';
 import { runStudy } from './run-study.ts';
 import { localExecutor, type QueuedTrial, type TrialExecutor } from './trials.ts';
 
@@ -198,16 +199,12 @@ export async function sweepStudy(
       ...(options.baseDir !== undefined ? { baseDir: options.baseDir } : {}),
     };
   });
-  let done = 0;
-  const results = await (options.executor ?? localExecutor(runSweepTrial))(payloads, (r) =>
-    options.onResult?.(r, ++done, payloads.length),
-  );
-  results.sort((a, b) => a.number - b.number);
-  if (results.length !== payloads.length || results.some((r, i) => r.number !== i))
-    throw new Error(
-      `sweep ${sweepId}: expected ${payloads.length} trial results, got ${results.map((r) => r.number).join(',')}`,
-    );
-  const { id, path } = await withRunDir(
+  // Trials run inside the run's temporary folder, so `keel serve` shows the sweep's live progress while it runs.
+  const {
+    id,
+    path,
+    result: results,
+  } = await withRunDir(
     {
       outDir: options.outDir ?? 'runs',
       studyName: `${study.name}-sweep`,
@@ -215,10 +212,26 @@ export async function sweepStudy(
       ...(options.clock ? { clock: options.clock } : {}),
     },
     async (dir) => {
+      const live = liveProgressWriter(dir.tmpPath, `${study.name}-sweep`, Date.now, 0);
+      const progress = (done: number, note?: string): void =>
+        live.update({ step: 'trials', index: 1, count: 1, done, total: payloads.length, ...(note ? { note } : {}) });
+      progress(0);
+      let done = 0;
+      const results = await (options.executor ?? localExecutor(runSweepTrial))(payloads, (r) => {
+        progress(++done, `trial ${r.number} ${r.error === undefined ? 'done' : 'failed'}`);
+        options.onResult?.(r, done, payloads.length);
+      });
+      live.remove();
+      results.sort((a, b) => a.number - b.number);
+      if (results.length !== payloads.length || results.some((r, i) => r.number !== i))
+        throw new Error(
+          `sweep ${sweepId}: expected ${payloads.length} trial results, got ${results.map((r) => r.number).join(',')}`,
+        );
       dir.writeText('sweep.csv', sweepCsv(results, axes));
       dir.writeJson('sweep.json', { study: study.name, sweepId, grid: axes, trials: results });
       for (const r of results)
         dir.log(`trial ${r.number}: ${r.error ?? 'ok'} ${JSON.stringify(r.params)} (${r.findings} findings)`);
+      return results;
     },
   );
   return { runId: id, path, sweepId, results };

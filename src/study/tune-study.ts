@@ -20,6 +20,7 @@ import {
   type SearchSpace,
 } from '../tuning/index.ts';
 import type { StudyProgressEvent } from './context.ts';
+import { liveProgressWriter } from './live-progress.ts';
 import { runStudy } from './run-study.ts';
 import { localExecutor, type QueuedTrial, type TrialExecutor } from './trials.ts';
 import { bestStudyYaml, tuneReportHtml, trialsCsv, type TuneTrial } from './tune-output.ts';
@@ -236,50 +237,13 @@ export async function tuneStudy(input: unknown, options: TuneOptions = {}): Prom
         progress && ((frac, note) => progress(p.number + frac, t.trials, `trial ${p.number + 1} ${note}`)),
       ),
     );
-  for (let asked = 0; asked < t.trials;) {
-    const k = Math.min(batch, t.trials - asked);
-    const payloads: TuneTrialPayload[] = Array.from({ length: k }, (_, i) => ({
-      batchId: tuneId,
-      number: asked + i,
-      study,
-      params: tuner.ask(),
-      folds,
-      ...(options.strict ? { strict: true } : {}),
-      ...(options.baseDir !== undefined ? { baseDir: options.baseDir } : {}),
-    }));
-    const outcomes = new Map((await execute(payloads)).map((o) => [o.number, o]));
-    for (const p of payloads) {
-      const o = outcomes.get(p.number) ?? failedTuneTrial(p, 'no result came back for this trial');
-      const value = o.error === undefined ? o.foldScores.reduce((a, b) => a + b, 0) / o.foldScores.length : NaN;
-      const trial: TuneTrial = {
-        number: p.number,
-        params: p.params,
-        value,
-        foldScores: [...o.foldScores],
-        findings: o.findings,
-        ...(o.error !== undefined
-          ? { error: o.error }
-          : Number.isFinite(value)
-            ? {}
-            : { error: `${t.objective.metric} is not a number on the validation period` }),
-      };
-      trials.push(trial);
-      if (trial.error === undefined) {
-        returnsOf.set(p.number, [...o.returns]);
-        if (best === undefined || better(value, best.value)) best = trial;
-      }
-      if (o.error !== undefined) tuner.fail(p.params, `objective threw: ${o.error}`);
-      else tuner.tell(p.params, value);
-      options.onTrial?.(trial, best, t.trials);
-      progress?.(trials.length, t.trials);
-    }
-    asked += k;
-  }
-
-  const pbo = pboOver(trials, returnsOf);
-  const bestParams = best?.params;
   const hash = configHash({ study, seed, kind: 'tune' });
-  const { id, path, files } = await withRunDir(
+  const {
+    id,
+    path,
+    files,
+    result: pbo,
+  } = await withRunDir(
     {
       outDir: options.outDir ?? 'runs',
       studyName: `${study.name}-tune`,
@@ -287,6 +251,59 @@ export async function tuneStudy(input: unknown, options: TuneOptions = {}): Prom
       ...(options.clock ? { clock: options.clock } : {}),
     },
     async (dir) => {
+      // Trials run inside the run's temporary folder, so `keel serve` shows the tune's live progress meanwhile.
+      const live = liveProgressWriter(dir.tmpPath, `${study.name}-tune`, Date.now, 0);
+      live.update({ step: 'trials', index: 1, count: 1, done: 0, total: t.trials });
+      for (let asked = 0; asked < t.trials;) {
+        const k = Math.min(batch, t.trials - asked);
+        const payloads: TuneTrialPayload[] = Array.from({ length: k }, (_, i) => ({
+          batchId: tuneId,
+          number: asked + i,
+          study,
+          params: tuner.ask(),
+          folds,
+          ...(options.strict ? { strict: true } : {}),
+          ...(options.baseDir !== undefined ? { baseDir: options.baseDir } : {}),
+        }));
+        const outcomes = new Map((await execute(payloads)).map((o) => [o.number, o]));
+        for (const p of payloads) {
+          const o = outcomes.get(p.number) ?? failedTuneTrial(p, 'no result came back for this trial');
+          const value = o.error === undefined ? o.foldScores.reduce((a, b) => a + b, 0) / o.foldScores.length : NaN;
+          const trial: TuneTrial = {
+            number: p.number,
+            params: p.params,
+            value,
+            foldScores: [...o.foldScores],
+            findings: o.findings,
+            ...(o.error !== undefined
+              ? { error: o.error }
+              : Number.isFinite(value)
+                ? {}
+                : { error: `${t.objective.metric} is not a number on the validation period` }),
+          };
+          trials.push(trial);
+          if (trial.error === undefined) {
+            returnsOf.set(p.number, [...o.returns]);
+            if (best === undefined || better(value, best.value)) best = trial;
+          }
+          if (o.error !== undefined) tuner.fail(p.params, `objective threw: ${o.error}`);
+          else tuner.tell(p.params, value);
+          options.onTrial?.(trial, best, t.trials);
+          progress?.(trials.length, t.trials);
+          live.update({
+            step: 'trials',
+            index: 1,
+            count: 1,
+            done: trials.length,
+            total: t.trials,
+            note: `trial ${p.number + 1}`,
+          });
+        }
+        asked += k;
+      }
+      live.remove();
+      const pbo = pboOver(trials, returnsOf);
+      const bestParams = best?.params;
       dir.writeText('trials.csv', trialsCsv(trials, paths, folds.length));
       dir.writeJson('tune.json', {
         study: study.name,
@@ -315,6 +332,7 @@ export async function tuneStudy(input: unknown, options: TuneOptions = {}): Prom
       dir.writeText('report.html', tuneReportHtml(study.name, trials, paths, t.objective, pbo));
       for (const tr of trials)
         dir.log(`trial ${tr.number}: ${tr.error ?? tr.value} ${JSON.stringify(tr.params)} (${tr.findings} findings)`);
+      return pbo;
     },
   );
   return { runId: id, path, artefacts: files, trials, best, pbo, folds, seed };
