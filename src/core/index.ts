@@ -2,7 +2,7 @@
 export { Matrix } from './matrix.ts';
 export { cholesky, choleskySolve, solve, inverse, inverseSPD, symEig, nearestPSD } from './linalg.ts';
 export type { SymmetricEigen, PsdRepair } from './linalg.ts';
-export { sum, mean, variance, std, dot, finiteValues, correlation } from './stats.ts';
+export { sum, mean, variance, std, dot, finiteValues, correlation, olsFit } from './stats.ts';
 export { createRng, multivariateNormal } from './rng.ts';
 export type { Rng } from './rng.ts';
 export { EPS } from './tolerances.ts';

@@ -74,3 +74,27 @@ export function correlation(x: ArrayLike<number>, y: ArrayLike<number>): number 
   }
   return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : Number.NaN;
 }
+
+/** OLS fit y ≈ intercept + slope·x over the pairs where both are finite; NaN slope when x does not vary there. */
+export function olsFit(x: ArrayLike<number>, y: ArrayLike<number>): { slope: number; intercept: number } {
+  let n = 0;
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isFinite(x[i]!) || !Number.isFinite(y[i]!)) continue;
+    n++;
+    mx += x[i]!;
+    my += y[i]!;
+  }
+  mx /= n;
+  my /= n;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isFinite(x[i]!) || !Number.isFinite(y[i]!)) continue;
+    sxy += (x[i]! - mx) * (y[i]! - my);
+    sxx += (x[i]! - mx) ** 2;
+  }
+  const slope = sxx > 0 ? sxy / sxx : Number.NaN;
+  return { slope, intercept: my - slope * mx };
+}

@@ -27,7 +27,7 @@
  * releases before the panel's first date count for z (they were public) but never for β (no closes). NaN until a
  * series has enough releases.
  */
-import { configError, dataError } from '../core/index.ts';
+import { configError, dataError, olsFit } from '../core/index.ts';
 import { defineFeature, type Feature, type FeatureInput } from './feature.ts';
 import { firstIndexOnOrAfter, type MacroObservation } from './records.ts';
 
@@ -103,26 +103,6 @@ function releasesOf(
   return out;
 }
 
-/** OLS slope of y on x (with intercept); NaN when x has no spread. */
-function slope(x: readonly number[], y: readonly number[]): number {
-  const n = x.length;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i]!;
-    my += y[i]!;
-  }
-  mx /= n;
-  my /= n;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (x[i]! - mx) * (y[i]! - my);
-    sxx += (x[i]! - mx) ** 2;
-  }
-  return sxx > 0 ? sxy / sxx : NaN;
-}
-
 export function macroSurpriseFeature(params: MacroSurpriseParams): Feature {
   if (params.window <= params.horizon)
     throw configError(
@@ -180,7 +160,7 @@ export function macroSurpriseFeature(params: MacroSurpriseParams): Feature {
                 zs.push(r.z);
                 rs.push(c1 / c0 - 1);
               }
-              beta[a] = zs.length >= params.minReleases ? slope(zs, rs) : NaN;
+              beta[a] = zs.length >= params.minReleases ? olsFit(zs, rs).slope : NaN;
             }
           }
           const z = k >= 0 ? rel[k]!.z : NaN;

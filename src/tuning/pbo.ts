@@ -9,7 +9,7 @@
  * 4. PBO = the fraction of combinations with λ ≤ 0 (the paper's ∫_{−∞}^0 f(λ) dλ): the chosen configuration did no
  *    better than the median OOS. Performance degradation: the OLS line of OOS Sharpe on IS Sharpe of n*.
  */
-import { dataError, usageError } from '../core/index.ts';
+import { dataError, olsFit, usageError } from '../core/index.ts';
 
 export interface PboOptions {
   /** Number of groups S (even, ≥ 2; default 16 → 12 870 combinations). */
@@ -170,30 +170,6 @@ export function probabilityOfBacktestOverfitting(
     oosRank: ranks,
     isSharpe: isS,
     oosSharpe: oosS,
-    degradation: { ...ols(isS, oosS), probOosLoss: loss / nComb },
+    degradation: { ...olsFit(isS, oosS), probOosLoss: loss / nComb },
   };
-}
-
-/** OLS y ≈ a + b x over finite pairs; NaN slope when x does not vary. */
-function ols(x: Float64Array, y: Float64Array): { slope: number; intercept: number } {
-  let n = 0;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < x.length; i++) {
-    if (!Number.isFinite(x[i]!) || !Number.isFinite(y[i]!)) continue;
-    n++;
-    mx += x[i]!;
-    my += y[i]!;
-  }
-  mx /= n;
-  my /= n;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < x.length; i++) {
-    if (!Number.isFinite(x[i]!) || !Number.isFinite(y[i]!)) continue;
-    sxy += (x[i]! - mx) * (y[i]! - my);
-    sxx += (x[i]! - mx) ** 2;
-  }
-  const slope = sxx > 0 ? sxy / sxx : NaN;
-  return { slope, intercept: my - slope * mx };
 }
