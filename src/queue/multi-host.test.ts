@@ -12,25 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { failedSweepTrial, parseGridAxis, sweepStudy, type SweepTrialResult } from '../study/index.ts';
 import { checkRedis, parseRedisUrl, queueExecutor, TRIAL_QUEUE } from './index.ts';
+import { queueTestStudy } from './test-study.ts';
 import { REDIS_SERVER, redisAvailable } from './test-redis.ts';
 import { createTestNetwork, netnsUnavailable, type NetHost, type TestNetwork } from './test-netns.ts';
 
 const why = redisAvailable() ? netnsUnavailable() : 'redis-server is not installed (apt-get install redis-server)';
 if (why) console.warn(`[keel] SKIPPED "sweeps across hosts (network namespaces)": ${why}.`);
 
-const study = {
-  name: 'multi-host-sweep',
-  seed: 11,
-  data: { source: 'synthetic', market: { start: '2015-01-01', years: 3, stocks: 3 } },
-  backtest: {
-    periodsPerYear: 252,
-    start: '2016-01-04',
-    rebalance: 'monthly',
-    costs: { kind: 'proportional', bps: 10 },
-  },
-  strategies: [{ kind: 'allocator', name: 'min-var', allocator: { kind: 'min-variance' }, window: 126 }],
-  baselines: [{ kind: 'equal-weight' }],
-};
+const study = queueTestStudy('multi-host-sweep');
 const clock = (): Date => new Date(Date.UTC(2026, 0, 1));
 const KEEL = resolve('bin/keel.mjs');
 

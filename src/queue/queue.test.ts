@@ -13,21 +13,10 @@ import {
   type SweepTrialResult,
 } from '../study/index.ts';
 import { parseRedisUrl, checkRedis, queueExecutor, startWorker, TRIAL_QUEUE } from './index.ts';
+import { queueTestStudy } from './test-study.ts';
 import { redisAvailable, startTestRedis, type TestRedis } from './test-redis.ts';
 
-const study = {
-  name: 'queue-sweep',
-  seed: 11,
-  data: { source: 'synthetic', market: { start: '2015-01-01', years: 3, stocks: 3 } },
-  backtest: {
-    periodsPerYear: 252,
-    start: '2016-01-04',
-    rebalance: 'monthly',
-    costs: { kind: 'proportional', bps: 10 },
-  },
-  strategies: [{ kind: 'allocator', name: 'min-var', allocator: { kind: 'min-variance' }, window: 126 }],
-  baselines: [{ kind: 'equal-weight' }],
-};
+const study = queueTestStudy('queue-sweep');
 const grid = [parseGridAxis('strategies.min-var.window=63,126'), parseGridAxis('backtest.costs.bps=5,20')];
 const clock = (): Date => new Date(Date.UTC(2026, 0, 1));
 
