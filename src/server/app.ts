@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { streamSSE } from 'hono/streaming';
-import { sectionTearSheets } from '../report/index.ts';
+import { sectionTearSheets, type ExplanationsArtefact } from '../report/index.ts';
+import { explanationsView } from './explanations-view.ts';
 import { CLIENT_JS } from './client.ts';
 import { compareBody, layout, paperBody, runBody, runsBody } from './pages.ts';
 import { approveFromDashboard, readLedger } from './ledger-view.ts';
@@ -153,10 +154,23 @@ export function createDashboard(opts: DashboardOptions): Hono<Env> {
           stats: sheet.stats,
           drawdowns: sheet.drawdowns,
           monthly: sheet.monthly,
+          annual: sheet.annual,
+          // Typed arrays → plain arrays (JSON writes NaN, the warm-up, as null).
+          rolling: {
+            window: sheet.rolling.window,
+            dates: sheet.rolling.dates,
+            sharpe: Array.from(sheet.rolling.sharpe),
+            volatility: Array.from(sheet.rolling.volatility),
+            ...(sheet.rolling.beta ? { beta: Array.from(sheet.rolling.beta) } : {}),
+          },
         })),
       };
     });
     return c.json({ sections });
+  });
+  app.get('/api/runs/:id/explanations', (c) => {
+    const t = runs.readText(runOr404(c.req.param('id')), 'explanations.json');
+    return c.json({ strategies: t === null ? [] : explanationsView(JSON.parse(t) as ExplanationsArtefact) });
   });
   app.get('/api/runs/:id/findings', (c) => {
     const t = runs.readText(runOr404(c.req.param('id')), 'findings.json');

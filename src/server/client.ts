@@ -142,15 +142,70 @@ function sectionBlock(run, s, ts) {
   if (sheet) {
     const cols = [['calmar', 'Calmar'], ['valueAtRisk', 'VaR 95%', true], ['conditionalValueAtRisk', 'CVaR 95%', true], ['skewness', 'Skew'], ['excessKurtosis', 'Excess kurt.'], ['bestMonth', 'Best month', true], ['worstMonth', 'Worst month', true], ['beta', 'Beta'], ['alpha', 'Alpha/yr', true], ['trackingError', 'Tracking err.', true], ['informationRatio', 'Info. ratio']];
     tables.innerHTML += '<h3>Tear sheet' + (sheet.benchmark ? ' (relative to ' + esc(sheet.benchmark) + ')' : '') + '</h3>' + table(['Strategy', ...cols.map((x) => x[1])], sheet.rows.map((r) => [esc(r.name), ...cols.map((x) => fmt(r.stats[x[0]], x[2]))]), 'class="grid" data-table="tear-sheet"');
+    tearSheetCharts(el, s, sheet);
   }
+}
+
+// The tear sheet's charts: monthly returns heatmap, calendar years and worst drawdowns of the lead strategy (the
+// one whose weights are shown, else the first that is not a baseline), rolling Sharpe and volatility of all.
+function tearSheetCharts(el, s, sheet) {
+  const lead = sheet.rows.find((r) => s.weights && r.name === s.weights.strategy) || sheet.rows.find((r) => !s.strategies.find((x) => x.name === r.name && x.baseline)) || sheet.rows[0];
+  if (!lead) return;
+  const box = document.createElement('div');
+  box.innerHTML = '<h3>' + esc(lead.name) + '</h3><div class="chart" data-chart="monthly"></div><div class="chart" data-chart="annual"></div><div class="chart" data-chart="rolling-sharpe"></div><div class="chart" data-chart="rolling-volatility"></div><div class="drawdowns"></div>';
+  el.appendChild(box);
+  const years = [...new Set(lead.monthly.map((m) => m.period.slice(0, 4)))];
+  const cells = lead.monthly.map((m) => [Number(m.period.slice(5, 7)) - 1, years.indexOf(m.period.slice(0, 4)), m.ret]);
+  const span = Math.max(0.01, ...cells.map((c) => Math.abs(c[2])));
+  chart(box.querySelector('[data-chart=monthly]'), {
+    title: { text: 'Monthly returns — ' + lead.name, left: 'center', textStyle: { fontSize: 13 } },
+    tooltip: { trigger: 'item', formatter: (p) => years[p.value[1]] + '-' + String(p.value[0] + 1).padStart(2, '0') + ': ' + (p.value[2] * 100).toFixed(2) + '%' },
+    grid: { left: 56, right: 20, top: 36, bottom: 84 },
+    xAxis: { type: 'category', data: ['Jan','Feb','Mar','Apr','May','Jun','Jul','Aug','Sep','Oct','Nov','Dec'] },
+    yAxis: { type: 'category', data: years },
+    visualMap: { min: -span, max: span, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, inRange: { color: ['#b2182b', '#f7f7f7', '#2166ac'] }, formatter: (v) => (v * 100).toFixed(1) + '%' },
+    series: [{ type: 'heatmap', data: cells, label: { show: true, fontSize: 9, formatter: (p) => (p.value[2] * 100).toFixed(1) } }],
+  });
+  chart(box.querySelector('[data-chart=annual]'), {
+    title: { text: 'Calendar-year returns (first and last years partial)', left: 'center', textStyle: { fontSize: 13 } },
+    legend: { top: 22 }, grid: { left: 56, right: 20, top: 56, bottom: 32 },
+    xAxis: { type: 'category', data: lead.annual.map((a) => a.period) }, yAxis: { type: 'value', axisLabel: { formatter: (v) => Math.round(v * 100) + '%' } },
+    series: [{ name: lead.name, type: 'bar', data: lead.annual.map((a) => a.ret) }].concat(sheet.benchmark ? [{ name: sheet.benchmark, type: 'bar', data: lead.annual.map((a) => a.benchmark === undefined ? null : a.benchmark) }] : []),
+  });
+  const rollingChart = (key, title) => chart(box.querySelector('[data-chart=rolling-' + key + ']'), {
+    title: { text: title + ' (' + lead.rolling.window + ' periods)', left: 'center', textStyle: { fontSize: 13 } },
+    legend: { type: 'scroll', top: 22 }, grid: { left: 56, right: 20, top: 56, bottom: 56 }, xAxis: { type: 'time' }, yAxis: { type: 'value', scale: true }, dataZoom: zoom,
+    series: sheet.rows.map((r) => ({ name: r.name, type: 'line', showSymbol: false, data: r.rolling.dates.map((d, i) => [d, r.rolling[key][i]]) })),
+  });
+  rollingChart('sharpe', 'Rolling Sharpe');
+  rollingChart('volatility', 'Rolling volatility');
+  box.querySelector('.drawdowns').innerHTML = '<h4>Worst drawdowns</h4>' + table(['Peak', 'Valley', 'Recovery', 'Depth', 'Periods'], lead.drawdowns.map((d) => [esc(d.peak), esc(d.valley), esc(d.recovery || 'not yet'), fmt(-d.depth, true), String(d.periods)]), 'class="grid" data-table="drawdowns"');
+}
+
+// Explanations of the ML strategies: mean |SHAP| per feature, and the latest distilled tree's fidelity and rules.
+function explanationsBlock(view) {
+  const el = $('#explanations');
+  if (!view.strategies.length) { el.innerHTML = '<p>No ML strategies in this run, so nothing to explain.</p>'; return; }
+  view.strategies.forEach((s) => {
+    const box = document.createElement('div');
+    box.innerHTML = '<h3>' + esc(s.strategy) + ' <span class="tag">' + esc(s.model) + '</span></h3><p>' + s.explained + ' of ' + s.decisions + ' decisions explained (mean |SHAP| over every asset and decision, forecast units).</p><div class="chart" data-chart="importance"></div>' + (s.distill ? '<p>Distilled tree at ' + esc(s.distill.date) + ': fidelity R² ' + fmt(s.distill.fidelity, false, 3) + '</p><pre data-distill>' + esc(s.distill.rules.join('\n')) + '</pre>' : '');
+    el.appendChild(box);
+    const rows = [...s.importance].reverse();
+    chart(box.querySelector('[data-chart=importance]'), {
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } }, grid: { left: 160, right: 20, top: 10, bottom: 24 },
+      xAxis: { type: 'value' }, yAxis: { type: 'category', data: rows.map((r) => r.feature) },
+      series: [{ name: 'mean |SHAP|', type: 'bar', data: rows.map((r) => r.meanAbsShap) }],
+    });
+  });
 }
 
 async function runPage() {
   const id = document.body.dataset.run;
-  const [report, ts] = await Promise.all([getJson('/api/runs/' + encodeURIComponent(id) + '/report'), getJson('/api/runs/' + encodeURIComponent(id) + '/tearsheet')]);
+  const [report, ts, ex] = await Promise.all(['report', 'tearsheet', 'explanations'].map((k) => getJson('/api/runs/' + encodeURIComponent(id) + '/' + k)));
   const f = report.findings || [];
   $('#findings').innerHTML = f.length === 0 ? '<p class="ok">No findings: every strategy ran the methods the study names.</p>' : table(['severity', 'kind', 'strategy', 'count', 'what happened'], f.map((g) => [esc(g.severity), '<code>' + esc(g.kind) + '</code>', esc(g.strategy || ''), String(g.count), esc(g.message)]), 'class="grid findings" data-table="findings"');
   report.sections.forEach((s) => sectionBlock(id, s, ts));
+  explanationsBlock(ex);
 }
 
 async function comparePage() {

@@ -62,7 +62,22 @@ describe.skipIf(!chromiumAvailable())('keel serve in headless Chromium', () => {
       await page.goto(`${base}/runs/${runs.ids[0]}`);
       await ready();
       const charts = await page.$$eval('div.chart', (d) => d.map((x) => x.getAttribute('data-chart')));
-      expect(charts).toEqual(['nav', 'drawdown', 'weights']);
+      expect(charts).toEqual([
+        'nav',
+        'drawdown',
+        'weights',
+        'monthly',
+        'annual',
+        'rolling-sharpe',
+        'rolling-volatility',
+      ]);
+      // The monthly heatmap has one cell per month of the backtest; the worst drawdowns are listed.
+      const cells = await page.evaluate(
+        "echarts.getInstanceByDom(document.querySelector('div.chart[data-chart=monthly]')).getOption().series[0].data.length",
+      );
+      expect(cells).toBeGreaterThanOrEqual(20);
+      expect(await page.$$eval('table[data-table=drawdowns] tbody tr', (r) => r.length)).toBeGreaterThan(0);
+      expect(await page.textContent('#explanations')).toContain('No ML strategies');
       // Browser-side expressions as strings: this file is type-checked without the DOM library.
       const navOption = "echarts.getInstanceByDom(document.querySelector('div.chart[data-chart=nav]')).getOption()";
       const info = await page.evaluate(

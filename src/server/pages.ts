@@ -35,7 +35,7 @@ export const runsBody = `<section id="live" hidden><h2>Running now</h2><div clas
 <button id="compare">Compare selected</button><span id="count"></span></div><div class="scroll" id="runs"></div>`;
 
 export const runBody = (id: string): string =>
-  `<p><a href="/runs/${encodeURIComponent(id)}/report.html">static report.html</a></p><h2>Findings</h2><div id="findings" class="scroll"></div><div id="sections"></div>`;
+  `<p><a href="/runs/${encodeURIComponent(id)}/report.html">static report.html</a></p><h2>Findings</h2><div id="findings" class="scroll"></div><div id="sections"></div><h2>Explanations</h2><div id="explanations"></div>`;
 
 export const compareBody = `<p>NAV after costs of the runs' strategies (the first run's baselines dashed); zoom with the wheel or the slider, click legend entries to hide lines.</p>
 <div class="toolbar"><button class="axis" data-axis="linear">log axis</button></div><div class="chart" data-chart="nav"></div><div class="scroll" id="metrics"></div>`;
