@@ -99,7 +99,7 @@ describe('explanations on the run page', () => {
         );
         expect(bars).toBe(3);
         expect(await page.textContent('#explanations')).toContain('decisions explained');
-      expect(await page.textContent('#explanations pre[data-distill]')).toMatch(/^if .* then /);
+        expect(await page.textContent('#explanations pre[data-distill]')).toMatch(/^if .* then /);
         expect(errors).toEqual([]);
       } finally {
         await browser.close();
