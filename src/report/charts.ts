@@ -326,7 +326,9 @@ export function icChart(series: readonly IcSeries[]): string {
 }
 
 /**
- * Train (solid) and validation (dashed) loss per epoch of each neural refit. Only the last `maxFits` refits per
+ * Train (solid) and validation (dashed) loss per epoch of each neural refit, and (dotted) the loss of the constant
+ * forecast learnt from its training fold on its validation fold (training fold when it has none): a curve above
+ * the dotted line learnt nothing usable. Only the last `maxFits` refits per
  * model are drawn so the chart stays readable; the report JSON keeps them all.
  */
 export function trainingChart(curves: readonly TrainingCurve[], maxFits = 4): string {
@@ -351,11 +353,24 @@ export function trainingChart(curves: readonly TrainingCurve[], maxFits = 4): st
         lineStyle: { type: 'dashed' },
         data: c.validationLoss.map(finiteOrNull),
       });
+    // What learning nothing scores: the training fold's mean as the forecast, on the fold the model stops on.
+    const flat = c.validationLoss.length > 0 ? c.constantLoss?.validation : c.constantLoss?.train;
+    if (flat !== undefined && Number.isFinite(flat)) {
+      const n = Math.max(c.trainLoss.length, c.validationLoss.length);
+      lines.push({
+        name: `${label} constant forecast`,
+        type: 'line',
+        showSymbol: false,
+        color,
+        lineStyle: { type: 'dotted', width: 1 },
+        data: Array.from({ length: n }, () => flat),
+      });
+    }
     return lines;
   });
   return renderSvg({
     ...baseLayout(
-      'Training curves: loss per epoch (train solid, validation dashed)',
+      'Training curves: loss per epoch (train solid, validation dashed, constant forecast dotted)',
       series.map((x) => String(x['name'])),
     ),
     grid: { left: 64, right: 24, top: 30 + 22 * Math.ceil(series.length / 2) + 20, bottom: 40 },

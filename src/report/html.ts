@@ -193,7 +193,7 @@ function section(s: ReportSection, nTrials: number): string {
       figure(
         'training',
         trainingChart(s.trainingCurves),
-        'Training curves of the neural forecasters: mean-squared loss per epoch on the training and validation folds of each walk-forward refit.',
+        'Training curves of the neural forecasters: mean-squared loss per epoch on the training and validation folds of each walk-forward refit (targets standardised, so about 1 is what a constant scores). Dotted: the loss of the constant forecast learnt from the training fold (its mean) on the validation fold; a validation curve that stays above it learnt nothing usable.',
       ),
     );
   if (s.agentTraining && s.agentTraining.length > 0)

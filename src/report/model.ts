@@ -66,6 +66,8 @@ export interface TrainingCurve {
   readonly trainLoss: readonly number[];
   /** Empty when the model trained without a validation fold. */
   readonly validationLoss: readonly number[];
+  /** Loss of the constant forecast learnt from the training fold, on each fold (what learning nothing scores). */
+  readonly constantLoss?: { readonly train: number; readonly validation: number };
 }
 
 export interface IcSeries {

@@ -98,8 +98,30 @@ describe('lstm and gru learn a planted sequence pattern', () => {
       expect(d.trainLoss.length).toBe(d.epochsRun);
       expect(d.validationLoss.length).toBe(d.epochsRun);
       expect(d.trainLoss[d.trainLoss.length - 1]!).toBeLessThan(d.trainLoss[0]!);
+      // learnt something: both folds end well below what the training fold's mean scores as a forecast
+      expect(d.trainLoss[d.trainLoss.length - 1]!).toBeLessThan(0.2 * d.constantLoss!.train);
+      expect(d.validationLoss[d.bestEpoch - 1]!).toBeLessThan(0.2 * d.constantLoss!.validation);
     });
   }
+
+  it('constantLoss is the loss of the training fold’s mean target on each fold, in the standardised units', () => {
+    const data = plantedSequences(200, 7);
+    const m = lstmKind.create({ units: [4], epochs: 1, validationFraction: 0.25 }).fit(data, ctx) as NeuralModel;
+    // independent arithmetic: standardise y over all rows, the first 150 rows (row order) are the training fold
+    const y = Array.from(data.y);
+    const mean = y.reduce((a, v) => a + v, 0) / y.length;
+    const sd = Math.sqrt(y.reduce((a, v) => a + (v - mean) ** 2, 0) / y.length);
+    const z = y.map((v) => (v - mean) / sd);
+    const tr = z.slice(0, 150);
+    const va = z.slice(150);
+    const m0 = tr.reduce((a, v) => a + v, 0) / tr.length;
+    const mse = (xs: number[]): number => xs.reduce((a, v) => a + (v - m0) ** 2, 0) / xs.length;
+    expect(m.diagnostics.constantLoss!.train).toBeCloseTo(mse(tr), 12);
+    expect(m.diagnostics.constantLoss!.validation).toBeCloseTo(mse(va), 12);
+    const none = lstmKind.create({ units: [4], epochs: 1, validationFraction: 0 }).fit(data, ctx) as NeuralModel;
+    expect(none.diagnostics.constantLoss!.train).toBeCloseTo(1, 12); // the mean of all rows, standardised: variance 1
+    expect(none.diagnostics.constantLoss!.validation).toBeNaN();
+  });
 
   it('cnn1d learns a local pattern (sum of feature 0 over steps 4..6) to held-out R² > 0.9', () => {
     const mk = (n: number, seed: number): Dataset => {

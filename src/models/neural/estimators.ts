@@ -117,6 +117,13 @@ export interface NeuralDiagnostics {
   readonly trainRows: number;
   readonly validationRows: number;
   readonly parameters: number;
+  /**
+   * Loss of the best constant forecast learnt from the training fold (regression: its mean target; classification:
+   * its class frequencies), on the training and validation folds, in the curves' units (NaN without a validation
+   * fold). Standardised targets put it near 1 by construction, so a curve means something only against it. Absent
+   * in models saved before it existed.
+   */
+  readonly constantLoss?: { readonly train: number; readonly validation: number };
 }
 
 /** Rows per forward pass in predict (bounds the work buffers: 64 windows of 60 steps of a 2×64 LSTM ≈ 12 MB). */
@@ -325,8 +332,29 @@ function fitNeural(
     trainRows: nTrain,
     validationRows: nVal,
     parameters: net.params.reduce((s, q) => s + q.value.length, 0),
+    constantLoss: constantLoss(trainSet.Y, valSet?.Y, params.task, d.nClasses),
   };
   return new NeuralModel(kind, params.task, params, net, scaler, d.nClasses, diagnostics);
+}
+
+/** Loss of the constant forecast fitted on the training targets (mean, or class frequencies), on train and validation. */
+function constantLoss(
+  yTrain: Float64Array,
+  yVal: Float64Array | undefined,
+  task: Task,
+  nClasses: number,
+): { train: number; validation: number } {
+  if (task === 'regression') {
+    const m = yTrain.reduce((a, v) => a + v, 0) / yTrain.length;
+    const mse = (y: Float64Array): number => y.reduce((a, v) => a + (v - m) ** 2, 0) / y.length;
+    return { train: mse(yTrain), validation: yVal && yVal.length > 0 ? mse(yVal) : NaN };
+  }
+  // cross-entropy of the training fold's class frequencies (a class it never saw gets half a count, not log 0)
+  const counts = new Float64Array(nClasses).fill(0.5);
+  for (const c of yTrain) counts[c] = counts[c]! + 1;
+  const total = counts.reduce((a, v) => a + v, 0);
+  const ce = (y: Float64Array): number => y.reduce((a, c) => a - Math.log(counts[c]! / total), 0) / y.length;
+  return { train: ce(yTrain), validation: yVal && yVal.length > 0 ? ce(yVal) : NaN };
 }
 
 function fitScaler(

@@ -29,10 +29,13 @@ export interface Calibration {
 
 /** The training curve of a fitted model that exposes one (`diagnostics.trainLoss`), else undefined. */
 function trainingCurveOf(model: FittedModel): TrainingCurveData | undefined {
-  const d = (model as { diagnostics?: { trainLoss?: readonly number[]; validationLoss?: readonly number[] } })
-    .diagnostics;
+  const d = (model as { diagnostics?: Partial<TrainingCurveData> }).diagnostics;
   if (!d?.trainLoss || d.trainLoss.length === 0) return undefined;
-  return { trainLoss: [...d.trainLoss], validationLoss: [...(d.validationLoss ?? [])] };
+  return {
+    trainLoss: [...d.trainLoss],
+    validationLoss: [...(d.validationLoss ?? [])],
+    ...(d.constantLoss ? { constantLoss: { ...d.constantLoss } } : {}),
+  };
 }
 
 /** Targets whose labels are cross-sectional (centred or ranked per date): their forecasts need calibrating into μ. */

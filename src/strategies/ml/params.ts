@@ -230,6 +230,11 @@ export interface SampleWeightsDiagnostics {
 export interface TrainingCurveData {
   readonly trainLoss: readonly number[];
   readonly validationLoss: readonly number[];
+  /**
+   * Loss of the constant forecast learnt from the training fold (its mean target) on the training and validation
+   * folds, in the curves' units: the line a model that learnt nothing would sit on (validation NaN without a fold).
+   */
+  readonly constantLoss?: { readonly train: number; readonly validation: number };
 }
 
 /** Minimum bars of history the strategy needs before it can fit once (features' warm-up + horizon + embargo + dates). */
