@@ -60,7 +60,7 @@ describe('examples/lstm-allocation.yaml', () => {
     }
     expect(new Set(curves.map((c) => c.fitDate)).size).toBe(curves.length);
     expect(readFileSync(join(r.path, 'report.html'), 'utf8')).toContain('constant forecast dotted');
-  });
+  }, 240_000); // about 25 s alone on the shared machine, 9 refits of the LSTM and of the trees
 
   it('is tune-lstm.yaml at a point of its search space, tuned on dates before its backtest', () => {
     const read = (f: string) => parse(readFileSync(join(repoRoot, 'examples', f), 'utf8')) as Record<string, any>;

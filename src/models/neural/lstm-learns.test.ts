@@ -75,5 +75,5 @@ describe('the LSTM learns a planted signal through a study', () => {
     const q = summary.forecastQuality['lstm']!;
     expect(q.ic).toBeGreaterThan(0);
     expect(q.icT).toBeGreaterThanOrEqual(2);
-  });
+  }, 120_000);
 });
