@@ -77,8 +77,8 @@ const fetchArgs = ['data', 'fetch', '--provider', 'fred', 'DGS10', '--base-url',
 const STDOUT_FULL = /^error: cannot write to stdout \(ENOSPC\): no space left/;
 const STDOUT_EPIPE = /^error: cannot write to stdout \(EPIPE\): the reading end of the pipe was closed early/;
 
-// Trading ledgers for the trade/paper cases: one planned base ledger, copied per mutating case (approve, submit,
-// halt, resume and reconcile write events) so the parallel cases never share state.
+// Trading ledgers for the trade/paper cases: one planned base ledger, copied per mutating case (approve, reject,
+// submit, halt, resume and reconcile write events) so the parallel cases never share state.
 const tradeDir = join(work, 'trade');
 const T = (name: string): string => join(tradeDir, `${name}.sqlite`);
 const tradeStudy =
@@ -136,6 +136,21 @@ function tradeCases(): Case[] {
       stderr: /^error: no plan NOPE in /,
     },
     ...outCases('trade approve', (tag) => ['trade', 'approve', 'P-2014-03-03-1', '--ledger', T(`approve-${tag}`)]),
+    {
+      command: 'trade reject',
+      name: 'an unknown plan',
+      args: ['trade', 'reject', 'NOPE', '--ledger', T('ro')],
+      code: 1,
+      stderr: /^error: no plan NOPE in /,
+    },
+    {
+      command: 'trade reject',
+      name: 'a reason over 500 characters',
+      args: ['trade', 'reject', 'P-2014-03-03-1', '--ledger', T('ro'), '--reason', 'x'.repeat(501)],
+      code: 2,
+      stderr: /^error: the reason for rejecting plan P-2014-03-03-1 is 501 characters; keep it to 500 or fewer$/,
+    },
+    ...outCases('trade reject', (tag) => ['trade', 'reject', 'P-2014-03-03-1', '--ledger', T(`reject-${tag}`)]),
     {
       command: 'trade submit',
       name: 'an unknown plan',
@@ -220,6 +235,7 @@ async function prepareTradeLedgers(): Promise<void> {
   await make('ro', 'planned');
   for (const tag of ['full', 'pipe']) {
     await make(`approve-${tag}`, 'planned');
+    await make(`reject-${tag}`, 'planned');
     await make(`submit-${tag}`, 'approved');
     await make(`reconcile-${tag}`, 'planned');
     await make(`halt-${tag}`, 'planned');

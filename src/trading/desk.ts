@@ -142,6 +142,38 @@ export function approvePlan(ledger: TradeLedger, id: string, date: string, by = 
   return { approved: true, by };
 }
 
+/** Longest rejection reason kept in the audit log (characters). */
+export const MAX_REASON = 500;
+
+export interface RejectResult {
+  readonly rejected: true;
+  readonly by: string;
+  readonly reason: string | null;
+}
+
+/**
+ * Human rejection of a plan waiting for approval: a `rejection` event (hash-chained like every event) marks the plan
+ * rejected and its unsent orders denied, so it can never be approved or submitted. Only a `planned` plan can be
+ * rejected: an approved one may already be at the broker (halt cancels open orders), a decided one stays decided.
+ * No hash check: declining a plan, even one edited since planning, sends nothing.
+ */
+export function rejectPlan(ledger: TradeLedger, id: string, date: string, by = 'cli', reason?: string): RejectResult {
+  const plan = requirePlan(ledger, id);
+  if (plan.status !== 'planned')
+    throw dataError(
+      `plan ${id} is ${plan.status}, not waiting for approval; only a planned plan can be rejected${plan.status === 'approved' ? ' (to stop an approved plan, keel trade halt)' : ''}`,
+    );
+  const why = reason?.trim() ? reason.trim() : null;
+  if (why !== null && why.length > MAX_REASON)
+    throw usageError(
+      `the reason for rejecting plan ${id} is ${why.length} characters; keep it to ${MAX_REASON} or fewer`,
+    );
+  ledger.record([
+    { type: 'rejection', date, body: { planId: id, hash: plan.hash, by, ...(why !== null ? { reason: why } : {}) } },
+  ]);
+  return { rejected: true, by, reason: why };
+}
+
 /** Automatic approval within the study's `trading.approval` limits; otherwise the plan waits for a human. */
 export function autoApprove(
   ledger: TradeLedger,
@@ -150,6 +182,8 @@ export function autoApprove(
   approval: TradingSection['approval'],
 ): ApproveResult {
   const plan = requirePlan(ledger, id);
+  if (plan.status !== 'planned')
+    return { approved: false, by: 'auto', why: `plan ${id} is ${plan.status}, not waiting for approval` };
   if (!approval.auto)
     return { approved: false, by: 'auto', why: 'trading.approval.auto is false: run keel trade approve' };
   const turnover = plan.body.orders.reduce((s, o) => s + o.quantity * o.price, 0) / plan.body.nav;
@@ -218,6 +252,10 @@ export async function submitPlan(
     throw dataError(`plan ${id} was already submitted; a plan is sent once — run keel trade plan for new orders`);
   if (plan.status === 'denied')
     throw dataError(`plan ${id} was denied by a guardrail (see keel trade history); plan again`);
+  if (plan.status === 'rejected')
+    throw dataError(
+      `plan ${id} was rejected (see keel trade history --type rejection); a rejected plan is never sent — plan again`,
+    );
   if (plan.status !== 'approved') throw usageError(`plan ${id} is not approved; run keel trade approve ${id} first`);
   checkHash(ledger, plan);
   if (ledger.halted) {

@@ -18,6 +18,7 @@ export const eventTypes = [
   'fund',
   'plan',
   'approval',
+  'rejection',
   'submit',
   'accept',
   'reject',
@@ -96,7 +97,8 @@ export interface OrderRow {
 
 export interface PlanRow {
   readonly id: string;
-  readonly status: 'planned' | 'approved' | 'submitted' | 'denied';
+  /** `denied`: a guardrail refused it; `rejected`: a human declined it (keel trade reject). */
+  readonly status: 'planned' | 'approved' | 'submitted' | 'denied' | 'rejected';
   readonly hash: string;
   readonly body: PlanBody;
   readonly approvedBy: string | null;
@@ -473,6 +475,11 @@ function applyEvent(db: Db, seq: number, type: EventType, date: string, b: Recor
     }
     case 'approval':
       db.prepare(`UPDATE plans SET status = 'approved', approved_by = ? WHERE id = ?`).run(b['by'], b['planId']);
+      return;
+    case 'rejection':
+      // A human declined the plan (not the broker's order-level 'reject'): its orders are never sent.
+      db.prepare(`UPDATE plans SET status = 'rejected' WHERE id = ?`).run(b['planId']);
+      db.prepare(`UPDATE orders SET state = 'denied' WHERE plan_id = ? AND state = 'initialized'`).run(b['planId']);
       return;
     case 'submit':
       // Per order (the intent, recorded before the broker is called), or `{ planId, complete: true }` at the end.

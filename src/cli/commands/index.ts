@@ -92,7 +92,7 @@ export const commandEntries: readonly CommandEntry[] = [
   {
     name: 'trade',
     term: 'trade',
-    summary: 'plans, approvals, orders and the audit log of a trading ledger',
+    summary: 'plans, approvals and rejections, orders and the audit log of a trading ledger',
     load: async () => (await import('./trade.ts')).tradeCommand(),
   },
   {

@@ -1,5 +1,5 @@
 /**
- * `keel trade …`: plan, approve, submit, status, reconcile, history, halt, resume and audit --verify over a
+ * `keel trade …`: plan, approve, reject, submit, status, reconcile, history, halt, resume and audit --verify over a
  * ledger file (`--ledger FILE`) and its simulated broker (`--broker FILE`, default `<ledger>.broker`). Every
  * command that talks to the broker reconciles open orders by client order id before it acts (audit only reads).
  *
@@ -122,6 +122,23 @@ function approveCommand(): Command {
       await t.reconcile(ledger, broker, date);
       t.approvePlan(ledger, id, date, 'cli');
       out(`plan ${id} approved`);
+    });
+  });
+}
+
+function rejectCommand(): Command {
+  return withLedger(
+    new Command('reject')
+      .description('decline a planned plan: recorded in the audit log; it can never be approved or submitted')
+      .argument('<plan>', 'plan id')
+      .option('--reason <text>', 'why (kept in the audit log, up to 500 characters)'),
+  ).action(async (id: string, opts: LedgerOpts & { reason?: string }) => {
+    const t = await import('../../trading/index.ts');
+    await withSession(opts, async ({ ledger, broker }) => {
+      const date = ledgerDate(ledger.events());
+      await t.reconcile(ledger, broker, date);
+      const r = t.rejectPlan(ledger, id, date, 'cli', opts.reason);
+      out(`plan ${id} rejected${r.reason !== null ? `: ${r.reason}` : ''}`);
     });
   });
 }
@@ -277,9 +294,10 @@ function auditCommand(): Command {
 
 export function tradeCommand(): Command {
   return new Command('trade')
-    .description('plans, approvals, orders and the audit log of a trading ledger')
+    .description('plans, approvals and rejections, orders and the audit log of a trading ledger')
     .addCommand(planCommand())
     .addCommand(approveCommand())
+    .addCommand(rejectCommand())
     .addCommand(submitCommand())
     .addCommand(statusCommand())
     .addCommand(reconcileCommand())
