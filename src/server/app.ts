@@ -6,14 +6,16 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { streamSSE } from 'hono/streaming';
 import { sectionTearSheets, type ExplanationsArtefact } from '../report/index.ts';
 import { explanationsView } from './explanations-view.ts';
 import { CLIENT_JS } from './client.ts';
 import { compareBody, layout, paperBody, runBody, runsBody } from './pages.ts';
-import { approveFromDashboard, readLedger } from './ledger-view.ts';
+import { approveFromDashboard, readLedger, rejectFromDashboard } from './ledger-view.ts';
 import { isKeelError } from '../core/index.ts';
+import { MAX_REASON } from '../trading/index.ts';
 import { RunStore } from './run-store.ts';
 import { authenticate, csrfFor } from './security.ts';
 
@@ -110,15 +112,40 @@ export function createDashboard(opts: DashboardOptions): Hono<Env> {
     ),
   );
   app.get('/api/ledger', (c) => c.json(readLedger(ledgerOr404())));
-  app.post('/api/ledger/plans/:id/approve', (c) => {
-    const file = ledgerOr404();
+  // The desk's refusals (unknown plan, not waiting, content changed since planning) are conflicts, not crashes.
+  const desk = <T>(f: () => T): T => {
     try {
-      return c.json(approveFromDashboard(file, c.req.param('id')));
+      return f();
     } catch (e) {
-      // The desk's refusals (unknown plan, not waiting, content changed since planning) are conflicts, not crashes.
-      if (isKeelError(e)) throw new HTTPException(409, { message: e.message });
+      if (isKeelError(e)) throw new HTTPException(e.exitCode === 2 ? 400 : 409, { message: e.message });
       throw e;
     }
+  };
+  app.post('/api/ledger/plans/:id/approve', (c) => {
+    const file = ledgerOr404();
+    return c.json(desk(() => approveFromDashboard(file, c.req.param('id'))));
+  });
+  const small = bodyLimit({
+    maxSize: 4096,
+    onError: () => {
+      throw new HTTPException(413, {
+        message: `request body over 4096 bytes; a rejection reason is at most ${MAX_REASON} characters`,
+      });
+    },
+  });
+  app.post('/api/ledger/plans/:id/reject', small, async (c) => {
+    const file = ledgerOr404();
+    const text = await c.req.text();
+    let body: unknown = {};
+    try {
+      if (text.trim() !== '') body = JSON.parse(text);
+    } catch {
+      throw new HTTPException(400, { message: 'the body must be JSON: { "reason": "why" } (reason optional)' });
+    }
+    const reason = (body as { reason?: unknown } | null)?.reason;
+    if (body === null || typeof body !== 'object' || (reason !== undefined && typeof reason !== 'string'))
+      throw new HTTPException(400, { message: 'the body must be JSON: { "reason": "why" } (reason optional)' });
+    return c.json(desk(() => rejectFromDashboard(file, c.req.param('id'), reason)));
   });
 
   app.get('/api/runs', (c) => c.json(runs.list()));

@@ -222,19 +222,28 @@ async function paperPage() {
     const l = await getJson('/api/ledger');
     $('#halted').textContent = l.halted ? 'Trading is HALTED (keel trade resume to continue).' : 'Cash ' + l.cash.toFixed(2);
     $('#positions').innerHTML = table(['Asset', 'Quantity'], Object.entries(l.positions).map(([a, q]) => [esc(a), String(q)]), 'class="grid" data-table="positions"');
-    $('#plans').innerHTML = table(['Plan', 'As of', 'Strategy', 'Orders', 'Status', ''], l.plans.map((p) => [esc(p.id), esc(p.date), esc(p.strategy), String(p.orders), esc(p.status) + (p.approvedBy ? ' by ' + esc(p.approvedBy) : ''), p.status === 'planned' ? '<button class="approve" data-plan="' + esc(p.id) + '">Approve</button>' : '']), 'class="grid" data-table="plans"');
+    const decided = (p) => esc(p.status) + (p.approvedBy ? ' by ' + esc(p.approvedBy) : '') + (p.rejectedBy ? ' by ' + esc(p.rejectedBy) + (p.reason ? ': ' + esc(p.reason) : '') : '');
+    const actions = (p) => p.status !== 'planned' ? '' : '<button class="approve" data-plan="' + esc(p.id) + '">Approve</button> <input class="reason" data-plan="' + esc(p.id) + '" maxlength="500" placeholder="reason (optional)" aria-label="reason for rejecting ' + esc(p.id) + '"> <button class="reject" data-plan="' + esc(p.id) + '">Reject</button>';
+    $('#plans').innerHTML = table(['Plan', 'As of', 'Strategy', 'Orders', 'Status', ''], l.plans.map((p) => [esc(p.id), esc(p.date), esc(p.strategy), String(p.orders), decided(p), actions(p)]), 'class="grid" data-table="plans"');
     $('#orders').innerHTML = table(['Order', 'Asset', 'Side', 'Quantity', 'State'], l.openOrders.map((o) => [esc(o.clientOrderId), esc(o.asset), esc(o.side), String(o.quantity), esc(o.state)]), 'class="grid" data-table="open-orders"');
-    document.querySelectorAll('button.approve').forEach((b) => b.addEventListener('click', async () => {
+    // Approve and Reject go through the trading desk on the server (CSRF token + same Origin); the body's data-approved
+    // / data-rejected attributes say which plan the last click settled (the browser tests wait on them).
+    const act = (cls, verb, body) => document.querySelectorAll('button.' + cls).forEach((b) => b.addEventListener('click', async () => {
       b.disabled = true;
-      try { await postJson('/api/ledger/plans/' + encodeURIComponent(b.dataset.plan) + '/approve'); $('#error').textContent = ''; }
+      try { await postJson('/api/ledger/plans/' + encodeURIComponent(b.dataset.plan) + '/' + verb, body(b.dataset.plan)); $('#error').textContent = ''; }
       catch (e) { $('#error').textContent = 'error: ' + e.message; }
       await render();
-      document.body.dataset.approved = b.dataset.plan;
+      document.body.dataset[verb === 'approve' ? 'approved' : 'rejected'] = b.dataset.plan;
     }));
+    act('approve', 'approve', () => ({}));
+    act('reject', 'reject', (id) => {
+      const r = [...document.querySelectorAll('input.reason')].find((x) => x.dataset.plan === id);
+      return r && r.value.trim() ? { reason: r.value.trim() } : {};
+    });
     return l;
   };
   const l = await render();
-  // The NAV chart is drawn once; approving a plan changes plans, not marks.
+  // The NAV chart is drawn once; approving or rejecting a plan changes plans, not marks.
   if (l.marks.length) chart($('[data-chart=paper-nav]'), navOption([{ name: 'NAV', type: 'line', showSymbol: false, data: l.marks.map((m) => [m.date, m.nav]) }], false));
   else $('[data-chart=paper-nav]').hidden = true;
 }

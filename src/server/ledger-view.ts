@@ -1,12 +1,12 @@
 /**
  * The paper portfolio for the dashboard: a read of the trading ledger (positions, cash, NAV marks, plans, open
- * orders) and the one write the dashboard makes, approving a plan — through the trading desk's own `approvePlan`,
- * so the hash check and the audit event are the CLI's. The ledger is opened per request and closed after, so
+ * orders) and the two writes the dashboard makes, approving or rejecting a plan — through the trading desk's own
+ * `approvePlan` / `rejectPlan`, so the checks and the audit events are the CLI's. The ledger is opened per request and closed after, so
  * `keel trade` and `keel paper` can use it between requests (SQLite WAL).
  */
 import { existsSync } from 'node:fs';
 import { usageError } from '../core/index.ts';
-import { approvePlan, TradeLedger } from '../trading/index.ts';
+import { approvePlan, rejectPlan, TradeLedger } from '../trading/index.ts';
 
 export interface LedgerSnapshot {
   readonly file: string;
@@ -21,6 +21,9 @@ export interface LedgerSnapshot {
     strategy: string;
     orders: number;
     approvedBy: string | null;
+    /** Who rejected it and why (from its `rejection` event), when it was rejected. */
+    rejectedBy: string | null;
+    reason: string | null;
   }[];
   readonly openOrders: readonly {
     clientOrderId: string;
@@ -43,7 +46,14 @@ function withLedger<T>(file: string, f: (l: TradeLedger) => T): T {
 }
 
 export function readLedger(file: string): LedgerSnapshot {
-  return withLedger(file, (l) => ({
+  return withLedger(file, (l) => {
+    const rejections = new Map(l.events({ type: 'rejection' }).map((e) => [e.body['planId'] as string, e.body]));
+    return snapshot(file, l, rejections);
+  });
+}
+
+function snapshot(file: string, l: TradeLedger, rejections: Map<string, Record<string, unknown>>): LedgerSnapshot {
+  return {
     file,
     halted: l.halted,
     cash: l.cash(),
@@ -56,6 +66,8 @@ export function readLedger(file: string): LedgerSnapshot {
       strategy: p.body.strategy,
       orders: p.body.orders.length,
       approvedBy: p.approvedBy,
+      rejectedBy: (rejections.get(p.id)?.['by'] as string | undefined) ?? null,
+      reason: (rejections.get(p.id)?.['reason'] as string | undefined) ?? null,
     })),
     openOrders: l.orders({ open: true }).map((o) => ({
       clientOrderId: o.clientOrderId,
@@ -64,8 +76,10 @@ export function readLedger(file: string): LedgerSnapshot {
       quantity: o.quantity,
       state: o.state,
     })),
-  }));
+  };
 }
+
+const latestDate = (l: TradeLedger): string => l.events().reduce((m, e) => (e.date > m ? e.date : m), '0000-00-00');
 
 /**
  * Approves plan `id` as `dashboard`, dated at the ledger's latest event (as `keel trade approve` does). Approval sends
@@ -73,8 +87,19 @@ export function readLedger(file: string): LedgerSnapshot {
  */
 export function approveFromDashboard(file: string, id: string): { approved: boolean; by: string } {
   return withLedger(file, (l) => {
-    const date = l.events().reduce((m, e) => (e.date > m ? e.date : m), '0000-00-00');
-    const r = approvePlan(l, id, date, 'dashboard');
+    const r = approvePlan(l, id, latestDate(l), 'dashboard');
     return { approved: r.approved, by: r.by };
+  });
+}
+
+/** Rejects plan `id` as `dashboard` (dated like an approval); only a plan waiting for approval can be rejected. */
+export function rejectFromDashboard(
+  file: string,
+  id: string,
+  reason: string | undefined,
+): { rejected: boolean; by: string; reason: string | null } {
+  return withLedger(file, (l) => {
+    const r = rejectPlan(l, id, latestDate(l), 'dashboard', reason);
+    return { rejected: r.rejected, by: r.by, reason: r.reason };
   });
 }

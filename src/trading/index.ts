@@ -8,7 +8,7 @@ export { createGuardrails, checkOrders } from './guardrails.ts';
 export type { Denial, GuardContext, GuardOrder, Guardrails } from './guardrails.ts';
 export { SimBroker } from './sim-broker.ts';
 export type { SimBrokerSetup } from './sim-broker.ts';
-export { reconcile, approvePlan, rejectPlan, autoApprove, submitPlan, halt, resume } from './desk.ts';
+export { reconcile, approvePlan, rejectPlan, autoApprove, submitPlan, halt, resume, MAX_REASON } from './desk.ts';
 export type { ReconcileReport, SubmitResult, MarketNow, ApproveResult, RejectResult } from './desk.ts';
 export { makePlan, recordPlan, carriedCloses, holdings, navAt, lastTraded } from './plan.ts';
 export { manualPlan } from './manual-plan.ts';
