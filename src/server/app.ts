@@ -12,7 +12,9 @@ import { streamSSE } from 'hono/streaming';
 import { sectionTearSheets, type ExplanationsArtefact } from '../report/index.ts';
 import { explanationsView } from './explanations-view.ts';
 import { CLIENT_JS } from './client.ts';
-import { compareBody, layout, paperBody, runBody, runsBody } from './pages.ts';
+import { alertsBody, compareBody, layout, paperBody, runBody, runsBody } from './pages.ts';
+import { listAlerts } from './alerts.ts';
+import { DETECTOR_NAMES } from '../monitor/index.ts';
 import { approveFromDashboard, readLedger, rejectFromDashboard } from './ledger-view.ts';
 import { isKeelError } from '../core/index.ts';
 import { MAX_REASON } from '../trading/index.ts';
@@ -146,6 +148,29 @@ export function createDashboard(opts: DashboardOptions): Hono<Env> {
     if (body === null || typeof body !== 'object' || (reason !== undefined && typeof reason !== 'string'))
       throw new HTTPException(400, { message: 'the body must be JSON: { "reason": "why" } (reason optional)' });
     return c.json(desk(() => rejectFromDashboard(file, c.req.param('id'), reason)));
+  });
+
+  app.get('/alerts', (c) =>
+    c.html(
+      layout({
+        paper: opts.ledgerFile !== undefined,
+        title: 'Monitoring alerts',
+        page: 'alerts',
+        csrf,
+        body: alertsBody,
+      }),
+    ),
+  );
+  // ?run=ID&detector=NAME narrow the list; an unknown run is a 404 and an unknown detector a 400, not an empty list.
+  app.get('/api/alerts', (c) => {
+    const run = c.req.query('run') || undefined;
+    const detector = c.req.query('detector') || undefined;
+    if (run !== undefined) runOr404(run);
+    if (detector !== undefined && !(DETECTOR_NAMES as readonly string[]).includes(detector))
+      throw new HTTPException(400, {
+        message: `detector "${detector}" is not a monitor detector; use one of ${DETECTOR_NAMES.join(', ')}`,
+      });
+    return c.json(listAlerts(runs, { ...(run ? { run } : {}), ...(detector ? { detector } : {}) }));
   });
 
   app.get('/api/runs', (c) => c.json(runs.list()));

@@ -206,6 +206,8 @@ async function runPage() {
   $('#findings').innerHTML = f.length === 0 ? '<p class="ok">No findings: every strategy ran the methods the study names.</p>' : table(['severity', 'kind', 'strategy', 'count', 'what happened'], f.map((g) => [esc(g.severity), '<code>' + esc(g.kind) + '</code>', esc(g.strategy || ''), String(g.count), esc(g.message)]), 'class="grid findings" data-table="findings"');
   report.sections.forEach((s) => sectionBlock(id, s, ts));
   explanationsBlock(ex);
+  const alerts = await getJson('/api/alerts?run=' + encodeURIComponent(id));
+  $('#alerts-link').textContent = 'monitoring alerts (' + alerts.alerts.length + ')';
 }
 
 async function comparePage() {
@@ -248,7 +250,40 @@ async function paperPage() {
   else $('[data-chart=paper-nav]').hidden = true;
 }
 
-const pages = { runs: runsPage, run: runPage, compare: comparePage, paper: paperPage };
+/** Small p-values and large distances both stay readable: 4 significant digits, exponent below 1e-3. */
+const num = (v) => (!Number.isFinite(v) ? String(v) : v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential(2) : Number(v.toPrecision(4)).toString());
+
+/** Monitoring alerts of every run, filtered by run and detector; the filters live in the URL (?run=&detector=). */
+async function alertsPage() {
+  const params = new URLSearchParams(location.search);
+  const all = await getJson('/api/alerts');
+  const fill = (sel, values, current) => {
+    for (const v of values) sel.insertAdjacentHTML('beforeend', '<option value="' + esc(v) + '">' + esc(v) + '</option>');
+    sel.value = values.includes(current) ? current : '';
+  };
+  fill($('#alert-run'), all.runs, params.get('run') || '');
+  fill($('#alert-detector'), all.detectors, params.get('detector') || '');
+  $('#problems').textContent = all.problems.join(' · ');
+  const render = async () => {
+    const q = new URLSearchParams();
+    if ($('#alert-run').value) q.set('run', $('#alert-run').value);
+    if ($('#alert-detector').value) q.set('detector', $('#alert-detector').value);
+    const qs = q.toString();
+    history.replaceState(null, '', '/alerts' + (qs ? '?' + qs : ''));
+    const l = qs ? await getJson('/api/alerts?' + qs) : all;
+    $('#alerts').innerHTML = l.alerts.length === 0 ? '<p class="ok">No monitor events' + (l.total === 0 ? ' in any run: add a monitor: section to a study with an ml-forecast strategy (docs/monitoring.md).' : ' match these filters.') + '</p>' : table(['Date', 'Run', 'Strategy', 'Detector', 'Value', 'Threshold', 'Action', 'Acted on'], l.alerts.map((a) => [
+      esc(a.date), '<a href="/runs/' + encodeURIComponent(a.run) + '">' + esc(a.run) + '</a>', esc(a.strategy) + (a.section && a.section !== 'universe-1' ? ' <span class="tag">' + esc(a.section) + '</span>' : ''),
+      '<code>' + esc(a.detector) + '</code>', num(a.value), (a.kind === 'pValue' ? '≤ ' : '≥ ') + num(a.threshold), esc(a.action), esc(a.actedOn || ''),
+    ]), 'class="grid" data-table="alerts"');
+    $('#count').textContent = l.alerts.length + ' of ' + l.total + ' events';
+    document.body.dataset.shown = String(l.alerts.length);
+  };
+  $('#alert-run').addEventListener('change', () => render().catch((e) => { $('#error').textContent = 'error: ' + e.message; }));
+  $('#alert-detector').addEventListener('change', () => render().catch((e) => { $('#error').textContent = 'error: ' + e.message; }));
+  await render();
+}
+
+const pages = { runs: runsPage, run: runPage, compare: comparePage, paper: paperPage, alerts: alertsPage };
 const page = pages[document.body.dataset.page];
 if (page) page().then(() => { document.body.dataset.ready = '1'; }, (e) => { $('#error').textContent = 'error: ' + e.message; document.body.dataset.ready = 'error'; });
 `;

@@ -25,7 +25,7 @@ export function layout(opts: {
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,"><meta name="csrf-token" content="${esc(opts.csrf)}"><title>${esc(opts.title)} · Keel</title><style>${CSS}</style></head>
-<body data-page="${esc(opts.page)}"${attrs}><header><strong>Keel</strong><a href="/">Runs</a><a href="/compare">Compare</a>${opts.paper ? '<a href="/paper">Paper</a>' : ''}</header>
+<body data-page="${esc(opts.page)}"${attrs}><header><strong>Keel</strong><a href="/">Runs</a><a href="/compare">Compare</a><a href="/alerts">Alerts</a>${opts.paper ? '<a href="/paper">Paper</a>' : ''}</header>
 <main><h1>${esc(opts.title)}</h1><p id="error"></p>${opts.body}</main>
 <script src="/assets/echarts.min.js"></script><script src="/assets/keel.js"></script></body></html>`;
 }
@@ -35,7 +35,7 @@ export const runsBody = `<section id="live" hidden><h2>Running now</h2><div clas
 <button id="compare">Compare selected</button><span id="count"></span></div><div class="scroll" id="runs"></div>`;
 
 export const runBody = (id: string): string =>
-  `<p><a href="/runs/${encodeURIComponent(id)}/report.html">static report.html</a></p><h2>Findings</h2><div id="findings" class="scroll"></div><div id="sections"></div><h2>Explanations</h2><div id="explanations"></div>`;
+  `<p><a href="/runs/${encodeURIComponent(id)}/report.html">static report.html</a> · <a id="alerts-link" href="/alerts?run=${encodeURIComponent(id)}">monitoring alerts</a></p><h2>Findings</h2><div id="findings" class="scroll"></div><div id="sections"></div><h2>Explanations</h2><div id="explanations"></div>`;
 
 export const compareBody = `<p>NAV after costs of the runs' strategies (the first run's baselines dashed); zoom with the wheel or the slider, click legend entries to hide lines.</p>
 <div class="toolbar"><button class="axis" data-axis="linear">log axis</button></div><div class="chart" data-chart="nav"></div><div class="scroll" id="metrics"></div>`;
@@ -43,3 +43,8 @@ export const compareBody = `<p>NAV after costs of the runs' strategies (the firs
 export const paperBody = `<p id="halted"></p><h2>Positions</h2><div class="scroll" id="positions"></div>
 <h2>Plans</h2><div class="scroll" id="plans"></div><h2>Open orders</h2><div class="scroll" id="orders"></div>
 <h2>NAV</h2><div class="chart" data-chart="paper-nav"></div>`;
+
+export const alertsBody = `<p>Every firing of a drift detector recorded by runs with a <code>monitor:</code> section (their events.json). <code>keel monitor</code> prints a health report and stores nothing, so it has no rows here.</p>
+<div class="toolbar"><label>Run <select id="alert-run"><option value="">all runs</option></select></label>
+<label>Detector <select id="alert-detector"><option value="">all detectors</option></select></label><span id="count"></span></div>
+<p id="problems"></p><div class="scroll" id="alerts"></div>`;
