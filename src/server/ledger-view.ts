@@ -1,8 +1,8 @@
 /**
  * The paper portfolio for the dashboard: a read of the trading ledger (positions, cash, NAV marks, plans, open
  * orders) and the two writes the dashboard makes, approving or rejecting a plan — through the trading desk's own
- * `approvePlan` / `rejectPlan`, so the checks and the audit events are the CLI's. The ledger is opened per request and closed after, so
- * `keel trade` and `keel paper` can use it between requests (SQLite WAL).
+ * `approvePlan` / `rejectPlan`, so the checks and the audit events are the CLI's. The ledger is opened per request
+ * and closed after, so `keel trade` and `keel paper` can use it between requests (SQLite WAL).
  */
 import { existsSync } from 'node:fs';
 import { usageError } from '../core/index.ts';
@@ -48,35 +48,31 @@ function withLedger<T>(file: string, f: (l: TradeLedger) => T): T {
 export function readLedger(file: string): LedgerSnapshot {
   return withLedger(file, (l) => {
     const rejections = new Map(l.events({ type: 'rejection' }).map((e) => [e.body['planId'] as string, e.body]));
-    return snapshot(file, l, rejections);
+    return {
+      file,
+      halted: l.halted,
+      cash: l.cash(),
+      positions: Object.fromEntries(l.positions()),
+      marks: l.marks(),
+      plans: l.plans().map((p) => ({
+        id: p.id,
+        status: p.status,
+        date: p.body.asOf,
+        strategy: p.body.strategy,
+        orders: p.body.orders.length,
+        approvedBy: p.approvedBy,
+        rejectedBy: (rejections.get(p.id)?.['by'] as string | undefined) ?? null,
+        reason: (rejections.get(p.id)?.['reason'] as string | undefined) ?? null,
+      })),
+      openOrders: l.orders({ open: true }).map((o) => ({
+        clientOrderId: o.clientOrderId,
+        asset: o.asset,
+        side: o.side,
+        quantity: o.quantity,
+        state: o.state,
+      })),
+    };
   });
-}
-
-function snapshot(file: string, l: TradeLedger, rejections: Map<string, Record<string, unknown>>): LedgerSnapshot {
-  return {
-    file,
-    halted: l.halted,
-    cash: l.cash(),
-    positions: Object.fromEntries(l.positions()),
-    marks: l.marks(),
-    plans: l.plans().map((p) => ({
-      id: p.id,
-      status: p.status,
-      date: p.body.asOf,
-      strategy: p.body.strategy,
-      orders: p.body.orders.length,
-      approvedBy: p.approvedBy,
-      rejectedBy: (rejections.get(p.id)?.['by'] as string | undefined) ?? null,
-      reason: (rejections.get(p.id)?.['reason'] as string | undefined) ?? null,
-    })),
-    openOrders: l.orders({ open: true }).map((o) => ({
-      clientOrderId: o.clientOrderId,
-      asset: o.asset,
-      side: o.side,
-      quantity: o.quantity,
-      state: o.state,
-    })),
-  };
 }
 
 const latestDate = (l: TradeLedger): string => l.events().reduce((m, e) => (e.date > m ? e.date : m), '0000-00-00');
