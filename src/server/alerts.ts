@@ -9,7 +9,6 @@ import type { RunStore } from './run-store.ts';
 
 export interface AlertRow extends MonitorEvent {
   readonly run: string;
-  readonly study: string;
   readonly section: string;
   readonly strategy: string;
 }
@@ -24,7 +23,7 @@ export interface AlertList {
   readonly problems: readonly string[];
 }
 
-const isEvent = (e: unknown): e is Omit<AlertRow, 'run' | 'study'> => {
+const isEvent = (e: unknown): e is Omit<AlertRow, 'run'> => {
   const x = e as Record<string, unknown> | null;
   return (
     typeof x === 'object' &&
@@ -40,21 +39,22 @@ const isEvent = (e: unknown): e is Omit<AlertRow, 'run' | 'study'> => {
 export function listAlerts(store: RunStore, filter: { run?: string; detector?: string } = {}): AlertList {
   const all: AlertRow[] = [];
   const problems: string[] = [];
-  for (const r of store.list()) {
-    const text = store.readText(r.id, 'events.json');
+  // Only events.json is read (not each run's report.json): the run page asks for its count on every visit.
+  for (const id of store.ids()) {
+    const text = store.readText(id, 'events.json');
     if (text === null) continue;
     let events: unknown;
     try {
       events = JSON.parse(text);
     } catch {
-      problems.push(`${r.id}/events.json is not valid JSON; its alerts are not shown`);
+      problems.push(`${id}/events.json is not valid JSON; its alerts are not shown`);
       continue;
     }
     if (!Array.isArray(events) || !events.every(isEvent)) {
-      problems.push(`${r.id}/events.json is not a list of monitor events; its alerts are not shown`);
+      problems.push(`${id}/events.json is not a list of monitor events; its alerts are not shown`);
       continue;
     }
-    const rows = events.map((e) => ({ ...e, run: r.id, study: r.study }));
+    const rows = events.map((e) => ({ ...e, run: id }));
     all.push(...rows.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)));
   }
   const alerts = all.filter(

@@ -30,7 +30,7 @@ describe.skipIf(!chromiumAvailable())('keel serve in headless Chromium', () => {
     rmSync(runs.dir, { recursive: true, force: true });
   });
 
-  it('runs, run and compare pages render with 0 console errors; filter and sort work, charts have zoom and tooltips, the log-axis toggle works', async () => {
+  it('runs, run, compare and alerts pages render with 0 console errors; filter and sort work, charts have zoom and tooltips, the log-axis toggle works', async () => {
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({
       executablePath: CHROMIUM_PATH,
@@ -93,6 +93,11 @@ describe.skipIf(!chromiumAvailable())('keel serve in headless Chromium', () => {
       await page.goto(`${base}/compare?ids=${runs.ids.join(',')}`);
       await ready();
       expect(await page.$$eval('table[data-table=compare] tbody tr', (r) => r.length)).toBe(4);
+
+      // Alerts page with no monitored run: it says so (src/server/alerts.test.ts covers a run with events).
+      await page.goto(`${base}/alerts`);
+      await ready();
+      expect(await page.textContent('#alerts')).toMatch(/^No monitor events in any run: add a monitor: section/);
       expect(errors).toEqual([]);
     } finally {
       await browser.close();

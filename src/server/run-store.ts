@@ -82,10 +82,17 @@ export class RunStore {
     return out;
   }
 
+  /** The folders of the runs folder that pass `dir` (not yet checked for a report), newest name first. */
+  ids(): string[] {
+    return readdirSync(this.root)
+      .sort()
+      .reverse()
+      .filter((name) => this.dir(name) !== null);
+  }
+
   list(): RunListing[] {
     const out: RunListing[] = [];
-    for (const name of readdirSync(this.root).sort().reverse()) {
-      if (this.dir(name) === null) continue;
+    for (const name of this.ids()) {
       const kind = this.readText(name, 'sweep.json') ? 'sweep' : this.readText(name, 'tune.json') ? 'tune' : 'run';
       const report = kind === 'run' ? this.report(name) : null;
       const summaryText = this.readText(name, 'summary.json');
