@@ -26,8 +26,9 @@ export {
   efficientFrontier,
   maxAchievableReturn,
   validateDistribution,
+  efficientRiskShadowPrices,
 } from './mean-variance.ts';
-export type { FrontierPoint } from './mean-variance.ts';
+export type { FrontierPoint, ShadowPrice, ShadowPrices } from './mean-variance.ts';
 export { equalWeight, inverseVolatility, fixedMix, forecastProportional, volatilityTarget } from './naive.ts';
 export { riskBudgeting, riskContributions } from './risk-parity.ts';
 export { hrp, herc, covToCorr, clusterVariance } from './cluster/hrp.ts';

@@ -93,6 +93,26 @@ function hessian(s: MvSetup, kappa: number): Float64Array {
 }
 
 function solve(s: MvSetup, P: Float64Array, q: Float64Array, extraRows: QpRow[], start?: Float64Array): Float64Array {
+  return solveDetailed(s, P, q, extraRows, start).w;
+}
+
+/** One binding limit of a solved problem: ∂(optimal QP objective)/∂(limit), from the solver's multipliers. */
+interface RawPrice {
+  readonly kind: 'budget' | 'upper' | 'lower' | 'row' | 'turnover';
+  /** Asset index (upper / lower) or the row's name (row). */
+  readonly asset?: number;
+  readonly name?: string;
+  readonly limit: number;
+  readonly value: number;
+}
+
+function solveDetailed(
+  s: MvSetup,
+  P: Float64Array,
+  q: Float64Array,
+  extraRows: QpRow[],
+  start?: Float64Array,
+): { w: Float64Array; prices: RawPrice[] } {
   if (s.trade) return solveInTradeSpace(s, P, q, extraRows);
   const rows = [budgetRow(s), ...s.groups, ...extraRows];
   const x0 = start ?? feasiblePoint(s.lb, s.ub, s.budget, [...s.groups, ...extraRows], s.byVariance);
@@ -102,7 +122,26 @@ function solve(s: MvSetup, P: Float64Array, q: Float64Array, extraRows: QpRow[],
       `the QP solver stopped with status ${res.status} after ${res.iterations} iterations; the covariance may be singular. Use a shrinkage covariance (ledoit-wolf).`,
     );
   }
-  return clean(res.x, s.lb, s.ub);
+  const w = clean(res.x, s.lb, s.ub);
+  const prices: RawPrice[] = [];
+  rows.forEach((r, k) => {
+    const v = res.shadowPrices.rows[k]!;
+    if (v === 0) return;
+    const limit = Math.abs(rowDot(r.a, w) - r.lo) <= Math.abs(rowDot(r.a, w) - r.hi) ? r.lo : r.hi;
+    prices.push(k === 0 ? { kind: 'budget', limit: s.budget, value: v } : { kind: 'row', name: r.name, limit, value: v });
+  });
+  res.shadowPrices.bounds.forEach((v, i) => {
+    if (v === 0) return;
+    const upper = Math.abs(w[i]! - s.ub[i]!) <= Math.abs(w[i]! - s.lb[i]!);
+    prices.push({ kind: upper ? 'upper' : 'lower', asset: i, limit: upper ? s.ub[i]! : s.lb[i]!, value: v });
+  });
+  return { w, prices };
+}
+
+function rowDot(a: Float64Array, x: Float64Array): number {
+  let v = 0;
+  for (let i = 0; i < x.length; i++) v += a[i]! * x[i]!;
+  return v;
 }
 
 /**
@@ -111,7 +150,12 @@ function solve(s: MvSetup, P: Float64Array, q: Float64Array, extraRows: QpRow[],
  * b ≤ ub − w0, s ≤ w0 − lb (exact because an optimum never buys and sells the same asset). A ridge of
  * 1e-9·max diag(P) on [b, s] makes the Hessian definite; it moves weights by ~1e-9 relative.
  */
-function solveInTradeSpace(s: MvSetup, P: Float64Array, q: Float64Array, extraRows: QpRow[]): Float64Array {
+function solveInTradeSpace(
+  s: MvSetup,
+  P: Float64Array,
+  q: Float64Array,
+  extraRows: QpRow[],
+): { w: Float64Array; prices: RawPrice[] } {
   const { n } = s;
   const t = s.trade!;
   const N = 2 * n;
@@ -182,7 +226,35 @@ function solveInTradeSpace(s: MvSetup, P: Float64Array, q: Float64Array, extraRo
     throw numericError(`the trade-space QP stopped with status ${res.status} after ${res.iterations} iterations.`);
   const w = new Float64Array(n);
   for (let i = 0; i < n; i++) w[i] = t.w0[i]! + res.x[i]! - res.x[i + n]!;
-  return clean(w, s.lb, s.ub);
+  // Back to weight space: b_i at its upper limit ub − w0 is w_i at ub (same derivative), s_i at w0 − lb is w_i at
+  // lb (opposite sign); b or s at 0 is "no trade" (the cost's kink), not a limit of the study.
+  const prices: RawPrice[] = [];
+  const plain = [budgetRow(s), ...s.groups, ...extraRows];
+  rows.forEach((r, k) => {
+    const v = res.shadowPrices.rows[k]!;
+    if (v === 0) return;
+    const o = plain[k];
+    if (k === 0) prices.push({ kind: 'budget', limit: s.budget, value: v });
+    else if (o) {
+      const limit = Math.abs(rowDot(o.a, w) - o.lo) <= Math.abs(rowDot(o.a, w) - o.hi) ? o.lo : o.hi;
+      prices.push({ kind: 'row', name: o.name, limit, value: v });
+    } else if (r.name === 'turnover') prices.push({ kind: 'turnover', limit: t.maxTurnover, value: v });
+    else {
+      const i = Number(r.name.slice('bounds of asset '.length));
+      const upper = Math.abs(w[i]! - s.ub[i]!) <= Math.abs(w[i]! - s.lb[i]!);
+      prices.push({ kind: upper ? 'upper' : 'lower', asset: i, limit: upper ? s.ub[i]! : s.lb[i]!, value: v });
+    }
+  });
+  for (let i = 0; i < n; i++) {
+    const vb = res.shadowPrices.bounds[i]!;
+    const vs = res.shadowPrices.bounds[i + n]!;
+    // at a limit it already held (w0 = ub: b pinned at 0) the price is one-sided: only a wish to buy binds
+    if (res.x[i] === ub[i] && Math.min(0, vb) !== 0)
+      prices.push({ kind: 'upper', asset: i, limit: s.ub[i]!, value: Math.min(0, vb) });
+    if (res.x[i + n] === ub[i + n] && Math.min(0, vs) !== 0)
+      prices.push({ kind: 'lower', asset: i, limit: s.lb[i]!, value: -Math.min(0, vs) });
+  }
+  return { w: clean(w, s.lb, s.ub), prices };
 }
 
 /** Snap values within 1e-14 of a bound onto it (the solver fixes bound-active weights exactly already). */
@@ -280,6 +352,15 @@ export function efficientReturn(dist: ReturnDistribution, targetReturn: number, 
  * secant search on log δ finds σ(δ) = target to 1e-12 relative. Each step warm-starts from the previous weights.
  */
 export function efficientRisk(dist: ReturnDistribution, targetVolatility: number, c: Constraints = {}): Float64Array {
+  return efficientRiskPath(dist, targetVolatility, c).w;
+}
+
+/** efficientRisk's answer with the δ it ends on (null: the volatility cap does not bind, δ = 0). */
+function efficientRiskPath(
+  dist: ReturnDistribution,
+  targetVolatility: number,
+  c: Constraints,
+): { w: Float64Array; s: MvSetup; q: Float64Array; delta: number | null } {
   if (!(targetVolatility > 0))
     throw dataError(`targetVolatility must be > 0 (annualised), got ${targetVolatility}. Use 0.1 for 10 % a year.`);
   const s = setup(dist, c);
@@ -310,7 +391,9 @@ export function efficientRisk(dist: ReturnDistribution, targetVolatility: number
   if (fa.f <= 0) {
     // even (nearly) the δ → 0 end stays under the cap: return the exact δ = 0 answer when it does too
     const exact = s.l2 > 0 ? solve(s, hessian(s, 0), q, [], fa.w) : maxReturnFor(s, s.mu).weights;
-    return Math.sqrt(portfolioVariance(exact, dist.cov)) <= targetVolatility * (1 + 1e-12) ? exact : fa.w;
+    return Math.sqrt(portfolioVariance(exact, dist.cov)) <= targetVolatility * (1 + 1e-12)
+      ? { w: exact, s, q, delta: null }
+      : { w: fa.w, s, q, delta: Math.exp(a) };
   }
   let b = Math.log(1e6);
   let fb = at(b);
@@ -318,16 +401,16 @@ export function efficientRisk(dist: ReturnDistribution, targetVolatility: number
     b += 5;
     fb = at(b);
   }
-  if (fb.f > 0) return fb.w;
+  if (fb.f > 0) return { w: fb.w, s, q, delta: Math.exp(b) };
   // Illinois regula falsi on (a, b): fa > 0 > fb
   let side = 0;
-  let best = fb;
+  let best = { ...fb, x: b };
   for (let it = 0; it < 200; it++) {
     const m = (a * fb.f - b * fa.f) / (fb.f - fa.f);
     const x = Number.isFinite(m) && m > Math.min(a, b) && m < Math.max(a, b) ? m : 0.5 * (a + b);
     const fx = at(x);
-    if (Math.abs(fx.f) < Math.abs(best.f)) best = fx;
-    if (Math.abs(fx.f) <= 1e-13 || Math.abs(b - a) < 1e-14) return fx.w;
+    if (Math.abs(fx.f) < Math.abs(best.f)) best = { ...fx, x };
+    if (Math.abs(fx.f) <= 1e-13 || Math.abs(b - a) < 1e-14) return { w: fx.w, s, q, delta: Math.exp(x) };
     if (fx.f > 0) {
       a = x;
       fa = fx;
@@ -340,7 +423,69 @@ export function efficientRisk(dist: ReturnDistribution, targetVolatility: number
       side = 1;
     }
   }
-  return best.w;
+  return { w: best.w, s, q, delta: Math.exp(best.x) };
+}
+
+/**
+ * One binding limit of an optimised portfolio and its shadow price: ∂(optimal objective)/∂(limit), the objective
+ * being what the method maximises (efficient-risk: μᵀw − γ‖w‖² − k·Σ|w − w_prev|, annualised return units).
+ * Positive: raising the limit would raise the objective; a binding maximum prices ≥ 0, a binding minimum ≤ 0.
+ */
+export interface ShadowPrice {
+  /** 'budget', 'maximum weight', 'minimum weight', 'volatility target', 'turnover' or the group row's name. */
+  readonly constraint: string;
+  readonly assets: readonly string[];
+  readonly limit: number;
+  readonly value: number;
+}
+
+export type ShadowPrices =
+  | { readonly available: true; readonly weights: Float64Array; readonly prices: readonly ShadowPrice[] }
+  | { readonly available: false; readonly weights: Float64Array; readonly reason: string };
+
+/**
+ * efficientRisk's binding constraints with their shadow prices, from the active-set solver's KKT multipliers at the
+ * final δ: the utility QP at δ has the efficient-risk problem's KKT conditions with δ/2 the multiplier of
+ * ½wᵀΣw ≤ ½σ², so the other multipliers carry over unchanged and the volatility target prices δσ. When the target
+ * does not bind and there is no L2 term, the answer is a linear programme's vertex (greedy fill or HiGHS), whose
+ * multipliers are not unique: `available: false` says so.
+ */
+export function efficientRiskShadowPrices(
+  dist: ReturnDistribution,
+  targetVolatility: number,
+  c: Constraints = {},
+): ShadowPrices {
+  const path = efficientRiskPath(dist, targetVolatility, c);
+  const { s, q } = path;
+  if (path.delta === null && s.l2 === 0)
+    return {
+      available: false,
+      weights: path.w,
+      reason: `the volatility target ${targetVolatility} does not bind, so the answer is a linear programme's vertex whose multipliers are not unique`,
+    };
+  const delta = path.delta ?? 0;
+  const solved = solveDetailed(s, hessian(s, delta), q, [], path.w);
+  const members = (a: Float64Array): string[] => dist.assets.filter((_, i) => a[i] !== 0);
+  const rowsByName = new Map([...s.groups].map((r) => [r.name, r]));
+  const prices: ShadowPrice[] = solved.prices.map((p) => {
+    const value = -p.value + 0; // the QP minimises −objective
+    if (p.kind === 'budget') return { constraint: 'budget', assets: [], limit: p.limit, value };
+    if (p.kind === 'turnover') return { constraint: 'turnover', assets: [], limit: p.limit, value };
+    if (p.kind === 'row') {
+      const r = rowsByName.get(p.name!);
+      return { constraint: p.name!, assets: r ? members(r.a) : [], limit: p.limit, value };
+    }
+    const id = dist.assets[p.asset!]!;
+    return { constraint: p.kind === 'upper' ? 'maximum weight' : 'minimum weight', assets: [id], limit: p.limit, value };
+  });
+  if (path.delta !== null)
+    prices.push({
+      constraint: 'volatility target',
+      assets: [],
+      limit: targetVolatility,
+      value: delta * Math.sqrt(portfolioVariance(solved.w, dist.cov)),
+    });
+  return { available: true, weights: solved.w, prices };
 }
 
 /**

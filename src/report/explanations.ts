@@ -88,6 +88,8 @@ export function explanationsArtefact(
         transactionCost: pf.transactionCost,
         l2Gamma: pf.l2Gamma,
         ...(pf.sectorCap !== undefined ? { sectorCap: pf.sectorCap } : {}),
+        ...(pf.method === 'top-k' ? { topK: pf.topK } : {}),
+        ...(pf.method === 'threshold' ? { threshold: pf.threshold } : {}),
       },
       decisions,
     };

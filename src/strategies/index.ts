@@ -221,5 +221,13 @@ export { rlAgent, rlAgentSchema, rlAgentKind } from './rl-agent.ts';
 export type { RlAgentParams, RlAgentEnv, RlDiagnostics } from './rl-agent.ts';
 export { rlAlgorithms, RL_ALGORITHM_NAMES, missingAlgorithm } from './rl-agent-registry.ts';
 export type { RlAlgorithm, RlAlgorithmName, RlPolicy, RlTrainInput } from './rl-agent-registry.ts';
-export { forecastExplanation, mlPortfolioAllocator, explainsAt, EXPLAIN_TOP } from './ml-explain.ts';
+export {
+  forecastExplanation,
+  mlPortfolioAllocator,
+  mlShadowPrices,
+  readsRawForecasts,
+  weightChangeMeaning,
+  explainsAt,
+  EXPLAIN_TOP,
+} from './ml-explain.ts';
 export type { MlPortfolioParams } from './ml-explain.ts';

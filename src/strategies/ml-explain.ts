@@ -6,16 +6,26 @@
  *   Linear and every other model: the reference is the scaler's centre — scaled 0, the training-window mean for the
  *   z-score scaler (median for robust) — exact for linear models, permutation sampling with a standard error for the
  *   rest. With scaler minmax or none the centre is not a typical row, so today's cross-section is the reference.
- * - `mlPortfolioAllocator`: the strategy's mean-variance portfolio rule as a black box `(μ, Σ, held) → w` for
- *   `whyWeights`, with `relaxed` dropping the per-asset maximum and the sector caps (the caps the study adds).
+ * - `mlPortfolioAllocator`: the strategy's portfolio rule (mean-variance, Black-Litterman, forecast-proportional,
+ *   top-k, threshold) as a black box `(forecast input, Σ, held) → w` for `whyWeights`, with `relaxed` dropping the
+ *   per-asset maximum and the sector caps (the caps the study adds); `mlShadowPrices`: the optimiser's binding
+ *   constraints with their multipliers.
  */
-import { type Constraints } from '../allocation/index.ts';
+import { type Constraints, type ShadowPrices } from '../allocation/index.ts';
 import { usageError } from '../core/index.ts';
 import type { Matrix } from '../core/index.ts';
 import { distill, explainForecasts, type BlackBoxAllocator, type ForecastExplanation } from '../explain/index.ts';
 import type { ScalerKind } from '../features/index.ts';
 import { LinearModel, TreeModel, type FittedModel } from '../models/index.ts';
-import { capVolatility, efficientRiskAllowingCash } from './ml/index.ts';
+import {
+  allowingCashShadowPrices,
+  capVolatility,
+  cappedForecastProportional,
+  efficientRiskAllowingCash,
+  signalsToWeights,
+  thresholdSignals,
+  topK,
+} from './ml/index.ts';
 
 /** Contributions kept per asset and decision. */
 export const EXPLAIN_TOP = 5;
@@ -57,23 +67,58 @@ export interface MlPortfolioParams {
   readonly transactionCost: number;
   readonly l2Gamma: number;
   readonly sectorCap?: number | undefined;
+  /** top-k and threshold rules (absent in explanations written before they were stored). */
+  readonly topK?: number | undefined;
+  readonly threshold?: number | undefined;
+}
+
+/** Methods whose forecast input is the model's h-period forecasts (NaN = none); the optimisers read annualised μ. */
+const RULES = ['forecast-proportional', 'top-k', 'threshold'] as const;
+
+/** Whether `method`'s allocator reads the h-period forecasts (rules) rather than the annualised μ (optimisers). */
+export function readsRawForecasts(method: string): boolean {
+  return (RULES as readonly string[]).includes(method);
 }
 
 /**
- * ml-forecast's mean-variance rule (efficient-risk at the volatility target, cash when the target is below every
- * fully invested portfolio, then the volatility cap) on stored inputs. `hasForecast[a]` false pins asset a at 0,
- * as the strategy does. Only `method: mean-variance` is supported (the others are not optimisers).
+ * What each why-weights part means for a method, and the parts that are 0 by construction (the method does not
+ * read that input), so the output can say so instead of printing a silent 0.
  */
-export function mlPortfolioAllocator(
+export function weightChangeMeaning(p: MlPortfolioParams): {
+  readonly forecasts: string;
+  readonly risk: string;
+  readonly drift: string;
+  readonly zeroByConstruction: readonly ('drift' | 'forecasts' | 'risk')[];
+} {
+  if (p.method === 'mean-variance' || p.method === 'black-litterman')
+    return {
+      forecasts:
+        p.method === 'black-litterman'
+          ? 'the Black-Litterman posterior μ handed to the optimiser (it moves with Σ too; that move is counted here)'
+          : 'μ, the annualised forecasts',
+      risk: 'Σ, the risk model',
+      drift:
+        p.transactionCost > 0
+          ? `the held weights moving with prices (through the ${p.transactionCost} trading-cost penalty)`
+          : 'none: with transactionCost 0 the optimiser does not read the held weights',
+      zeroByConstruction: p.transactionCost > 0 ? [] : ['drift'],
+    };
+  return {
+    forecasts: `the h-period forecasts the ${p.method} rule ranks or scales`,
+    risk: `Σ, through the scaling down to the ${p.targetVolatility} volatility target`,
+    drift: `none: the ${p.method} rule does not read the held weights`,
+    zeroByConstruction: ['drift'],
+  };
+}
+
+/** The study's constraints for one solve of the mean-variance / Black-Litterman rule (relaxed: no caps). */
+function mvProblem(
   p: MlPortfolioParams,
   assets: readonly string[],
   sectors: readonly (string | undefined)[],
   hasForecast: readonly boolean[],
-): BlackBoxAllocator {
-  if (p.method !== 'mean-variance')
-    throw usageError(
-      `--why-weights re-optimises mean-variance portfolios only; this strategy uses method ${p.method}. Pick a mean-variance strategy.`,
-    );
+  relaxed: boolean,
+): Constraints {
   const assetBounds: Record<string, [number, number]> = {};
   assets.forEach((id, a) => {
     if (!hasForecast[a]) assetBounds[id] = [0, 0];
@@ -84,19 +129,94 @@ export function mlPortfolioAllocator(
       if (s) bySector.set(s, [...(bySector.get(s) ?? []), assets[a]!]);
     });
   const groups = [...bySector.entries()].map(([s, ids]) => ({ name: `sector ${s}`, assets: ids, max: p.sectorCap! }));
-  return (state: { mu: Float64Array; cov: Matrix; previous: Float64Array }, relaxed: boolean) => {
-    const constraints: Constraints = {
-      weightBounds: [0, relaxed ? 1 : p.maxWeight],
-      ...(p.transactionCost > 0 ? { transactionCost: p.transactionCost } : {}),
-      ...(p.l2Gamma > 0 ? { l2Gamma: p.l2Gamma } : {}),
-      ...(Object.keys(assetBounds).length > 0 ? { assetBounds } : {}),
-      ...(!relaxed && groups.length > 0 ? { groups } : {}),
+  return {
+    weightBounds: [0, relaxed ? 1 : p.maxWeight],
+    ...(p.transactionCost > 0 ? { transactionCost: p.transactionCost } : {}),
+    ...(p.l2Gamma > 0 ? { l2Gamma: p.l2Gamma } : {}),
+    ...(Object.keys(assetBounds).length > 0 ? { assetBounds } : {}),
+    ...(!relaxed && groups.length > 0 ? { groups } : {}),
+  };
+}
+
+/**
+ * ml-forecast's portfolio rule as a black box `(forecast input, Σ, held) → w` for `whyWeights`, `relaxed` dropping
+ * the per-asset maximum and the sector caps (the caps the study adds). Mean-variance and Black-Litterman:
+ * efficient-risk at the volatility target (cash when the target is below every fully invested portfolio), then the
+ * volatility cap, on the μ the optimiser received; `hasForecast[a]` false pins asset a at 0, as the strategy does.
+ * forecast-proportional, top-k, threshold: the rule on the h-period forecasts (`state.mu`, NaN = none), then the
+ * volatility cap. volatility-band reads prices, which explanations do not store: refused.
+ */
+export function mlPortfolioAllocator(
+  p: MlPortfolioParams,
+  assets: readonly string[],
+  sectors: readonly (string | undefined)[],
+  hasForecast: readonly boolean[],
+): BlackBoxAllocator {
+  const rule = ruleFor(p);
+  if (rule)
+    return (state, relaxed) => {
+      const w = rule(state.mu, relaxed ? 1 : p.maxWeight);
+      capVolatility(w, state.cov, p.targetVolatility);
+      return w;
     };
+  return (state: { mu: Float64Array; cov: Matrix; previous: Float64Array }, relaxed: boolean) => {
+    const constraints = mvProblem(p, assets, sectors, hasForecast, relaxed);
     const dist = { assets, mu: state.mu, cov: state.cov, previousWeights: state.previous, riskFreeRate: 0 };
     const w = efficientRiskAllowingCash(dist, constraints, p.targetVolatility).allocation.weights.slice();
     capVolatility(w, state.cov, p.targetVolatility);
     return w;
   };
+}
+
+function ruleFor(p: MlPortfolioParams): ((forecast: Float64Array, maxWeight: number) => Float64Array) | undefined {
+  const stale = (field: string): never => {
+    throw usageError(
+      `this run's explanations.json does not record portfolio.${field}, which the ${p.method} rule needs; rerun the study with this version of keel.`,
+    );
+  };
+  switch (p.method) {
+    case 'mean-variance':
+    case 'black-litterman':
+      return undefined;
+    case 'forecast-proportional':
+      return (f, cap) => cappedForecastProportional(f, cap);
+    case 'top-k': {
+      const k = p.topK ?? stale('topK');
+      return (f, cap) => topK(f, k, cap);
+    }
+    case 'threshold': {
+      const t = p.threshold ?? stale('threshold');
+      // every signal is buy or sell, never hold, so the held weights play no part
+      return (f, cap) => signalsToWeights(thresholdSignals(f, t), new Float64Array(f.length), cap);
+    }
+    default:
+      throw usageError(
+        `--why-weights cannot recompute ${p.method} portfolios: the volatility-band rule reads prices, which explanations.json does not store. Pick a mean-variance, black-litterman, forecast-proportional, top-k or threshold strategy.`,
+      );
+  }
+}
+
+/**
+ * The binding constraints of the mean-variance / Black-Litterman solve at `state` with their shadow prices (the
+ * active-set solver's KKT multipliers, see `efficientRiskShadowPrices`). Rules are not optimisers: `available: false`.
+ */
+export function mlShadowPrices(
+  p: MlPortfolioParams,
+  assets: readonly string[],
+  sectors: readonly (string | undefined)[],
+  hasForecast: readonly boolean[],
+  state: { mu: Float64Array; cov: Matrix; previous: Float64Array },
+): ShadowPrices {
+  if (p.method !== 'mean-variance' && p.method !== 'black-litterman')
+    return {
+      available: false,
+      weights: new Float64Array(assets.length),
+      reason: `${p.method} is a rule, not an optimiser: it has no constraints with multipliers (maxWeight caps each weight directly)`,
+    };
+  const constraints = mvProblem(p, assets, sectors, hasForecast, false);
+  const dist = { assets, mu: state.mu, cov: state.cov, previousWeights: state.previous, riskFreeRate: 0 };
+  const { allocation } = efficientRiskAllowingCash(dist, constraints, p.targetVolatility);
+  return allowingCashShadowPrices(dist, constraints, p.targetVolatility, allocation);
 }
 
 /** The distillation stored at a refit: a depth-3 tree fitted to the model's forecasts on its training rows. */

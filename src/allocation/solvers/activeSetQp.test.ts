@@ -123,3 +123,65 @@ describe('active-set QP', () => {
     expect(Array.from(x0)).toEqual([1, 0, 0, 0, 0]);
   });
 });
+
+describe('active-set QP shadow prices', () => {
+  /** Random long-only QP with a budget row and a cap on the first three variables. */
+  function problem(seed: number, shift: { row?: [number, number]; bound?: [number, 'lb' | 'ub', number] } = {}) {
+    const n = 10;
+    const P = randomSpd(n, seed);
+    const rng = createRng(seed + 7);
+    const q = Float64Array.from({ length: n }, () => 0.8 * rng.normal());
+    const lb = new Float64Array(n).fill(0.01);
+    const ub = new Float64Array(n).fill(0.25);
+    if (shift.bound) {
+      const [i, side, h] = shift.bound;
+      const arr = side === 'lb' ? lb : ub;
+      arr[i] = arr[i]! + h;
+    }
+    const cap = new Float64Array(n);
+    cap[0] = cap[1] = cap[2] = 1;
+    const rows: QpRow[] = [sumRow(n), { a: cap, lo: -Infinity, hi: 0.3, name: 'cap' }];
+    if (shift.row) {
+      const [r, h] = shift.row;
+      const row = rows[r]!;
+      rows[r] = { ...row, lo: row.lo === row.hi ? row.lo + h : row.lo, hi: row.hi + h };
+    }
+    const x0 = new Float64Array(n).fill(0.1);
+    x0[0] = x0[1] = x0[2] = 0.05;
+    x0[3] = 0.25;
+    x0.forEach((v, i) => (x0[i] = Math.min(Math.max(v, lb[i]!), ub[i]!)));
+    // repair the budget on the uncapped variables 4.. so the start is feasible after a shift
+    const need = (rows[0]!.lo - x0.reduce((a, b) => a + b, 0)) / (n - 4);
+    for (let i = 4; i < n; i++) x0[i] = x0[i]! + need;
+    return solveQpActiveSet({ n, P, q, lb, ub, rows }, x0);
+  }
+
+  it('equal the central finite difference of the optimal objective in each active limit (1e-6)', () => {
+    const h = 1e-5;
+    let checked = 0;
+    for (let seed = 1; seed <= 6; seed++) {
+      const base = problem(seed);
+      expect(base.status).toBe('optimal');
+      const fd = (plus: ReturnType<typeof problem>, minus: ReturnType<typeof problem>): number =>
+        (plus.objective - minus.objective) / (2 * h);
+      base.shadowPrices.rows.forEach((price, r) => {
+        if (price === 0) return;
+        const d = fd(problem(seed, { row: [r, h] }), problem(seed, { row: [r, -h] }));
+        expect(Math.abs(price - d)).toBeLessThan(1e-6 * (1 + Math.abs(d)));
+        checked++;
+      });
+      base.shadowPrices.bounds.forEach((price, i) => {
+        if (price === 0) return;
+        const side = Math.abs(base.x[i]! - 0.25) < 1e-12 ? 'ub' : 'lb';
+        const d = fd(problem(seed, { bound: [i, side, h] }), problem(seed, { bound: [i, side, -h] }));
+        expect(Math.abs(price - d)).toBeLessThan(1e-6 * (1 + Math.abs(d)));
+        checked++;
+      });
+      // slack limits price at 0: their objective does not move
+      base.x.forEach((x, i) => {
+        if (x > 0.01 + 1e-9 && x < 0.25 - 1e-9) expect(base.shadowPrices.bounds[i]).toBe(0);
+      });
+    }
+    expect(checked).toBeGreaterThan(12);
+  });
+});

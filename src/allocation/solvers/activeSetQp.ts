@@ -43,6 +43,13 @@ export interface QpResult {
   readonly free: readonly number[];
   /** Largest violation of stationarity/sign conditions at the end (in gradient units). */
   readonly kktResidual: number;
+  /**
+   * Shadow prices (status 'optimal'): the KKT multipliers written as ∂(optimal objective)/∂(active limit). Row r:
+   * −λ_r for the limit it holds at (lo, hi, or the equality's value), 0 when the row is slack. Variable i at a bound:
+   * g_i + Σ_r λ_r a_ri (its reduced gradient), 0 when free. Minimising, so a binding upper limit has a price ≤ 0
+   * (raising it lowers the objective) and a binding lower limit a price ≥ 0.
+   */
+  readonly shadowPrices: { readonly rows: Float64Array; readonly bounds: Float64Array };
 }
 
 export interface QpOptions {
@@ -355,7 +362,41 @@ export function solveQpActiveSet(prob: QpProblem, x0: Float64Array, options: QpO
 
   let obj = 0;
   for (let i = 0; i < n; i++) obj += x[i]! * (0.5 * (g[i]! - q[i]!) + q[i]!);
-  return { x, status, iterations: it, objective: obj, free: free.slice().sort((a, b) => a - b), kktResidual: kkt };
+  return {
+    x,
+    status,
+    iterations: it,
+    objective: obj,
+    free: free.slice().sort((a, b) => a - b),
+    kktResidual: kkt,
+    shadowPrices: shadowPrices(state, lb, ub, g, lambda, working, rows),
+  };
+}
+
+/**
+ * The working set's multipliers as sensitivities (see `QpResult.shadowPrices`). λ comes from the last Lagrange
+ * system: after a full step to the subspace minimum, g + C_Fᵀλ = 0 holds on the free variables at the new point.
+ */
+function shadowPrices(
+  state: Int8Array,
+  lb: Float64Array,
+  ub: Float64Array,
+  g: Float64Array,
+  lambda: Float64Array,
+  working: readonly { r: number }[],
+  rows: readonly QpRow[],
+): { rows: Float64Array; bounds: Float64Array } {
+  const n = g.length;
+  const rowPrices = new Float64Array(rows.length);
+  working.forEach((w, a) => (rowPrices[w.r] = -(lambda[a] ?? 0) + 0));
+  const bounds = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (state[i] === 0 && lb[i] !== ub[i]) continue;
+    let mu = g[i]!;
+    working.forEach((w, a) => (mu += (lambda[a] ?? 0) * rows[w.r]!.a[i]!));
+    bounds[i] = mu;
+  }
+  return { rows: rowPrices, bounds };
 }
 
 /**

@@ -14,7 +14,12 @@ import { Command } from 'commander';
 import { ioError, Matrix, usageError } from '../../core/index.ts';
 import { bindingConstraints, globalImportance, recordOutput, whyWeights } from '../../explain/index.ts';
 import type { ExplainedDecision, ExplainedStrategy, ExplanationsArtefact } from '../../report/index.ts';
-import { mlPortfolioAllocator } from '../../strategies/index.ts';
+import {
+  mlPortfolioAllocator,
+  mlShadowPrices,
+  readsRawForecasts,
+  weightChangeMeaning,
+} from '../../strategies/index.ts';
 
 interface Options {
   strategy?: string;
@@ -187,6 +192,7 @@ function forecastView(name: string, s: ExplainedStrategy, k: number, assets: rea
 
 const fmt = (x: number | null | undefined): string => (x === null || x === undefined ? 'none' : x.toPrecision(4));
 
+/** The allocator's inputs at decision d: its forecast input (μ, or the h-period forecasts for rules), Σ, held. */
 function inputs(s: ExplainedStrategy, d: ExplainedDecision) {
   const n = s.universe.length;
   const cov = new Matrix(n, n);
@@ -197,7 +203,10 @@ function inputs(s: ExplainedStrategy, d: ExplainedDecision) {
       cov.data[i * n + j] = v;
       cov.data[j * n + i] = v;
     }
-  return { mu: Float64Array.from(d.mu), cov, previous: Float64Array.from(d.held) };
+  const mu = readsRawForecasts(s.portfolio.method)
+    ? Float64Array.from(d.forecast, (f) => f ?? NaN)
+    : Float64Array.from(d.mu);
+  return { mu, cov, previous: Float64Array.from(d.held) };
 }
 
 function whyWeightsView(name: string, s: ExplainedStrategy, k: number, assets: readonly string[]) {
@@ -223,10 +232,18 @@ function whyWeightsView(name: string, s: ExplainedStrategy, k: number, assets: r
   const upper = s.universe.map((_, a) => (has[a] ? s.portfolio.maxWeight : 0));
   const groups = s.portfolio.sectorCap === undefined ? [] : sectorGroups(s);
   const binding = bindingConstraints(r.after, s.universe, { lower: s.universe.map(() => 0), upper }, groups);
+  const meaning = weightChangeMeaning(s.portfolio);
+  const sectors = s.sectors.map((x) => x ?? undefined);
+  const shadow = mlShadowPrices(s.portfolio, s.universe, sectors, has, inputs(s, cur));
+  const caps = `maxWeight ${s.portfolio.maxWeight}${s.portfolio.sectorCap !== undefined ? ` and sectorCap ${s.portfolio.sectorCap}` : ''}`;
   const lines = [
-    `${name}: weight changes ${prev.date} → ${cur.date}, Shapley over the input changes (${r.solves} re-optimisations)`,
-    `  drift = the held weights moving with prices (through the ${s.portfolio.transactionCost} trading-cost penalty); forecasts = μ; risk = Σ;`,
-    `  constraints = what maxWeight ${s.portfolio.maxWeight}${s.portfolio.sectorCap !== undefined ? ` and sectorCap ${s.portfolio.sectorCap}` : ''} changed (relaxed solve without them). Parts sum to Δw within ${r.maxResidual.toExponential(1)}.`,
+    `${name}: ${s.portfolio.method} weight changes ${prev.date} → ${cur.date}, Shapley over the input changes (${r.solves} recomputations)`,
+    `  drift = ${meaning.drift};`,
+    `  forecasts = ${meaning.forecasts}; risk = ${meaning.risk};`,
+    `  constraints = what ${caps} changed (relaxed recomputation without them). Parts sum to Δw within ${r.maxResidual.toExponential(1)}.`,
+    ...(meaning.zeroByConstruction.length > 0
+      ? [`  ${meaning.zeroByConstruction.join(', ')}: 0 by construction (the method does not read that input).`]
+      : []),
     `  ${'asset'.padEnd(10)}${['before', 'after', 'Δw', 'drift', 'forecasts', 'risk', 'constraints'].map((h) => h.padStart(12)).join('')}`,
   ];
   const rows: unknown[] = [];
@@ -254,9 +271,16 @@ function whyWeightsView(name: string, s: ExplainedStrategy, k: number, assets: r
     });
   }
   lines.push(`  binding at ${cur.date}: ${binding.length ? binding.join('; ') : 'no weight or sector cap'}`);
-  lines.push(
-    `  shadow prices: not available — the active-set QP does not expose its multipliers (binding constraints listed instead).`,
-  );
+  if (shadow.available) {
+    lines.push(
+      `  shadow prices at ${cur.date} (∂ optimal objective / ∂ limit, annualised return units; from the QP's KKT multipliers):`,
+      `    ${'constraint'.padEnd(28)}${'limit'.padStart(10)}${'multiplier'.padStart(14)}  asset(s)`,
+    );
+    for (const p of shadow.prices)
+      lines.push(
+        `    ${p.constraint.padEnd(28)}${p.limit.toPrecision(4).padStart(10)}${p.value.toExponential(4).padStart(14)}  ${p.assets.join(', ') || '—'}`,
+      );
+  } else lines.push(`  shadow prices: none — ${shadow.reason}.`);
   lines.push(
     `  recomputed targets match the run's within ${drift.toExponential(1)} (larger means the stored inputs do not reproduce the run).`,
   );
@@ -264,13 +288,16 @@ function whyWeightsView(name: string, s: ExplainedStrategy, k: number, assets: r
     lines,
     json: {
       strategy: name,
+      method: s.portfolio.method,
       from: prev.date,
       to: cur.date,
-      method: r.method,
+      attribution: r.method,
       maxResidual: r.maxResidual,
       recomputeDifference: drift,
+      zeroByConstruction: meaning.zeroByConstruction,
       binding,
-      shadowPrices: null,
+      shadowPrices: shadow.available ? shadow.prices : null,
+      ...(shadow.available ? {} : { shadowPricesUnavailable: shadow.reason }),
       assets: rows,
     },
   };

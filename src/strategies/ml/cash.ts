@@ -17,7 +17,14 @@
  * `volatility-target-cash` with the minimum volatility and the cash share, since this is the documented rule.
  * If the cash problem fails too, the fully invested allocation (and its fallback, reported by the engine) stands.
  */
-import { allocatorKinds, type Allocation, type Constraints, type ReturnDistribution } from '../../allocation/index.ts';
+import {
+  allocatorKinds,
+  efficientRiskShadowPrices,
+  type Allocation,
+  type Constraints,
+  type ReturnDistribution,
+  type ShadowPrices,
+} from '../../allocation/index.ts';
 import { Matrix, type FindingDraft } from '../../core/index.ts';
 import { portfolioVol } from './signals.ts';
 
@@ -122,4 +129,28 @@ export function efficientRiskAllowingCash(
       },
     ],
   };
+}
+
+/**
+ * The shadow prices of the problem `efficientRiskAllowingCash` solved for `allocation` (fully invested, or with the
+ * cash asset, whose minimum-weight price says what being unable to hold less cash costs). A fallback's weights come
+ * from another method, so its multipliers would not be the study's: `available: false`.
+ */
+export function allowingCashShadowPrices(
+  dist: ReturnDistribution,
+  constraints: Constraints,
+  target: number,
+  allocation: Allocation,
+): ShadowPrices {
+  if (allocation.status !== 'ok')
+    return {
+      available: false,
+      weights: allocation.weights,
+      reason: `efficient-risk did not produce the weights (${allocation.trail.map((t) => `${t.by}: ${t.outcome}`).join('; ')})`,
+    };
+  if (allocation.diagnostics['method'] !== 'efficient-risk with cash')
+    return efficientRiskShadowPrices(dist, target, constraints);
+  const aug = withCashAsset(dist, constraints);
+  const r = efficientRiskShadowPrices(aug.dist, target, aug.constraints);
+  return { ...r, weights: r.weights.slice(0, dist.assets.length) };
 }

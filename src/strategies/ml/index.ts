@@ -17,7 +17,7 @@ export { fitForecastModel, predictForecasts } from './forecast.ts';
 export type { ForecastModel, ForecastSpec, Forecasts, Calibration } from './forecast.ts';
 export { riskModel, constructPortfolio, warmUpPortfolio } from './portfolio.ts';
 export type { ConstructedPortfolio, PortfolioSpec } from './portfolio.ts';
-export { efficientRiskAllowingCash } from './cash.ts';
+export { efficientRiskAllowingCash, allowingCashShadowPrices } from './cash.ts';
 export type { TargetedAllocation } from './cash.ts';
 export {
   thresholdSignals,
