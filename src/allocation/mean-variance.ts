@@ -128,7 +128,9 @@ function solveDetailed(
     const v = res.shadowPrices.rows[k]!;
     if (v === 0) return;
     const limit = Math.abs(rowDot(r.a, w) - r.lo) <= Math.abs(rowDot(r.a, w) - r.hi) ? r.lo : r.hi;
-    prices.push(k === 0 ? { kind: 'budget', limit: s.budget, value: v } : { kind: 'row', name: r.name, limit, value: v });
+    prices.push(
+      k === 0 ? { kind: 'budget', limit: s.budget, value: v } : { kind: 'row', name: r.name, limit, value: v },
+    );
   });
   res.shadowPrices.bounds.forEach((v, i) => {
     if (v === 0) return;
@@ -440,7 +442,13 @@ export interface ShadowPrice {
 }
 
 export type ShadowPrices =
-  | { readonly available: true; readonly weights: Float64Array; readonly prices: readonly ShadowPrice[] }
+  | {
+      readonly available: true;
+      readonly weights: Float64Array;
+      readonly prices: readonly ShadowPrice[];
+      /** Where the multipliers come from, in words (printed with them). */
+      readonly source: string;
+    }
   | { readonly available: false; readonly weights: Float64Array; readonly reason: string };
 
 /**
@@ -457,12 +465,7 @@ export function efficientRiskShadowPrices(
 ): ShadowPrices {
   const path = efficientRiskPath(dist, targetVolatility, c);
   const { s, q } = path;
-  if (path.delta === null && s.l2 === 0)
-    return {
-      available: false,
-      weights: path.w,
-      reason: `the volatility target ${targetVolatility} does not bind, so the answer is a linear programme's vertex whose multipliers are not unique`,
-    };
+  if (path.delta === null && s.l2 === 0) return linearProgrammePrices(dist, s, path.w, targetVolatility);
   const delta = path.delta ?? 0;
   const solved = solveDetailed(s, hessian(s, delta), q, [], path.w);
   const members = (a: Float64Array): string[] => dist.assets.filter((_, i) => a[i] !== 0);
@@ -476,7 +479,12 @@ export function efficientRiskShadowPrices(
       return { constraint: p.name!, assets: r ? members(r.a) : [], limit: p.limit, value };
     }
     const id = dist.assets[p.asset!]!;
-    return { constraint: p.kind === 'upper' ? 'maximum weight' : 'minimum weight', assets: [id], limit: p.limit, value };
+    return {
+      constraint: p.kind === 'upper' ? 'maximum weight' : 'minimum weight',
+      assets: [id],
+      limit: p.limit,
+      value,
+    };
   });
   if (path.delta !== null)
     prices.push({
@@ -485,7 +493,44 @@ export function efficientRiskShadowPrices(
       limit: targetVolatility,
       value: delta * Math.sqrt(portfolioVariance(solved.w, dist.cov)),
     });
-  return { available: true, weights: solved.w, prices };
+  return { available: true, weights: solved.w, prices, source: "the active-set QP's KKT multipliers at the final δ" };
+}
+
+/**
+ * Shadow prices when the volatility target does not bind and there is no L2 term: the answer is max μᵀw over the
+ * budget and bounds, the greedy fill (efficientRisk ignores the trading-cost penalty there, so the objective is
+ * μᵀw). Its KKT conditions μ_i = ν + π_i give the budget price ν = μ of the asset strictly between its bounds and
+ * each bound the price μ_i − ν. With group rows (an LP solved by HiGHS) or no asset strictly inside its bounds (a
+ * degenerate vertex) the multipliers are not unique: `available: false`.
+ */
+function linearProgrammePrices(dist: ReturnDistribution, s: MvSetup, w: Float64Array, target: number): ShadowPrices {
+  const slack = `the volatility target ${target} does not bind (price 0)`;
+  const tol = 1e-12;
+  const inside = Array.from(w, (x, i) => i).filter((i) => w[i]! > s.lb[i]! + tol && w[i]! < s.ub[i]! - tol);
+  if (s.groups.length > 0 || (s.trade && Number.isFinite(s.trade.maxTurnover)) || inside.length === 0)
+    return {
+      available: false,
+      weights: w,
+      reason: `${slack}, so the answer is a linear programme's vertex${inside.length === 0 ? ' with no asset strictly inside its bounds' : ' with group or turnover rows'}, whose multipliers are not unique`,
+    };
+  const nu = s.mu[inside[0]!]!;
+  const prices: ShadowPrice[] = [{ constraint: 'budget', assets: [], limit: s.budget, value: nu }];
+  w.forEach((x, i) => {
+    if (inside.includes(i)) return;
+    const id = dist.assets[i]!;
+    const v = s.mu[i]! - nu + 0;
+    // a pinned asset (lb = ub) is held at its maximum only when it would take more weight
+    if (x >= s.ub[i]! - tol && (s.lb[i]! < s.ub[i]! || v > 0))
+      prices.push({ constraint: 'maximum weight', assets: [id], limit: s.ub[i]!, value: v });
+    else if (s.lb[i]! < s.ub[i]!)
+      prices.push({ constraint: 'minimum weight', assets: [id], limit: s.lb[i]!, value: v });
+  });
+  return {
+    available: true,
+    weights: w,
+    prices: prices.filter((p) => p.value !== 0 || p.constraint === 'budget'),
+    source: `the linear programme's KKT conditions; ${slack}`,
+  };
 }
 
 /**

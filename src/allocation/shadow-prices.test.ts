@@ -63,9 +63,15 @@ function moved(
 describe('efficientRiskShadowPrices', () => {
   const seen = new Set<string>();
   const cases: [string, Constraints][] = [
-    ['bounds and a group cap', { weightBounds: [0, 0.3], groups: [{ name: 'ABC', assets: ['A', 'B', 'C'], max: 0.4 }] }],
+    [
+      'bounds and a group cap',
+      { weightBounds: [0, 0.3], groups: [{ name: 'ABC', assets: ['A', 'B', 'C'], max: 0.4 }] },
+    ],
     ['with a trading-cost penalty', { weightBounds: [0.02, 0.35], transactionCost: 0.01 }],
-    ['with an L2 penalty', { weightBounds: [0, 0.4], l2Gamma: 0.05, groups: [{ name: 'EF', assets: ['E', 'F'], max: 0.45 }] }],
+    [
+      'with an L2 penalty',
+      { weightBounds: [0, 0.4], l2Gamma: 0.05, groups: [{ name: 'EF', assets: ['E', 'F'], max: 0.45 }] },
+    ],
   ];
   for (const [label, c] of cases)
     it(`equal the finite difference of the optimal objective in each binding limit (${label})`, () => {
@@ -101,9 +107,30 @@ describe('efficientRiskShadowPrices', () => {
     expect([...seen].sort()).toEqual(['group', 'maximum weight', 'minimum weight', 'volatility target']);
   });
 
-  it('says why there are none when the volatility target does not bind (a linear programme)', () => {
-    const r = efficientRiskShadowPrices(market(1), 5, { weightBounds: [0, 0.3] });
+  it('with the volatility target slack, equal the finite difference of max μᵀw over budget and bounds', () => {
+    for (let seed = 1; seed <= 4; seed++) {
+      const d = market(seed);
+      const c: Constraints = { weightBounds: [0.05, 0.3] };
+      const r = efficientRiskShadowPrices(d, 5, c);
+      if (!r.available) throw new Error(r.reason);
+      expect(r.source).toMatch(/does not bind/);
+      const h = 1e-5;
+      for (const p of r.prices) {
+        if (p.constraint === 'budget') continue;
+        const f = (e: number): number => {
+          const [c2] = moved(c, 5, p, e);
+          return efficientRisk(d, 5, c2).reduce((acc, x, i) => acc + d.mu[i]! * x, 0);
+        };
+        expect(Math.abs(p.value - (f(h) - f(-h)) / (2 * h))).toBeLessThan(1e-9);
+      }
+      expect(r.prices.length).toBeGreaterThan(3);
+    }
+  });
+
+  it('says why there are none at a linear programme with group rows (multipliers not unique)', () => {
+    const c: Constraints = { weightBounds: [0, 0.3], groups: [{ name: 'AB', assets: ['A', 'B'], max: 0.4 }] };
+    const r = efficientRiskShadowPrices(market(1), 5, c);
     expect(r.available).toBe(false);
-    if (!r.available) expect(r.reason).toMatch(/does not bind/);
+    if (!r.available) expect(r.reason).toMatch(/does not bind .* group or turnover rows/);
   });
 });

@@ -6,6 +6,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { efficientRisk } from '../../allocation/index.ts';
+import { Matrix } from '../../core/index.ts';
 import { runInProcess } from '../in-process.ts';
 
 const study = `
@@ -38,6 +40,28 @@ strategies:
     refitEvery: 126
     model: { kind: gradient-boosting, nRounds: 15, maxDepth: 3 }
     portfolio: { method: mean-variance, maxWeight: 0.4, targetVolatility: 0.12 }
+  - kind: ml-forecast
+    name: tight
+    universe: [EQ_BROAD, EQ_TECH, BOND_LONG, GOLD]
+    features: [{ kind: momentum, windows: [21, 63] }, { kind: volatility, windows: [21] }, { kind: rsi }]
+    trainWindow: 300
+    minTrainDates: 30
+    refitEvery: 126
+    model: { kind: ridge, alpha: 1 }
+    portfolio: { method: mean-variance, maxWeight: 0.7, targetVolatility: 0.08, transactionCost: 0.02 }
+${['black-litterman', 'top-k', 'forecast-proportional', 'threshold', 'volatility-band']
+  .map(
+    (m) => `  - kind: ml-forecast
+    name: ${m}
+    universe: [EQ_BROAD, EQ_TECH, BOND_LONG, GOLD]
+    features: [{ kind: momentum, windows: [21, 63] }, { kind: volatility, windows: [21] }]
+    trainWindow: 300
+    minTrainDates: 30
+    refitEvery: 126
+    model: { kind: ridge, alpha: 1 }
+    portfolio: { method: ${m}, maxWeight: 0.45, targetVolatility: 0.1, topK: 2, threshold: 0.0005 }`,
+  )
+  .join('\n')}
 baselines: []
 `;
 
@@ -103,13 +127,119 @@ describe('keel explain RUN', () => {
     expect(j.recomputeDifference).toBeLessThan(1e-9);
     for (const a of j.assets)
       expect(Math.abs(a.drift + a.forecasts + a.risk + a.constraints - a.deltaW)).toBeLessThan(1e-9);
-    expect(j.shadowPrices).toBeNull();
+  });
+
+  // lin: the volatility target is slack (a linear programme); tight: it binds (the QP at the final δ)
+  for (const [name, maxWeight, target] of [
+    ['lin', 0.4, 0.12],
+    ['tight', 0.7, 0.08],
+  ] as const)
+    it(`--why-weights lists the binding constraints with shadow prices equal to finite differences (${name})`, async () => {
+      const art = JSON.parse(readFileSync(join(run, 'explanations.json'), 'utf8'));
+      const s = art.strategies[name];
+      const n = s.universe.length;
+      let checked = 0;
+      for (const d of s.decisions.slice(-3)) {
+        const r = await runInProcess(['explain', run, '--strategy', name, '--date', d.date, '--why-weights', '--json']);
+        expect(r.code, r.stderr).toBe(0);
+        const j = JSON.parse(r.stdout);
+        const prices = j.shadowPrices as { constraint: string; assets: string[]; limit: number; value: number }[];
+        expect(prices.length).toBeGreaterThan(1);
+        if (name === 'tight') expect(j.shadowPriceSource).toMatch(/active-set QP/);
+        // every asset bindingConstraints finds at its maximum has a maximum-weight price ≥ 0
+        for (const b of j.binding as string[]) {
+          const m = /^(\S+) at its maximum/.exec(b);
+          if (m)
+            expect(
+              prices.find((p) => p.constraint === 'maximum weight' && p.assets[0] === m[1])!.value,
+            ).toBeGreaterThanOrEqual(0);
+        }
+        // independent check: re-solve the decision's problem from its stored inputs with each limit moved by ±h
+        const cov = new Matrix(n, n);
+        let q = 0;
+        for (let i = 0; i < n; i++)
+          for (let k = i; k < n; k++) cov.data[i * n + k] = cov.data[k * n + i] = d.covUpper[q++];
+        const dist = {
+          assets: s.universe,
+          mu: Float64Array.from(d.mu),
+          cov,
+          previousWeights: Float64Array.from(d.held),
+        };
+        // with the volatility target slack, efficientRisk maximises μᵀw alone (it drops the trading-cost penalty there)
+        const cost = /does not bind/.test(j.shadowPriceSource) ? 0 : 0.02;
+        const objective = (w: Float64Array): number =>
+          w.reduce((acc, x, i) => acc + d.mu[i] * x - cost * Math.abs(x - d.held[i]), 0);
+        const h = 1e-5;
+        for (const p of prices) {
+          if (!['volatility target', 'maximum weight', 'minimum weight'].includes(p.constraint)) continue;
+          const f = (e: number): number => {
+            const assetBounds =
+              p.constraint === 'maximum weight'
+                ? { [p.assets[0]!]: [0, p.limit + e] as [number, number] }
+                : p.constraint === 'minimum weight'
+                  ? { [p.assets[0]!]: [p.limit + e, maxWeight] as [number, number] }
+                  : {};
+            const t = p.constraint === 'volatility target' ? p.limit + e : target;
+            return objective(
+              efficientRisk(dist, t, { weightBounds: [0, maxWeight], transactionCost: 0.02, assetBounds }),
+            );
+          };
+          const fd = (f(h) - f(-h)) / (2 * h);
+          expect(Math.abs(p.value - fd), `${d.date} ${p.constraint} ${p.assets.join()}`).toBeLessThan(
+            1e-5 * (1 + Math.abs(fd)),
+          );
+          checked++;
+        }
+      }
+      expect(checked).toBeGreaterThanOrEqual(3);
+      const text = await runInProcess(['explain', run, '--strategy', name, '--why-weights']);
+      expect(text.stdout).toMatch(/shadow prices at .*KKT (multipliers|conditions)/);
+      expect(text.stdout).toMatch(/(maximum|minimum) weight\s+0\.\d+\s+-?\d/);
+    });
+
+  for (const method of ['black-litterman', 'top-k', 'forecast-proportional', 'threshold'])
+    it(`--why-weights for ${method}: parts sum to Δw to 1e-9 at every decision, recomputed targets equal the run’s`, async () => {
+      const art = JSON.parse(readFileSync(join(run, 'explanations.json'), 'utf8'));
+      const dates = (art.strategies[method].decisions as { date: string }[]).slice(1).map((x) => x.date);
+      expect(dates.length).toBeGreaterThan(5);
+      for (const date of [dates[0]!, dates[Math.floor(dates.length / 2)]!, dates.at(-1)!]) {
+        const r = await runInProcess(['explain', run, '--strategy', method, '--date', date, '--why-weights', '--json']);
+        expect(r.code, r.stderr).toBe(0);
+        const j = JSON.parse(r.stdout);
+        expect(j.method).toBe(method);
+        expect(j.maxResidual).toBeLessThan(1e-9);
+        expect(j.recomputeDifference).toBeLessThan(1e-9);
+        for (const a of j.assets)
+          expect(Math.abs(a.drift + a.forecasts + a.risk + a.constraints - a.deltaW)).toBeLessThan(1e-9);
+        // none of these reads the held weights (no trading-cost penalty): drift is 0 by construction, and says so
+        expect(j.zeroByConstruction).toEqual(['drift']);
+        for (const a of j.assets) expect(a.drift).toBe(0);
+        if (method === 'black-litterman') expect(j.shadowPrices.length).toBeGreaterThan(0);
+        else expect(j.shadowPricesUnavailable).toMatch(/is a rule, not an optimiser/);
+      }
+      const text = await runInProcess(['explain', run, '--strategy', method, '--why-weights']);
+      expect(text.stdout).toContain('drift: 0 by construction (the method does not read that input).');
+    });
+
+  it('--why-weights on a volatility-band strategy says why it cannot be recomputed (exit 2)', async () => {
+    const r = await runInProcess(['explain', run, '--strategy', 'volatility-band', '--why-weights']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/reads prices, which explanations.json does not store/);
   });
 
   it('the report shows mean |SHAP| per feature and a waterfall whose steps add up to the forecast', () => {
     const rep = JSON.parse(readFileSync(join(run, 'report.json'), 'utf8'));
     const sec = rep.sections[0];
-    expect(sec.shapImportance.map((m: { model: string }) => m.model)).toEqual(['lin', 'gbm']);
+    expect(sec.shapImportance.map((m: { model: string }) => m.model)).toEqual([
+      'lin',
+      'gbm',
+      'tight',
+      'black-litterman',
+      'top-k',
+      'forecast-proportional',
+      'threshold',
+      'volatility-band',
+    ]);
     for (const m of sec.shapImportance) expect(m.values.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 9);
     const w = sec.shapWaterfall;
     const total = w.base + w.steps.reduce((a: number, t: { value: number }) => a + t.value, 0);
@@ -132,7 +262,7 @@ describe('keel explain RUN', () => {
 
   it('usage errors are one line with the fix (exit 2)', async () => {
     for (const [args, msg] of [
-      [['explain', run], /--strategy is required: this run has 2 ML strategies \(lin, gbm\)/],
+      [['explain', run], /--strategy is required: this run has 8 ML strategies \(lin, gbm, tight, black-litterman/],
       [['explain', run, '--strategy', 'nope'], /choose one of lin, gbm/],
       [['explain', run, '--strategy', 'lin', '--asset', 'XYZ'], /not in lin's universe/],
       [['explain', run, '--strategy', 'lin', '--date', '2001-01-01'], /before lin's first decision/],

@@ -273,7 +273,7 @@ function whyWeightsView(name: string, s: ExplainedStrategy, k: number, assets: r
   lines.push(`  binding at ${cur.date}: ${binding.length ? binding.join('; ') : 'no weight or sector cap'}`);
   if (shadow.available) {
     lines.push(
-      `  shadow prices at ${cur.date} (∂ optimal objective / ∂ limit, annualised return units; from the QP's KKT multipliers):`,
+      `  shadow prices at ${cur.date} (∂ optimal objective / ∂ limit, annualised return units; ${shadow.source}):`,
       `    ${'constraint'.padEnd(28)}${'limit'.padStart(10)}${'multiplier'.padStart(14)}  asset(s)`,
     );
     for (const p of shadow.prices)
@@ -297,6 +297,7 @@ function whyWeightsView(name: string, s: ExplainedStrategy, k: number, assets: r
       zeroByConstruction: meaning.zeroByConstruction,
       binding,
       shadowPrices: shadow.available ? shadow.prices : null,
+      ...(shadow.available ? { shadowPriceSource: shadow.source } : {}),
       ...(shadow.available ? {} : { shadowPricesUnavailable: shadow.reason }),
       assets: rows,
     },
