@@ -7,7 +7,7 @@
 import type { Panel } from '../data/index.ts';
 import type { BacktestResult } from '../backtest/index.ts';
 import type { ForecastExplanation } from '../explain/index.ts';
-import { strategyKinds, type MlDiagnostics, type MlPortfolioParams } from '../strategies/index.ts';
+import { strategyKinds, type MlDiagnostics, type MlPortfolioParams, type StrategySpec } from '../strategies/index.ts';
 import type { MlJobPlan } from './ml-tasks.ts';
 
 export interface ExplainedDecision {
@@ -47,54 +47,59 @@ export function explanationsArtefact(
   const strategies: Record<string, ExplainedStrategy> = {};
   plan.tasks.forEach((task, k) => {
     if (task.baseline || task.spec.kind !== 'ml-forecast') return;
-    const r = results[k]!;
-    const { kind: _k, name: _n, ...params } = task.spec;
-    const parsed = strategyKinds['ml-forecast'].schema.safeParse(params);
-    if (!parsed.success) return;
-    const decisions: ExplainedDecision[] = [];
-    let universe: readonly string[] = [];
-    let featureNames: readonly string[] = [];
-    for (const d of r.decisions) {
-      const ml = d.diagnostics?.['ml'] as MlDiagnostics | undefined;
-      if (!ml || ml.warmingUp) continue;
-      universe = ml.universe;
-      featureNames = ml.featureNames;
-      const idx = ml.universe.map((id) => r.assets.indexOf(id));
-      const explain = d.diagnostics?.['explain'] as ForecastExplanation | undefined;
-      const distill = d.diagnostics?.['distill'] as NonNullable<ExplainedDecision['distill']> | undefined;
-      decisions.push({
-        date: r.dates[d.dateIndex]!,
-        fitDate: ml.fitDate,
-        refit: ml.refit,
-        forecast: ml.forecast.map((f) => (Number.isFinite(f) ? f : null)),
-        mu: [...ml.mu],
-        covUpper: upperTriangle(ml.cov, ml.universe.length),
-        held: [...((d.diagnostics?.['held'] as number[] | undefined) ?? [])],
-        target: idx.map((j) => d.target[j]!),
-        ...(explain ? { explain } : {}),
-        ...(distill ? { distill } : {}),
-      });
-    }
-    const pf = parsed.data.portfolio;
-    strategies[task.label] = {
-      model: parsed.data.model.kind,
-      universe,
-      sectors: universe.map((id) => panel.meta[panel.assets.indexOf(id)]?.sector ?? null),
-      featureNames,
-      portfolio: {
-        method: pf.method,
-        maxWeight: pf.maxWeight,
-        targetVolatility: pf.targetVolatility,
-        transactionCost: pf.transactionCost,
-        l2Gamma: pf.l2Gamma,
-        ...(pf.sectorCap !== undefined ? { sectorCap: pf.sectorCap } : {}),
-        ...(pf.method === 'top-k' ? { topK: pf.topK } : {}),
-        ...(pf.method === 'threshold' ? { threshold: pf.threshold } : {}),
-      },
-      decisions,
-    };
+    const s = explainedStrategy(panel, task.spec, results[k]!);
+    if (s) strategies[task.label] = s;
   });
   return { v: 1, strategies };
+}
+
+/** One ml-forecast run's explanations (undefined when its spec does not parse as ml-forecast). */
+export function explainedStrategy(panel: Panel, spec: StrategySpec, r: BacktestResult): ExplainedStrategy | undefined {
+  const { kind: _k, name: _n, ...params } = spec;
+  const parsed = strategyKinds['ml-forecast'].schema.safeParse(params);
+  if (!parsed.success) return undefined;
+  const decisions: ExplainedDecision[] = [];
+  let universe: readonly string[] = [];
+  let featureNames: readonly string[] = [];
+  for (const d of r.decisions) {
+    const ml = d.diagnostics?.['ml'] as MlDiagnostics | undefined;
+    if (!ml || ml.warmingUp) continue;
+    universe = ml.universe;
+    featureNames = ml.featureNames;
+    const idx = ml.universe.map((id) => r.assets.indexOf(id));
+    const explain = d.diagnostics?.['explain'] as ForecastExplanation | undefined;
+    const distill = d.diagnostics?.['distill'] as NonNullable<ExplainedDecision['distill']> | undefined;
+    decisions.push({
+      date: r.dates[d.dateIndex]!,
+      fitDate: ml.fitDate,
+      refit: ml.refit,
+      forecast: ml.forecast.map((f) => (Number.isFinite(f) ? f : null)),
+      mu: [...ml.mu],
+      covUpper: upperTriangle(ml.cov, ml.universe.length),
+      held: [...((d.diagnostics?.['held'] as number[] | undefined) ?? [])],
+      target: idx.map((j) => d.target[j]!),
+      ...(explain ? { explain } : {}),
+      ...(distill ? { distill } : {}),
+    });
+  }
+  const pf = parsed.data.portfolio;
+  return {
+    model: parsed.data.model.kind,
+    universe,
+    sectors: universe.map((id) => panel.meta[panel.assets.indexOf(id)]?.sector ?? null),
+    featureNames,
+    portfolio: {
+      method: pf.method,
+      maxWeight: pf.maxWeight,
+      targetVolatility: pf.targetVolatility,
+      transactionCost: pf.transactionCost,
+      l2Gamma: pf.l2Gamma,
+      ...(pf.sectorCap !== undefined ? { sectorCap: pf.sectorCap } : {}),
+      ...(pf.method === 'top-k' ? { topK: pf.topK } : {}),
+      ...(pf.method === 'threshold' ? { threshold: pf.threshold } : {}),
+    },
+    decisions,
+  };
 }
 
 function upperTriangle(cov: readonly number[], n: number): number[] {

@@ -33,5 +33,7 @@ export { planMlJob, runMlTask } from './ml-tasks.ts';
 export type { MlJobPlan, MlTask, MlTaskInputs, MlTaskProgress } from './ml-tasks.ts';
 export { checkInBrowser, chromiumAvailable, CHROMIUM_PATH } from './browser-check.ts';
 export type { BrowserCheck, RenderedChart } from './browser-check.ts';
-export { explanationsArtefact } from './explanations.ts';
+export { explanationsArtefact, explainedStrategy } from './explanations.ts';
+export { weightChangeAt, allocatorInputs } from './weight-change.ts';
+export type { WeightChangeAt } from './weight-change.ts';
 export type { ExplanationsArtefact, ExplainedStrategy, ExplainedDecision } from './explanations.ts';

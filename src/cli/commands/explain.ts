@@ -11,15 +11,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { ioError, Matrix, usageError } from '../../core/index.ts';
-import { bindingConstraints, globalImportance, recordOutput, whyWeights } from '../../explain/index.ts';
-import type { ExplainedDecision, ExplainedStrategy, ExplanationsArtefact } from '../../report/index.ts';
-import {
-  mlPortfolioAllocator,
-  mlShadowPrices,
-  readsRawForecasts,
-  weightChangeMeaning,
-} from '../../strategies/index.ts';
+import { ioError, usageError } from '../../core/index.ts';
+import { globalImportance, recordOutput } from '../../explain/index.ts';
+import { weightChangeAt, type ExplainedStrategy, type ExplanationsArtefact } from '../../report/index.ts';
 
 interface Options {
   strategy?: string;
@@ -192,49 +186,14 @@ function forecastView(name: string, s: ExplainedStrategy, k: number, assets: rea
 
 const fmt = (x: number | null | undefined): string => (x === null || x === undefined ? 'none' : x.toPrecision(4));
 
-/** The allocator's inputs at decision d: its forecast input (μ, or the h-period forecasts for rules), Σ, held. */
-function inputs(s: ExplainedStrategy, d: ExplainedDecision) {
-  const n = s.universe.length;
-  const cov = new Matrix(n, n);
-  let q = 0;
-  for (let i = 0; i < n; i++)
-    for (let j = i; j < n; j++) {
-      const v = d.covUpper[q++]!;
-      cov.data[i * n + j] = v;
-      cov.data[j * n + i] = v;
-    }
-  const mu = readsRawForecasts(s.portfolio.method)
-    ? Float64Array.from(d.forecast, (f) => f ?? NaN)
-    : Float64Array.from(d.mu);
-  return { mu, cov, previous: Float64Array.from(d.held) };
-}
-
 function whyWeightsView(name: string, s: ExplainedStrategy, k: number, assets: readonly string[]) {
   if (k === 0)
     throw usageError(
       `--why-weights compares a decision with the one before it, and ${s.decisions[0]!.date} is ${name}'s first; pass a later --date.`,
     );
-  const prev = s.decisions[k - 1]!;
-  const cur = s.decisions[k]!;
-  // assets without a forecast at either date are pinned at 0 by the strategy; keep them pinned in both solves
-  const has = s.universe.map((_, a) => prev.forecast[a] !== null && cur.forecast[a] !== null);
-  const f = mlPortfolioAllocator(
-    s.portfolio,
-    s.universe,
-    s.sectors.map((x) => x ?? undefined),
-    has,
-  );
-  const r = whyWeights(f, inputs(s, prev), inputs(s, cur));
-  let drift = 0;
-  s.universe.forEach((_, a) => {
-    drift = Math.max(drift, Math.abs(r.before[a]! - prev.target[a]!), Math.abs(r.after[a]! - cur.target[a]!));
-  });
-  const upper = s.universe.map((_, a) => (has[a] ? s.portfolio.maxWeight : 0));
-  const groups = s.portfolio.sectorCap === undefined ? [] : sectorGroups(s);
-  const binding = bindingConstraints(r.after, s.universe, { lower: s.universe.map(() => 0), upper }, groups);
-  const meaning = weightChangeMeaning(s.portfolio);
-  const sectors = s.sectors.map((x) => x ?? undefined);
-  const shadow = mlShadowPrices(s.portfolio, s.universe, sectors, has, inputs(s, cur));
+  const { change: r, meaning, binding, shadow, recomputeDifference: drift, from, to } = weightChangeAt(s, k);
+  const prev = { date: from };
+  const cur = { date: to };
   const caps = `maxWeight ${s.portfolio.maxWeight}${s.portfolio.sectorCap !== undefined ? ` and sectorCap ${s.portfolio.sectorCap}` : ''}`;
   const lines = [
     `${name}: ${s.portfolio.method} weight changes ${prev.date} → ${cur.date}, Shapley over the input changes (${r.solves} recomputations)`,
@@ -302,14 +261,6 @@ function whyWeightsView(name: string, s: ExplainedStrategy, k: number, assets: r
       assets: rows,
     },
   };
-}
-
-function sectorGroups(s: ExplainedStrategy) {
-  const by = new Map<string, number[]>();
-  s.sectors.forEach((sec, a) => {
-    if (sec) by.set(sec, [...(by.get(sec) ?? []), a]);
-  });
-  return [...by.entries()].map(([sec, members]) => ({ name: `sector ${sec}`, members, max: s.portfolio.sectorCap! }));
 }
 
 function distillView(name: string, s: ExplainedStrategy, k: number) {
