@@ -16,6 +16,11 @@ export interface ForecastExplanation {
   readonly base: readonly number[];
   /** Per row: [feature index, φ] pairs, largest |φ| first. */
   readonly top: readonly (readonly [number, number])[][];
+  /**
+   * Per row: the value of each `top` feature as the model saw it (scaled), parallel to `top` — the colour of the
+   * report's SHAP summary plot. Absent in records written before it was kept.
+   */
+  readonly topX?: readonly (readonly number[])[];
   /** Per row: Σ of the contributions not in `top`. */
   readonly rest: readonly number[];
   /** Per feature: mean |φ| over the rows. */
@@ -53,6 +58,7 @@ export function explainForecasts(
     ...(model.task === 'classification' && model.predictProba ? { output: classOutput(model, X, n) } : {}),
   });
   const top: [number, number][][] = [];
+  const topX: number[][] = [];
   const rest: number[] = [];
   const meanAbs = new Array<number>(p).fill(0);
   const order = Array.from({ length: p }, (_, j) => j);
@@ -62,6 +68,7 @@ export function explainForecasts(
     order.sort((a, b) => Math.abs(phi[b]!) - Math.abs(phi[a]!) || a - b);
     const kept = order.slice(0, k);
     top.push(kept.map((j) => [j, phi[j]!] as [number, number]));
+    topX.push(kept.map((j) => X[i * p + j]!));
     let r = 0;
     for (const j of order.slice(k)) r += phi[j]!;
     rest.push(r);
@@ -74,6 +81,7 @@ export function explainForecasts(
     rows: options.rows ? [...options.rows] : Array.from({ length: n }, (_, i) => String(i)),
     base: Array.from(ex.baseValues),
     top,
+    topX,
     rest,
     meanAbs,
     ...(ex.standardErrors ? { maxStandardError: maxSe } : {}),

@@ -19,6 +19,7 @@ import type {
   StrategySeries,
   TrainingCurve,
   AgentTrainingCurve,
+  ShapSummary,
   WeightsHistory,
 } from './model.ts';
 
@@ -412,4 +413,70 @@ export function agentTrainingChart(curves: readonly AgentTrainingCurve[], maxFit
     yAxis: { type: 'value', scale: true, axisLabel: { fontSize: 10 } },
     series,
   });
+}
+
+/** SHAP's summary-plot colours: feature value low (blue) → high (red). */
+function valueColour(t: number): string {
+  const lo = [0x1e, 0x88, 0xe5];
+  const hi = [0xff, 0x0d, 0x57];
+  const c = lo.map((v, i) => Math.round(v + (hi[i]! - v) * Math.min(1, Math.max(0, t))));
+  return `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/**
+ * SHAP summary (beeswarm): one row per feature (largest mean |SHAP| on top), each dot a stored contribution, x its
+ * SHAP value, coloured by the feature's value (blue low → red high). Dots that would overlap are stacked
+ * alternately above and below the row (deterministic: bins of 1/120 of the x range, in data order).
+ */
+export function beeswarmChart(s: ShapSummary): string {
+  const feats = [...s.features].reverse();
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const f of feats)
+    for (const v of f.shap) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  const width = hi > lo ? (hi - lo) / 120 : 1;
+  const data: Option[] = [];
+  feats.forEach((f, row) => {
+    const count = new Map<number, number>();
+    f.shap.forEach((v, i) => {
+      const bin = Math.floor((v - lo) / width);
+      const k = count.get(bin) ?? 0;
+      count.set(bin, k + 1);
+      const offset = Math.min(0.42, 0.035 * Math.ceil(k / 2)) * (k % 2 === 0 ? 1 : -1);
+      data.push({ value: [v, row + offset], itemStyle: { color: valueColour(f.valueRank[i]!) } });
+    });
+  });
+  const names = feats.map((f) => f.name);
+  return renderSvg(
+    {
+      title: {
+        text: `SHAP summary: ${s.model}`,
+        subtext: 'colour: the feature’s value, blue low → red high',
+        left: 10,
+        top: 6,
+        textStyle: { fontSize: 14 },
+        subtextStyle: { fontSize: 11 },
+      },
+      grid: { left: 160, right: 24, top: 56, bottom: 40 },
+      xAxis: {
+        type: 'value',
+        name: 'SHAP value (forecast units)',
+        nameLocation: 'middle',
+        nameGap: 24,
+        axisLine: { onZero: false },
+        axisLabel: { fontSize: 10 },
+      },
+      // labels on a category axis (centred in their band), dots on a hidden value axis whose row i is band i's centre
+      yAxis: [
+        { type: 'category', data: names, axisLabel: { fontSize: 10 }, axisTick: { show: false } },
+        { type: 'value', min: -0.5, max: names.length - 0.5, show: false },
+      ],
+      series: [{ type: 'scatter', yAxisIndex: 1, symbolSize: 4, data }],
+    },
+    WIDTH,
+    Math.max(HEIGHT, 90 + names.length * 34),
+  );
 }

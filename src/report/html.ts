@@ -3,6 +3,7 @@
  * from a report model. Every chart sits in `<figure class="chart" data-chart="…">` so a browser test can find it.
  */
 import {
+  beeswarmChart,
   drawdownChart,
   equityChart,
   frontierChart,
@@ -126,6 +127,48 @@ function waterfallTable(w: ShapWaterfall): string {
   return `<table class="metrics" data-table="shap-waterfall"><caption>Why ${escapeHtml(w.model)} forecast ${num(w.output, 5)} for ${escapeHtml(w.asset)} (its largest holding) on ${escapeHtml(w.date)}: the base (expected forecast) plus each feature’s SHAP contribution.</caption><thead><tr><th>Step</th><th>Contribution</th><th>Running total</th><th></th></tr></thead><tbody>\n<tr><th scope="row">base</th><td></td><td>${num(w.base, 5)}</td><td></td></tr>\n${rows.join('\n')}\n</tbody></table>`;
 }
 
+const pctCell = (x: number): string => `${(x * 100).toFixed(2)} %`;
+
+function whyWeightsHtml(w: NonNullable<ReportSection['whyWeights']>): string {
+  if ('unavailable' in w)
+    return `<p data-table="why-weights">Why ${escapeHtml(w.model)}'s weights changed: not shown — ${escapeHtml(w.unavailable)}</p>`;
+  const cols = ['before', 'after', 'deltaW', 'drift', 'forecasts', 'risk', 'constraints'] as const;
+  const rows = w.rows.map(
+    (r) =>
+      `<tr><th scope="row">${escapeHtml(r.asset)}</th>${cols.map((c) => `<td>${pctCell(r[c])}</td>`).join('')}</tr>`,
+  );
+  const zero =
+    w.zeroByConstruction.length > 0
+      ? ` ${w.zeroByConstruction.join(', ')}: 0 by construction (the method does not read that input).`
+      : '';
+  const caption = `Why ${w.model} (${w.method}) changed its weights from ${w.from} to ${w.to}: Δw split exactly (Shapley over the input changes; parts sum to Δw within ${w.maxResidual.toExponential(1)}) into drift = ${w.meaning.drift}; forecasts = ${w.meaning.forecasts}; risk = ${w.meaning.risk}; constraints = what the caps changed.${zero} keel explain RUN --why-weights prints any rebalance.`;
+  const table = `<table class="metrics" data-table="why-weights"><caption>${escapeHtml(caption)}</caption><thead><tr><th>Asset</th><th>Before</th><th>After</th><th>Δw</th><th>Drift</th><th>Forecasts</th><th>Risk</th><th>Constraints</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
+  const sp = w.shadowPrices;
+  const prices =
+    'unavailable' in sp
+      ? `<p data-table="shadow-prices">Binding at ${escapeHtml(w.to)}: ${escapeHtml(w.binding.join('; ') || 'no weight or sector cap')}. Shadow prices: none — ${escapeHtml(sp.unavailable)}.</p>`
+      : `<table class="metrics" data-table="shadow-prices"><caption>${escapeHtml(`Constraints binding at ${w.to} and their shadow prices: ∂(optimal objective)/∂(limit) in annualised return units (${sp.source}). Positive: raising the limit would raise the objective.`)}</caption><thead><tr><th>Constraint</th><th>Asset(s)</th><th>Limit</th><th>Multiplier</th></tr></thead><tbody>\n${sp.prices
+          .map(
+            (p) =>
+              `<tr><th scope="row">${escapeHtml(p.constraint)}</th><td>${escapeHtml(p.assets.join(', ') || '—')}</td><td>${num(p.limit, 4)}</td><td>${escapeHtml(p.value.toExponential(4))}</td></tr>`,
+          )
+          .join('\n')}\n</tbody></table>`;
+  return table + prices;
+}
+
+function distillationHtml(d: NonNullable<ReportSection['distillation']>): string {
+  const rows = d.windows.map(
+    (w) =>
+      `<tr><th scope="row">${escapeHtml(w.model)}</th><td>${escapeHtml(w.fitDate)}</td><td>${w.n}</td><td>${num(w.fidelity, 3)}</td></tr>`,
+  );
+  const table = `<table class="metrics" data-table="distillation"><caption>Distillation: at each refit, a depth-3 regression tree fitted to the model's forecasts on its training rows; fidelity = R² of the tree to the model (1 = the tree reproduces it). keel explain RUN --distill prints any refit.</caption><thead><tr><th>Strategy</th><th>Fitted</th><th>Training rows</th><th>Fidelity R²</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
+  const rules = d.latest.map(
+    (l) =>
+      `<div data-table="distillation-rules"><p>${escapeHtml(`${l.model}: the tree of the model fitted ${l.fitDate} (R² ${l.fidelity.toFixed(3)})`)}</p><pre>${escapeHtml(l.rules.join('\n'))}</pre></div>`,
+  );
+  return table + rules.join('');
+}
+
 function figure(kind: string, svg: string, caption: string): string {
   return `<figure class="chart" data-chart="${kind}">${svg}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
 }
@@ -188,6 +231,16 @@ function section(s: ReportSection, nTrials: number): string {
       ),
     );
   if (s.shapWaterfall) parts.push(waterfallTable(s.shapWaterfall));
+  if (s.shapSummary)
+    parts.push(
+      figure(
+        'shap-summary',
+        beeswarmChart(s.shapSummary),
+        `SHAP summary of ${s.shapSummary.model}: each dot is one asset at one decision where the feature was among its ${s.shapSummary.topPerRow} largest contributions (the run stores those), placed at its SHAP value and coloured by the feature's value (blue low, red high; percentile among the feature's dots).`,
+      ),
+    );
+  if (s.whyWeights) parts.push(whyWeightsHtml(s.whyWeights));
+  if (s.distillation) parts.push(distillationHtml(s.distillation));
   if (s.trainingCurves && s.trainingCurves.length > 0)
     parts.push(
       figure(

@@ -34,6 +34,7 @@ import { reportToJson } from './model.ts';
 import { renderReportHtml } from './html.ts';
 import { globalImportance, recordOutput, type ForecastExplanation } from '../explain/index.ts';
 import { ceilingQuality, ceilingSource } from './ceiling.ts';
+import { distillationOf, shapSummaryOf, whyWeightsOf } from './explain-panels.ts';
 import { activeDeflatedSharpe, activityOf, navFrom } from './series.ts';
 
 export interface MlJobInput {
@@ -445,6 +446,10 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
     const importance = mlRuns.map(importanceOf).filter((x): x is FeatureImportance => x !== undefined);
     const shapImportance = mlRuns.map(shapImportanceOf).filter((x): x is FeatureImportance => x !== undefined);
     const shapWaterfall = waterfallOf(best);
+    const shapSummary = shapSummaryOf(best.label, best.result);
+    const whyWeights =
+      best.spec.kind === 'ml-forecast' ? whyWeightsOf(best.label, best.spec, best.result, sub) : undefined;
+    const distillation = distillationOf(mlRuns);
     const trainingCurves = mlRuns.flatMap(trainingCurvesOf);
     const modelSelection = mlRuns.flatMap(modelSelectionOf);
     for (const m of modelSelection)
@@ -465,6 +470,9 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
       featureImportance: importance,
       ...(shapImportance.length > 0 ? { shapImportance } : {}),
       ...(shapWaterfall ? { shapWaterfall } : {}),
+      ...(shapSummary ? { shapSummary } : {}),
+      ...(whyWeights ? { whyWeights } : {}),
+      ...(distillation ? { distillation } : {}),
       ...(trainingCurves.length > 0 ? { trainingCurves } : {}),
       ic,
       forecastQuality: fq,

@@ -142,6 +142,70 @@ export interface ShapWaterfall {
   readonly output: number;
 }
 
+/** Why the best ML strategy's weights changed at its last rebalance (src/report weight-change.ts). */
+export interface WhyWeightsTable {
+  readonly model: string;
+  readonly method: string;
+  readonly from: string;
+  readonly to: string;
+  readonly meaning: { readonly drift: string; readonly forecasts: string; readonly risk: string };
+  readonly zeroByConstruction: readonly string[];
+  readonly maxResidual: number;
+  readonly rows: readonly {
+    readonly asset: string;
+    readonly before: number;
+    readonly after: number;
+    readonly deltaW: number;
+    readonly drift: number;
+    readonly forecasts: number;
+    readonly risk: number;
+    readonly constraints: number;
+  }[];
+  readonly binding: readonly string[];
+  /** Binding constraints with their multipliers (∂ optimal objective/∂ limit), or why there are none. */
+  readonly shadowPrices:
+    { readonly source: string; readonly prices: readonly ShadowPriceRow[] } | { readonly unavailable: string };
+}
+
+export interface ShadowPriceRow {
+  readonly constraint: string;
+  readonly assets: readonly string[];
+  readonly limit: number;
+  readonly value: number;
+}
+
+/**
+ * SHAP summary (beeswarm) data of one model: per feature (largest mean |SHAP| first), each stored contribution
+ * (one asset at one decision where the feature was among its top contributions) with its feature value's
+ * percentile among those points (0 = lowest, 1 = highest: the colour).
+ */
+export interface ShapSummary {
+  readonly model: string;
+  readonly features: readonly {
+    readonly name: string;
+    readonly shap: readonly number[];
+    readonly valueRank: readonly number[];
+  }[];
+  /** Points stored per row (the explanation record's top-k). */
+  readonly topPerRow: number;
+}
+
+/** Distillation of each refit's model into a depth-3 tree: fidelity R² per training window, the latest rules. */
+export interface DistillationPanel {
+  readonly windows: readonly {
+    readonly model: string;
+    readonly fitDate: string;
+    readonly n: number;
+    readonly fidelity: number;
+  }[];
+  readonly latest: readonly {
+    readonly model: string;
+    readonly fitDate: string;
+    readonly fidelity: number;
+    readonly rules: readonly string[];
+  }[];
+}
+
 export interface ReportSection {
   /** Short id used in anchors and the browser test ("universe-4", "stocks-24"). */
   readonly id: string;
@@ -157,6 +221,12 @@ export interface ReportSection {
   readonly shapImportance?: readonly FeatureImportance[];
   /** The best ML strategy's last decision, its largest holding's forecast as a SHAP waterfall. */
   readonly shapWaterfall?: ShapWaterfall;
+  /** The best ML strategy's SHAP contributions per feature against the feature's value (beeswarm). */
+  readonly shapSummary?: ShapSummary;
+  /** The best ML strategy's last weight change, split into drift, forecasts, risk and constraints (or why not). */
+  readonly whyWeights?: WhyWeightsTable | { readonly model: string; readonly unavailable: string };
+  /** Every ML strategy's refits distilled into shallow trees. */
+  readonly distillation?: DistillationPanel;
   /** Training curves of neural forecasters, one per refit. */
   readonly trainingCurves?: readonly TrainingCurve[];
   /** Training curves of rl-agent strategies, one per refit. */

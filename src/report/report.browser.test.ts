@@ -29,6 +29,7 @@ describe.skipIf(!chromiumAvailable())('report renders in headless Chromium', () 
       'frontier',
       'ic',
       'importance',
+      'shap-summary',
       'agent-training',
     ]);
     for (const c of r.charts) {
@@ -36,8 +37,9 @@ describe.skipIf(!chromiumAvailable())('report renders in headless Chromium', () 
       expect(c.height, c.kind).toBeGreaterThan(150);
       expect(c.marks, c.kind).toBeGreaterThan(10);
     }
-    // findings, metrics, tear sheet, monthly returns, worst drawdowns, forecast quality
-    expect(r.tables).toBe(6);
+    // findings, metrics, tear sheet, monthly returns, worst drawdowns, why-weights, shadow prices, distillation,
+    // forecast quality
+    expect(r.tables).toBe(9);
   });
 
   it('at 1400 px every table fits its box (no horizontal scroll)', async () => {

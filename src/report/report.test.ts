@@ -30,11 +30,13 @@ describe('report HTML', () => {
   it('is self-contained: no scripts, no external URLs, inline SVG charts', () => {
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).not.toMatch(/<script|<link|src="http|href="http|url\(http/i);
-    for (const kind of ['equity', 'drawdown', 'weights', 'frontier', 'ic', 'importance']) {
+    for (const kind of ['equity', 'drawdown', 'weights', 'frontier', 'ic', 'importance', 'shap-summary']) {
       expect(html).toContain(`data-chart="${kind}"><svg`);
     }
     expect(html).toContain('data-table="metrics"');
     expect(html).toContain('data-table="forecast-quality"');
+    for (const t of ['why-weights', 'shadow-prices', 'distillation', 'distillation-rules'])
+      expect(html).toContain(`data-table="${t}"`);
     expect(html).toContain('6 configurations tried');
   });
 

@@ -94,6 +94,69 @@ export function sampleReportModel(): ReportModel {
           chosen: { risk: 0.1, ret: 0.07 },
         },
         featureImportance: [{ model: 'forest', names: ['mom_21', 'vol_21', 'rsi_14'], values: [0.5, 0.3, 0.2] }],
+        shapSummary: {
+          model: 'forest',
+          topPerRow: 3,
+          features: ['mom_21', 'vol_21', 'rsi_14'].map((name, j) => ({
+            name,
+            shap: Array.from({ length: 60 }, (_, i) => 0.01 * (3 - j) * Math.sin(i * 0.7 + j)),
+            valueRank: Array.from({ length: 60 }, (_, i) => ((i * 37 + j * 11) % 60) / 59),
+          })),
+        },
+        whyWeights: {
+          model: 'forest',
+          method: 'mean-variance',
+          from: '2020-09-30',
+          to: '2020-10-30',
+          meaning: { drift: 'the held weights moving with prices', forecasts: 'μ', risk: 'Σ' },
+          zeroByConstruction: [],
+          maxResidual: 1e-17,
+          rows: [
+            {
+              asset: 'SPX',
+              before: 0.6,
+              after: 0.4,
+              deltaW: -0.2,
+              drift: 0.01,
+              forecasts: -0.15,
+              risk: -0.03,
+              constraints: -0.03,
+            },
+            {
+              asset: 'BOND',
+              before: 0.4,
+              after: 0.6,
+              deltaW: 0.2,
+              drift: -0.01,
+              forecasts: 0.15,
+              risk: 0.03,
+              constraints: 0.03,
+            },
+          ],
+          binding: ['BOND at its maximum 0.6'],
+          shadowPrices: {
+            source: "the active-set QP's KKT multipliers at the final δ",
+            prices: [
+              { constraint: 'budget', assets: [], limit: 1, value: 0.031 },
+              { constraint: 'maximum weight', assets: ['BOND'], limit: 0.6, value: 0.012 },
+              { constraint: 'volatility target', assets: [], limit: 0.1, value: 0.4 },
+            ],
+          },
+        },
+        distillation: {
+          windows: [
+            { model: 'forest', fitDate: '2020-06-30', n: 480, fidelity: 0.81 },
+            { model: 'forest', fitDate: '2020-12-31', n: 960, fidelity: 0.77 },
+          ],
+          latest: [
+            {
+              model: 'forest',
+              fitDate: '2020-12-31',
+              fidelity: 0.77,
+              rules: ['if mom_21 <= 0.1 then -0.002 (n = 500)', 'if mom_21 > 0.1 then 0.004 (n = 460)'],
+            },
+          ],
+        },
         agentTraining: [0, 1].map((k) => ({
           strategy: 'q-learning',
           fitDate: k === 0 ? '2020-06-30' : '2020-12-31',

@@ -249,6 +249,42 @@ describe('keel explain RUN', () => {
     expect(html).toContain('data-table="shap-waterfall"');
   });
 
+  it('the report shows a SHAP summary (beeswarm), why the weights changed with shadow prices, and distillation', () => {
+    const rep = JSON.parse(readFileSync(join(run, 'report.json'), 'utf8'));
+    const sec = rep.sections[0];
+    const best = sec.shapSummary.model;
+    // every stored contribution of the best strategy's records is a dot (none dropped below 300 per feature)
+    const art = JSON.parse(readFileSync(join(run, 'explanations.json'), 'utf8'));
+    const recs = art.strategies[best].decisions.flatMap((d: { explain?: { top: [number, number][][] } }) =>
+      d.explain ? [d.explain] : [],
+    );
+    const stored = new Map<number, number>();
+    for (const e of recs) for (const row of e.top) for (const [j] of row) stored.set(j, (stored.get(j) ?? 0) + 1);
+    for (const f of sec.shapSummary.features) {
+      const j = art.strategies[best].featureNames.indexOf(f.name);
+      expect(f.shap.length).toBe(Math.min(300, stored.get(j)!));
+      expect(f.valueRank.every((r: number) => r >= 0 && r <= 1)).toBe(true);
+    }
+    const w = sec.whyWeights;
+    expect(w.model).toBe(best);
+    if (w.unavailable) expect(w.unavailable).toMatch(/volatility-band/);
+    else
+      for (const r of w.rows)
+        expect(Math.abs(r.drift + r.forecasts + r.risk + r.constraints - r.deltaW)).toBeLessThan(1e-9);
+    // one distillation window per refit of every regression strategy, fidelity in [0, 1]
+    const refits = Object.values(art.strategies).reduce(
+      (n: number, s) => n + (s as { decisions: { distill?: unknown }[] }).decisions.filter((d) => d.distill).length,
+      0,
+    );
+    expect(sec.distillation.windows.length).toBe(refits);
+    for (const x of sec.distillation.windows) expect(x.fidelity).toBeLessThanOrEqual(1);
+    expect(sec.distillation.latest.length).toBe(8);
+    const html = readFileSync(join(run, 'report.html'), 'utf8');
+    expect(html).toContain('data-chart="shap-summary"><svg');
+    for (const t of ['why-weights', 'distillation', 'distillation-rules']) expect(html).toContain(`data-table="${t}"`);
+    expect(html).not.toMatch(/<script|<link|src="http|href="http|url\(http/i);
+  });
+
   it('--distill prints the refit model as a depth-3 tree with its fidelity', async () => {
     const r = await runInProcess(['explain', run, '--strategy', 'gbm', '--distill', '--json']);
     expect(r.code, r.stderr).toBe(0);
