@@ -20,6 +20,8 @@ export interface ExplainedDecision {
   readonly covUpper: readonly number[];
   readonly held: readonly number[];
   readonly target: readonly number[];
+  /** volatility-band strategies: the price-band signal per asset (+1 buy, −1 sell, 0 hold) behind the target. */
+  readonly signals?: readonly number[];
   readonly explain?: ForecastExplanation;
   /** Refit decisions: the model distilled into a depth-3 tree on its training rows (fidelity R², rules). */
   readonly distill?: { readonly fidelity: number; readonly rules: readonly string[]; readonly n: number };
@@ -78,6 +80,7 @@ export function explainedStrategy(panel: Panel, spec: StrategySpec, r: BacktestR
       covUpper: upperTriangle(ml.cov, ml.universe.length),
       held: [...((d.diagnostics?.['held'] as number[] | undefined) ?? [])],
       target: idx.map((j) => d.target[j]!),
+      ...(ml.signals ? { signals: [...ml.signals] } : {}),
       ...(explain ? { explain } : {}),
       ...(distill ? { distill } : {}),
     });

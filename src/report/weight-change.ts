@@ -4,10 +4,10 @@
  * portfolio rule as the black box, the constraints binding at k and their shadow prices. `keel explain
  * --why-weights` prints it; the report shows it for the best ML strategy's last rebalance.
  */
-import { Matrix } from '../core/index.ts';
+import { Matrix, usageError } from '../core/index.ts';
 import type { ShadowPrices } from '../allocation/index.ts';
 import { bindingConstraints, whyWeights, type WeightChange } from '../explain/index.ts';
-import { mlPortfolioAllocator, mlShadowPrices, readsRawForecasts, weightChangeMeaning } from '../strategies/index.ts';
+import { mlPortfolioAllocator, mlShadowPrices, signalInputOf, weightChangeMeaning } from '../strategies/index.ts';
 import type { ExplainedDecision, ExplainedStrategy } from './explanations.ts';
 
 export interface WeightChangeAt {
@@ -21,7 +21,7 @@ export interface WeightChangeAt {
   readonly recomputeDifference: number;
 }
 
-/** The allocator's inputs at decision d: its forecast input (μ, or the h-period forecasts for rules), Σ, held. */
+/** The allocator's inputs at decision d: its signal input (μ, the h-period forecasts, or band signals), Σ, held. */
 export function allocatorInputs(s: ExplainedStrategy, d: ExplainedDecision) {
   const n = s.universe.length;
   const cov = new Matrix(n, n);
@@ -32,9 +32,17 @@ export function allocatorInputs(s: ExplainedStrategy, d: ExplainedDecision) {
       cov.data[i * n + j] = v;
       cov.data[j * n + i] = v;
     }
-  const mu = readsRawForecasts(s.portfolio.method)
-    ? Float64Array.from(d.forecast, (f) => f ?? NaN)
-    : Float64Array.from(d.mu);
+  const input = signalInputOf(s.portfolio.method);
+  if (input === 'signals' && !d.signals)
+    throw usageError(
+      `this run's explanations.json does not record the volatility-band signals of ${d.date}; rerun the study with this version of keel.`,
+    );
+  const mu =
+    input === 'signals'
+      ? Float64Array.from(d.signals!)
+      : input === 'forecast'
+        ? Float64Array.from(d.forecast, (f) => f ?? NaN)
+        : Float64Array.from(d.mu);
   return { mu, cov, previous: Float64Array.from(d.held) };
 }
 

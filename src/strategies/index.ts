@@ -225,7 +225,7 @@ export {
   forecastExplanation,
   mlPortfolioAllocator,
   mlShadowPrices,
-  readsRawForecasts,
+  signalInputOf,
   weightChangeMeaning,
   explainsAt,
   EXPLAIN_TOP,

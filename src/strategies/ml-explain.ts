@@ -7,7 +7,7 @@
  *   z-score scaler (median for robust) — exact for linear models, permutation sampling with a standard error for the
  *   rest. With scaler minmax or none the centre is not a typical row, so today's cross-section is the reference.
  * - `mlPortfolioAllocator`: the strategy's portfolio rule (mean-variance, Black-Litterman, forecast-proportional,
- *   top-k, threshold) as a black box `(forecast input, Σ, held) → w` for `whyWeights`, with `relaxed` dropping the
+ *   top-k, threshold, volatility-band) as a black box `(forecast input, Σ, held) → w` for `whyWeights`, with `relaxed` dropping the
  *   per-asset maximum and the sector caps (the caps the study adds); `mlShadowPrices`: the optimiser's binding
  *   constraints with their multipliers.
  */
@@ -25,6 +25,7 @@ import {
   signalsToWeights,
   thresholdSignals,
   topK,
+  type Signal,
 } from './ml/index.ts';
 
 /** Contributions kept per asset and decision. */
@@ -72,12 +73,14 @@ export interface MlPortfolioParams {
   readonly threshold?: number | undefined;
 }
 
-/** Methods whose forecast input is the model's h-period forecasts (NaN = none); the optimisers read annualised μ. */
-const RULES = ['forecast-proportional', 'top-k', 'threshold'] as const;
-
-/** Whether `method`'s allocator reads the h-period forecasts (rules) rather than the annualised μ (optimisers). */
-export function readsRawForecasts(method: string): boolean {
-  return (RULES as readonly string[]).includes(method);
+/**
+ * Which stored input a method's allocator reads as its signal (the "forecasts" slot of `whyWeights`): the annualised
+ * μ (optimisers), the model's h-period forecasts (forecast-proportional, top-k, threshold; NaN = none), or the
+ * price-band signals (volatility-band, which reads no forecast).
+ */
+export function signalInputOf(method: string): 'mu' | 'forecast' | 'signals' {
+  if (method === 'volatility-band') return 'signals';
+  return method === 'mean-variance' || method === 'black-litterman' ? 'mu' : 'forecast';
 }
 
 /**
@@ -102,6 +105,14 @@ export function weightChangeMeaning(p: MlPortfolioParams): {
           ? `the held weights moving with prices (through the ${p.transactionCost} trading-cost penalty)`
           : 'none: with transactionCost 0 the optimiser does not read the held weights',
       zeroByConstruction: p.transactionCost > 0 ? [] : ['drift'],
+    };
+  if (p.method === 'volatility-band')
+    return {
+      forecasts:
+        'the price-band signals (buy / sell / hold from the last price change against σ of changes); the model’s forecasts play no part',
+      risk: `Σ, through the scaling down to the ${p.targetVolatility} volatility target`,
+      drift: 'the held weights moving with prices, which hold signals keep',
+      zeroByConstruction: [],
     };
   return {
     forecasts: `the h-period forecasts the ${p.method} rule ranks or scales`,
@@ -144,7 +155,7 @@ function mvProblem(
  * efficient-risk at the volatility target (cash when the target is below every fully invested portfolio), then the
  * volatility cap, on the μ the optimiser received; `hasForecast[a]` false pins asset a at 0, as the strategy does.
  * forecast-proportional, top-k, threshold: the rule on the h-period forecasts (`state.mu`, NaN = none), then the
- * volatility cap. volatility-band reads prices, which explanations do not store: refused.
+ * volatility cap; volatility-band: the rule on the stored price-band signals (`state.mu`) and the held weights.
  */
 export function mlPortfolioAllocator(
   p: MlPortfolioParams,
@@ -155,7 +166,7 @@ export function mlPortfolioAllocator(
   const rule = ruleFor(p);
   if (rule)
     return (state, relaxed) => {
-      const w = rule(state.mu, relaxed ? 1 : p.maxWeight);
+      const w = rule(state.mu, state.previous, relaxed ? 1 : p.maxWeight);
       capVolatility(w, state.cov, p.targetVolatility);
       return w;
     };
@@ -168,7 +179,9 @@ export function mlPortfolioAllocator(
   };
 }
 
-function ruleFor(p: MlPortfolioParams): ((forecast: Float64Array, maxWeight: number) => Float64Array) | undefined {
+type Rule = (input: Float64Array, previous: Float64Array, maxWeight: number) => Float64Array;
+
+function ruleFor(p: MlPortfolioParams): Rule | undefined {
   const stale = (field: string): never => {
     throw usageError(
       `this run's explanations.json does not record portfolio.${field}, which the ${p.method} rule needs; rerun the study with this version of keel.`,
@@ -179,19 +192,26 @@ function ruleFor(p: MlPortfolioParams): ((forecast: Float64Array, maxWeight: num
     case 'black-litterman':
       return undefined;
     case 'forecast-proportional':
-      return (f, cap) => cappedForecastProportional(f, cap);
+      return (f, _held, cap) => cappedForecastProportional(f, cap);
     case 'top-k': {
       const k = p.topK ?? stale('topK');
-      return (f, cap) => topK(f, k, cap);
+      return (f, _held, cap) => topK(f, k, cap);
     }
     case 'threshold': {
       const t = p.threshold ?? stale('threshold');
       // every signal is buy or sell, never hold, so the held weights play no part
-      return (f, cap) => signalsToWeights(thresholdSignals(f, t), new Float64Array(f.length), cap);
+      return (f, _held, cap) => signalsToWeights(thresholdSignals(f, t), new Float64Array(f.length), cap);
     }
+    case 'volatility-band':
+      return (band, held, cap) =>
+        signalsToWeights(
+          Array.from(band, (x) => Math.sign(x) as Signal),
+          held,
+          cap,
+        );
     default:
       throw usageError(
-        `--why-weights cannot recompute ${p.method} portfolios: the volatility-band rule reads prices, which explanations.json does not store. Pick a mean-variance, black-litterman, forecast-proportional, top-k or threshold strategy.`,
+        `--why-weights cannot recompute ${p.method} portfolios; pick an ml-forecast strategy with a portfolio method keel knows.`,
       );
   }
 }

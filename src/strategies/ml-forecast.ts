@@ -215,6 +215,7 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
       let forecasts: Forecasts | undefined;
       let forecast: Float64Array = new Float64Array(nA).fill(NaN);
       let mu: Float64Array = new Float64Array(nA);
+      let signals: readonly number[] | undefined;
       if (!m) {
         w = warmUpPortfolio(p, cov);
         findings.push(...historyFindings(view, undefined), {
@@ -234,6 +235,7 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
           w = out.w;
           allocation = out.allocation;
           mu = out.mu;
+          signals = out.signals;
           findings.push(...out.findings);
         } else w = new Float64Array(nA); // warm-up-cash: nothing to allocate
       }
@@ -299,6 +301,7 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
         ...(refit && m?.selection ? { selection: m.selection } : {}),
         ...(weights ? { sampleWeights: weights } : {}),
         method: p.method,
+        ...(signals ? { signals: [...signals] } : {}),
         warmingUp: !m,
       };
       return {

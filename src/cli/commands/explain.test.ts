@@ -197,7 +197,7 @@ describe('keel explain RUN', () => {
       expect(text.stdout).toMatch(/(maximum|minimum) weight\s+0\.\d+\s+-?\d/);
     });
 
-  for (const method of ['black-litterman', 'top-k', 'forecast-proportional', 'threshold'])
+  for (const method of ['black-litterman', 'top-k', 'forecast-proportional', 'threshold', 'volatility-band'])
     it(`--why-weights for ${method}: parts sum to Δw to 1e-9 at every decision, recomputed targets equal the run’s`, async () => {
       const art = JSON.parse(readFileSync(join(run, 'explanations.json'), 'utf8'));
       const dates = (art.strategies[method].decisions as { date: string }[]).slice(1).map((x) => x.date);
@@ -211,21 +211,22 @@ describe('keel explain RUN', () => {
         expect(j.recomputeDifference).toBeLessThan(1e-9);
         for (const a of j.assets)
           expect(Math.abs(a.drift + a.forecasts + a.risk + a.constraints - a.deltaW)).toBeLessThan(1e-9);
-        // none of these reads the held weights (no trading-cost penalty): drift is 0 by construction, and says so
-        expect(j.zeroByConstruction).toEqual(['drift']);
-        for (const a of j.assets) expect(a.drift).toBe(0);
+        if (method === 'volatility-band') {
+          // hold signals keep the held weights, so drift is an input; the model's forecasts are not
+          expect(j.zeroByConstruction).toEqual([]);
+        } else {
+          // none of these reads the held weights (no trading-cost penalty): drift is 0 by construction, and says so
+          expect(j.zeroByConstruction).toEqual(['drift']);
+          for (const a of j.assets) expect(a.drift).toBe(0);
+        }
         if (method === 'black-litterman') expect(j.shadowPrices.length).toBeGreaterThan(0);
         else expect(j.shadowPricesUnavailable).toMatch(/is a rule, not an optimiser/);
       }
       const text = await runInProcess(['explain', run, '--strategy', method, '--why-weights']);
-      expect(text.stdout).toContain('drift: 0 by construction (the method does not read that input).');
+      if (method === 'volatility-band')
+        expect(text.stdout).toMatch(/forecasts = the price-band signals .* play no part/);
+      else expect(text.stdout).toContain('drift: 0 by construction (the method does not read that input).');
     });
-
-  it('--why-weights on a volatility-band strategy says why it cannot be recomputed (exit 2)', async () => {
-    const r = await runInProcess(['explain', run, '--strategy', 'volatility-band', '--why-weights']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/reads prices, which explanations.json does not store/);
-  });
 
   it('the report shows mean |SHAP| per feature and a waterfall whose steps add up to the forecast', () => {
     const rep = JSON.parse(readFileSync(join(run, 'report.json'), 'utf8'));
@@ -267,10 +268,8 @@ describe('keel explain RUN', () => {
     }
     const w = sec.whyWeights;
     expect(w.model).toBe(best);
-    if (w.unavailable) expect(w.unavailable).toMatch(/volatility-band/);
-    else
-      for (const r of w.rows)
-        expect(Math.abs(r.drift + r.forecasts + r.risk + r.constraints - r.deltaW)).toBeLessThan(1e-9);
+    for (const r of w.rows)
+      expect(Math.abs(r.drift + r.forecasts + r.risk + r.constraints - r.deltaW)).toBeLessThan(1e-9);
     // one distillation window per refit of every regression strategy, fidelity in [0, 1]
     const refits = Object.values(art.strategies).reduce(
       (n: number, s) => n + (s as { decisions: { distill?: unknown }[] }).decisions.filter((d) => d.distill).length,

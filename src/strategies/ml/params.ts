@@ -207,6 +207,8 @@ export interface MlDiagnostics {
   /** Loss per epoch of the model fitted at this decision (neural models; present on refit decisions only). */
   readonly training?: TrainingCurveData;
   readonly method: string;
+  /** volatility-band: the price-band signal per universe asset (+1 buy, −1 sell, 0 hold) behind the weights. */
+  readonly signals?: readonly number[];
   readonly warmingUp: boolean;
   /** Sample weights of this refit's training rows (refit decisions of a strategy with `sampleWeights` only). */
   readonly sampleWeights?: SampleWeightsDiagnostics;

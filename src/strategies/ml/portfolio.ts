@@ -52,6 +52,8 @@ export interface ConstructedPortfolio {
   /** Annualised expected returns handed to the optimiser (after Black-Litterman when that is the method). */
   readonly mu: Float64Array;
   readonly findings: readonly FindingDraft[];
+  /** volatility-band only: the price-band signal per asset (+1 buy, −1 sell, 0 hold) the weights came from. */
+  readonly signals?: readonly number[];
 }
 
 /** The portfolio before any model: 1/N (each capped at maxWeight) scaled down to the volatility target. */
@@ -108,6 +110,7 @@ export function constructPortfolio(
     return { w, allocation, mu: dist.mu, findings };
   }
   let w: Float64Array;
+  let band: number[] | undefined;
   if (p.method === 'forecast-proportional') w = cappedForecastProportional(forecast, p.maxWeight);
   else if (p.method === 'top-k') w = topK(forecast, p.topK, p.maxWeight);
   else if (p.method === 'threshold')
@@ -115,7 +118,8 @@ export function constructPortfolio(
   else {
     const signals = view.assets.map((_, a) => volatilityBandSignal(view.series('close', a), p.bandWindow));
     w = signalsToWeights(signals, previous, p.maxWeight);
+    band = signals;
   }
   capVolatility(w, cov, p.targetVolatility);
-  return { w, mu, findings: [] };
+  return { w, mu, findings: [], ...(band ? { signals: band } : {}) };
 }
