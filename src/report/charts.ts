@@ -438,7 +438,9 @@ export function beeswarmChart(s: ShapSummary): string {
       hi = Math.max(hi, v);
     }
   const width = hi > lo ? (hi - lo) / 120 : 1;
-  const data: Option[] = [];
+  // one series per colour band, drawn in echarts' large mode (one path per series: ~40 bytes a dot instead of ~230)
+  const BANDS = 9;
+  const data: [number, number][][] = Array.from({ length: BANDS }, () => []);
   feats.forEach((f, row) => {
     const count = new Map<number, number>();
     f.shap.forEach((v, i) => {
@@ -446,7 +448,8 @@ export function beeswarmChart(s: ShapSummary): string {
       const k = count.get(bin) ?? 0;
       count.set(bin, k + 1);
       const offset = Math.min(0.42, 0.035 * Math.ceil(k / 2)) * (k % 2 === 0 ? 1 : -1);
-      data.push({ value: [v, row + offset], itemStyle: { color: valueColour(f.valueRank[i]!) } });
+      const band = Math.min(BANDS - 1, Math.floor(f.valueRank[i]! * BANDS));
+      data[band]!.push([v, row + offset]);
     });
   });
   const names = feats.map((f) => f.name);
@@ -474,7 +477,15 @@ export function beeswarmChart(s: ShapSummary): string {
         { type: 'category', data: names, axisLabel: { fontSize: 10 }, axisTick: { show: false } },
         { type: 'value', min: -0.5, max: names.length - 0.5, show: false },
       ],
-      series: [{ type: 'scatter', yAxisIndex: 1, symbolSize: 4, data }],
+      series: data.map((d, b) => ({
+        type: 'scatter',
+        yAxisIndex: 1,
+        symbolSize: 4,
+        large: true,
+        largeThreshold: 0,
+        itemStyle: { color: valueColour((b + 0.5) / BANDS) },
+        data: d,
+      })),
     },
     WIDTH,
     Math.max(HEIGHT, 90 + names.length * 34),
