@@ -30,4 +30,46 @@ describe('efficient-risk with a trading-cost penalty', () => {
       /volatility target 0.08 is below the minimum achievable 0.0894427/,
     );
   });
+
+  describe('when the volatility target does not bind (δ = 0, a linear programme)', () => {
+    // Three assets, a loose 50 % target, held 50/50 in A and B. μ favours C by a little: without the cost the
+    // answer is all in C; moving a unit from A to C earns 0.01 and costs 2 × 0.03 (sell + buy), so it should stay.
+    const three = {
+      assets: ['A', 'B', 'C'],
+      mu: Float64Array.of(0.1, 0.1, 0.11),
+      cov: Matrix.fromRows([
+        [0.01, 0, 0],
+        [0, 0.01, 0],
+        [0, 0, 0.01],
+      ]),
+      previousWeights: Float64Array.of(0.5, 0.5, 0),
+    };
+    const net = (w: Float64Array, k: number): number =>
+      w.reduce((a, x, i) => a + three.mu[i]! * x - k * Math.abs(x - three.previousWeights[i]!), 0);
+
+    it('keeps the trading cost: no trade when the gain is below its cost (it was dropped: all into C)', () => {
+      const w = efficientRisk(three, 0.5, { transactionCost: 0.03 });
+      expect(Array.from(w)).toEqual([0.5, 0.5, 0]);
+      expect(Array.from(efficientRisk(three, 0.5, {}))).toEqual([0, 0, 1]);
+    });
+
+    it('trades when the gain beats the cost, and is the best net portfolio on a grid', () => {
+      const w = efficientRisk(three, 0.5, { transactionCost: 0.004, weightBounds: [0, 0.7] });
+      let best = -Infinity;
+      for (let a = 0; a <= 70; a++)
+        for (let b = 0; a + b <= 100 && b <= 70; b++) {
+          const c = 100 - a - b;
+          if (c <= 70) best = Math.max(best, net(Float64Array.of(a / 100, b / 100, c / 100), 0.004));
+        }
+      expect(net(w, 0.004)).toBeGreaterThanOrEqual(best - 1e-12);
+      expect(w[2]).toBeCloseTo(0.7, 9);
+    });
+
+    it('respects a turnover cap', () => {
+      const w = efficientRisk(three, 0.5, { transactionCost: 0.001, maxTurnover: 0.4 });
+      const turnover = w.reduce((a, x, i) => a + Math.abs(x - three.previousWeights[i]!), 0);
+      expect(turnover).toBeLessThanOrEqual(0.4 + 1e-9);
+      expect(w[2]).toBeCloseTo(0.2, 9);
+    });
+  });
 });

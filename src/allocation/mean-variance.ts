@@ -325,6 +325,60 @@ function maxReturnFor(s: MvSetup, mu: Float64Array): { weights: Float64Array; re
   return { weights: w, ret: r };
 }
 
+/**
+ * max μᵀw − k·Σ|w − w0| under bounds, budget, groups and a turnover cap: the δ → 0 end of efficient-risk when
+ * the study trades at a cost (maxReturnFor would drop the cost and the cap). An LP over the trades b, s ≥ 0
+ * (w = w0 + b − s), so every row is shifted by w0; HiGHS.
+ */
+function maxNetReturnWithTrades(s: MvSetup): Float64Array {
+  const t = s.trade!;
+  const cap = (x: number): number => (Number.isFinite(x) ? Math.max(0, x) : 1e6);
+  const bounds: Record<string, readonly [number, number]> = {};
+  const objective: { v: string; c: number }[] = [];
+  for (let i = 0; i < s.n; i++) {
+    bounds[`b${i}`] = [0, cap(s.ub[i]! - t.w0[i]!)];
+    bounds[`s${i}`] = [0, cap(t.w0[i]! - s.lb[i]!)];
+    objective.push({ v: `b${i}`, c: s.mu[i]! - t.cost }, { v: `s${i}`, c: -s.mu[i]! - t.cost });
+  }
+  const net = (a: ArrayLike<number>): { v: string; c: number }[] =>
+    Array.from(a).flatMap((c, i) =>
+      c === 0
+        ? []
+        : [
+            { v: `b${i}`, c },
+            { v: `s${i}`, c: -c },
+          ],
+    );
+  const rows = [budgetRow(s), ...s.groups].map((r, k) => {
+    const shift = dotv(r.a, t.w0);
+    return { name: `r${k}`, terms: net(r.a), lo: r.lo - shift, hi: r.hi - shift };
+  });
+  // each asset back inside its bounds (its previous weight may lie outside the new ones)
+  for (let i = 0; i < s.n; i++) {
+    const a = new Float64Array(s.n);
+    a[i] = 1;
+    rows.push({ name: `box${i}`, terms: net(a), lo: s.lb[i]! - t.w0[i]!, hi: s.ub[i]! - t.w0[i]! });
+  }
+  if (Number.isFinite(t.maxTurnover))
+    rows.push({
+      name: 'turnover',
+      terms: Array.from({ length: s.n }, (_, i) => [
+        { v: `b${i}`, c: 1 },
+        { v: `s${i}`, c: 1 },
+      ]).flat(),
+      lo: -Infinity,
+      hi: t.maxTurnover,
+    });
+  const sol = solveLp({ sense: 'max', objective, rows, bounds });
+  if (sol.status !== 'Optimal')
+    throw infeasible(
+      `no portfolio satisfies the bounds, budget, group and turnover constraints (the LP is ${sol.status.toLowerCase()}). Relax them.`,
+    );
+  return Float64Array.from({ length: s.n }, (_, i) =>
+    Math.min(Math.max(t.w0[i]! + sol.value(`b${i}`) - sol.value(`s${i}`), s.lb[i]!), s.ub[i]!),
+  );
+}
+
 function maxDiag(cov: Float64Array): number {
   const n = Math.round(Math.sqrt(cov.length));
   let m = 0;
@@ -392,7 +446,13 @@ function efficientRiskPath(
   let fa = at(a);
   if (fa.f <= 0) {
     // even (nearly) the δ → 0 end stays under the cap: return the exact δ = 0 answer when it does too
-    const exact = s.l2 > 0 ? solve(s, hessian(s, 0), q, [], fa.w) : maxReturnFor(s, s.mu).weights;
+    // (with a trading cost or turnover cap the δ = 0 answer is the net-of-cost LP, not the bare max return)
+    const exact =
+      s.l2 > 0
+        ? solve(s, hessian(s, 0), q, [], fa.w)
+        : s.trade
+          ? maxNetReturnWithTrades(s)
+          : maxReturnFor(s, s.mu).weights;
     return Math.sqrt(portfolioVariance(exact, dist.cov)) <= targetVolatility * (1 + 1e-12)
       ? { w: exact, s, q, delta: null }
       : { w: fa.w, s, q, delta: Math.exp(a) };
