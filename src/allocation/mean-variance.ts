@@ -573,12 +573,27 @@ function linearProgrammePrices(dist: ReturnDistribution, s: MvSetup, w: Float64A
       weights: w,
       reason: `${slack}, so the answer is a linear programme's vertex${inside.length === 0 ? ' with no asset strictly inside its bounds' : ' with group or turnover rows'}, whose multipliers are not unique`,
     };
-  const nu = s.mu[inside[0]!]!;
+  // With a trading cost k the objective's slope in w_i is μ_i − k·sign(w_i − w_prev,i); at w_i = w_prev,i (the
+  // cost's kink) it has no single slope, so an asset there cannot set the budget's price, and a bound that holds
+  // an asset at its kink has different prices for tightening and loosening.
+  const k = s.trade?.cost ?? 0;
+  const w0 = s.trade?.w0;
+  const atKink = (i: number): boolean => k > 0 && Math.abs(w[i]! - w0![i]!) <= 1e-9;
+  const slope = (i: number): number => s.mu[i]! - (k > 0 ? k * Math.sign(w[i]! - w0![i]!) : 0);
+  const free = inside.filter((i) => !atKink(i));
+  const boundAtKink = w.some((_, i) => !inside.includes(i) && s.lb[i]! < s.ub[i]! && atKink(i));
+  if (free.length === 0 || boundAtKink)
+    return {
+      available: false,
+      weights: w,
+      reason: `${slack}, and ${free.length === 0 ? 'every asset inside its bounds' : 'an asset at a bound'} is held at its previous weight, the trading cost's kink, where the multipliers are not unique`,
+    };
+  const nu = slope(free[0]!);
   const prices: ShadowPrice[] = [{ constraint: 'budget', assets: [], limit: s.budget, value: nu }];
   w.forEach((x, i) => {
     if (inside.includes(i)) return;
     const id = dist.assets[i]!;
-    const v = s.mu[i]! - nu + 0;
+    const v = slope(i) - nu + 0;
     // a pinned asset (lb = ub) is held at its maximum only when it would take more weight
     if (x >= s.ub[i]! - tol && (s.lb[i]! < s.ub[i]! || v > 0))
       prices.push({ constraint: 'maximum weight', assets: [id], limit: s.ub[i]!, value: v });

@@ -139,10 +139,19 @@ describe('keel explain RUN', () => {
       const s = art.strategies[name];
       const n = s.universe.length;
       let checked = 0;
-      for (const d of s.decisions.slice(-3)) {
+      let kinks = 0;
+      // the last decisions with prices: with the target slack the LP often holds the previous weights (the trading
+      // cost's kink), where the multipliers are not unique and the output says so instead of printing numbers
+      for (const d of s.decisions.slice(-12).reverse()) {
+        if (checked >= 3) break;
         const r = await runInProcess(['explain', run, '--strategy', name, '--date', d.date, '--why-weights', '--json']);
         expect(r.code, r.stderr).toBe(0);
         const j = JSON.parse(r.stdout);
+        if (j.shadowPrices === null) {
+          expect(j.shadowPricesUnavailable).toMatch(/trading cost's kink/);
+          kinks++;
+          continue;
+        }
         const prices = j.shadowPrices as { constraint: string; assets: string[]; limit: number; value: number }[];
         expect(prices.length).toBeGreaterThan(1);
         if (name === 'tight') expect(j.shadowPriceSource).toMatch(/active-set QP/);
@@ -165,8 +174,7 @@ describe('keel explain RUN', () => {
           cov,
           previousWeights: Float64Array.from(d.held),
         };
-        // with the volatility target slack, efficientRisk maximises μᵀw alone (it drops the trading-cost penalty there)
-        const cost = /does not bind/.test(j.shadowPriceSource) ? 0 : 0.02;
+        const cost = 0.02;
         const objective = (w: Float64Array): number =>
           w.reduce((acc, x, i) => acc + d.mu[i] * x - cost * Math.abs(x - d.held[i]), 0);
         const h = 1e-5;
@@ -191,7 +199,7 @@ describe('keel explain RUN', () => {
           checked++;
         }
       }
-      expect(checked).toBeGreaterThanOrEqual(3);
+      expect(checked, `${kinks} decisions at a kink`).toBeGreaterThanOrEqual(3);
       const text = await runInProcess(['explain', run, '--strategy', name, '--why-weights']);
       expect(text.stdout).toMatch(/shadow prices at .*KKT (multipliers|conditions)/);
       expect(text.stdout).toMatch(/(maximum|minimum) weight\s+0\.\d+\s+-?\d/);
