@@ -114,6 +114,34 @@ describe('cusumUpdate (Page, two-sided)', () => {
     expect(arl).toBeGreaterThan(900);
     expect(arl).toBeLessThan(1800);
   });
+  it("sides 'down' keeps only S⁻: a rise never alarms; a fall alarms exactly as the two-sided chart's lower side", () => {
+    const z = [...normals(200, 5), ...Array.from(normals(40, 6), (v) => v - 1.5)];
+    let one = CUSUM_START;
+    let two = CUSUM_START;
+    for (const v of z) {
+      const a = cusumUpdate(one, v, { sides: 'down' });
+      const b = cusumUpdate(two, v);
+      expect(a.state.upper).toBe(0);
+      expect(a.state.lower).toBe(b.state.lower);
+      expect(a.statistic).toBe(b.state.lower);
+      if (a.drifted) expect([a.side, a.changeIndex]).toEqual(['down', b.state.lowerStart]);
+      one = a.state;
+      two = b.state;
+    }
+    // The same path turned upside down (a rise of 1.5 σ): the two-sided chart alarms, the 'down' chart never does.
+    let up = CUSUM_START;
+    let upTwo = CUSUM_START;
+    let twoAlarms = 0;
+    for (const v of z) {
+      const a = cusumUpdate(up, -v, { sides: 'down' });
+      expect(a.drifted).toBe(false);
+      up = a.state;
+      const b = cusumUpdate(upTwo, -v);
+      if (b.drifted) twoAlarms++;
+      upTwo = b.state;
+    }
+    expect(twoAlarms).toBeGreaterThan(0);
+  });
 });
 
 describe('longRunFactor', () => {
@@ -182,7 +210,15 @@ function bruteForceRunLength(x: readonly number[], p: BocpdParams): number[] {
 }
 
 describe('bocpdUpdate (Adams & MacKay 2007)', () => {
-  const params: BocpdParams = { hazardLambda: 4, mu0: 0.3, tau: 1.5, sigma: 0.8, window: 3, threshold: 0.5 };
+  const params: BocpdParams = {
+    hazardLambda: 4,
+    mu0: 0.3,
+    tau: 1.5,
+    sigma: 0.8,
+    window: 3,
+    threshold: 0.5,
+    direction: 'both',
+  };
   it('run-length posterior equals brute-force enumeration of every segmentation (7 observations)', () => {
     const x = [0.1, -0.4, 0.3, 2.5, 2.2, 2.9, -1];
     let s = BOCPD_START;
@@ -209,5 +245,21 @@ describe('bocpdUpdate (Adams & MacKay 2007)', () => {
     expect(falseBefore).toBe(0);
     expect(first).toBeGreaterThanOrEqual(300);
     expect(first - 300).toBeLessThanOrEqual(10);
+  });
+  it("direction 'down' counts only runs that average below μ₀: a rise of 2σ never alarms, a fall of 2σ does", () => {
+    const firstAlarm = (shift: number): number => {
+      const x = [...normals(300, 11), ...normals(60, 12, shift)];
+      let s = BOCPD_START;
+      for (let t = 0; t < x.length; t++) {
+        const r = bocpdUpdate(s, x[t]!, { direction: 'down' });
+        s = r.state;
+        if (r.drifted) return t;
+      }
+      return -1;
+    };
+    expect(firstAlarm(2)).toBe(-1);
+    const down = firstAlarm(-2);
+    expect(down).toBeGreaterThanOrEqual(300);
+    expect(down - 300).toBeLessThanOrEqual(10);
   });
 });
