@@ -14,7 +14,10 @@ import {
   psiOf,
   rollingIcDecay,
   volatilityRatio,
+  WalkForwardMonitor,
+  MONITOR_DEFAULT_SETTINGS,
   type BocpdParams,
+  type MonitorSpec,
 } from './index.ts';
 
 const normals = (n: number, seed: number, shift = 0, scale = 1): Float64Array => {
@@ -261,5 +264,44 @@ describe('bocpdUpdate (Adams & MacKay 2007)', () => {
     const down = firstAlarm(-2);
     expect(down).toBeGreaterThanOrEqual(300);
     expect(down - 300).toBeLessThanOrEqual(10);
+  });
+});
+
+describe('WalkForwardMonitor quality detectors', () => {
+  const spec: MonitorSpec = {
+    detectors: ['cusum'],
+    settings: MONITOR_DEFAULT_SETTINGS,
+    retrain: { on: ['schedule'], drift: [], every: 21, minTrainDates: 20, stride: 1 },
+  };
+  const shape = { horizon: 5, embargo: 0, trainWindow: 756, refitEvery: 126 };
+  // Reference daily ICs with mean 0.1 and sd ≈ 0.2 (alternating, so the long-run factor is floored at 1).
+  const ref = (anchor: number) => ({
+    anchor,
+    featureRows: new Float64Array(0),
+    nRows: 0,
+    featureNames: ['f'],
+    dailyIc: Array.from({ length: 252 }, (_, i) => (i % 2 ? 0.3 : -0.1)),
+  });
+  const feed = (m: WalkForwardMonitor, from: number, n: number, ic: number) => {
+    for (let u = from; u < from + n; u++) m.observeDay(u, `d${u}`, { ic });
+  };
+
+  it('a scheduled refit in the middle of a fall keeps the CUSUM evidence (it used to restart at 0)', () => {
+    const m = new WalkForwardMonitor(spec, shape);
+    m.setReference(ref(252));
+    feed(m, 253, 5, -0.1); // z ≈ −1: S⁻ grows by ≈ 0.5 a day
+    m.setReference(ref(258)); // scheduled refit, same kind of model
+    feed(m, 258, 8, -0.1);
+    const c = m.health().cusum!;
+    expect(c.statistic).toBeCloseTo(13 * (0.2 / Math.sqrt(0.04 * (252 / 251)) - 0.5), 9);
+    expect(c.drifted).toBe(true);
+  });
+
+  it('an IC that rises above the reference never alarms (decay only)', () => {
+    const m = new WalkForwardMonitor(spec, shape);
+    m.setReference(ref(252));
+    feed(m, 253, 100, 0.5);
+    expect(m.health().cusum!.statistic).toBe(0);
+    expect(m.health().cusum!.drifted).toBe(false);
   });
 });
