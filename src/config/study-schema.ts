@@ -59,9 +59,30 @@ const missing = missingPolicySchema
   .default({ policy: 'error' })
   .describe('missing-data policy (default: error = refuse)');
 
+/**
+ * Data-quality thresholds of the study's validation (data/validate.ts); unset = the defaults `keel data validate`
+ * uses. A non-default value is reported as an info finding (`data-quality-setting`).
+ */
+const quality = z
+  .strictObject({
+    maxMove: z
+      .number({ error: 'data.quality.maxMove must be a fraction > 0 (0.6 = 60 %); use e.g. maxMove: 0.6' })
+      .gt(0, { error: 'data.quality.maxMove must be a fraction > 0 (0.6 = 60 %); use e.g. maxMove: 0.6' })
+      .optional()
+      .describe('a one-period move beyond ±this fraction is a large-move warning (default 0.5 on daily data)'),
+    outlierMads: z
+      .number({ error: 'data.quality.outlierMads must be a number of scaled MADs > 0; use e.g. outlierMads: 15' })
+      .gt(0, { error: 'data.quality.outlierMads must be a number of scaled MADs > 0; use e.g. outlierMads: 15' })
+      .optional()
+      .describe('an isolated price beyond this many scaled MADs from its rolling median is an outlier (default 10)'),
+  })
+  .optional()
+  .describe('data-quality thresholds of the study validation (default: those of keel data validate)');
+
 /** Fields every data source shares. */
 const dataCommon = {
   missing,
+  quality,
   universe: z.array(z.string().min(1)).min(1).optional().describe('asset ids to keep (default: all)'),
   start: isoDate.optional().describe('first date to keep'),
   end: isoDate.optional().describe('last date to keep'),

@@ -115,7 +115,7 @@ describe('validateTable', () => {
     expect(r.findings).toHaveLength(1);
     expect(r.findings[0]).toMatchObject({ severity: 'warning', rule: 'large-move', asset: 'B', date: t.dates[120] });
     expect(r.findings[0]!.message).toBe(
-      `asset "B" has 1 one-period move beyond ±50 %: −99.0 % on ${t.dates[120]}. Check the price (a bad tick or an unadjusted corporate action?); if the move is real, raise maxMove (CLI: --max-move).`,
+      `asset "B" has 1 one-period move beyond ±50 %: −99.0 % on ${t.dates[120]}. Check the price (a bad tick or an unadjusted corporate action?); if the move is real, raise maxMove (CLI: --max-move; study: data.quality.maxMove).`,
     );
     expect(validateTable(t, { maxMove: 0.995 }).findings).toEqual([]);
     // returns tables: the value is the move

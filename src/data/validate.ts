@@ -402,7 +402,7 @@ export function validateTable(input: QualityInput, options: ValidateOptions = {}
         date: dates[r0]!,
         line: lineOf(r0)!,
         count: c,
-        message: `asset "${asset}" has ${c} one-period move${c === 1 ? '' : 's'} beyond ±${num(maxMove * 100)} %: ${list}${c > examples ? ', …' : ''}. Check the price${c === 1 ? '' : 's'} (a bad tick or an unadjusted corporate action?); if the move is real, raise maxMove (CLI: --max-move).`,
+        message: `asset "${asset}" has ${c} one-period move${c === 1 ? '' : 's'} beyond ±${num(maxMove * 100)} %: ${list}${c > examples ? ', …' : ''}. Check the price${c === 1 ? '' : 's'} (a bad tick or an unadjusted corporate action?); if the move is real, raise maxMove (CLI: --max-move; study: data.quality.maxMove).`,
       });
     }
     if (jumps.length > 0) {

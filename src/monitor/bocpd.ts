@@ -21,9 +21,22 @@ export interface BocpdParams {
   readonly sigma: number;
   readonly window: number;
   readonly threshold: number;
+  /**
+   * 'down': only runs whose observations average below μ₀ count towards the alarm (a change to a lower mean, i.e.
+   * forecast-quality decay); 'both' (default) counts every recent run.
+   */
+  readonly direction: 'both' | 'down';
 }
 
-export const BOCPD_DEFAULTS: BocpdParams = { hazardLambda: 250, mu0: 0, tau: 1, sigma: 1, window: 21, threshold: 0.5 };
+export const BOCPD_DEFAULTS: BocpdParams = {
+  hazardLambda: 250,
+  mu0: 0,
+  tau: 1,
+  sigma: 1,
+  window: 21,
+  threshold: 0.5,
+  direction: 'both',
+};
 
 export interface BocpdState {
   /** Observations seen. */
@@ -100,7 +113,7 @@ export function bocpdUpdate(state: BocpdState, x: number, params: Partial<BocpdP
   let recent = 0;
   let map = 0;
   for (let r = 0; r < t; r++) {
-    if (r < p.window && r < t - 1) recent += run[r]!;
+    if (r < p.window && r < t - 1 && (p.direction === 'both' || sums[r]! / (r + 1) < p.mu0)) recent += run[r]!;
     if (run[r]! > run[map]!) map = r;
   }
   const next: BocpdState = { t, runLength: run, sums, logEvidence: state.logEvidence + logZ };

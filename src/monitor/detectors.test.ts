@@ -14,7 +14,10 @@ import {
   psiOf,
   rollingIcDecay,
   volatilityRatio,
+  WalkForwardMonitor,
+  MONITOR_DEFAULT_SETTINGS,
   type BocpdParams,
+  type MonitorSpec,
 } from './index.ts';
 
 const normals = (n: number, seed: number, shift = 0, scale = 1): Float64Array => {
@@ -114,6 +117,34 @@ describe('cusumUpdate (Page, two-sided)', () => {
     expect(arl).toBeGreaterThan(900);
     expect(arl).toBeLessThan(1800);
   });
+  it("sides 'down' keeps only S⁻: a rise never alarms; a fall alarms exactly as the two-sided chart's lower side", () => {
+    const z = [...normals(200, 5), ...Array.from(normals(40, 6), (v) => v - 1.5)];
+    let one = CUSUM_START;
+    let two = CUSUM_START;
+    for (const v of z) {
+      const a = cusumUpdate(one, v, { sides: 'down' });
+      const b = cusumUpdate(two, v);
+      expect(a.state.upper).toBe(0);
+      expect(a.state.lower).toBe(b.state.lower);
+      expect(a.statistic).toBe(b.state.lower);
+      if (a.drifted) expect([a.side, a.changeIndex]).toEqual(['down', b.state.lowerStart]);
+      one = a.state;
+      two = b.state;
+    }
+    // The same path turned upside down (a rise of 1.5 σ): the two-sided chart alarms, the 'down' chart never does.
+    let up = CUSUM_START;
+    let upTwo = CUSUM_START;
+    let twoAlarms = 0;
+    for (const v of z) {
+      const a = cusumUpdate(up, -v, { sides: 'down' });
+      expect(a.drifted).toBe(false);
+      up = a.state;
+      const b = cusumUpdate(upTwo, -v);
+      if (b.drifted) twoAlarms++;
+      upTwo = b.state;
+    }
+    expect(twoAlarms).toBeGreaterThan(0);
+  });
 });
 
 describe('longRunFactor', () => {
@@ -182,7 +213,15 @@ function bruteForceRunLength(x: readonly number[], p: BocpdParams): number[] {
 }
 
 describe('bocpdUpdate (Adams & MacKay 2007)', () => {
-  const params: BocpdParams = { hazardLambda: 4, mu0: 0.3, tau: 1.5, sigma: 0.8, window: 3, threshold: 0.5 };
+  const params: BocpdParams = {
+    hazardLambda: 4,
+    mu0: 0.3,
+    tau: 1.5,
+    sigma: 0.8,
+    window: 3,
+    threshold: 0.5,
+    direction: 'both',
+  };
   it('run-length posterior equals brute-force enumeration of every segmentation (7 observations)', () => {
     const x = [0.1, -0.4, 0.3, 2.5, 2.2, 2.9, -1];
     let s = BOCPD_START;
@@ -209,5 +248,60 @@ describe('bocpdUpdate (Adams & MacKay 2007)', () => {
     expect(falseBefore).toBe(0);
     expect(first).toBeGreaterThanOrEqual(300);
     expect(first - 300).toBeLessThanOrEqual(10);
+  });
+  it("direction 'down' counts only runs that average below μ₀: a rise of 2σ never alarms, a fall of 2σ does", () => {
+    const firstAlarm = (shift: number): number => {
+      const x = [...normals(300, 11), ...normals(60, 12, shift)];
+      let s = BOCPD_START;
+      for (let t = 0; t < x.length; t++) {
+        const r = bocpdUpdate(s, x[t]!, { direction: 'down' });
+        s = r.state;
+        if (r.drifted) return t;
+      }
+      return -1;
+    };
+    expect(firstAlarm(2)).toBe(-1);
+    const down = firstAlarm(-2);
+    expect(down).toBeGreaterThanOrEqual(300);
+    expect(down - 300).toBeLessThanOrEqual(10);
+  });
+});
+
+describe('WalkForwardMonitor quality detectors', () => {
+  const spec: MonitorSpec = {
+    detectors: ['cusum'],
+    settings: MONITOR_DEFAULT_SETTINGS,
+    retrain: { on: ['schedule'], drift: [], every: 21, minTrainDates: 20, stride: 1 },
+  };
+  const shape = { horizon: 5, embargo: 0, trainWindow: 756, refitEvery: 126 };
+  // Reference daily ICs with mean 0.1 and sd ≈ 0.2 (alternating, so the long-run factor is floored at 1).
+  const ref = (anchor: number) => ({
+    anchor,
+    featureRows: new Float64Array(0),
+    nRows: 0,
+    featureNames: ['f'],
+    dailyIc: Array.from({ length: 252 }, (_, i) => (i % 2 ? 0.3 : -0.1)),
+  });
+  const feed = (m: WalkForwardMonitor, from: number, n: number, ic: number) => {
+    for (let u = from; u < from + n; u++) m.observeDay(u, `d${u}`, { ic });
+  };
+
+  it('a scheduled refit in the middle of a fall keeps the CUSUM evidence (it used to restart at 0)', () => {
+    const m = new WalkForwardMonitor(spec, shape);
+    m.setReference(ref(252));
+    feed(m, 253, 5, -0.1); // z ≈ −1: S⁻ grows by ≈ 0.5 a day
+    m.setReference(ref(258)); // scheduled refit, same kind of model
+    feed(m, 258, 8, -0.1);
+    const c = m.health().cusum!;
+    expect(c.statistic).toBeCloseTo(13 * (0.2 / Math.sqrt(0.04 * (252 / 251)) - 0.5), 9);
+    expect(c.drifted).toBe(true);
+  });
+
+  it('an IC that rises above the reference never alarms (decay only)', () => {
+    const m = new WalkForwardMonitor(spec, shape);
+    m.setReference(ref(252));
+    feed(m, 253, 100, 0.5);
+    expect(m.health().cusum!.statistic).toBe(0);
+    expect(m.health().cusum!.drifted).toBe(false);
   });
 });

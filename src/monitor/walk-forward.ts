@@ -21,6 +21,11 @@ import type { DetectorName } from './registry.ts';
 import type { MonitorSpec } from './spec.ts';
 import type { DriftResult } from './types.ts';
 
+/** Observed daily ICs behind the point-in-time scale of z (at least IC_SCALE_MIN of them), and the clip of z. */
+const IC_SCALE_WINDOW = 63;
+const IC_SCALE_MIN = 21;
+const Z_CLIP = 2.5;
+
 export type MonitorAction = 'retrain' | 'derisk' | 'retrain+derisk' | 'alert';
 
 export interface MonitorEvent {
@@ -85,6 +90,7 @@ export class WalkForwardMonitor {
   /** Estimated change (row index) behind the last drift firing, and whether a post-change fit has happened. */
   private change: number | undefined;
   private paused = false;
+  private firstQuality = true;
   private driftAnchor = -1;
   private nextDriftFit = -1;
   private firstAnchor = -1;
@@ -138,9 +144,18 @@ export class WalkForwardMonitor {
     // assume independent observations, so the sd is the long-run one (Bartlett weights over 10 lags, never below the
     // plain sd). Without it the in-control false-alarm rate was ~4 per 5 years instead of the nominal ~1.
     this.icRef = { mean: m, sd: n > 1 ? Math.sqrt((m2 / (n - 1)) * longRunFactor(ref.dailyIc, m, 10)) : NaN };
-    this.restartQuality();
-    if (this.change !== undefined && ref.anchor >= this.postChangeFloor()) this.paused = false;
-    for (const d of ['ks', 'psi', 'rolling-ic', 'cusum', 'bocpd'] as const) this.drifted.delete(d);
+    // The quality detectors restart only for a new kind of model: the first fit and each fit on post-change data. A
+    // scheduled refit on (mostly) the same window gets the new reference but keeps the evidence gathered so far: a
+    // restart there threw away days of a change in progress (seed 2: a refit 8 days after the break, found at 21).
+    const first = this.firstQuality;
+    const unpause = this.paused && this.change !== undefined && ref.anchor >= this.postChangeFloor();
+    if (first || unpause || ref.anchor === this.driftAnchor) {
+      this.firstQuality = false;
+      this.restartQuality();
+      for (const d of ['rolling-ic', 'cusum', 'bocpd'] as const) this.drifted.delete(d);
+    }
+    if (unpause) this.paused = false;
+    for (const d of ['ks', 'psi'] as const) this.drifted.delete(d);
   }
 
   private restartQuality(): void {
@@ -171,16 +186,16 @@ export class WalkForwardMonitor {
     }
     const ic = obs.ic;
     if (ic === undefined || !Number.isFinite(ic) || !(this.icRef.sd > 0) || this.paused) return;
-    const z = (ic - this.icRef.mean) / this.icRef.sd;
+    const z = this.standardise(ic);
     this.ics.push(ic);
     this.icDays.push(u);
     if (this.runs('cusum')) {
-      const r = cusumUpdate(this.cusum, z, s.cusum);
+      const r = cusumUpdate(this.cusum, z, { ...s.cusum, sides: 'down' });
       this.cusum = r.state;
       this.record('cusum', date, r, r.drifted ? (this.icDays[r.changeIndex] ?? u) : undefined);
     }
     if (this.runs('bocpd')) {
-      const r = bocpdUpdate(this.bocpd, z, { ...s.bocpd, mu0: 0, tau: 1, sigma: 1 });
+      const r = bocpdUpdate(this.bocpd, z, { ...s.bocpd, mu0: 0, tau: 1, sigma: 1, direction: 'down' });
       this.bocpd = r.state;
       this.record('bocpd', date, r, r.drifted ? u - r.mapRunLength : undefined);
     }
@@ -188,6 +203,26 @@ export class WalkForwardMonitor {
       const r = rollingIcDecay(this.ics.slice(-s.rollingIc.window), this.icRef, s.rollingIc);
       this.record('rolling-ic', date, r, r.drifted ? u - s.rollingIc.window + 1 : undefined);
     }
+  }
+
+  /**
+   * z of a daily IC for CUSUM and BOCPD: (IC − reference mean) / scale, clipped to ±Z_CLIP. The scale is the
+   * reference's long-run sd or, when larger, the sd of the last IC_SCALE_WINDOW observed ICs: in volatile regimes the
+   * cross-section is noisier and daily ICs swing wider, which a calm-period sd reads as a change. Clipping (Huber)
+   * stops one or two extreme days from moving the sums by more than a plain bad day (daily ICs are fat-tailed).
+   */
+  private standardise(ic: number): number {
+    let sd = this.icRef.sd;
+    const n = Math.min(this.ics.length, IC_SCALE_WINDOW);
+    if (n >= IC_SCALE_MIN) {
+      let m = 0;
+      for (let i = this.ics.length - n; i < this.ics.length; i++) m += this.ics[i]!;
+      m /= n;
+      let v = 0;
+      for (let i = this.ics.length - n; i < this.ics.length; i++) v += (this.ics[i]! - m) ** 2;
+      sd = Math.max(sd, Math.sqrt(v / (n - 1)));
+    }
+    return Math.max(-Z_CLIP, Math.min(Z_CLIP, (ic - this.icRef.mean) / sd));
   }
 
   /** The last `featureWindow` feature rows (pooled over assets, row-major) at the decision dated `date`. */

@@ -48,7 +48,7 @@ describe('ml-forecast with a monitor', () => {
     const delay = panel.dates.indexOf(first.date) - brk.index;
     expect(delay).toBeGreaterThanOrEqual(0);
     expect(delay).toBeLessThanOrEqual(63);
-    // The defaults allow ~2 false alarms in 5 years on this kind of market (docs/monitoring.md): here one, 2016-08-15.
+    // The defaults aim at ≤ 1 false alarm per 5 years on this kind of market (docs/monitoring.md).
     expect(retrains.filter((e) => e.date < brk.date).length).toBeLessThanOrEqual(1);
     const kinds = new Set(full.findings.filter((f) => f.kind.startsWith('monitor-')).map((f) => f.kind));
     expect(kinds.has('monitor-retrain') && kinds.has('monitor-derisk')).toBe(true);

@@ -18,7 +18,7 @@ const clock = () => new Date(Date.UTC(2026, 10, 20, 12, 0, 0));
 const dates = businessDays('2015-01-01', '2017-12-31').slice(0, 600);
 
 /** Two smooth price series; `a(i, p)` may replace asset A's price on day i. */
-function writeCase(name: string, a: (i: number, p: number) => number, strategy = 'allocator'): string {
+function writeCase(name: string, a: (i: number, p: number) => number, strategy = 'allocator', dataExtra = ''): string {
   let pa = 100;
   let pb = 50;
   const rows = dates.map((d, i) => {
@@ -36,8 +36,9 @@ function writeCase(name: string, a: (i: number, p: number) => number, strategy =
     [
       `name: ${name}`,
       'seed: 1',
-      `data: { source: csv, path: ${name}.csv }`,
+      `data: { source: csv, path: ${name}.csv${dataExtra} }`,
       'backtest: { start: 2015-06-01, rebalance: monthly, costs: { kind: proportional, bps: 10 } }',
+      ...(dataExtra ? ['baselines: []'] : []),
       'strategies:',
       strategies,
     ].join('\n') + '\n',
@@ -45,8 +46,8 @@ function writeCase(name: string, a: (i: number, p: number) => number, strategy =
   return join(work, `${name}.yaml`);
 }
 
-async function failure(study: string, out: string): Promise<KeelError> {
-  const e = await runStudyFile(study, { outDir: out, clock }).catch((x: unknown) => x);
+async function failure(study: string, out: string, strict = false): Promise<KeelError> {
+  const e = await runStudyFile(study, { outDir: out, clock, strict }).catch((x: unknown) => x);
   expect(e).toBeInstanceOf(KeelError);
   expect(existsSync(out) ? readdirSync(out) : []).toEqual([]); // no run folder
   return e as KeelError;
@@ -96,6 +97,50 @@ describe('data that breaks the maths, through runStudy', () => {
         ),
       );
       expect(e.message).not.toContain('covariance[');
+    }
+  });
+
+  it('data.quality.maxMove: a real +55 % day passes --strict at maxMove 0.6 with an info finding; 0.5 still warns', async () => {
+    const jump = (i: number, p: number) => (i >= 300 ? p * 1.55 : p);
+    const loose = writeCase('jump-loose', jump, 'allocator', ', quality: { maxMove: 0.6 }');
+    const r = await runStudyFile(loose, { outDir: join(work, 'out-jump-loose'), clock, strict: true });
+    const infos = r.findings.filter((f) => f.kind === 'data-quality-setting');
+    expect(infos).toEqual([
+      {
+        severity: 'info',
+        kind: 'data-quality-setting',
+        message:
+          'large-move threshold is ±60 % (data.quality.maxMove; default ±50 % on daily data): one-period moves within it are not reported',
+      },
+    ]);
+    expect(r.findings.filter((f) => f.kind === 'data-quality')).toEqual([]);
+    expect(JSON.parse(readFileSync(join(r.path, 'study.resolved.json'), 'utf8')).data.quality).toEqual({
+      maxMove: 0.6,
+    });
+    // The same data at the default (and at an explicit 0.5) is a large-move warning, and --strict refuses it.
+    for (const extra of [', missing: { policy: error }', ', quality: { maxMove: 0.5 }']) {
+      const strict = writeCase(`jump-strict${extra.length}`, jump, 'allocator', extra);
+      const e = await failure(strict, join(work, `out-jump-strict${extra.length}`), true);
+      expect((e as KeelError & { problems: string[] }).problems.join('\n')).toMatch(
+        /large-move: asset "A" has 1 one-period move beyond ±50 %: \+55\.\d % on /,
+      );
+    }
+  });
+
+  it('data.quality refuses unknown keys and non-positive thresholds at validation, one line naming the fix', async () => {
+    for (const [extra, msg] of [
+      [', quality: { maxmove: 0.6 }', /maxmove/],
+      [
+        ', quality: { maxMove: 0 }',
+        /data\.quality\.maxMove must be a fraction > 0 \(0\.6 = 60 %\); use e\.g\. maxMove: 0\.6/,
+      ],
+      [', quality: { outlierMads: -1 }', /data\.quality\.outlierMads must be a number of scaled MADs > 0/],
+    ] as const) {
+      const study = writeCase(`bad-quality${extra.length}`, (_i, p) => p, 'allocator', extra);
+      const e = await failure(study, join(work, `out-bad-quality${extra.length}`));
+      expect(e.kind).toBe('config');
+      expect(e.message).toMatch(msg);
+      expect(e.message).not.toContain('\n');
     }
   });
 });

@@ -162,8 +162,30 @@ export function applyMissingDataPolicy(panel: PanelLike, policy: DataSpec['missi
  * Data-quality findings (data/validate.ts: stale prices, jumps, non-positive prices…): errors as lines (they stop
  * the run) and warnings as run findings of kind `data-quality`.
  */
-export function qualityFindings(panel: PanelLike): { readonly errors: string[]; readonly warnings: Finding[] } {
-  const report = validatePanel(panel as Panel, { source: 'market' });
+export function qualityFindings(
+  panel: PanelLike,
+  thresholds: DataSpec['quality'] = {},
+): { readonly errors: string[]; readonly warnings: Finding[]; readonly settings: Finding[] } {
+  const { maxMove, outlierMads } = thresholds ?? {};
+  const report = validatePanel(panel as Panel, {
+    source: 'market',
+    ...(maxMove === undefined ? {} : { maxMove }),
+    ...(outlierMads === undefined ? {} : { outlierMads }),
+  });
+  // The study asked for these thresholds: say so once, with the default they replace (info, not a warning).
+  const settings: Finding[] = [];
+  if (maxMove !== undefined)
+    settings.push({
+      severity: 'info',
+      kind: 'data-quality-setting',
+      message: `large-move threshold is ±${maxMove * 100} % (data.quality.maxMove; default ±50 % on daily data): one-period moves within it are not reported`,
+    });
+  if (outlierMads !== undefined)
+    settings.push({
+      severity: 'info',
+      kind: 'data-quality-setting',
+      message: `outlier threshold is ${outlierMads} scaled MADs from the rolling median (data.quality.outlierMads; default 10): isolated prices within it are not reported`,
+    });
   const line = (f: QualityFinding): string =>
     `${f.rule}${f.asset ? ` ${f.asset}` : ''}${f.date ? ` ${f.date}` : ''}: ${f.message}`;
   return {
@@ -176,7 +198,8 @@ export function qualityFindings(panel: PanelLike): { readonly errors: string[]; 
         ...(f.date === undefined ? {} : { date: f.date }),
         ...(f.asset === undefined ? {} : { asset: f.asset }),
         message: `${f.rule}: ${f.message}`,
-        fix: 'check the data (keel data validate FILE) and correct the source',
+        fix: 'check the data (keel data validate FILE) and correct the source; if the values are real, widen data.quality (maxMove, outlierMads) in the study',
       })),
+    settings,
   };
 }

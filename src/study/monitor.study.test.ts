@@ -1,7 +1,7 @@
 /**
  * examples/explain-and-monitor.yaml through the study runner (the path users take): the planted break is found,
  * every firing is an event in events.json, a row of the report's monitor table and an info finding; and the
- * monitor section is validated with one-line errors.
+ * monitor section is validated with one-line errors. It passes `--strict` (its data.quality thresholds are info findings).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,8 +18,13 @@ afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 const example = join(repoRoot, 'examples', 'explain-and-monitor.yaml');
 
 describe('examples/explain-and-monitor.yaml', () => {
-  it('finds the planted flip, records every firing (events.json, report table, info findings)', async () => {
-    const r = await runStudyFile(example, { outDir, clock: () => new Date('2026-01-01T00:00:00Z') });
+  it('finds the planted flip, records every firing (events.json, report table, info findings), passes --strict', async () => {
+    // strict: no warning at all; the example's data.quality thresholds are info findings, one per threshold.
+    const r = await runStudyFile(example, { outDir, clock: () => new Date('2026-01-01T00:00:00Z'), strict: true });
+    expect(r.findings.filter((f) => f.kind === 'data-quality-setting').map((f) => f.severity)).toEqual([
+      'info',
+      'info',
+    ]);
     const read = (f: string) => readFileSync(join(r.path, f), 'utf8');
     const truth = JSON.parse(read('truth.json')) as { break: { date: string; index: number } };
     const events = JSON.parse(read('events.json')) as { date: string; detector: string; action: string }[];

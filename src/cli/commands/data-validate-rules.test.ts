@@ -48,7 +48,7 @@ describe('keel data validate: values that break the maths', () => {
     const r = await keel(['data', 'validate', f]);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[1]).toBe(
-      `  warning large-move         ${f}:202: asset "A" has 1 one-period move beyond ±50 %: −99.0 % on ${dates[200]} (line 202). Check the price (a bad tick or an unadjusted corporate action?); if the move is real, raise maxMove (CLI: --max-move).`,
+      `  warning large-move         ${f}:202: asset "A" has 1 one-period move beyond ±50 %: −99.0 % on ${dates[200]} (line 202). Check the price (a bad tick or an unadjusted corporate action?); if the move is real, raise maxMove (CLI: --max-move; study: data.quality.maxMove).`,
     );
     const raised = await keel(['data', 'validate', f, '--max-move', '0.999']);
     expect(raised.stdout).toMatch(/0 errors, 0 warnings — usable\n$/);

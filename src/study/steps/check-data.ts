@@ -10,8 +10,8 @@ export const checkDataStep: StudyStep = {
   run(ctx) {
     const panel = ctx.state.panel;
     if (panel === undefined) throw dataError('no market data was loaded before validation');
-    const { errors, warnings } = qualityFindings(panel);
-    ctx.report(...warnings);
+    const { errors, warnings, settings } = qualityFindings(panel, ctx.study.data.quality);
+    ctx.report(...settings, ...warnings);
     for (const e of errors) ctx.log(`data quality error: ${e}`);
     ctx.log(`data quality: ${errors.length} error(s), ${warnings.length} warning(s)`);
     ctx.state.summary['quality'] = { errors: errors.length, warnings: warnings.length };
