@@ -219,7 +219,7 @@ async function prepareTradeLedgers(): Promise<void> {
   const ts = await t.loadTradingStudy(join(tradeDir, 't.yaml'));
   const make = async (name: string, state: 'planned' | 'approved' | 'halted'): Promise<void> => {
     const s = t.openStudySession(ts, T(name));
-    s.broker.setDate('2014-03-03');
+    await s.broker.openDay('2014-03-03');
     t.recordPlan(
       s.ledger,
       t.makePlan(ts, s.ledger, {

@@ -26,6 +26,33 @@ export const tradingLimitsSchema = z.strictObject({
     .describe('drawdown of the ledger NAV from its peak that halts trading (drawdown stop)'),
 });
 
+export const tradingExecutionSchema = z.strictObject({
+  algorithm: z
+    .enum(['none', 'twap', 'vwap', 'pov', 'is'])
+    .default('none')
+    .describe(
+      'slice each order into intraday child orders (keel paper, keel trade submit): none fills each order at the close',
+    ),
+  slots: z.int().min(2).max(390).default(13).describe('intraday slots a day is cut into (13 = half hours)'),
+  participation: z.number().gt(0).max(1).default(0.1).describe('pov: fraction of each slot’s expected volume'),
+  riskAversion: z.number().min(0).default(1e-6).describe('is: Almgren–Chriss risk aversion λ (per currency)'),
+});
+
+export const tradingOrdersSchema = z.strictObject({
+  type: z
+    .enum(['market', 'limit', 'market-on-close'])
+    .default('market')
+    .describe('order type of planned orders (limit: a collar around the last close)'),
+  limitCollarBps: z
+    .number()
+    .min(0)
+    .lt(10_000)
+    .default(50)
+    .describe('limit orders: limit = last close × (1 ± bps/1e4), worse for us by the collar'),
+  lotSize: z.number().min(0).default(0).describe('trade whole lots of this many units (0 = fractional units)'),
+  minTradeValue: z.number().min(0).default(0).describe('skip orders smaller than this notional, currency'),
+});
+
 export const tradingSectionSchema = z.strictObject({
   strategy: z
     .string()
@@ -47,7 +74,11 @@ export const tradingSectionSchema = z.strictObject({
       maxOrders: z.int().min(1).default(100).describe('auto-approve only plans with at most this many orders'),
     })
     .default({ auto: false, maxTurnover: 1, maxOrders: 100 }),
+  execution: tradingExecutionSchema.default(tradingExecutionSchema.parse({})),
+  orders: tradingOrdersSchema.default(tradingOrdersSchema.parse({})),
 });
 
 export type TradingLimits = z.output<typeof tradingLimitsSchema>;
+export type TradingExecution = z.output<typeof tradingExecutionSchema>;
+export type TradingOrders = z.output<typeof tradingOrdersSchema>;
 export type TradingSection = z.output<typeof tradingSectionSchema>;

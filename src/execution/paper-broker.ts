@@ -51,6 +51,11 @@ export interface PaperBrokerOptions {
    * equal a fully invested backtest needs a credit of a few percent of capital.
    */
   readonly creditLimit?: number;
+  /**
+   * Credit as a fraction of equity at the last close, added to `creditLimit` (default 0): a credit line that grows
+   * with the account, for long paper runs whose NAV moves far from the starting cash.
+   */
+  readonly creditFraction?: number;
   /** Simulate each bar as `slots` intraday prices (seeded) so schedules' children fill in their slots. */
   readonly intraday?: { readonly slots: number; readonly seed: number; readonly profile?: readonly number[] };
   readonly name?: string;
@@ -91,6 +96,7 @@ export class PaperBroker implements Broker {
   private readonly participation: number;
   private readonly maxStale: number;
   private readonly credit: number;
+  private readonly creditFraction: number;
   private readonly profile: Float64Array | null;
   private readonly seed: number;
   private t: number;
@@ -126,6 +132,9 @@ export class PaperBroker implements Broker {
     this.maxStale = o.maxStaleBars ?? 5;
     this.credit = o.creditLimit ?? 0;
     if (!(this.credit >= 0)) throw configError(`creditLimit must be ≥ 0 (currency), got ${this.credit}.`);
+    this.creditFraction = o.creditFraction ?? 0;
+    if (!(this.creditFraction >= 0 && this.creditFraction <= 1))
+      throw configError(`creditFraction must be in [0, 1] (of equity), got ${this.creditFraction}.`);
     if (!(Number.isFinite(o.cash) && o.cash >= 0)) throw configError(`starting cash must be ≥ 0, got ${o.cash}.`);
     this.cash = o.cash;
     if (o.intraday) {
@@ -157,6 +166,19 @@ export class PaperBroker implements Broker {
       fills: this.log,
       seq: this.seq,
     });
+  }
+
+  /** One order's saved state (as in `snapshot().orders`), or null: lets a caller persist a single change cheaply. */
+  orderState(clientOrderId: string): PaperBrokerState['orders'][number] | null {
+    const o = this.book.get(clientOrderId);
+    if (!o) return null;
+    const { a: _a, ...rest } = o;
+    return structuredClone(rest);
+  }
+
+  /** Row of the last closed bar in the bars' calendar. */
+  row(): number {
+    return this.t;
   }
 
   /** A broker with `options` and a saved state (prices are re-read from the bars up to the saved date). */
@@ -400,6 +422,11 @@ export class PaperBroker implements Broker {
 
   private buyingPower(): number {
     let v = this.cash + this.credit;
+    if (this.creditFraction > 0) {
+      let equity = +this.cash;
+      for (let a = 0; a < this.n; a++) if (this.qty[a] !== 0) equity += this.qty[a]! * this.lastPx[a]!;
+      v += this.creditFraction * Math.max(0, equity);
+    }
     for (const o of this.book.values()) {
       if (!isOpen(o.state)) continue;
       const left = (o.quantity - o.filledQuantity) * (o.limitPrice ?? this.lastPx[o.a]!);

@@ -36,9 +36,11 @@ export async function reconcile(
   ledger: TradeLedger,
   broker: Broker,
   date: string,
-  options: { record?: boolean } = {},
+  options: { record?: boolean; booking?: boolean } = {},
 ): Promise<ReconcileReport> {
   const events: Ev[] = [];
+  // Booking the close of a trading day is the normal path, not a recovery: no reconciliation flag, no summary.
+  const flag = options.booking ? {} : { reconciliation: true };
   const missing: string[] = [];
   let accepted = 0;
   let canceled = 0;
@@ -55,7 +57,7 @@ export async function reconcile(
       events.push({
         type: 'reject',
         date,
-        body: { clientOrderId: o.clientOrderId, code: 'rejected', reconciliation: true },
+        body: { clientOrderId: o.clientOrderId, code: 'rejected', ...flag },
       });
       continue;
     }
@@ -63,7 +65,7 @@ export async function reconcile(
       events.push({
         type: 'accept',
         date,
-        body: { clientOrderId: o.clientOrderId, brokerOrderId: bo.brokerOrderId, reconciliation: true },
+        body: { clientOrderId: o.clientOrderId, brokerOrderId: bo.brokerOrderId, ...flag },
       });
       accepted++;
     }
@@ -73,11 +75,11 @@ export async function reconcile(
     events.push({
       type: 'fill',
       date: f.date,
-      body: { fill: f as unknown as Record<string, unknown>, reconciliation: true },
+      body: { fill: f as unknown as Record<string, unknown>, ...flag },
     });
   for (const [coid, st] of brokerState)
     if (CLOSED_AT_BROKER.has(st) && st !== 'rejected') {
-      events.push({ type: 'cancel', date, body: { clientOrderId: coid, state: st, reconciliation: true } });
+      events.push({ type: 'cancel', date, body: { clientOrderId: coid, state: st, ...flag } });
       canceled++;
     }
   // Compare holdings and cash with the broker's (after what is booked now).
@@ -107,7 +109,7 @@ export async function reconcile(
     brokerCash: acct.cash,
     differences,
   };
-  if (events.length > 0 || options.record) {
+  if ((events.length > 0 && !options.booking) || options.record) {
     const { differences: d, ...summary } = report;
     events.push({
       type: 'reconcile',
@@ -269,6 +271,8 @@ export async function submitPlan(
     return { sent: 0, resent: 0, fills: 0, rejected: [], denials: [d] };
   }
   const orders = ledger.orders({ planId: id });
+  // Intraday slots of sliced child orders live in the plan body (the orders table has no column for them).
+  const slots = new Map(plan.body.orders.filter((o) => o.slot).map((o) => [o.clientOrderId, o.slot!]));
   const fresh = orders.filter((o) => o.state === 'initialized');
   const rep = await reconcile(ledger, broker, date);
   const resend = orders.filter((o) => rep.missing.includes(o.clientOrderId));
@@ -325,6 +329,7 @@ export async function submitPlan(
       timeInForce: o.timeInForce,
       ...(o.limitPrice !== null ? { limitPrice: o.limitPrice } : {}),
       ...(o.parentId !== null ? { parentId: o.parentId } : {}),
+      ...(slots.has(o.clientOrderId) ? { slot: slots.get(o.clientOrderId)! } : {}),
     };
     const res = await broker.submit(req);
     if (!res.ok) {

@@ -14,6 +14,7 @@ import {
   manualPlan,
   marketAt,
   openStudySession,
+  reconcile,
   recordPlan,
   resume,
   submitPlan,
@@ -146,14 +147,21 @@ describe('guardrails through the desk: breaches in the audit log', () => {
     const ts = await loadTradingStudy(writeStudy(dir, 'study.yaml', `trading:\n  limits: ${limits}\n`));
     const s = openStudySession(ts, join(dir, 'l.sqlite'));
     const date = '2014-03-03';
-    s.broker.setDate(date);
+    await s.broker.openDay(date);
     const plan = (id: string, orders: unknown[]) => {
       writeFileSync(join(dir, `${id}.json`), JSON.stringify(orders));
       recordPlan(s.ledger, manualPlan(ts, s.ledger, id, ts.indexOf(date, 'date'), join(dir, `${id}.json`)));
       approvePlan(s.ledger, id, date);
     };
-    const submit = (id: string) =>
-      submitPlan(s.ledger, s.broker, id, date, ts.guardrails, marketAt(ts, ts.indexOf(date, 'date')));
+    // Send during `date`, then close the day at the broker (fills at its close) and book it.
+    const submit = async (id: string, closeDay = true) => {
+      const r = await submitPlan(s.ledger, s.broker, id, date, ts.guardrails, marketAt(ts, ts.indexOf(date, 'date')));
+      if (closeDay) {
+        await s.broker.closeDay(date);
+        await reconcile(s.ledger, s.broker, date, { booking: true });
+      }
+      return r;
+    };
     return { ts, s, plan, submit, date };
   }
 
@@ -180,9 +188,9 @@ describe('guardrails through the desk: breaches in the audit log', () => {
 
   it('the kill switch cancels open orders, blocks the next plan with a breach, and resume lifts it', async () => {
     const { s, plan, submit } = await setup('{ priceCollar: 1 }');
-    // A limit buy far below the market rests open at the broker.
+    // A limit buy far below the market rests open at the broker (the day has not closed).
     plan('P1', [{ asset: 'GOLD', side: 'buy', quantity: 1, limitPrice: 1 }]);
-    await submit('P1');
+    await submit('P1', false);
     expect(s.ledger.order('P1-1-GOLD')!.state).toBe('accepted');
     expect(await halt(s.ledger, s.broker, '2014-03-03', 'test')).toBe(1);
     expect(s.ledger.order('P1-1-GOLD')!.state).toBe('canceled');

@@ -1,13 +1,16 @@
 /**
  * trading: the crash-safe ledger (SQLite, hash-chained events, derived tables), guardrails, approval, the desk
- * operations behind `keel trade` and the `keel paper` loop, with a simulated broker kept in its own file.
+ * operations behind `keel trade` and the `keel paper` loop, with execution's paper broker kept in its own file.
  */
 export { TradeLedger, planHash, eventTypes } from './ledger.ts';
 export type { EventType, LedgerEvent, OrderRow, PlanBody, PlanRow, PlannedOrder } from './ledger.ts';
 export { createGuardrails, checkOrders } from './guardrails.ts';
 export type { Denial, GuardContext, GuardOrder, Guardrails } from './guardrails.ts';
-export { SimBroker } from './sim-broker.ts';
-export type { SimBrokerSetup } from './sim-broker.ts';
+export { PaperBrokerFile } from './broker-file.ts';
+export type { BrokerFileSetup } from './broker-file.ts';
+export { sliceOrders } from './slicing.ts';
+export { executionReport, slicedParents } from './execution-report.ts';
+export type { ExecutionReport, ParentCost } from './execution-report.ts';
 export { reconcile, approvePlan, rejectPlan, autoApprove, submitPlan, halt, resume, MAX_REASON } from './desk.ts';
 export type { ReconcileReport, SubmitResult, MarketNow, ApproveResult, RejectResult } from './desk.ts';
 export { makePlan, recordPlan, carriedCloses, holdings, navAt, lastTraded } from './plan.ts';

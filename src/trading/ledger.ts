@@ -44,6 +44,8 @@ export interface PlannedOrder {
   /** Price the order was sized at (last close or the fill bar's close). */
   readonly price: number;
   readonly parentId?: string;
+  /** Child of a sliced parent: trade from intraday slot `index` of `count`. */
+  readonly slot?: { readonly index: number; readonly count: number };
   readonly reason: string;
 }
 

@@ -1,9 +1,11 @@
 /**
- * `keel paper`: a daily loop through history that plans, approves within the study's limits, executes with the
- * simulated broker and books into the ledger — the backtest's event order on a real ledger:
+ * `keel paper`: a daily loop through history that plans, approves within the study's limits, executes with
+ * execution's paper broker (kept in its own file) and books into the ledger — the backtest's event order on a real
+ * ledger:
  *
- *   day t (fill: next-close):  reconcile → if t−1 was a decision date: plan (decided at t−1, sized at the close
- *   of t) → approve → submit (fills at the close of t) → mark NAV at the close of t.
+ *   day t (fill: next-close):  open day t at the broker → reconcile → if t−1 was a decision date: plan (decided at
+ *   t−1, sized at the close of t) → approve → submit → close day t at the broker (market orders fill at the close
+ *   of t; sliced children in their intraday slots) → book the fills → mark NAV at the close of t.
  *   (fill: same-close decides and fills at t.)
  *
  * Re-running the same command after a crash resumes after the last marked day: plan ids are derived from the
@@ -12,7 +14,7 @@
 import { configError, dataError } from '../core/index.ts';
 import type { TradingStudy } from './study-source.ts';
 import type { TradeLedger } from './ledger.ts';
-import type { SimBroker } from './sim-broker.ts';
+import type { PaperBrokerFile } from './broker-file.ts';
 import { autoApprove, reconcile, submitPlan, type MarketNow } from './desk.ts';
 import { carriedCloses, holdings, makePlan, navAt, recordPlan } from './plan.ts';
 
@@ -61,7 +63,7 @@ export function marketAt(ts: TradingStudy, t: number): MarketNow {
 export async function runPaper(
   ts: TradingStudy,
   ledger: TradeLedger,
-  broker: SimBroker,
+  broker: PaperBrokerFile,
   from: string,
   to: string,
   onDay?: (day: PaperDay) => void,
@@ -80,12 +82,14 @@ export async function runPaper(
   const days: PaperDay[] = [];
   for (let t = start; t <= e; t++) {
     const date = ts.panel.dates[t]!;
-    broker.setDate(date);
+    // The broker cannot trade the data's first bar (its clock starts at that close).
+    const canTrade = t > 0;
+    if (canTrade) await broker.openDay(date);
     await reconcile(ledger, broker, date);
     const decisionRow = sameClose ? t : t - 1;
     let planId: string | undefined;
     let note: string | undefined;
-    if (decisionRow >= s && (decisionRow === s || ts.rule.isCheck(ts.panel.dates, decisionRow))) {
+    if (canTrade && decisionRow >= s && (decisionRow === s || ts.rule.isCheck(ts.panel.dates, decisionRow))) {
       const id = `paper-${ts.panel.dates[decisionRow]}`;
       let plan = ledger.plan(id);
       if (!plan) {
@@ -107,6 +111,10 @@ export async function runPaper(
           if (r.rejected.length > 0) note = [note, ...r.rejected].filter(Boolean).join('; ');
         }
       }
+    }
+    if (canTrade) {
+      await broker.closeDay(date);
+      await reconcile(ledger, broker, date, { booking: true });
     }
     const q = holdings(ts, ledger);
     const { px } = carriedCloses(ts, t);

@@ -8,6 +8,7 @@ import { dataError } from '../core/index.ts';
 import { canonicalJson } from '../io/index.ts';
 import type { PlanBody, PlannedOrder, TradeLedger } from './ledger.ts';
 import { planHash } from './ledger.ts';
+import { sliceOrders } from './slicing.ts';
 import type { TradingStudy } from './study-source.ts';
 
 /** Closes carried forward to row t (missing prices keep the last known one), and the date of each. */
@@ -120,7 +121,12 @@ export function makePlan(
     traded: Array.from(order),
     nav,
     reason: last === null ? 'initial' : `rebalance (${ts.rule.kind})`,
-    orders,
+    orders: sliceOrders(ts, orders, {
+      planId: req.id,
+      priceDate: ts.panel.dates[req.priceAt]!,
+      decisionRow: req.asOf,
+      lot: ts.trading.orders.lotSize,
+    }),
     findings: findings.map((f) => ({ ...f, strategy: ts.strategyName, date: f.date ?? ts.panel.dates[req.asOf] })),
     lastPriceDates: sizing.dates,
   };

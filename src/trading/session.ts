@@ -1,17 +1,17 @@
 /**
- * Opening a trading session for a CLI command: the ledger and the simulated broker's file beside it (`--broker`,
+ * Opening a trading session for a CLI command: the ledger and the paper broker's file beside it (`--broker`,
  * default `<ledger>.broker`). A command that creates either file and then fails removes what it created, so bad
  * input writes nothing.
  */
 import { existsSync, rmSync } from 'node:fs';
 import { dataError } from '../core/index.ts';
 import { TradeLedger } from './ledger.ts';
-import { SimBroker } from './sim-broker.ts';
+import { PaperBrokerFile } from './broker-file.ts';
 import type { TradingStudy } from './study-source.ts';
 
 export interface Session {
   readonly ledger: TradeLedger;
-  readonly broker: SimBroker;
+  readonly broker: PaperBrokerFile;
   /** Close both; on failure, delete the files this session created. */
   end(failed: boolean): void;
 }
@@ -25,12 +25,12 @@ const removeDb = (path: string): void => {
 /** Open an existing ledger and broker (no study needed). */
 export function openSession(ledgerPath: string, brokerPath?: string): Session {
   const ledger = TradeLedger.open(ledgerPath, { create: false });
-  let broker: SimBroker;
+  let broker: PaperBrokerFile;
   try {
     const bp = brokerPathFor(ledgerPath, brokerPath);
     if (!existsSync(bp))
       throw dataError(`broker file ${bp} does not exist; give --broker, or start with keel trade plan / keel paper`);
-    broker = SimBroker.open(bp);
+    broker = PaperBrokerFile.open(bp);
   } catch (e) {
     ledger.close();
     throw e;
@@ -58,7 +58,7 @@ export function openStudySession(ts: TradingStudy, ledgerPath: string, brokerPat
     );
   const capital = ts.options.initialCapital ?? 1;
   let ledger: TradeLedger | null = null;
-  let broker: SimBroker | null = null;
+  let broker: PaperBrokerFile | null = null;
   const cleanup = (): void => {
     ledger?.close();
     broker?.close();
@@ -68,22 +68,24 @@ export function openStudySession(ts: TradingStudy, ledgerPath: string, brokerPat
   try {
     ledger = TradeLedger.open(ledgerPath, { create: true });
     if (newBroker) {
-      broker = SimBroker.create(bp, {
+      broker = PaperBrokerFile.create(bp, {
         capital,
         assets: ts.panel.assets,
         assetClass: ts.panel.meta.map((m) => m.assetClass ?? ''),
         dates: ts.panel.dates,
-        close: ts.close,
+        fields: brokerBars(ts),
         costs: ts.options.costs,
-        maxPriceAgeDays: ts.guardrails.maxDataAgeDays,
+        ...(ts.trading.execution.algorithm !== 'none'
+          ? { intraday: { slots: ts.trading.execution.slots, seed: ts.seed } }
+          : {}),
       });
-    } else broker = SimBroker.open(bp);
+    } else broker = PaperBrokerFile.open(bp);
     if (ledger.isEmpty)
       ledger.record([
         {
           type: 'fund',
           date: ts.panel.dates[0]!,
-          body: { amount: capital, settings: { study: ts.path, strategy: ts.strategyName, broker: 'sim' } },
+          body: { amount: capital, settings: { study: ts.path, strategy: ts.strategyName, broker: 'paper' } },
         },
       ]);
   } catch (e) {
@@ -103,4 +105,16 @@ export function openStudySession(ts: TradingStudy, ledgerPath: string, brokerPat
       }
     },
   };
+}
+
+/**
+ * The bars the broker trades on: `close` is the study's valuation price (the backtest's priceField); open, high,
+ * low and volume come along only when that price is the raw close (an adjusted close with raw highs and lows would
+ * make an inconsistent bar).
+ */
+function brokerBars(ts: TradingStudy): Record<string, Float64Array> {
+  const fields: Record<string, Float64Array> = { close: ts.close };
+  if ((ts.options.priceField ?? 'close') === 'close')
+    for (const f of ['open', 'high', 'low', 'volume']) if (ts.panel.has(f)) fields[f] = ts.panel.field(f);
+  return fields;
 }

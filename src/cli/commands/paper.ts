@@ -1,9 +1,13 @@
 /**
  * `keel paper STUDY --from DATE --to DATE --ledger FILE`: paper-trade the study's strategy day by day through
- * history (plan → approve within limits → submit to the simulated broker → book → mark). Rerun the same command
- * after a crash to resume; see docs/trading.md.
+ * history (plan → approve within limits → submit to the paper broker → book → mark). With the study's
+ * `trading.execution.algorithm` set, orders are sliced and the run reports its execution cost against an unsliced
+ * replay (terminal summary and `<ledger>.execution.json`). Rerun the same command after a crash to resume; see
+ * docs/trading.md.
  */
+import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
+import { ioError } from '../../core/index.ts';
 
 const isoDate = (v: string): string => {
   // Date.parse first: toISOString throws on an impossible date such as 2014-13-45.
@@ -43,9 +47,20 @@ export function paperCommand(): Command {
           });
           const marks = session.ledger.marks();
           const rec = await t.reconcile(session.ledger, session.broker, opts.to);
+          const execution =
+            ts.trading.execution.algorithm === 'none'
+              ? null
+              : await t.executionReport(ts, session.ledger, opts.from, opts.to);
+          const reportPath = `${opts.ledger}.execution.json`;
+          if (execution)
+            try {
+              writeFileSync(reportPath, `${JSON.stringify(execution, null, 2)}\n`);
+            } catch (e) {
+              throw ioError(`cannot write the execution report ${reportPath}: ${(e as Error).message}`);
+            }
           if (opts.json)
             process.stdout.write(
-              `${JSON.stringify({ strategy: ts.strategyName, resumedAfter: r.resumedAfter, marks, notes: r.days.filter((d) => d.note), reconciled: rec.differences.length === 0 }, null, 2)}\n`,
+              `${JSON.stringify({ strategy: ts.strategyName, resumedAfter: r.resumedAfter, marks, notes: r.days.filter((d) => d.note), reconciled: rec.differences.length === 0, ...(execution ? { execution } : {}) }, null, 2)}\n`,
             );
           else {
             const last = marks.at(-1);
@@ -53,6 +68,14 @@ export function paperCommand(): Command {
               `paper ${ts.strategyName} ${opts.from} … ${opts.to}: ${marks.length} days marked${r.resumedAfter ? ` (resumed after ${r.resumedAfter})` : ''}, ${session.ledger.plans().length} plans, ${session.ledger.fills().length} fills; NAV ${last?.nav ?? 'n/a'}; broker ${rec.differences.length === 0 ? 'reconciled' : 'DIFFERS: ' + rec.differences.join('; ')}\n`,
             );
             for (const d of r.days) if (d.note) process.stdout.write(`  ${d.date}: ${d.note}\n`);
+            if (execution) {
+              const x = execution.total;
+              const nav = execution.nav;
+              process.stdout.write(
+                `execution ${execution.algorithm} (${execution.slots} slots): ${x.parents} orders as ${x.children} children; implementation shortfall vs the close ${x.shortfall.toFixed(2)} (${x.shortfallBps.toFixed(2)} bp of ${x.notional.toFixed(0)}), of which ${x.closeFees.toFixed(2)} fees an unsliced fill pays too: excess ${x.excess.toFixed(2)}\n` +
+                  `execution cost ${nav.executionCost.toFixed(2)} = NAV unsliced ${nav.unsliced.toFixed(2)} − sliced ${nav.sliced.toFixed(2)} on ${nav.date}; per order in ${reportPath}\n`,
+              );
+            }
           }
           if (rec.differences.length > 0) process.exitCode = 1;
           failed = false;

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { runBacktest } from '../../backtest/index.ts';
 import { createStrategy } from '../../strategies/index.ts';
 import { runInProcess } from '../in-process.ts';
-import { SimBroker, TradeLedger, checkInvariants, loadTradingStudy } from '../../trading/index.ts';
+import { PaperBrokerFile, TradeLedger, checkInvariants, loadTradingStudy } from '../../trading/index.ts';
 import { tempDir, writeStudy } from '../../../test/support/trading-studies.ts';
 
 const repo = resolve(import.meta.dirname, '..', '..', '..');
@@ -107,7 +107,7 @@ describe('crash safety (SIGKILL at random points, restart, reconcile)', () => {
         }
         runs++;
         const ledger = TradeLedger.open(join(dir, 'book.sqlite'));
-        const broker = SimBroker.open(join(dir, 'book.sqlite.broker'));
+        const broker = PaperBrokerFile.open(join(dir, 'book.sqlite.broker'));
         const inv = await checkInvariants(ledger, broker);
         // The paper NAV is unchanged by the kills: it still equals the backtest of the same strategy and costs.
         const ts = await loadTradingStudy(study);
@@ -230,7 +230,7 @@ describe('crash safety (SIGKILL at random points, restart, reconcile)', () => {
         process.chdir(cwd);
       }
       const ledger = TradeLedger.open(join(dir, 'book.sqlite'));
-      const broker = SimBroker.open(join(dir, 'book.sqlite.broker'));
+      const broker = PaperBrokerFile.open(join(dir, 'book.sqlite.broker'));
       const inv = await checkInvariants(ledger, broker);
       const sent = ledger.orders().filter((o) => o.state !== 'initialized').length;
       const atBroker = (await broker.orders()).length;

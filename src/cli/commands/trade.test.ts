@@ -72,20 +72,21 @@ describe('keel trade', () => {
       .trim()
       .split('\n')
       .map((l) => l.split(' ')[2]);
+    // Orders trade during the day at the paper broker and fill at its close, after all three were sent.
     expect(types).toEqual([
       'fund',
       'plan',
       'approval',
       'submit',
       'accept',
-      'fill',
       'submit',
       'accept',
-      'fill',
       'submit',
       'accept',
-      'fill',
       'submit',
+      'fill',
+      'fill',
+      'fill',
       'reconcile',
     ]);
     expect((await runInProcess(['trade', 'halt', '--ledger', L, '--reason', 'test'])).stdout).toBe(

@@ -68,7 +68,6 @@ function planCommand(): Command {
     let failed = true;
     try {
       const { ledger, broker } = session;
-      broker.setDate(opts.asOf);
       await t.reconcile(ledger, broker, opts.asOf);
       const n = ledger.plans().filter((p) => p.body.asOf === opts.asOf).length + 1;
       const id = opts.id ?? `P-${opts.asOf}-${n}`;
@@ -158,11 +157,19 @@ function submitCommand(): Command {
       const ts = await t.loadTradingStudy(plan.body.study);
       const date = opts.at ?? plan.body.priceDate;
       const row = ts.indexOf(date, '--at');
-      broker.setDate(date);
+      // The orders trade during `date`: the broker's clock goes to the close before it, then closes the day. (A plan
+      // that is not approved is refused by submitPlan, before the clock moves.)
+      if (plan.status === 'approved') await broker.openDay(date);
       const r = await t.submitPlan(ledger, broker, id, date, ts.guardrails, t.marketAt(ts, row), (coid) => {
         if (opts.verbose) process.stderr.write(`booked ${coid}\n`);
       });
-      out(`plan ${id}: ${r.sent} sent, ${r.resent} re-sent after a crash, ${r.fills} fills`);
+      const denied = r.denials.some((d) => d.scope === 'plan');
+      if (!denied) {
+        await broker.closeDay(date);
+        await t.reconcile(ledger, broker, date, { booking: true });
+      }
+      const fills = ledger.fills().filter((f) => ledger.order(f.clientOrderId)?.planId === id).length;
+      out(`plan ${id}: ${r.sent} sent, ${r.resent} re-sent after a crash, ${fills} fills`);
       for (const d of r.denials) out(`  denied ${d.message}`);
       for (const x of r.rejected) out(`  rejected ${x}`);
       if (r.denials.some((d) => d.scope === 'plan'))
