@@ -73,7 +73,7 @@ export function paperCommand(): Command {
               const nav = execution.nav;
               process.stdout.write(
                 `execution ${execution.algorithm} (${execution.slots} slots): ${x.parents} orders as ${x.children} children; implementation shortfall vs the close ${x.shortfall.toFixed(2)} (${x.shortfallBps.toFixed(2)} bp of ${x.notional.toFixed(0)}), of which ${x.closeFees.toFixed(2)} fees an unsliced fill pays too: excess ${x.excess.toFixed(2)}\n` +
-                  `execution cost ${nav.executionCost.toFixed(2)} = NAV unsliced ${nav.unsliced.toFixed(2)} − sliced ${nav.sliced.toFixed(2)} on ${nav.date}; per order in ${reportPath}\n`,
+                  `execution cost ${nav.executionCost.toFixed(2)} = NAV unsliced ${nav.unsliced.toFixed(2)} − sliced ${nav.sliced.toFixed(2)} on ${nav.date} (each day's excess carried to the end: ${x.compounded.toFixed(2)}); per order in ${reportPath}\n`,
               );
             }
           }
