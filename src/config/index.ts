@@ -19,5 +19,10 @@ export type { StrategyProblem } from './strategy-checks.ts';
 export type { KindEntry, KindTable, KindSchemaOptions } from './kind-table.ts';
 export { levenshtein, closest } from './did-you-mean.ts';
 export * as kinds from './kinds.ts';
-export { tradingSectionSchema, tradingLimitsSchema } from './trading-schema.ts';
-export type { TradingSection, TradingLimits } from './trading-schema.ts';
+export {
+  tradingSectionSchema,
+  tradingLimitsSchema,
+  tradingExecutionSchema,
+  tradingOrdersSchema,
+} from './trading-schema.ts';
+export type { TradingSection, TradingLimits, TradingExecution, TradingOrders } from './trading-schema.ts';

@@ -15,7 +15,7 @@ export { reconcile, approvePlan, rejectPlan, autoApprove, submitPlan, halt, resu
 export type { ReconcileReport, SubmitResult, MarketNow, ApproveResult, RejectResult } from './desk.ts';
 export { makePlan, recordPlan, carriedCloses, holdings, navAt, lastTraded } from './plan.ts';
 export { manualPlan } from './manual-plan.ts';
-export { loadTradingStudy } from './study-source.ts';
+export { loadTradingStudy, withOrderSettings } from './study-source.ts';
 export type { TradingStudy } from './study-source.ts';
 export { runPaper, checkPaperSettings, marketAt } from './paper.ts';
 export type { PaperDay, PaperResult } from './paper.ts';

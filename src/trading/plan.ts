@@ -8,6 +8,7 @@ import { dataError } from '../core/index.ts';
 import { canonicalJson } from '../io/index.ts';
 import type { PlanBody, PlannedOrder, TradeLedger } from './ledger.ts';
 import { planHash } from './ledger.ts';
+import { sizeOrders, orderStyle } from './sizing.ts';
 import { sliceOrders } from './slicing.ts';
 import type { TradingStudy } from './study-source.ts';
 
@@ -85,27 +86,25 @@ export function makePlan(
   if (order === null) return null;
   const sizing = req.priceAt === req.asOf ? atDecision : carriedCloses(ts, req.priceAt);
   const px = sizing.px;
-  // The fill kernel's sizing: NAV at the sizing prices, then dₐ = wₐ·NAV/pₐ − qₐ, skipping dust.
+  // NAV at the sizing prices; then the fill kernel's sizing, or whole lots / a minimum trade (sizing.ts).
   const nav = navAt(q, px, cash);
-  const tol = 1e-12 * Math.abs(nav);
+  for (let a = 0; a < n; a++)
+    if (!(px[a]! > 0) && (order[a] !== 0 || q[a] !== 0))
+      throw dataError(`${assets[a]} has no price on or before ${ts.panel.dates[req.priceAt]}; cannot size its order`);
+  const delta = sizeOrders(ts, { q, cash, px, weights: order, nav });
   const orders: PlannedOrder[] = [];
   for (let a = 0; a < n; a++) {
-    const p = px[a]!;
-    if (!(p > 0)) {
-      if (order[a] !== 0 || q[a] !== 0)
-        throw dataError(`${assets[a]} has no price on or before ${ts.panel.dates[req.priceAt]}; cannot size its order`);
-      continue;
-    }
-    const d = (order[a]! * nav) / p - q[a]!;
-    if (Math.abs(d * p) <= tol) continue;
+    const d = delta[a]!;
+    if (d === 0) continue;
+    const side = d > 0 ? 'buy' : 'sell';
     orders.push({
       clientOrderId: `${req.id}-${assets[a]}`,
       asset: assets[a]!,
-      side: d > 0 ? 'buy' : 'sell',
+      side,
       quantity: Math.abs(d),
-      type: 'market',
-      timeInForce: 'day',
-      price: p,
+      // Limit prices are set against the last close known at the decision, never a later one.
+      ...orderStyle(ts, side, atDecision.px[a]!),
+      price: px[a]!,
       reason: `${last === null ? 'initial' : 'rebalance'}: weight ${drifted[a]!.toFixed(4)} -> ${order[a]!.toFixed(4)} (target ${w[a]!.toFixed(4)})`,
     });
   }

@@ -10,7 +10,9 @@ import {
   parseStudyText,
   strategyLabel,
   type Study,
+  type TradingOrders,
   type TradingSection,
+  tradingOrdersSchema,
   tradingSectionSchema,
 } from '../config/index.ts';
 import { applyMissingPolicy, type Panel } from '../data/index.ts';
@@ -46,6 +48,34 @@ export interface TradingStudy {
   indexOf(date: string, what: string): number;
 }
 
+/** Settings that cannot work together are refused when the study is loaded (one line, exit 2). */
+function checkTrading(studyPath: string, trading: TradingSection): void {
+  if (trading.execution.algorithm !== 'none' && trading.orders.type !== 'market')
+    throw configError(
+      `${studyPath}: trading.execution.algorithm ${trading.execution.algorithm} slices market orders into intraday children, but trading.orders.type is ${trading.orders.type}; set orders.type: market or execution.algorithm: none`,
+    );
+}
+
+/**
+ * The study with `trading.orders` settings given on the command line (`--lot-size`, `--min-trade-value`,
+ * `--order-type`, `--limit-collar-bps`) in place of the study's.
+ */
+export function withOrderSettings(
+  ts: TradingStudy,
+  over: { readonly [K in keyof TradingOrders]?: TradingOrders[K] | undefined },
+): TradingStudy {
+  const given = Object.fromEntries(Object.entries(over).filter(([, v]) => v !== undefined));
+  if (Object.keys(given).length === 0) return ts;
+  const parsed = tradingOrdersSchema.safeParse({ ...ts.trading.orders, ...given });
+  if (!parsed.success)
+    throw configError(
+      `order settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  const trading = { ...ts.trading, orders: parsed.data };
+  checkTrading(ts.path, trading);
+  return { ...ts, trading };
+}
+
 export async function loadTradingStudy(studyPath: string): Promise<TradingStudy> {
   const { text } = readStudyFile(studyPath);
   const study = parseStudyText(text, studyPath);
@@ -53,6 +83,7 @@ export async function loadTradingStudy(studyPath: string): Promise<TradingStudy>
   if (specs.length === 0)
     throw configError(`${studyPath}: the study lists no strategies; trading needs one under strategies:`);
   const trading = study.trading ?? tradingSectionSchema.parse({});
+  checkTrading(studyPath, trading);
   const spec = trading.strategy
     ? specs.find((s) => strategyLabel(s) === trading.strategy || s.kind === trading.strategy)
     : specs[0];

@@ -8,6 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { ioError } from '../../core/index.ts';
+import { orderOverrides, withOrderOptions, type OrderOpts } from './order-options.ts';
 
 const isoDate = (v: string): string => {
   // Date.parse first: toISOString throws on an impossible date such as 2014-13-45.
@@ -20,7 +21,7 @@ const isoDate = (v: string): string => {
 };
 
 export function paperCommand(): Command {
-  return new Command('paper')
+  return withOrderOptions(new Command('paper'))
     .description("paper-trade the study's strategy through history into a ledger (resumable after a crash)")
     .argument('<study>', 'study file')
     .requiredOption('--from <date>', 'first trading date', isoDate)
@@ -32,10 +33,17 @@ export function paperCommand(): Command {
     .action(
       async (
         studyPath: string,
-        opts: { from: string; to: string; ledger: string; broker?: string; json?: boolean; verbose?: boolean },
+        opts: OrderOpts & {
+          from: string;
+          to: string;
+          ledger: string;
+          broker?: string;
+          json?: boolean;
+          verbose?: boolean;
+        },
       ) => {
         const t = await import('../../trading/index.ts');
-        const ts = await t.loadTradingStudy(studyPath);
+        const ts = t.withOrderSettings(await t.loadTradingStudy(studyPath), orderOverrides(opts));
         t.checkPaperSettings(ts);
         ts.indexOf(opts.from, '--from');
         ts.indexOf(opts.to, '--to');

@@ -9,6 +9,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { dataError } from '../../core/index.ts';
+import { orderOverrides, withOrderOptions, type OrderOpts } from './order-options.ts';
 
 const isoDate = (v: string): string => {
   // Date.parse first: toISOString throws on an impossible date such as 2014-13-45.
@@ -50,7 +51,7 @@ async function withSession<T>(
 
 function planCommand(): Command {
   return withLedger(
-    new Command('plan')
+    withOrderOptions(new Command('plan'))
       .description("run the study's trading strategy at the close of --as-of (data ≤ that date) and store the plan")
       .argument('<study>', 'study file')
       .requiredOption('--as-of <date>', 'decision date (a trading date of the study data)', isoDate)
@@ -60,9 +61,9 @@ function planCommand(): Command {
         'plan these orders (JSON array of { asset, side, quantity, limitPrice? }) instead of the strategy',
       )
       .option('--json', 'print the plan as JSON'),
-  ).action(async (studyPath: string, opts: LedgerOpts & { asOf: string; id?: string; orders?: string }) => {
+  ).action(async (studyPath: string, opts: LedgerOpts & OrderOpts & { asOf: string; id?: string; orders?: string }) => {
     const t = await import('../../trading/index.ts');
-    const ts = await t.loadTradingStudy(studyPath);
+    const ts = t.withOrderSettings(await t.loadTradingStudy(studyPath), orderOverrides(opts));
     const asOf = ts.indexOf(opts.asOf, '--as-of');
     const session = t.openStudySession(ts, opts.ledger, opts.broker);
     let failed = true;
