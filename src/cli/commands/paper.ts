@@ -27,7 +27,7 @@ export function paperCommand(): Command {
     .requiredOption('--from <date>', 'first trading date', isoDate)
     .requiredOption('--to <date>', 'last trading date', isoDate)
     .requiredOption('--ledger <file>', 'the trading ledger (SQLite)')
-    .option('--broker <file>', 'the simulated broker file (default: <ledger>.broker)')
+    .option('--broker <file>', 'the paper broker file (default: <ledger>.broker)')
     .option('--json', 'print every marked day as JSON')
     .option('-v, --verbose', 'print a line per marked day on stderr')
     .action(

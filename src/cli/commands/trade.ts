@@ -1,6 +1,6 @@
 /**
  * `keel trade …`: plan, approve, reject, submit, status, reconcile, history, halt, resume and audit --verify over a
- * ledger file (`--ledger FILE`) and its simulated broker (`--broker FILE`, default `<ledger>.broker`). Every
+ * ledger file (`--ledger FILE`) and its paper broker (`--broker FILE`, default `<ledger>.broker`). Every
  * command that talks to the broker reconciles open orders by client order id before it acts (audit only reads).
  *
  *   keel trade plan examples/paper-60-40.yaml --as-of 2016-03-01 --ledger book.sqlite
@@ -30,7 +30,7 @@ type LedgerOpts = { ledger: string; broker?: string; json?: boolean };
 const withLedger = (cmd: Command): Command =>
   cmd
     .requiredOption('--ledger <file>', 'the trading ledger (SQLite)')
-    .option('--broker <file>', 'the simulated broker file (default: <ledger>.broker)');
+    .option('--broker <file>', 'the paper broker file (default: <ledger>.broker)');
 
 /** Date for reconcile events of commands without a date: the latest date the ledger booked. */
 const ledgerDate = (events: readonly { date: string }[]): string =>
