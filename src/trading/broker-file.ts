@@ -98,7 +98,8 @@ export class PaperBrokerFile implements Broker {
       db.close();
       throw dataError(`broker file ${path} already exists; open it instead of creating it`);
     }
-    db.transaction(() => {
+    // Schema, bars and the first state in one transaction: a kill leaves no file half made.
+    return db.transaction(() => {
       db.exec(SCHEMA);
       const meta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
       meta.run('settings', JSON.stringify(settings));
@@ -107,10 +108,10 @@ export class PaperBrokerFile implements Broker {
       meta.run('assetClass', JSON.stringify(setup.assetClass));
       const ins = db.prepare('INSERT INTO bars (field, data) VALUES (?, ?)');
       for (const [f, v] of Object.entries(setup.fields)) ins.run(f, Buffer.from(v.buffer, v.byteOffset, v.byteLength));
+      const b = new PaperBrokerFile(path, db, pb, setup.dates);
+      b.saveAll();
+      return b;
     })();
-    const b = new PaperBrokerFile(path, db, pb, setup.dates);
-    b.saveAll();
-    return b;
   }
 
   static open(path: string): PaperBrokerFile {
@@ -120,10 +121,13 @@ export class PaperBrokerFile implements Broker {
         throw dataError(
           `broker file ${path} is not a Keel paper-broker file; give the file keel created beside the ledger`,
         );
-      const meta = (k: string): unknown =>
-        JSON.parse((db.prepare('SELECT value FROM meta WHERE key = ?').get(k) as { value: string }).value);
-      const st = (k: string): unknown =>
-        JSON.parse((db.prepare('SELECT value FROM state WHERE key = ?').get(k) as { value: string }).value);
+      const read = (table: 'meta' | 'state', k: string): unknown => {
+        const r = db.prepare(`SELECT value FROM ${table} WHERE key = ?`).get(k) as { value: string } | undefined;
+        if (!r) throw dataError(`broker file ${path} has no ${table} ${k}; it is damaged — start a new ledger`);
+        return JSON.parse(r.value);
+      };
+      const meta = (k: string): unknown => read('meta', k);
+      const st = (k: string): unknown => read('state', k);
       const assets = meta('assets') as string[];
       const assetClass = meta('assetClass') as string[];
       const fields: Record<string, Float64Array> = {};
