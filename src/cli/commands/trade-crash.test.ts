@@ -155,18 +155,10 @@ describe('crash safety (SIGKILL at random points, restart, reconcile)', () => {
       let runs = 0;
       const plans: string[] = [];
       let resent = 0;
-      const dates = [
-        '2014-03-03',
-        '2014-03-04',
-        '2014-03-05',
-        '2014-03-06',
-        '2014-03-07',
-        '2014-03-10',
-        '2014-03-11',
-        '2014-03-12',
-      ];
+      // One plan per trading date, in order: the paper broker's clock only moves forward.
+      const dates = (await loadTradingStudy(study)).panel.dates.filter((d) => d >= '2014-03-03');
       for (let r = 0; r < SUBMIT_KILLS * 2 && kills < SUBMIT_KILLS; r++) {
-        const date = dates[r % dates.length]!;
+        const date = dates[r]!;
         // 150 small market orders across the assets, alternating sides once holdings exist.
         const orders = Array.from({ length: 150 }, (_, i) => ({
           asset: ['EQ_BROAD', 'BOND_LONG', 'GOLD'][i % 3],
