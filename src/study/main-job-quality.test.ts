@@ -1,11 +1,15 @@
 /**
  * Guards the forecast quality of the main job (examples/ml-allocation.yaml, what `npm start` runs) through the path a
  * user takes: the example file itself, reduced to its two ridge strategies (the cheap ones) and no baselines, run
- * on three consecutive seeds with `runStudySeeds`. The bounds sit about three standard errors below the figures of
- * docs/forecast-quality.md (main job, seeds 42–46), so they hold for these seeds with room to spare but fail when
- * the example slides back to its old hand-picked settings (core ridge 0.43 of the ceiling, stock ridge −0.22 on
- * seed 42) or when a change to features, targets or scalers loses the planted signal. With the planted signals off,
- * the same reduced job must find nothing: the mean IC over the seeds stays within three of its standard errors of 0.
+ * on its first three seeds (42–44) with `runStudySeeds`. Measured on these seeds (docs/forecast-quality.md): IC /
+ * ceiling 0.55 (core, 4 assets: one seed's IC has s.d. ≈ 0.08) and 0.86 (stocks, s.d. ≈ 0.02). The bounds, 0.35 and
+ * 0.6, leave room for that noise (the runs are seeded, so the test is deterministic) and fail when the example slides
+ * back toward settings that miss the planted signal (the old hand-picked stock ridge scored −0.028 against a
+ * ceiling of 0.129 on seed 42). With the planted signals off the same reduced job must find
+ * nothing: its mean IC stays within 3 standard errors of 0, the s.e. from the per-seed s.d. of that null measured
+ * over 40 seeds (core 0.082, stocks 0.025; `keel run … --seeds 40`, docs/forecast-quality.md) — three seeds' own
+ * ± is too noisy to judge by (seeds 42–44 all have a stock IC near −0.03 by chance). A look-ahead leak shows here as
+ * a large positive IC.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -63,7 +67,7 @@ const row = (rows: readonly SeedsRow[], name: string): SeedsRow => {
 };
 
 describe('the main job finds the planted signal (examples/ml-allocation.yaml, ridge strategies, seeds 42–44)', () => {
-  it('IC / ceiling ≥ 0.5 (core) and ≥ 0.5 (stocks), mean over 3 seeds; IC t > 2 across seeds', async () => {
+  it('IC / ceiling > 0.35 (core) and > 0.6 (stocks), mean over 3 seeds; IC t > 2 across seeds', async () => {
     const rows = await seeds(false);
     expect(rows.map((r) => r.strategy).sort()).toEqual(['core-linear', 'stocks-linear']);
     for (const name of ['core-linear', 'stocks-linear']) {
@@ -80,11 +84,14 @@ describe('the main job finds the planted signal (examples/ml-allocation.yaml, ri
     const rows = await seeds(true);
     for (const name of ['core-linear', 'stocks-linear']) {
       const r = row(rows, name);
-      expect(r.ceilingIc!.mean, `${name}: a market with no signal has no ceiling`).toBeLessThan(0.1);
-      expect(Math.abs(r.ic!.mean), `${name}: IC ${r.ic!.mean} ± ${r.ic!.se}`).toBeLessThan(3 * r.ic!.se);
+      const se = NULL_SD[name]! / Math.sqrt(r.ic!.n);
+      expect(r.ic!.n).toBe(3);
+      expect(Math.abs(r.ic!.mean), `${name}: IC ${r.ic!.mean} against s.e. ${se}`).toBeLessThan(3 * se);
     }
   }, 300_000);
 });
 
 /** Lower bounds of IC / ceiling (mean IC over mean ceiling of seeds 42–44): see the header. */
-const BOUND: Readonly<Record<string, number>> = { 'core-linear': 0.5, 'stocks-linear': 0.5 };
+const BOUND: Readonly<Record<string, number>> = { 'core-linear': 0.35, 'stocks-linear': 0.6 };
+/** One seed's IC s.d. with the signals off (ridge strategies of the main job, seeds 42–81). */
+const NULL_SD: Readonly<Record<string, number>> = { 'core-linear': 0.082, 'stocks-linear': 0.025 };
