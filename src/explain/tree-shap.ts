@@ -282,8 +282,15 @@ export function treeShapPathDependentRows(e: TreeEnsembleForm, X: Float64Array, 
   }
 }
 
-/** E[f] under the trees' covers: each split weighs its children by cover share (the path-dependent base value). */
+const expected = new WeakMap<TreeEnsembleForm, number>();
+
+/**
+ * E[f] under the trees' covers: each split weighs its children by cover share (the path-dependent base value).
+ * Computed once per ensemble (forms are immutable).
+ */
 export function pathExpectedValue(e: TreeEnsembleForm): number {
+  const cached = expected.get(e);
+  if (cached !== undefined) return cached;
   let s = 0;
   for (const t of e.trees) {
     const c = t.nodeSampleWeight!;
@@ -296,7 +303,9 @@ export function pathExpectedValue(e: TreeEnsembleForm): number {
     };
     s += ev(0);
   }
-  return e.base + e.scale * s;
+  const value = e.base + e.scale * s;
+  expected.set(e, value);
+  return value;
 }
 
 // ------------------------------------------------------------------------------------------------ interventional
