@@ -38,6 +38,22 @@ describe('distill: a shallow tree fitted to a complex model', () => {
     expect(d.fidelity).toBeCloseTo(1, 10);
   });
 
+  it('predictions the caller already has give the same distillation without predicting again', () => {
+    let calls = 0;
+    const counted = Object.create(forest, {
+      predict: { value: (Xs: Float64Array, m: number) => (calls++, forest.predict(Xs, m)) },
+    }) as typeof forest;
+    const fresh = distill(counted, X, n, names, { maxDepth: 3 });
+    expect(calls).toBe(1);
+    const reused = distill(counted, X, n, names, { maxDepth: 3, predictions: forest.predict(X, n) });
+    expect(calls).toBe(1);
+    expect(reused.fidelity).toBe(fresh.fidelity);
+    expect(reused.rules).toEqual(fresh.rules);
+    expect(() => distill(forest, X, n, names, { predictions: new Float64Array(3) })).toThrow(
+      /predictions has 3 values for 400 rows/,
+    );
+  });
+
   it('refuses depth above 4 with the rule', () => {
     expect(() => distill(forest, X, n, names, { maxDepth: 5 })).toThrow(/1–4/);
   });

@@ -22,6 +22,11 @@ export interface DistillOptions {
   readonly minSamplesLeaf?: number;
   /** Decimal digits of thresholds and leaf values in the rules (default 4 significant). */
   readonly digits?: number;
+  /**
+   * The model's outputs on X (`model.predict(X, n)`) when the caller already has them: a refit computes them for
+   * calibration, and predicting a neural model's training window again costs as much as the rest of the distillation.
+   */
+  readonly predictions?: Float64Array;
 }
 
 export function distill(
@@ -38,7 +43,10 @@ export function distill(
   if (X.length !== n * p)
     throw new ExplainerError(`X has ${X.length} values, not ${n} rows × ${p} features; pass one name per column.`);
   if (n < 10) throw new ExplainerError(`distillation needs at least 10 rows, got ${n}; use a longer training window.`);
-  const f = model.predict(X, n);
+  const given = options.predictions;
+  if (given && given.length !== n)
+    throw new ExplainerError(`predictions has ${given.length} values for ${n} rows; pass model.predict(X, n).`);
+  const f = given ?? model.predict(X, n);
   const tree = modelKinds['decision-tree']!.create({
     maxDepth: depth,
     minSamplesLeaf: options.minSamplesLeaf ?? Math.max(5, Math.round(0.05 * n)),

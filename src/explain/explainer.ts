@@ -14,7 +14,7 @@ import { LinearModel, TreeModel, type FittedModel } from '../models/index.ts';
 import { DimensionError, ExplainerError, InvalidModelError } from './errors.ts';
 import { samplingShap, type OutputFn } from './sampling.ts';
 import { fromKeelTrees, ensembleOutput, type TreeEnsembleForm } from './tree-form.ts';
-import { pathExpectedValue, treeShapInterventional, treeShapPathDependent } from './tree-shap.ts';
+import { pathExpectedValue, treeShapInterventional, treeShapPathDependentRows } from './tree-shap.ts';
 
 export const shapModes = ['auto', 'interventional', 'tree_path_dependent'] as const;
 export type ShapMode = (typeof shapModes)[number];
@@ -72,7 +72,7 @@ export function explain(model: FittedModel, X: Float64Array, n: number, options:
   let standardErrors: Float64Array | undefined;
   let modelOut: Float64Array;
   if (model instanceof TreeModel) {
-    const form = fromKeelTrees(model, options.output ?? 0);
+    const form = formOf(model, options.output ?? 0);
     const interventional = mode === 'interventional' || (mode === 'auto' && bg !== null);
     if (interventional) {
       if (bg === null)
@@ -92,7 +92,7 @@ export function explain(model: FittedModel, X: Float64Array, n: number, options:
       requireCovers(form, model.kind);
       method = 'tree-path-dependent';
       baseValues.fill(pathExpectedValue(form));
-      for (let i = 0; i < n; i++) treeShapPathDependent(form, X, i, values, i * p);
+      treeShapPathDependentRows(form, X, n, values);
     }
     const raw = model.rawScores(X, n);
     const K = model.outputs;
@@ -166,11 +166,25 @@ export function explainEnsemble(
   const p = form.nFeatures;
   requireCovers(form, 'tree ensemble');
   const values = new Float64Array(n * p);
-  for (let i = 0; i < n; i++) treeShapPathDependent(form, X, i, values, i * p);
+  treeShapPathDependentRows(form, X, n, values);
   const base = pathExpectedValue(form);
   const out = Float64Array.from({ length: n }, (_, i) => ensembleOutput(form, X, i));
   const additivityError = checkAdditivity(values, new Float64Array(n).fill(base), out, n, p, true, 'tree ensemble');
   return { values, base, additivityError };
+}
+
+/**
+ * The flat form of a tree model's output, made once per model: a study explains the same model at every decision
+ * until its next refit, and the form carries the TreeSHAP tables built on first use (models are immutable).
+ */
+const forms = new WeakMap<TreeModel, Map<number, TreeEnsembleForm>>();
+
+function formOf(model: TreeModel, output: number): TreeEnsembleForm {
+  let byOutput = forms.get(model);
+  if (!byOutput) forms.set(model, (byOutput = new Map()));
+  let form = byOutput.get(output);
+  if (!form) byOutput.set(output, (form = fromKeelTrees(model, output)));
+  return form;
 }
 
 function requireCovers(form: TreeEnsembleForm, kind: string): void {

@@ -8,7 +8,12 @@ export type { Explanation, ExplainOptions, ShapMethod, ShapMode } from './explai
 export { InvalidModelError, ExplainerError, DimensionError } from './errors.ts';
 export { fromKeelTrees, makeTree, ensembleOutput } from './tree-form.ts';
 export type { FlatTreeForm, TreeEnsembleForm } from './tree-form.ts';
-export { treeShapPathDependent, treeShapInterventional, pathExpectedValue } from './tree-shap.ts';
+export {
+  treeShapPathDependent,
+  treeShapPathDependentRows,
+  treeShapInterventional,
+  pathExpectedValue,
+} from './tree-shap.ts';
 export { samplingShap } from './sampling.ts';
 export { fromXgboostJson } from './xgboost.ts';
 export { whyWeights, bindingConstraints, weightChangeInputs } from './why-weights.ts';

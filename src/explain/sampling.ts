@@ -24,7 +24,8 @@ export interface SamplingResult {
 
 /**
  * Shapley values of one row x (length p) against background R (nR × p) from `pairs` antithetic permutation pairs.
- * Each permutation costs one batch of (p + 1) · nR model evaluations.
+ * Every permutation starts at E_r f(r) (x on no feature) and ends at f(x) (x on all): those 1 + nR rows are
+ * evaluated once; each permutation costs (p − 1) · nR model evaluations in between.
  */
 export function samplingShap(
   f: OutputFn,
@@ -35,50 +36,69 @@ export function samplingShap(
   rng: Rng,
 ): SamplingResult {
   const p = x.length;
-  const batch = new Float64Array((p + 1) * nR * p);
+  const ends = new Float64Array((nR + 1) * p);
+  ends.set(R.subarray(0, nR * p));
+  ends.set(x, nR * p);
+  const endOut = f(ends, nR + 1);
+  let base = 0;
+  for (let r = 0; r < nR; r++) base += endOut[r]!;
+  base /= nR;
+  const fx = endOut[nR]!;
+  const rows = Math.max(0, p - 1) * nR; // one walk: x on the first k features of an order, k = 1 … p − 1
+  // Walks are evaluated together, as many as fit in ~2^20 values, so a model pays its per-call overhead (a neural
+  // network's forward set-up) once per batch rather than once per permutation.
+  const walksPerCall = Math.max(1, Math.min(2 * pairs, Math.floor((1 << 20) / Math.max(1, rows * p))));
+  const batch = new Float64Array(walksPerCall * rows * p);
+  const orders = new Int32Array(2 * pairs * p);
   const perm = Int32Array.from({ length: p }, (_, j) => j);
+  for (let m = 0; m < pairs; m++) {
+    rng.shuffle(perm);
+    for (let q = 0; q < p; q++) {
+      orders[2 * m * p + q] = perm[q]!;
+      orders[(2 * m + 1) * p + q] = perm[p - 1 - q]!; // the antithetic partner: the same order reversed
+    }
+  }
   const sum = new Float64Array(p);
   const sumSq = new Float64Array(p);
   const pairPhi = new Float64Array(p);
-  let base = 0;
-  let fx = 0;
-  const walk = (order: Int32Array, into: Float64Array, scale: number): void => {
-    // rows k·nR … (k+1)·nR − 1 hold x on the first k features of `order`, the background elsewhere
-    for (let k = 0; k <= p; k++) {
-      for (let r = 0; r < nR; r++) {
-        const o = (k * nR + r) * p;
-        batch.set(R.subarray(r * p, r * p + p), o);
-        for (let q = 0; q < k; q++) {
-          const j = order[q]!;
-          batch[o + j] = x[j]!;
+  for (let w0 = 0; w0 < 2 * pairs; w0 += walksPerCall) {
+    const nw = Math.min(walksPerCall, 2 * pairs - w0);
+    for (let w = 0; w < nw; w++) {
+      const order = orders.subarray((w0 + w) * p, (w0 + w + 1) * p);
+      for (let k = 1; k < p; k++) {
+        for (let r = 0; r < nR; r++) {
+          const o = ((w * (p - 1) + k - 1) * nR + r) * p;
+          batch.set(R.subarray(r * p, r * p + p), o);
+          for (let q = 0; q < k; q++) {
+            const j = order[q]!;
+            batch[o + j] = x[j]!;
+          }
         }
       }
     }
-    const out = f(batch, (p + 1) * nR);
-    let prev = 0;
-    for (let r = 0; r < nR; r++) prev += out[r]!;
-    prev /= nR;
-    base = prev;
-    for (let k = 1; k <= p; k++) {
-      let v = 0;
-      for (let r = 0; r < nR; r++) v += out[k * nR + r]!;
-      v /= nR;
-      const j = order[k - 1]!;
-      into[j] = into[j]! + scale * (v - prev);
-      prev = v;
-    }
-    fx = prev;
-  };
-  const reversed = new Int32Array(p);
-  for (let m = 0; m < pairs; m++) {
-    rng.shuffle(perm);
-    for (let q = 0; q < p; q++) reversed[q] = perm[p - 1 - q]!;
-    pairPhi.fill(0);
-    walk(perm, pairPhi, 0.5);
-    walk(reversed, pairPhi, 0.5);
-    for (let j = 0; j < p; j++) {
-      sum[j] = sum[j]! + pairPhi[j]!;
-      sumSq[j] = sumSq[j]! + pairPhi[j]! * pairPhi[j]!;
+    const out = rows > 0 ? f(batch.subarray(0, nw * rows * p), nw * rows) : new Float64Array(0);
+    for (let w = 0; w < nw; w++) {
+      const walk = w0 + w;
+      if (walk % 2 === 0) pairPhi.fill(0);
+      const order = orders.subarray(walk * p, (walk + 1) * p);
+      const ob = w * rows;
+      let prev = base;
+      for (let k = 1; k <= p; k++) {
+        let v = fx;
+        if (k < p) {
+          v = 0;
+          for (let r = 0; r < nR; r++) v += out[ob + (k - 1) * nR + r]!;
+          v /= nR;
+        }
+        const j = order[k - 1]!;
+        pairPhi[j] = pairPhi[j]! + 0.5 * (v - prev);
+        prev = v;
+      }
+      if (walk % 2 === 1)
+        for (let j = 0; j < p; j++) {
+          sum[j] = sum[j]! + pairPhi[j]!;
+          sumSq[j] = sumSq[j]! + pairPhi[j]! * pairPhi[j]!;
+        }
     }
   }
   const phi = new Float64Array(p);

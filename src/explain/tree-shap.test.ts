@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../core/index.ts';
 import { modelFromJSON, modelKinds, type FittedModel, type TreeModel } from '../models/index.ts';
-import { explain } from './explainer.ts';
+import { explain, explainEnsemble } from './explainer.ts';
 import { InvalidModelError } from './errors.ts';
 import { ensembleOutput, fromKeelTrees, makeTree, type FlatTreeForm, type TreeEnsembleForm } from './tree-form.ts';
 
@@ -33,8 +33,12 @@ function pathValue(e: TreeEnsembleForm, x: Float64Array, inS: boolean[]): number
       if (l < 0) return t.values[node]!;
       const r = t.childrenRight[node]!;
       const f = t.features[node]!;
-      if (inS[f]) return x[f]! <= t.thresholds[node]! ? g(l) : g(r);
-      return (c[l]! * g(l) + c[r]! * g(r)) / c[node]!;
+      if (inS[f]) {
+        const xf = x[f]!;
+        return Number.isNaN(xf) ? g(t.childrenDefault[node]!) : xf <= t.thresholds[node]! ? g(l) : g(r);
+      }
+      // a zero-cover node splits its (zero) weight evenly, as the kernels do
+      return c[node]! > 0 ? (c[l]! * g(l) + c[r]! * g(r)) / c[node]! : 0.5 * g(l) + 0.5 * g(r);
     };
     s += g(0);
   }
@@ -58,8 +62,16 @@ function interventionalValue(
   return s / nR;
 }
 
-/** A random full tree of the given depth with random covers that add up (children sum to the parent). */
-function randomTree(rng: ReturnType<typeof createRng>, p: number, depth: number): FlatTreeForm {
+/**
+ * A random tree of the given depth (each node below the root a leaf with probability `leafProb`) with random covers
+ * that add up (children sum to the parent); with `zeroCovers` some splits send all their cover one way.
+ */
+function randomTree(
+  rng: ReturnType<typeof createRng>,
+  p: number,
+  depth: number,
+  { leafProb = 0.15, zeroCovers = false } = {},
+): FlatTreeForm {
   const left: number[] = [];
   const right: number[] = [];
   const feat: number[] = [];
@@ -74,13 +86,14 @@ function randomTree(rng: ReturnType<typeof createRng>, p: number, depth: number)
     thr.push(0);
     val.push(0);
     cover.push(c);
-    if (d === depth || (d > 0 && rng.uniform() < 0.15)) {
+    if (d === depth || (d > 0 && rng.uniform() < leafProb)) {
       val[id] = rng.normal();
       return id;
     }
     feat[id] = rng.int(p); // features repeat along paths on purpose (exercises unwindPath)
     thr[id] = rng.uniform();
-    const share = 0.1 + 0.8 * rng.uniform();
+    const u = rng.uniform();
+    const share = zeroCovers && u < 0.2 ? (u < 0.1 ? 0 : 1) : 0.1 + 0.8 * rng.uniform();
     const l = build(d + 1, c * share);
     const r = build(d + 1, c * (1 - share));
     left[id] = l;
@@ -141,6 +154,78 @@ describe('TreeSHAP equals brute-force Shapley enumeration', () => {
       }
     });
   }
+});
+
+describe('path-dependent TreeSHAP: per-leaf tables and the path recursion', () => {
+  const p = 6;
+  const ensemble = (seed: number, zeroCovers: boolean) => {
+    const rng = createRng(seed);
+    const trees = Array.from({ length: 6 }, (_, k) => randomTree(rng, p, 3 + k, { zeroCovers }));
+    const e: TreeEnsembleForm = { trees, base: -0.2, scale: 0.7, nFeatures: p };
+    const n = 8;
+    const X = uniform(rng, n * p);
+    X[5] = NaN; // row 0 follows the default child at splits on feature 5
+    X[2 * p + 1] = NaN;
+    return { e, X, n };
+  };
+
+  it('give the same values on random trees with repeated features and NaN inputs', async () => {
+    const { treeShapPathDependent, treeShapPathRecursion, treeShapPathDependentRows } = await import('./tree-shap.ts');
+    for (const seed of [11, 12, 13, 14]) {
+      const { e, X, n } = ensemble(seed, false);
+      const byTables = new Float64Array(n * p);
+      const byRecursion = new Float64Array(n * p);
+      for (let i = 0; i < n; i++) {
+        treeShapPathDependent(e, X, i, byTables, i * p);
+        treeShapPathRecursion(e, X, i, byRecursion, i * p);
+      }
+      const scaleOfValues = Math.max(...Array.from(byRecursion, Math.abs));
+      expect(scaleOfValues).toBeGreaterThan(0);
+      for (let k = 0; k < n * p; k++)
+        expect(Math.abs(byTables[k]! - byRecursion[k]!)).toBeLessThan(1e-13 * scaleOfValues);
+      // the batch entry point adds the same numbers in the same order: the same bytes
+      const rows = new Float64Array(n * p);
+      treeShapPathDependentRows(e, X, n, rows);
+      expect(Array.from(rows)).toEqual(Array.from(byTables));
+    }
+  });
+
+  it('splits that send all their cover one way (zero-cover branches) give finite, exact values, not NaN', async () => {
+    const { treeShapPathRecursion } = await import('./tree-shap.ts');
+    for (const seed of [11, 12, 13, 14]) {
+      const { e, X, n } = ensemble(seed, true);
+      const { values, base, additivityError } = explainEnsemble(e, X, n); // the tables
+      expect(additivityError).toBeLessThan(1e-10);
+      const byRecursion = new Float64Array(n * p);
+      for (let i = 0; i < n; i++) treeShapPathRecursion(e, X, i, byRecursion, i * p);
+      for (let i = 0; i < n; i++) {
+        const want = bruteShapley(p, (inS) => pathValue(e, X.subarray(i * p, i * p + p), inS));
+        for (let j = 0; j < p; j++) {
+          expect(values[i * p + j]).toBeCloseTo(want[j]!, 12);
+          expect(byRecursion[i * p + j]).toBeCloseTo(want[j]!, 12);
+        }
+        expect(base).toBeCloseTo(pathValue(e, X.subarray(i * p, i * p + p), new Array<boolean>(p).fill(false)), 12);
+      }
+    }
+  });
+
+  it('a tree too large for tables (2^16 entries) is explained by the recursion, exactly', async () => {
+    const { treeShapPathDependent, pathExpectedValue } = await import('./tree-shap.ts');
+    const { tableSize } = await import('./tree-shap-table.ts');
+    const rng = createRng(21);
+    const big = randomTree(rng, p, 13, { leafProb: 0 }); // 8192 leaves, up to 6 features on a path
+    expect(tableSize(big)).toBeGreaterThan(1 << 16);
+    const e: TreeEnsembleForm = { trees: [big, randomTree(rng, p, 4)], base: 0, scale: 1, nFeatures: p };
+    const X = uniform(rng, 2 * p);
+    for (let i = 0; i < 2; i++) {
+      const got = new Float64Array(p);
+      treeShapPathDependent(e, X, i, got, 0);
+      const want = bruteShapley(p, (inS) => pathValue(e, X.subarray(i * p, i * p + p), inS));
+      for (let j = 0; j < p; j++) expect(got[j]).toBeCloseTo(want[j]!, 10);
+      const sum = got.reduce((a, b) => a + b, 0);
+      expect(Math.abs(pathExpectedValue(e) + sum - ensembleOutput(e, X, i))).toBeLessThan(1e-10);
+    }
+  });
 });
 
 function friedman(n: number, p: number, seed: number) {

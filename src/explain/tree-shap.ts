@@ -12,6 +12,7 @@
  *   "From local explanations to global understanding", interventional TreeSHAP). O(T·R·L) per row.
  */
 import type { FlatTreeForm, TreeEnsembleForm } from './tree-form.ts';
+import { buildLeafTables, tableKernel, tableSize, type LeafTables } from './tree-shap-table.ts';
 
 // ------------------------------------------------------------------------------------------------ path-dependent
 
@@ -97,6 +98,22 @@ function unwoundPathSum(P: Float64Array, o: number, depth: number, zero: number,
 type TreeKernel = (X: Float64Array, xo: number, phi: Float64Array, po: number, scale: number) => void;
 const kernels = new WeakMap<FlatTreeForm, TreeKernel>();
 
+/** Share of its parent's cover that reaches each node (0.5 each under a zero-cover parent), once per tree. */
+function coverShares(t: FlatTreeForm): Float64Array {
+  const L = t.childrenLeft;
+  const R = t.childrenRight;
+  const C = t.nodeSampleWeight!;
+  const Z = new Float64Array(L.length);
+  for (let node = 0; node < L.length; node++) {
+    const l = L[node]!;
+    if (l < 0) continue;
+    const w = C[node]!;
+    Z[l] = w > 0 ? C[l]! / w : 0.5;
+    Z[R[node]!] = w > 0 ? C[R[node]!]! / w : 0.5;
+  }
+  return Z;
+}
+
 function kernelFor(t: FlatTreeForm): TreeKernel {
   const cached = kernels.get(t);
   if (cached) return cached;
@@ -106,16 +123,7 @@ function kernelFor(t: FlatTreeForm): TreeKernel {
   const F = t.features;
   const T = t.thresholds;
   const V = t.values;
-  const C = t.nodeSampleWeight!;
-  // share of its parent's cover that reaches each node (computed once per tree, not per row)
-  const Z = new Float64Array(L.length);
-  for (let node = 0; node < L.length; node++) {
-    const l = L[node]!;
-    if (l < 0) continue;
-    const w = C[node]!;
-    Z[l] = w > 0 ? C[l]! / w : 0.5;
-    Z[R[node]!] = w > 0 ? C[R[node]!]! / w : 0.5;
-  }
+  const Z = coverShares(t);
   const recurse = (
     P: Float64Array,
     X: Float64Array,
@@ -130,6 +138,9 @@ function kernelFor(t: FlatTreeForm): TreeKernel {
     one: number,
     feature: number,
   ): void => {
+    // No weight reaches a node behind a zero-cover edge the row does not follow: every v(S) through it is 0, and
+    // unwinding its element later would divide 0 by 0.
+    if (zero === 0 && one === 0) return;
     const o = parentO + 4 * (depth + 1);
     const left = L[node]!;
     if (left < 0) {
@@ -194,6 +205,34 @@ function kernelFor(t: FlatTreeForm): TreeKernel {
 }
 
 /**
+ * Table sizes (entries, 8 bytes each) up to which a tree gets per-leaf tables (tree-shap-table.ts) instead of the path
+ * recursion: 2^16 per tree (a full depth-8 tree with 8 distinct features per path is 256 leaves × 256), 2^23 (64 MB)
+ * per ensemble, given to the trees in order. Both kernels give the same values (up to rounding); the tables are
+ * O(L·D) per row instead of O(L·D²), and build in about the time of explaining 2^d/d rows by the recursion.
+ */
+const TREE_TABLE_MAX = 1 << 16;
+const ENSEMBLE_TABLE_MAX = 1 << 23;
+
+/** Per tree of an ensemble: its tables, the recursion, or nothing (a single leaf adds only to the base). */
+type Plan = readonly (LeafTables | TreeKernel | null)[];
+const plans = new WeakMap<TreeEnsembleForm, Plan>();
+
+function planFor(e: TreeEnsembleForm): Plan {
+  const cached = plans.get(e);
+  if (cached) return cached;
+  let budget = ENSEMBLE_TABLE_MAX;
+  const plan = e.trees.map((t) => {
+    if (t.childrenLeft[0]! < 0) return null;
+    const size = tableSize(t);
+    if (size > TREE_TABLE_MAX || size > budget) return kernelFor(t);
+    budget -= size;
+    return buildLeafTables(t, coverShares(t), e.scale);
+  });
+  plans.set(e, plan);
+  return plan;
+}
+
+/**
  * Adds path-dependent SHAP values of row `row` of X (n × p) into phi[phiOffset … + p). Needs covers on every tree.
  * The trees' expected value (the base) is `pathExpectedValue`.
  */
@@ -205,14 +244,53 @@ export function treeShapPathDependent(
   phiOffset: number,
 ): void {
   const xo = row * e.nFeatures;
-  for (const t of e.trees) {
-    if (t.childrenLeft[0]! < 0) continue; // a single leaf adds only to the base
-    kernelFor(t)(X, xo, phi, phiOffset, e.scale);
+  const plan = planFor(e);
+  for (let k = 0; k < plan.length; k++) {
+    const step = plan[k]!;
+    if (step === null) continue;
+    if (typeof step === 'function') step(X, xo, phi, phiOffset, e.scale);
+    else tableKernel(e.trees[k]!, step, X, xo, phi, phiOffset);
   }
 }
 
-/** E[f] under the trees' covers: each split weighs its children by cover share (the path-dependent base value). */
+/** The path recursion alone for every tree (the tables' reference in tests; `treeShapPathDependent` picks). */
+export function treeShapPathRecursion(
+  e: TreeEnsembleForm,
+  X: Float64Array,
+  row: number,
+  phi: Float64Array,
+  phiOffset: number,
+): void {
+  for (const t of e.trees) if (t.childrenLeft[0]! >= 0) kernelFor(t)(X, row * e.nFeatures, phi, phiOffset, e.scale);
+}
+
+/**
+ * Path-dependent SHAP values of the n rows of X (n × p) added into phi (n × p), tree by tree (each tree's tables stay
+ * in cache across the rows). Same values as `treeShapPathDependent` row by row.
+ */
+export function treeShapPathDependentRows(e: TreeEnsembleForm, X: Float64Array, n: number, phi: Float64Array): void {
+  const p = e.nFeatures;
+  const plan = planFor(e);
+  for (let k = 0; k < plan.length; k++) {
+    const step = plan[k]!;
+    if (step === null) continue;
+    if (typeof step === 'function') for (let i = 0; i < n; i++) step(X, i * p, phi, i * p, e.scale);
+    else {
+      const t = e.trees[k]!;
+      for (let i = 0; i < n; i++) tableKernel(t, step, X, i * p, phi, i * p);
+    }
+  }
+}
+
+const expected = new WeakMap<TreeEnsembleForm, number>();
+
+/**
+ * E[f] under the trees' covers: each split weighs its children by cover share (the path-dependent base value).
+ * Computed once per ensemble (forms are immutable).
+ */
 export function pathExpectedValue(e: TreeEnsembleForm): number {
+  const cached = expected.get(e);
+  if (cached !== undefined) return cached;
   let s = 0;
   for (const t of e.trees) {
     const c = t.nodeSampleWeight!;
@@ -225,7 +303,9 @@ export function pathExpectedValue(e: TreeEnsembleForm): number {
     };
     s += ev(0);
   }
-  return e.base + e.scale * s;
+  const value = e.base + e.scale * s;
+  expected.set(e, value);
+  return value;
 }
 
 // ------------------------------------------------------------------------------------------------ interventional

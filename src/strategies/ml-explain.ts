@@ -33,7 +33,7 @@ export const EXPLAIN_TOP = 5;
 
 /**
  * Whether a decision's forecasts are explained: tree and linear models (exact, cheap) at every decision, every other
- * model (sampled: (p + 1) model evaluations per permutation and asset) at its refit decisions only — an LSTM
+ * model (sampled: (p − 1) model evaluations per permutation and asset) at its refit decisions only — an LSTM
  * explained at every weekly decision took 10× the study's run time.
  */
 export function explainsAt(model: FittedModel, refit: boolean): boolean {
@@ -252,8 +252,10 @@ export function distillRefit(
   scaled: Float64Array,
   n: number,
   featureNames: readonly string[],
+  /** model.predict(scaled, n) when the refit already computed it (ForecastModel.fitted): not predicted twice. */
+  fitted?: Float64Array,
 ): StoredDistillation | undefined {
   if (n < 10 || model.task !== 'regression') return undefined;
-  const d = distill(model, scaled, n, featureNames, { maxDepth: 3 });
+  const d = distill(model, scaled, n, featureNames, { maxDepth: 3, ...(fitted ? { predictions: fitted } : {}) });
   return { fidelity: d.fidelity, rules: d.rules, n };
 }

@@ -266,6 +266,7 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
               m.scaler.transform(m.data.dataset.X, m.data.dataset.n),
               m.data.dataset.n,
               m.featureNames,
+              m.fitted,
             )
           : undefined;
       const observed = env.observe?.({

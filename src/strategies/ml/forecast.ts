@@ -113,6 +113,8 @@ export interface ForecastModel {
   readonly histMean: Float64Array;
   /** Per-asset variance of in-sample residuals (the predictive variance of models without their own). */
   readonly residualVar: Float64Array;
+  /** The model's outputs on its own scaled training rows (regression): calibration's and distillation's input. */
+  readonly fitted?: Float64Array;
   readonly importance?: Float64Array;
   readonly training?: TrainingCurveData;
   readonly calibration?: Calibration;
@@ -177,6 +179,7 @@ export function fitForecastModel(
     lastLabelDate: ds.sampleDates.reduce((m, d) => (d > m ? d : m), ''),
     histMean,
     residualVar,
+    ...(fitted ? { fitted } : {}),
     ...(imp ? { importance: imp } : {}),
     ...(training ? { training } : {}),
     ...(calibration ? { calibration } : {}),
