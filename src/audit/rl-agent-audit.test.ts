@@ -41,4 +41,31 @@ describe('look-ahead audit: rl-agent', () => {
       expect(r.checks).toBe(6);
     });
   }
+
+  it('ppo with z-scored features (scaler fitted per refit) and the residual policy around 1/N passes', () => {
+    const options: BacktestOptions = {
+      costs: { kind: 'proportional', bps: 10 },
+      rebalance: 'monthly',
+      start: '2016-01-04',
+    };
+    const mk = (): Strategy =>
+      (strategyKinds['rl-agent'].create as (x: object, e: object) => Strategy)(
+        {
+          algorithm: 'ppo',
+          features: [{ kind: 'momentum', windows: [21], skip: 2 }],
+          normalize: 'zscore',
+          cash: false,
+          stepBars: 5,
+          trainWindow: 300,
+          refitEvery: 126,
+          minTrainSteps: 30,
+          steps: 64,
+          agent: { nSteps: 32, batchSize: 16, nEpochs: 2, hidden: [8] },
+        },
+        { seed: 1, backtest: options },
+      );
+    const r = auditBacktest(panel, mk, options);
+    expect(r.violations).toEqual([]);
+    expect(r.ok).toBe(true);
+  });
 });

@@ -21,6 +21,7 @@ import type { BacktestOptions, Decision, DecisionContext, RebalanceSpec, Strateg
 import { missingAlgorithm, RL_ALGORITHM_NAMES, rlAlgorithms, type RlPolicy } from './rl-agent-registry.ts';
 import { resolveWeights, weightsByIdSchema } from './weights.ts';
 import { kindUnion } from './allocator.ts';
+import { fitColumnScaler, type ColumnScaler } from './rl-agent-scaler.ts';
 
 const featureSpecSchema = kindUnion(featureKinds as never, 'feature');
 
@@ -41,6 +42,16 @@ export const rlAgentSchema = z
       .default([{ kind: 'momentum', windows: [63] }])
       .describe('observation features (src/features kinds), computed point in time'),
     window: z.int().min(1).default(1).describe('rows of features in one observation'),
+    normalize: z
+      .enum(['zscore', 'none'])
+      .default('none')
+      .describe('zscore: each feature column standardised by its mean and s.d. over the training window only'),
+    cash: z
+      .boolean()
+      .default(true)
+      .describe(
+        'continuous agents: a cash score beside the assets; false = softmax over the assets only, so a zero action is 1/N (a residual policy around 1/N)',
+      ),
     actions: z
       .array(actionEntry)
       .min(2)
@@ -97,6 +108,7 @@ interface Fitted {
   readonly policies: readonly RlPolicy[];
   readonly seeds: readonly number[];
   readonly findings: readonly FindingDraft[];
+  readonly scaler: ColumnScaler | null;
   readonly toWeights: (action: Float64Array | number) => Float64Array;
 }
 
@@ -138,9 +150,13 @@ export function rlAgent(params: RlAgentParams, env: RlAgentEnv = {}): Strategy {
       return null;
     }
     const panel = view.sliceRows(0, A + 1);
-    const fm = computeFeatures(features, env.records ? { panel, records: env.records } : { panel });
+    const raw = computeFeatures(features, env.records ? { panel, records: env.records } : { panel });
+    // The scaler sees only the rows the training observations read (decision rows ≤ A − embargo and their window).
+    const scaler = params.normalize === 'zscore' ? fitColumnScaler(raw, from - params.window + 1, to) : null;
+    const fm = scaler ? scaler.apply(raw) : raw;
     const allocations = allocationsOf(params, panel.assets, name);
-    const action: ActionSpec = algo.actions === 'discrete' ? { kind: 'discrete', allocations } : { kind: 'simplex' };
+    const action: ActionSpec =
+      algo.actions === 'discrete' ? { kind: 'discrete', allocations } : { kind: 'simplex', cash: params.cash };
     const trainEnv = new PortfolioEnv({
       panel,
       backtest: { ...bt, overlays: [] }, // overlays are not modelled in training (a finding says so)
@@ -188,6 +204,7 @@ export function rlAgent(params: RlAgentParams, env: RlAgentEnv = {}): Strategy {
       policies,
       seeds,
       findings,
+      scaler,
       toWeights: (a) => trainEnv.actions.toWeights(a),
     };
     fits.set(A, f);
@@ -217,7 +234,8 @@ export function rlAgent(params: RlAgentParams, env: RlAgentEnv = {}): Strategy {
         const rl: RlDiagnostics = { algorithm: params.algorithm, fitDate: '', refit: false, agentActions: [] };
         return { weights: new Float64Array(n).fill(1 / n), diagnostics: { rl }, findings };
       }
-      const fm = computeFeatures(features, env.records ? { panel: view, records: env.records } : { panel: view });
+      const raw = computeFeatures(features, env.records ? { panel: view, records: env.records } : { panel: view });
+      const fm = f.scaler ? f.scaler.apply(raw) : raw;
       let invested = 0;
       for (const w of ctx.previousWeights) invested += w;
       const obs = observationAt(fm, params.window, T, ctx.previousWeights, 1 - invested);

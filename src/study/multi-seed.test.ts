@@ -54,6 +54,22 @@ describe('runStudySeeds', () => {
     const file = JSON.parse(readFileSync(join(r.path, 'seeds-summary.json'), 'utf8'));
     expect(file.runs).toEqual(r.runs.map((x) => x.runId));
     expect(file.seeds).toEqual([7, 8, 9]);
+    // DSR of the return in excess of the 1/N baseline and the L1 distance from 1/N, per run and over the seeds
+    const rows = r.runs.map(
+      (x) => (x.summary['backtest'] as { deflatedSharpeVsEqualWeight: number; l1FromEqualWeight: number }[])[0]!,
+    );
+    for (const row of rows) {
+      expect(row.deflatedSharpeVsEqualWeight).toBeGreaterThanOrEqual(0);
+      expect(row.deflatedSharpeVsEqualWeight).toBeLessThanOrEqual(1);
+    }
+    expect(ivol.deflatedSharpeVsEqualWeight!.mean).toBeCloseTo(
+      meanSe(rows.map((x) => x.deflatedSharpeVsEqualWeight)).mean,
+      15,
+    );
+    expect(ivol.l1FromEqualWeight!.mean).toBeCloseTo(meanSe(rows.map((x) => x.l1FromEqualWeight)).mean, 15);
+    expect(ivol.l1FromEqualWeight!.mean).toBeGreaterThan(0);
+    // 1/N against itself has no excess return: no figure, not a fake 0.5
+    expect(r.rows.find((x) => x.strategy === '1/N')!.deflatedSharpeVsEqualWeight?.n ?? 0).toBe(0);
   });
 
   it('refuses a seed count outside 1 … 1000 before running anything', async () => {

@@ -23,6 +23,9 @@ export interface SeedsRow {
   readonly baseline: boolean;
   readonly sharpe: MeanSe;
   readonly deflatedSharpe: MeanSe;
+  /** Plain backtests with a 1/N baseline: DSR of the return in excess of 1/N; mean L1 distance of the weights from 1/N. */
+  readonly deflatedSharpeVsEqualWeight?: MeanSe;
+  readonly l1FromEqualWeight?: MeanSe;
   /** ML strategies only. */
   readonly ic?: MeanSe;
   readonly rankIc?: MeanSe;
@@ -86,12 +89,26 @@ function figuresOf(run: RunResult): SeedFigures[] {
       },
     }));
   const bt = run.summary['backtest'] as
-    readonly { name: string; baseline: boolean; metrics?: Record<string, number> }[] | undefined;
+    | readonly {
+        name: string;
+        baseline: boolean;
+        metrics?: Record<string, number>;
+        l1FromEqualWeight?: number;
+        deflatedSharpeVsEqualWeight?: number;
+      }[]
+    | undefined;
   return (bt ?? []).map((r) => ({
     key: r.name,
     strategy: r.name,
     baseline: r.baseline,
-    values: { sharpe: r.metrics?.['sharpe'], deflatedSharpe: r.metrics?.['deflatedSharpe'] },
+    values: {
+      sharpe: r.metrics?.['sharpe'],
+      deflatedSharpe: r.metrics?.['deflatedSharpe'],
+      ...(r.deflatedSharpeVsEqualWeight === undefined
+        ? {}
+        : { deflatedSharpeVsEqualWeight: r.deflatedSharpeVsEqualWeight }),
+      ...(r.l1FromEqualWeight === undefined ? {} : { l1FromEqualWeight: r.l1FromEqualWeight }),
+    },
   }));
 }
 
@@ -121,6 +138,8 @@ export function aggregateSeeds(runs: readonly RunResult[]): SeedsRow[] {
       baseline: first.baseline,
       sharpe: stat('sharpe')!,
       deflatedSharpe: stat('deflatedSharpe')!,
+      ...opt('deflatedSharpeVsEqualWeight'),
+      ...opt('l1FromEqualWeight'),
       ...opt('ic'),
       ...opt('rankIc'),
       ...opt('ceilingIc'),

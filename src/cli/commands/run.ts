@@ -29,6 +29,8 @@ export function formatSeedsSummary(r: SeedsResult): string {
   const lines = r.runs.map((run, i) => `seed ${r.seeds[i]}: run ${run.runId} (${run.findings.length} findings)`);
   const hasIc = r.rows.some((x) => x.ic !== undefined);
   const hasCeiling = r.rows.some((x) => x.ceilingIc !== undefined);
+  const hasVs = r.rows.some((x) => x.deflatedSharpeVsEqualWeight !== undefined);
+  const hasL1 = r.rows.some((x) => x.l1FromEqualWeight !== undefined);
   const w = Math.max(
     8,
     ...r.rows.map((x) => x.strategy.length + (x.baseline ? 2 : 0) + (x.section ? x.section.length + 1 : 0)),
@@ -36,6 +38,8 @@ export function formatSeedsSummary(r: SeedsResult): string {
   const cols = [
     'Sharpe',
     'DSR',
+    ...(hasVs ? ['DSR vs 1/N'] : []),
+    ...(hasL1 ? ['L1 from 1/N'] : []),
     ...(hasIc ? ['IC', 'rank IC'] : []),
     ...(hasCeiling ? ['ceiling IC', 'IC/ceiling'] : []),
   ];
@@ -46,6 +50,8 @@ export function formatSeedsSummary(r: SeedsResult): string {
     const cells = [
       ms(x.sharpe, 2),
       ms(x.deflatedSharpe, 2),
+      ...(hasVs ? [ms(x.deflatedSharpeVsEqualWeight, 2)] : []),
+      ...(hasL1 ? [ms(x.l1FromEqualWeight, 2)] : []),
       ...(hasIc ? [ms(x.ic, 3), ms(x.rankIc, 3)] : []),
       ...(hasCeiling ? [ms(x.ceilingIc, 3), ms(x.shareOfCeiling, 2)] : []),
     ];

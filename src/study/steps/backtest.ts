@@ -21,6 +21,7 @@ import {
   type Strategy,
 } from '../../backtest/index.ts';
 import { defaultBaselines, strategyKinds, type BaselineUniverse, type StrategyEnv } from '../../strategies/index.ts';
+import { activeDeflatedSharpe } from '../../report/index.ts';
 import { strategyFolder, strategyLabel } from '../../config/index.ts';
 import type { PanelLike, RunContext, StudyStep } from '../context.ts';
 import { resolvePeriodsPerYear } from './calendar.ts';
@@ -36,6 +37,7 @@ export interface StrategyRun {
   readonly kind: string;
   readonly baseline: boolean;
   readonly result: BacktestResult;
+  readonly spec?: StrategySpec;
 }
 
 function baselinesFor(ctx: RunContext, panel: PanelLike): readonly StrategySpec[] {
@@ -118,13 +120,27 @@ export const backtestStep: StudyStep = {
       if (training.length > 0) ctx.artefacts.writeJson(`${folderName(name)}/rl-training.json`, { refits: training });
       ctx.report(...result.findings);
       ctx.log(`backtest ${name}: ${result.ledger.length} orders, final NAV ${result.nav.at(-1)}`);
-      runs.push({ name, kind: spec.kind, baseline, result });
+      runs.push({ name, kind: spec.kind, baseline, result, spec });
     });
     ctx.progress(specs.length, specs.length);
+    // DSR of each strategy's daily return in excess of the (first plain) 1/N baseline, nTrials as above.
+    const oneOverN = runs.find(
+      (r) =>
+        r.baseline &&
+        r.kind === 'equal-weight' &&
+        (r.spec as { targetVolatility?: unknown }).targetVolatility === undefined,
+    );
+    const vsOneOverN = (r: StrategyRun): Record<string, number> =>
+      oneOverN ? { deflatedSharpeVsEqualWeight: activeDeflatedSharpe(r.result, oneOverN.result, nTrials) } : {};
     const metrics = Object.fromEntries(
       runs.map((r) => [
         r.name,
-        { baseline: r.baseline, ...metricsObject(r.result), l1FromEqualWeight: distanceFromEqualWeight(r.result) },
+        {
+          baseline: r.baseline,
+          ...metricsObject(r.result),
+          l1FromEqualWeight: distanceFromEqualWeight(r.result),
+          ...vsOneOverN(r),
+        },
       ]),
     );
     ctx.artefacts.writeJson('metrics.json', { strategies: metrics });
@@ -134,6 +150,7 @@ export const backtestStep: StudyStep = {
       baseline: r.baseline,
       metrics: metricsObject(r.result)['metrics'],
       l1FromEqualWeight: distanceFromEqualWeight(r.result),
+      ...vsOneOverN(r),
     }));
   },
 };
