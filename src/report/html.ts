@@ -190,6 +190,9 @@ function section(s: ReportSection, nTrials: number): string {
   }
   if (s.weights && s.weights.dates.length > 0)
     parts.push(figure('weights', weightsChart(s.weights), 'Target weights set at each rebalance.'));
+  for (const w of s.moreWeights ?? [])
+    if (w.dates.length > 0)
+      parts.push(figure('weights', weightsChart(w), `Target weights of ${w.strategy} set at each rebalance.`));
   if (s.frontier && s.frontier.curve.length > 1)
     parts.push(
       figure(

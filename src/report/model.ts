@@ -215,6 +215,8 @@ export interface ReportSection {
   /** Name of the strategy the tear sheet measures beta, alpha, tracking error and information ratio against (1/N). */
   readonly benchmark?: string;
   readonly weights?: WeightsHistory;
+  /** Target weights over time of every other non-baseline strategy (a study of several rl-agents shows each). */
+  readonly moreWeights?: readonly WeightsHistory[];
   readonly frontier?: FrontierSnapshot;
   readonly featureImportance?: readonly FeatureImportance[];
   /** Mean |SHAP| per feature over every decision and asset, as shares of the model's total (src/explain). */

@@ -71,6 +71,41 @@ describe('rl-agent in a study', () => {
     expect(JSON.parse(read(r.path, 'metrics.json')).strategies.q.l1FromEqualWeight).toBe(l1['q']);
   });
 
+  it('a study of several agents charts the weights of each one, and summary.json gives each its DSR vs 1/N', async () => {
+    const q = study.strategies[0]!;
+    const two = {
+      ...study,
+      strategies: [
+        q,
+        {
+          ...q,
+          name: 'ppo',
+          algorithm: 'ppo',
+          normalize: 'zscore',
+          cash: false,
+          episodes: 2,
+          seeds: 1,
+          agent: { nSteps: 16, batchSize: 8, nEpochs: 1, hidden: [8] },
+        },
+      ],
+    };
+    const r = await runStudy(two, { outDir: join(work, 'c'), clock });
+    const section = JSON.parse(read(r.path, 'report.json')).sections[0];
+    expect(section.weights.strategy).toBe('q');
+    expect(section.moreWeights.map((w: { strategy: string }) => w.strategy)).toEqual(['ppo']);
+    const html = read(r.path, 'report.html');
+    expect(html).toContain('Weights at each rebalance — q');
+    expect(html).toContain('Weights at each rebalance — ppo');
+    const summary = JSON.parse(read(r.path, 'summary.json')) as {
+      backtest: { name: string; deflatedSharpeVsEqualWeight?: number | null }[];
+    };
+    for (const name of ['q', 'ppo']) {
+      const dsr = summary.backtest.find((b) => b.name === name)!.deflatedSharpeVsEqualWeight!;
+      expect(dsr).toBeGreaterThanOrEqual(0);
+      expect(dsr).toBeLessThanOrEqual(1);
+    }
+  });
+
   it('is the same run, byte for byte, for the same seed', async () => {
     const a = await runStudy(study, { outDir: join(work, 'b1'), clock });
     const b = await runStudy(study, { outDir: join(work, 'b2'), clock });

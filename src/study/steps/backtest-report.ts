@@ -1,7 +1,7 @@
 /**
  * Step `report`: report.json and report.html for studies backtested by the `backtest` step (the ML job writes its
  * own richer report). One section: every strategy's NAV (after costs, rebased to 1 at the first fill; baselines
- * dashed) with its headline metrics, and the target weights of the first non-baseline strategy at each decision.
+ * dashed) with its headline metrics, and the target weights of each non-baseline strategy at each decision.
  */
 import {
   renderReportHtml,
@@ -59,16 +59,15 @@ export function backtestReportModel(
   });
   const agentTraining = runs.flatMap((r) => agentCurves(r.name, r.result));
   const main = runs.find((r) => !r.baseline) ?? runs[0];
-  let weights: WeightsHistory | undefined;
-  if (main) {
-    const r = main.result;
-    weights = {
-      strategy: main.name,
-      assets: r.assets,
-      dates: r.decisions.map((d) => r.dates[d.dateIndex]!),
-      weights: r.decisions.map((d) => Array.from(d.target)),
-    };
-  }
+  const history = (run: StrategyRun): WeightsHistory => ({
+    strategy: run.name,
+    assets: run.result.assets,
+    dates: run.result.decisions.map((d) => run.result.dates[d.dateIndex]!),
+    weights: run.result.decisions.map((d) => Array.from(d.target)),
+  });
+  const weights = main ? history(main) : undefined;
+  // every other strategy of the study (not the baselines) gets its own weights chart: how far each agent is from 1/N
+  const moreWeights = runs.filter((r) => !r.baseline && r !== main).map(history);
   return {
     format: 'keel-report',
     version: 1,
@@ -85,6 +84,7 @@ export function backtestReportModel(
         strategies,
         ...(oneOverN ? { benchmark: oneOverN.name } : {}),
         ...(weights ? { weights } : {}),
+        ...(moreWeights.length > 0 ? { moreWeights } : {}),
         ...(agentTraining.length > 0 ? { agentTraining } : {}),
       },
     ],
