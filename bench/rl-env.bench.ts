@@ -11,7 +11,7 @@
  * Keel / peer (time per step; ≤ 1 means Keel is at least as fast). Peers are driven like gym envs: a Python loop
  * calling step(); Numba compiles the step itself.
  *
- *   npm run bench -- rl-env            (KEEL_BENCH_ROUNDS=R rounds per side, default 5; KEEL_BENCH_STEPS, default 200000)
+ *   npm run bench -- rl-env            (KEEL_BENCH_ROUNDS=R rounds per side, default 5; KEEL_BENCH_STEPS, default 50000)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,7 +24,7 @@ import { PortfolioEnv } from '../src/agents/index.ts';
 import { here } from './shared-bench.ts';
 
 const ROUNDS = Number(process.env['KEEL_BENCH_ROUNDS'] ?? 5);
-const STEPS = Number(process.env['KEEL_BENCH_STEPS'] ?? 200_000);
+const STEPS = Number(process.env['KEEL_BENCH_STEPS'] ?? 50_000);
 const CHECK = 1500;
 const POOL = 4096; // random actions, cycled
 const WINDOW = 5;

@@ -74,6 +74,21 @@ export function softmax(v: ArrayLike<number>): Float64Array {
   return out;
 }
 
+/** The first `n` components of softmax(v) (the rest, cash, is implied): one allocation per step, not two. */
+function softmaxHead(v: Float64Array, n: number): Float64Array {
+  let mx = -Infinity;
+  for (let j = 0; j < v.length; j++) if (v[j]! > mx) mx = v[j]!;
+  const out = new Float64Array(n);
+  let s = 0;
+  for (let j = 0; j < v.length; j++) {
+    const e = Math.exp(v[j]! - mx);
+    if (j < n) out[j] = e;
+    s += e;
+  }
+  for (let j = 0; j < n; j++) out[j] = out[j]! / s;
+  return out;
+}
+
 export interface ActionMap {
   readonly space: Space;
   /** Target weights (fresh array) of an action; throws a one-line usageError for an action outside the space. */
@@ -134,8 +149,8 @@ export function createActionMap(spec: ActionSpec, n: number, lev: Limits): Actio
           );
       }
       if (p.kind === 'long-short') return scaleIntoLimits(action.slice(), lev);
-      const s = p.map === 'softmax' ? softmax(action) : projectSimplex(action);
-      return scaleIntoLimits(s.slice(0, n), lev);
+      if (p.map === 'softmax') return scaleIntoLimits(softmaxHead(action, n), lev);
+      return scaleIntoLimits(projectSimplex(action).slice(0, n), lev);
     },
   };
 }
