@@ -86,7 +86,7 @@ function check(file: string, s: ExampleStudy): void {
 }
 
 describe('example studies run end to end', () => {
-  // rl-allocation trains three kinds of agents walk-forward: ~14 s of CPU on a quiet machine, minutes on a loaded one
+  // rl-allocation trains three kinds of agents walk-forward: 12 s at load 3.7, minutes on a loaded machine
   const timeouts: Record<string, number> = { 'rl-allocation.yaml': 600_000 };
   for (const { file, study } of examples.filter((e) => e.study.data.source !== 'french'))
     it(file, () => check(file, study), timeouts[file]);
