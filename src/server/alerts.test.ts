@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromiumAvailable, CHROMIUM_PATH } from '../report/index.ts';
 import { runStudy } from '../study/index.ts';
+import { openBrowserPage } from './test-browser.ts';
 import { createDashboard } from './index.ts';
 import { makeRuns, monitoredStudy } from './test-runs.ts';
 
@@ -125,17 +126,8 @@ describe.skipIf(!chromiumAvailable())('alerts page in headless Chromium', () => 
   });
 
   it('renders every event with 0 console errors; the detector and run filters narrow it; the run page links to it', async () => {
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: ['--no-sandbox', '--disable-background-networking'],
-      headless: true,
-    });
+    const { browser, page, errors } = await openBrowserPage({ viewport: { width: 1400, height: 900 } });
     try {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-      const errors: string[] = [];
-      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-      page.on('pageerror', (e) => errors.push(e.message));
       // The page's CSP refuses eval, so poll with evaluate (not waitForFunction); strings: no DOM library here.
       const data = (key: string): Promise<string | undefined> =>
         page.evaluate(`document.body.dataset[${JSON.stringify(key)}]`) as Promise<string | undefined>;

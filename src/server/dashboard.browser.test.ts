@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromiumAvailable, CHROMIUM_PATH } from '../report/index.ts';
+import { openBrowserPage } from './test-browser.ts';
 import { createDashboard } from './index.ts';
 import { makeRuns } from './test-runs.ts';
 
@@ -31,17 +32,8 @@ describe.skipIf(!chromiumAvailable())('keel serve in headless Chromium', () => {
   });
 
   it('runs, run, compare and alerts pages render with 0 console errors; filter and sort work, charts have zoom and tooltips, the log-axis toggle works', async () => {
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: ['--no-sandbox', '--disable-background-networking'],
-      headless: true,
-    });
+    const { browser, page, errors } = await openBrowserPage({ viewport: { width: 1400, height: 900 } });
     try {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-      const errors: string[] = [];
-      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-      page.on('pageerror', (e) => errors.push(e.message));
       const ready = async (): Promise<void> => {
         await page.waitForFunction('document.body.dataset.ready !== undefined', null, { timeout: 30_000 });
         expect(await page.evaluate('document.body.dataset.ready')).toBe('1');

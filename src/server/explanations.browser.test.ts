@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromiumAvailable, CHROMIUM_PATH } from '../report/index.ts';
 import { runStudy } from '../study/index.ts';
+import { openBrowserPage } from './test-browser.ts';
 import { createDashboard } from './index.ts';
 
 const mlStudy = {
@@ -78,17 +79,8 @@ describe('explanations on the run page', () => {
           resolve(`http://127.0.0.1:${info.port}`),
         );
       });
-      const { chromium } = await import('playwright-core');
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM_PATH,
-        args: ['--no-sandbox', '--disable-background-networking'],
-        headless: true,
-      });
+      const { browser, page, errors } = await openBrowserPage({ viewport: { width: 1400, height: 900 } });
       try {
-        const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-        const errors: string[] = [];
-        page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-        page.on('pageerror', (e) => errors.push(e.message));
         await page.goto(`${base}/?token=b`);
         await page.goto(`${base}/runs/${id}`);
         for (let k = 0; k < 300 && (await page.evaluate('document.body.dataset.ready')) === undefined; k++)

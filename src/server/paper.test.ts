@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { chromiumAvailable, CHROMIUM_PATH } from '../report/index.ts';
 import { TradeLedger } from '../trading/index.ts';
 import { tempDir, writeStudy } from '../../test/support/trading-studies.ts';
+import { openBrowserPage } from './test-browser.ts';
 import { createDashboard, csrfFor } from './index.ts';
 
 const token = 'paper-token';
@@ -149,17 +150,8 @@ describe.skipIf(!chromiumAvailable())('paper page in headless Chromium', () => {
   });
 
   it('renders with 0 console errors and the Approve button approves the plan end to end', async () => {
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: ['--no-sandbox', '--disable-background-networking'],
-      headless: true,
-    });
+    const { browser, page, errors } = await openBrowserPage();
     try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-      page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`${base}/paper?token=${token}`);
       // waitForFunction compiles its predicate with eval, which the page's CSP refuses: poll with evaluate instead
       // (this file is type-checked without the DOM library, hence the cast).
@@ -221,17 +213,8 @@ describe.skipIf(!chromiumAvailable())('paper page in headless Chromium: reject',
   });
 
   it('a forged reject (from another origin, or without the CSRF token) leaves the plan pending; the Reject button rejects it with its reason', async () => {
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: ['--no-sandbox', '--disable-background-networking'],
-      headless: true,
-    });
+    const { browser, page, errors } = await openBrowserPage();
     try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-      page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`${base}/paper?token=${token}`); // signs in: the session cookie is set
       type Doc = { document: { body: { dataset: Record<string, string | undefined> } } };
       const data = (key: string): Promise<string | undefined> =>
