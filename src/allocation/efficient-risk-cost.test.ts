@@ -71,5 +71,32 @@ describe('efficient-risk with a trading-cost penalty', () => {
       expect(turnover).toBeLessThanOrEqual(0.4 + 1e-9);
       expect(w[2]).toBeCloseTo(0.2, 9);
     });
+
+    it('the exact separable solution equals the LP (forced by a slack group row) on random problems', () => {
+      let seed = 7;
+      const rnd = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+      for (let trial = 0; trial < 40; trial++) {
+        const n = 2 + (trial % 6);
+        const assets = Array.from({ length: n }, (_, i) => `A${i}`);
+        const mu = Float64Array.from({ length: n }, () => 0.05 + 0.1 * rnd());
+        if (trial % 5 === 0) mu[1] = mu[0]!; // ties
+        const prev = Float64Array.from({ length: n }, () => rnd());
+        const tot = prev.reduce((a, b) => a + b, 0);
+        for (let i = 0; i < n; i++) prev[i] = (trial % 3 === 0 ? 1.2 : 1) * (prev[i]! / tot); // sometimes over-invested
+        const cov = Matrix.fromRows(assets.map((_, i) => assets.map((__, j) => (i === j ? 0.01 : 0))));
+        const d = { assets, mu, cov, previousWeights: prev };
+        const hi = Math.max(1 / n + 0.05, 0.2 + 0.6 * rnd());
+        const c = { transactionCost: [0, 0.002, 0.02, 0.2][trial % 4]!, weightBounds: [0, hi] as [number, number] };
+        const exact = efficientRisk(d, 5, c);
+        const lp = efficientRisk(d, 5, { ...c, groups: [{ name: 'all', assets, max: 2 }] });
+        const k = c.transactionCost;
+        const value = (w: Float64Array): number =>
+          w.reduce((a, x, i) => a + mu[i]! * x - k * Math.abs(x - prev[i]!), 0);
+        expect(exact.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+        expect(Math.max(...exact)).toBeLessThanOrEqual(hi + 1e-12);
+        expect(Math.min(...exact)).toBeGreaterThanOrEqual(0);
+        expect(value(exact), `trial ${trial}`).toBeCloseTo(value(lp), 9);
+      }
+    });
   });
 });

@@ -326,6 +326,49 @@ function maxReturnFor(s: MvSetup, mu: Float64Array): { weights: Float64Array; re
 }
 
 /**
+ * The same problem without group rows or a turnover cap, exactly and without an LP: the objective is separable
+ * and concave with one equality (the budget), so for a price ν of the budget each weight maximises
+ * μ_i·w − k|w − w0_i| − ν·w on its bounds — ub when ν < μ_i − k, lb when ν > μ_i + k, else w0 clipped — and the sum
+ * falls as ν rises. ν* is the breakpoint where the sum crosses the budget; assets tied at ν* fill the gap in index
+ * order. (~0.3 s of HiGHS per main-job run otherwise.)
+ */
+function maxNetReturnSeparable(s: MvSetup): Float64Array {
+  const { w0, cost: k } = s.trade!;
+  const n = s.n;
+  const held = Float64Array.from({ length: n }, (_, i) => Math.min(Math.max(w0[i]!, s.lb[i]!), s.ub[i]!));
+  // w_i just below (side −1) or just above (side +1) a price b
+  const at = (i: number, b: number, side: -1 | 1): number => {
+    const up = s.mu[i]! - k;
+    const down = s.mu[i]! + k;
+    if (side < 0 ? up >= b : up > b) return s.ub[i]!;
+    if (side < 0 ? down < b : down <= b) return s.lb[i]!;
+    return held[i]!;
+  };
+  const prices = [...new Set(Array.from({ length: n }, (_, i) => [s.mu[i]! - k, s.mu[i]! + k]).flat())].sort(
+    (a, b) => a - b,
+  );
+  const sum = (b: number, side: -1 | 1): number => {
+    let t = 0;
+    for (let i = 0; i < n; i++) t += at(i, b, side);
+    return t;
+  };
+  for (const b of prices) {
+    const lo = sum(b, 1);
+    if (lo > s.budget || sum(b, -1) < s.budget) continue;
+    const w = Float64Array.from({ length: n }, (_, i) => at(i, b, 1));
+    let gap = s.budget - lo;
+    for (let i = 0; i < n && gap > 0; i++) {
+      const room = at(i, b, -1) - w[i]!;
+      const take = Math.min(room, gap);
+      w[i] = w[i]! + take;
+      gap -= take;
+    }
+    return w;
+  }
+  throw infeasible('no portfolio satisfies the bounds and budget. Relax them.');
+}
+
+/**
  * max μᵀw − k·Σ|w − w0| under bounds, budget, groups and a turnover cap: the δ → 0 end of efficient-risk when
  * the study trades at a cost (maxReturnFor would drop the cost and the cap). An LP over the trades b, s ≥ 0
  * (w = w0 + b − s), so every row is shifted by w0; HiGHS.
@@ -451,7 +494,9 @@ function efficientRiskPath(
       s.l2 > 0
         ? solve(s, hessian(s, 0), q, [], fa.w)
         : s.trade
-          ? maxNetReturnWithTrades(s)
+          ? s.groups.length === 0 && !Number.isFinite(s.trade.maxTurnover)
+            ? maxNetReturnSeparable(s)
+            : maxNetReturnWithTrades(s)
           : maxReturnFor(s, s.mu).weights;
     return Math.sqrt(portfolioVariance(exact, dist.cov)) <= targetVolatility * (1 + 1e-12)
       ? { w: exact, s, q, delta: null }
