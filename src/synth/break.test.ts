@@ -1,36 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { synthesizeMarket } from './market.ts';
 import { plantedExpectation } from './expected.ts';
+import { meanIc } from './test-ic.ts';
 import { marketToCsv } from './serialize.ts';
-
-/** Mean over dates [from, to) of the cross-sectional Pearson correlation of rows of x and y (n per row). */
-function meanIc(x: Float64Array, y: Float64Array, n: number, from: number, to: number): number {
-  let s = 0;
-  let k = 0;
-  for (let t = from; t < to; t++) {
-    let mx = 0;
-    let my = 0;
-    for (let a = 0; a < n; a++) {
-      mx += x[t * n + a]! / n;
-      my += y[t * n + a]! / n;
-    }
-    let sxy = 0;
-    let sxx = 0;
-    let syy = 0;
-    for (let a = 0; a < n; a++) {
-      const dx = x[t * n + a]! - mx;
-      const dy = y[t * n + a]! - my;
-      sxy += dx * dy;
-      sxx += dx * dx;
-      syy += dy * dy;
-    }
-    if (sxx > 0 && syy > 0) {
-      s += sxy / Math.sqrt(sxx * syy);
-      k++;
-    }
-  }
-  return s / k;
-}
 
 /** Equal up to rounding: the factor enters before the sum, so tiny α differ by ~1e-17 (α is ~1e-3). */
 const near = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-12 * Math.abs(b) + 1e-15);
