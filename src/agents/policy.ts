@@ -159,11 +159,7 @@ export class ActionDistribution {
     if (this.kind === 'categorical') {
       for (let b = 0; b < batch; b++) {
         const o = b * k;
-        let mx = -Infinity;
-        for (let j = 0; j < k; j++) mx = Math.max(mx, out[o + j]!);
-        let z = 0;
-        for (let j = 0; j < k; j++) z += Math.exp(out[o + j]! - mx);
-        const lse = mx + Math.log(z);
+        const lse = logSumExp(out, o, k);
         logp[b] = out[o + raw[b]!]! - lse;
         if (ent) {
           let h = 0;
@@ -207,11 +203,7 @@ export class ActionDistribution {
     if (this.kind === 'categorical') {
       for (let b = 0; b < batch; b++) {
         const o = b * k;
-        let mx = -Infinity;
-        for (let j = 0; j < k; j++) mx = Math.max(mx, out[o + j]!);
-        let z = 0;
-        for (let j = 0; j < k; j++) z += Math.exp(out[o + j]! - mx);
-        const lse = mx + Math.log(z);
+        const lse = logSumExp(out, o, k);
         let h = 0;
         for (let j = 0; j < k; j++) {
           const lp = out[o + j]! - lse;
@@ -268,4 +260,13 @@ export function distributionFor(
     grad: new Float64Array(k),
   };
   return new ActionDistribution('softmax-gaussian', k, logStd, boxAction);
+}
+
+/** log Σ exp(x[o .. o + k)), shifted by the maximum so no term overflows. */
+function logSumExp(x: Float64Array, o: number, k: number): number {
+  let mx = -Infinity;
+  for (let j = 0; j < k; j++) mx = Math.max(mx, x[o + j]!);
+  let z = 0;
+  for (let j = 0; j < k; j++) z += Math.exp(x[o + j]! - mx);
+  return mx + Math.log(z);
 }
