@@ -18,18 +18,6 @@ export function strategyProblems(
   shape: { readonly assets?: readonly string[]; readonly nDates?: number },
 ): StrategyProblem[] {
   const out: StrategyProblem[] = [];
-  // A study with ml-forecast strategies runs through the ML job, which backtests those and the baselines only:
-  // any other strategy beside them would silently not run, so it is refused here.
-  const kinds = (study.strategies ?? []).map((s) => (s as Spec).kind);
-  if (kinds.includes('ml-forecast'))
-    (study.strategies ?? []).forEach((raw, i) => {
-      const { kind, name } = raw as Spec;
-      if (kind === 'ml-forecast' || typeof kind !== 'string') return;
-      out.push({
-        path: ['strategies', i],
-        message: `strategy ${typeof name === 'string' ? name : kind} (kind ${kind}) cannot run beside ml-forecast strategies: a study with ml-forecast runs only those and its baselines; move it to baselines: (same settings and costs) or to its own study`,
-      });
-    });
   for (const section of ['strategies', 'baselines'] as const) {
     (study[section] ?? []).forEach((raw, i) => {
       const { kind, name, ...params } = raw as Spec;

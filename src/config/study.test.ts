@@ -261,7 +261,7 @@ describe('fuzzing the validator', () => {
 });
 
 describe('strategies beside ml-forecast', () => {
-  it('are refused at validation instead of silently not running', () => {
+  it('are accepted: the study runs them beside the forecaster (study/mixed-study.test.ts)', () => {
     const study = {
       name: 'mixed',
       data: { source: 'synthetic' },
@@ -277,18 +277,10 @@ describe('strategies beside ml-forecast', () => {
         { kind: 'inverse-volatility', name: 'iv', window: 63 },
       ],
     };
-    let err: unknown;
-    try {
-      validateStudy(study, 'mixed.yaml');
-    } catch (e) {
-      err = e;
-    }
-    expect(isStudyError(err)).toBe(true);
-    expect(String((err as Error).message)).toMatch(
-      /strategy iv \(kind inverse-volatility\) cannot run beside ml-forecast strategies: .*move it to baselines:/,
+    expect(() => validateStudy(study, 'mixed.yaml')).not.toThrow();
+    // A refusal that is still true: the monitor watches forecasts, so naming the other strategy is refused.
+    expect(() => validateStudy({ ...study, monitor: { strategies: ['iv'] } }, 'mixed.yaml')).toThrow(
+      /names "iv", which is not an ml-forecast strategy of this study \(ml\)/,
     );
-    // As a baseline it runs under the same settings: accepted.
-    const ok = { ...study, strategies: [study.strategies[0]], baselines: [study.strategies[1]] };
-    expect(() => validateStudy(ok, 'ok.yaml')).not.toThrow();
   });
 });

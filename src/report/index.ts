@@ -27,6 +27,8 @@ export {
   renderSvg,
   weightsChart,
 } from './charts.ts';
+export { agentCurves, distanceFromEqualWeight, rlTraining } from './agent-training.ts';
+export type { RlTrainingRecord } from './agent-training.ts';
 export { runMlJob, formatSummaryTable } from './ml-job.ts';
 export type { MlJobInput, MlJobOutput, SummaryRow } from './ml-job.ts';
 export { planMlJob, runMlTask } from './ml-tasks.ts';

@@ -1,7 +1,10 @@
 /**
- * The ML allocation job: for each universe named by the study's `ml-forecast` strategies, run those strategies and
- * the baselines on that universe under identical settings and costs, score the forecasts out of sample, and
- * assemble the report model (report.json / report.html), weights.csv, trades.csv and a terminal summary table.
+ * The ML allocation job: for each universe named by the study's strategies, run those strategies and the baselines
+ * on that universe under identical settings and costs, score the `ml-forecast` strategies' forecasts out of sample,
+ * and assemble the report model (report.json / report.html), weights.csv, trades.csv and a terminal summary table.
+ * Strategies of other kinds (rl-agent, rule strategies) run beside the forecasters as tasks of the same job: same
+ * data, costs, calendar, deflated-Sharpe trial count; each gets its own weights chart, L1 distance from 1/N and, for
+ * agents, training curves.
  *
  *   const out = runMlJob({ panel, records, name, seed, backtest, strategies, baselines });
  *
@@ -15,7 +18,8 @@ import { deflatedSharpeRatio, forecastQuality, type ForecastCrossSection } from 
 import type { MlDiagnostics, StrategySpec } from '../strategies/index.ts';
 import { strategyKinds } from '../strategies/index.ts';
 import { ledgerRows, type BacktestResult } from '../backtest/index.ts';
-import { planMlJob, runMlTask } from './ml-tasks.ts';
+import { isMlStrategy, planMlJob, runMlTask } from './ml-tasks.ts';
+import { agentCurves, distanceFromEqualWeight } from './agent-training.ts';
 import type {
   FeatureImportance,
   ForecastQualityRow,
@@ -47,6 +51,8 @@ export interface MlJobInput {
   readonly backtest: unknown;
   readonly strategies: readonly StrategySpec[];
   readonly baselines?: readonly StrategySpec[];
+  /** Seeds of the strategies other than ml-forecast, by name (`MlTask.seed`). */
+  readonly strategySeeds?: Readonly<Record<string, number>>;
   readonly onProgress?: (done: number, total: number, note?: string) => void;
   /** Findings reported before this job (data fixes…), shown with the job's own in the report's Findings panel. */
   readonly priorFindings?: readonly Finding[];
@@ -72,6 +78,8 @@ export interface SummaryRow {
   readonly equalWeightVolatilityMatched?: boolean;
   readonly maxDrawdown: number;
   readonly turnover: number;
+  /** Mean over the invested dates of Σ|w − 1/N| of the post-trade weights (1/N over the section's assets). */
+  readonly l1FromEqualWeight: number;
   readonly ic: number;
   /** ML strategies: t-statistic of the mean IC and the mean rank IC. */
   readonly icT?: number;
@@ -108,6 +116,7 @@ const isEqualWeight = (r: Run): boolean => r.spec.kind === 'equal-weight';
 /** The annualised target volatility of an ML strategy (schema default filled in) or a volatility-matched 1/N. */
 function targetVolOf(r: Run): number | undefined {
   if (isEqualWeight(r)) return (r.spec as { targetVolatility?: number }).targetVolatility;
+  if (!isMlStrategy(r.spec)) return undefined;
   const { kind: _k, name: _n, ...params } = r.spec;
   const p = strategyKinds['ml-forecast'].schema.safeParse(params);
   return p.success ? p.data.portfolio.targetVolatility : undefined;
@@ -376,7 +385,9 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
         fix: 'list it under baselines: yourself to silence this, or baselines: [] for no baselines at all',
       });
     for (const r of runs) findings.push(...r.result.findings);
-    const mlRuns = runs.filter((r) => !r.baseline);
+    const mlRuns = runs.filter((r) => !r.baseline && isMlStrategy(r.spec));
+    // A section may hold only strategies of other kinds (they run on all assets, the forecasters on a universe).
+    const others = runs.filter((r) => !r.baseline && !isMlStrategy(r.spec));
     const sectionsByRun = new Map(mlRuns.map((r) => [r.label, crossSections(r, sub)]));
     const quality = new Map(mlRuns.map((r) => [r.label, forecastQuality(sectionsByRun.get(r.label)!)]));
     // On synthetic data: the planted expected return scored on each strategy's own cross sections (the ceiling).
@@ -399,7 +410,7 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
     });
     const best = [...mlRuns].sort(
       (a, b) => (b.result.metrics.sharpe || -Infinity) - (a.result.metrics.sharpe || -Infinity),
-    )[0]!;
+    )[0];
     // Edge over 1/N: the deflated Sharpe of the daily active return (strategy − 1/N), same nTrials; over the 1/N
     // scaled to the strategy's own target volatility when one ran (else the comparison measures leverage).
     const plainOneOverN = runs.find((r) => r.baseline && isEqualWeight(r) && targetVolOf(r) === undefined);
@@ -421,34 +432,36 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
         ...(r.result.metrics as unknown as Record<string, number>),
         deflatedSharpeVsEqualWeight: activeDsr(r),
         deflatedSharpeVsPlainEqualWeight: activeDsr(r, plainOneOverN),
+        l1FromEqualWeight: distanceFromEqualWeight(r.result),
       },
     }));
     const fq: ForecastQualityRow[] = mlRuns.map((r) => {
       const c = ceilings.get(r.label);
       return { ...qualityRow(r.label, quality.get(r.label)!), ...(c ? { ceilingIc: c.ic } : {}) };
     });
-    const naive = quality.get(best.label)!.naive.historicalMean;
-    fq.push({
-      model: 'naive: historical mean',
-      ic: naive.ic,
-      rankIc: NaN,
-      icIR: NaN,
-      icTStat: NaN,
-      hitRate: naive.hitRate,
-      r2VsZero: naive.r2VsZero,
-      r2VsHistoricalMean: 0,
-      nDates: quality.get(best.label)!.nDates,
-    });
+    if (best) {
+      const naive = quality.get(best.label)!.naive.historicalMean;
+      fq.push({
+        model: 'naive: historical mean',
+        ic: naive.ic,
+        rankIc: NaN,
+        icIR: NaN,
+        icTStat: NaN,
+        hitRate: naive.hitRate,
+        r2VsZero: naive.r2VsZero,
+        r2VsHistoricalMean: 0,
+        nDates: quality.get(best.label)!.nDates,
+      });
+    }
     const ic: IcSeries[] = mlRuns.map((r) => {
       const s = quality.get(r.label)!.series;
       return { model: r.label, dates: s.map((p) => p.date), ic: s.map((p) => p.ic), rankIc: s.map((p) => p.rankIc) };
     });
     const importance = mlRuns.map(importanceOf).filter((x): x is FeatureImportance => x !== undefined);
     const shapImportance = mlRuns.map(shapImportanceOf).filter((x): x is FeatureImportance => x !== undefined);
-    const shapWaterfall = waterfallOf(best);
-    const shapSummary = shapSummaryOf(best.label, best.result);
-    const whyWeights =
-      best.spec.kind === 'ml-forecast' ? whyWeightsOf(best.label, best.spec, best.result, sub) : undefined;
+    const shapWaterfall = best && waterfallOf(best);
+    const shapSummary = best && shapSummaryOf(best.label, best.result);
+    const whyWeights = best && whyWeightsOf(best.label, best.spec, best.result, sub);
     const distillation = distillationOf(mlRuns);
     const trainingCurves = mlRuns.flatMap(trainingCurvesOf);
     const modelSelection = mlRuns.flatMap(modelSelectionOf);
@@ -458,14 +471,30 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
       );
     const monitorEvents = mlRuns.flatMap(monitorEventsOf);
     events.push(...monitorEvents.map((e) => ({ section: sectionId, ...e })));
-    const frontier = frontierFor(best, sub);
+    const frontier = best && frontierFor(best, sub);
+    // The best forecaster's weights, then every strategy of another kind (each agent's distance from 1/N shows).
+    const main = best ?? others[0];
+    const moreWeights = others.filter((r) => r !== main).map((r) => weightsHistory(r, ids, sub));
+    const agentTraining = others.flatMap((r) => agentCurves(r.label, r.result));
+    const what = [
+      ...(best
+        ? [
+            `walk-forward forecasts with periodic refits, allocated under constraints; best ML strategy by Sharpe: ${best.label}`,
+          ]
+        : []),
+      ...(others.length > 0
+        ? [`beside ${best ? 'them' : 'no forecaster'}: ${others.map((r) => `${r.label} (${r.spec.kind})`).join(', ')}`]
+        : []),
+    ].join('; ');
     sections.push({
       id: sectionId,
       title: universeTitle(panel, ids),
-      description: `Walk-forward forecasts with periodic refits, allocated under constraints; best ML strategy by Sharpe: ${best.label}. ${runs.some((r) => r.baseline) ? 'Baselines run under the same costs and schedule.' : 'No baseline ran in this universe (see the findings, or baselines: [] in the study).'}`,
+      description: `${what[0]!.toUpperCase()}${what.slice(1)}. ${runs.some((r) => r.baseline) ? 'Baselines run under the same costs and schedule.' : 'No baseline ran in this universe (see the findings, or baselines: [] in the study).'}`,
       strategies,
       ...(plainOneOverN ? { benchmark: plainOneOverN.label } : {}),
-      weights: weightsHistory(best, ids, sub),
+      ...(main ? { weights: weightsHistory(main, ids, sub) } : {}),
+      ...(moreWeights.length > 0 ? { moreWeights } : {}),
+      ...(agentTraining.length > 0 ? { agentTraining } : {}),
       ...(frontier ? { frontier } : {}),
       featureImportance: importance,
       ...(shapImportance.length > 0 ? { shapImportance } : {}),
@@ -504,6 +533,7 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
           : {}),
         maxDrawdown: m.maxDrawdown,
         turnover: m.turnover ?? NaN,
+        l1FromEqualWeight: distanceFromEqualWeight(r.result),
         ic: quality.get(r.label)?.ic ?? NaN,
         ...(quality.has(r.label)
           ? {
@@ -530,7 +560,7 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
       `DSR vs 1/N compares each ML strategy with the 1/N scaled to its own target volatility (${[...volMatchedNames].join(', ')}); the figure over plain 1/N is deflatedSharpeVsPlainEqualWeight in report.json and the DSR-1/N column of the terminal summary.`,
     );
   notes.push(
-    `Deflated Sharpe uses ${nTrials} configurations tried (the ML strategies of this study); baselines are not counted as trials.`,
+    `Deflated Sharpe uses ${nTrials} configurations tried (the strategies of this study); baselines are not counted as trials.`,
     'All figures are out of sample and after costs: each decision at the close of t uses data ≤ t; models train on labels that ended h + embargo bars before the refit date.',
   );
   const model: ReportModel = {

@@ -2,6 +2,10 @@
  * The ML job as a list of independent tasks: one walk-forward backtest per (universe, strategy or baseline). A task
  * depends only on the job's inputs, never on another task, so tasks may run in any order or at the same time (the
  * study runs them on worker threads) and `runMlJob` assembles the same bytes whatever ran them.
+ *
+ * Every strategy of the study is a task, whatever its kind: the ml-forecast strategies and any other (rl-agent,
+ * rule strategies) run on the same data, costs and calendar and count in the same deflated-Sharpe family. A
+ * strategy without a `universe` runs on every asset of the data.
  */
 import { configError } from '../core/index.ts';
 import type { Panel } from '../data/index.ts';
@@ -40,14 +44,20 @@ export interface MlTask {
   readonly spec: StrategySpec;
   readonly label: string;
   readonly baseline: boolean;
+  /**
+   * The strategy's own seed, for strategies other than ml-forecast (the study's `strategy:<name>` seed, as the plain
+   * backtest step gives them, so an agent draws the same numbers beside an ML strategy as without one). Absent: the
+   * job's seed.
+   */
+  readonly seed?: number;
 }
 
 export interface MlJobPlan {
-  /** Asset ids per universe, in order of first appearance among the ML strategies. */
+  /** Asset ids per universe, in order of first appearance among the strategies. */
   readonly universes: readonly (readonly string[])[];
-  /** Per universe: its ML strategies, then the baselines that fit it. */
+  /** Per universe: its strategies (in study order), then the baselines that fit it. */
   readonly tasks: readonly MlTask[];
-  /** Configurations tried, for the deflated Sharpe (the ML strategies; at least the study's own setting). */
+  /** Configurations tried, for the deflated Sharpe (every strategy of the study, not the baselines; at least the study's own setting). */
   readonly nTrials: number;
   /** Baselines left out of a universe: they name assets outside it, or a default (60/40) has nothing to mix. */
   readonly skipped: readonly SkippedBaseline[];
@@ -98,12 +108,14 @@ export function planMlJob(input: {
   readonly backtest: unknown;
   readonly strategies: readonly StrategySpec[];
   readonly baselines?: readonly StrategySpec[];
+  /** Seeds of the strategies other than ml-forecast, by name (see `MlTask.seed`). */
+  readonly strategySeeds?: Readonly<Record<string, number>>;
 }): MlJobPlan {
   const { panel } = input;
-  const ml = input.strategies.filter(isMlStrategy);
-  if (ml.length === 0) throw configError('the ML job needs at least one strategy of kind ml-forecast.');
+  const all = input.strategies;
+  if (!all.some(isMlStrategy)) throw configError('the ML job needs at least one strategy of kind ml-forecast.');
   const universes: string[][] = [];
-  for (const s of ml) {
+  for (const s of all) {
     const ids = universeOf(s, panel).slice();
     for (const id of ids)
       if (!panel.assets.includes(id))
@@ -116,9 +128,21 @@ export function planMlJob(input: {
   const skipped: SkippedBaseline[] = [];
   const added: { section: number; label: string }[] = [];
   universes.forEach((ids, section) => {
-    const own = ml.filter((s) => universeOf(s, panel).join() === ids.join());
-    for (const s of own) tasks.push({ section, spec: s, label: strategyLabel(s), baseline: false });
-    const risks = own.map(riskOf).filter((r) => r !== undefined);
+    const own = all.filter((s) => universeOf(s, panel).join() === ids.join());
+    for (const s of own) {
+      const seed = isMlStrategy(s) ? undefined : input.strategySeeds?.[strategyLabel(s)];
+      tasks.push({
+        section,
+        spec: s,
+        label: strategyLabel(s),
+        baseline: false,
+        ...(seed === undefined ? {} : { seed }),
+      });
+    }
+    const risks = own
+      .filter(isMlStrategy)
+      .map(riskOf)
+      .filter((r) => r !== undefined);
     const window = risks.length > 0 ? Math.max(...risks.map((r) => r.covarianceWindow)) : undefined;
     const matched = volMatchedBaselines(
       risks.map((r) => r.targetVolatility),
@@ -150,7 +174,7 @@ export function planMlJob(input: {
       else skipped.push({ section, label: strategyLabel(b) });
     }
   });
-  const nTrials = Math.max(backtestOptionsFrom(input.backtest).nTrials ?? 1, ml.length);
+  const nTrials = Math.max(backtestOptionsFrom(input.backtest).nTrials ?? 1, all.length);
   return { universes, tasks, nTrials, skipped, added };
 }
 
@@ -189,9 +213,12 @@ export function runMlTask(
     (reached = Math.max(reached, first < 0 ? 0 : Math.min(1, (row - first + bars) / Math.max(1, endRow - first + 1))));
   // The strategy annualises with the same periods per year as the metrics (the study step resolves it into the
   // backtest section); without it the engine and the strategy each infer it from the same dates.
+  const seed = task.seed ?? inputs.seed;
   const env = {
-    seed: inputs.seed,
+    seed,
     name: task.label,
+    // Strategies that trade while they learn (rl-agent) train under these very costs and fill rules.
+    backtest: { ...options, nTrials: plan.nTrials },
     ...(inputs.records ? { records: inputs.records } : {}),
     ...(options.periodsPerYear === undefined ? {} : { periodsPerYear: options.periodsPerYear }),
     ...(onProgress
@@ -219,7 +246,7 @@ export function runMlTask(
   const result = runBacktest(sub, strategy, {
     ...options,
     nTrials: plan.nTrials,
-    seed: inputs.seed,
+    seed,
   });
   onProgress?.(1, task.label);
   return result;

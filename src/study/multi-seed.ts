@@ -23,7 +23,8 @@ export interface SeedsRow {
   readonly baseline: boolean;
   readonly sharpe: MeanSe;
   readonly deflatedSharpe: MeanSe;
-  /** Plain backtests with a 1/N baseline: DSR of the return in excess of 1/N; mean L1 distance of the weights from 1/N. */
+  /** With a 1/N baseline: DSR of the return in excess of 1/N (in an ML job over 1/N at the strategy's own volatility
+   * target when one ran); mean L1 distance of the weights from 1/N. */
   readonly deflatedSharpeVsEqualWeight?: MeanSe;
   readonly l1FromEqualWeight?: MeanSe;
   /** ML strategies only. */
@@ -69,6 +70,8 @@ function figuresOf(run: RunResult): SeedFigures[] {
           baseline: boolean;
           sharpe: number;
           deflatedSharpe: number;
+          deflatedSharpeVsEqualWeight?: number;
+          l1FromEqualWeight?: number;
           ic: number;
           rankIc?: number;
           ceilingIc?: number;
@@ -84,7 +87,12 @@ function figuresOf(run: RunResult): SeedFigures[] {
       values: {
         sharpe: r.sharpe,
         deflatedSharpe: r.deflatedSharpe,
-        ...(r.baseline ? {} : { ic: r.ic, rankIc: r.rankIc }),
+        ...(r.deflatedSharpeVsEqualWeight === undefined
+          ? {}
+          : { deflatedSharpeVsEqualWeight: r.deflatedSharpeVsEqualWeight }),
+        ...(r.l1FromEqualWeight === undefined ? {} : { l1FromEqualWeight: r.l1FromEqualWeight }),
+        // forecasters only (rl-agent and rule strategies beside them have no forecasts to score)
+        ...(r.rankIc === undefined ? {} : { ic: r.ic, rankIc: r.rankIc }),
         ...(r.ceilingIc === undefined ? {} : { ceilingIc: r.ceilingIc, shareOfCeiling: r.ic / r.ceilingIc }),
       },
     }));

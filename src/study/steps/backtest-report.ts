@@ -12,25 +12,13 @@ import {
   type WeightsHistory,
   activeDeflatedSharpe,
   activityOf,
+  agentCurves,
+  distanceFromEqualWeight,
   navFrom,
 } from '../../report/index.ts';
 import { groupFindings, type FindingGroup } from '../../core/index.ts';
 import type { StudyStep } from '../context.ts';
-import { distanceFromEqualWeight, rlTraining, type StrategyRun } from './backtest.ts';
-import type { AgentTrainingCurve } from '../../report/index.ts';
-
-/** Per refit of an rl-agent strategy: the mean over its agents of the return of each training episode. */
-function agentCurves(strategy: string, r: StrategyRun['result']): AgentTrainingCurve[] {
-  return rlTraining(r).map((f) => {
-    const eps = f.agents[0]?.episodeReturns.length ?? 0;
-    const mean = Array.from({ length: eps }, (_, i) => {
-      let s = 0;
-      for (const a of f.agents) s += a.episodeReturns[i] ?? NaN;
-      return s / f.agents.length;
-    });
-    return { strategy, fitDate: f.fitDate, agents: f.agents.length, episodeReturns: mean };
-  });
-}
+import type { StrategyRun } from './backtest.ts';
 
 /** The report model of a set of backtests (pure: same runs → same JSON). */
 export function backtestReportModel(

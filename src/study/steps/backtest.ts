@@ -10,7 +10,6 @@
  * that cannot run is a `baseline-skipped` finding.
  */
 import { configError } from '../../core/index.ts';
-import { l1FromEqualWeight } from '../../metrics/index.ts';
 import type { Panel } from '../../data/index.ts';
 import {
   backtestArtefacts,
@@ -21,7 +20,7 @@ import {
   type Strategy,
 } from '../../backtest/index.ts';
 import { defaultBaselines, strategyKinds, type BaselineUniverse, type StrategyEnv } from '../../strategies/index.ts';
-import { activeDeflatedSharpe } from '../../report/index.ts';
+import { activeDeflatedSharpe, distanceFromEqualWeight, rlTraining } from '../../report/index.ts';
 import { strategyFolder, strategyLabel } from '../../config/index.ts';
 import type { PanelLike, RunContext, StudyStep } from '../context.ts';
 import { resolvePeriodsPerYear } from './calendar.ts';
@@ -154,24 +153,3 @@ export const backtestStep: StudyStep = {
     }));
   },
 };
-
-/** Mean L1 distance of the post-trade weights from 1/N over the invested dates (after the first fill). */
-export function distanceFromEqualWeight(r: BacktestResult): number {
-  return l1FromEqualWeight(r.weights, r.assets.length, Math.max(0, r.firstFillIndex));
-}
-
-export interface RlTrainingRecord {
-  readonly fitDate: string;
-  readonly decisionDate: string;
-  readonly agents: readonly { readonly seed: number; readonly episodeReturns: readonly number[] }[];
-}
-
-/** Training curves an rl-agent strategy put on its refit decisions (`diagnostics.rl.training`). */
-export function rlTraining(r: BacktestResult): RlTrainingRecord[] {
-  const out: RlTrainingRecord[] = [];
-  for (const d of r.decisions) {
-    const rl = d.diagnostics?.['rl'] as { fitDate: string; training?: RlTrainingRecord['agents'] } | undefined;
-    if (rl?.training) out.push({ fitDate: rl.fitDate, decisionDate: r.dates[d.dateIndex]!, agents: rl.training });
-  }
-  return out;
-}

@@ -1,12 +1,20 @@
 /**
- * The ML allocation job step: runs when the study has an `ml-forecast` strategy. It runs every ml-forecast strategy
- * and the baselines per universe (report/ml-job.ts) and writes report.json, report.html, weights.csv, trades.csv and
- * explanations.json;
- * the terminal summary table goes to summary.json (`ml.table`) and the log.
+ * The ML allocation job step: runs when the study has an `ml-forecast` strategy. It runs every strategy of the
+ * study, of any kind, and the baselines per universe (report/ml-job.ts) and writes report.json, report.html,
+ * weights.csv, trades.csv and explanations.json (and `<name>/rl-training.json` per rl-agent strategy, as the plain
+ * backtest step does); the terminal summary table goes to summary.json (`ml.table`) and the log.
  */
 import type { Panel } from '../../data/index.ts';
 import type { PitRecords } from '../../features/index.ts';
-import { explanationsArtefact, planMlJob, runMlJob, runMlTask, type SummaryRow } from '../../report/index.ts';
+import {
+  explanationsArtefact,
+  planMlJob,
+  rlTraining,
+  runMlJob,
+  runMlTask,
+  type SummaryRow,
+} from '../../report/index.ts';
+import { strategyFolder, strategyLabel } from '../../config/index.ts';
 import type { BacktestResult } from '../../backtest/index.ts';
 import { runMlTasksInWorkers, workerCount } from '../workers/ml-tasks-parallel.ts';
 import type { StrategySpec } from '../../strategies/index.ts';
@@ -14,7 +22,7 @@ import type { StudyStep } from '../context.ts';
 import { resolvePeriodsPerYear } from './calendar.ts';
 
 /**
- * summary.json `forecastQuality`: per ML strategy `{ section, ic, icT, rankIc, ceilingIc?, shareOfCeiling? }`, and
+ * summary.json `forecastQuality`: per ML strategy (not the other kinds beside them) `{ section, ic, icT, rankIc, ceilingIc?, shareOfCeiling? }`, and
  * on synthetic data `ceilingIc` per universe section (the first ML strategy's; strategies with another horizon
  * carry their own in their entry).
  */
@@ -22,7 +30,7 @@ export function forecastQualitySummary(rows: readonly SummaryRow[]): Record<stri
   const out: Record<string, unknown> = {};
   const ceilingIc: Record<string, number> = {};
   for (const r of rows) {
-    if (r.baseline) continue;
+    if (r.baseline || r.rankIc === undefined) continue; // only forecasters have forecasts to score
     out[r.strategy] = {
       section: r.section,
       ic: r.ic,
@@ -57,6 +65,12 @@ export const mlJobStep: StudyStep = {
       backtest: study.backtest === undefined ? undefined : { ...study.backtest, periodsPerYear },
       ...(study.monitor ? { monitor: study.monitor } : {}),
       strategies: study.strategies as unknown as StrategySpec[],
+      // Strategies of other kinds draw from their own seed, as in a study without ml-forecast strategies.
+      strategySeeds: Object.fromEntries(
+        (study.strategies as unknown as StrategySpec[])
+          .filter((s) => s.kind !== 'ml-forecast')
+          .map((s) => [strategyLabel(s), ctx.seedFor(`strategy:${strategyLabel(s)}`)]),
+      ),
       ...(study.baselines ? { baselines: study.baselines as unknown as StrategySpec[] } : {}),
       onProgress: (done: number, total: number, note?: string) => ctx.progress(done, total, note),
       priorFindings: [...state.findings],
@@ -79,6 +93,10 @@ export const mlJobStep: StudyStep = {
     ctx.artefacts.writeText('trades.csv', out.tradesCsv);
     // per-decision SHAP records and portfolio inputs, for `keel explain RUN` (docs/explain.md)
     ctx.artefacts.writeText('explanations.json', JSON.stringify(explanationsArtefact(panel, plan, results)) + '\n');
+    plan.tasks.forEach((task, i) => {
+      const refits = task.baseline ? [] : rlTraining(results[i]!);
+      if (refits.length > 0) ctx.artefacts.writeJson(`${strategyFolder(task.label)}/rl-training.json`, { refits });
+    });
     for (const line of out.selectionLog) ctx.log(line);
     for (const line of out.table) ctx.log(line);
     state.summary['ml'] = { table: out.table, strategies: out.summary };

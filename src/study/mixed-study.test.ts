@@ -1,0 +1,128 @@
+/**
+ * A study that mixes an ml-forecast strategy with an rl-agent and a rule strategy, through runStudy: one job runs
+ * every strategy on the same data, costs and calendar, in one summary, one report and one deflated-Sharpe family,
+ * and the forecaster's results are those it has on its own.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { aggregateSeeds } from './multi-seed.ts';
+import { runStudy } from './run-study.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'keel-mixed-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const clock = () => new Date(Date.UTC(2026, 11, 6, 8, 0, 0));
+const read = (dir: string, f: string) => readFileSync(join(dir, f), 'utf8');
+
+const ml = {
+  kind: 'ml-forecast',
+  name: 'ml',
+  features: [{ kind: 'momentum', windows: [40], skip: 1 }],
+  target: { kind: 'rank', horizon: 21 },
+  crossSectional: 'zscore',
+  model: { kind: 'ridge', alpha: 4 },
+  refitEvery: 126,
+  trainWindow: 504,
+  portfolio: { method: 'mean-variance', maxWeight: 0.6, targetVolatility: 0.1 },
+};
+const q = {
+  kind: 'rl-agent',
+  name: 'q',
+  algorithm: 'q-learning',
+  features: [{ kind: 'momentum', windows: [63] }],
+  trainWindow: 504,
+  episodes: 8,
+  seeds: 2,
+  agent: { bins: 2 },
+};
+const iv = { kind: 'inverse-volatility', name: 'iv', window: 63 };
+const base = {
+  name: 'mixed',
+  seed: 4,
+  data: { source: 'synthetic', market: { start: '2014-01-01', years: 5, stocks: 0 } },
+  backtest: {
+    costs: { kind: 'proportional', bps: 10 },
+    start: '2016-06-01',
+    rebalance: 'monthly',
+    periodsPerYear: 252,
+  },
+  baselines: [{ kind: 'equal-weight', name: '1/N' }],
+};
+const mixed = { ...base, strategies: [ml, q, iv] };
+
+interface Row {
+  strategy: string;
+  baseline: boolean;
+  sharpe: number;
+  deflatedSharpe: number;
+  l1FromEqualWeight: number;
+  rankIc?: number;
+}
+const rows = (r: { summary: Record<string, unknown> }) =>
+  Object.fromEntries(((r.summary['ml'] as { strategies: Row[] }).strategies ?? []).map((x) => [x.strategy, x]));
+const linesOf = (csv: string, strategy: string) => csv.split('\n').filter((l) => l.split(',')[1] === strategy);
+
+describe('a study mixing ml-forecast with other strategy kinds', () => {
+  it('runs every strategy in one job: one summary, one report, the DSR counting every strategy', async () => {
+    const r = await runStudy(mixed, { outDir: join(work, 'mixed'), clock });
+    const byName = rows(r);
+    expect(Object.keys(byName)).toEqual(['ml', 'q', 'iv', '1/N', '1/N @ 10% vol']);
+    // the deflated Sharpe counts the three strategies (not the baselines)
+    const report = JSON.parse(read(r.path, 'report.json'));
+    expect(report.nTrials).toBe(3);
+    expect(report.sections).toHaveLength(1);
+    const section = report.sections[0];
+    expect(section.strategies.map((s: { name: string }) => s.name)).toEqual(Object.keys(byName));
+    for (const s of section.strategies) expect(Number.isFinite(s.metrics.l1FromEqualWeight)).toBe(true);
+    // forecasts are scored for the forecaster only; the others get weights charts, the agent its training curves
+    expect(Object.keys(r.summary['forecastQuality'] as object)).toEqual(['ml', 'ceilingIc']);
+    expect(byName['q']!.rankIc).toBeUndefined();
+    expect(section.weights.strategy).toBe('ml');
+    expect(section.moreWeights.map((w: { strategy: string }) => w.strategy)).toEqual(['q', 'iv']);
+    const curves = JSON.parse(read(r.path, 'q/rl-training.json')) as { refits: unknown[] };
+    expect(curves.refits.length).toBeGreaterThanOrEqual(4);
+    expect(section.agentTraining).toHaveLength(curves.refits.length);
+    expect(Object.keys(JSON.parse(read(r.path, 'explanations.json')).strategies)).toEqual(['ml']);
+    expect(read(r.path, 'report.html')).toMatch(/data-chart="agent-training"><svg[^>]*>[\s\S]*?<path/);
+    // the rule strategy traded, on the same calendar: its rows in weights.csv are on ml's decision dates
+    const dates = (s: string) => linesOf(read(r.path, 'weights.csv'), s).map((l) => l.split(',')[2]);
+    expect(dates('iv')).toEqual(dates('ml'));
+    expect(linesOf(read(r.path, 'trades.csv'), 'iv').length).toBeGreaterThan(0);
+
+    // the forecaster alone: the same bytes in its weights and trades, the same forecast quality; only its DSR moves
+    const alone = await runStudy({ ...base, strategies: [ml] }, { outDir: join(work, 'alone'), clock });
+    expect(JSON.parse(read(alone.path, 'report.json')).nTrials).toBe(1);
+    expect(linesOf(read(r.path, 'weights.csv'), 'ml')).toEqual(linesOf(read(alone.path, 'weights.csv'), 'ml'));
+    expect(linesOf(read(r.path, 'trades.csv'), 'ml')).toEqual(linesOf(read(alone.path, 'trades.csv'), 'ml'));
+    expect((r.summary['forecastQuality'] as Record<string, unknown>)['ml']).toEqual(
+      (alone.summary['forecastQuality'] as Record<string, unknown>)['ml'],
+    );
+    const one = rows(alone)['ml']!;
+    expect(byName['ml']!.sharpe).toBe(one.sharpe);
+    expect(byName['ml']!.deflatedSharpe).toBeLessThan(one.deflatedSharpe); // 3 trials deflate more than 1
+
+    // the agent and the rule strategy without the forecaster (the plain backtest step): the same results
+    const plain = await runStudy({ ...base, strategies: [q, iv] }, { outDir: join(work, 'plain'), clock });
+    const bt = plain.summary['backtest'] as { name: string; metrics: { sharpe: number }; l1FromEqualWeight: number }[];
+    for (const name of ['q', 'iv']) {
+      const p = bt.find((b) => b.name === name)!;
+      expect(byName[name]!.sharpe).toBe(p.metrics.sharpe);
+      expect(byName[name]!.l1FromEqualWeight).toBe(p.l1FromEqualWeight);
+    }
+    expect(read(r.path, 'q/rl-training.json')).toBe(read(plain.path, 'q/rl-training.json'));
+
+    // --seeds reads the same rows: IC for the forecaster, the L1 distance from 1/N for every strategy
+    const seeds = Object.fromEntries(aggregateSeeds([r, r]).map((x) => [x.strategy, x]));
+    expect(seeds['ml']!.ic?.n).toBe(2);
+    expect(seeds['q']!.ic).toBeUndefined();
+    expect(seeds['q']!.l1FromEqualWeight?.mean).toBe(byName['q']!.l1FromEqualWeight);
+  }, 240_000);
+
+  it('gives the same bytes on worker threads', async () => {
+    const one = await runStudy(mixed, { outDir: join(work, 'w1'), clock });
+    const two = await runStudy(mixed, { outDir: join(work, 'w2'), clock, workers: 2 });
+    for (const f of ['report.json', 'weights.csv', 'trades.csv', 'q/rl-training.json', 'summary.json'])
+      expect(read(two.path, f)).toBe(read(one.path, f));
+  }, 240_000);
+});
