@@ -320,15 +320,18 @@ export function formatSummaryTable(rows: readonly SummaryRow[]): string[] {
   const ceiling = rows.some((r) => r.ceilingIc !== undefined);
   const ceil = (r: SummaryRow): string =>
     ceiling ? `  ${(r.ceilingIc === undefined ? '' : fix(r.ceilingIc, 3)).padStart(7)}` : '';
+  // With strategies that are not forecasters (agents, rules; no rank IC) beside them: how far each is from 1/N.
+  const l1 = rows.some((r) => !r.baseline && r.rankIc === undefined);
+  const l1Cell = (r: SummaryRow): string => (l1 ? `  ${fix(r.l1FromEqualWeight).padStart(6)}` : '');
   // DSR-1/N@vol: over the 1/N scaled to the strategy's own target volatility; DSR-1/N: over plain 1/N.
   const matched = (r: SummaryRow): number => (r.equalWeightVolatilityMatched ? r.deflatedSharpeVsEqualWeight : NaN);
-  const head = `${'section'.padEnd(sw)}  ${'strategy'.padEnd(w)}  ${'return/yr'.padStart(9)}  ${'vol/yr'.padStart(7)}  ${'Sharpe'.padStart(6)}  ${'DSR'.padStart(5)}  ${'DSR-1/N@vol'.padStart(11)}  ${'DSR-1/N'.padStart(7)}  ${'max DD'.padStart(7)}  ${'turnover'.padStart(8)}  ${'IC'.padStart(6)}${ceiling ? `  ${'ceiling'.padStart(7)}` : ''}`;
+  const head = `${'section'.padEnd(sw)}  ${'strategy'.padEnd(w)}  ${'return/yr'.padStart(9)}  ${'vol/yr'.padStart(7)}  ${'Sharpe'.padStart(6)}  ${'DSR'.padStart(5)}  ${'DSR-1/N@vol'.padStart(11)}  ${'DSR-1/N'.padStart(7)}  ${'max DD'.padStart(7)}  ${'turnover'.padStart(8)}${l1 ? `  ${'L1-1/N'.padStart(6)}` : ''}  ${'IC'.padStart(6)}${ceiling ? `  ${'ceiling'.padStart(7)}` : ''}`;
   return [
     head,
     '-'.repeat(head.length),
     ...rows.map(
       (r) =>
-        `${r.section.padEnd(sw)}  ${(r.baseline ? `(${r.strategy})` : r.strategy).padEnd(w)}  ${pct(r.annualReturn).padStart(9)}  ${pct(r.volatility).padStart(7)}  ${fix(r.sharpe).padStart(6)}  ${fix(r.deflatedSharpe).padStart(5)}  ${fix(matched(r)).padStart(11)}  ${fix(r.deflatedSharpeVsPlainEqualWeight).padStart(7)}  ${pct(r.maxDrawdown).padStart(7)}  ${fix(r.turnover).padStart(8)}  ${fix(r.ic, 3).padStart(6)}${ceil(r)}`,
+        `${r.section.padEnd(sw)}  ${(r.baseline ? `(${r.strategy})` : r.strategy).padEnd(w)}  ${pct(r.annualReturn).padStart(9)}  ${pct(r.volatility).padStart(7)}  ${fix(r.sharpe).padStart(6)}  ${fix(r.deflatedSharpe).padStart(5)}  ${fix(matched(r)).padStart(11)}  ${fix(r.deflatedSharpeVsPlainEqualWeight).padStart(7)}  ${pct(r.maxDrawdown).padStart(7)}  ${fix(r.turnover).padStart(8)}${l1Cell(r)}  ${fix(r.ic, 3).padStart(6)}${ceil(r)}`,
     ),
   ];
 }
@@ -479,17 +482,17 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
     const what = [
       ...(best
         ? [
-            `walk-forward forecasts with periodic refits, allocated under constraints; best ML strategy by Sharpe: ${best.label}`,
+            `Walk-forward forecasts with periodic refits, allocated under constraints; best ML strategy by Sharpe: ${best.label}.`,
           ]
         : []),
       ...(others.length > 0
-        ? [`beside ${best ? 'them' : 'no forecaster'}: ${others.map((r) => `${r.label} (${r.spec.kind})`).join(', ')}`]
+        ? [`Other strategies on the same data: ${others.map((r) => `${r.label} (${r.spec.kind})`).join(', ')}.`]
         : []),
-    ].join('; ');
+    ].join(' ');
     sections.push({
       id: sectionId,
       title: universeTitle(panel, ids),
-      description: `${what[0]!.toUpperCase()}${what.slice(1)}. ${runs.some((r) => r.baseline) ? 'Baselines run under the same costs and schedule.' : 'No baseline ran in this universe (see the findings, or baselines: [] in the study).'}`,
+      description: `${what} ${runs.some((r) => r.baseline) ? 'Baselines run under the same costs and schedule.' : 'No baseline ran in this universe (see the findings, or baselines: [] in the study).'}`,
       strategies,
       ...(plainOneOverN ? { benchmark: plainOneOverN.label } : {}),
       ...(main ? { weights: weightsHistory(main, ids, sub) } : {}),

@@ -93,6 +93,9 @@ describe('a study mixing ml-forecast with other strategy kinds', () => {
     // the forecaster alone: the same bytes in its weights and trades, the same forecast quality; only its DSR moves
     const alone = await runStudy({ ...base, strategies: [ml] }, { outDir: join(work, 'alone'), clock });
     expect(JSON.parse(read(alone.path, 'report.json')).nTrials).toBe(1);
+    // the terminal table gives the L1 distance from 1/N when agents or rules are beside the forecasters
+    expect((r.summary['ml'] as { table: string[] }).table[0]).toContain('L1-1/N');
+    expect((alone.summary['ml'] as { table: string[] }).table[0]).not.toContain('L1-1/N');
     expect(linesOf(read(r.path, 'weights.csv'), 'ml')).toEqual(linesOf(read(alone.path, 'weights.csv'), 'ml'));
     expect(linesOf(read(r.path, 'trades.csv'), 'ml')).toEqual(linesOf(read(alone.path, 'trades.csv'), 'ml'));
     expect((r.summary['forecastQuality'] as Record<string, unknown>)['ml']).toEqual(

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseStudyText, validateStudy } from '../config/index.ts';
 import { repoRoot } from '../../test/support/shared.ts';
-import { runStudy } from './run-study.ts';
+import { runStudy, runStudyFile } from './run-study.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'keel-rl-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -130,8 +130,22 @@ describe('rl-agent in a study', () => {
     expect(msg).toMatch(/strategies\[0\]\.agent\.nEpochs/);
   });
 
-  it('examples/rl-allocation.yaml validates', () => {
-    const text = readFileSync(join(repoRoot, 'examples', 'rl-allocation.yaml'), 'utf8');
-    expect(() => parseStudyText(text, 'rl-allocation.yaml')).not.toThrow();
-  });
+  // Three kinds of agents trained walk-forward beside a ridge forecaster: 13 s of CPU, minutes on a loaded machine.
+  it('examples/rl-allocation.yaml runs the agents beside the best supervised model in one report', async () => {
+    const file = join(repoRoot, 'examples', 'rl-allocation.yaml');
+    expect(() => parseStudyText(readFileSync(file, 'utf8'), 'rl-allocation.yaml')).not.toThrow();
+    const r = await runStudyFile(file, { outDir: join(work, 'example'), clock, strict: true });
+    const agents = ['q-learning', 'dqn', 'ppo'];
+    const rows = (r.summary['ml'] as { strategies: { strategy: string; l1FromEqualWeight: number }[] }).strategies;
+    expect(rows.map((x) => x.strategy)).toEqual([...agents, 'core-linear', '1/N', '1/N @ 10% vol', '60/40']);
+    for (const x of rows) expect(Number.isFinite(x.l1FromEqualWeight), x.strategy).toBe(true);
+    const report = JSON.parse(read(r.path, 'report.json'));
+    expect(report.nTrials).toBe(4);
+    const section = report.sections[0];
+    expect(section.weights.strategy).toBe('core-linear');
+    expect(section.moreWeights.map((w: { strategy: string }) => w.strategy)).toEqual(agents);
+    expect(new Set(section.agentTraining.map((c: { strategy: string }) => c.strategy))).toEqual(new Set(agents));
+    for (const a of agents) expect(r.artefacts).toContain(`${a}/rl-training.json`);
+    expect(Object.keys(r.summary['forecastQuality'] as object)).toEqual(['core-linear', 'ceilingIc']);
+  }, 600_000);
 });
