@@ -122,6 +122,24 @@ describe('a study mixing ml-forecast with other strategy kinds', () => {
     expect(seeds['q']!.l1FromEqualWeight?.mean).toBe(byName['q']!.l1FromEqualWeight);
   }, 240_000);
 
+  it('runs a strategy without a universe on all the assets, in a section of its own beside a universe of forecasts', async () => {
+    const study = {
+      ...base,
+      data: { source: 'synthetic', market: { start: '2014-01-01', years: 5, stocks: 2 } },
+      strategies: [{ ...ml, universe: ['EQ_BROAD', 'EQ_TECH', 'BOND_LONG', 'GOLD'] }, iv],
+    };
+    const r = await runStudy(study, { outDir: join(work, 'two'), clock, strict: true });
+    const report = JSON.parse(read(r.path, 'report.json'));
+    expect(report.nTrials).toBe(2);
+    const [core, all] = report.sections;
+    expect(core.strategies.map((s: { name: string }) => s.name)).toEqual(['ml', '1/N', '1/N @ 10% vol']);
+    expect(all.strategies.map((s: { name: string }) => s.name)).toEqual(['iv', '1/N']);
+    expect(all.weights.strategy).toBe('iv');
+    expect(all.weights.assets).toHaveLength(6);
+    expect(all.forecastQuality).toEqual([]);
+    expect(read(r.path, 'report.html')).toContain('Weights at each rebalance — iv');
+  }, 240_000);
+
   it('gives the same bytes on worker threads', async () => {
     const one = await runStudy(mixed, { outDir: join(work, 'w1'), clock });
     const two = await runStudy(mixed, { outDir: join(work, 'w2'), clock, workers: 2 });

@@ -60,7 +60,8 @@ function build(spec: StrategySpec, env: StrategyEnv & Record<string, unknown>): 
 export const backtestStep: StudyStep = {
   name: 'backtest',
   sections: ['backtest', 'strategies', 'baselines'],
-  // Studies with an `ml-forecast` strategy run through the ML job step (ml-job.ts), which backtests them itself.
+  // Studies with an `ml-forecast` strategy run through the ML job step (ml-job.ts), which backtests every strategy
+  // of the study, of any kind, beside the forecasters.
   applies: (study) =>
     study.backtest !== undefined && !study.strategies.some((s) => (s as { kind?: unknown }).kind === 'ml-forecast'),
   run(ctx) {
