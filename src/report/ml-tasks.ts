@@ -57,7 +57,10 @@ export interface MlJobPlan {
   readonly universes: readonly (readonly string[])[];
   /** Per universe: its strategies (in study order), then the baselines that fit it. */
   readonly tasks: readonly MlTask[];
-  /** Configurations tried, for the deflated Sharpe (every strategy of the study, not the baselines; at least the study's own setting). */
+  /**
+   * Configurations tried, for the deflated Sharpe: every strategy of the study (not the baselines), at least the
+   * study's own `nTrials`.
+   */
   readonly nTrials: number;
   /** Baselines left out of a universe: they name assets outside it, or a default (60/40) has nothing to mix. */
   readonly skipped: readonly SkippedBaseline[];

@@ -23,8 +23,10 @@ export interface SeedsRow {
   readonly baseline: boolean;
   readonly sharpe: MeanSe;
   readonly deflatedSharpe: MeanSe;
-  /** With a 1/N baseline: DSR of the return in excess of 1/N (in an ML job over 1/N at the strategy's own volatility
-   * target when one ran); mean L1 distance of the weights from 1/N. */
+  /**
+   * With a 1/N baseline: DSR of the return in excess of 1/N (in an ML job over 1/N at the strategy's own volatility
+   * target when one ran); mean L1 distance of the weights from 1/N.
+   */
   readonly deflatedSharpeVsEqualWeight?: MeanSe;
   readonly l1FromEqualWeight?: MeanSe;
   /** ML strategies only. */
