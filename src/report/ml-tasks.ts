@@ -12,6 +12,7 @@ import type { Panel } from '../data/index.ts';
 import type { PitRecords } from '../features/index.ts';
 import {
   backtestOptionsFrom,
+  configurationsTried,
   createStrategy,
   defaultBaselines,
   strategyKinds,
@@ -177,7 +178,7 @@ export function planMlJob(input: {
       else skipped.push({ section, label: strategyLabel(b) });
     }
   });
-  const nTrials = Math.max(backtestOptionsFrom(input.backtest).nTrials ?? 1, all.length);
+  const nTrials = Math.max(backtestOptionsFrom(input.backtest).nTrials ?? 1, configurationsTried(all));
   return { universes, tasks, nTrials, skipped, added };
 }
 

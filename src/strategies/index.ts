@@ -161,7 +161,7 @@ export type { InverseVolatilityParams } from './inverse-volatility.ts';
 export { dynamicAllocation, evaluateSignal, signalSchema } from './dynamic.ts';
 export type { DynamicParams, SignalSpec } from './dynamic.ts';
 export { resolveWeights, listedMask, trailingReturns, weightsByIdSchema } from './weights.ts';
-export { runStudyBacktests, createStrategy, backtestOptionsFrom } from './run-section.ts';
+export { runStudyBacktests, createStrategy, backtestOptionsFrom, configurationsTried } from './run-section.ts';
 export { defaultBaselines, sixtyFortyWeights, volMatchedBaselines } from './baselines.ts';
 export type { BaselineUniverse, DefaultBaselines } from './baselines.ts';
 export type { BacktestSection, StrategySpec } from './run-section.ts';

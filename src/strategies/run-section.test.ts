@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Panel } from '../data/index.ts';
 import { backtestArtefacts } from '../backtest/index.ts';
-import { runStudyBacktests } from './index.ts';
+import { configurationsTried, runStudyBacktests } from './index.ts';
 
 function panel(): Panel {
   const T = 80;
@@ -43,6 +43,17 @@ describe('runStudyBacktests (what the study runner calls)', () => {
     const m = JSON.parse(files['metrics.json']!);
     expect(m.strategy).toBe('60-40');
     expect(m.metrics.nTrials).toBe(2);
+  });
+
+  it('counts an rl-agent with seeds: K as K configurations tried (K agents trained, one drawn ensemble)', () => {
+    expect(
+      configurationsTried([
+        { kind: 'equal-weight' },
+        { kind: 'rl-agent', seeds: 5 },
+        { kind: 'rl-agent' },
+        { kind: 'fixed-mix', seeds: 7 },
+      ]),
+    ).toBe(8);
   });
 
   it('bad studies fail with one line and a fix', () => {

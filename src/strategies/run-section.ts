@@ -5,8 +5,8 @@
  *
  * `backtest` is the study's backtest section (costs required; the other settings as `backtestSettingsSchema`);
  * each entry of `strategies` / `baselines` is `{ kind, name?, ...params }` from `strategyKinds`. Every strategy runs
- * under the same settings and costs. `nTrials` (for the deflated Sharpe) defaults to the number of strategies run,
- * or the backtest's `nTrials` when larger (record every configuration you tried there).
+ * under the same settings and costs. `nTrials` (for the deflated Sharpe) defaults to the configurations run (see
+ * `configurationsTried`), or the backtest's `nTrials` when larger (record every configuration you tried there).
  */
 import { configError } from '../core/index.ts';
 import type { Panel } from '../data/index.ts';
@@ -28,6 +28,16 @@ export interface BacktestSection {
 }
 
 type Kinds = Record<string, { create(params: unknown, env: StrategyEnv): Strategy }>;
+
+/**
+ * Configurations a list of strategies tried, for the deflated Sharpe: one per strategy, except an `rl-agent` with
+ * `seeds: K`, which trains K agents and trades their mean — K draws of the training lottery, so K trials.
+ */
+export function configurationsTried(specs: readonly StrategySpec[]): number {
+  let n = 0;
+  for (const s of specs) n += s.kind === 'rl-agent' && typeof s['seeds'] === 'number' ? Math.max(1, s['seeds']) : 1;
+  return n;
+}
 
 /** Build one strategy from its study entry. */
 export function createStrategy(
@@ -61,7 +71,7 @@ export function runStudyBacktests(panel: Panel, section: BacktestSection, env: S
   const options = backtestOptionsFrom(section.backtest);
   const specs = [...section.strategies, ...(section.baselines ?? [])];
   if (specs.length === 0) throw configError('the study lists no strategies. Add strategies: [{ kind: equal-weight }].');
-  const nTrials = Math.max(options.nTrials ?? 1, specs.length);
+  const nTrials = Math.max(options.nTrials ?? 1, configurationsTried(specs));
   return specs.map((s) =>
     runBacktest(panel, createStrategy(s, { ...env, backtest: options }), {
       ...options,

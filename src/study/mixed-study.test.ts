@@ -68,9 +68,9 @@ describe('a study mixing ml-forecast with other strategy kinds', () => {
     const r = await runStudy(mixed, { outDir: join(work, 'mixed'), clock });
     const byName = rows(r);
     expect(Object.keys(byName)).toEqual(['ml', 'q', 'iv', '1/N', '1/N @ 10% vol']);
-    // the deflated Sharpe counts the three strategies (not the baselines)
+    // the deflated Sharpe counts the strategies, not the baselines: ml, the two agents q trains (seeds: 2), iv
     const report = JSON.parse(read(r.path, 'report.json'));
-    expect(report.nTrials).toBe(3);
+    expect(report.nTrials).toBe(4);
     expect(report.sections).toHaveLength(1);
     const section = report.sections[0];
     expect(section.strategies.map((s: { name: string }) => s.name)).toEqual(Object.keys(byName));
