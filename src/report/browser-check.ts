@@ -1,7 +1,7 @@
 /**
  * Opens report HTML in headless Chromium (Debian's /usr/bin/chromium through playwright-core) and reports what a
- * reader would see: console errors, page errors, and per chart whether an SVG with drawn marks and a visible size
- * rendered. Used by the report's browser tests; returns null when Chromium is not installed.
+ * reader would see: console errors, page errors, and per chart whether the page's echarts drew an SVG with marks
+ * and a visible size. Used by the report's browser tests; returns null when Chromium is not installed.
  */
 import { existsSync } from 'node:fs';
 
@@ -9,10 +9,14 @@ export const CHROMIUM_PATH = process.env['KEEL_CHROMIUM'] ?? '/usr/bin/chromium'
 
 export interface RenderedChart {
   readonly kind: string;
+  /** id of the report section the chart is in ('' outside one). */
+  readonly section: string;
   readonly width: number;
   readonly height: number;
   /** path/rect/circle/text elements inside the SVG. */
   readonly marks: number;
+  /** Distinct fill colours of the drawn marks. */
+  readonly colours: number;
 }
 
 export interface BrowserCheck {
@@ -51,11 +55,14 @@ export async function checkInBrowser(html: string, viewportWidth = 1000): Promis
       figs.map((f) => {
         const svg = f.querySelector('svg');
         const box = svg?.getBoundingClientRect();
+        const marks = svg ? [...svg.querySelectorAll('path, rect, circle, text')] : [];
         return {
           kind: f.getAttribute('data-chart') ?? '',
+          section: f.closest('section')?.id ?? '',
           width: box?.width ?? 0,
           height: box?.height ?? 0,
-          marks: svg ? svg.querySelectorAll('path, rect, circle, text').length : 0,
+          marks: marks.length,
+          colours: new Set(marks.map((m) => m.getAttribute('fill')).filter((c) => c && c !== 'none')).size,
         };
       }),
     );

@@ -1,17 +1,9 @@
 /**
- * Report charts: echarts options rendered server-side to SVG strings (no DOM, no canvas, no animation), so the
- * HTML that embeds them is self-contained and draws without JavaScript. One function per chart, each returning
- * an SVG string; inputs are parts of the report model.
+ * Report charts as echarts options (plain JSON), drawn by the reader's browser from the page's inline echarts
+ * (chart-page.ts). Rendering them to SVG here cost ~0.5 s of CPU per run; an option costs about nothing. One
+ * function per chart, each returning a ChartSpec; inputs are parts of the report model. JSON carries no
+ * functions, so axis-label formatters are named (`format`) and the page's script turns them into functions.
  */
-import { createRequire } from 'node:module';
-
-type Echarts = typeof import('echarts');
-let echartsModule: Echarts | undefined;
-/** echarts costs ~0.3–4 s to import; load it on the first chart, not whenever the report stage is imported. */
-function echartsLib(): Echarts {
-  echartsModule ??= createRequire(import.meta.url)('echarts') as Echarts;
-  return echartsModule;
-}
 import type {
   FeatureImportance,
   FrontierSnapshot,
@@ -64,41 +56,29 @@ export const PALETTE = [
 
 export type Option = Record<string, unknown>;
 
-/** Renders an echarts option to an SVG string (animation off, deterministic). */
-export function renderSvg(option: Option, width = WIDTH, height = HEIGHT): string {
-  const chart = echartsLib().init(null, null, { renderer: 'svg', ssr: true, width, height });
-  try {
-    chart.setOption({ animation: false, color: PALETTE, textStyle: { fontFamily: 'sans-serif' }, ...option });
-    return stableClassNames(chart.renderToSVGString());
-  } finally {
-    chart.dispose();
-  }
+/** One chart of the page: its echarts option (JSON-safe) and its size in CSS pixels (the width is a maximum). */
+export interface ChartSpec {
+  readonly option: Option;
+  readonly width: number;
+  readonly height: number;
+}
+
+export function chartSpec(option: Option, width = WIDTH, height = HEIGHT): ChartSpec {
+  return { option, width, height };
 }
 
 /**
- * zrender names the CSS classes of an SVG after a process-wide instance counter ("zr6-cls-32", clip paths "zr6-c0"), so the same chart
- * rendered twice differs. Renumber them in order of appearance under a prefix hashed from the chart's content:
- * same chart → same bytes, and two different charts on one page never share a class name.
+ * Named axis-label formatters (chart-page.ts's script defines them): `percent` is 100·v with `digits` decimals and
+ * a % sign (0 digits: Math.round), `nav` is a growth-of-1 value (no decimals from 10 up, else 2 significant digits).
  */
-function stableClassNames(svg: string): string {
-  const seen = new Map<string, number>();
-  const normalised = svg.replace(/zr\d+-(?:cls-)?c?\d+/g, (m) => {
-    let k = seen.get(m);
-    if (k === undefined) {
-      k = seen.size;
-      seen.set(m, k);
-    }
-    return `PFX-${k}`;
-  });
-  let h = 0x811c9dc5;
-  for (let i = 0; i < normalised.length; i++) h = Math.imul(h ^ normalised.charCodeAt(i), 0x01000193);
-  const prefix = `k${(h >>> 0).toString(36)}`;
-  return normalised.replace(/PFX-/g, `${prefix}-`);
-}
+export const format = {
+  percent: (digits: number) => ({ keelFormat: 'percent', digits }),
+  nav: { keelFormat: 'nav' },
+} as const;
 
 export const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
-/** Thins a long daily series to at most `max` points (keeps the last point) so the SVG stays small. */
+/** Thins a long daily series to at most `max` points (keeps the last point) so the page stays small. */
 export function thin<T>(xs: readonly T[], max = 400): { idx: number[] } {
   const n = xs.length;
   const step = Math.max(1, Math.ceil(n / max));
@@ -131,7 +111,8 @@ export function navAxis(strategies: readonly StrategySeries[]): Option {
         hi = Math.max(hi, v);
       }
   if (!Number.isFinite(lo)) return { type: 'value', scale: true };
-  const label = { fontSize: 10, formatter: (v: number) => (v >= 10 ? v.toFixed(0) : v.toPrecision(2)) };
+  // the data-fitted min and max are not round numbers: their labels would crowd the round ticks next to them
+  const label = { fontSize: 10, formatter: format.nav, showMinLabel: false, showMaxLabel: false };
   if (hi / lo < 4) {
     const pad = (hi - lo) * 0.03 || 0.01;
     return { type: 'value', min: lo - pad, max: hi + pad, splitNumber: 6, axisLabel: label };
@@ -140,10 +121,10 @@ export function navAxis(strategies: readonly StrategySeries[]): Option {
 }
 
 /** NAV (growth of 1) of every strategy; baselines dashed. */
-export function equityChart(strategies: readonly StrategySeries[]): string {
+export function equityChart(strategies: readonly StrategySeries[]): ChartSpec {
   const dates = strategies[0]?.dates ?? [];
   const { idx } = thin(dates);
-  return renderSvg({
+  return chartSpec({
     ...baseLayout(
       'Growth of 1 (after costs)',
       strategies.map((s) => s.name),
@@ -161,16 +142,16 @@ export function equityChart(strategies: readonly StrategySeries[]): string {
 }
 
 /** Drawdown from the running peak, fractions (≤ 0). */
-export function drawdownChart(strategies: readonly StrategySeries[]): string {
+export function drawdownChart(strategies: readonly StrategySeries[]): ChartSpec {
   const dates = strategies[0]?.dates ?? [];
   const { idx } = thin(dates);
-  return renderSvg({
+  return chartSpec({
     ...baseLayout(
       'Drawdown',
       strategies.map((s) => s.name),
     ),
     xAxis: { type: 'category', data: idx.map((i) => dates[i]), axisLabel: { fontSize: 10 } },
-    yAxis: { type: 'value', axisLabel: { fontSize: 10, formatter: (v: number) => `${Math.round(v * 100)}%` } },
+    yAxis: { type: 'value', axisLabel: { fontSize: 10, formatter: format.percent(0) } },
     series: strategies.map((s) => {
       let peak = -Infinity;
       const dd = s.nav.map((v) => {
@@ -190,11 +171,11 @@ export function drawdownChart(strategies: readonly StrategySeries[]): string {
 }
 
 /** Stacked weights per asset at each rebalance (cash = 1 − Σw shown as its own band when positive). */
-export function weightsChart(w: WeightsHistory): string {
+export function weightsChart(w: WeightsHistory): ChartSpec {
   const cash = w.weights.map((row) => Math.max(0, 1 - row.reduce((s, x) => s + x, 0)));
   const showCash = cash.some((c) => c > 1e-6);
   const names = [...w.assets, ...(showCash ? ['cash'] : [])];
-  return renderSvg(
+  return chartSpec(
     {
       ...baseLayout(`Weights at each rebalance — ${w.strategy}`, names),
       legend: { data: names, top: 30, left: 10, type: 'plain', textStyle: { fontSize: 10 }, itemWidth: 14 },
@@ -203,7 +184,7 @@ export function weightsChart(w: WeightsHistory): string {
       yAxis: {
         type: 'value',
         max: 1,
-        axisLabel: { fontSize: 10, formatter: (v: number) => `${Math.round(v * 100)}%` },
+        axisLabel: { fontSize: 10, formatter: format.percent(0) },
       },
       series: names.map((name, a) => ({
         name,
@@ -221,26 +202,27 @@ export function weightsChart(w: WeightsHistory): string {
 }
 
 /** Efficient frontier (annualised σ vs μ), the assets, and the chosen portfolio. */
-export function frontierChart(f: FrontierSnapshot): string {
-  return renderSvg({
+export function frontierChart(f: FrontierSnapshot): ChartSpec {
+  return chartSpec({
     ...baseLayout(`Efficient frontier at the last rebalance (${f.asOf}) — ${f.strategy}`, [
       'frontier',
       'assets',
       'chosen',
     ]),
+    tooltip: { trigger: 'item' },
     xAxis: {
       type: 'value',
       name: 'volatility',
       nameLocation: 'middle',
       nameGap: 26,
       scale: true,
-      axisLabel: { fontSize: 10, formatter: (v: number) => `${(v * 100).toFixed(0)}%` },
+      axisLabel: { fontSize: 10, formatter: format.percent(0) },
     },
     yAxis: {
       type: 'value',
       name: 'expected return',
       scale: true,
-      axisLabel: { fontSize: 10, formatter: (v: number) => `${(v * 100).toFixed(1)}%` },
+      axisLabel: { fontSize: 10, formatter: format.percent(1) },
     },
     series: [
       { name: 'frontier', type: 'line', showSymbol: false, smooth: false, data: f.curve.map((p) => [p.risk, p.ret]) },
@@ -248,13 +230,8 @@ export function frontierChart(f: FrontierSnapshot): string {
         name: 'assets',
         type: 'scatter',
         symbolSize: 7,
-        label: {
-          show: f.assets.length <= 12,
-          formatter: (p: { dataIndex: number }) => f.assets[p.dataIndex]?.id ?? '',
-          position: 'right',
-          fontSize: 9,
-        },
-        data: f.assets.map((p) => [p.risk, p.ret]),
+        label: { show: f.assets.length <= 12, formatter: '{b}', position: 'right', fontSize: 9 },
+        data: f.assets.map((p) => ({ name: p.id, value: [p.risk, p.ret] })),
       },
       ...(f.chosen
         ? [
@@ -272,7 +249,7 @@ export function frontierChart(f: FrontierSnapshot): string {
 }
 
 /** Feature importance of each model (top features, horizontal bars). */
-export function importanceChart(imps: readonly FeatureImportance[], top = 15): string {
+export function importanceChart(imps: readonly FeatureImportance[], top = 15): ChartSpec {
   const total = new Map<string, number>();
   for (const m of imps) m.names.forEach((n, i) => total.set(n, (total.get(n) ?? 0) + (m.values[i] ?? 0)));
   const names = [...total.entries()]
@@ -280,7 +257,7 @@ export function importanceChart(imps: readonly FeatureImportance[], top = 15): s
     .slice(0, top)
     .map(([n]) => n)
     .reverse();
-  return renderSvg(
+  return chartSpec(
     {
       ...baseLayout(
         'Feature importance (share of the model’s total)',
@@ -304,10 +281,10 @@ export function importanceChart(imps: readonly FeatureImportance[], top = 15): s
 }
 
 /** Out-of-sample IC at each forecast date per model, with its 12-point moving average. */
-export function icChart(series: readonly IcSeries[]): string {
+export function icChart(series: readonly IcSeries[]): ChartSpec {
   const dates = [...new Set(series.flatMap((s) => s.dates))].sort();
   const names = series.flatMap((s) => [s.model, `${s.model} (12-pt mean)`]);
-  return renderSvg({
+  return chartSpec({
     ...baseLayout('Out-of-sample information coefficient through time', names),
     xAxis: { type: 'category', data: dates, axisLabel: { fontSize: 10 } },
     yAxis: { type: 'value', min: -1, max: 1, axisLabel: { fontSize: 10 } },
@@ -332,7 +309,7 @@ export function icChart(series: readonly IcSeries[]): string {
  * the dotted line learnt nothing usable. Only the last `maxFits` refits per
  * model are drawn so the chart stays readable; the report JSON keeps them all.
  */
-export function trainingChart(curves: readonly TrainingCurve[], maxFits = 4): string {
+export function trainingChart(curves: readonly TrainingCurve[], maxFits = 4): ChartSpec {
   const byModel = new Map<string, TrainingCurve[]>();
   for (const c of curves) byModel.set(c.model, [...(byModel.get(c.model) ?? []), c]);
   const shown = [...byModel.values()].flatMap((cs) => cs.slice(-maxFits));
@@ -369,7 +346,7 @@ export function trainingChart(curves: readonly TrainingCurve[], maxFits = 4): st
     }
     return lines;
   });
-  return renderSvg({
+  return chartSpec({
     ...baseLayout(
       'Training curves: loss per epoch (train solid, validation dashed, constant forecast dotted)',
       series.map((x) => String(x['name'])),
@@ -387,7 +364,7 @@ export function trainingChart(curves: readonly TrainingCurve[], maxFits = 4): st
 }
 
 /** Episode return per training episode of rl-agent strategies (mean over the K agents), the last `maxFits` refits. */
-export function agentTrainingChart(curves: readonly AgentTrainingCurve[], maxFits = 4): string {
+export function agentTrainingChart(curves: readonly AgentTrainingCurve[], maxFits = 4): ChartSpec {
   const shown = curves.slice(-maxFits);
   const episodes = shown.reduce((m, c) => Math.max(m, c.episodeReturns.length), 0);
   const palette = ['#1f6feb', '#d1242f', '#1a7f37', '#8250df', '#bf8700', '#0a7ea4', '#cf222e', '#57606a'];
@@ -398,7 +375,7 @@ export function agentTrainingChart(curves: readonly AgentTrainingCurve[], maxFit
     color: palette[k % palette.length]!,
     data: c.episodeReturns.map(finiteOrNull),
   }));
-  return renderSvg({
+  return chartSpec({
     ...baseLayout(
       'Agent training: return per episode (mean over agents)',
       series.map((x) => x.name),
@@ -428,7 +405,7 @@ function valueColour(t: number): string {
  * SHAP value, coloured by the feature's value (blue low → red high). Dots that would overlap are stacked
  * alternately above and below the row (deterministic: bins of 1/120 of the x range, in data order).
  */
-export function beeswarmChart(s: ShapSummary): string {
+export function beeswarmChart(s: ShapSummary): ChartSpec {
   const feats = [...s.features].reverse();
   let lo = Infinity;
   let hi = -Infinity;
@@ -438,7 +415,7 @@ export function beeswarmChart(s: ShapSummary): string {
       hi = Math.max(hi, v);
     }
   const width = hi > lo ? (hi - lo) / 120 : 1;
-  // one series per colour band, drawn in echarts' large mode (one path per series: ~40 bytes a dot instead of ~230)
+  // one series per colour band, drawn in echarts' large mode (one SVG path per series, not one element per dot)
   const BANDS = 9;
   const data: [number, number][][] = Array.from({ length: BANDS }, () => []);
   feats.forEach((f, row) => {
@@ -453,7 +430,7 @@ export function beeswarmChart(s: ShapSummary): string {
     });
   });
   const names = feats.map((f) => f.name);
-  return renderSvg(
+  return chartSpec(
     {
       title: {
         text: `SHAP summary: ${s.model}`,
@@ -463,6 +440,7 @@ export function beeswarmChart(s: ShapSummary): string {
         textStyle: { fontSize: 14 },
         subtextStyle: { fontSize: 11 },
       },
+      tooltip: { show: false },
       grid: { left: 160, right: 24, top: 56, bottom: 40 },
       xAxis: {
         type: 'value',

@@ -1,6 +1,7 @@
 /**
- * report.html: one self-contained page (inline CSS, inline SVG charts, no scripts, no external URLs) rendered
- * from a report model. Every chart sits in `<figure class="chart" data-chart="…">` so a browser test can find it.
+ * report.html: one self-contained page (inline CSS, tables as HTML, charts as echarts options drawn by an inline
+ * echarts — chart-page.ts; no external URLs) rendered from a report model. Every chart sits in
+ * `<figure class="chart" data-chart="…">` so a browser test can find it.
  */
 import {
   beeswarmChart,
@@ -13,6 +14,8 @@ import {
   agentTrainingChart,
   weightsChart,
 } from './charts.ts';
+import { chartFigure, reportScripts } from './chart-page.ts';
+import type { ChartSpec } from './charts.ts';
 import type { FindingGroup } from '../core/index.ts';
 import { tearSheetHtml } from './tearsheet-html.ts';
 import type {
@@ -169,8 +172,8 @@ function distillationHtml(d: NonNullable<ReportSection['distillation']>): string
   return table + rules.join('');
 }
 
-function figure(kind: string, svg: string, caption: string): string {
-  return `<figure class="chart" data-chart="${kind}">${svg}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
+function figure(kind: string, spec: ChartSpec, caption: string): string {
+  return chartFigure(kind, spec, escapeHtml(caption));
 }
 
 function section(s: ReportSection, nTrials: number): string {
@@ -267,7 +270,7 @@ function section(s: ReportSection, nTrials: number): string {
 const CSS = `body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1240px;padding:16px 20px 48px;color:#1b1f24}
 h1{font-size:22px;margin:8px 0 4px}h2{font-size:18px;margin:32px 0 8px;border-bottom:1px solid #dde;padding-bottom:4px}
 p.meta{color:#556;margin:0 0 12px}figure.chart{margin:12px 0;border:1px solid #e3e6ea;border-radius:6px;padding:4px;overflow-x:auto}
-figure.chart svg{display:block;max-width:100%;height:auto}figcaption{font-size:12px;color:#556;padding:2px 6px}
+figure.chart div.plot{width:100%}figcaption{font-size:12px;color:#556;padding:2px 6px}
 table.metrics{border-collapse:collapse;width:100%;margin:10px 0;font-size:12.5px}table.metrics caption{text-align:left;color:#556;padding:4px 0}
 table.metrics th,table.metrics td{padding:4px 5px;border-bottom:1px solid #eceef1;text-align:right;white-space:nowrap}table.metrics thead th{white-space:normal;vertical-align:bottom}table.metrics tbody th[scope=row]{white-space:normal;min-width:7em;max-width:14em}\ntable.heatmap td{font-size:11.5px;min-width:3.2em}table.heatmap td.total{font-weight:600}h3{font-size:16px;margin:24px 0 6px}h4{font-size:14px;margin:16px 0 4px}
 table.metrics th[scope=row],table.metrics thead th:first-child{text-align:left}tr.baseline{color:#555}
@@ -306,6 +309,7 @@ export function renderReportHtml(model: ReportModel): string {
     model.notes.length > 0
       ? `<h2>Notes</h2><ul class="notes">${model.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`
       : '',
+    reportScripts(),
     '</body></html>',
     '',
   ].join('\n');

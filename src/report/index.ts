@@ -1,4 +1,4 @@
-/** Report: the JSON report model (report.json) and its self-contained HTML rendering with SVG charts (report.html). */
+/** Report: the JSON report model (report.json) and its self-contained HTML rendering with echarts charts (report.html). */
 export type {
   AgentTrainingCurve,
   FeatureImportance,
@@ -18,15 +18,9 @@ export { activeDeflatedSharpe, activityOf, navFrom } from './series.ts';
 export { normaliseNumbers, reportFromJson, reportToJson } from './model.ts';
 export { renderReportHtml, escapeHtml } from './html.ts';
 export { sectionTearSheets } from './tearsheet-html.ts';
-export {
-  drawdownChart,
-  equityChart,
-  frontierChart,
-  icChart,
-  importanceChart,
-  renderSvg,
-  weightsChart,
-} from './charts.ts';
+export { drawdownChart, equityChart, frontierChart, icChart, importanceChart, weightsChart } from './charts.ts';
+export { chartSpec, type ChartSpec } from './charts.ts';
+export { CHART_JS, chartFigure, echartsSource, reportContentSecurityPolicy, reportScripts } from './chart-page.ts';
 export { agentCurves, distanceFromEqualWeight, rlTraining } from './agent-training.ts';
 export type { RlTrainingRecord } from './agent-training.ts';
 export { runMlJob, formatSummaryTable } from './ml-job.ts';

@@ -9,6 +9,7 @@ import { checkInBrowser, chromiumAvailable, CHROMIUM_PATH } from './browser-chec
 import { synthesizeMarket } from '../synth/index.ts';
 import { runMlJob, type SummaryRow } from './ml-job.ts';
 import type { Finding } from '../core/index.ts';
+import type { ReportSection } from './model.ts';
 
 /** A small version of examples/ml-allocation.yaml: both universes, three models, fewer years and trees. */
 const model = (kind: string) =>
@@ -61,6 +62,7 @@ const clock = () => new Date('2026-01-01T00:00:00Z');
 
 describe('the ML job through the study runner', () => {
   let html = '';
+  let json = '';
 
   it('two runs with the same seed, on the main thread and on worker threads, write byte-identical files', async () => {
     const a = await runStudy(smallStudy, { outDir: join(outDir, 'a'), clock });
@@ -75,6 +77,7 @@ describe('the ML job through the study runner', () => {
     expect(ja.length).toBeGreaterThan(10_000);
     expect(ja.equals(jb)).toBe(true);
     html = readFileSync(join(a.path, 'report.html'), 'utf8');
+    json = ja.toString('utf8');
     expect(readFileSync(join(b.path, 'report.html'), 'utf8')).toBe(html);
     const report = JSON.parse(ja.toString('utf8'));
     expect(report.nTrials).toBe(4);
@@ -123,16 +126,40 @@ describe('the ML job through the study runner', () => {
 
   if (!chromiumAvailable())
     console.warn(`[keel] SKIPPED "ML job report in Chromium": ${CHROMIUM_PATH} is not installed.`);
-  it.skipIf(!chromiumAvailable())('report.html renders in headless Chromium with no console errors', async () => {
-    const r = (await checkInBrowser(html))!;
-    expect(r.consoleErrors).toEqual([]);
-    expect(r.pageErrors).toEqual([]);
-    expect(r.charts.length).toBeGreaterThanOrEqual(10);
-    for (const c of r.charts) {
-      expect(c.width, c.kind).toBeGreaterThan(300);
-      expect(c.marks, c.kind).toBeGreaterThan(10);
-    }
-  });
+  it.skipIf(!chromiumAvailable())(
+    'report.html renders in headless Chromium with no console errors, every chart report.json implies drawn in its section',
+    async () => {
+      const r = (await checkInBrowser(html))!;
+      expect(r.consoleErrors).toEqual([]);
+      expect(r.pageErrors).toEqual([]);
+      expect(r.charts.length).toBeGreaterThanOrEqual(10);
+      for (const c of r.charts) {
+        expect(c.width, c.kind).toBeGreaterThan(300);
+        expect(c.marks, c.kind).toBeGreaterThan(10);
+      }
+      // What each section of report.json has data for, as charts (the tear sheet's three are always drawn).
+      const report = JSON.parse(json) as { sections: ReportSection[] };
+      for (const s of report.sections) {
+        const implied = [
+          ...(s.strategies.length > 0
+            ? ['equity', 'drawdown', 'annual-returns', 'rolling-sharpe', 'rolling-volatility']
+            : []),
+          ...[s.weights, ...(s.moreWeights ?? [])].filter((w) => w && w.dates.length > 0).map(() => 'weights'),
+          ...(s.frontier && s.frontier.curve.length > 1 ? ['frontier'] : []),
+          ...(s.ic?.length ? ['ic'] : []),
+          ...(s.featureImportance?.length ? ['importance'] : []),
+          ...(s.shapImportance?.length ? ['shap-importance'] : []),
+          ...(s.shapSummary ? ['shap-summary'] : []),
+        ].sort();
+        const drawn = r.charts.filter((c) => c.section === s.id).map((c) => c.kind);
+        expect(implied.length, s.id).toBeGreaterThanOrEqual(8);
+        for (const kind of new Set(implied))
+          expect(drawn.filter((k) => k === kind).length, `${s.id} ${kind}`).toBe(
+            implied.filter((k) => k === kind).length,
+          );
+      }
+    },
+  );
 });
 
 describe('the ML job without a baselines list', () => {

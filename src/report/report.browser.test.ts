@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkInBrowser, chromiumAvailable, CHROMIUM_PATH } from './browser-check.ts';
+import { chartFigure, reportScripts } from './chart-page.ts';
+import { weightsChart } from './charts.ts';
 import { renderReportHtml } from './html.ts';
 import { sampleReportModel } from './sample-model.ts';
 
@@ -40,6 +42,21 @@ describe.skipIf(!chromiumAvailable())('report renders in headless Chromium', () 
     // findings, metrics, tear sheet, monthly returns, worst drawdowns, why-weights, shadow prices, distillation,
     // forecast quality
     expect(r.tables).toBe(9);
+  });
+
+  it('a 24-asset weights chart draws its 24 bands in 24 different colours', async () => {
+    const assets = Array.from({ length: 24 }, (_, i) => `S${i}`);
+    const spec = weightsChart({
+      strategy: 'x',
+      assets,
+      dates: ['2020-01-31', '2020-02-28', '2020-03-31'],
+      weights: [0, 1, 2].map(() => assets.map(() => 1 / 24)),
+    });
+    const page = `<!doctype html><html><head><meta charset="utf-8"><title>w</title></head><body>${chartFigure('weights', spec, '')}${reportScripts()}</body></html>`;
+    const r = (await checkInBrowser(page))!;
+    expect(r.consoleErrors).toEqual([]);
+    expect(r.charts).toHaveLength(1);
+    expect(r.charts[0]!.colours).toBeGreaterThanOrEqual(24);
   });
 
   it('at 1400 px every table fits its box (no horizontal scroll)', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { echartsSource } from './chart-page.ts';
 import { renderReportHtml } from './html.ts';
 import { normaliseNumbers, reportFromJson, reportToJson } from './model.ts';
 import { sampleReportModel } from './sample-model.ts';
@@ -27,12 +28,23 @@ describe('report HTML', () => {
   const model = sampleReportModel();
   const html = renderReportHtml(model);
 
-  it('is self-contained: no scripts, no external URLs, inline SVG charts', () => {
+  it('is self-contained: echarts and its own script inline, one JSON option per chart, no external URLs', () => {
     expect(html.startsWith('<!doctype html>')).toBe(true);
-    expect(html).not.toMatch(/<script|<link|src="http|href="http|url\(http/i);
-    for (const kind of ['equity', 'drawdown', 'weights', 'frontier', 'ic', 'importance', 'shap-summary']) {
-      expect(html).toContain(`data-chart="${kind}"><svg`);
-    }
+    // without echarts' own source (fixed bytes of the package), nothing may load or link anything
+    const own = html.replace(echartsSource('common'), '');
+    expect(own.length).toBeLessThan(html.length - 500_000);
+    expect(/<link|src=|href="http|url\(http/i.test(own)).toBe(false);
+    const scripts = [...own.matchAll(/<script([^>]*)>/g)].map((m) => m[1]);
+    const figures = [
+      ...own.matchAll(
+        /<figure class="chart" data-chart="([a-z-]+)"><div class="plot"[^>]*><\/div><script type="application\/json" class="chart-option">([^<]*)<\/script>/g,
+      ),
+    ];
+    expect(scripts.filter((a) => a === '')).toHaveLength(2);
+    expect(scripts.filter((a) => a === ' type="application/json" class="chart-option"')).toHaveLength(figures.length);
+    for (const kind of ['equity', 'drawdown', 'weights', 'frontier', 'ic', 'importance', 'shap-summary'])
+      expect(figures.map((f) => f[1])).toContain(kind);
+    for (const f of figures) expect(JSON.parse(f[2]!), f[1]).toHaveProperty('series');
     expect(html).toContain('data-table="metrics"');
     expect(html).toContain('data-table="forecast-quality"');
     for (const t of ['why-weights', 'shadow-prices', 'distillation', 'distillation-rules'])

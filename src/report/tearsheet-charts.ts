@@ -1,17 +1,17 @@
-/** Tear-sheet charts (server-side SVG like the rest of the report): calendar-year returns, rolling risk, activity. */
-import { baseLayout, finiteOrNull, renderSvg, thin } from './charts.ts';
+/** Tear-sheet charts (echarts options like the rest of the report): calendar-year returns, rolling risk, activity. */
+import { baseLayout, chartSpec, finiteOrNull, format, thin, type ChartSpec } from './charts.ts';
 import type { StrategyActivity } from './model.ts';
 
-const pctLabel = { fontSize: 10, formatter: (v: number) => `${Math.round(v * 100)}%` };
+const pctLabel = { fontSize: 10, formatter: format.percent(0) };
 
 /** Calendar-year returns of the strategy beside its benchmark's (bars). */
 export function annualReturnsChart(
   strategy: string,
   years: readonly { period: string; ret: number; benchmark?: number }[],
   benchmark?: string,
-): string {
+): ChartSpec {
   const names = benchmark ? [strategy, benchmark] : [strategy];
-  return renderSvg(
+  return chartSpec(
     {
       ...baseLayout('Calendar-year returns', names),
       xAxis: { type: 'category', data: years.map((y) => y.period), axisLabel: { fontSize: 10 } },
@@ -34,9 +34,9 @@ export function rollingChart(
   dates: readonly string[],
   lines: readonly { name: string; values: ArrayLike<number> }[],
   percent = false,
-): string {
+): ChartSpec {
   const { idx } = thin(dates);
-  return renderSvg(
+  return chartSpec(
     {
       ...baseLayout(
         title,
@@ -57,8 +57,8 @@ export function rollingChart(
 }
 
 /** Month-end gross and net exposure (lines) and monthly turnover (bars, right axis). */
-export function activityChart(strategy: string, a: StrategyActivity): string {
-  return renderSvg(
+export function activityChart(strategy: string, a: StrategyActivity): ChartSpec {
+  return chartSpec(
     {
       ...baseLayout(`Exposure and turnover by month — ${strategy}`, ['gross exposure', 'net exposure', 'turnover']),
       xAxis: { type: 'category', data: [...a.periods], axisLabel: { fontSize: 10 } },

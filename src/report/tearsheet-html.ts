@@ -6,6 +6,8 @@
  */
 import { tearSheet, type TearSheet } from '../metrics/index.ts';
 import { activityChart, annualReturnsChart, rollingChart } from './tearsheet-charts.ts';
+import { chartFigure } from './chart-page.ts';
+import type { ChartSpec } from './charts.ts';
 import type { ReportSection, StrategySeries } from './model.ts';
 
 const esc = (s: string): string =>
@@ -114,8 +116,7 @@ function drawdownTable(sheet: TearSheet): string {
   return `<div class="scroll"><table class="metrics" data-table="worst-drawdowns"><caption>Worst drawdown spells: from the last peak to the first date back at that peak.</caption><thead><tr><th>#</th><th>Depth</th><th>Peak</th><th>Valley</th><th>Recovery</th><th>Periods</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
-const fig = (kind: string, svg: string, caption: string): string =>
-  `<figure class="chart" data-chart="${kind}">${svg}<figcaption>${esc(caption)}</figcaption></figure>`;
+const fig = (kind: string, spec: ChartSpec, caption: string): string => chartFigure(kind, spec, esc(caption));
 
 /** Every strategy's tear sheet in a section, against the section's benchmark (the report and the dashboard). */
 export function sectionTearSheets(section: ReportSection): {

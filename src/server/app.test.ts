@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,7 +52,15 @@ describe('dashboard HTTP (no socket)', () => {
     expect(ts.sections[0]!.benchmark).toBe('equal-weight');
     expect(Number.isFinite(ts.sections[0]!.rows[0]!.stats['beta'])).toBe(true);
     expect((await app.request(`/api/runs/${runs.ids[0]}/report`, { headers: auth })).status).toBe(200);
-    expect((await app.request(`/runs/${runs.ids[0]}/report.html`, { headers: auth })).status).toBe(200);
+    const report = await app.request(`/runs/${runs.ids[0]}/report.html`, { headers: auth });
+    expect(report.status).toBe(200);
+    // its own policy: no network, and only its two inline scripts (by sha256) may run
+    const csp = report.headers.get('content-security-policy')!;
+    expect(csp).toMatch(/^default-src 'none'; script-src 'sha256-[^']+' 'sha256-[^']+'; /);
+    const hash = (s: string): string => `'sha256-${createHash('sha256').update(s).digest('base64')}'`;
+    const scripts = [...(await report.text()).matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+    expect(scripts).toHaveLength(2);
+    for (const s of scripts) expect(csp).toContain(hash(s));
   });
 
   it('paths outside the runs folder are refused: .., encoded .., absolute, and a symlink out', async () => {

@@ -3,13 +3,16 @@
  * `app.request(path)` with no socket and `keel serve` hands the same app to @hono/node-server. Read-only over a runs
  * folder (run-store.ts); every request is authenticated (security.ts); errors are JSON `{ error }` with the status.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { streamSSE } from 'hono/streaming';
-import { sectionTearSheets, type ExplanationsArtefact } from '../report/index.ts';
+import {
+  echartsSource,
+  reportContentSecurityPolicy,
+  sectionTearSheets,
+  type ExplanationsArtefact,
+} from '../report/index.ts';
 import { explanationsView } from './explanations-view.ts';
 import { CLIENT_JS } from './client.ts';
 import { alertsBody, compareBody, layout, paperBody, runBody, runsBody } from './pages.ts';
@@ -31,10 +34,6 @@ export interface DashboardOptions {
 
 type Env = { Variables: { runs: RunStore } };
 
-let echartsJs: string | undefined;
-const echartsSource = (): string =>
-  (echartsJs ??= readFileSync(createRequire(import.meta.url).resolve('echarts/dist/echarts.min.js'), 'utf8'));
-
 export function createDashboard(opts: DashboardOptions): Hono<Env> {
   const runs = new RunStore(opts.runsDir);
   const csrf = csrfFor(opts.token);
@@ -47,7 +46,8 @@ export function createDashboard(opts: DashboardOptions): Hono<Env> {
   };
   app.use('*', async (c, next) => {
     await next();
-    for (const [k, v] of Object.entries(security)) c.res.headers.set(k, v);
+    // a route that set its own policy (report.html: its two inline scripts by hash) keeps it
+    for (const [k, v] of Object.entries(security)) if (!c.res.headers.has(k)) c.res.headers.set(k, v);
   });
   app.use('*', authenticate(opts.token));
 
@@ -57,7 +57,10 @@ export function createDashboard(opts: DashboardOptions): Hono<Env> {
   };
 
   app.get('/assets/echarts.min.js', (c) =>
-    c.body(echartsSource(), 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'max-age=3600' }),
+    c.body(echartsSource('full'), 200, {
+      'content-type': 'text/javascript; charset=utf-8',
+      'cache-control': 'max-age=3600',
+    }),
   );
   app.get('/assets/keel.js', (c) => c.body(CLIENT_JS, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
 
@@ -93,7 +96,7 @@ export function createDashboard(opts: DashboardOptions): Hono<Env> {
   app.get('/runs/:id/report.html', (c) => {
     const html = runs.readText(runOr404(c.req.param('id')), 'report.html');
     if (html === null) throw new HTTPException(404, { message: 'this run has no report.html' });
-    return c.html(html);
+    return c.html(html, 200, { 'content-security-policy': reportContentSecurityPolicy() });
   });
 
   const ledgerFile = opts.ledgerFile;

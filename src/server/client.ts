@@ -1,8 +1,11 @@
 /**
  * The dashboard's browser code, served as /assets/keel.js. Plain ES2020, no build step, no external URLs: charts
- * use the ECharts build served from the package (/assets/echarts.min.js). Each page's <body data-page="…"> picks
- * what runs. Interactive charts: hover tooltips, zoom (wheel and slider), legend toggles, a linear/log NAV axis.
+ * use the ECharts build served from the package (/assets/echarts.min.js) and report.html's chart code (CHART_JS:
+ * defaults, palette, resize). Each page's <body data-page="…"> picks what runs. Interactive charts: hover
+ * tooltips, zoom (wheel and slider), legend toggles, a linear/log NAV axis.
  */
+import { CHART_JS } from '../report/index.ts';
+
 export const CLIENT_JS = String.raw`
 'use strict';
 const $ = (sel, el = document) => el.querySelector(sel);
@@ -20,15 +23,8 @@ async function postJson(url, body) {
   if (!r.ok) throw new Error(j.error || r.statusText);
   return j;
 }
-const PALETTE = ['#1f77b4','#ff7f0e','#2ca02c','#d62728','#9467bd','#8c564b','#e377c2','#7f7f7f','#bcbd22','#17becf','#aec7e8','#ffbb78','#98df8a','#ff9896','#c5b0d5','#c49c94','#f7b6d2','#c7c7c7','#dbdb8d','#9edae5','#393b79','#637939','#8c6d31','#843c39','#7b4173','#5254a3','#8ca252','#bd9e39','#ad494a','#a55194'];
-const charts = [];
-function chart(el, option) {
-  const c = echarts.init(el, null, { renderer: 'canvas' });
-  c.setOption(Object.assign({ animation: false, color: PALETTE, tooltip: { trigger: 'axis' }, textStyle: { fontFamily: 'system-ui, sans-serif' } }, option));
-  charts.push(c);
-  return c;
-}
-window.addEventListener('resize', () => charts.forEach((c) => c.resize()));
+${CHART_JS}
+const chart = (el, option) => keelChart(el, option, 'canvas');
 const zoom = [{ type: 'inside' }, { type: 'slider', height: 18, bottom: 4 }];
 
 function navOption(series, log) {

@@ -81,6 +81,15 @@ describe.skipIf(!chromiumAvailable())('keel serve in headless Chromium', () => {
       expect(yAxis).toBe('log');
       expect(await page.$$eval('table[data-table=tear-sheet] tbody tr', (r) => r.length)).toBe(2);
 
+      // The run's static report.html, served under its own CSP (its two inline scripts by hash): echarts draws
+      // every figure; a blocked script would leave empty boxes and a CSP error on the console.
+      await page.click('a[href$="/report.html"]');
+      await page.waitForLoadState('load');
+      const drawn = await page.$$eval('figure.chart', (fs) => fs.map((f) => f.querySelectorAll('svg path').length));
+      expect(drawn.length).toBeGreaterThanOrEqual(5);
+      for (const paths of drawn) expect(paths).toBeGreaterThan(5);
+      expect(await page.evaluate('document.body.dataset.charts')).toBe(String(drawn.length));
+
       // Compare page: both runs' strategies on one chart.
       await page.goto(`${base}/compare?ids=${runs.ids.join(',')}`);
       await ready();

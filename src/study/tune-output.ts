@@ -1,7 +1,7 @@
 /** What `keel tune` writes: trials.csv, best.study.yaml and report.html (objective by trial, importance, slices). */
 import { stringify } from 'yaml';
 import type { Study } from '../config/index.ts';
-import { escapeHtml, renderSvg } from '../report/index.ts';
+import { chartFigure, chartSpec, escapeHtml, reportScripts } from '../report/index.ts';
 import type { Params } from '../tuning/index.ts';
 
 export interface TuneTrial {
@@ -110,7 +110,7 @@ export function tuneReportHtml(
     if (t.error === undefined) run = max ? Math.max(run, t.value) : Math.min(run, t.value);
     return Number.isFinite(run) ? run : null;
   });
-  const byTrial = renderSvg({
+  const byTrial = chartSpec({
     title: { text: `${objective.metric} of ${objective.strategy} by trial (validation)`, left: 10, top: 6 },
     legend: { data: ['trial', 'best so far'], top: 30, left: 10 },
     grid: { left: 64, right: 24, top: 70, bottom: 40 },
@@ -122,7 +122,7 @@ export function tuneReportHtml(
     ],
   });
   const imp = parameterImportance(trials, paths);
-  const importance = renderSvg(
+  const importance = chartSpec(
     {
       title: { text: 'parameter importance (share of objective variance by binned value)', left: 10, top: 6 },
       grid: { left: 260, right: 24, top: 40, bottom: 30 },
@@ -136,7 +136,7 @@ export function tuneReportHtml(
   const slices = paths.map((p) => {
     const numeric = done.every((t) => typeof t.params[p] === 'number');
     const cats = [...new Set(done.map((t) => String(t.params[p])))];
-    return renderSvg(
+    return chartSpec(
       {
         title: { text: `slice: ${p}`, left: 10, top: 6 },
         grid: { left: 64, right: 24, top: 40, bottom: 40 },
@@ -153,13 +153,14 @@ export function tuneReportHtml(
       ? `PBO not computed: ${escapeHtml(pbo.skipped)}`
       : `Probability of backtest overfitting (CSCV, ${pbo.partitions} groups over ${pbo.periods} validation periods × ${done.length} trials): <b>${fmt(pbo.pbo)}</b>`;
   return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(name)}: tuning</title>
-<style>body{font-family:sans-serif;max-width:940px;margin:2em auto}.slices{display:flex;flex-wrap:wrap}</style></head><body>
+<style>body{font-family:sans-serif;max-width:940px;margin:2em auto}.slices{display:flex;flex-wrap:wrap}figure.chart{margin:6px 0}figure.chart div.plot{width:100%}.slices figure.chart{width:440px;margin:4px}</style></head><body>
 <h1>${escapeHtml(name)}: tuning</h1>
 <p>${trials.length} trials (${trials.length - done.length} failed), objective ${escapeHtml(objective.metric)} of ${escapeHtml(objective.strategy)} (${escapeHtml(objective.direction)}), scored on the validation period only.</p>
 <p>${pboText}</p>
-${byTrial}
-${importance}
-<div class="slices">${slices.join('\n')}</div>
+${chartFigure('trials', byTrial, '')}
+${chartFigure('parameter-importance', importance, '')}
+<div class="slices">${slices.map((c) => chartFigure('slice', c, '')).join('\n')}</div>
+${reportScripts()}
 </body></html>
 `;
 }
