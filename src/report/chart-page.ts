@@ -109,3 +109,10 @@ export function reportContentSecurityPolicy(): string {
   policy ??= `default-src 'none'; script-src ${hash(echartsSource('common'))} ${hash(REPORT_JS)}; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'`;
   return policy;
 }
+
+/** The charts of a written page, read back: kind and option of each figure in order (tests and tools). */
+export function pageCharts(html: string): { kind: string; option: Record<string, unknown> }[] {
+  const re =
+    /<figure class="chart" data-chart="([^"]+)"><div class="plot"[^>]*><\/div><script type="application\/json" class="chart-option">([^<]*)<\/script>/g;
+  return [...html.matchAll(re)].map((m) => ({ kind: m[1]!, option: JSON.parse(m[2]!) as Record<string, unknown> }));
+}

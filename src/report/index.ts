@@ -20,7 +20,14 @@ export { renderReportHtml, escapeHtml } from './html.ts';
 export { sectionTearSheets } from './tearsheet-html.ts';
 export { drawdownChart, equityChart, frontierChart, icChart, importanceChart, weightsChart } from './charts.ts';
 export { chartSpec, type ChartSpec } from './charts.ts';
-export { CHART_JS, chartFigure, echartsSource, reportContentSecurityPolicy, reportScripts } from './chart-page.ts';
+export {
+  CHART_JS,
+  chartFigure,
+  echartsSource,
+  pageCharts,
+  reportContentSecurityPolicy,
+  reportScripts,
+} from './chart-page.ts';
 export { agentCurves, distanceFromEqualWeight, rlTraining } from './agent-training.ts';
 export type { RlTrainingRecord } from './agent-training.ts';
 export { runMlJob, formatSummaryTable } from './ml-job.ts';

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseStudyText, validateStudy } from '../config/index.ts';
+import { pageCharts } from '../report/index.ts';
 import { repoRoot } from '../../test/support/shared.ts';
 import { runStudy, runStudyFile } from './run-study.ts';
 
@@ -60,7 +61,10 @@ describe('rl-agent in a study', () => {
     expect(l1['q']).toBeLessThanOrEqual(1.5); // ≤ 2 − 2/n
     const html = read(r.path, 'report.html');
     expect(html).toContain('L1 from 1/N');
-    expect(html).toMatch(/data-chart="agent-training"><svg[^>]*>[\s\S]*?<path/);
+    const agentChart = pageCharts(html).find((c) => c.kind === 'agent-training');
+    const lines = agentChart!.option['series'] as { data: (number | null)[] }[];
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines[0]!.data.some((v) => v !== null && Number.isFinite(v))).toBe(true);
     const section = JSON.parse(read(r.path, 'report.json')).sections[0];
     expect(section.agentTraining.length).toBe(curves.refits.length);
     const first = curves.refits[0]!;
