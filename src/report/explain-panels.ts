@@ -12,7 +12,7 @@ import { explainedStrategy } from './explanations.ts';
 import type { DistillationPanel, ShapSummary, WhyWeightsTable } from './model.ts';
 import { weightChangeAt } from './weight-change.ts';
 
-/** Points kept per feature in the summary plot (evenly spaced over the run: the SVG stays small). */
+/** Points kept per feature in the summary plot (evenly spaced over the run: the page stays small). */
 const MAX_POINTS = 300;
 
 /** Beeswarm data of one run: its `top` features by mean |SHAP| (absent without explanation records). */

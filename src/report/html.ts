@@ -304,6 +304,7 @@ export function renderReportHtml(model: ReportModel): string {
     `<style>${CSS}</style></head><body>`,
     `<h1>${escapeHtml(model.title)}</h1>`,
     `<p class="meta">Study <code>${escapeHtml(model.study)}</code> · seed ${model.seed} · ${model.nTrials} configurations tried · ${toc}</p>`,
+    '<noscript><p class="meta">The charts are drawn by the page’s script; with JavaScript off only the tables show.</p></noscript>',
     findingsPanel(model.findings ?? []),
     ...model.sections.map((s) => section(s, model.nTrials)),
     model.notes.length > 0
