@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pageCharts } from '../report/index.ts';
 import { aggregateSeeds } from './multi-seed.ts';
 import { runStudy } from './run-study.ts';
 
@@ -84,7 +85,9 @@ describe('a study mixing ml-forecast with other strategy kinds', () => {
     expect(curves.refits.length).toBeGreaterThanOrEqual(4);
     expect(section.agentTraining).toHaveLength(curves.refits.length);
     expect(Object.keys(JSON.parse(read(r.path, 'explanations.json')).strategies)).toEqual(['ml']);
-    expect(read(r.path, 'report.html')).toMatch(/data-chart="agent-training"><svg[^>]*>[\s\S]*?<path/);
+    const agentChart = pageCharts(read(r.path, 'report.html')).find((c) => c.kind === 'agent-training');
+    const lines = agentChart!.option['series'] as { data: (number | null)[] }[];
+    expect(lines[0]!.data.some((v) => v !== null && Number.isFinite(v))).toBe(true);
     // the rule strategy traded, on the same calendar: its rows in weights.csv are on ml's decision dates
     const dates = (s: string) => linesOf(read(r.path, 'weights.csv'), s).map((l) => l.split(',')[2]);
     expect(dates('iv')).toEqual(dates('ml'));
