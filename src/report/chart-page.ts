@@ -12,7 +12,7 @@ import { PALETTE, type ChartSpec } from './charts.ts';
 const sources = new Map<string, string>();
 /**
  * The minified echarts build: 'common' for report.html, 'full' (adds heatmap and visualMap) for the dashboard.
- * Read on first use and kept: one ~1 ms read per process instead of loading echarts' modules to render SVG.
+ * Read on first use and kept (one file read per process, not echarts' modules loaded to render SVG).
  */
 export function echartsSource(build: 'common' | 'full'): string {
   let s = sources.get(build);
