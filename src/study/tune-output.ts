@@ -5,6 +5,7 @@ import { chartFigure, chartSpec, escapeHtml, reportScripts } from '../report/ind
 import type { Params } from '../tuning/index.ts';
 
 export interface TuneTrial {
+  /** 1-based (the first trial is 1), the same in trials.csv, tune.json, best.study.yaml, log.txt and the terminal. */
   readonly number: number;
   readonly params: Params;
   /** Mean of the fold scores (NaN when the trial failed). */
@@ -51,12 +52,18 @@ export function bestStudyYaml(
   _sourceText: string | undefined,
   tuned: Study,
   params: Params,
-  info: { validation: { start: string; end: string }; trials: number; seed: number },
+  info: {
+    validation: { start: string; end: string };
+    trials: number;
+    seed: number;
+    best: { number: number; value: number; metric: string };
+  },
 ): string {
   const nTrials = Math.max(tuned.backtest?.nTrials ?? 1, info.trials);
   const out = { ...tuned, backtest: { ...tuned.backtest!, nTrials } };
   const header = [
     `# Tuned by keel tune on the validation period ${info.validation.start}…${info.validation.end} with ${info.trials} trials, seed ${info.seed}.`,
+    `# Best: trial ${info.best.number} of ${info.trials} (${info.best.metric} ${info.best.value}), numbered from 1 as in trials.csv.`,
     `# Best parameters: ${Object.entries(params)
       .map(([k, v]) => `${k} = ${String(v)}`)
       .join(', ')}.`,
@@ -118,7 +125,13 @@ export function tuneReportHtml(
     yAxis: { type: 'value', scale: true },
     series: [
       { name: 'trial', type: 'scatter', data: done.map((t) => [t.number, t.value]) },
-      { name: 'best so far', type: 'line', step: 'end', showSymbol: false, data: bestSoFar.map((v, i) => [i, v]) },
+      {
+        name: 'best so far',
+        type: 'line',
+        step: 'end',
+        showSymbol: false,
+        data: bestSoFar.map((v, i) => [trials[i]!.number, v]),
+      },
     ],
   });
   const imp = parameterImportance(trials, paths);

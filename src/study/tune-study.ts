@@ -234,7 +234,7 @@ export async function tuneStudy(input: unknown, options: TuneOptions = {}): Prom
     localExecutor((p: TuneTrialPayload) =>
       runTuneTrial(
         p,
-        progress && ((frac, note) => progress(p.number + frac, t.trials, `trial ${p.number + 1} ${note}`)),
+        progress && ((frac, note) => progress(p.number - 1 + frac, t.trials, `trial ${p.number} ${note}`)),
       ),
     );
   const hash = configHash({ study, seed, kind: 'tune' });
@@ -258,7 +258,7 @@ export async function tuneStudy(input: unknown, options: TuneOptions = {}): Prom
         const k = Math.min(batch, t.trials - asked);
         const payloads: TuneTrialPayload[] = Array.from({ length: k }, (_, i) => ({
           batchId: tuneId,
-          number: asked + i,
+          number: asked + i + 1, // 1-based, as every output of keel tune numbers trials
           study,
           params: tuner.ask(),
           folds,
@@ -296,7 +296,7 @@ export async function tuneStudy(input: unknown, options: TuneOptions = {}): Prom
             count: 1,
             done: trials.length,
             total: t.trials,
-            note: `trial ${p.number + 1}`,
+            note: `trial ${p.number}`,
           });
         }
         asked += k;
@@ -326,6 +326,7 @@ export async function tuneStudy(input: unknown, options: TuneOptions = {}): Prom
             validation: t.validation,
             trials: t.trials,
             seed,
+            best: { number: best!.number, value: best!.value, metric: t.objective.metric },
           }),
         );
       }

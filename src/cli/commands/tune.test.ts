@@ -35,6 +35,30 @@ describe('keel tune', () => {
     expect(best.code, best.err).toBe(0);
   }, 120_000);
 
+  it('numbers trials from 1 everywhere: terminal best, trials.csv, tune.json, log.txt, best.study.yaml', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keel-tune-cli-numbers-'));
+    const args = ['tune', example, '--out', join(dir, 'runs'), '--trials', '3', '--sampler', 'random'];
+    const r = await keel(args);
+    expect(r.code, r.err).toBe(0);
+    const shown = Number(/best: \S+ at trial (\d+):/.exec(r.out)![1]);
+    const path = /written to (\S+)/.exec(r.out)![1]!;
+    const rows = readFileSync(join(path, 'trials.csv'), 'utf8').trim().split('\n').slice(1);
+    expect(rows.map((row) => row.split(',')[0])).toEqual(['1', '2', '3']);
+    const objective = rows[0]!.split(',').length - 4; // …, objective, fold1, fold2, findings, error
+    const values = rows.map((row) => Number(row.split(',')[objective]));
+    expect(values[shown - 1]).toBe(Math.max(...values));
+    const tune = JSON.parse(readFileSync(join(path, 'tune.json'), 'utf8')) as {
+      best: { number: number };
+      trialsRun: { number: number }[];
+    };
+    expect(tune.best.number).toBe(shown);
+    expect(tune.trialsRun.map((t) => t.number)).toEqual([1, 2, 3]);
+    expect(readFileSync(join(path, 'log.txt'), 'utf8')).toMatch(/trial 1: [\s\S]*trial 3: /);
+    expect(readFileSync(join(path, 'best.study.yaml'), 'utf8')).toMatch(
+      new RegExp(`^# Best: trial ${shown} of 3 \\(`, 'm'),
+    );
+  }, 120_000);
+
   it('objective ic reads the mean forecast IC of the ml-forecast strategy (one per fold, mean in objective)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'keel-tune-cli-ic-'));
     const file = join(dir, 'ic.yaml');

@@ -76,7 +76,7 @@ export function tuneCommand(): Command {
           onTrial: (t, best, total) => {
             if (show)
               bar.log(
-                `trial ${t.number + 1}/${total}: ${t.error === undefined ? num(t.value) : `failed (${t.error})`}, ${t.findings} findings; best so far ${best ? `${num(best.value)} (trial ${best.number + 1})` : 'none'}`,
+                `trial ${t.number}/${total}: ${t.error === undefined ? num(t.value) : `failed (${t.error})`}, ${t.findings} findings; best so far ${best ? `${num(best.value)} (trial ${best.number})` : 'none'}`,
               );
           },
         });
@@ -92,7 +92,7 @@ export function tuneCommand(): Command {
           `tune ${r.runId} written to ${r.path}`,
           `validation folds: ${r.folds.map((f) => `${f.start}…${f.end}`).join(', ')}; ${r.trials.length} trials, seed ${r.seed}${batch > 1 ? `, batches of ${batch} (the same --batch reproduces these bytes anywhere)` : ''}`,
           r.best
-            ? `best: ${num(r.best.value)} at trial ${r.best.number + 1}: ${Object.entries(r.best.params)
+            ? `best: ${num(r.best.value)} at trial ${r.best.number}: ${Object.entries(r.best.params)
                 .map(([k, v]) => `${k} = ${String(v)}`)
                 .join(', ')}`
             : 'best: none (every trial failed; see trials.csv)',
