@@ -52,6 +52,7 @@ describe('every feature kind passes the perturb-the-future audit', () => {
     'macro-surprise': { series: ['inflation'], horizon: 5, window: 150, minReleases: 3, perSeries: true, raw: true },
     sentiment: { halfLife: 3 },
     fundamentals: {},
+    'market-regime': { window: 10, reference: 30, betaWindow: 40 },
   };
   it('the test covers every kind in featureKinds', () => {
     expect(Object.keys(specs).sort()).toEqual(Object.keys(featureKinds).sort());

@@ -20,6 +20,8 @@ export {
 export { fundamentalsFeature, macroFeature, sentimentFeature } from './record-features.ts';
 export { macroSurpriseFeature } from './macro-surprise.ts';
 export type { MacroSurpriseParams } from './macro-surprise.ts';
+export { marketRegimeFeature } from './market-regime.ts';
+export type { MarketRegimeParams } from './market-regime.ts';
 export { scoreText, tokenize } from './sentiment.ts';
 export { featureKinds, createFeatures } from './kinds.ts';
 export type { FeatureKind, FeatureKindName, FeatureSpec } from './kinds.ts';

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { configError } from '../core/index.ts';
 import type { Feature } from './feature.ts';
 import { macroSurpriseFeature } from './macro-surprise.ts';
+import { marketRegimeFeature } from './market-regime.ts';
 import { fundamentalsFeature, macroFeature, sentimentFeature } from './record-features.ts';
 import {
   atrFeature,
@@ -106,6 +107,16 @@ export const featureKinds = {
     }),
     (p) => macroSurpriseFeature(p),
     "latest macro surprise (release − previous or trailing mean, standardised) × the asset's trailing exposure to surprises",
+  ),
+  'market-regime': kind(
+    z.strictObject({
+      market: z.string().min(1).optional(),
+      window: z.number().int().min(2).max(252).default(63),
+      reference: z.number().int().min(1).max(2520).default(756),
+      betaWindow: z.number().int().min(10).max(2520).default(252),
+    }),
+    (p) => marketRegimeFeature(p),
+    "the asset's trailing market beta × log(the market's reference volatility / its recent volatility): calm vs stress",
   ),
   sentiment: kind(
     z.strictObject({ halfLife: z.number().positive().default(5) }),
