@@ -176,6 +176,34 @@ describe('point in time with every new option', () => {
   });
 });
 
+describe('market-regime feature through the strategy', () => {
+  it('passes the perturb-the-future audit (refit dates included), market = the universe’s equal-weighted mean', () => {
+    const t1 = panel.nDates - 200;
+    const t2 = panel.nDates - 130;
+    const params = mlForecastSchema.parse({
+      ...small,
+      features: [
+        { kind: 'momentum', windows: [21] },
+        { kind: 'market-regime', window: 21, reference: 126, betaWindow: 63 },
+      ],
+      crossSectional: 'zscore',
+      target: { kind: 'rank', horizon: 21 },
+    });
+    const d = mlAt(params, t2);
+    expect(d.featureNames).toContain('regime_beta_21_126');
+    expect(d.forecast.every(Number.isFinite)).toBe(true);
+    const report = assertPointInTime({
+      panel,
+      asOf: [panel.dates[t1]!, panel.dates[t2]!],
+      compute: (p, asOf) => {
+        const t = p.lastIndexOnOrBefore(asOf);
+        return Array.from(mlForecast(params).decide(p.upTo(asOf), ctxAt(t)).weights);
+      },
+    });
+    expect(report.checks).toBe(4);
+  });
+});
+
 describe('selection settings that cannot work are refused in one line', () => {
   const oneLine = (f: () => unknown): string => {
     try {
