@@ -53,6 +53,7 @@ describe('every feature kind passes the perturb-the-future audit', () => {
     sentiment: { halfLife: 3 },
     fundamentals: {},
     'market-regime': { window: 10, reference: 30, betaWindow: 40 },
+    'asset-category': {},
   };
   it('the test covers every kind in featureKinds', () => {
     expect(Object.keys(specs).sort()).toEqual(Object.keys(featureKinds).sort());

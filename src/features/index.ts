@@ -21,6 +21,8 @@ export { fundamentalsFeature, macroFeature, sentimentFeature } from './record-fe
 export { macroSurpriseFeature } from './macro-surprise.ts';
 export type { MacroSurpriseParams } from './macro-surprise.ts';
 export { marketRegimeFeature } from './market-regime.ts';
+export { assetCategoryFeature } from './asset-category.ts';
+export type { AssetCategoryKey } from './asset-category.ts';
 export type { MarketRegimeParams } from './market-regime.ts';
 export { scoreText, tokenize } from './sentiment.ts';
 export { featureKinds, createFeatures } from './kinds.ts';

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { configError } from '../core/index.ts';
 import type { Feature } from './feature.ts';
+import { assetCategoryFeature } from './asset-category.ts';
 import { macroSurpriseFeature } from './macro-surprise.ts';
 import { marketRegimeFeature } from './market-regime.ts';
 import { fundamentalsFeature, macroFeature, sentimentFeature } from './record-features.ts';
@@ -107,6 +108,11 @@ export const featureKinds = {
     }),
     (p) => macroSurpriseFeature(p),
     "latest macro surprise (release − previous or trailing mean, standardised) × the asset's trailing exposure to surprises",
+  ),
+  'asset-category': kind(
+    z.strictObject({ of: z.enum(['id', 'assetClass', 'sector']).default('id') }),
+    (p) => assetCategoryFeature(p.of),
+    "one-hot columns of the asset's id, asset class or sector (a per-category mean the model can learn)",
   ),
   'market-regime': kind(
     z.strictObject({

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { assertPointInTime } from '../audit/index.ts';
-import { KeelError } from '../core/index.ts';
+import { KeelError, createRng } from '../core/index.ts';
+import { Panel } from '../data/index.ts';
 import { synthesizeMarket } from '../synth/index.ts';
 import { mlForecast, mlForecastSchema, type MlDiagnostics } from './ml-forecast.ts';
 
@@ -198,6 +199,54 @@ describe('market-regime feature through the strategy', () => {
       compute: (p, asOf) => {
         const t = p.lastIndexOnOrBefore(asOf);
         return Array.from(mlForecast(params).decide(p.upTo(asOf), ctxAt(t)).weights);
+      },
+    });
+    expect(report.checks).toBe(4);
+  });
+});
+
+describe('asset-category feature through the strategy', () => {
+  // Five assets with the same noise and no signal but a constant drift: C gains 0.1 % a day more than the others.
+  const drifting = (() => {
+    const rng = createRng(9);
+    const ids = ['A', 'B', 'C', 'D', 'E'];
+    const T = 700;
+    const close = new Float64Array(T * ids.length);
+    const level = ids.map(() => 100);
+    for (let t = 0; t < T; t++)
+      for (let a = 0; a < ids.length; a++) {
+        if (t > 0) level[a] = level[a]! * (1 + 0.01 * rng.normal() + (a === 2 ? 0.001 : 0));
+        close[t * ids.length + a] = level[a]!;
+      }
+    return new Panel({ dates: panel.dates.slice(0, T), assets: ids, fields: { close } });
+  })();
+  const params = mlForecastSchema.parse({
+    features: [{ kind: 'asset-category' }],
+    target: { kind: 'excess-return', horizon: 21 },
+    trainWindow: 'expanding',
+    minTrainDates: 30,
+    model: { kind: 'ridge', alpha: 1 },
+  });
+  it('lets a pooled ridge learn a constant per-asset drift: the drifting asset gets the top forecast', () => {
+    const t = drifting.nDates - 1;
+    const ml = mlForecast(params).decide(drifting, {
+      ...ctxAt(t),
+      asOf: drifting.dates[t]!,
+      previousWeights: new Float64Array(5),
+    }).diagnostics!['ml'] as MlDiagnostics;
+    expect(ml.featureNames).toEqual(['id_A', 'id_B', 'id_C', 'id_D', 'id_E']);
+    expect(ml.forecast.indexOf(Math.max(...ml.forecast))).toBe(2);
+  });
+  it('passes the perturb-the-future audit (refit dates included)', () => {
+    const t1 = drifting.nDates - 200;
+    const t2 = drifting.nDates - 130;
+    const report = assertPointInTime({
+      panel: drifting,
+      asOf: [drifting.dates[t1]!, drifting.dates[t2]!],
+      compute: (p, asOf) => {
+        const t = p.lastIndexOnOrBefore(asOf);
+        const ctx = { ...ctxAt(t), asOf, previousWeights: new Float64Array(5) };
+        return Array.from(mlForecast(params).decide(p.upTo(asOf), ctx).weights);
       },
     });
     expect(report.checks).toBe(4);
