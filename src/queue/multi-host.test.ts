@@ -152,7 +152,7 @@ describe.skipIf(why !== null)('sweeps across hosts (network namespaces)', () => 
       expect(readFileSync(join(remote.path, 'sweep.csv'), 'utf8')).toBe(
         readFileSync(join(local.path, 'sweep.csv'), 'utf8'),
       );
-      expect(results.map((r) => r.number).sort()).toEqual([0, 1, 2]);
+      expect(results.map((r) => r.number).sort()).toEqual([1, 2, 3]);
       expect(b.finished()).toContain(held);
 
       // Heal the partition: worker-a's late completion must not replace or duplicate the recorded result.

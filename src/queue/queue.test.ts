@@ -72,7 +72,7 @@ describe.skipIf(!redisAvailable())('sweeps on BullMQ/Redis', () => {
         readFileSync(join(local.path, 'sweep.json'), 'utf8'),
       );
       expect(remote.results.every((r) => r.error === undefined)).toBe(true);
-      expect(remote.results.map((r) => r.number)).toEqual([0, 1, 2, 3]);
+      expect(remote.results.map((r) => r.number)).toEqual([1, 2, 3, 4]);
       // Same sweep again: the trials already have results in Redis, so nothing is queued and the bytes match.
       const again = await sweepStudy(study, grid, {
         outDir: tmp(),
@@ -136,10 +136,10 @@ describe.skipIf(!redisAvailable())('sweeps on BullMQ/Redis', () => {
       expect(readFileSync(join(remote.path, 'sweep.csv'), 'utf8')).toBe(
         readFileSync(join(local.path, 'sweep.csv'), 'utf8'),
       );
-      expect(results.map((r) => r.number).sort()).toEqual([0, 1, 2]);
+      expect(results.map((r) => r.number).sort()).toEqual([1, 2, 3]);
       const queue = new Queue(TRIAL_QUEUE, { connection: { ...parseRedisUrl(redis.url), maxRetriesPerRequest: null } });
       try {
-        const jobs = await Promise.all([0, 1, 2].map((k) => queue.getJob(`${remote.sweepId}-${k}`)));
+        const jobs = await Promise.all([1, 2, 3].map((k) => queue.getJob(`${remote.sweepId}-${k}`)));
         // The trial the victim held went back to the queue once (stalled), then completed.
         expect(jobs.map((j) => j!.stalledCounter).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
         for (const j of jobs) expect(await j!.getState()).toBe('completed');

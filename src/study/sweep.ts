@@ -184,7 +184,7 @@ export async function sweepStudy(
   const points = gridPoints(axes);
   // Validate every variant before anything runs, so a bad value fails in a second, not after an hour of trials.
   const sweepId = `sweep-${configHash({ study, axes })}`;
-  const payloads: SweepTrialPayload[] = points.map((params, number) => {
+  const payloads: SweepTrialPayload[] = points.map((params, k) => {
     let variant: Study;
     try {
       variant = validateStudy(withStudyPaths(study, params), `${where} with ${JSON.stringify(params)}`);
@@ -193,7 +193,7 @@ export async function sweepStudy(
     }
     return {
       batchId: sweepId,
-      number,
+      number: k + 1, // 1-based in sweep.csv, sweep.json, log.txt and the terminal, as keel tune numbers trials
       study: variant,
       params,
       ...(options.baseDir !== undefined ? { baseDir: options.baseDir } : {}),
@@ -223,7 +223,7 @@ export async function sweepStudy(
       });
       live.remove();
       results.sort((a, b) => a.number - b.number);
-      if (results.length !== payloads.length || results.some((r, i) => r.number !== i))
+      if (results.length !== payloads.length || results.some((r, i) => r.number !== i + 1))
         throw new Error(
           `sweep ${sweepId}: expected ${payloads.length} trial results, got ${results.map((r) => r.number).join(',')}`,
         );

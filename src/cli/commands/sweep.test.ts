@@ -38,17 +38,22 @@ describe('keel sweep', () => {
     const rows = csv('a').trim().split('\n');
     expect(rows[0]).toMatch(/^trial,strategies\.mv\.window,backtest\.costs\.bps,strategy,sharpe,/);
     expect(rows.slice(1).map((r) => r.split(',').slice(0, 4).join(','))).toEqual([
-      '0,42,0,mv',
-      '0,42,0,equal-weight',
-      '1,42,25,mv',
-      '1,42,25,equal-weight',
-      '2,63,0,mv',
-      '2,63,0,equal-weight',
-      '3,63,25,mv',
-      '3,63,25,equal-weight',
+      '1,42,0,mv',
+      '1,42,0,equal-weight',
+      '2,42,25,mv',
+      '2,42,25,equal-weight',
+      '3,63,0,mv',
+      '3,63,0,equal-weight',
+      '4,63,25,mv',
+      '4,63,25,equal-weight',
     ]);
+    // One numbering everywhere: the terminal's "trial 4" is trial 4 in sweep.csv, sweep.json and log.txt.
+    const run = join(dir, 'a', readdirSync(join(dir, 'a'))[0]!);
+    expect(readFileSync(join(run, 'log.txt'), 'utf8')).toMatch(/trial 4: ok \{"strategies\.mv\.window":63/);
+    const json = JSON.parse(readFileSync(join(run, 'sweep.json'), 'utf8')) as { trials: { number: number }[] };
+    expect(json.trials.map((t) => t.number)).toEqual([1, 2, 3, 4]);
     // Costs lower the Sharpe of the same weights: the grid really changed the runs.
-    const sharpe = (k: number): number => Number(rows[1 + 2 * k]!.split(',')[4]);
+    const sharpe = (k: number): number => Number(rows[1 + 2 * k]!.split(',')[4]); // k-th trial, from 0
     expect(sharpe(1)).toBeLessThan(sharpe(0));
   }, 120_000);
 

@@ -32,7 +32,7 @@ export function sweepCommand(): Command {
           const s = (Date.now() - started) / 1000;
           const eta = done < total ? `, ETA ${Math.round((s / done) * (total - done))} s` : '';
           process.stderr.write(
-            `trial ${t.number + 1} done (${done}/${total}, ${s.toFixed(0)} s elapsed${eta})${t.error ? `: failed (${t.error})` : ''}\n`,
+            `trial ${t.number} done (${done}/${total}, ${s.toFixed(0)} s elapsed${eta})${t.error ? `: failed (${t.error})` : ''}\n`,
           );
         },
       });
