@@ -114,7 +114,12 @@ for (const seed of seeds) {
   const line = [
     `seed ${seed}`,
     `break ${a.brk}`,
-    `delay ${first ? bdays(a.brk!, first.date) : 'none'} (${first?.detector ?? '-'})`,
+    `delay ${first ? bdays(a.brk!, first.date) : 'none'} (${first?.detector ?? '-'}; ${drift
+      .map((d) => {
+        const e = a.events.find((x) => x.detector === d && x.date >= a.brk!);
+        return `${d} ${e ? bdays(a.brk!, e.date) : 'none'}`;
+      })
+      .join(', ')})`,
     `retrain-detector firings before break ${before}`,
     `no-break firings ${JSON.stringify(per)} (retrain detectors: ${drift.reduce((s, d) => s + (per[d] ?? 0), 0)}; distinct retrain decisions ${new Set(c.events.filter((e) => e.action.startsWith('retrain')).map((e) => e.actedOn)).size}: ${c.events
       .filter((e) => drift.includes(e.detector))
