@@ -218,7 +218,11 @@ export class WalkForwardMonitor {
       this.record('bocpd', date, r, r.drifted ? u - r.mapRunLength : undefined);
     }
     if (this.runs('rolling-ic') && this.ics.length >= s.rollingIc.window) {
-      const r = rollingIcDecay(this.ics.slice(-s.rollingIc.window), this.icRef, s.rollingIc);
+      // The same point-in-time scale as z: the window's own long-run sd when larger than the reference's (in a
+      // volatile regime daily ICs swing wider, and a calm reference's standard error reads that as decay).
+      const w = this.ics.slice(-s.rollingIc.window);
+      const sd = Math.max(this.icRef.sd, longRunSd(w));
+      const r = rollingIcDecay(w, { mean: this.icRef.mean, sd }, s.rollingIc);
       this.record('rolling-ic', date, r, r.drifted ? u - s.rollingIc.window + 1 : undefined);
     }
   }
@@ -367,4 +371,13 @@ export function volBand(errors: ArrayLike<number> | undefined, floor: number): n
     }
   if (n < VOL_BAND_MIN) return floor;
   return Math.max(floor, Math.exp(normalQuantile(1 - VOL_BAND_ALPHA / 2) * Math.sqrt(ss / n)));
+}
+
+/** Long-run sd of a window of daily ICs (plain sd × √(Bartlett factor over 10 lags), as the reference's). */
+function longRunSd(x: readonly number[]): number {
+  const n = x.length;
+  if (n < 2) return NaN;
+  const m = x.reduce((a, b) => a + b, 0) / n;
+  const v = x.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1);
+  return Math.sqrt(v * longRunFactor(x, m, 10));
 }
