@@ -297,6 +297,22 @@ describe('WalkForwardMonitor quality detectors', () => {
     expect(c.drifted).toBe(true);
   });
 
+  it('rolling IC: a fall of 4 reference standard errors is decay, unless the window itself swings 3× wider', () => {
+    const rolling: MonitorSpec = { ...spec, detectors: ['rolling-ic'] };
+    const calm = new WalkForwardMonitor(rolling, shape);
+    calm.setReference(ref(252));
+    feed(calm, 253, 63, 0); // mean 0.1 → 0 = 4 × 0.2/√63, daily ICs no wider than the reference's
+    expect(calm.health()['rolling-ic']!.drifted).toBe(true);
+    const wide = new WalkForwardMonitor(rolling, shape);
+    wide.setReference(ref(252));
+    for (let u = 253; u < 253 + 63; u++) wide.observeDay(u, `d${u}`, { ic: u % 2 ? 0.6 : -0.6 });
+    // Mean 0.6/63 ≈ 0.01 (3.6 reference se below 0.1); the window's sd ≈ 0.6 replaces the reference's 0.2 in the
+    // standard error, so the fall is ≈ 1.2 of them.
+    const r = wide.health()['rolling-ic']!;
+    expect(r.drifted).toBe(false);
+    expect(r.statistic).toBeLessThan(1.5);
+  });
+
   it('an IC that rises above the reference never alarms (decay only)', () => {
     const m = new WalkForwardMonitor(spec, shape);
     m.setReference(ref(252));

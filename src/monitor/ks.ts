@@ -5,6 +5,8 @@
  *                  normalised at every step so it never overflows), O(n·m);
  *   asymptotic:    Kolmogorov's limit, P(K > √(nm/(n+m))·D) (scipy's `kstwobign.sf`).
  * `method: 'auto'` is exact when n·m ≤ 1e6 (scipy's auto switches on max(n, m) ≤ 10000, which can cost 1e8 steps).
+ * Dependent samples: with a design effect deff > 1 (effective-size.ts) both sizes shrink to n / deff and the p-value is
+ * Kolmogorov's limit at √(n·m / ((n + m)·deff))·D (the exact lattice count assumes independent values).
  * Default significance level 0.05. NaN values are ignored.
  */
 import { configError } from '../core/index.ts';
@@ -20,11 +22,16 @@ export interface KsResult {
 }
 
 /** KS statistic and two-sided p-value of two samples. */
-export function ks2samp(a: ArrayLike<number>, b: ArrayLike<number>, method: KsMethod = 'auto'): KsResult {
-  return ks2sampSorted(sortedFinite(a), sortedFinite(b), method);
+export function ks2samp(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  method: KsMethod = 'auto',
+  designEffect = 1,
+): KsResult {
+  return ks2sampSorted(sortedFinite(a), sortedFinite(b), method, designEffect);
 }
 
-function ks2sampSorted(x: Float64Array, y: Float64Array, method: KsMethod): KsResult {
+function ks2sampSorted(x: Float64Array, y: Float64Array, method: KsMethod, deff = 1): KsResult {
   const n = x.length;
   const m = y.length;
   if (n === 0 || m === 0) throw configError('ks needs at least one finite value in each sample; got an empty sample');
@@ -36,6 +43,10 @@ function ks2sampSorted(x: Float64Array, y: Float64Array, method: KsMethod): KsRe
     while (i < n && x[i]! <= v) i++;
     while (j < m && y[j]! <= v) j++;
     d = Math.max(d, Math.abs(i / n - j / m));
+  }
+  if (deff > 1) {
+    const p = kolmogorovSf(Math.sqrt((n * m) / ((n + m) * deff)) * d);
+    return { statistic: d, pValue: Math.min(1, Math.max(0, p)), method: 'asymp' };
   }
   const use = method === 'auto' ? (n * m <= 1e6 ? 'exact' : 'asymp') : method;
   const p = use === 'exact' ? 1 - pSmirnovInside(d, n, m) : kolmogorovSf(Math.sqrt((n * m) / (n + m)) * d);
@@ -79,19 +90,25 @@ export class KsDetector {
   readonly reference: Float64Array;
   readonly threshold: number;
   readonly method: KsMethod;
+  /** Design effect of the samples (≥ 1; 1 = independent values): sizes count as n / designEffect. */
+  readonly designEffect: number;
 
-  constructor(reference: ArrayLike<number>, options: { threshold?: number; method?: KsMethod } = {}) {
+  constructor(
+    reference: ArrayLike<number>,
+    options: { threshold?: number; method?: KsMethod; designEffect?: number } = {},
+  ) {
     this.reference = sortedFinite(reference);
     if (this.reference.length === 0)
       throw configError('ks needs a reference with at least one finite value; lengthen the reference window');
     this.threshold = options.threshold ?? KS_DEFAULT_THRESHOLD;
     this.method = options.method ?? 'auto';
+    this.designEffect = Math.max(1, options.designEffect ?? 1);
   }
 
   /** p-value of the two-sided test (pure: the reference never changes). */
   predict(current: ArrayLike<number>, threshold = this.threshold): DriftResult {
     const cur = sortedFinite(current);
     if (cur.length === 0) return { statistic: NaN, kind: 'pValue', threshold, drifted: false };
-    return pValueResult(ks2sampSorted(this.reference, cur, this.method).pValue, threshold);
+    return pValueResult(ks2sampSorted(this.reference, cur, this.method, this.designEffect).pValue, threshold);
   }
 }

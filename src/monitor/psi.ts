@@ -5,8 +5,14 @@
  * quantiles merge bins). A bin share of 0 is replaced by ε = 1e-4 before the logarithm (evidently's fill value), so
  * an empty bin costs a large but finite amount. Default threshold 0.1 ("some shift", evidently's default); 0.25 is
  * the other common cut ("major shift"). NaN values are ignored on both sides.
+ *
+ * Sampling noise: with no change, PSI ≈ Σ (c − r)² / r ≈ (1/n + 1/m)·χ²(bins − 1) (the two-sample χ² statistic;
+ * symmetrised KL is twice-KL-like near 0). Dependent rows count as n / deff (effective-size.ts), so a small effective
+ * sample makes PSI large by chance alone. With `noiseAlpha` set, the batch drifts only when PSI ≥ max(threshold, the
+ * 1 − noiseAlpha quantile of that χ² approximation): the threshold reported is the one applied.
  */
 import { configError } from '../core/index.ts';
+import { chiSquareQuantile } from './chi-square.ts';
 import { distanceResult, sortedFinite, type DriftResult } from './types.ts';
 
 export const PSI_EPSILON = 1e-4;
@@ -16,8 +22,14 @@ export class PsiDetector {
   readonly edges: Float64Array;
   readonly referenceShares: Float64Array;
   readonly threshold: number;
+  readonly designEffect: number;
+  readonly noiseAlpha: number | undefined;
+  private readonly nRef: number;
 
-  constructor(reference: ArrayLike<number>, options: { bins?: number; threshold?: number } = {}) {
+  constructor(
+    reference: ArrayLike<number>,
+    options: { bins?: number; threshold?: number; designEffect?: number; noiseAlpha?: number } = {},
+  ) {
     const bins = options.bins ?? 10;
     if (!Number.isInteger(bins) || bins < 2)
       throw configError(`psi bins must be an integer ≥ 2, got ${bins}; use bins: 10`);
@@ -27,6 +39,9 @@ export class PsiDetector {
         `psi needs at least as many finite reference values as bins (${bins}), got ${ref.length}; lengthen the reference window or lower bins`,
       );
     this.threshold = options.threshold ?? PSI_DEFAULT_THRESHOLD;
+    this.designEffect = Math.max(1, options.designEffect ?? 1);
+    this.noiseAlpha = options.noiseAlpha;
+    this.nRef = ref.length;
     // Interior edges at the reference's k/bins quantiles (linear interpolation), deduplicated.
     const cuts: number[] = [];
     for (let k = 1; k < bins; k++) {
@@ -40,8 +55,17 @@ export class PsiDetector {
   /** PSI of `current` against the reference (pure: the reference never changes). */
   predict(current: ArrayLike<number>): DriftResult {
     const cur = sortedFinite(current);
-    if (cur.length === 0) return { statistic: NaN, kind: 'distance', threshold: this.threshold, drifted: false };
-    return distanceResult(psiOf(this.referenceShares, shares(cur, this.edges)), this.threshold);
+    const thr = this.thresholdFor(cur.length);
+    if (cur.length === 0) return { statistic: NaN, kind: 'distance', threshold: thr, drifted: false };
+    return distanceResult(psiOf(this.referenceShares, shares(cur, this.edges)), thr);
+  }
+
+  /** The threshold applied to a batch of `m` values: the larger of `threshold` and the no-change noise quantile. */
+  thresholdFor(m: number): number {
+    if (this.noiseAlpha === undefined || m === 0) return this.threshold;
+    const noise =
+      chiSquareQuantile(1 - this.noiseAlpha, this.edges.length) * this.designEffect * (1 / this.nRef + 1 / m);
+    return Math.max(this.threshold, noise);
   }
 }
 

@@ -2,11 +2,11 @@
  * The detectors by name, with what they read and their default threshold (as evidently's StatTest registry).
  * Study files name detectors by these keys (`retrain.drift`, `derisk.when`).
  */
-import { BOCPD_DEFAULTS } from './bocpd.ts';
 import { CUSUM_DEFAULTS } from './cusum.ts';
 import { ROLLING_IC_DEFAULTS, VOL_RATIO_DEFAULTS } from './decay.ts';
 import { KS_DEFAULT_THRESHOLD } from './ks.ts';
 import { PSI_DEFAULT_THRESHOLD } from './psi.ts';
+import { MONITOR_DEFAULT_SETTINGS } from './spec.ts';
 
 export interface DetectorInfo {
   readonly name: string;
@@ -20,14 +20,14 @@ export interface DetectorInfo {
 export const detectorRegistry = {
   psi: {
     name: 'psi',
-    displayName: 'population stability index (per feature)',
+    displayName: 'population stability index (per feature, above its sampling noise)',
     input: 'features',
     kind: 'distance',
     defaultThreshold: PSI_DEFAULT_THRESHOLD,
   },
   ks: {
     name: 'ks',
-    displayName: 'Kolmogorov–Smirnov two-sample (per feature, Bonferroni)',
+    displayName: 'Kolmogorov–Smirnov two-sample (per feature, Bonferroni, effective sample size)',
     input: 'features',
     kind: 'pValue',
     defaultThreshold: KS_DEFAULT_THRESHOLD,
@@ -41,7 +41,7 @@ export const detectorRegistry = {
   },
   cusum: {
     name: 'cusum',
-    displayName: "Page's two-sided CUSUM of standardised daily IC",
+    displayName: "Page's lower (decay) CUSUM of standardised daily IC",
     input: 'forecast-quality',
     kind: 'distance',
     defaultThreshold: CUSUM_DEFAULTS.h,
@@ -51,11 +51,11 @@ export const detectorRegistry = {
     displayName: 'Bayesian online change point (probability of a change in the window)',
     input: 'forecast-quality',
     kind: 'distance',
-    defaultThreshold: BOCPD_DEFAULTS.threshold,
+    defaultThreshold: MONITOR_DEFAULT_SETTINGS.bocpd.threshold,
   },
   'vol-ratio': {
     name: 'vol-ratio',
-    displayName: 'realised / ex-ante volatility',
+    displayName: "realised / ex-ante volatility (band from the ex-ante σ's own errors)",
     input: 'portfolio-returns',
     kind: 'distance',
     defaultThreshold: VOL_RATIO_DEFAULTS.threshold,

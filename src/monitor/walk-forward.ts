@@ -13,10 +13,12 @@
  * A detector *fires* on its rising edge (not drifted → drifted). Between a drift firing and the first post-change
  * fit, the quality detectors pause (they would keep firing on the same change).
  */
+import { normalQuantile } from '../allocation/index.ts';
 import { bocpdUpdate, BOCPD_START, type BocpdState } from './bocpd.ts';
 import { cusumUpdate, CUSUM_START, type CusumState } from './cusum.ts';
 import { rollingIcDecay, volatilityRatio } from './decay.ts';
 import { FeatureDriftDetector } from './feature-drift.ts';
+import { longRunFactor } from './long-run.ts';
 import type { DetectorName } from './registry.ts';
 import type { MonitorSpec } from './spec.ts';
 import type { DriftResult } from './types.ts';
@@ -47,6 +49,8 @@ export interface StrategyShape {
   readonly embargo: number;
   readonly trainWindow: number | 'expanding';
   readonly refitEvery: number;
+  /** Bars of returns behind the strategy's ex-ante σ (its covariance window). */
+  readonly covarianceWindow?: number;
 }
 
 export interface MonitorPlan {
@@ -95,6 +99,8 @@ export class WalkForwardMonitor {
   private nextDriftFit = -1;
   private firstAnchor = -1;
   private deriskUntil = -1;
+  /** The vol-ratio threshold in force (≥ settings.volRatio.threshold; widened by the reference's own σ errors). */
+  private volThreshold = NaN;
 
   constructor(spec: MonitorSpec, shape: StrategyShape) {
     this.spec = spec;
@@ -111,22 +117,32 @@ export class WalkForwardMonitor {
     readonly featureRows: Float64Array;
     readonly nRows: number;
     readonly featureNames: readonly string[];
+    /** Rows of each reference date (the drift tests' effective sample size); without it rows count as independent. */
+    readonly rowsPerDate?: readonly number[];
     readonly dailyIc: ArrayLike<number>;
+    /**
+     * The ex-ante σ's own errors in the training window: log(realised σ of the next `volRatio.window` bars / σ of the
+     * `covarianceWindow` bars before) of a proxy portfolio, one per bar. Sets the vol-ratio band (volBand).
+     */
+    readonly volErrors?: ArrayLike<number>;
   }): void {
     if (this.firstAnchor < 0) this.firstAnchor = ref.anchor;
     const s = this.spec.settings;
     this.featureTest = {};
     if (ref.nRows >= s.psi.bins) {
+      const dates = ref.rowsPerDate ? { rowsPerDate: ref.rowsPerDate, window: s.featureWindow } : {};
       if (this.runs('ks'))
         this.featureTest.ks = new FeatureDriftDetector(ref.featureRows, ref.nRows, ref.featureNames, {
           test: 'ks',
           threshold: s.ks.threshold,
+          ...dates,
         });
       if (this.runs('psi'))
         this.featureTest.psi = new FeatureDriftDetector(ref.featureRows, ref.nRows, ref.featureNames, {
           test: 'psi',
           threshold: s.psi.threshold,
           bins: s.psi.bins,
+          ...dates,
         });
     }
     let n = 0;
@@ -156,6 +172,7 @@ export class WalkForwardMonitor {
     }
     if (unpause) this.paused = false;
     for (const d of ['ks', 'psi'] as const) this.drifted.delete(d);
+    this.volThreshold = volBand(ref.volErrors, s.volRatio.threshold);
   }
 
   private restartQuality(): void {
@@ -181,7 +198,8 @@ export class WalkForwardMonitor {
       if (this.portfolio.length >= s.volRatio.window) {
         const ea = this.exAnte.filter(Number.isFinite);
         const mean = ea.reduce((a, b) => a + b, 0) / Math.max(1, ea.length);
-        this.record('vol-ratio', date, volatilityRatio(this.portfolio, mean, s.volRatio));
+        const threshold = Number.isFinite(this.volThreshold) ? this.volThreshold : s.volRatio.threshold;
+        this.record('vol-ratio', date, volatilityRatio(this.portfolio, mean, { ...s.volRatio, threshold }));
       }
     }
     const ic = obs.ic;
@@ -200,7 +218,11 @@ export class WalkForwardMonitor {
       this.record('bocpd', date, r, r.drifted ? u - r.mapRunLength : undefined);
     }
     if (this.runs('rolling-ic') && this.ics.length >= s.rollingIc.window) {
-      const r = rollingIcDecay(this.ics.slice(-s.rollingIc.window), this.icRef, s.rollingIc);
+      // The same point-in-time scale as z: the window's own long-run sd when larger than the reference's (in a
+      // volatile regime daily ICs swing wider, and a calm reference's standard error reads that as decay).
+      const w = this.ics.slice(-s.rollingIc.window);
+      const sd = Math.max(this.icRef.sd, longRunSd(w));
+      const r = rollingIcDecay(w, { mean: this.icRef.mean, sd }, s.rollingIc);
       this.record('rolling-ic', date, r, r.drifted ? u - s.rollingIc.window + 1 : undefined);
     }
   }
@@ -329,20 +351,33 @@ export class WalkForwardMonitor {
   }
 }
 
-/** Bartlett long-run variance over plain variance, 1 + 2 Σₗ (1 − l/(L+1)) ρₗ, floored at 1 (NaNs skipped). */
-export function longRunFactor(x: ArrayLike<number>, mean: number, lags: number): number {
-  const v: number[] = [];
-  for (let i = 0; i < x.length; i++) if (Number.isFinite(x[i]!)) v.push(x[i]! - mean);
-  const n = v.length;
-  if (n < 3) return 1;
-  let g0 = 0;
-  for (const d of v) g0 += d * d;
-  if (!(g0 > 0)) return 1;
-  let f = 1;
-  for (let l = 1; l <= Math.min(lags, n - 1); l++) {
-    let g = 0;
-    for (let i = l; i < n; i++) g += v[i]! * v[i - l]!;
-    f += 2 * (1 - l / (lags + 1)) * (g / g0);
-  }
-  return Math.max(1, f);
+/** Two-sided level of the vol-ratio band, and the fewest reference errors it is estimated from. */
+const VOL_BAND_ALPHA = 0.01;
+const VOL_BAND_MIN = 63;
+
+/**
+ * The vol-ratio threshold: the larger of the study's (1.5) and exp(z·rms) of the reference's log σ errors, z the
+ * two-sided 1 % normal quantile (2.58). A 252-bar sample σ forecasting the next 63 bars of a market with volatility
+ * regimes misses by more than 1.5× in ordinary times; the band is what this market's own misses make ordinary.
+ */
+export function volBand(errors: ArrayLike<number> | undefined, floor: number): number {
+  if (!errors) return floor;
+  let n = 0;
+  let ss = 0;
+  for (let i = 0; i < errors.length; i++)
+    if (Number.isFinite(errors[i]!)) {
+      n++;
+      ss += errors[i]! ** 2;
+    }
+  if (n < VOL_BAND_MIN) return floor;
+  return Math.max(floor, Math.exp(normalQuantile(1 - VOL_BAND_ALPHA / 2) * Math.sqrt(ss / n)));
+}
+
+/** Long-run sd of a window of daily ICs (plain sd × √(Bartlett factor over 10 lags), as the reference's). */
+function longRunSd(x: readonly number[]): number {
+  const n = x.length;
+  if (n < 2) return NaN;
+  const m = x.reduce((a, b) => a + b, 0) / n;
+  const v = x.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1);
+  return Math.sqrt(v * longRunFactor(x, m, 10));
 }

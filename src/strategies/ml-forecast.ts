@@ -88,7 +88,13 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
   const hook = env.monitor
     ? new MlMonitorHook(
         env.monitor,
-        { horizon: h, embargo: params.embargo, trainWindow: params.trainWindow, refitEvery: params.refitEvery },
+        {
+          horizon: h,
+          embargo: params.embargo,
+          trainWindow: params.trainWindow,
+          refitEvery: params.refitEvery,
+          covarianceWindow: params.covarianceWindow,
+        },
         () => ppy ?? 252,
       )
     : undefined;
@@ -106,8 +112,13 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
       featureRows: (from, to) => {
         const x = matrix();
         const rows: number[] = [];
-        for (let u = Math.max(from - offset, 0); u <= to - offset; u++) rows.push(...predictionRows(x, u).X);
-        return { rows: Float64Array.from(rows), nRows: rows.length / x.names.length, names: x.names };
+        const rowsPerDate: number[] = [];
+        for (let u = Math.max(from - offset, 0); u <= to - offset; u++) {
+          const X = predictionRows(x, u).X;
+          rows.push(...X);
+          rowsPerDate.push(X.length / x.names.length);
+        }
+        return { rows: Float64Array.from(rows), nRows: rows.length / x.names.length, names: x.names, rowsPerDate };
       },
     };
   }

@@ -23,8 +23,14 @@ import {
 export interface MonitorTools {
   /** Forecast per universe asset made at the close of row u (NaN where features are incomplete), u ≤ T. */
   forecastAt(u: number): Float64Array;
-  /** Feature rows of dates [from, to] pooled over assets (complete rows only), row-major, and the feature names. */
-  featureRows(from: number, to: number): { rows: Float64Array; nRows: number; names: readonly string[] };
+  /**
+   * Feature rows of dates [from, to] pooled over assets (complete rows only), row-major, the feature names, and how
+   * many rows each date has (in order: the date structure the drift tests' effective sample size needs).
+   */
+  featureRows(
+    from: number,
+    to: number,
+  ): { rows: Float64Array; nRows: number; names: readonly string[]; rowsPerDate: readonly number[] };
 }
 
 export interface MonitorDiagnostics {
@@ -46,9 +52,11 @@ export class MlMonitorHook {
   private lastExAnteDaily = NaN;
   private plan: MonitorPlan | undefined;
   private readonly periodsPerYear: () => number;
+  private readonly covarianceWindow: number;
 
   constructor(spec: MonitorSpec, shape: StrategyShape, periodsPerYear: () => number) {
     this.spec = spec;
+    this.covarianceWindow = shape.covarianceWindow ?? 252;
     this.monitor = new WalkForwardMonitor(spec, shape);
     this.periodsPerYear = periodsPerYear;
   }
@@ -103,7 +111,19 @@ export class MlMonitorHook {
       featureRows: f.rows,
       nRows: f.nRows,
       featureNames: f.names,
+      rowsPerDate: f.rowsPerDate,
       dailyIc: ics,
+      ...(this.spec.detectors.includes('vol-ratio')
+        ? {
+            volErrors: volForecastErrors(
+              close,
+              view.nDates,
+              nA,
+              this.covarianceWindow,
+              this.spec.settings.volRatio.window,
+            ),
+          }
+        : {}),
     });
   }
 
@@ -178,4 +198,42 @@ function crossSectionalIc(forecast: Float64Array, ret: Float64Array): number {
       r.push(ret[a]!);
     }
   return f.length >= 3 ? spearman(f, r) : NaN;
+}
+
+/**
+ * The ex-ante σ's errors on the training view, for the 1/N portfolio of its assets (whose sample-covariance σ is the
+ * plain sd of its returns): log(sd of returns u … u+w−1 / sd of the `cw` returns before u), for every u with both
+ * windows inside the view (closes dated ≤ the fit's anchor only).
+ */
+function volForecastErrors(close: ArrayLike<number>, nDates: number, nA: number, cw: number, w: number): number[] {
+  const r: number[] = [];
+  for (let t = 1; t < nDates; t++) {
+    let s = 0;
+    let n = 0;
+    for (let a = 0; a < nA; a++) {
+      const v = close[t * nA + a]! / close[(t - 1) * nA + a]! - 1;
+      if (Number.isFinite(v)) {
+        s += v;
+        n++;
+      }
+    }
+    r.push(n > 0 ? s / n : NaN);
+  }
+  const sd = (from: number, to: number): number => {
+    let n = 0;
+    let m = 0;
+    let m2 = 0;
+    for (let i = from; i < to; i++) {
+      const v = r[i]!;
+      if (!Number.isFinite(v)) continue;
+      n++;
+      const d = v - m;
+      m += d / n;
+      m2 += d * (v - m);
+    }
+    return n > 1 ? Math.sqrt(m2 / (n - 1)) : NaN;
+  };
+  const out: number[] = [];
+  for (let u = cw; u + w <= r.length; u++) out.push(Math.log(sd(u, u + w) / sd(u - cw, u)));
+  return out;
 }

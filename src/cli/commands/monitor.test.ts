@@ -27,6 +27,18 @@ describe('keel monitor STUDY --as-of DATE', () => {
     expect(s.alerts.length).toBeGreaterThan(0);
   }, 600_000);
 
+  it('exits 0 on the example at a date with no change (2018-08-31, before the planted flip): no detector cries wolf', async () => {
+    // Before feature drift counted dependent rows by their effective sample size, KS (p ≈ 1e-162) and PSI (0.48 ≥ 0.1)
+    // were in alert here on a market whose features had only wandered, so a weekly cron job exited 3 most weeks.
+    const r = await runInProcess(['monitor', example, '--as-of', '2018-08-31', '--json']);
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as { alert: boolean; strategies: { alerts: string[]; lastDecision: string }[] };
+    expect(out.strategies[0]!.lastDecision).toBe('2018-08-27');
+    expect(out.strategies[0]!.alerts).toEqual([]);
+    expect(out.alert).toBe(false);
+    expect(r.code).toBe(0);
+  }, 600_000);
+
   it('refuses a date outside the data with one line and exit 2', async () => {
     const r = await runInProcess(['monitor', example, '--as-of', '2031-01-01']);
     expect(r.code).toBe(2);
