@@ -13,7 +13,8 @@ import {
   type ModelJSON,
   type Task,
 } from '../estimator.ts';
-import { applyBins, computeBinEdges, type BinnedMatrix } from './binning.ts';
+import { applyBins, computeBinEdges } from './binning.ts';
+import { cachedBins, type TrainingBins } from './bin-cache.ts';
 import { FlatTree, type FlatTreeJSON } from './flat-tree.ts';
 
 export type TreeLink = 'mean' | 'sum' | 'sigmoid' | 'softmax';
@@ -162,20 +163,16 @@ export function softmaxInto(raw: Float64Array, o: number, K: number, out: Float6
   for (let c = 0; c < K; c++) out[o + c] = out[o + c]! / s;
 }
 
-/** Bins the training matrix once per fit. */
-export function binTraining(
-  X: Float64Array,
-  n: number,
-  p: number,
-  maxBins: number,
-): {
-  edges: Float64Array[];
-  nBins: Int32Array;
-  binned: BinnedMatrix;
-} {
-  const edges = computeBinEdges(X, n, p, maxBins);
-  const nBins = Int32Array.from(edges, (e) => e.length);
-  return { edges, nBins, binned: applyBins(X, n, p, edges) };
+/**
+ * Bins the training matrix once per fit — once per distinct matrix, in fact: the models of strategies sharing a
+ * training window and the distillation trees fitted on it reuse one binning (see bin-cache.ts).
+ */
+export function binTraining(X: Float64Array, n: number, p: number, maxBins: number): TrainingBins {
+  return cachedBins(X, n, p, maxBins, () => {
+    const edges = computeBinEdges(X, n, p, maxBins);
+    const nBins = Int32Array.from(edges, (e) => e.length);
+    return { edges, nBins, binned: applyBins(X, n, p, edges) };
+  });
 }
 
 /** Resolves a forest's `maxFeatures` to a count of features tried per split. */
