@@ -3,6 +3,8 @@
 // No TypeScript loader at run time; `node bin/keel-src.mjs` runs the same CLI from src/ through tsx.
 let cli;
 try {
+  // On one core, fewer background JIT compiles (src/cli/jit.ts); before the CLI loads.
+  (await import('../dist/cli/jit.js')).tuneJit();
   cli = await import('../dist/cli/main.js');
 } catch (e) {
   if (e?.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes('dist')) throw e;

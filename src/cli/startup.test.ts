@@ -65,7 +65,7 @@ describe('CLI startup', () => {
 
   it('keel --help lists every command without importing any command module or stage beyond core', async () => {
     const { modules, stdout } = await loadedModules(['--help']);
-    const outside = modules.filter((m) => !/^(cli\/(main|errors|commands\/index)\.js|core\/.*)$/.test(m));
+    const outside = modules.filter((m) => !/^(cli\/(main|errors|jit|commands\/index)\.js|core\/.*)$/.test(m));
     expect(outside).toEqual([]);
     // The same text as the program with every command loaded (plus the exit-code note after it).
     expect(stdout.startsWith((await buildProgram(() => {})).helpInformation())).toBe(true);
@@ -74,7 +74,7 @@ describe('CLI startup', () => {
 
   it('keel --version imports nothing beyond the entry and core', async () => {
     const { modules, stdout } = await loadedModules(['--version']);
-    expect(modules.filter((m) => !/^(cli\/(main|errors|commands\/index)\.js|core\/.*)$/.test(m))).toEqual([]);
+    expect(modules.filter((m) => !/^(cli\/(main|errors|jit|commands\/index)\.js|core\/.*)$/.test(m))).toEqual([]);
     expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
