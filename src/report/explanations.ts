@@ -34,6 +34,8 @@ export interface ExplainedStrategy {
   readonly featureNames: readonly string[];
   readonly portfolio: MlPortfolioParams;
   readonly decisions: readonly ExplainedDecision[];
+  /** false when the strategy ran with `explain: false` (its decisions carry no `explain` or `distill`). */
+  readonly explained?: false;
 }
 
 export interface ExplanationsArtefact {
@@ -102,6 +104,7 @@ export function explainedStrategy(panel: Panel, spec: StrategySpec, r: BacktestR
       ...(pf.method === 'threshold' ? { threshold: pf.threshold } : {}),
     },
     decisions,
+    ...(parsed.data.explain ? {} : { explained: false as const }),
   };
 }
 

@@ -260,7 +260,7 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
       }
       // explain hook (ml-explain.ts): the SHAP record of today's forecasts, stored with the decision
       const explanation =
-        m && forecasts && forecasts.n > 0 && explainsAt(m.model, refit)
+        params.explain && m && forecasts && forecasts.n > 0 && explainsAt(m.model, refit)
           ? forecastExplanation(
               m.model,
               params.scaler,
@@ -271,7 +271,7 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
             )
           : undefined;
       const distilled =
-        refit && m
+        params.explain && refit && m
           ? distillRefit(
               m.model,
               m.scaler.transform(m.data.dataset.X, m.data.dataset.n),

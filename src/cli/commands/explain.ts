@@ -42,6 +42,10 @@ export function explainCommand(): Command {
       const [name, s] = pickStrategy(art, opts.strategy, run);
       const k = pickDecision(s, opts.date, name);
       const assets = opts.asset === undefined ? s.universe : [pickAsset(s, opts.asset, name)];
+      if (s.explained === false && !opts.whyWeights)
+        throw usageError(
+          `strategy ${name} ran with explain: false, so the run stored no SHAP records or distilled trees; rerun the study without explain: false (--why-weights works without them).`,
+        );
       const out = opts.distill
         ? distillView(name, s, k)
         : opts.whyWeights

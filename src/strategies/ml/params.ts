@@ -154,6 +154,11 @@ export const mlForecastSchema = z.strictObject({
   /** Returns (bars) for the Ledoit-Wolf covariance, annualised with the data's periods per year. */
   covarianceWindow: z.int().min(20).default(252),
   portfolio: portfolioSchema.default(portfolioSchema.parse({})),
+  /**
+   * Explain the forecasts: each decision's SHAP record and each refit's distilled tree (explanations.json, the
+   * report's explanation panels, `keel explain`). false skips that work; forecasts, weights and metrics are unchanged.
+   */
+  explain: z.boolean().default(true),
 });
 export type MlForecastParams = z.infer<typeof mlForecastSchema>;
 
