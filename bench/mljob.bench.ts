@@ -4,7 +4,9 @@
  * `keel run` against its pandas + scikit-learn + XGBoost + cvxopt peer (bench/peers/mljob_core.py) on the same
  * market files, each pinned to one core (`taskset -c 1`, BLAS/OpenMP threads 1), alternating, medians of
  * KEEL_BENCH_REPEATS (default 5) wall times of whole processes — start-up, data, features, walk-forward, report.
- * Checks first that both find the same ridge IC and the same baseline Sharpe ratios.
+ * Checks first that both find the same ridge IC and the same baseline Sharpe ratios. Also times
+ * bench/mljob/core-only-like-for-like.yaml: the same study with `explain: false` and `report.html: false`, the work
+ * the peer does (it computes no SHAP values and renders no charts); both ratios are printed.
  *
  * The study is the main job as it stood when the peer was written (hand-picked settings); when the main job's
  * features or models change, this pair measures the engine on that fixed work, not the new main job.
@@ -40,6 +42,8 @@ export default function mljob(): void {
     const market = join(dir, 'market');
     execFileSync(process.execPath, ['bin/keel.mjs', 'data', 'synth', '--seed', '42', '--out', market], { cwd: root });
     const keelCmd = [...pinned, process.execPath, 'bin/keel.mjs', 'run', 'bench/mljob/core-only.yaml'];
+    // The peer's work only: no SHAP records or distillation, no report.html (both on by default in Keel).
+    const likeCmd = [...pinned, process.execPath, 'bin/keel.mjs', 'run', 'bench/mljob/core-only-like-for-like.yaml'];
     const peerCmd = [...pinned, '/usr/bin/python3', 'bench/peers/mljob_core.py', market];
 
     // Same work: ridge IC and the baselines' Sharpe ratios agree.
@@ -66,16 +70,20 @@ export default function mljob(): void {
       throw new Error(`mljob: the ridge ICs differ by more than 0.005, so the two jobs no longer do the same work`);
 
     const keelT: number[] = [];
+    const likeT: number[] = [];
     const peerT: number[] = [];
     for (let k = 0; k < repeats; k++) {
       keelT.push(wall([...keelCmd, '--out', join(dir, `r${k}`)]));
+      likeT.push(wall([...likeCmd, '--out', join(dir, `l${k}`)]));
       peerT.push(wall(peerCmd));
     }
-    const [kM, pM] = [median(keelT), median(peerT)];
+    const [kM, lM, pM] = [median(keelT), median(likeT), median(peerT)];
+    const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(', ');
     console.log(`pinned: ${pinned.length ? 'taskset -c 1' : 'no (taskset missing)'}; repeats ${repeats}`);
-    console.log(`keel run core-only   median ${kM.toFixed(2)} s  (${keelT.map((x) => x.toFixed(2)).join(', ')})`);
-    console.log(`python peer          median ${pM.toFixed(2)} s  (${peerT.map((x) => x.toFixed(2)).join(', ')})`);
-    console.log(`Keel/peer ${(kM / pM).toFixed(2)}`);
+    console.log(`keel run core-only                median ${kM.toFixed(2)} s  (${list(keelT)})`);
+    console.log(`keel run core-only-like-for-like  median ${lM.toFixed(2)} s  (${list(likeT)})`);
+    console.log(`python peer                       median ${pM.toFixed(2)} s  (${list(peerT)})`);
+    console.log(`Keel/peer ${(kM / pM).toFixed(2)} (default), ${(lM / pM).toFixed(2)} (like for like)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

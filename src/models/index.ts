@@ -7,6 +7,7 @@ export { modelKinds, classicModelKinds, registerModelKinds } from './registry.ts
 export { LinearModel, coordinateDescent } from './linear.ts';
 export type { OlsParams, RidgeParams, LassoParams, ElasticNetParams } from './linear.ts';
 export { TreeModel } from './trees/tree-model.ts';
+export { clearBinCache } from './trees/bin-cache.ts';
 export { FlatTree } from './trees/flat-tree.ts';
 export type { RandomForestParams, DecisionTreeParams } from './trees/forest.ts';
 export type { GradientBoostingParams } from './trees/boosting.ts';

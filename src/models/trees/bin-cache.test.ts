@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { modelKinds, type TreeModel } from '../index.ts';
+import { clearBinCache, modelKinds, type TreeModel } from '../index.ts';
 import { FAR, friedman1 } from '../test-support.ts';
 import { applyBins, computeBinEdges } from './binning.ts';
 import { binTraining } from './tree-model.ts';
@@ -10,6 +10,10 @@ describe('training bins are reused by content', () => {
     const first = binTraining(X, n, p, 255);
     expect(binTraining(X.slice(), n, p, 255)).toBe(first);
     expect(binTraining(X, n, p, 64)).not.toBe(first); // other maxBins: other bins
+    clearBinCache();
+    const cold = binTraining(X, n, p, 255);
+    expect(cold).not.toBe(first);
+    expect(cold.binned.bins).toEqual(first.binned.bins);
   });
 
   it('bins a matrix edited in place afresh (the cache keeps its own copy of the bits)', () => {

@@ -71,3 +71,9 @@ export function cachedBins(
   while (entries.length > 1 && cells > BUDGET_CELLS) cells -= entries.shift()!.bits.length / 2;
   return value;
 }
+
+/** Forget every cached binning (benchmarks time cold fits: bench/models.bench.ts fits the same data repeatedly). */
+export function clearBinCache(): void {
+  entries.length = 0;
+  cells = 0;
+}
