@@ -8,6 +8,7 @@
  *
  * Cached values are shared between fits: growers only read them (edges, bins, cols are never written after this).
  */
+import { createHash } from 'node:crypto';
 import type { BinnedMatrix } from './binning.ts';
 
 export interface TrainingBins {
@@ -36,15 +37,11 @@ function wordsOf(X: Float64Array): Uint32Array {
 }
 
 function hashWords(w: Uint32Array): string {
-  // Two independent 32-bit streams (FNV-1a and a murmur-style multiplier): a 64-bit key; hits are verified anyway.
-  let h = 0x811c9dc5;
-  let g = 0x9e3779b9;
-  for (let i = 0; i < w.length; i++) {
-    const x = w[i]!;
-    h = Math.imul(h ^ x, 0x01000193);
-    g = Math.imul(g ^ x, 0x5bd1e995) ^ (g >>> 15);
-  }
-  return `${(h >>> 0).toString(36)}:${(g >>> 0).toString(36)}`;
+  // Native SHA-1 of the bytes (hits are verified bit for bit anyway): V8 deoptimised a JavaScript hashing loop here
+  // on most calls (insufficient type feedback after its on-stack-replaced loop).
+  return createHash('sha1')
+    .update(new Uint8Array(w.buffer, w.byteOffset, w.byteLength))
+    .digest('base64');
 }
 
 function sameWords(a: Uint32Array, b: Uint32Array): boolean {
