@@ -10,13 +10,15 @@ import { studyPathProblem } from './tune-paths.ts';
 export const MIN_FOLD_DAYS = 30;
 
 interface StudyLike {
-  readonly data: { readonly start?: string | undefined };
+  readonly data: { readonly start?: string | undefined; readonly source?: string | undefined };
   readonly backtest?: { readonly start?: string | undefined } | undefined;
   readonly strategies: readonly unknown[];
+  readonly baselines?: readonly unknown[] | undefined;
   readonly tune?:
     | {
         readonly validation: { readonly start: string; readonly end: string };
         readonly folds: number;
+        readonly seeds?: number | undefined;
         readonly space: Readonly<Record<string, unknown>>;
         readonly objective: { readonly metric: string; readonly strategy: string };
       }
@@ -51,6 +53,11 @@ export function tuneProblems(study: StudyLike): { path: (string | number)[]; mes
       path: ['tune', 'folds'],
       message: `${t.folds} folds over ${start}…${end} (${days(start, end)} days) leave ${Math.floor(days(start, end) / t.folds)} days per fold, fewer than ${MIN_FOLD_DAYS}; lengthen the validation period or use fewer folds`,
     });
+  if ((t.seeds ?? 1) > 1 && study.data.source !== 'synthetic')
+    out.push({
+      path: ['tune', 'seeds'],
+      message: `seeds ${t.seeds} scores trials on ${t.seeds} synthetic markets, but data.source is ${String(study.data.source)}: every seed would read the same data; use seeds: 1 (or folds for more scores)`,
+    });
   if (study.data.start !== undefined && study.data.start > start)
     out.push({
       path: ['tune', 'validation', 'start'],
@@ -72,6 +79,21 @@ export function tuneProblems(study: StudyLike): { path: (string | number)[]; mes
       path: ['tune', 'objective', 'metric'],
       message: `ic needs an ml-forecast strategy (forecasts to score), but "${t.objective.strategy}" is ${String((study.strategies[k] as { kind?: unknown }).kind)}; use metric: sharpe`,
     });
+  else if (t.objective.metric === 'informationRatioVsEqualWeight') {
+    const kind = (study.strategies[k] as { kind?: unknown }).kind;
+    const oneOverN =
+      study.baselines === undefined || study.baselines.some((b) => (b as { kind?: unknown }).kind === 'equal-weight');
+    if (kind !== 'ml-forecast')
+      out.push({
+        path: ['tune', 'objective', 'metric'],
+        message: `informationRatioVsEqualWeight is computed by the ML job for ml-forecast strategies, but "${t.objective.strategy}" is ${String(kind)}; use metric: sharpe`,
+      });
+    else if (!oneOverN)
+      out.push({
+        path: ['tune', 'objective', 'metric'],
+        message: `informationRatioVsEqualWeight is measured against 1/N, but baselines: lists no equal-weight; add { kind: equal-weight, name: 1/N } (the 1/N at the strategy's volatility target is then added)`,
+      });
+  }
   for (const path of Object.keys(t.space)) {
     if (path.startsWith('tune.') || path === 'tune')
       out.push({ path: ['tune', 'space', path], message: `${path}: the tune section cannot tune itself` });

@@ -102,6 +102,7 @@ export function explainedStrategy(panel: Panel, spec: StrategySpec, r: BacktestR
       ...(pf.sectorCap !== undefined ? { sectorCap: pf.sectorCap } : {}),
       ...(pf.method === 'top-k' ? { topK: pf.topK } : {}),
       ...(pf.method === 'threshold' ? { threshold: pf.threshold } : {}),
+      ...(pf.method === 'tilt' ? { tiltStrength: pf.tiltStrength } : {}),
     },
     decisions,
     ...(parsed.data.explain ? {} : { explained: false as const }),

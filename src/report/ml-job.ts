@@ -39,7 +39,7 @@ import { renderReportHtml } from './html.ts';
 import { globalImportance, recordOutput, type ForecastExplanation } from '../explain/index.ts';
 import { ceilingQuality, ceilingSource } from './ceiling.ts';
 import { distillationOf, shapSummaryOf, whyWeightsOf } from './explain-panels.ts';
-import { activeDeflatedSharpe, activityOf, navFrom } from './series.ts';
+import { activeDeflatedSharpe, activeInformationRatio, activityOf, navFrom } from './series.ts';
 
 export interface MlJobInput {
   readonly panel: Panel;
@@ -436,6 +436,8 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
         deflatedSharpeVsEqualWeight: activeDsr(r),
         deflatedSharpeVsPlainEqualWeight: activeDsr(r, plainOneOverN),
         l1FromEqualWeight: distanceFromEqualWeight(r.result),
+        // The annualised IR of the same active return (what `keel tune` can maximise; the DSR saturates at 1).
+        informationRatioVsEqualWeight: activeInformationRatio(r.result, equalWeightFor(r)?.result),
       },
     }));
     const fq: ForecastQualityRow[] = mlRuns.map((r) => {

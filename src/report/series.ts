@@ -37,10 +37,27 @@ export function activityOf(r: BacktestResult): StrategyActivity {
  * the series differ in length, or fewer than 30 common periods remain.
  */
 export function activeDeflatedSharpe(a: BacktestResult, b: BacktestResult | undefined, nTrials: number): number {
-  if (!b || a === b) return NaN;
+  const d = activeReturns(a, b);
+  return d ? deflatedSharpeRatio(d, nTrials).dsr : NaN;
+}
+
+/**
+ * Annualised information ratio of `a` over `b` (mean / sd of the per-period active return × √periodsPerYear), over
+ * the same periods as `activeDeflatedSharpe`; NaN where that is.
+ */
+export function activeInformationRatio(a: BacktestResult, b: BacktestResult | undefined): number {
+  const d = activeReturns(a, b);
+  if (!d) return NaN;
+  const m = d.reduce((s, x) => s + x, 0) / d.length;
+  const sd = Math.sqrt(d.reduce((s, x) => s + (x - m) ** 2, 0) / (d.length - 1));
+  return sd > 0 ? (m / sd) * Math.sqrt(a.settings.periodsPerYear) : NaN;
+}
+
+function activeReturns(a: BacktestResult, b: BacktestResult | undefined): Float64Array | undefined {
+  if (!b || a === b) return undefined;
   const start = Math.max(a.firstFillIndex, b.firstFillIndex) + 1;
-  if (a.returns.length !== b.returns.length || a.returns.length - start < 30) return NaN;
+  if (a.returns.length !== b.returns.length || a.returns.length - start < 30) return undefined;
   const d = new Float64Array(a.returns.length - start);
   for (let t = start; t < a.returns.length; t++) d[t - start] = a.returns[t]! - b.returns[t]!;
-  return deflatedSharpeRatio(d, nTrials).dsr;
+  return d;
 }

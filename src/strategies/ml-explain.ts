@@ -6,7 +6,7 @@
  *   Linear and every other model: the reference is the scaler's centre — scaled 0, the training-window mean for the
  *   z-score scaler (median for robust) — exact for linear models, permutation sampling with a standard error for the
  *   rest. With scaler minmax or none the centre is not a typical row, so today's cross-section is the reference.
- * - `mlPortfolioAllocator`: the strategy's portfolio rule (mean-variance, Black-Litterman, forecast-proportional,
+ * - `mlPortfolioAllocator`: the strategy's portfolio rule (mean-variance, Black-Litterman, tilt, forecast-proportional,
  *   top-k, threshold, volatility-band) as a black box `(forecast input, Σ, held) → w` for `whyWeights`, with `relaxed` dropping the
  *   per-asset maximum and the sector caps (the caps the study adds); `mlShadowPrices`: the optimiser's binding
  *   constraints with their multipliers.
@@ -25,6 +25,8 @@ import {
   signalsToWeights,
   thresholdSignals,
   topK,
+  sectorIndex,
+  tiltedEqualWeight,
   type Signal,
 } from './ml/index.ts';
 
@@ -71,6 +73,8 @@ export interface MlPortfolioParams {
   /** top-k and threshold rules (absent in explanations written before they were stored). */
   readonly topK?: number | undefined;
   readonly threshold?: number | undefined;
+  /** tilt rule (absent in explanations written before it existed). */
+  readonly tiltStrength?: number | undefined;
 }
 
 /**
@@ -163,10 +167,10 @@ export function mlPortfolioAllocator(
   sectors: readonly (string | undefined)[],
   hasForecast: readonly boolean[],
 ): BlackBoxAllocator {
-  const rule = ruleFor(p);
+  const rule = ruleFor(p, sectors);
   if (rule)
     return (state, relaxed) => {
-      const w = rule(state.mu, state.previous, relaxed ? 1 : p.maxWeight);
+      const w = rule(state.mu, state.previous, relaxed ? 1 : p.maxWeight, relaxed);
       capVolatility(w, state.cov, p.targetVolatility);
       return w;
     };
@@ -179,9 +183,9 @@ export function mlPortfolioAllocator(
   };
 }
 
-type Rule = (input: Float64Array, previous: Float64Array, maxWeight: number) => Float64Array;
+type Rule = (input: Float64Array, previous: Float64Array, maxWeight: number, relaxed: boolean) => Float64Array;
 
-function ruleFor(p: MlPortfolioParams): Rule | undefined {
+function ruleFor(p: MlPortfolioParams, sectors: readonly (string | undefined)[]): Rule | undefined {
   const stale = (field: string): never => {
     throw usageError(
       `this run's explanations.json does not record portfolio.${field}, which the ${p.method} rule needs; rerun the study with this version of keel.`,
@@ -191,6 +195,12 @@ function ruleFor(p: MlPortfolioParams): Rule | undefined {
     case 'mean-variance':
     case 'black-litterman':
       return undefined;
+    case 'tilt': {
+      const s = p.tiltStrength ?? stale('tiltStrength');
+      // relaxed drops the sector caps too, as for the optimisers
+      const { group, caps } = sectorIndex(sectors, p.sectorCap);
+      return (f, _held, cap, relaxed) => tiltedEqualWeight(f, s, cap, relaxed ? [] : group, relaxed ? [] : caps);
+    }
     case 'forecast-proportional':
       return (f, _held, cap) => cappedForecastProportional(f, cap);
     case 'top-k': {

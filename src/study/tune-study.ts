@@ -59,6 +59,8 @@ export interface TuneTrialPayload extends QueuedTrial {
   readonly study: Study;
   readonly params: Params;
   readonly folds: readonly { readonly start: string; readonly end: string }[];
+  /** Study seeds to score every fold on (default: the study's own); fold scores are seed-major. */
+  readonly seeds?: readonly number[];
   readonly strict?: boolean;
   readonly baseDir?: string;
 }
@@ -94,13 +96,19 @@ export async function runTuneTrial(
       ...(p.baseDir !== undefined ? { baseDir: p.baseDir } : {}),
       ...(p.strict ? { strict: true } : {}),
     };
-    for (const [k, f] of p.folds.entries()) {
+    const seeds = p.seeds ?? [trialStudy.seed];
+    const runs = seeds.flatMap((seed) => p.folds.map((f) => ({ seed, f })));
+    for (const [k, { seed, f }] of runs.entries()) {
       const r = await runFold(
-        trialStudy,
+        { ...trialStudy, seed },
         f,
         opts,
         onProgress &&
-          ((frac, note) => onProgress((k + frac) / p.folds.length, `fold ${k + 1}/${p.folds.length} ${note}`)),
+          ((frac, note) =>
+            onProgress(
+              (k + frac) / runs.length,
+              `${seeds.length > 1 ? `seed ${seed} ` : ''}fold ${(k % p.folds.length) + 1}/${p.folds.length} ${note}`,
+            )),
       );
       foldScores.push(r.score);
       returns.push(...r.returns);
@@ -126,6 +134,8 @@ export interface TuneResult {
   readonly pbo:
     { readonly pbo: number; readonly partitions: number; readonly periods: number } | { readonly skipped: string };
   readonly folds: readonly { readonly start: string; readonly end: string }[];
+  /** The study seeds every trial was scored on (fold scores are seed-major: seed 1's folds, then seed 2's …). */
+  readonly seeds: readonly number[];
   readonly seed: number;
 }
 
@@ -212,6 +222,7 @@ export async function tuneStudy(input: unknown, options: TuneOptions = {}): Prom
   const t = study.tune!;
   const seed = options.seed ?? t.seed ?? study.seed;
   const folds = validationFolds(t.validation.start, t.validation.end, t.folds);
+  const seeds = Array.from({ length: t.seeds }, (_, k) => study.seed + k);
   const paths = Object.keys(t.space);
   const sampler: SamplerSpec = t.sampler === 'grid' ? { kind: 'grid', floatPoints: t.gridPoints } : t.sampler;
   const tuner = createStudy({
@@ -262,6 +273,7 @@ export async function tuneStudy(input: unknown, options: TuneOptions = {}): Prom
           study,
           params: tuner.ask(),
           folds,
+          ...(t.seeds > 1 ? { seeds } : {}),
           ...(options.strict ? { strict: true } : {}),
           ...(options.baseDir !== undefined ? { baseDir: options.baseDir } : {}),
         }));
@@ -304,7 +316,7 @@ export async function tuneStudy(input: unknown, options: TuneOptions = {}): Prom
       live.remove();
       const pbo = pboOver(trials, returnsOf);
       const bestParams = best?.params;
-      dir.writeText('trials.csv', trialsCsv(trials, paths, folds.length));
+      dir.writeText('trials.csv', trialsCsv(trials, paths, folds.length * seeds.length));
       dir.writeJson('tune.json', {
         study: study.name,
         seed,
@@ -313,6 +325,7 @@ export async function tuneStudy(input: unknown, options: TuneOptions = {}): Prom
         batch,
         validation: t.validation,
         folds,
+        seeds,
         objective: t.objective,
         best: best ?? null,
         pbo,
@@ -336,7 +349,7 @@ export async function tuneStudy(input: unknown, options: TuneOptions = {}): Prom
       return pbo;
     },
   );
-  return { runId: id, path, artefacts: files, trials, best, pbo, folds, seed };
+  return { runId: id, path, artefacts: files, trials, best, pbo, folds, seeds, seed };
 }
 
 /** PBO (CSCV) over the complete trials' validation returns: T periods × N trials, groups S ≤ 16 with ≥ 2 rows each. */

@@ -7,6 +7,7 @@
  *     seed: 7                 # optional; defaults to the study seed when wired
  *     validation: { start: 2015-01-02, end: 2016-06-30 }   # must end before backtest.start
  *     folds: 2                # contiguous sub-periods of the validation period; objective = their mean
+ *     seeds: 1                # and on this many consecutive study seeds (synthetic markets): mean over all
  *     space:                  # parameter names are study paths: strategies.NAME.… or strategies[0].…
  *       lookback: { kind: int, low: 21, high: 252, step: 21 }
  *       lr: { kind: float, low: 0.0001, high: 0.1, log: true }
@@ -62,11 +63,21 @@ export const tuneSectionSchema = z
       })
       .describe('the period every trial is scored on; it must end before backtest.start'),
     folds: z.int().min(1).max(12).default(1).describe('contiguous sub-periods of validation; objective = their mean'),
+    seeds: z
+      .int()
+      .min(1)
+      .max(100)
+      .default(1)
+      .describe(
+        'score every trial on the validation period of this many consecutive study seeds (the study seed first); objective = the mean over seeds and folds',
+      ),
     objective: z
       .strictObject({
         metric: z
-          .enum(['sharpe', 'ic', 'deflatedSharpe'])
-          .describe('sharpe (after costs), ic (mean forecast IC, ml-forecast) or deflatedSharpe'),
+          .enum(['sharpe', 'ic', 'deflatedSharpe', 'informationRatioVsEqualWeight'])
+          .describe(
+            'sharpe (after costs), ic (mean forecast IC, ml-forecast), deflatedSharpe, or informationRatioVsEqualWeight (ml-forecast: annualised IR of the daily return over 1/N at the same volatility target)',
+          ),
         direction: z.enum(['maximize', 'minimize']).describe('maximize or minimize'),
         strategy: z.string().min(1).describe('name of the strategy whose metric is read'),
       })

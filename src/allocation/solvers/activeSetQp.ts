@@ -241,7 +241,14 @@ export function solveQpActiveSet(prob: QpProblem, x0: Float64Array, options: QpO
     if (pMax > 1e-15 * (1 + xMax)) {
       for (let k = 0; k < nf; k++) {
         const pk = p[k]!;
-        if (pk === 0) continue;
+        // A component at rounding level of the step (0 in exact arithmetic: a working row pins the variable) is
+        // dropped; it must not block at length 0 from its own bound: that re-fixed a just-released variable every
+        // time and the method cycled release / re-fix until max-iterations (efficient-risk with cash, a trading
+        // cost and a sector at its cap).
+        if (Math.abs(pk) <= 1e-14 * pMax) {
+          p[k] = 0;
+          continue;
+        }
         const i = free[k]!;
         if (pk < 0 && Number.isFinite(lb[i]!)) {
           const t = (lb[i]! - x[i]!) / pk;

@@ -50,7 +50,7 @@ strategies:
     refitEvery: 126
     model: { kind: ridge, alpha: 1 }
     portfolio: { method: mean-variance, maxWeight: 0.7, targetVolatility: 0.08, transactionCost: 0.02 }
-${['black-litterman', 'top-k', 'forecast-proportional', 'threshold', 'volatility-band']
+${['black-litterman', 'tilt', 'top-k', 'forecast-proportional', 'threshold', 'volatility-band']
   .map(
     (m) => `  - kind: ml-forecast
     name: ${m}
@@ -60,7 +60,7 @@ ${['black-litterman', 'top-k', 'forecast-proportional', 'threshold', 'volatility
     minTrainDates: 30
     refitEvery: 126
     model: { kind: ridge, alpha: 1 }
-    portfolio: { method: ${m}, maxWeight: 0.45, targetVolatility: 0.1, topK: 2, threshold: 0.0005 }`,
+    portfolio: { method: ${m}, maxWeight: 0.45, targetVolatility: 0.1, topK: 2, threshold: 0.0005, tiltStrength: 1 }`,
   )
   .join('\n')}
 baselines: []
@@ -206,7 +206,7 @@ describe('keel explain RUN', () => {
       expect(text.stdout).toMatch(/(maximum|minimum) weight\s+0\.\d+\s+-?\d/);
     });
 
-  for (const method of ['black-litterman', 'top-k', 'forecast-proportional', 'threshold', 'volatility-band'])
+  for (const method of ['black-litterman', 'tilt', 'top-k', 'forecast-proportional', 'threshold', 'volatility-band'])
     it(`--why-weights for ${method}: parts sum to Δw to 1e-9 at every decision, recomputed targets equal the run’s`, async () => {
       const art = JSON.parse(readFileSync(join(run, 'explanations.json'), 'utf8'));
       const dates = (art.strategies[method].decisions as { date: string }[]).slice(1).map((x) => x.date);
@@ -245,6 +245,7 @@ describe('keel explain RUN', () => {
       'gbm',
       'tight',
       'black-litterman',
+      'tilt',
       'top-k',
       'forecast-proportional',
       'threshold',

@@ -84,13 +84,13 @@ export function tuneCommand(): Command {
         const pbo = 'skipped' in r.pbo ? `PBO not computed: ${r.pbo.skipped}` : `PBO (CSCV) ${r.pbo.pbo.toFixed(3)}`;
         if (opts.json) {
           process.stdout.write(
-            `${JSON.stringify({ runId: r.runId, path: r.path, seed: r.seed, folds: r.folds, best: r.best ?? null, pbo: r.pbo, trials: r.trials }, null, 2)}\n`,
+            `${JSON.stringify({ runId: r.runId, path: r.path, seed: r.seed, folds: r.folds, seeds: r.seeds, best: r.best ?? null, pbo: r.pbo, trials: r.trials }, null, 2)}\n`,
           );
           return;
         }
         const lines = [
           `tune ${r.runId} written to ${r.path}`,
-          `validation folds: ${r.folds.map((f) => `${f.start}…${f.end}`).join(', ')}; ${r.trials.length} trials, seed ${r.seed}${batch > 1 ? `, batches of ${batch} (the same --batch reproduces these bytes anywhere)` : ''}`,
+          `validation folds: ${r.folds.map((f) => `${f.start}…${f.end}`).join(', ')}${r.seeds.length > 1 ? ` on study seeds ${r.seeds[0]}…${r.seeds.at(-1)}` : ''}; ${r.trials.length} trials, seed ${r.seed}${batch > 1 ? `, batches of ${batch} (the same --batch reproduces these bytes anywhere)` : ''}`,
           r.best
             ? `best: ${num(r.best.value)} at trial ${r.best.number}: ${Object.entries(r.best.params)
                 .map(([k, v]) => `${k} = ${String(v)}`)

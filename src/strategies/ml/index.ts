@@ -15,7 +15,8 @@ export { chooseModel, selectCandidate, gridCandidates, meanGroupIc, selectionSch
 export type { ModelChoiceSpec, SelectionDiagnostics, SelectionSpec, Selection, CandidateScore } from './selection.ts';
 export { fitForecastModel, predictForecasts } from './forecast.ts';
 export type { ForecastModel, ForecastSpec, Forecasts, Calibration } from './forecast.ts';
-export { riskModel, constructPortfolio, warmUpPortfolio } from './portfolio.ts';
+export { riskModel, constructPortfolio, warmUpPortfolio, sectorIndex } from './portfolio.ts';
+export { tiltedEqualWeight, cappedProportional, forecastScores } from './tilt.ts';
 export type { ConstructedPortfolio, PortfolioSpec } from './portfolio.ts';
 export { efficientRiskAllowingCash, allowingCashShadowPrices } from './cash.ts';
 export type { TargetedAllocation } from './cash.ts';

@@ -61,7 +61,15 @@ const modelSpecSchema = kindUnion(() => modelKinds);
 
 const portfolioSchema = z.strictObject({
   method: z
-    .enum(['mean-variance', 'black-litterman', 'forecast-proportional', 'top-k', 'threshold', 'volatility-band'])
+    .enum([
+      'mean-variance',
+      'black-litterman',
+      'tilt',
+      'forecast-proportional',
+      'top-k',
+      'threshold',
+      'volatility-band',
+    ])
     .default('mean-variance'),
   /** Largest weight of one asset, fraction of NAV. */
   maxWeight: z.number().gt(0).max(1).default(1),
@@ -73,6 +81,11 @@ const portfolioSchema = z.strictObject({
    */
   targetVolatility: z.number().positive().default(0.1),
   topK: z.int().min(1).default(5),
+  /**
+   * Tilt rule: 1/N with each weight scaled by max(0, 1 + tiltStrength·z), z the asset's cross-sectional forecast
+   * z-score (clipped at ±3); 0 = 1/N. Sets the tracking error against 1/N (ml/tilt.ts).
+   */
+  tiltStrength: z.number().min(0).default(0.5),
   /** Threshold rule: buy when the predicted h-period return exceeds this (fraction). */
   threshold: z.number().default(0.001),
   /** Volatility-band rule: changes used for σ. */

@@ -3,7 +3,7 @@
  * last `covarianceWindow` returns, annualised with the data's periods per year; h-period forecasts are annualised
  * by periodsPerYear / h into μ. Methods: mean-variance (efficient-risk at the volatility target, with cash as an
  * asset when no fully invested portfolio is that calm: cash.ts), Black-Litterman views weighted by predictive
- * variance, and the rules forecast-proportional, top-k, threshold and volatility-band (signals.ts), scaled down to
+ * variance, the forecast-tilted 1/N (tilt.ts), and the rules forecast-proportional, top-k, threshold and volatility-band (signals.ts), scaled down to
  * the volatility target.
  */
 import { Matrix, type FindingDraft } from '../../core/index.ts';
@@ -21,6 +21,7 @@ import {
   topK,
   volatilityBandSignal,
 } from './signals.ts';
+import { tiltedEqualWeight } from './tilt.ts';
 
 export type PortfolioSpec = MlForecastParams['portfolio'];
 
@@ -33,6 +34,21 @@ export function riskModel(view: Panel, window: number, periodsPerYear: number): 
   const table = returnsFromPrices(prices, T - start, view.assets, { dates: view.dates.slice(start, T) });
   assertFiniteReturns(table.values, table.nDates, view.assets, (i) => table.dates?.[i] ?? `row ${i}`);
   return ledoitWolf(table, { frequency: periodsPerYear }).matrix;
+}
+
+/** Sector caps as group indices per asset (−1 = no sector) and one cap per sector, for the rules. */
+export function sectorIndex(
+  sectors: readonly (string | undefined)[],
+  sectorCap: number | undefined,
+): { group: number[]; caps: number[] } {
+  if (sectorCap === undefined) return { group: [], caps: [] };
+  const names: string[] = [];
+  const group = sectors.map((s) => {
+    if (!s) return -1;
+    if (!names.includes(s)) names.push(s);
+    return names.indexOf(s);
+  });
+  return { group, caps: names.map(() => sectorCap) };
 }
 
 function sectorGroups(view: Panel, sectorCap: number | undefined): Constraints['groups'] {
@@ -111,7 +127,13 @@ export function constructPortfolio(
   }
   let w: Float64Array;
   let band: number[] | undefined;
-  if (p.method === 'forecast-proportional') w = cappedForecastProportional(forecast, p.maxWeight);
+  if (p.method === 'tilt') {
+    const { group, caps } = sectorIndex(
+      view.meta.map((m) => m.sector),
+      p.sectorCap,
+    );
+    w = tiltedEqualWeight(forecast, p.tiltStrength, p.maxWeight, group, caps);
+  } else if (p.method === 'forecast-proportional') w = cappedForecastProportional(forecast, p.maxWeight);
   else if (p.method === 'top-k') w = topK(forecast, p.topK, p.maxWeight);
   else if (p.method === 'threshold')
     w = signalsToWeights(thresholdSignals(forecast, p.threshold), previous, p.maxWeight);
