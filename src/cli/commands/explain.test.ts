@@ -287,7 +287,7 @@ describe('keel explain RUN', () => {
     );
     expect(sec.distillation.windows.length).toBe(refits);
     for (const x of sec.distillation.windows) expect(x.fidelity).toBeLessThanOrEqual(1);
-    expect(sec.distillation.latest.length).toBe(8);
+    expect(sec.distillation.latest.length).toBe(9);
     const html = readFileSync(join(run, 'report.html'), 'utf8');
     const beeswarm = pageCharts(html).find((c) => c.kind === 'shap-summary');
     expect((beeswarm!.option['series'] as { data: unknown[] }[]).some((x) => x.data.length > 0)).toBe(true);
@@ -308,7 +308,7 @@ describe('keel explain RUN', () => {
 
   it('usage errors are one line with the fix (exit 2)', async () => {
     for (const [args, msg] of [
-      [['explain', run], /--strategy is required: this run has 8 ML strategies \(lin, gbm, tight, black-litterman/],
+      [['explain', run], /--strategy is required: this run has 9 ML strategies \(lin, gbm, tight, black-litterman/],
       [['explain', run, '--strategy', 'nope'], /choose one of lin, gbm/],
       [['explain', run, '--strategy', 'lin', '--asset', 'XYZ'], /not in lin's universe/],
       [['explain', run, '--strategy', 'lin', '--date', '2001-01-01'], /before lin's first decision/],
