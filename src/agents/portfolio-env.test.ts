@@ -120,6 +120,40 @@ describe('PortfolioEnv replays runBacktest', () => {
   });
 });
 
+describe('PortfolioEnv excess-log-return reward', () => {
+  it('is the log-return reward minus ln of 1/N held over the same bars, whatever the action', () => {
+    const mk = (kind: 'log-return' | 'excess-log-return') =>
+      new PortfolioEnv({
+        panel,
+        backtest: { costs: { kind: 'proportional', bps: 10 } },
+        from: 30,
+        stepBars: 5,
+        reward: { kind },
+      });
+    const a = mk('log-return');
+    const b = mk('excess-log-return');
+    a.reset({ seed: 1 });
+    b.reset({ seed: 1 });
+    const close = panel.field('close');
+    const n = panel.nAssets;
+    const rng = createRng(3);
+    for (let s = 0; s < 20; s++) {
+      const t = a.index;
+      const act = sampleAction(a.actionSpace, rng);
+      const ra = a.step(act).reward;
+      const rb = b.step(act).reward;
+      let g = 0;
+      for (let i = 0; i < n; i++) g += close[(t + 5) * n + i]! / close[t * n + i]! / n;
+      expect(rb).toBeCloseTo(ra - Math.log(g), 14);
+    }
+    // 1/N itself earns about 0 (only its costs and drift back to 1/N separate it from the benchmark).
+    b.reset({ seed: 1 });
+    const eq = Float64Array.from([0, 0, 0, 0, -50]);
+    for (let s = 0; s < 5; s++) b.step(eq);
+    expect(Math.abs(b.step(eq).reward)).toBeLessThan(1e-3);
+  });
+});
+
 describe('PortfolioEnv contract', () => {
   const mk = (o: object = {}) =>
     new PortfolioEnv({

@@ -89,6 +89,8 @@ export class PortfolioEnv implements Env<Float64Array, Float64Array | number> {
   private readonly qty: Float64Array;
   private readonly lastPx: Float64Array;
   private readonly fillPx: Float64Array;
+  /** Marks at the close a step starts from (for the 1/N gross return of excess-log-return). */
+  private readonly startPx: Float64Array;
   private readonly ledger = new LedgerBuilder(64);
   private readonly flags: FillFlags;
   private rng: Rng | null = null;
@@ -165,6 +167,7 @@ export class PortfolioEnv implements Env<Float64Array, Float64Array | number> {
     this.qty = new Float64Array(n);
     this.lastPx = new Float64Array(n);
     this.fillPx = new Float64Array(n);
+    this.startPx = new Float64Array(n);
     this.flags = { codes: new Uint8Array(n), count: 0, traded: 0, costs: 0 };
   }
 
@@ -217,6 +220,7 @@ export class PortfolioEnv implements Env<Float64Array, Float64Array | number> {
       this.staticCosts ?? this.fillCosts(marketContext(this.px, this.volume, n, t, this.costModel, this.assetClass));
     let traded = 0;
     let cost = 0;
+    if (this.reward.needsEqualWeight) this.startPx.set(this.lastPx);
     for (let k = 1; k <= this.stepBars; k++) {
       const r = t + k;
       this.accrue(r);
@@ -238,7 +242,7 @@ export class PortfolioEnv implements Env<Float64Array, Float64Array | number> {
     }
     this.t = t + this.stepBars;
     this.nav = markToMarket(this.qty, this.lastPx, this.cash);
-    const reward = this.reward.next(before, this.nav);
+    const reward = this.reward.next(before, this.nav, this.reward.needsEqualWeight ? this.equalWeightGross() : 1);
     const terminated = !(this.nav > this.ruinNav);
     const truncated = !terminated && this.t + this.stepBars > this.end;
     this.done = terminated || truncated;
@@ -262,6 +266,22 @@ export class PortfolioEnv implements Env<Float64Array, Float64Array | number> {
     weightsInto(this.qty, this.lastPx, this.nav, out, head);
     out[head + this.nAssets] = this.cash / this.nav;
     return out;
+  }
+
+  /**
+   * Gross return of 1/N over the step just taken: equal weights at its first close, held (carried marks), over the
+   * assets priced at that close (1 when none is).
+   */
+  private equalWeightGross(): number {
+    let g = 0;
+    let k = 0;
+    for (let a = 0; a < this.nAssets; a++) {
+      const x = this.lastPx[a]! / this.startPx[a]!;
+      if (!Number.isFinite(x)) continue;
+      g += x;
+      k++;
+    }
+    return k > 0 ? g / k : 1;
   }
 
   private accrue(r: number): void {

@@ -45,6 +45,15 @@ describe('rewards', () => {
     expect(r.next(1, 1.05)).toBe(0);
   });
 
+  it('excess-log-return is ln(after / before) − ln(1/N gross return); it needs that return', () => {
+    const r = createReward({ kind: 'excess-log-return' });
+    expect(r.needsEqualWeight).toBe(true);
+    expect(r.next(100, 110, 1.05)).toBeCloseTo(Math.log(1.1) - Math.log(1.05), 15);
+    expect(r.next(100, 105, 1.05)).toBeCloseTo(0, 15);
+    expect(() => r.next(100, 110)).toThrow(/^reward excess-log-return: .*missing/);
+    expect(createReward({ kind: 'log-return' }).needsEqualWeight).toBe(false);
+  });
+
   it('bad specs are one line', () => {
     expect(() => createReward({ kind: 'differential-sharpe', eta: 2 } as never)).toThrow(/^reward .*eta .*Use reward:/);
   });

@@ -10,6 +10,13 @@
  * |                     | B += η·ΔB. 0 for the first `warmup` steps (default ⌈1/η⌉), while the EMAs are too young  |
  * |                     | for (B − A²)^{3/2} to be a variance (near 0, it makes D explode), and while B − A² ≤ 1e-12. |
  * | risk-penalty        | R − (λ/2)·R² (quadratic utility: mean minus λ/2 times the second moment)              |
+ * | excess-log-return   | ln(1 + R) − ln(G), G the gross return of 1/N over the step's bars (equal weights at the  |
+ * |                     | close the step starts from, held, no costs)                                             |
+ *
+ * excess-log-return has the same optimal policy as log-return: ln G depends on prices alone, never on the actions,
+ * so it shifts every policy's expected return by the same amount. It is a control variate: the market's common move,
+ * which dominates a step's return and which no allocation among the assets escapes, leaves the reward, and the
+ * agent's tilt away from 1/N is what is left to learn from (advantage estimates with far less noise).
  */
 import * as z from 'zod';
 import { usageError } from '../core/index.ts';
@@ -25,16 +32,24 @@ export const rewardSchema = z.discriminatedUnion('kind', [
     kind: z.literal('risk-penalty'),
     riskAversion: z.number().min(0).default(5).describe('λ in R − (λ/2)·R²'),
   }),
+  z
+    .strictObject({ kind: z.literal('excess-log-return') })
+    .describe('ln(1 + R) minus the log return of 1/N over the step'),
 ]);
 export type RewardSpec = z.input<typeof rewardSchema>;
-export const rewardKinds = ['log-return', 'differential-sharpe', 'risk-penalty'] as const;
+export const rewardKinds = ['log-return', 'differential-sharpe', 'risk-penalty', 'excess-log-return'] as const;
 
 /** A reward's running state lives in the object; `reset()` at every episode start. */
 export interface Reward {
   readonly kind: string;
+  /** True when `next` needs the step's 1/N gross return (the environment computes it only then). */
+  readonly needsEqualWeight: boolean;
   reset(): void;
-  /** Reward of a step that took the NAV from `before` to `after` (both > 0 unless ruined). */
-  next(before: number, after: number): number;
+  /**
+   * Reward of a step that took the NAV from `before` to `after` (both > 0 unless ruined); `equalWeight` is the gross
+   * return of 1/N over the same bars (read only when `needsEqualWeight`).
+   */
+  next(before: number, after: number, equalWeight?: number): number;
 }
 
 export function createReward(spec: RewardSpec = { kind: 'log-return' }): Reward {
@@ -42,17 +57,28 @@ export function createReward(spec: RewardSpec = { kind: 'log-return' }): Reward 
   if (!r.success) {
     const i = r.error.issues[0]!;
     throw usageError(
-      `reward ${JSON.stringify(spec)}: ${i.path.join('.') || 'kind'} ${i.message.toLowerCase()}. Use reward: { kind: log-return }, { kind: differential-sharpe, eta: 0.01 } or { kind: risk-penalty, riskAversion: 5 }.`,
+      `reward ${JSON.stringify(spec)}: ${i.path.join('.') || 'kind'} ${i.message.toLowerCase()}. Use reward: { kind: log-return }, { kind: differential-sharpe, eta: 0.01 }, { kind: risk-penalty, riskAversion: 5 } or { kind: excess-log-return }.`,
     );
   }
   const p = r.data;
   switch (p.kind) {
     case 'log-return':
-      return { kind: p.kind, reset() {}, next: (b, a) => Math.log(a / b) };
+      return { kind: p.kind, needsEqualWeight: false, reset() {}, next: (b, a) => Math.log(a / b) };
+    case 'excess-log-return':
+      return {
+        kind: p.kind,
+        needsEqualWeight: true,
+        reset() {},
+        next: (b, a, g) => {
+          if (g === undefined) throw usageError("reward excess-log-return: the step's 1/N gross return is missing.");
+          return Math.log(a / b) - Math.log(g);
+        },
+      };
     case 'risk-penalty': {
       const lam = p.riskAversion;
       return {
         kind: p.kind,
+        needsEqualWeight: false,
         reset() {},
         next: (b, a) => {
           const R = a / b - 1;
@@ -68,6 +94,7 @@ export function createReward(spec: RewardSpec = { kind: 'log-return' }): Reward 
       let k = 0;
       return {
         kind: p.kind,
+        needsEqualWeight: false,
         reset() {
           A = 0;
           B = 0;

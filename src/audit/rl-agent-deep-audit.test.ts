@@ -40,4 +40,52 @@ describe('look-ahead audit: rl-agent with deep agents', () => {
       expect(r.checks).toBe(6);
     });
   }
+
+  // Forecast-as-state: the ridge's walk-forward forecast (ml stages, records-based sentiment) is the observation,
+  // z-scored across assets per date, with the 1/N-relative reward; records after the cutoff are perturbed too.
+  for (const algorithm of ['ppo', 'dqn'] as const) {
+    it(`${algorithm} with the forecast observation (records perturbed), cross-sectional z-scores and the excess reward passes`, () => {
+      const m = synthesizeMarket({ seed: 3, start: '2014-01-01', years: 4, stocks: 0 });
+      const records = { macro: m.macro, headlines: m.headlines, fundamentals: m.fundamentals };
+      const options: BacktestOptions = {
+        costs: { kind: 'proportional', bps: 10 },
+        rebalance: 'monthly',
+        start: '2016-01-04',
+        fill: 'next-close',
+      };
+      const mk = (_p: unknown, rec?: unknown): Strategy =>
+        (strategyKinds['rl-agent'].create as (x: object, e: object) => Strategy)(
+          {
+            algorithm,
+            forecast: {
+              features: [
+                { kind: 'momentum', windows: [40], skip: 1 },
+                { kind: 'sentiment', halfLife: 4.72 },
+              ],
+              target: { kind: 'rank', horizon: 21 },
+              crossSectional: 'zscore',
+              model: { kind: 'ridge', alpha: 4 },
+              trainWindow: 252,
+              refitEvery: 63,
+              minTrainDates: 20,
+            },
+            features: [{ kind: 'momentum', windows: [21] }],
+            normalize: 'cross-sectional',
+            reward: { kind: 'excess-log-return' },
+            stepBars: 5,
+            trainWindow: 300,
+            refitEvery: 126,
+            minTrainSteps: 20,
+            steps: 96,
+            seeds: 1,
+            agent: agents[algorithm],
+          },
+          { seed: 1, backtest: options, records: rec },
+        );
+      const r = auditBacktest(m.panel, mk, options, { records });
+      expect(r.violations).toEqual([]);
+      expect(r.ok).toBe(true);
+      expect(r.checks).toBe(6);
+    });
+  }
 });

@@ -3,7 +3,7 @@ import { runBacktest, type BacktestOptions, type Strategy } from '../backtest/in
 import { computeFeatures, createFeatures } from '../features/index.ts';
 import { synthesizeMarket } from '../synth/index.ts';
 import { fitColumnScaler } from './rl-agent-scaler.ts';
-import { strategyKinds, type RlDiagnostics } from './index.ts';
+import { rlAlgorithms, strategyKinds, type RlDiagnostics } from './index.ts';
 
 const panel = synthesizeMarket({ seed: 5, start: '2014-01-01', years: 5, stocks: 0 }).panel;
 
@@ -71,5 +71,61 @@ describe('rl-agent feature z-scores (normalize: zscore)', () => {
     // with a cash score the same untrained agent leaves about 1/(n + 1) in cash
     const cash0 = 1 - Array.from(withCash.decisions[0]!.target).reduce((s, x) => s + x, 0);
     expect(cash0).toBeGreaterThan(0.1);
+  });
+});
+
+describe('rl-agent normalize: cross-sectional (the observations an agent trains and acts on)', () => {
+  it('each feature column of every observation has mean 0 and s.d. 1 across the assets, in training and out of sample', () => {
+    const seen: { train: Float64Array[]; act: Float64Array[] } = { train: [], act: [] };
+    const real = rlAlgorithms.a2c!;
+    // A spy agent on the real path (registry → strategy → backtest): records what it is shown, holds 1/N.
+    rlAlgorithms.a2c = {
+      ...real,
+      train: (input) => {
+        seen.train.push(...input.trainObservations);
+        return {
+          act: (obs) => (seen.act.push(obs), new Float64Array(5)),
+          episodeReturns: [],
+          findings: [],
+          toJSON: () => ({}),
+        };
+      },
+    };
+    try {
+      const backtest: BacktestOptions = {
+        costs: { kind: 'proportional', bps: 10 },
+        rebalance: 'monthly',
+        start: '2017-01-02',
+      };
+      const mk = (): Strategy =>
+        (strategyKinds['rl-agent'].create as (x: object, e: object) => Strategy)(
+          {
+            algorithm: 'a2c',
+            features: [{ kind: 'momentum', windows: [21, 63] }],
+            normalize: 'cross-sectional',
+            window: 2,
+            stepBars: 5,
+            trainWindow: 300,
+            minTrainSteps: 20,
+          },
+          { seed: 1, backtest },
+        );
+      runBacktest(panel, mk(), backtest);
+    } finally {
+      rlAlgorithms.a2c = real;
+    }
+    const n = panel.nAssets;
+    expect(seen.train.length).toBeGreaterThan(100);
+    expect(seen.act.length).toBeGreaterThan(10);
+    for (const obs of [...seen.train, ...seen.act]) {
+      expect(obs.length).toBe(2 * 2 * n + n + 1); // window 2 × 2 columns × n assets, then weights and cash
+      for (let block = 0; block < 4; block++) {
+        const xs = Array.from(obs.subarray(block * n, (block + 1) * n));
+        const m = xs.reduce((s, x) => s + x, 0) / n;
+        const v = xs.reduce((s, x) => s + (x - m) ** 2, 0) / (n - 1); // sample s.d., as ml-forecast's crossSectional
+        expect(m).toBeCloseTo(0, 12);
+        expect(Math.abs(v - 1) < 1e-9 || v === 0).toBe(true); // 0 only in a warm-up row (all missing → 0)
+      }
+    }
   });
 });

@@ -15,13 +15,22 @@ import * as z from 'zod';
 import { configError, createRng, type FindingDraft } from '../core/index.ts';
 import type { Panel } from '../data/index.ts';
 import { observationAt, PortfolioEnv, rewardSchema, type ActionSpec } from '../agents/index.ts';
-import { computeFeatures, createFeatures, featureKinds, type FeatureSpec, type PitRecords } from '../features/index.ts';
+import {
+  computeFeatures,
+  createFeatures,
+  featureKinds,
+  type FeatureMatrix,
+  type FeatureSpec,
+  type PitRecords,
+} from '../features/index.ts';
 import { rebalanceSchema } from '../backtest/index.ts';
 import type { BacktestOptions, Decision, DecisionContext, RebalanceSpec, Strategy } from '../backtest/index.ts';
 import { missingAlgorithm, RL_ALGORITHM_NAMES, rlAlgorithms, type RlPolicy } from './rl-agent-registry.ts';
 import { resolveWeights, weightsByIdSchema } from './weights.ts';
 import { kindUnion } from './allocator.ts';
 import { fitColumnScaler, type ColumnScaler } from './rl-agent-scaler.ts';
+import { forecastColumn, rlForecastSchema } from './rl-agent-forecast.ts';
+import { marketWideColumns, normaliseAcrossAssets } from './ml/index.ts';
 
 const featureSpecSchema = kindUnion(featureKinds as never, 'feature');
 
@@ -39,13 +48,18 @@ export const rlAgentSchema = z
     features: z
       .array(featureSpecSchema)
       .min(1)
-      .default([{ kind: 'momentum', windows: [63] }])
-      .describe('observation features (src/features kinds), computed point in time'),
+      .optional()
+      .describe(
+        'observation features (src/features kinds), computed point in time; default momentum 63 unless forecast is given',
+      ),
+    forecast: rlForecastSchema.optional(),
     window: z.int().min(1).default(1).describe('rows of features in one observation'),
     normalize: z
-      .enum(['zscore', 'none'])
+      .enum(['zscore', 'cross-sectional', 'none'])
       .default('none')
-      .describe('zscore: each feature column standardised by its mean and s.d. over the training window only'),
+      .describe(
+        'zscore: each feature column standardised by its mean and s.d. over the training window only; cross-sectional: z-scored across the assets at each date (market-wide columns kept)',
+      ),
     cash: z
       .boolean()
       .default(true)
@@ -109,6 +123,8 @@ interface Fitted {
   readonly seeds: readonly number[];
   readonly findings: readonly FindingDraft[];
   readonly scaler: ColumnScaler | null;
+  /** Columns left out of cross-sectional z-scores (market-wide), decided on the training window. */
+  readonly keep: ReadonlySet<number>;
   readonly toWeights: (action: Float64Array | number) => Float64Array;
 }
 
@@ -133,8 +149,26 @@ export function rlAgent(params: RlAgentParams, env: RlAgentEnv = {}): Strategy {
     throw configError(
       `strategy ${name}: rl-agent trains under the backtest's costs and fill rules, and none were given; run it from a study (backtest: { costs: … }) or pass env.backtest.`,
     );
-  const features = createFeatures(params.features as FeatureSpec[]);
+  const specs = params.features ?? (params.forecast ? [] : [{ kind: 'momentum', windows: [63] }]);
+  const features = specs.length > 0 ? createFeatures(specs as FeatureSpec[]) : [];
   const warmup = features.reduce((m, f) => Math.max(m, f.warmup), 0);
+  const forecast = params.forecast
+    ? forecastColumn(params.forecast, env.seed ?? 0, bt.periodsPerYear ?? 252, env.records)
+    : null;
+  /** The observation's feature matrix on `panel` (forecast column first), before normalisation. */
+  const observed = (panel: Panel, from: number): FeatureMatrix => {
+    const fc = forecast ? forecast.column(panel, from) : null;
+    if (features.length === 0) return fc!;
+    const raw = computeFeatures(features, env.records ? { panel, records: env.records } : { panel });
+    return fc
+      ? {
+          ...raw,
+          names: [...fc.names, ...raw.names],
+          owners: [...fc.owners, ...raw.owners],
+          columns: [...fc.columns, ...raw.columns],
+        }
+      : raw;
+  };
   const baseSeed = env.seed ?? 0;
   const fits = new Map<number, Fitted | null>();
   let warned = false;
@@ -142,18 +176,22 @@ export function rlAgent(params: RlAgentParams, env: RlAgentEnv = {}): Strategy {
 
   const fit = (view: Panel, A: number): Fitted | null => {
     if (fits.has(A)) return fits.get(A)!;
-    const from = Math.max(warmup + params.window - 1, A - params.trainWindow);
+    let from = Math.max(warmup + params.window - 1, A - params.trainWindow);
     const to = A - params.embargo;
-    const steps = Math.floor((to - from) / params.stepBars);
-    if (steps < params.minTrainSteps) {
-      fits.set(A, null);
-      return null;
-    }
+    const none = (): null => (fits.set(A, null), null);
+    if (Math.floor((to - from) / params.stepBars) < params.minTrainSteps) return none();
     const panel = view.sliceRows(0, A + 1);
-    const raw = computeFeatures(features, env.records ? { panel, records: env.records } : { panel });
+    const raw = observed(panel, Math.max(0, from - params.window + 1));
+    // Forecast-as-state: train from the first row with a forecast (before it the column is empty, 0 to the agent).
+    if (forecast) from = Math.max(from, firstForecastRow(raw.columns[0]!, panel.nAssets, from) + params.window - 1);
+    const steps = Math.floor((to - from) / params.stepBars);
+    if (steps < params.minTrainSteps) return none();
+    // Columns equal across assets (macro series) stay as they are under cross-sectional z-scores: decided at the fit.
+    const keep = params.normalize === 'cross-sectional' ? marketWideColumns(raw) : new Set<number>();
+    const crossed = params.normalize === 'cross-sectional' ? normaliseAcrossAssets(raw, 'zscore', keep) : raw;
     // The scaler sees only the rows the training observations read (decision rows ≤ A − embargo and their window).
-    const scaler = params.normalize === 'zscore' ? fitColumnScaler(raw, from - params.window + 1, to) : null;
-    const fm = scaler ? scaler.apply(raw) : raw;
+    const scaler = params.normalize === 'zscore' ? fitColumnScaler(crossed, from - params.window + 1, to) : null;
+    const fm = scaler ? scaler.apply(crossed) : crossed;
     const allocations = allocationsOf(params, panel.assets, name);
     const action: ActionSpec =
       algo.actions === 'discrete' ? { kind: 'discrete', allocations } : { kind: 'simplex', cash: params.cash };
@@ -192,11 +230,11 @@ export function rlAgent(params: RlAgentParams, env: RlAgentEnv = {}): Strategy {
           'the backtest has risk overlays; the agents trained without them (PortfolioEnv does not model overlays) and the overlays act on their targets in the backtest',
         fix: 'remove backtest.overlays to judge the agents under the rules they trained on',
       });
-    if (A - params.trainWindow < warmup + params.window - 1)
+    if (from > A - params.trainWindow)
       findings.push({
         severity: 'warning',
         kind: 'rl-short-training',
-        message: `the refit on ${panel.dates[A]} trained on ${steps} steps (${to - from} bars) instead of trainWindow ${params.trainWindow} bars: not enough history after the features' warm-up (${warmup} bars)`,
+        message: `the refit on ${panel.dates[A]} trained on ${steps} steps (${to - from} bars) instead of trainWindow ${params.trainWindow} bars: not enough history after the features' warm-up (${warmup} bars)${forecast ? ` and the first forecast (${panel.dates[from - params.window + 1]})` : ''}`,
         fix: 'load more history before the backtest start, or lower trainWindow',
       });
     const f: Fitted = {
@@ -205,6 +243,7 @@ export function rlAgent(params: RlAgentParams, env: RlAgentEnv = {}): Strategy {
       seeds,
       findings,
       scaler,
+      keep,
       toWeights: (a) => trainEnv.actions.toWeights(a),
     };
     fits.set(A, f);
@@ -234,8 +273,9 @@ export function rlAgent(params: RlAgentParams, env: RlAgentEnv = {}): Strategy {
         const rl: RlDiagnostics = { algorithm: params.algorithm, fitDate: '', refit: false, agentActions: [] };
         return { weights: new Float64Array(n).fill(1 / n), diagnostics: { rl }, findings };
       }
-      const raw = computeFeatures(features, env.records ? { panel: view, records: env.records } : { panel: view });
-      const fm = f.scaler ? f.scaler.apply(raw) : raw;
+      const raw = observed(view, T - params.window + 1);
+      const crossed = params.normalize === 'cross-sectional' ? normaliseAcrossAssets(raw, 'zscore', f.keep) : raw;
+      const fm = f.scaler ? f.scaler.apply(crossed) : crossed;
       let invested = 0;
       for (const w of ctx.previousWeights) invested += w;
       const obs = observationAt(fm, params.window, T, ctx.previousWeights, 1 - invested);
@@ -259,6 +299,14 @@ export function rlAgent(params: RlAgentParams, env: RlAgentEnv = {}): Strategy {
       return { weights, diagnostics: { rl }, ...(refit && f.findings.length > 0 ? { findings: f.findings } : {}) };
     },
   };
+}
+
+/** First row ≥ `from` where any asset has a finite value in `col` (nDates × n row-major), or the last row + 1. */
+function firstForecastRow(col: Float64Array, n: number, from: number): number {
+  const T = col.length / n;
+  for (let t = Math.max(0, from); t < T; t++)
+    for (let a = 0; a < n; a++) if (Number.isFinite(col[t * n + a]!)) return t;
+  return T;
 }
 
 /** The `rl-agent` entry of `strategyKinds`. */
