@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { meanSe, runStudySeeds } from './multi-seed.ts';
+import { meanSe, runStudyFileSeeds, runStudySeeds } from './multi-seed.ts';
 import { runStudy } from './run-study.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'keel-seeds-'));
@@ -70,6 +70,31 @@ describe('runStudySeeds', () => {
     expect(ivol.l1FromEqualWeight!.mean).toBeGreaterThan(0);
     // 1/N against itself has no excess return: no figure, not a fake 0.5
     expect(r.rows.find((x) => x.strategy === '1/N')!.deflatedSharpeVsEqualWeight?.n ?? 0).toBe(0);
+  });
+
+  it('runs every seed of a study file on the bytes read at the start, even if the file changes meanwhile', async () => {
+    const file = join(work, 'seeds.yaml');
+    const yaml = (window: number): string =>
+      [
+        'name: seeds',
+        'seed: 7',
+        'data: { source: synthetic, market: { years: 1.5, stocks: 0 } }',
+        'backtest: { costs: { kind: none }, start: 2014-06-02, rebalance: monthly }',
+        `strategies: [{ kind: inverse-volatility, window: ${window}, name: ivol }]`,
+        '',
+      ].join('\n');
+    writeFileSync(file, yaml(21));
+    // The user edits the file once the batch has started: every seed still runs window 21 (each used to re-read it).
+    const r = await runStudyFileSeeds(file, {
+      seeds: 3,
+      outDir: join(work, 'edited'),
+      clock,
+      onSeed: (_s, i) => (i === 0 ? writeFileSync(file, yaml(63)) : undefined),
+    });
+    const windows = r.runs.map(
+      (x) => JSON.parse(readFileSync(join(x.path, 'study.resolved.json'), 'utf8')).strategies[0].window as number,
+    );
+    expect(windows).toEqual([21, 21, 21]);
   });
 
   it('refuses a seed count outside 1 … 1000 before running anything', async () => {

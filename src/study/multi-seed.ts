@@ -5,10 +5,11 @@
  * further folder `<id>-<name>-seeds` holds `seeds-summary.json` (per strategy: mean and standard error of IC, rank
  * IC, Sharpe and deflated Sharpe; on synthetic data the ceiling IC and the share of it found) and the run ids.
  */
+import { dirname } from 'node:path';
 import { configError } from '../core/index.ts';
 import { parseStudyText, validateStudy } from '../config/index.ts';
 import { configHash, readStudyFile, withRunDir } from '../io/index.ts';
-import { runStudyFile, type RunResult, type RunStudyOptions } from './run-study.ts';
+import { runStudy, type RunResult, type RunStudyOptions } from './run-study.ts';
 
 export interface MeanSe {
   readonly mean: number;
@@ -215,9 +216,12 @@ export async function runStudyFileSeeds(
   },
 ): Promise<SeedsResult> {
   const { seeds, onSeed, ...single } = options;
-  const study = parseStudyText(readStudyFile(path).text, path) as { seed?: number };
+  // Read once: every seed runs the same bytes, even if the file is edited while a long batch runs.
+  const file = readStudyFile(path);
+  const study = parseStudyText(file.text, path) as { seed?: number };
   const firstSeed = options.seed ?? validateStudy(study, path).seed;
-  return runStudySeeds((seed) => runStudyFile(path, { ...single, seed }), {
+  const source = { path, bytes: file.bytes };
+  return runStudySeeds((seed) => runStudy(study, { ...single, seed, source, baseDir: dirname(path) }), {
     seeds,
     firstSeed,
     ...(options.outDir === undefined ? {} : { outDir: options.outDir }),
