@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { pageCharts } from '../report/index.ts';
 import { aggregateSeeds } from './multi-seed.ts';
 import { runStudy } from './run-study.ts';
+import { qLearningAgent, smallAgentStudy } from '../../test/support/rl-studies.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'keel-mixed-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -27,29 +28,9 @@ const ml = {
   trainWindow: 504,
   portfolio: { method: 'mean-variance', maxWeight: 0.6, targetVolatility: 0.1 },
 };
-const q = {
-  kind: 'rl-agent',
-  name: 'q',
-  algorithm: 'q-learning',
-  features: [{ kind: 'momentum', windows: [63] }],
-  trainWindow: 504,
-  episodes: 8,
-  seeds: 2,
-  agent: { bins: 2 },
-};
+const q = qLearningAgent;
 const iv = { kind: 'inverse-volatility', name: 'iv', window: 63 };
-const base = {
-  name: 'mixed',
-  seed: 4,
-  data: { source: 'synthetic', market: { start: '2014-01-01', years: 5, stocks: 0 } },
-  backtest: {
-    costs: { kind: 'proportional', bps: 10 },
-    start: '2016-06-01',
-    rebalance: 'monthly',
-    periodsPerYear: 252,
-  },
-  baselines: [{ kind: 'equal-weight', name: '1/N' }],
-};
+const base = smallAgentStudy('mixed');
 const mixed = { ...base, strategies: [ml, q, iv] };
 
 interface Row {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseStudyText, validateStudy } from '../config/index.ts';
 import { pageCharts } from '../report/index.ts';
+import { qLearningAgent, smallAgentStudy } from '../../test/support/rl-studies.ts';
 import { repoRoot } from '../../test/support/shared.ts';
 import { runStudy, runStudyFile } from './run-study.ts';
 
@@ -16,30 +17,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const clock = () => new Date(Date.UTC(2026, 10, 20, 12, 0, 0));
 const read = (dir: string, f: string) => readFileSync(join(dir, f), 'utf8');
 
-const study = {
-  name: 'rl',
-  seed: 4,
-  data: { source: 'synthetic', market: { start: '2014-01-01', years: 5, stocks: 0 } },
-  backtest: {
-    costs: { kind: 'proportional', bps: 10 },
-    start: '2016-06-01',
-    rebalance: 'monthly',
-    periodsPerYear: 252,
-  },
-  strategies: [
-    {
-      kind: 'rl-agent',
-      name: 'q',
-      algorithm: 'q-learning',
-      features: [{ kind: 'momentum', windows: [63] }],
-      trainWindow: 504,
-      episodes: 8,
-      seeds: 2,
-      agent: { bins: 2 },
-    },
-  ],
-  baselines: [{ kind: 'equal-weight', name: '1/N' }],
-};
+const study = { ...smallAgentStudy('rl'), strategies: [qLearningAgent] };
 
 describe('rl-agent in a study', () => {
   it('writes the training curves, and the mean L1 distance from 1/N to summary.json and report.html', async () => {
