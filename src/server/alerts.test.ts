@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromiumAvailable, CHROMIUM_PATH } from '../report/index.ts';
 import { runStudy } from '../study/index.ts';
-import { openBrowserPage } from './test-browser.ts';
+import { openBrowserPage, waitForDataset } from './test-browser.ts';
 import { createDashboard } from './index.ts';
 import { makeRuns, monitoredStudy } from './test-runs.ts';
 
@@ -128,17 +128,10 @@ describe.skipIf(!chromiumAvailable())('alerts page in headless Chromium', () => 
   it('renders every event with 0 console errors; the detector and run filters narrow it; the run page links to it', async () => {
     const { browser, page, errors } = await openBrowserPage({ viewport: { width: 1400, height: 900 } });
     try {
-      // The page's CSP refuses eval, so poll with evaluate (not waitForFunction); strings: no DOM library here.
-      const data = (key: string): Promise<string | undefined> =>
-        page.evaluate(`document.body.dataset[${JSON.stringify(key)}]`) as Promise<string | undefined>;
-      const until = async (key: string, want: (v: string | undefined) => boolean): Promise<void> => {
-        for (let i = 0; i < 300 && !want(await data(key)); i++) await new Promise((r) => setTimeout(r, 100));
-      };
       const rows = (): Promise<number> => page.$$eval('table[data-table=alerts] tbody tr', (r) => r.length);
 
       await page.goto(`${base}/alerts?token=${token}`);
-      await until('ready', (v) => v !== undefined);
-      expect(await data('ready')).toBe('1');
+      expect(await waitForDataset(page, 'ready')).toBe('1');
       expect(await rows()).toBe(events.length);
       const head = await page.$$eval('table[data-table=alerts] thead th', (th) => th.map((x) => x.textContent));
       expect(head).toEqual(['Date', 'Run', 'Strategy', 'Detector', 'Value', 'Threshold', 'Action', 'Acted on']);
@@ -146,19 +139,19 @@ describe.skipIf(!chromiumAvailable())('alerts page in headless Chromium', () => 
       const detector = events.find((e) => e.action === 'derisk')!.detector;
       const want = events.filter((e) => e.detector === detector).length;
       await page.selectOption('#alert-detector', detector);
-      await until('shown', (v) => v === String(want));
+      await waitForDataset(page, 'shown', (v) => v === String(want));
       expect(await rows()).toBe(want);
       expect(new URL(page.url()).search).toBe(`?detector=${detector}`);
       await page.selectOption('#alert-detector', '');
-      await until('shown', (v) => v === String(events.length));
+      await waitForDataset(page, 'shown', (v) => v === String(events.length));
 
       // From a run page: its link carries the run filter (with the count), and the page opens filtered.
       await page.goto(`${base}/runs/${monitored}`);
-      await until('ready', (v) => v === '1');
+      await waitForDataset(page, 'ready', (v) => v === '1');
       expect(await page.textContent('#alerts-link')).toBe(`monitoring alerts (${events.length})`);
       await page.click('#alerts-link');
       await page.waitForURL(/\/alerts\?run=/);
-      await until('shown', (v) => v !== undefined);
+      await waitForDataset(page, 'shown', (v) => v !== undefined);
       expect(await page.inputValue('#alert-run')).toBe(monitored);
       expect(await rows()).toBe(events.length);
       expect(errors).toEqual([]);

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromiumAvailable, CHROMIUM_PATH } from '../report/index.ts';
-import { openBrowserPage } from './test-browser.ts';
+import { openBrowserPage, waitForDataset } from './test-browser.ts';
 import { createDashboard } from './index.ts';
 import { makeRuns } from './test-runs.ts';
 
@@ -35,8 +35,7 @@ describe.skipIf(!chromiumAvailable())('keel serve in headless Chromium', () => {
     const { browser, page, errors } = await openBrowserPage({ viewport: { width: 1400, height: 900 } });
     try {
       const ready = async (): Promise<void> => {
-        await page.waitForFunction('document.body.dataset.ready !== undefined', null, { timeout: 30_000 });
-        expect(await page.evaluate('document.body.dataset.ready')).toBe('1');
+        expect(await waitForDataset(page, 'ready')).toBe('1');
       };
 
       // Runs page (signing in through the printed URL).

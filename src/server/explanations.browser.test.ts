@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromiumAvailable, CHROMIUM_PATH } from '../report/index.ts';
 import { runStudy } from '../study/index.ts';
-import { openBrowserPage } from './test-browser.ts';
+import { openBrowserPage, waitForDataset } from './test-browser.ts';
 import { createDashboard } from './index.ts';
 
 const mlStudy = {
@@ -83,9 +83,7 @@ describe('explanations on the run page', () => {
       try {
         await page.goto(`${base}/?token=b`);
         await page.goto(`${base}/runs/${id}`);
-        for (let k = 0; k < 300 && (await page.evaluate('document.body.dataset.ready')) === undefined; k++)
-          await page.waitForTimeout(100);
-        expect(await page.evaluate('document.body.dataset.ready')).toBe('1');
+        expect(await waitForDataset(page, 'ready')).toBe('1');
         const bars = await page.evaluate(
           "echarts.getInstanceByDom(document.querySelector('#explanations div.chart[data-chart=importance]')).getOption().series[0].data.length",
         );

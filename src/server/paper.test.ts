@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { chromiumAvailable, CHROMIUM_PATH } from '../report/index.ts';
 import { TradeLedger } from '../trading/index.ts';
 import { tempDir, writeStudy } from '../../test/support/trading-studies.ts';
-import { openBrowserPage } from './test-browser.ts';
+import { openBrowserPage, waitForDataset } from './test-browser.ts';
 import { createDashboard, csrfFor } from './index.ts';
 
 const token = 'paper-token';
@@ -153,21 +153,11 @@ describe.skipIf(!chromiumAvailable())('paper page in headless Chromium', () => {
     const { browser, page, errors } = await openBrowserPage();
     try {
       await page.goto(`${base}/paper?token=${token}`);
-      // waitForFunction compiles its predicate with eval, which the page's CSP refuses: poll with evaluate instead
-      // (this file is type-checked without the DOM library, hence the cast).
-      type Doc = { document: { body: { dataset: Record<string, string | undefined> } } };
-      const data = (key: string): Promise<string | undefined> =>
-        page.evaluate((k) => (globalThis as unknown as Doc).document.body.dataset[k], key);
-      const until = async (key: string, want: (v: string | undefined) => boolean): Promise<void> => {
-        for (let i = 0; i < 300 && !want(await data(key)); i++) await new Promise((r) => setTimeout(r, 100));
-      };
-      await until('ready', (v) => v !== undefined);
-      expect(await data('ready')).toBe('1');
+      expect(await waitForDataset(page, 'ready')).toBe('1');
       expect(await page.$$eval('button.approve', (b) => b.length)).toBe(1);
       const plan = (await page.getAttribute('button.approve', 'data-plan'))!;
       await page.click('button.approve');
-      await until('approved', (v) => v === plan);
-      expect(await data('approved')).toBe(plan);
+      expect(await waitForDataset(page, 'approved', (v) => v === plan)).toBe(plan);
       expect(await page.$$eval('button.approve', (b) => b.length)).toBe(0);
       expect(await page.textContent('table[data-table=plans] tbody')).toMatch(/approved by dashboard/);
       expect(status(ledger, plan)).toBe('approved');
@@ -216,14 +206,7 @@ describe.skipIf(!chromiumAvailable())('paper page in headless Chromium: reject',
     const { browser, page, errors } = await openBrowserPage();
     try {
       await page.goto(`${base}/paper?token=${token}`); // signs in: the session cookie is set
-      type Doc = { document: { body: { dataset: Record<string, string | undefined> } } };
-      const data = (key: string): Promise<string | undefined> =>
-        page.evaluate((k) => (globalThis as unknown as Doc).document.body.dataset[k], key);
-      const until = async (key: string, want: (v: string | undefined) => boolean): Promise<void> => {
-        for (let i = 0; i < 300 && !want(await data(key)); i++) await new Promise((r) => setTimeout(r, 100));
-      };
-      await until('ready', (v) => v !== undefined);
-      expect(await data('ready')).toBe('1');
+      expect(await waitForDataset(page, 'ready')).toBe('1');
       const plan = (await page.getAttribute('button.reject', 'data-plan'))!;
       const url = `${base}/api/ledger/plans/${encodeURIComponent(plan)}/reject`;
       // 1. With the session cookie but without the CSRF header (the browser context's own cookie jar).
@@ -245,8 +228,7 @@ describe.skipIf(!chromiumAvailable())('paper page in headless Chromium: reject',
       // 3. The real thing: a reason typed in, the Reject button, the desk records it.
       await page.fill(`input.reason[data-plan="${plan}"]`, 'sizes look wrong');
       await page.click('button.reject');
-      await until('rejected', (v) => v === plan);
-      expect(await data('rejected')).toBe(plan);
+      expect(await waitForDataset(page, 'rejected', (v) => v === plan)).toBe(plan);
       expect(await page.$$eval('button.reject, button.approve', (b) => b.length)).toBe(0);
       expect(await page.textContent('table[data-table=plans] tbody')).toMatch(
         /rejected by dashboard: sizes look wrong/,

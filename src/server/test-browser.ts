@@ -21,3 +21,23 @@ export async function openBrowserPage(
   page.on('pageerror', (e) => errors.push(e.message));
   return { browser, page, errors };
 }
+
+/**
+ * Waits until `document.body.dataset[key]` satisfies `want` (or 30 s pass) and returns its value. Playwright's
+ * waitForFunction compiles its predicate with eval once the first check fails, which the dashboard's CSP refuses —
+ * a race that failed CI — so this polls with evaluate, which the CSP does not govern.
+ */
+export async function waitForDataset(
+  page: Page,
+  key: string,
+  want: (value: string | undefined) => boolean = (v) => v !== undefined,
+): Promise<string | undefined> {
+  const read = (): Promise<string | undefined> =>
+    page.evaluate(`document.body.dataset[${JSON.stringify(key)}]`) as Promise<string | undefined>;
+  let value = await read();
+  for (let i = 0; i < 300 && !want(value); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    value = await read();
+  }
+  return value;
+}
