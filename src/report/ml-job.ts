@@ -18,7 +18,7 @@ import { deflatedSharpeRatio, forecastQuality, type ForecastCrossSection } from 
 import type { MlDiagnostics, StrategySpec } from '../strategies/index.ts';
 import { strategyKinds } from '../strategies/index.ts';
 import { ledgerRows, type BacktestResult } from '../backtest/index.ts';
-import { isMlStrategy, planMlJob, runMlTask } from './ml-tasks.ts';
+import { isMlStrategy, planMlJob, riskModelOf, runMlTask } from './ml-tasks.ts';
 import { agentCurves, distanceFromEqualWeight } from './agent-training.ts';
 import type {
   FeatureImportance,
@@ -120,6 +120,14 @@ function targetVolOf(r: Run): number | undefined {
   const { kind: _k, name: _n, ...params } = r.spec;
   const p = strategyKinds['ml-forecast'].schema.safeParse(params);
   return p.success ? p.data.portfolio.targetVolatility : undefined;
+}
+
+/** The covariance window of an ML strategy's risk model (schema default filled in). */
+function covarianceWindowOf(r: Run): number | undefined {
+  if (!isMlStrategy(r.spec)) return undefined;
+  const { kind: _k, name: _n, ...params } = r.spec;
+  const p = strategyKinds['ml-forecast'].schema.safeParse(params);
+  return p.success ? p.data.covarianceWindow : undefined;
 }
 
 function universeTitle(panel: Panel, ids: readonly string[]): string {
@@ -384,7 +392,7 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
         severity: 'info',
         kind: 'baseline-added',
         strategy: a.label,
-        message: `${universeTitle(panel, ids)}: baseline ${a.label} was added to the listed baselines: the ML strategies hold that volatility target, so their deflated Sharpe over 1/N is taken over this 1/N at the same volatility`,
+        message: `${universeTitle(panel, ids)}: baseline ${a.label} was added to the listed baselines: the ML strategies hold that volatility target, so their deflated Sharpe over 1/N is taken over this 1/N at the same volatility, scaled by their risk model (${a.riskModel})`,
         fix: 'list it under baselines: yourself to silence this, or baselines: [] for no baselines at all',
       });
     for (const r of runs) findings.push(...r.result.findings);
@@ -417,15 +425,22 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
     // Edge over 1/N: the deflated Sharpe of the daily active return (strategy − 1/N), same nTrials; over the 1/N
     // scaled to the strategy's own target volatility when one ran (else the comparison measures leverage).
     const plainOneOverN = runs.find((r) => r.baseline && isEqualWeight(r) && targetVolOf(r) === undefined);
+    // Of those, the one scaled by the strategy's own risk model (Ledoit-Wolf on its covariance window) when it ran.
     const equalWeightFor = (r: Run): Run | undefined => {
       const v = r.baseline ? undefined : targetVolOf(r);
-      const m = v === undefined ? undefined : runs.find((b) => b.baseline && isEqualWeight(b) && targetVolOf(b) === v);
-      return m ?? plainOneOverN;
+      const same = v === undefined ? [] : runs.filter((b) => b.baseline && isEqualWeight(b) && targetVolOf(b) === v);
+      const window = covarianceWindowOf(r);
+      const own = same.find((b) => {
+        const p = b.spec as { riskModel?: string; window?: number };
+        return p.riskModel === 'ledoit-wolf' && (p.window ?? 252) === window;
+      });
+      return own ?? same[0] ?? plainOneOverN;
     };
     const activeDsr = (r: Run, oneOverN = equalWeightFor(r)): number =>
       activeDeflatedSharpe(r.result, oneOverN?.result, nTrials);
     for (const r of runs)
-      if (r.baseline && isEqualWeight(r) && targetVolOf(r) !== undefined) volMatchedNames.add(r.label);
+      if (r.baseline && isEqualWeight(r) && targetVolOf(r) !== undefined)
+        volMatchedNames.add(`${r.label}: ${riskModelOf(r.spec)}`);
     const strategies: StrategySeries[] = runs.map((r) => ({
       name: r.label,
       baseline: r.baseline,
@@ -562,7 +577,7 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
   input.onProgress?.(total, total);
   if (volMatchedNames.size > 0)
     notes.push(
-      `DSR vs 1/N compares each ML strategy with the 1/N scaled to its own target volatility (${[...volMatchedNames].join(', ')}); the figure over plain 1/N is deflatedSharpeVsPlainEqualWeight in report.json and the DSR-1/N column of the terminal summary.`,
+      `DSR vs 1/N compares each ML strategy with the 1/N scaled to its own target volatility by its own risk model (${[...volMatchedNames].join('; ')}); the figure over plain 1/N is deflatedSharpeVsPlainEqualWeight in report.json and the DSR-1/N column of the terminal summary.`,
     );
   notes.push(
     `Deflated Sharpe uses ${nTrials} configurations tried (the strategies of this study); baselines are not counted as trials.`,

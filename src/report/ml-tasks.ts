@@ -15,6 +15,7 @@ import {
   configurationsTried,
   createStrategy,
   defaultBaselines,
+  describeRiskModel,
   strategyKinds,
   volMatchedBaselines,
   type StrategySpec,
@@ -66,7 +67,7 @@ export interface MlJobPlan {
   /** Baselines left out of a universe: they name assets outside it, or a default (60/40) has nothing to mix. */
   readonly skipped: readonly SkippedBaseline[];
   /** Volatility-matched 1/N baselines added to a study's own `baselines:` list (reported as info findings). */
-  readonly added: readonly { readonly section: number; readonly label: string }[];
+  readonly added: readonly { readonly section: number; readonly label: string; readonly riskModel: string }[];
 }
 
 export interface SkippedBaseline {
@@ -97,15 +98,33 @@ function riskOf(s: StrategySpec): { targetVolatility: number; covarianceWindow: 
     : undefined;
 }
 
+/** The risk model of a volatility-matched 1/N spec, in words ("Ledoit-Wolf (…) covariance of the last 252 returns"). */
+export function riskModelOf(b: StrategySpec): string {
+  const p = b as { riskModel?: 'sample' | 'ledoit-wolf'; window?: number };
+  return describeRiskModel(p.riskModel, p.window);
+}
+
+/** Two equal-weight specs held to the same target volatility by the same risk model (defaults filled in). */
+function sameVolMatched(a: StrategySpec, b: StrategySpec): boolean {
+  if (a.kind !== 'equal-weight' || b.kind !== 'equal-weight') return false;
+  const f = (s: StrategySpec) => {
+    const p = s as { targetVolatility?: number; riskModel?: string; window?: number };
+    return `${p.targetVolatility}|${p.riskModel ?? 'sample'}|${p.window ?? 252}`;
+  };
+  return f(a) === f(b);
+}
+
 /**
  * Universes, tasks and the trial count of a job; throws a one-line error for an unknown universe asset. Without a
  * `baselines:` list each universe gets the study defaults (1/N and a 60/40 of its own equity and bond assets, as the
  * plain backtest step runs them); `baselines: []` runs none. Unless `baselines: []`, each universe also gets a 1/N
- * scaled to each distinct target volatility of its ML strategies ("1/N @ 10% vol", ex-ante volatility on their
- * covariance window), even when the study lists its own baselines: every ML strategy here is held to a volatility
- * target, and its deflated Sharpe over a fully invested 1/N at another volatility measures the leverage gap, not the
- * forecasts. Added to a listed set, it is reported as an info finding; a listed baseline with the same name or the
- * same kind and target volatility replaces it.
+ * scaled to each distinct target volatility of its ML strategies ("1/N @ 10% vol"), its ex-ante volatility taken
+ * with their own risk model (Ledoit-Wolf on their covariance window; one such 1/N per distinct window when strategies
+ * of one target differ), even when the study lists its own baselines: every ML strategy here is held to a volatility
+ * target, and its deflated Sharpe over a fully invested 1/N at another volatility — or at the same volatility by
+ * another estimator — measures the leverage gap, not the forecasts. Added to a listed set, it is reported as an info
+ * finding naming its risk model; a listed baseline with the same name, or an equal-weight with the same target and
+ * risk model, replaces it (a listed one is run as listed: give it `riskModel: ledoit-wolf` to match the strategies).
  */
 export function planMlJob(input: {
   readonly panel: Panel;
@@ -130,7 +149,7 @@ export function planMlJob(input: {
   }
   const tasks: MlTask[] = [];
   const skipped: SkippedBaseline[] = [];
-  const added: { section: number; label: string }[] = [];
+  const added: { section: number; label: string; riskModel: string }[] = [];
   universes.forEach((ids, section) => {
     const own = all.filter((s) => universeOf(s, panel).join() === ids.join());
     for (const s of own) {
@@ -147,10 +166,13 @@ export function planMlJob(input: {
       .filter(isMlStrategy)
       .map(riskOf)
       .filter((r) => r !== undefined);
-    const window = risks.length > 0 ? Math.max(...risks.map((r) => r.covarianceWindow)) : undefined;
+    // Each 1/N@vol is scaled by the risk model of the strategies it judges (Ledoit-Wolf on their covariance window).
     const matched = volMatchedBaselines(
-      risks.map((r) => r.targetVolatility),
-      window,
+      risks.map((r) => ({
+        targetVolatility: r.targetVolatility,
+        riskModel: 'ledoit-wolf',
+        window: r.covarianceWindow,
+      })),
     );
     let baselines = input.baselines;
     if (baselines === undefined) {
@@ -160,17 +182,8 @@ export function planMlJob(input: {
         skipped.push({ section, label: '60/40', message: f.message, ...(f.fix ? { fix: f.fix } : {}) });
     } else if (baselines.length > 0) {
       const listed = baselines;
-      const extra = matched.filter(
-        (m) =>
-          !listed.some(
-            (b) =>
-              strategyLabel(b) === m.name ||
-              (b.kind === 'equal-weight' &&
-                (b as { targetVolatility?: number }).targetVolatility ===
-                  (m as { targetVolatility?: number }).targetVolatility),
-          ),
-      );
-      for (const m of extra) added.push({ section, label: strategyLabel(m) });
+      const extra = matched.filter((m) => !listed.some((b) => strategyLabel(b) === m.name || sameVolMatched(b, m)));
+      for (const m of extra) added.push({ section, label: strategyLabel(m), riskModel: riskModelOf(m) });
       baselines = [...listed, ...extra];
     }
     for (const b of baselines) {

@@ -8,7 +8,7 @@
  */
 import type { FindingDraft } from '../core/index.ts';
 import type { StrategySpec } from './run-section.ts';
-import { volMatchedEqualWeightName } from './static.ts';
+import { volMatchedEqualWeightName, type EqualWeightRiskModel } from './static.ts';
 
 /** What the defaults read from a panel: its asset ids and their asset classes. */
 export interface BaselineUniverse {
@@ -44,7 +44,7 @@ export interface DefaultBaselines {
 export function defaultBaselines(
   panel: BaselineUniverse,
   where = 'the data',
-  targetVolatilities: readonly number[] = [],
+  targets: readonly VolTarget[] = [],
 ): DefaultBaselines {
   const baselines: StrategySpec[] = [{ kind: 'equal-weight', name: '1/N' }];
   const skipped: FindingDraft[] = [];
@@ -57,19 +57,43 @@ export function defaultBaselines(
       message: `the default 60/40 baseline was not run: ${where} has no equity and bond asset classes to mix`,
       fix: 'list the baselines you want under baselines: (e.g. [{ kind: equal-weight, name: 1/N }]), or baselines: [] for none',
     });
-  baselines.push(...volMatchedBaselines(targetVolatilities));
+  baselines.push(...volMatchedBaselines(targets));
   return { baselines, skipped };
 }
 
 /**
- * One 1/N scaled to each distinct target volatility (annualised; "1/N @ 10% vol"), in order of first appearance.
- * `window` is the trailing sample for its ex-ante volatility (default 252 periods).
+ * A volatility target and the risk model that meets it: the estimator of the ex-ante volatility and its trailing
+ * window (periods). `ml-forecast` scales with Ledoit-Wolf on its `covarianceWindow`.
  */
-export function volMatchedBaselines(targetVolatilities: readonly number[], window?: number): StrategySpec[] {
-  return [...new Set(targetVolatilities)].map((v) => ({
-    kind: 'equal-weight',
-    name: volMatchedEqualWeightName(v),
-    targetVolatility: v,
-    ...(window === undefined ? {} : { window }),
-  }));
+export interface VolTarget {
+  readonly targetVolatility: number;
+  readonly riskModel?: EqualWeightRiskModel;
+  readonly window?: number;
+}
+
+/** "Ledoit-Wolf on 252 returns": the risk model of a volatility-matched 1/N, for findings and reports. */
+export function describeRiskModel(riskModel: EqualWeightRiskModel = 'sample', window = 252): string {
+  return `${riskModel === 'ledoit-wolf' ? 'Ledoit-Wolf (constant-variance target)' : 'sample'} covariance of the last ${window} returns`;
+}
+
+/**
+ * One 1/N scaled to each distinct (target volatility, risk model, window), in order of first appearance, each with
+ * the risk model of the strategies it is matched to, so that a strategy and its yardstick estimate volatility alike.
+ * Named "1/N @ 10% vol"; when one target comes with several risk models (ML strategies with different covariance
+ * windows), each is named for its own ("1/N @ 10% vol, LW 126") and judges the strategies that share it.
+ */
+export function volMatchedBaselines(targets: readonly VolTarget[]): StrategySpec[] {
+  const key = (t: VolTarget): string => `${t.targetVolatility}|${t.riskModel ?? 'sample'}|${t.window ?? 252}`;
+  const distinct = [...new Map(targets.map((t) => [key(t), t])).values()];
+  return distinct.map((t) => {
+    const several = distinct.filter((d) => d.targetVolatility === t.targetVolatility).length > 1;
+    const base = volMatchedEqualWeightName(t.targetVolatility);
+    return {
+      kind: 'equal-weight',
+      name: several ? `${base}, ${t.riskModel === 'ledoit-wolf' ? 'LW' : 'sample'} ${t.window ?? 252}` : base,
+      targetVolatility: t.targetVolatility,
+      ...(t.riskModel === undefined ? {} : { riskModel: t.riskModel }),
+      ...(t.window === undefined ? {} : { window: t.window }),
+    };
+  });
 }

@@ -47,6 +47,12 @@ const equalWeightSchema = z.strictObject({
     .optional()
     .describe('annualised volatility to scale 1/N down to (the rest in cash, never levered); absent: plain 1/N'),
   window: z.int().min(2).default(252).describe('trailing returns for the ex-ante volatility of 1/N, periods'),
+  riskModel: z
+    .enum(['sample', 'ledoit-wolf'])
+    .default('sample')
+    .describe(
+      "estimator of 1/N's ex-ante volatility: sample covariance, or ledoit-wolf (constant-variance target, the risk model of ml-forecast)",
+    ),
 });
 const inverseVolSchema = z.strictObject({
   window: z.int().min(2).default(63).describe('trailing returns used, periods'),
@@ -93,6 +99,7 @@ export const strategyKinds = {
           : {
               targetVolatility: p.targetVolatility,
               window: p.window,
+              riskModel: p.riskModel,
               ...(env.periodsPerYear === undefined ? {} : { periodsPerYear: env.periodsPerYear }),
             };
       return equalWeight(
@@ -162,8 +169,8 @@ export { dynamicAllocation, evaluateSignal, signalSchema } from './dynamic.ts';
 export type { DynamicParams, SignalSpec } from './dynamic.ts';
 export { resolveWeights, listedMask, trailingReturns, weightsByIdSchema } from './weights.ts';
 export { runStudyBacktests, createStrategy, backtestOptionsFrom, configurationsTried } from './run-section.ts';
-export { defaultBaselines, sixtyFortyWeights, volMatchedBaselines } from './baselines.ts';
-export type { BaselineUniverse, DefaultBaselines } from './baselines.ts';
+export { defaultBaselines, describeRiskModel, sixtyFortyWeights, volMatchedBaselines } from './baselines.ts';
+export type { BaselineUniverse, DefaultBaselines, VolTarget } from './baselines.ts';
 export type { BacktestSection, StrategySpec } from './run-section.ts';
 export {
   mlForecast,

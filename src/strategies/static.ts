@@ -4,6 +4,7 @@
  */
 import type { RebalanceSpec, Strategy } from '../backtest/index.ts';
 import type { FindingDraft } from '../core/index.ts';
+import { ledoitWolf } from '../risk/index.ts';
 import { listedMask, resolveWeights, trailingReturns } from './weights.ts';
 
 export interface FixedMixParams {
@@ -49,9 +50,18 @@ export interface EqualWeightParams {
   readonly targetVolatility?: number;
   /** Trailing returns for σ̂, periods (default 252). */
   readonly window?: number;
+  /**
+   * How σ̂ is estimated on those returns: `sample` (default; the sample covariance) or `ledoit-wolf` (Ledoit-Wolf
+   * shrinkage towards a constant-variance target: the risk model `ml-forecast` scales its portfolios with, so a 1/N
+   * matched to an ML strategy is scaled the way the strategy is, not by another estimator).
+   */
+  readonly riskModel?: EqualWeightRiskModel;
   /** Annualisation of σ̂ (the study's calendar; default 252). */
   readonly periodsPerYear?: number;
 }
+
+/** Estimators of the volatility-matched 1/N's ex-ante volatility. */
+export type EqualWeightRiskModel = 'sample' | 'ledoit-wolf';
 
 /** Display name of a volatility-matched 1/N: "1/N @ 10% vol". */
 export const volMatchedEqualWeightName = (targetVolatility: number): string =>
@@ -74,7 +84,8 @@ export function equalWeight(p: EqualWeightParams = {}, name = 'equal-weight'): S
       if (k > 0) for (let a = 0; a < w.length; a++) w[a] = m[a]! / k;
       if (p.targetVolatility === undefined || k === 0) return { weights: w, diagnostics: { listed: k } };
       const window = p.window ?? 252;
-      const sigma = exAnteVolatility(view, w, window, field, p.periodsPerYear ?? 252);
+      const estimate = p.riskModel === 'ledoit-wolf' ? ledoitWolfVolatility : exAnteVolatility;
+      const sigma = estimate(view, w, window, field, p.periodsPerYear ?? 252);
       if (!(sigma.rows >= Math.min(window, MIN_ROWS)) || !Number.isFinite(sigma.vol)) {
         // Too little history to know the scale: cash rather than an unscaled 1/N at an unknown volatility.
         const findings: FindingDraft[] = [
@@ -129,4 +140,42 @@ function exAnteVolatility(
   let ss = 0;
   for (const r of port) ss += (r - mean) * (r - mean);
   return { vol: Math.sqrt((ss / (port.length - 1)) * periodsPerYear), rows: port.length };
+}
+
+/**
+ * Annualised ex-ante volatility √(wᵀΣw) of weights `w`, Σ the Ledoit-Wolf (constant-variance target) covariance of the
+ * weighted assets over the trailing rows where each of them has a return — with every asset priced, exactly the
+ * covariance `ml-forecast`'s risk model computes on the same window. Data ≤ the view's end.
+ */
+function ledoitWolfVolatility(
+  view: Parameters<Strategy['decide']>[0],
+  w: Float64Array,
+  window: number,
+  field: string,
+  periodsPerYear: number,
+): { vol: number; rows: number } {
+  const { values, rows } = trailingReturns(view, window, field);
+  const n = view.nAssets;
+  const held: number[] = [];
+  for (let a = 0; a < n; a++) if (w[a] !== 0) held.push(a);
+  const kept: number[] = [];
+  for (let i = 0; i < rows; i++) {
+    let ok = true;
+    for (const a of held) if (!Number.isFinite(values[i * n + a]!)) ok = false;
+    if (ok) for (const a of held) kept.push(values[i * n + a]!);
+  }
+  const T = kept.length / Math.max(1, held.length);
+  if (T < 2) return { vol: NaN, rows: T };
+  const table = {
+    values: Float64Array.from(kept),
+    nDates: T,
+    nAssets: held.length,
+    assets: held.map((a) => view.assets[a]!),
+  };
+  const cov = ledoitWolf(table, { frequency: periodsPerYear }).matrix.data;
+  const k = held.length;
+  // The summation order of ml-forecast's portfolioVol, so the same weights on the same rows give the same bits.
+  let v = 0;
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) v += w[held[i]!]! * cov[i * k + j]! * w[held[j]!]!;
+  return { vol: Math.sqrt(Math.max(0, v)), rows: T };
 }

@@ -261,7 +261,11 @@ describe('volatility-matched 1/N (equal-weight with targetVolatility)', () => {
   });
 
   it('defaultBaselines adds one per distinct target volatility', () => {
-    const d = defaultBaselines(core, 'the data', [0.1, 0.1, 0.05]);
+    const d = defaultBaselines(core, 'the data', [
+      { targetVolatility: 0.1 },
+      { targetVolatility: 0.1 },
+      { targetVolatility: 0.05 },
+    ]);
     expect(d.baselines.map((b) => b.name)).toEqual(['1/N', '60/40', '1/N @ 10% vol', '1/N @ 5% vol']);
   });
 });
