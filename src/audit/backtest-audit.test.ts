@@ -25,6 +25,18 @@ describe('auditBacktest', () => {
     expect(r.checks).toBe(6);
   });
 
+  it('passes the volatility-matched 1/N scaled by Ledoit-Wolf (the ML job’s yardstick): it reads data ≤ its decision', () => {
+    // 1 % keeps the scale binding on this calm two-asset panel (30–40 % invested), so σ̂ decides every weight.
+    const mk = () =>
+      strategyKinds['equal-weight'].create(
+        { targetVolatility: 0.01, window: 20, riskModel: 'ledoit-wolf' },
+        { periodsPerYear: 252 },
+      );
+    const r = auditBacktest(panel(), mk, { costs: { kind: 'proportional', bps: 5 }, rebalance: 'weekly' });
+    expect(r.violations).toEqual([]);
+    expect(r.ok).toBe(true);
+  });
+
   it('catches a strategy wired to the full panel instead of its view', () => {
     const cheat = (p: Panel): Strategy => ({
       name: 'cheat',
