@@ -44,8 +44,9 @@ export interface EqualWeightParams {
   readonly rebalance?: RebalanceSpec;
   /**
    * Annualised volatility to scale 1/N to (e.g. 0.10): each decision holds 1/N × min(1, target / σ̂), σ̂ the ex-ante
-   * volatility of today's 1/N weights on the trailing sample covariance, and the rest in cash (never levered).
-   * Makes 1/N comparable with a strategy held to the same volatility target. Absent: plain, fully invested 1/N.
+   * volatility of today's 1/N weights on the trailing covariance (`riskModel`), and the rest in cash (never levered).
+   * Makes 1/N comparable with a strategy held to the same volatility target by the same risk model. Absent: plain,
+   * fully invested 1/N.
    */
   readonly targetVolatility?: number;
   /** Trailing returns for σ̂, periods (default 252). */
