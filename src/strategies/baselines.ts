@@ -71,9 +71,10 @@ export interface VolTarget {
   readonly window?: number;
 }
 
-/** "Ledoit-Wolf on 252 returns": the risk model of a volatility-matched 1/N, for findings and reports. */
+/** A volatility-matched 1/N's risk model in words, for findings and notes ("sample covariance of the last 252 …"). */
 export function describeRiskModel(riskModel: EqualWeightRiskModel = 'sample', window = 252): string {
-  return `${riskModel === 'ledoit-wolf' ? 'Ledoit-Wolf (constant-variance target)' : 'sample'} covariance of the last ${window} returns`;
+  const estimator = riskModel === 'ledoit-wolf' ? 'Ledoit-Wolf (constant-variance target)' : 'sample';
+  return `${estimator} covariance of the last ${window} returns`;
 }
 
 /**
