@@ -436,6 +436,22 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
       });
       return own ?? same[0] ?? plainOneOverN;
     };
+    // A listed 1/N@vol scaled otherwise than the strategy (e.g. by the sample covariance) is still used, but not
+    // silently: the DSR over it mixes an estimator difference into the edge (docs/forecast-quality.md).
+    for (const r of mlRuns) {
+      const yardstick = equalWeightFor(r);
+      const p = yardstick?.spec as { riskModel?: string; window?: number } | undefined;
+      const window = covarianceWindowOf(r);
+      if (!yardstick || window === undefined || targetVolOf(yardstick) === undefined) continue;
+      if (p?.riskModel === 'ledoit-wolf' && (p.window ?? 252) === window) continue;
+      findings.push({
+        severity: 'warning',
+        kind: 'yardstick-risk-model',
+        strategy: r.label,
+        message: `${universeTitle(panel, ids)}: ${r.label} is compared with the listed ${yardstick.label}, scaled by ${riskModelOf(yardstick.spec)}, while ${r.label} meets its volatility target with Ledoit-Wolf on ${window} returns: its DSR vs 1/N includes the difference between the two estimates`,
+        fix: `give the listed baseline riskModel: ledoit-wolf${window === 252 ? '' : ` and window: ${window}`}, or drop it and let the job add a matched one`,
+      });
+    }
     const activeDsr = (r: Run, oneOverN = equalWeightFor(r)): number =>
       activeDeflatedSharpe(r.result, oneOverN?.result, nTrials);
     for (const r of runs)

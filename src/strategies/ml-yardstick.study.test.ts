@@ -31,13 +31,13 @@ const ml = {
 };
 // Strength 0: every weight 1/N (no cap binds at 1/8), then scaled down to 10 % by the strategy's risk model.
 const flat = { method: 'tilt', tiltStrength: 0, maxWeight: 1, targetVolatility: 0.1 };
-const study = (strategies: object[]) => ({
+const study = (strategies: object[], baselines: object[] = [{ kind: 'equal-weight', name: '1/N' }]) => ({
   name: 'ml-yardstick',
   seed: 11,
   data: { source: 'synthetic', market: { start: '2014-01-01', years: 3, stocks: 8 } },
   backtest: { start: '2015-03-02', rebalance: 'monthly', costs: { kind: 'proportional', bps: 10 } },
   strategies,
-  baselines: [{ kind: 'equal-weight', name: '1/N' }],
+  baselines,
 });
 
 interface Series {
@@ -47,8 +47,8 @@ interface Series {
   metrics: Record<string, number | null>;
 }
 
-async function run(strategies: object[], dir: string) {
-  const r = await runStudy(study(strategies), { outDir: join(outDir, dir), clock });
+async function run(strategies: object[], dir: string, baselines?: object[]) {
+  const r = await runStudy(study(strategies, baselines), { outDir: join(outDir, dir), clock });
   const report = JSON.parse(readFileSync(join(r.path, 'report.json'), 'utf8')) as {
     sections: { strategies: Series[] }[];
   };
@@ -99,5 +99,21 @@ describe('the volatility-matched 1/N uses the strategies’ risk model', () => {
     expect(maxActive(byName('flat-126'), byName('1/N @ 10% vol, LW 126'))).toBeLessThan(TOLERANCE);
     // The windows give different scales, so the pairing matters.
     expect(maxActive(byName('flat-126'), byName('1/N @ 10% vol, LW 252'))).toBeGreaterThan(1e-6);
+  });
+
+  it('a listed 1/N @ 10% vol scaled by the sample covariance is used as listed, with a warning naming the fix', async () => {
+    const listed = { kind: 'equal-weight', name: '1/N @ 10% vol', targetVolatility: 0.1 };
+    const sample = await run([{ ...ml, name: 'flat', portfolio: flat }], 'listed-sample', [listed]);
+    const warned = sample.findings.filter((f) => f.kind === 'yardstick-risk-model');
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toMatchObject({ severity: 'warning', strategy: 'flat' });
+    expect(warned[0]!.message).toContain('sample');
+    expect(warned[0]!.fix).toContain('riskModel: ledoit-wolf');
+    expect(maxActive(sample.byName('flat'), sample.byName('1/N @ 10% vol'))).toBeGreaterThan(1e-6);
+    const matched = await run([{ ...ml, name: 'flat', portfolio: flat }], 'listed-lw', [
+      { ...listed, riskModel: 'ledoit-wolf' },
+    ]);
+    expect(matched.findings.filter((f) => f.kind === 'yardstick-risk-model')).toEqual([]);
+    expect(maxActive(matched.byName('flat'), matched.byName('1/N @ 10% vol'))).toBeLessThan(TOLERANCE);
   });
 });
