@@ -19,6 +19,8 @@ import type { ChartSpec } from './charts.ts';
 import type { FindingGroup } from '../core/index.ts';
 import { tearSheetHtml } from './tearsheet-html.ts';
 import type {
+  AgentMembersTable,
+  MemberFigures,
   ForecastQualityRow,
   ModelSelectionRow,
   MonitorEventRow,
@@ -75,6 +77,14 @@ function metricsTable(strategies: readonly StrategySeries[], nTrials: number): s
     })
     .join('\n');
   return `<div class="scroll"><table class="metrics" data-table="metrics"><caption>Out-of-sample, after costs. Deflated Sharpe uses ${nTrials} configuration${nTrials === 1 ? '' : 's'} tried.</caption><thead><tr><th>Strategy</th>${head}</tr></thead><tbody>\n${rows}\n</tbody></table></div>`;
+}
+
+/** An rl-agent ensemble beside each of its agents acting alone (same trained policies, same costs). */
+function agentMembersTable(t: AgentMembersTable): string {
+  const row = (m: MemberFigures, ensemble: boolean): string =>
+    `<tr class="${ensemble ? 'model' : 'member'}"><th scope="row">${escapeHtml(m.name)}${ensemble ? ' <span class="tag">ensemble</span>' : ''}</th><td>${pct(m.annualReturn)}</td><td>${pct(m.volatility)}</td><td>${num(m.sharpe)}</td><td>${pct(m.maxDrawdown)}</td><td>${num(m.turnover)}</td><td>${num(m.l1FromEqualWeight)}</td></tr>`;
+  const rows = [row(t.ensemble, true), ...t.members.map((m) => row(m, false))].join('\n');
+  return `<div class="scroll"><table class="metrics" data-table="agent-members"><caption>${escapeHtml(t.strategy)}: the ensemble (the mean of its ${t.members.length} agents' allocations) and each agent acting alone on its own book — the same trained policies, costs and fills, no extra training. The agents are the ${t.members.length} trials the ensemble already counts in the deflated Sharpe.</caption><thead><tr><th>Agent</th><th>Return / yr</th><th>Volatility / yr</th><th>Sharpe</th><th>Max drawdown</th><th>Turnover / yr</th><th>L1 from 1/N</th></tr></thead><tbody>\n${rows}\n</tbody></table></div>`;
 }
 
 function qualityTable(rows: readonly ForecastQualityRow[], perFold = false): string {
@@ -180,6 +190,7 @@ function section(s: ReportSection, nTrials: number): string {
   const parts: string[] = [`<section id="${escapeHtml(s.id)}"><h2>${escapeHtml(s.title)}</h2>`];
   if (s.description) parts.push(`<p>${escapeHtml(s.description)}</p>`);
   parts.push(metricsTable(s.strategies, nTrials));
+  for (const t of s.agentMembers ?? []) parts.push(agentMembersTable(t));
   if (s.strategies.length > 0) {
     parts.push(
       figure(

@@ -1,6 +1,8 @@
 /** Report: the JSON report model (report.json) and its self-contained HTML rendering with echarts charts (report.html). */
 export type {
   AgentTrainingCurve,
+  AgentMembersTable,
+  MemberFigures,
   FeatureImportance,
   ForecastQualityRow,
   FrontierPoint,
@@ -28,11 +30,19 @@ export {
   reportContentSecurityPolicy,
   reportScripts,
 } from './chart-page.ts';
-export { agentCurves, distanceFromEqualWeight, rlTraining } from './agent-training.ts';
+export {
+  agentCurves,
+  agentMembers,
+  agentWeightsCsv,
+  distanceFromEqualWeight,
+  formatAgentMembers,
+  memberRows,
+  rlTraining,
+} from './agent-training.ts';
 export type { RlTrainingRecord } from './agent-training.ts';
 export { runMlJob, formatSummaryTable } from './ml-job.ts';
 export type { MlJobInput, MlJobOutput, SummaryRow } from './ml-job.ts';
-export { planMlJob, runMlTask } from './ml-tasks.ts';
+export { planMlJob, runMlTask, runMlTaskYielding } from './ml-tasks.ts';
 export type { MlJobPlan, MlTask, MlTaskInputs, MlTaskProgress } from './ml-tasks.ts';
 export { checkInBrowser, chromiumAvailable, CHROMIUM_PATH } from './browser-check.ts';
 export type { BrowserCheck, RenderedChart } from './browser-check.ts';

@@ -19,8 +19,16 @@ import type { MlDiagnostics, StrategySpec } from '../strategies/index.ts';
 import { strategyKinds } from '../strategies/index.ts';
 import { ledgerRows, type BacktestResult } from '../backtest/index.ts';
 import { isMlStrategy, planMlJob, riskModelOf, runMlTask } from './ml-tasks.ts';
-import { agentCurves, distanceFromEqualWeight } from './agent-training.ts';
+import {
+  agentCurves,
+  agentMembers,
+  distanceFromEqualWeight,
+  formatAgentMembers,
+  memberRows,
+} from './agent-training.ts';
 import type {
+  AgentMembersTable,
+  MemberFigures,
   FeatureImportance,
   ForecastQualityRow,
   FrontierSnapshot,
@@ -86,6 +94,8 @@ export interface SummaryRow {
   readonly rankIc?: number;
   /** Synthetic data: IC of the planted expected return on the same cross sections (the ceiling). */
   readonly ceilingIc?: number;
+  /** An rl-agent ensemble's agents acting alone (`<name>#k`): not extra trials. */
+  readonly members?: readonly MemberFigures[];
 }
 
 export interface MlJobOutput {
@@ -97,6 +107,8 @@ export interface MlJobOutput {
   readonly summary: readonly SummaryRow[];
   /** The terminal summary table, one string per line. */
   readonly table: readonly string[];
+  /** rl-agent ensembles beside each of their agents acting alone, for the terminal ([] without ensembles). */
+  readonly agentsTable: readonly string[];
   /** The job's own findings (every backtest's, skipped baselines), in task order. */
   readonly findings: readonly Finding[];
   /** One log line per refit of a strategy with `selection` (what was chosen, its inner score). */
@@ -365,6 +377,7 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
   const volMatchedNames = new Set<string>();
   const selectionLog: string[] = [];
   const events: (MonitorEventRow & { section: string })[] = [];
+  const agentTables: AgentMembersTable[] = [];
 
   plan.universes.forEach((ids, k) => {
     const sectionId = `universe-${k + 1}`;
@@ -512,6 +525,8 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
     const main = best ?? others[0];
     const moreWeights = others.filter((r) => r !== main).map((r) => weightsHistory(r, ids, sub));
     const agentTraining = others.flatMap((r) => agentCurves(r.label, r.result));
+    const members = others.flatMap((r) => agentMembers(r.label, r.result));
+    agentTables.push(...members);
     const what = [
       ...(best
         ? [
@@ -531,6 +546,7 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
       ...(main ? { weights: weightsHistory(main, ids, sub) } : {}),
       ...(moreWeights.length > 0 ? { moreWeights } : {}),
       ...(agentTraining.length > 0 ? { agentTraining } : {}),
+      ...(members.length > 0 ? { agentMembers: members } : {}),
       ...(frontier ? { frontier } : {}),
       featureImportance: importance,
       ...(shapImportance.length > 0 ? { shapImportance } : {}),
@@ -578,6 +594,7 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
               ...(ceilings.get(r.label) ? { ceilingIc: ceilings.get(r.label)!.ic } : {}),
             }
           : {}),
+        ...(memberRows(r.result).length > 0 ? { members: memberRows(r.result) } : {}),
       });
       for (const d of r.result.decisions) {
         const date = r.result.dates[d.dateIndex]!;
@@ -619,6 +636,7 @@ export function runMlJob(input: MlJobInput, results?: readonly BacktestResult[])
     tradesCsv: `${tradeLines.join('\n')}\n`,
     summary,
     table: formatSummaryTable(summary),
+    agentsTable: formatAgentMembers(agentTables),
     findings,
     selectionLog,
     events,

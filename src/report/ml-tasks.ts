@@ -12,6 +12,8 @@ import type { Panel } from '../data/index.ts';
 import type { PitRecords } from '../features/index.ts';
 import {
   backtestOptionsFrom,
+  backtestStrategy,
+  backtestStrategyYielding,
   configurationsTried,
   createStrategy,
   defaultBaselines,
@@ -21,7 +23,7 @@ import {
   type StrategySpec,
 } from '../strategies/index.ts';
 import {
-  runBacktest,
+  type BacktestOptions,
   type BacktestResult,
   type Decision,
   type DecisionContext,
@@ -204,19 +206,19 @@ function monitorFor(inputs: MlTaskInputs, task: MlTask): MonitorSpec | undefined
   return spec;
 }
 
-/** Run one task: the strategy's walk-forward backtest on its universe. */
 /**
  * Hears how far a task is: the fraction of its walk-forward done (decision dates passed, plus the current refit's
  * training share of the bars its model serves) and what it is doing ("refit 2020-12-31 epoch 2/3: …").
  */
 export type MlTaskProgress = (fraction: number, note: string) => void;
 
-export function runMlTask(
+/** What a task runs: its universe's panel, its strategy (with progress when heard) and the backtest options. */
+function taskSetup(
   inputs: MlTaskInputs,
   plan: MlJobPlan,
   task: MlTask,
   onProgress?: MlTaskProgress,
-): BacktestResult {
+): { sub: Panel; strategy: Strategy; options: BacktestOptions } {
   const sub = inputs.panel.selectAssets(plan.universes[task.section]!);
   const options = backtestOptionsFrom(inputs.backtest);
   // Decision rows run from the first decision to the backtest's end (last row ≤ end, else the panel's last).
@@ -260,11 +262,31 @@ export function runMlTask(
         },
       })
     : created;
-  const result = runBacktest(sub, strategy, {
-    ...options,
-    nTrials: plan.nTrials,
-    seed,
-  });
+  return { sub, strategy, options: { ...options, nTrials: plan.nTrials, seed } };
+}
+
+/** Run one task: the strategy's walk-forward backtest on its universe (and an rl-agent ensemble's agents alone). */
+export function runMlTask(
+  inputs: MlTaskInputs,
+  plan: MlJobPlan,
+  task: MlTask,
+  onProgress?: MlTaskProgress,
+): BacktestResult {
+  const { sub, strategy, options } = taskSetup(inputs, plan, task, onProgress);
+  const result = backtestStrategy(sub, strategy, options);
+  onProgress?.(1, task.label);
+  return result;
+}
+
+/** `runMlTask` back to the event loop between agents' trainings (signals are heard); the same result. */
+export async function runMlTaskYielding(
+  inputs: MlTaskInputs,
+  plan: MlJobPlan,
+  task: MlTask,
+  onProgress?: MlTaskProgress,
+): Promise<BacktestResult> {
+  const { sub, strategy, options } = taskSetup(inputs, plan, task, onProgress);
+  const result = await backtestStrategyYielding(sub, strategy, options);
   onProgress?.(1, task.label);
   return result;
 }

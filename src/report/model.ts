@@ -206,6 +206,23 @@ export interface DistillationPanel {
   }[];
 }
 
+/** Headline figures of one backtest (an rl-agent ensemble or one of its agents acting alone), after costs. */
+export interface MemberFigures {
+  readonly name: string;
+  readonly annualReturn: number;
+  readonly volatility: number;
+  readonly sharpe: number;
+  readonly maxDrawdown: number;
+  readonly turnover: number;
+  readonly l1FromEqualWeight: number;
+}
+
+export interface AgentMembersTable {
+  readonly strategy: string;
+  readonly ensemble: MemberFigures;
+  readonly members: readonly MemberFigures[];
+}
+
 export interface ReportSection {
   /** Short id used in anchors and the browser test ("universe-4", "stocks-24"). */
   readonly id: string;
@@ -233,6 +250,8 @@ export interface ReportSection {
   readonly trainingCurves?: readonly TrainingCurve[];
   /** Training curves of rl-agent strategies, one per refit. */
   readonly agentTraining?: readonly AgentTrainingCurve[];
+  /** rl-agent ensembles (`seeds: K`): the ensemble's figures and each agent's acting alone (`<name>#k`). */
+  readonly agentMembers?: readonly AgentMembersTable[];
   readonly ic?: readonly IcSeries[];
   readonly forecastQuality?: readonly ForecastQualityRow[];
   /** The same figures per walk-forward fold (rebalances served by one fitted model). */

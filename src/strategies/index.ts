@@ -226,6 +226,14 @@ export type {
 } from './ml/index.ts';
 export { rlAgent, rlAgentSchema, rlAgentKind } from './rl-agent.ts';
 export type { RlAgentParams, RlAgentEnv, RlDiagnostics } from './rl-agent.ts';
+export {
+  backtestStrategy,
+  backtestStrategyYielding,
+  membersOf,
+  memberName,
+  TrainingNeeded,
+} from './rl-agent-members.ts';
+export type { MemberRun, EnsembleStrategy } from './rl-agent-members.ts';
 export { rlAlgorithms, RL_ALGORITHM_NAMES, missingAlgorithm } from './rl-agent-registry.ts';
 export type { RlAlgorithm, RlAlgorithmName, RlPolicy, RlTrainInput } from './rl-agent-registry.ts';
 export {

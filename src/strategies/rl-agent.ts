@@ -7,6 +7,7 @@
  *  2. `seeds: K` agents are trained (seeds forked from the strategy seed and A, so a model depends on A alone);
  *  3. each agent acts on the observation at T (features on the view, the drifted book); the target is the mean of
  *     the K agents' allocations (the ensemble mean action). Each agent's action is in the decision diagnostics.
+ *     `members` are the K agents acting alone (`<name>#k`, own book), on the same trained policies: no training.
  * Until the first anchor with `minTrainSteps` steps of training data the strategy holds 1/N (a `rl-warmup`
  * finding). Training curves (episode returns per agent) ride on the refit decisions' diagnostics (`rl.training`),
  * which the study writes to `<strategy>/rl-training.json`.
@@ -31,6 +32,7 @@ import { kindUnion } from './allocator.ts';
 import { fitColumnScaler, type ColumnScaler } from './rl-agent-scaler.ts';
 import { forecastColumn, rlForecastSchema } from './rl-agent-forecast.ts';
 import { marketWideColumns, normaliseAcrossAssets } from './ml/index.ts';
+import { memberName, TrainingNeeded, type EnsembleStrategy } from './rl-agent-members.ts';
 
 const featureSpecSchema = kindUnion(featureKinds as never, 'feature');
 
@@ -113,6 +115,8 @@ export interface RlDiagnostics {
   readonly refit: boolean;
   /** Each agent's action (allocation index for discrete agents). */
   readonly agentActions: readonly (number | readonly number[])[];
+  /** Each agent's allocation on this decision's observation (the target is their mean). */
+  readonly agentWeights?: readonly (readonly number[])[];
   /** Refit decisions only: each agent's training curve. */
   readonly training?: readonly { readonly seed: number; readonly episodeReturns: readonly number[] }[];
 }
@@ -140,7 +144,7 @@ function allocationsOf(p: RlAgentParams, assets: readonly string[], name: string
   );
 }
 
-export function rlAgent(params: RlAgentParams, env: RlAgentEnv = {}): Strategy {
+export function rlAgent(params: RlAgentParams, env: RlAgentEnv = {}): EnsembleStrategy {
   const name = env.name ?? 'rl-agent';
   const algo = rlAlgorithms[params.algorithm];
   if (!algo) throw configError(`strategy ${name}: ${missingAlgorithm(params.algorithm)}.`);
@@ -171,10 +175,13 @@ export function rlAgent(params: RlAgentParams, env: RlAgentEnv = {}): Strategy {
   };
   const baseSeed = env.seed ?? 0;
   const fits = new Map<number, Fitted | null>();
-  let warned = false;
   const budget = params.steps !== undefined ? { steps: params.steps } : { episodes: params.episodes ?? 40 };
 
-  const fit = (view: Panel, A: number): Fitted | null => {
+  /**
+   * Fits the agents of anchor A, one agent per step: a driver that must stay responsive (signals) runs it between
+   * macrotasks (`trainingSteps`); `fit` runs it through. The result is cached by A (null: too little history).
+   */
+  const fitSteps = function* (view: Panel, A: number): Generator<void, Fitted | null> {
     if (fits.has(A)) return fits.get(A)!;
     let from = Math.max(warmup + params.window - 1, A - params.trainWindow);
     const to = A - params.embargo;
@@ -216,6 +223,7 @@ export function rlAgent(params: RlAgentParams, env: RlAgentEnv = {}): Strategy {
     const policies: RlPolicy[] = [];
     const findings: FindingDraft[] = [];
     for (let k = 0; k < params.seeds; k++) {
+      if (k > 0) yield;
       const seed = rng.fork(k).nextUint32();
       const pol = algo.train({ env: trainEnv, trainObservations: obs, seed, params: params.agent, budget });
       seeds.push(seed);
@@ -250,18 +258,62 @@ export function rlAgent(params: RlAgentParams, env: RlAgentEnv = {}): Strategy {
     return f;
   };
 
-  return {
-    name,
-    ...(params.rebalance === undefined ? {} : { rebalance: params.rebalance as RebalanceSpec }),
-    decide(view: Panel, ctx: DecisionContext): Decision {
+  let deferred = false;
+  const fit = (view: Panel, A: number): Fitted | null => {
+    if (fits.has(A)) return fits.get(A)!;
+    if (deferred) throw new TrainingNeeded(() => fitSteps(view, A));
+    const steps = fitSteps(view, A);
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+    }
+  };
+
+  // The observation's feature part at T (empty book), shared by the ensemble and its members and across passes.
+  const featureObs = new Map<number, Float64Array>();
+  const observe = (view: Panel, T: number, f: Fitted, book: Float64Array): Float64Array => {
+    const n = view.nAssets;
+    let base = featureObs.get(T);
+    if (base === undefined) {
+      const raw = observed(view, T - params.window + 1);
+      const crossed = params.normalize === 'cross-sectional' ? normaliseAcrossAssets(raw, 'zscore', f.keep) : raw;
+      const fm = f.scaler ? f.scaler.apply(crossed) : crossed;
+      base = observationAt(fm, params.window, T, new Float64Array(n), 0);
+      featureObs.set(T, base);
+    }
+    // observationAt's layout: features, then the drifted weights, then cash / NAV.
+    const obs = base.slice();
+    const head = obs.length - n - 1;
+    let invested = 0;
+    for (let a = 0; a < n; a++) {
+      obs[head + a] = book[a]!;
+      invested += book[a]!;
+    }
+    obs[head + n] = 1 - invested;
+    return obs;
+  };
+
+  /**
+   * decide() of the ensemble (member = null: the mean of the K agents' allocations) or of agent `member` alone. Each
+   * keeps its own per-backtest state (a new backtest starts when t goes back): the warm-up finding, the anchors seen.
+   */
+  const decider = (member: number | null) => {
+    let lastT = -1;
+    let warned = false;
+    const seen = new Set<number>();
+    return (view: Panel, ctx: DecisionContext): Decision => {
       const T = view.nDates - 1;
       const n = view.nAssets;
+      if (ctx.t <= lastT) {
+        warned = false;
+        seen.clear();
+      }
+      lastT = ctx.t;
       const A = T - (T % params.refitEvery);
-      const refit = !fits.has(A);
       const f = fit(view, A);
       if (f === null) {
         const findings: FindingDraft[] = [];
-        if (!warned) {
+        if (!warned && member === null) {
           warned = true;
           findings.push({
             severity: 'warning',
@@ -273,30 +325,51 @@ export function rlAgent(params: RlAgentParams, env: RlAgentEnv = {}): Strategy {
         const rl: RlDiagnostics = { algorithm: params.algorithm, fitDate: '', refit: false, agentActions: [] };
         return { weights: new Float64Array(n).fill(1 / n), diagnostics: { rl }, findings };
       }
-      const raw = observed(view, T - params.window + 1);
-      const crossed = params.normalize === 'cross-sectional' ? normaliseAcrossAssets(raw, 'zscore', f.keep) : raw;
-      const fm = f.scaler ? f.scaler.apply(crossed) : crossed;
-      let invested = 0;
-      for (const w of ctx.previousWeights) invested += w;
-      const obs = observationAt(fm, params.window, T, ctx.previousWeights, 1 - invested);
+      const refit = !seen.has(A);
+      seen.add(A);
+      const obs = observe(view, T, f, ctx.previousWeights);
+      const policies = member === null ? f.policies : [f.policies[member]!];
       const weights = new Float64Array(n);
       const agentActions: (number | number[])[] = [];
-      for (const pol of f.policies) {
+      const agentWeights: number[][] = [];
+      for (const pol of policies) {
         const a = pol.act(obs);
         const w = f.toWeights(a);
         agentActions.push(typeof a === 'number' ? a : Array.from(a));
-        for (let i = 0; i < n; i++) weights[i] = weights[i]! + w[i]! / f.policies.length;
+        agentWeights.push(Array.from(w));
+        for (let i = 0; i < n; i++) weights[i] = weights[i]! + w[i]! / policies.length;
       }
+      // A member reports its action only: the training curves and the training findings are the ensemble's.
+      const training =
+        refit && member === null
+          ? { training: f.policies.map((p, k) => ({ seed: f.seeds[k]!, episodeReturns: p.episodeReturns })) }
+          : {};
       const rl: RlDiagnostics = {
         algorithm: params.algorithm,
         fitDate: view.dates[A]!,
         refit,
         agentActions,
-        ...(refit
-          ? { training: f.policies.map((p, k) => ({ seed: f.seeds[k]!, episodeReturns: p.episodeReturns })) }
-          : {}),
+        ...(member === null && params.seeds > 1 ? { agentWeights } : {}),
+        ...training,
       };
-      return { weights, diagnostics: { rl }, ...(refit && f.findings.length > 0 ? { findings: f.findings } : {}) };
+      const findings = refit && member === null && f.findings.length > 0 ? { findings: f.findings } : {};
+      return { weights, diagnostics: { rl }, ...findings };
+    };
+  };
+
+  const rebalance = params.rebalance === undefined ? {} : { rebalance: params.rebalance as RebalanceSpec };
+  return {
+    name,
+    ...rebalance,
+    decide: decider(null),
+    // seeds: 1 has no members: its one agent alone is the strategy itself
+    members: Array.from({ length: params.seeds > 1 ? params.seeds : 0 }, (_, k) => ({
+      name: memberName(name, k),
+      ...rebalance,
+      decide: decider(k),
+    })),
+    deferTraining: (on: boolean) => {
+      deferred = on;
     },
   };
 }

@@ -22,6 +22,8 @@ export interface SeedsRow {
   readonly strategy: string;
   readonly section?: string;
   readonly baseline: boolean;
+  /** An agent of this rl-agent ensemble acting alone (`<name>#k`): not an extra trial, no DSR of its own. */
+  readonly memberOf?: string;
   readonly sharpe: MeanSe;
   readonly deflatedSharpe: MeanSe;
   /**
@@ -60,7 +62,30 @@ interface SeedFigures {
   readonly strategy: string;
   readonly section?: string;
   readonly baseline: boolean;
+  readonly memberOf?: string;
   readonly values: Readonly<Record<string, number | undefined>>;
+}
+
+interface MemberSummary {
+  readonly name: string;
+  readonly sharpe: number;
+  readonly l1FromEqualWeight: number;
+}
+
+/** An ensemble's agents alone, after the ensemble's own figures (keys within the ensemble's section). */
+function memberFigures(
+  section: string | undefined,
+  strategy: string,
+  members: readonly MemberSummary[] | undefined,
+): SeedFigures[] {
+  return (members ?? []).map((m) => ({
+    key: `${section ?? ''}\u0000${m.name}`,
+    strategy: m.name,
+    ...(section === undefined ? {} : { section }),
+    baseline: false,
+    memberOf: strategy,
+    values: { sharpe: m.sharpe ?? NaN, deflatedSharpe: NaN, l1FromEqualWeight: m.l1FromEqualWeight ?? NaN },
+  }));
 }
 
 /** Per-strategy figures of one run, from its summary (ML job rows, or plain backtest rows). */
@@ -78,27 +103,31 @@ function figuresOf(run: RunResult): SeedFigures[] {
           ic: number;
           rankIc?: number;
           ceilingIc?: number;
+          members?: MemberSummary[];
         }[];
       }
     | undefined;
   if (ml?.strategies)
-    return ml.strategies.map((r) => ({
-      key: `${r.section}\u0000${r.strategy}`,
-      strategy: r.strategy,
-      section: r.section,
-      baseline: r.baseline,
-      values: {
-        sharpe: r.sharpe,
-        deflatedSharpe: r.deflatedSharpe,
-        ...(r.deflatedSharpeVsEqualWeight === undefined
-          ? {}
-          : { deflatedSharpeVsEqualWeight: r.deflatedSharpeVsEqualWeight }),
-        ...(r.l1FromEqualWeight === undefined ? {} : { l1FromEqualWeight: r.l1FromEqualWeight }),
-        // forecasters only (rl-agent and rule strategies beside them have no forecasts to score)
-        ...(r.rankIc === undefined ? {} : { ic: r.ic, rankIc: r.rankIc }),
-        ...(r.ceilingIc === undefined ? {} : { ceilingIc: r.ceilingIc, shareOfCeiling: r.ic / r.ceilingIc }),
+    return ml.strategies.flatMap((r) => [
+      {
+        key: `${r.section}\u0000${r.strategy}`,
+        strategy: r.strategy,
+        section: r.section,
+        baseline: r.baseline,
+        values: {
+          sharpe: r.sharpe,
+          deflatedSharpe: r.deflatedSharpe,
+          ...(r.deflatedSharpeVsEqualWeight === undefined
+            ? {}
+            : { deflatedSharpeVsEqualWeight: r.deflatedSharpeVsEqualWeight }),
+          ...(r.l1FromEqualWeight === undefined ? {} : { l1FromEqualWeight: r.l1FromEqualWeight }),
+          // forecasters only (rl-agent and rule strategies beside them have no forecasts to score)
+          ...(r.rankIc === undefined ? {} : { ic: r.ic, rankIc: r.rankIc }),
+          ...(r.ceilingIc === undefined ? {} : { ceilingIc: r.ceilingIc, shareOfCeiling: r.ic / r.ceilingIc }),
+        },
       },
-    }));
+      ...memberFigures(r.section, r.strategy, r.members),
+    ]);
   const bt = run.summary['backtest'] as
     | readonly {
         name: string;
@@ -106,21 +135,25 @@ function figuresOf(run: RunResult): SeedFigures[] {
         metrics?: Record<string, number>;
         l1FromEqualWeight?: number;
         deflatedSharpeVsEqualWeight?: number;
+        members?: MemberSummary[];
       }[]
     | undefined;
-  return (bt ?? []).map((r) => ({
-    key: r.name,
-    strategy: r.name,
-    baseline: r.baseline,
-    values: {
-      sharpe: r.metrics?.['sharpe'],
-      deflatedSharpe: r.metrics?.['deflatedSharpe'],
-      ...(r.deflatedSharpeVsEqualWeight === undefined
-        ? {}
-        : { deflatedSharpeVsEqualWeight: r.deflatedSharpeVsEqualWeight }),
-      ...(r.l1FromEqualWeight === undefined ? {} : { l1FromEqualWeight: r.l1FromEqualWeight }),
+  return (bt ?? []).flatMap((r) => [
+    {
+      key: r.name,
+      strategy: r.name,
+      baseline: r.baseline,
+      values: {
+        sharpe: r.metrics?.['sharpe'],
+        deflatedSharpe: r.metrics?.['deflatedSharpe'],
+        ...(r.deflatedSharpeVsEqualWeight === undefined
+          ? {}
+          : { deflatedSharpeVsEqualWeight: r.deflatedSharpeVsEqualWeight }),
+        ...(r.l1FromEqualWeight === undefined ? {} : { l1FromEqualWeight: r.l1FromEqualWeight }),
+      },
     },
-  }));
+    ...memberFigures(undefined, r.name, r.members),
+  ]);
 }
 
 export function aggregateSeeds(runs: readonly RunResult[]): SeedsRow[] {
@@ -147,6 +180,7 @@ export function aggregateSeeds(runs: readonly RunResult[]): SeedsRow[] {
       strategy: first.strategy,
       ...(first.section === undefined ? {} : { section: first.section }),
       baseline: first.baseline,
+      ...(first.memberOf === undefined ? {} : { memberOf: first.memberOf }),
       sharpe: stat('sharpe')!,
       deflatedSharpe: stat('deflatedSharpe')!,
       ...opt('deflatedSharpeVsEqualWeight'),

@@ -33,7 +33,9 @@ export function formatSeedsSummary(r: SeedsResult): string {
   const hasL1 = r.rows.some((x) => x.l1FromEqualWeight !== undefined);
   const w = Math.max(
     8,
-    ...r.rows.map((x) => x.strategy.length + (x.baseline ? 2 : 0) + (x.section ? x.section.length + 1 : 0)),
+    ...r.rows.map(
+      (x) => x.strategy.length + (x.baseline || x.memberOf ? 2 : 0) + (x.section ? x.section.length + 1 : 0),
+    ),
   );
   const cols = [
     'Sharpe',
@@ -46,7 +48,8 @@ export function formatSeedsSummary(r: SeedsResult): string {
   lines.push(`over ${r.seeds.length} seeds (${r.seeds[0]}…${r.seeds.at(-1)}): mean ± standard error`);
   lines.push(`${'strategy'.padEnd(w)}  ${cols.map((c) => c.padStart(15)).join('  ')}`);
   for (const x of r.rows) {
-    const name = `${x.section ? `${x.section}/` : ''}${x.baseline ? `(${x.strategy})` : x.strategy}`;
+    // an ensemble's agents alone (`ppo#1`) are indented under it
+    const name = `${x.memberOf ? '  ' : ''}${x.section ? `${x.section}/` : ''}${x.baseline ? `(${x.strategy})` : x.strategy}`;
     const cells = [
       ms(x.sharpe, 2),
       ms(x.deflatedSharpe, 2),
@@ -124,6 +127,9 @@ export function formatRunSummary(result: RunResult): string {
   }
   const ml = result.summary['ml'] as { table?: string[] } | undefined;
   if (ml?.table) lines.push(...ml.table);
+  // rl-agent ensembles beside each of their agents acting alone (summary.json `agents.table`, from either step)
+  const agents = result.summary['agents'] as { table?: string[] } | undefined;
+  if (agents?.table) lines.push(...agents.table);
   lines.push(...formatFindingsBlock(result.findings));
   lines.push(`files: ${result.artefacts.join(', ')}`);
   // Last, where the eye lands after a long run: the page to open.

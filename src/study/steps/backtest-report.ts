@@ -13,6 +13,7 @@ import {
   activeDeflatedSharpe,
   activityOf,
   agentCurves,
+  agentMembers,
   distanceFromEqualWeight,
   navFrom,
 } from '../../report/index.ts';
@@ -46,6 +47,7 @@ export function backtestReportModel(
     return { name, baseline, ...navFrom(result), metrics, activity: activityOf(result) };
   });
   const agentTraining = runs.flatMap((r) => agentCurves(r.name, r.result));
+  const members = runs.flatMap((r) => agentMembers(r.name, r.result));
   const main = runs.find((r) => !r.baseline) ?? runs[0];
   const history = (run: StrategyRun): WeightsHistory => ({
     strategy: run.name,
@@ -74,6 +76,7 @@ export function backtestReportModel(
         ...(weights ? { weights } : {}),
         ...(moreWeights.length > 0 ? { moreWeights } : {}),
         ...(agentTraining.length > 0 ? { agentTraining } : {}),
+        ...(members.length > 0 ? { agentMembers: members } : {}),
       },
     ],
     notes: meta.notes ?? [],

@@ -14,13 +14,27 @@ import type { Panel } from '../../data/index.ts';
 import {
   backtestArtefacts,
   metricsObject,
-  runBacktest,
   type BacktestOptions,
   type BacktestResult,
   type Strategy,
 } from '../../backtest/index.ts';
-import { defaultBaselines, strategyKinds, type BaselineUniverse, type StrategyEnv } from '../../strategies/index.ts';
-import { activeDeflatedSharpe, distanceFromEqualWeight, rlTraining } from '../../report/index.ts';
+import {
+  backtestStrategyYielding,
+  configurationsTried,
+  defaultBaselines,
+  strategyKinds,
+  type BaselineUniverse,
+  type StrategyEnv,
+} from '../../strategies/index.ts';
+import {
+  activeDeflatedSharpe,
+  agentMembers,
+  agentWeightsCsv,
+  distanceFromEqualWeight,
+  formatAgentMembers,
+  memberRows,
+  rlTraining,
+} from '../../report/index.ts';
 import { strategyFolder, strategyLabel } from '../../config/index.ts';
 import type { PanelLike, RunContext, StudyStep } from '../context.ts';
 import { resolvePeriodsPerYear } from './calendar.ts';
@@ -64,7 +78,7 @@ export const backtestStep: StudyStep = {
   // of the study, of any kind, beside the forecasters.
   applies: (study) =>
     study.backtest !== undefined && !study.strategies.some((s) => (s as { kind?: unknown }).kind === 'ml-forecast'),
-  run(ctx) {
+  async run(ctx) {
     const panel = ctx.state.panel;
     const settings = ctx.study.backtest;
     if (panel === undefined || settings === undefined) return;
@@ -95,14 +109,18 @@ export const backtestStep: StudyStep = {
     if (specs.length === 0)
       throw configError('backtest: the study names no strategies and no baselines; add strategies: [...]');
 
-    // The deflated Sharpe must count every configuration this study tried: each strategy and baseline is one.
-    const nTrials = Math.max((settings as { nTrials?: number }).nTrials ?? 1, specs.length);
+    // The deflated Sharpe must count every configuration this study tried: each strategy and baseline is one, an
+    // rl-agent with seeds: K is K (its members, reported alone, are those K and add none).
+    const nTrials = Math.max(
+      (settings as { nTrials?: number }).nTrials ?? 1,
+      configurationsTried(specs.map((s) => s.spec)),
+    );
     const periodsPerYear = resolvePeriodsPerYear(ctx, panel, 'backtest');
     const options = { ...(settings as unknown as BacktestOptions), nTrials, periodsPerYear };
     ctx.log(`backtest: ${specs.length} configurations tried; the deflated Sharpe ratios use nTrials = ${nTrials}`);
     ctx.state.extra['nTrials'] = nTrials;
     const runs: StrategyRun[] = [];
-    specs.forEach(({ spec, baseline }, i) => {
+    for (const [i, { spec, baseline }] of specs.entries()) {
       const name = strategyLabel(spec);
       ctx.progress(i, specs.length, name);
       const seed = ctx.seedFor(`strategy:${name}`);
@@ -113,15 +131,19 @@ export const backtestStep: StudyStep = {
         records: ctx.state.records,
         backtest: options,
       };
-      const result = runBacktest(panel as unknown as Panel, build(spec, env), { ...options, seed });
+      // Back to the event loop between agents' trainings (a signal must not wait for a whole walk-forward).
+      const result = await backtestStrategyYielding(panel as unknown as Panel, build(spec, env), { ...options, seed });
       for (const [file, text] of Object.entries(backtestArtefacts(result, `${folderName(name)}/`)))
         ctx.artefacts.writeText(file, text);
       const training = rlTraining(result);
       if (training.length > 0) ctx.artefacts.writeJson(`${folderName(name)}/rl-training.json`, { refits: training });
+      const agentWeights = agentWeightsCsv(name, result);
+      if (agentWeights !== '') ctx.artefacts.writeText(`${folderName(name)}/agent-weights.csv`, agentWeights);
       ctx.report(...result.findings);
       ctx.log(`backtest ${name}: ${result.ledger.length} orders, final NAV ${result.nav.at(-1)}`);
       runs.push({ name, kind: spec.kind, baseline, result, spec });
-    });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     ctx.progress(specs.length, specs.length);
     // DSR of each strategy's daily return in excess of the (first plain) 1/N baseline, nTrials as above.
     const oneOverN = runs.find(
@@ -140,6 +162,7 @@ export const backtestStep: StudyStep = {
           ...metricsObject(r.result),
           l1FromEqualWeight: distanceFromEqualWeight(r.result),
           ...vsOneOverN(r),
+          ...membersField(r.result),
         },
       ]),
     );
@@ -151,6 +174,15 @@ export const backtestStep: StudyStep = {
       metrics: metricsObject(r.result)['metrics'],
       l1FromEqualWeight: distanceFromEqualWeight(r.result),
       ...vsOneOverN(r),
+      ...membersField(r.result),
     }));
+    const agents = runs.flatMap((r) => agentMembers(r.name, r.result));
+    if (agents.length > 0) ctx.state.summary['agents'] = { table: formatAgentMembers(agents) };
   },
 };
+
+/** An rl-agent ensemble's agents alone (`members`: name and headline figures each), or nothing. */
+function membersField(result: BacktestResult): { members?: ReturnType<typeof memberRows> } {
+  const members = memberRows(result);
+  return members.length > 0 ? { members } : {};
+}

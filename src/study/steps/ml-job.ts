@@ -7,11 +7,13 @@
 import type { Panel } from '../../data/index.ts';
 import type { PitRecords } from '../../features/index.ts';
 import {
+  agentWeightsCsv,
   explanationsArtefact,
   planMlJob,
   rlTraining,
   runMlJob,
   runMlTask,
+  runMlTaskYielding,
   type SummaryRow,
 } from '../../report/index.ts';
 import { strategyFolder, strategyLabel } from '../../config/index.ts';
@@ -96,10 +98,13 @@ export const mlJobStep: StudyStep = {
     plan.tasks.forEach((task, i) => {
       const refits = task.baseline ? [] : rlTraining(results[i]!);
       if (refits.length > 0) ctx.artefacts.writeJson(`${strategyFolder(task.label)}/rl-training.json`, { refits });
+      const agentWeights = task.baseline ? '' : agentWeightsCsv(task.label, results[i]!);
+      if (agentWeights !== '') ctx.artefacts.writeText(`${strategyFolder(task.label)}/agent-weights.csv`, agentWeights);
     });
     for (const line of out.selectionLog) ctx.log(line);
     for (const line of out.table) ctx.log(line);
     state.summary['ml'] = { table: out.table, strategies: out.summary };
+    if (out.agentsTable.length > 0) state.summary['agents'] = { table: out.agentsTable };
     state.summary['forecastQuality'] = forecastQualitySummary(out.summary);
     if (study.monitor) {
       // Every firing of a monitor detector: events.json, summary.json (counts) and the report's monitor table.
@@ -133,8 +138,9 @@ async function runTasksYielding(
     const label = `universe-${task.section + 1} ${task.label}`;
     onProgress(i, plan.tasks.length, label);
     // Within a task: its walk-forward's decision dates and each refit's epochs / trees move the bar.
+    // Within a task too, between agents' trainings (an rl-agent's walk-forward trains for many seconds).
     results.push(
-      runMlTask(input, plan, task, (f, note) =>
+      await runMlTaskYielding(input, plan, task, (f, note) =>
         onProgress(i + f, plan.tasks.length, note === task.label ? label : `${label} ${note}`),
       ),
     );
