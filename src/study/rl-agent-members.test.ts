@@ -37,6 +37,9 @@ const backtestRows = (dir: string) =>
     (JSON.parse(read(dir, 'summary.json')).backtest as BacktestRow[]).map((b) => [b.name, b] as const),
   );
 
+const backtestRowsOf = (r: { summary: Record<string, unknown> }) =>
+  Object.fromEntries((r.summary['backtest'] as BacktestRow[]).map((b) => [b.name, b] as const));
+
 const study = { ...smallAgentStudy('members'), strategies: [{ ...qLearningAgent, seeds: 3 }] };
 
 describe('rl-agent seeds: K — each agent and the ensemble, reported', () => {
@@ -134,5 +137,35 @@ describe('rl-agent seeds: K — each agent and the ensemble, reported', () => {
     const member = rows[1]!;
     expect(member.sharpe.n).toBe(2);
     expect(member.l1FromEqualWeight!.n).toBe(2);
+  });
+
+  it('beside an ml-forecast strategy (the ML job): the same members on the main thread and on worker threads', async () => {
+    const ml = {
+      kind: 'ml-forecast',
+      name: 'ml',
+      features: [{ kind: 'momentum', windows: [40], skip: 1 }],
+      target: { kind: 'rank', horizon: 21 },
+      model: { kind: 'ridge', alpha: 4 },
+      refitEvery: 126,
+      trainWindow: 504,
+      portfolio: { method: 'mean-variance', maxWeight: 0.6 },
+    };
+    const mixed = { ...study, strategies: [ml, ...study.strategies] };
+    const [main, workers, plain] = await Promise.all([
+      runStudy(mixed, { outDir: join(work, 'e1'), clock, workers: 1 }),
+      runStudy(mixed, { outDir: join(work, 'e2'), clock, workers: 2 }),
+      runStudy(study, { outDir: join(work, 'e3'), clock }),
+    ]);
+    expect(read(workers.path, 'summary.json')).toBe(read(main.path, 'summary.json'));
+    expect(read(workers.path, 'q/agent-weights.csv')).toBe(read(main.path, 'q/agent-weights.csv'));
+    const q = (main.summary['ml'] as { strategies: { strategy: string; members?: Member[] }[] }).strategies.find(
+      (x) => x.strategy === 'q',
+    )!;
+    // the agent keeps its own seed beside the forecaster: the same members as in the plain study
+    expect(q.members).toEqual(backtestRowsOf(plain)['q']!.members);
+    expect(JSON.parse(read(main.path, 'report.json')).sections[0].agentMembers[0].members).toHaveLength(3);
+    expect((main.summary['agents'] as { table: string[] }).table.join('\n')).toContain('q#3');
+    // forecaster, the 3 agents of q; baselines are not trials in the ML job
+    expect(JSON.parse(read(main.path, 'report.json')).nTrials).toBe(4);
   });
 });
