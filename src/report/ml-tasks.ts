@@ -15,6 +15,7 @@ import {
   backtestStrategy,
   backtestStrategyYielding,
   configurationsTried,
+  isEnsemble,
   createStrategy,
   defaultBaselines,
   describeRiskModel,
@@ -218,7 +219,7 @@ function taskSetup(
   plan: MlJobPlan,
   task: MlTask,
   onProgress?: MlTaskProgress,
-): { sub: Panel; strategy: Strategy; options: BacktestOptions } {
+): { sub: Panel; strategy: Strategy; onTraining: (anchor: number) => void; options: BacktestOptions } {
   const sub = inputs.panel.selectAssets(plan.universes[task.section]!);
   const options = backtestOptionsFrom(inputs.backtest);
   // Decision rows run from the first decision to the backtest's end (last row ≤ end, else the panel's last).
@@ -254,15 +255,23 @@ function taskSetup(
     ? Object.create(created, {
         decide: {
           value: (view: Panel, ctx: DecisionContext): Decision => {
-            row = ctx.t;
             if (first < 0) first = ctx.t;
+            // an agents' survey pass (backtestStrategyYielding) runs ahead of the training: it moves no bar
+            if (isEnsemble(created) && created.training() === 'survey') return created.decide(view, ctx);
+            row = ctx.t;
             onProgress(fraction(0), task.label);
             return created.decide(view, ctx);
           },
         },
       })
     : created;
-  return { sub, strategy, options: { ...options, nTrials: plan.nTrials, seed } };
+  // The agents train before the real pass when the driver yields: their anchor row moves the bar meanwhile.
+  const onTraining = (anchor: number): void => {
+    if (!onProgress) return;
+    row = anchor;
+    onProgress(fraction(0), `${task.label} refit ${sub.dates[anchor]}`);
+  };
+  return { sub, strategy, onTraining, options: { ...options, nTrials: plan.nTrials, seed } };
 }
 
 /** Run one task: the strategy's walk-forward backtest on its universe (and an rl-agent ensemble's agents alone). */
@@ -285,8 +294,8 @@ export async function runMlTaskYielding(
   task: MlTask,
   onProgress?: MlTaskProgress,
 ): Promise<BacktestResult> {
-  const { sub, strategy, options } = taskSetup(inputs, plan, task, onProgress);
-  const result = await backtestStrategyYielding(sub, strategy, options);
+  const { sub, strategy, onTraining, options } = taskSetup(inputs, plan, task, onProgress);
+  const result = await backtestStrategyYielding(sub, strategy, options, undefined, onTraining);
   onProgress?.(1, task.label);
   return result;
 }

@@ -229,11 +229,12 @@ export type { RlAgentParams, RlAgentEnv, RlDiagnostics } from './rl-agent.ts';
 export {
   backtestStrategy,
   backtestStrategyYielding,
+  isEnsemble,
   membersOf,
   memberName,
   TrainingNeeded,
 } from './rl-agent-members.ts';
-export type { MemberRun, EnsembleStrategy } from './rl-agent-members.ts';
+export type { MemberRun, EnsembleStrategy, TrainingMode } from './rl-agent-members.ts';
 export { rlAlgorithms, RL_ALGORITHM_NAMES, missingAlgorithm } from './rl-agent-registry.ts';
 export type { RlAlgorithm, RlAlgorithmName, RlPolicy, RlTrainInput } from './rl-agent-registry.ts';
 export {

@@ -69,10 +69,11 @@ describe('rl-agent members and the yielding driver', () => {
     });
     expect(bytes(yielded)).toEqual(bytes(inline));
     expect(membersOf(yielded).map((m) => bytes(m.result))).toEqual(membersOf(inline).map((m) => bytes(m.result)));
-    // per refit: between the 3 agents (2) and after the training (1); once more per warm-up anchor (no agents)
+    // per refit: between the 3 agents (2) and after the training (1); once per warm-up anchor (no agents); once
+    // before each member. Fewer would mean the survey missed an anchor and the real pass trained it inline.
     expect(refits).toBeGreaterThanOrEqual(5);
-    expect(yields).toBeGreaterThanOrEqual(3 * refits);
-    expect(yields).toBeLessThanOrEqual(3 * refits + 2);
+    expect(yields).toBeGreaterThanOrEqual(3 * refits + 3);
+    expect(yields).toBeLessThanOrEqual(3 * refits + 3 + 2);
   });
 
   it('a strategy backtested twice reports the same decisions, findings and training curves both times', () => {

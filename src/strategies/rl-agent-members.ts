@@ -5,10 +5,11 @@
  * the strategy and then each member under the same options and attaches the members' results.
  *
  * Signals: training is synchronous, and a JS signal handler runs only when the event loop is free, so a long
- * training would hold SIGTERM until it ends. `backtestStrategyYielding` runs the backtest with training deferred:
- * decide() throws `TrainingNeeded` at an anchor not trained yet; the driver trains it one agent at a time, back to
- * the event loop between agents, and runs the backtest again from the start (every earlier anchor is cached, and
- * an anchor's agents depend on the anchor alone, so the final pass equals a backtest that trained inline).
+ * training would hold SIGTERM until it ends. `backtestStrategyYielding` takes training out of the backtest: a
+ * survey pass lists the anchors it needs, the driver trains them one agent at a time, back to the event loop
+ * between agents, then the real pass runs on the cached agents (an anchor's agents depend on the anchor alone, so
+ * it equals a backtest that trained inline). Why not a worker thread: the run would have to move there (modules
+ * loaded and the JIT warmed again, ~1.5 s of CPU; results, progress and artefacts crossing threads).
  */
 import { runBacktest, type BacktestOptions, type BacktestResult, type Strategy } from '../backtest/index.ts';
 import type { Panel } from '../data/index.ts';
@@ -16,17 +17,28 @@ import type { Panel } from '../data/index.ts';
 /** A member's name: the strategy's name, '#', the agent's number from 1 (its seed is fork k − 1 of the refit). */
 export const memberName = (strategy: string, k: number): string => `${strategy}#${k + 1}`;
 
-/** A strategy that trains agents: its members, and a switch to defer training to a driver. */
+/**
+ * How decide() gets agents for an anchor not trained yet: 'inline' trains them (the default); 'survey' holds 1/N
+ * there for this pass, caches nothing and notes the training (`takeSurveyed`).
+ */
+export type TrainingMode = 'inline' | 'survey';
+
+/** A strategy that trains agents: its members, and how training is driven. */
 export interface EnsembleStrategy extends Strategy {
   readonly members: readonly Strategy[];
-  deferTraining(on: boolean): void;
+  setTraining(mode: TrainingMode): void;
+  training(): TrainingMode;
+  /** The trainings noted in 'survey' mode, in order of first need (then forgotten). */
+  takeSurveyed(): readonly TrainingNeeded[];
 }
 
-/** Thrown by decide() while training is deferred; `steps()` trains the missing anchor, yielding between agents. */
-export class TrainingNeeded extends Error {
-  constructor(readonly steps: () => Generator<void, unknown>) {
-    super('rl-agent: training deferred to the driver (backtestStrategyYielding); not an error if seen there');
-  }
+/** A training a survey pass noted: `steps()` trains the anchor's agents, yielding between agents. */
+export class TrainingNeeded {
+  constructor(
+    /** The refit anchor's row in the panel. */
+    readonly anchor: number,
+    readonly steps: () => Generator<void, unknown>,
+  ) {}
 }
 
 export interface MemberRun {
@@ -34,11 +46,12 @@ export interface MemberRun {
   readonly result: BacktestResult;
 }
 
-const isEnsemble = (s: Strategy): s is EnsembleStrategy =>
-  Array.isArray((s as Partial<EnsembleStrategy>).members) &&
-  typeof (s as Partial<EnsembleStrategy>).deferTraining === 'function';
-
 /** The members' backtests attached to an ensemble's result ([] for any other strategy). */
+/** Whether `s` is an rl-agent ensemble (members, training modes). */
+export const isEnsemble = (s: Strategy): s is EnsembleStrategy =>
+  Array.isArray((s as Partial<EnsembleStrategy>).members) &&
+  typeof (s as Partial<EnsembleStrategy>).setTraining === 'function';
+
 export function membersOf(result: BacktestResult): readonly MemberRun[] {
   return (result as { members?: readonly MemberRun[] }).members ?? [];
 }
@@ -60,33 +73,39 @@ const macrotask = (): Promise<void> => new Promise((resolve) => setImmediate(res
 
 /**
  * `backtestStrategy` back to the event loop between agents' trainings (the longest step that cannot be cut is one
- * agent's training at one refit). Same result to the byte; costs one more pass of the decisions per refit.
+ * agent's training at one refit), the same result to the byte. First a survey pass (agents not trained yet hold
+ * 1/N, nothing is cached) lists the anchors the backtest needs — the engine calls decide() on a schedule of dates
+ * only, so they are the anchors of the real pass —, they are trained, then the real pass runs. Costs one more
+ * pass of the decisions.
  */
 export async function backtestStrategyYielding(
   panel: Panel,
   strategy: Strategy,
   options: BacktestOptions,
   yieldNow: () => Promise<void> = macrotask,
+  /** Hears each anchor (row) as its training starts: for a progress bar (the survey pass moves none). */
+  onTraining?: (anchor: number) => void,
 ): Promise<BacktestResult> {
   if (!isEnsemble(strategy)) return runBacktest(panel, strategy, options);
-  const run = async (s: Strategy): Promise<BacktestResult> => {
-    for (;;) {
-      try {
-        return runBacktest(panel, s, options);
-      } catch (e) {
-        if (!(e instanceof TrainingNeeded)) throw e;
-        for (const _ of e.steps()) await yieldNow();
-        await yieldNow();
-      }
-    }
+  const train = async (need: TrainingNeeded): Promise<void> => {
+    onTraining?.(need.anchor);
+    for (const _ of need.steps()) await yieldNow();
+    await yieldNow();
   };
-  strategy.deferTraining(true);
   try {
-    const result = await run(strategy);
-    const members: MemberRun[] = [];
-    for (const m of strategy.members) members.push({ name: m.name, result: await run(m) });
-    return withMembers(result, members);
+    strategy.setTraining('survey');
+    runBacktest(panel, strategy, options);
+    for (const need of strategy.takeSurveyed()) await train(need);
   } finally {
-    strategy.deferTraining(false);
+    strategy.takeSurveyed();
+    strategy.setTraining('inline');
   }
+  // The same passes as backtestStrategy, on trained agents (an anchor the survey missed would train inline).
+  const result = runBacktest(panel, strategy, options);
+  const members: MemberRun[] = [];
+  for (const m of strategy.members) {
+    await yieldNow();
+    members.push({ name: m.name, result: runBacktest(panel, m, options) });
+  }
+  return withMembers(result, members);
 }

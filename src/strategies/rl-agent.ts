@@ -32,7 +32,7 @@ import { kindUnion } from './allocator.ts';
 import { fitColumnScaler, type ColumnScaler } from './rl-agent-scaler.ts';
 import { forecastColumn, rlForecastSchema } from './rl-agent-forecast.ts';
 import { marketWideColumns, normaliseAcrossAssets } from './ml/index.ts';
-import { memberName, TrainingNeeded, type EnsembleStrategy } from './rl-agent-members.ts';
+import { memberName, TrainingNeeded, type EnsembleStrategy, type TrainingMode } from './rl-agent-members.ts';
 
 const featureSpecSchema = kindUnion(featureKinds as never, 'feature');
 
@@ -258,10 +258,14 @@ export function rlAgent(params: RlAgentParams, env: RlAgentEnv = {}): EnsembleSt
     return f;
   };
 
-  let deferred = false;
+  let mode: TrainingMode = 'inline';
+  const surveyed = new Map<number, TrainingNeeded>();
   const fit = (view: Panel, A: number): Fitted | null => {
     if (fits.has(A)) return fits.get(A)!;
-    if (deferred) throw new TrainingNeeded(() => fitSteps(view, A));
+    if (mode === 'survey') {
+      if (!surveyed.has(A)) surveyed.set(A, new TrainingNeeded(A, () => fitSteps(view, A)));
+      return null; // 1/N for this pass only: nothing is cached
+    }
     const steps = fitSteps(view, A);
     for (;;) {
       const r = steps.next();
@@ -368,8 +372,14 @@ export function rlAgent(params: RlAgentParams, env: RlAgentEnv = {}): EnsembleSt
       ...rebalance,
       decide: decider(k),
     })),
-    deferTraining: (on: boolean) => {
-      deferred = on;
+    setTraining: (m: TrainingMode) => {
+      mode = m;
+    },
+    training: () => mode,
+    takeSurveyed: () => {
+      const out = [...surveyed.values()];
+      surveyed.clear();
+      return out;
     },
   };
 }
