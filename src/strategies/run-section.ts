@@ -10,7 +10,8 @@
  */
 import { configError } from '../core/index.ts';
 import type { Panel } from '../data/index.ts';
-import { backtestSettingsSchema, runBacktest } from '../backtest/index.ts';
+import { backtestSettingsSchema } from '../backtest/index.ts';
+import { backtestStrategy } from './rl-agent-members.ts';
 import type { BacktestOptions, BacktestResult, CostSpec, Strategy } from '../backtest/index.ts';
 import { strategyKinds } from './index.ts';
 import type { StrategyEnv } from './index.ts';
@@ -72,8 +73,9 @@ export function runStudyBacktests(panel: Panel, section: BacktestSection, env: S
   const specs = [...section.strategies, ...(section.baselines ?? [])];
   if (specs.length === 0) throw configError('the study lists no strategies. Add strategies: [{ kind: equal-weight }].');
   const nTrials = Math.max(options.nTrials ?? 1, configurationsTried(specs));
+  // an rl-agent ensemble's result carries its agents acting alone (`membersOf(result)`)
   return specs.map((s) =>
-    runBacktest(panel, createStrategy(s, { ...env, backtest: options }), {
+    backtestStrategy(panel, createStrategy(s, { ...env, backtest: options }), {
       ...options,
       nTrials,
       ...(env.seed === undefined ? {} : { seed: env.seed }),
