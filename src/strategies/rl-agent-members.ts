@@ -46,12 +46,12 @@ export interface MemberRun {
   readonly result: BacktestResult;
 }
 
-/** The members' backtests attached to an ensemble's result ([] for any other strategy). */
 /** Whether `s` is an rl-agent ensemble (members, training modes). */
 export const isEnsemble = (s: Strategy): s is EnsembleStrategy =>
   Array.isArray((s as Partial<EnsembleStrategy>).members) &&
   typeof (s as Partial<EnsembleStrategy>).setTraining === 'function';
 
+/** The members' backtests attached to an ensemble's result ([] for any other strategy). */
 export function membersOf(result: BacktestResult): readonly MemberRun[] {
   return (result as { members?: readonly MemberRun[] }).members ?? [];
 }

@@ -117,7 +117,9 @@ export const backtestStep: StudyStep = {
     );
     const periodsPerYear = resolvePeriodsPerYear(ctx, panel, 'backtest');
     const options = { ...(settings as unknown as BacktestOptions), nTrials, periodsPerYear };
-    ctx.log(`backtest: ${specs.length} configurations tried; the deflated Sharpe ratios use nTrials = ${nTrials}`);
+    ctx.log(
+      `backtest: ${specs.length} strategies and baselines, ${nTrials} configurations tried (an rl-agent's seeds count); the deflated Sharpe ratios use nTrials = ${nTrials}`,
+    );
     ctx.state.extra['nTrials'] = nTrials;
     const runs: StrategyRun[] = [];
     for (const [i, { spec, baseline }] of specs.entries()) {
