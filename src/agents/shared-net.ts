@@ -1,10 +1,12 @@
 /**
  * A network shared across assets (parameter sharing): ONE small MLP g maps an asset's own inputs — its feature
  * values from the PortfolioEnv observation, optionally its current weight — to that asset's score s_a; the outputs
- * mix the scores linearly, out_k = Σ_a mix[k][a]·s_a + b_k, with b_k trainable only where `biased` says.
+ * mix the scores linearly, out_k = Σ_a mix[k][a]·s_a + b[biasOf[k]] (no bias where biasOf[k] = −1).
  *   PPO/A2C actor: mix = identity (the Gaussian mean of asset a's score is g(x_a)); a cash score is a learned scalar.
  *   critic: one output, mix = 1/n each (V = the mean of a separate shared net over the assets) plus a learned bias.
- *   DQN: Q(s, allocation j) = Σ_a w_ja·g(x_a) + b_j over the declared allocations (1/N: the mean score + b).
+ *   DQN: Q(s, allocation j) = Σ_a w_ja·g(x_a) + b_c(j) over the declared allocations, where allocations that are
+ *   permutations of each other share one bias (1/N one, the tilts towards each asset one): no asset gets a parameter
+ *   of its own, and b(1/N) − b(tilt) is the learned hurdle a tilt must clear.
  * Each refit's training then has (steps × assets) examples for g's few weights instead of steps for a network over
  * the joint observation; a linear g (no hidden layer) has one weight per feature plus a bias.
  * The observation layout is PortfolioEnv's: window × columns × assets feature-major, then n weights, then cash.
@@ -19,7 +21,7 @@ export interface PerAssetSpec {
   readonly assets: number;
   /** Give g the asset's current (drifted) weight beside its features. */
   readonly ownWeight: boolean;
-  /** DQN: the declared allocations (actions × assets), Q(s, j) = Σ_a w_ja·g(x_a) + b_j. */
+  /** DQN: the declared allocations (actions × assets), Q(s, j) = Σ_a w_ja·g(x_a) + b_c(j). */
   readonly mix?: readonly (readonly number[])[];
 }
 
@@ -67,18 +69,18 @@ export class SharedAssetNet implements AgentNet {
     readonly spec: PerAssetSpec,
     /** outSize × n, row-major. */
     readonly mix: Float64Array,
-    /** Which outputs have a trainable bias. */
-    readonly biased: readonly boolean[],
+    /** Per output, the index of its trainable bias, or −1 for none. */
+    readonly biasOf: readonly number[],
   ) {
     const n = spec.assets;
     this.n = n;
     this.d = inner.inSize;
     this.f = this.d - (spec.ownWeight ? 1 : 0);
     this.inSize = this.f * n + n + 1;
-    this.outSize = biased.length;
+    this.outSize = biasOf.length;
     if (inner.outSize !== 1 || mix.length !== this.outSize * n)
       throw new RangeError(`shared net: inner must output 1 score and mix be ${this.outSize} × ${n}`);
-    const k = this.outSize;
+    const k = Math.max(0, ...biasOf) + 1;
     this.bias = { name: 'sharedBias', shape: [k], value: new Float64Array(k), grad: new Float64Array(k) };
     this.params = [...inner.params, this.bias];
   }
@@ -110,7 +112,8 @@ export class SharedAssetNet implements AgentNet {
     const bias = this.bias.value;
     for (let b = 0; b < batch; b++)
       for (let k = 0; k < K; k++) {
-        let v = bias[k]!;
+        const c = this.biasOf[k]!;
+        let v = c < 0 ? 0 : bias[c]!;
         for (let a = 0; a < n; a++) v += mix[k * n + a]! * s[b * n + a]!;
         out[b * K + k] = v;
       }
@@ -129,10 +132,11 @@ export class SharedAssetNet implements AgentNet {
         ds[b * n + a] = v;
       }
     for (let k = 0; k < K; k++) {
-      if (!this.biased[k]) continue;
+      const c = this.biasOf[k]!;
+      if (c < 0) continue;
       let v = 0;
       for (let b = 0; b < batch; b++) v += dOut[b * K + k]!;
-      g[k] = g[k]! + v;
+      g[c] = g[c]! + v;
     }
     this.inner.backward(ds, batch * n);
   }
@@ -157,21 +161,21 @@ export class SharedAssetNet implements AgentNet {
 }
 
 /** The mixing of an actor over a box action of `k` scores (n assets, then a cash score when k = n + 1). */
-export function actorMix(n: number, k: number): { mix: Float64Array; biased: boolean[] } {
+export function actorMix(n: number, k: number): { mix: Float64Array; biasOf: number[] } {
   if (k !== n && k !== n + 1)
     throw new KeelError('config', `a per-asset policy needs ${n} or ${n + 1} action scores (assets, cash), got ${k}.`);
   const mix = new Float64Array(k * n);
   for (let a = 0; a < n; a++) mix[a * n + a] = 1;
-  return { mix, biased: Array.from({ length: k }, (_, j) => j >= n) };
+  return { mix, biasOf: Array.from({ length: k }, (_, j) => (j >= n ? 0 : -1)) };
 }
 
 /** The critic's mixing: V = the mean of the shared net over the assets, plus a learned bias. */
-export function criticMix(n: number): { mix: Float64Array; biased: boolean[] } {
-  return { mix: new Float64Array(n).fill(1 / n), biased: [true] };
+export function criticMix(n: number): { mix: Float64Array; biasOf: number[] } {
+  return { mix: new Float64Array(n).fill(1 / n), biasOf: [0] };
 }
 
-/** DQN's mixing: Q(s, j) = Σ_a w_ja·g(x_a) + b_j over the declared allocations. */
-export function allocationMix(spec: PerAssetSpec, nActions: number): { mix: Float64Array; biased: boolean[] } {
+/** DQN's mixing: Q(s, j) = Σ_a w_ja·g(x_a) + b_c(j), one bias per class of allocations equal up to a permutation. */
+export function allocationMix(spec: PerAssetSpec, nActions: number): { mix: Float64Array; biasOf: number[] } {
   const w = spec.mix;
   const n = spec.assets;
   if (!w || w.length !== nActions || w.some((r) => r.length !== n || r.some((v) => !Number.isFinite(v))))
@@ -179,7 +183,13 @@ export function allocationMix(spec: PerAssetSpec, nActions: number): { mix: Floa
       'config',
       `dqn: a per-asset Q-network needs the ${nActions} declared allocations as perAsset.mix (${nActions} rows of ${n} weights), got ${w ? `${w.length} rows` : 'none'}.`,
     );
-  return { mix: Float64Array.from(w.flat()), biased: new Array<boolean>(nActions).fill(true) };
+  const classes = new Map<string, number>();
+  const biasOf = w.map((r) => {
+    const key = [...r].sort((a, b) => a - b).join(',');
+    if (!classes.has(key)) classes.set(key, classes.size);
+    return classes.get(key)!;
+  });
+  return { mix: Float64Array.from(w.flat()), biasOf };
 }
 
 /** Which network an agent builds: its mixing follows the role. */
@@ -203,16 +213,16 @@ export function buildAgentNet(
   const d = perAssetInputs(perAsset, obsSize, role === 'q' ? 'dqn' : 'ppo/a2c');
   const inner = buildMlp(mlpSpecs(d, hidden, 1, activation), rng, outScale);
   const n = perAsset.assets;
-  const { mix, biased } =
+  const { mix, biasOf } =
     role === 'actor' ? actorMix(n, outSize) : role === 'critic' ? criticMix(n) : allocationMix(perAsset, outSize);
-  return new SharedAssetNet(inner, perAsset, mix, biased);
+  return new SharedAssetNet(inner, perAsset, mix, biasOf);
 }
 
 /** A copy with the same weights (for frozen policies and target networks). */
 export function cloneAgentNet(net: AgentNet): AgentNet {
   if (net instanceof Network) return cloneNetwork(net);
   if (!(net instanceof SharedAssetNet)) throw new RangeError('cloneAgentNet: unknown network type');
-  const copy = new SharedAssetNet(cloneNetwork(net.inner), net.spec, net.mix, net.biased);
+  const copy = new SharedAssetNet(cloneNetwork(net.inner), net.spec, net.mix, net.biasOf);
   copy.restore(net.snapshot());
   return copy;
 }

@@ -143,6 +143,9 @@ export interface RlDiagnostics {
   readonly agentActions: readonly (number | readonly number[])[];
   /** Refit decisions only: each agent's training curve. */
   readonly training?: readonly { readonly seed: number; readonly episodeReturns: readonly number[] }[];
+  /** Refit decisions only: the first training decision date and the steps per training episode. */
+  readonly trainFrom?: string;
+  readonly trainSteps?: number;
 }
 
 interface Fitted {
@@ -154,6 +157,8 @@ interface Fitted {
   /** Columns left out of cross-sectional z-scores (market-wide), decided on the training window. */
   readonly keep: ReadonlySet<number>;
   readonly toWeights: (action: Float64Array | number) => Float64Array;
+  readonly trainFrom: string;
+  readonly trainSteps: number;
 }
 
 function allocationsOf(p: RlAgentParams, assets: readonly string[], name: string): number[][] {
@@ -276,6 +281,8 @@ export function rlAgent(params: RlAgentParams, env: RlAgentEnv = {}): Strategy {
       scaler,
       keep,
       toWeights: (a) => trainEnv.actions.toWeights(a),
+      trainFrom: panel.dates[from]!,
+      trainSteps: steps,
     };
     fits.set(A, f);
     return f;
@@ -324,7 +331,11 @@ export function rlAgent(params: RlAgentParams, env: RlAgentEnv = {}): Strategy {
         refit,
         agentActions,
         ...(refit
-          ? { training: f.policies.map((p, k) => ({ seed: f.seeds[k]!, episodeReturns: p.episodeReturns })) }
+          ? {
+              training: f.policies.map((p, k) => ({ seed: f.seeds[k]!, episodeReturns: p.episodeReturns })),
+              trainFrom: f.trainFrom,
+              trainSteps: f.trainSteps,
+            }
           : {}),
       };
       return { weights, diagnostics: { rl }, ...(refit && f.findings.length > 0 ? { findings: f.findings } : {}) };
