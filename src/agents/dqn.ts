@@ -126,8 +126,11 @@ export class Dqn implements Agent {
     const p = this.params;
     const rng = createRng(p.seed).fork('init');
     const { hidden, activation, perAsset } = p;
-    this.q = buildAgentNet('q', obsSize, nActions, hidden, activation, rng, 1, perAsset);
-    this.target = buildAgentNet('q', obsSize, nActions, hidden, activation, rng, 1, perAsset);
+    // A shared net's output starts near 0 (× 0.01, as a policy head): Q-value gaps are ~1e-3 per month, and a
+    // default-initialised g (weights ±1/√inputs) would tilt at random until training shrank it.
+    const outScale = perAsset ? 0.01 : 1;
+    this.q = buildAgentNet('q', obsSize, nActions, hidden, activation, rng, outScale, perAsset);
+    this.target = buildAgentNet('q', obsSize, nActions, hidden, activation, rng, outScale, perAsset);
     this.target.restore(this.q.snapshot());
     this.obsSize = obsSize;
     this.nActions = nActions;
