@@ -75,6 +75,9 @@ describe('rl-agent policy: per-asset in a study', () => {
     expect(a.findings.filter((f) => f.kind === 'rl-training-stopped')).toEqual([]);
     for (const f of ['ppo/weights.csv', 'dqn/weights.csv', 'ppo/rl-training.json', 'dqn/ledger.csv', 'summary.json'])
       expect(read(b.path, f), f).toBe(read(a.path, f));
+    // the plain backtest step counts each agent's seeds: 2 as 2 trials, as the ML job does (it counted 1: 3 in all)
+    expect(JSON.parse(read(a.path, 'report.json')).nTrials).toBe(2 + 2 + 1);
+    expect(JSON.parse(read(a.path, 'ppo/metrics.json')).metrics.nTrials).toBe(5);
     const summary = JSON.parse(read(a.path, 'summary.json')) as {
       backtest: { name: string; l1FromEqualWeight: number }[];
     };

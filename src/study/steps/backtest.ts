@@ -19,7 +19,13 @@ import {
   type BacktestResult,
   type Strategy,
 } from '../../backtest/index.ts';
-import { defaultBaselines, strategyKinds, type BaselineUniverse, type StrategyEnv } from '../../strategies/index.ts';
+import {
+  configurationsTried,
+  defaultBaselines,
+  strategyKinds,
+  type BaselineUniverse,
+  type StrategyEnv,
+} from '../../strategies/index.ts';
 import { activeDeflatedSharpe, distanceFromEqualWeight, rlTraining } from '../../report/index.ts';
 import { strategyFolder, strategyLabel } from '../../config/index.ts';
 import type { PanelLike, RunContext, StudyStep } from '../context.ts';
@@ -95,11 +101,13 @@ export const backtestStep: StudyStep = {
     if (specs.length === 0)
       throw configError('backtest: the study names no strategies and no baselines; add strategies: [...]');
 
-    // The deflated Sharpe must count every configuration this study tried: each strategy and baseline is one.
-    const nTrials = Math.max((settings as { nTrials?: number }).nTrials ?? 1, specs.length);
+    // The deflated Sharpe must count every configuration this study tried: each strategy and baseline is one, an
+    // rl-agent with seeds: K is K (configurationsTried, as the ML job counts them).
+    const tried = configurationsTried(specs.map((s) => s.spec));
+    const nTrials = Math.max((settings as { nTrials?: number }).nTrials ?? 1, tried);
     const periodsPerYear = resolvePeriodsPerYear(ctx, panel, 'backtest');
     const options = { ...(settings as unknown as BacktestOptions), nTrials, periodsPerYear };
-    ctx.log(`backtest: ${specs.length} configurations tried; the deflated Sharpe ratios use nTrials = ${nTrials}`);
+    ctx.log(`backtest: ${tried} configurations tried; the deflated Sharpe ratios use nTrials = ${nTrials}`);
     ctx.state.extra['nTrials'] = nTrials;
     const runs: StrategyRun[] = [];
     specs.forEach(({ spec, baseline }, i) => {
