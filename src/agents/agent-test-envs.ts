@@ -169,3 +169,57 @@ export function evaluatePolicy(
   }
   return total / episodes;
 }
+
+const CS_N = 4;
+const CS_F = 3;
+const CS_OBS = CS_F * CS_N + CS_N + 1;
+export const crossSectionAllocations = [
+  [0.25, 0.25, 0.25, 0.25],
+  [0.55, 0.15, 0.15, 0.15],
+  [0.15, 0.55, 0.15, 0.15],
+  [0.15, 0.15, 0.55, 0.15],
+  [0.15, 0.15, 0.15, 0.55],
+];
+
+/**
+ * A cross-sectional toy in PortfolioEnv's observation layout (3 features × 4 assets feature-major, 4 weights, cash):
+ * each asset earns 0.1 × its first feature over the step, so the right tilt is the same function of every asset's
+ * own features — what a network shared across the assets can learn. Box actions are scores (softmax here);
+ * discrete ones index `crossSectionAllocations` (1/N and a 55/15 tilt towards each asset). 32 steps an episode.
+ */
+export class CrossSectionEnv implements Env<Float64Array, Float64Array | number> {
+  readonly observationSpace: Space = { kind: 'box', shape: [CS_OBS] };
+  readonly actionSpace: Space;
+  private x = new Float64Array(CS_OBS);
+  private t = 0;
+  private rng = createRng(0);
+  constructor(readonly kind: 'box' | 'discrete') {
+    this.actionSpace =
+      kind === 'box' ? { kind, shape: [CS_N] } : { kind, shape: [], n: crossSectionAllocations.length };
+  }
+  reset(o?: { seed?: number }): { obs: Float64Array; info: Record<string, unknown> } {
+    if (o?.seed !== undefined) this.rng = createRng(o.seed);
+    this.t = 0;
+    return { obs: this.draw(), info: {} };
+  }
+  private draw(): Float64Array {
+    this.x = new Float64Array(CS_OBS);
+    for (let i = 0; i < CS_F * CS_N; i++) this.x[i] = this.rng.normal();
+    for (let a = 0; a < CS_N; a++) this.x[CS_F * CS_N + a] = 1 / CS_N;
+    return this.x.slice();
+  }
+  step(action: Float64Array | number): StepResult<Float64Array> {
+    const w = typeof action === 'number' ? crossSectionAllocations[action]! : csSoftmax(action);
+    let r = 0;
+    for (let a = 0; a < CS_N; a++) r += w[a]! * 0.1 * this.x[a]!; // return = 0.1 × the first feature
+    this.t++;
+    return { obs: this.draw(), reward: r, terminated: false, truncated: this.t >= 32, info: {} };
+  }
+}
+
+function csSoftmax(z: Float64Array): number[] {
+  const m = Math.max(...z);
+  const e = Array.from(z, (v) => Math.exp(v - m));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / s);
+}

@@ -4,9 +4,9 @@
  * parameters, weights and the training curve, and the algorithm's `fromJSON` rebuilds it.
  */
 import { KeelError } from '../core/index.ts';
-import type { Network } from '../models/index.ts';
 import type { Env, StepResult } from './env.ts';
-import { argmax, cloneNetwork, softmaxInto, spaceSize, weightsOf } from './policy.ts';
+import { argmax, softmaxInto, spaceSize, weightsOf } from './policy.ts';
+import { cloneAgentNet, type AgentNet } from './shared-net.ts';
 
 export type AgentAlgorithm = 'dqn' | 'a2c' | 'ppo';
 
@@ -78,13 +78,13 @@ export interface AgentJSON {
  * (weights), or the outputs themselves (scores for an env that applies the softmax).
  */
 export class NetworkPolicy implements FrozenPolicy {
-  private readonly net: Network;
+  private readonly net: AgentNet;
   constructor(
     readonly algorithm: AgentAlgorithm,
-    net: Network,
+    net: AgentNet,
     private readonly head: 'argmax' | 'softmax' | 'identity',
   ) {
-    this.net = cloneNetwork(net);
+    this.net = cloneAgentNet(net);
     this.net.allocate(1);
   }
 

@@ -6,7 +6,7 @@
  * Discrete actions only (a declared set of allocations).
  */
 import { createRng, KeelError, type Rng } from '../core/index.ts';
-import { Adam, clipGradNorm, type Network } from '../models/index.ts';
+import { Adam, clipGradNorm } from '../models/index.ts';
 import {
   checkInt,
   checkRange,
@@ -23,7 +23,8 @@ import {
 } from './agent.ts';
 import { ReplayBuffer } from './buffers.ts';
 import type { Env } from './env.ts';
-import { argmax, buildMlp, loadWeights, mlpSpecs, weightsOf, type ActivationName } from './policy.ts';
+import { argmax, loadWeights, weightsOf, type ActivationName } from './policy.ts';
+import { buildAgentNet, type AgentNet, type PerAssetSpec } from './shared-net.ts';
 import { linearSchedule, type Schedule } from './schedules.ts';
 
 export interface DqnParams {
@@ -49,6 +50,8 @@ export interface DqnParams {
   readonly activation: ActivationName;
   /** false: the plain DQN target max_a Q_target(s', a). */
   readonly doubleQ: boolean;
+  /** null: a Q-network over the whole observation; else one network shared across the assets (shared-net.ts). */
+  readonly perAsset: PerAssetSpec | null;
 }
 
 export const dqnDefaults: DqnParams = {
@@ -68,6 +71,7 @@ export const dqnDefaults: DqnParams = {
   hidden: [64, 64],
   activation: 'relu',
   doubleQ: true,
+  perAsset: null,
 };
 
 export class Dqn implements Agent {
@@ -75,8 +79,8 @@ export class Dqn implements Agent {
   readonly params: DqnParams;
   readonly curve: UpdateStats[] = [];
   readonly episodes: EpisodeStat[] = [];
-  private q: Network | null = null;
-  private target: Network | null = null;
+  private q: AgentNet | null = null;
+  private target: AgentNet | null = null;
   private nActions = 0;
   private obsSize = 0;
   private timesteps = 0;
@@ -121,8 +125,12 @@ export class Dqn implements Agent {
   private build(obsSize: number, nActions: number): void {
     const p = this.params;
     const rng = createRng(p.seed).fork('init');
-    this.q = buildMlp(mlpSpecs(obsSize, p.hidden, nActions, p.activation), rng);
-    this.target = buildMlp(mlpSpecs(obsSize, p.hidden, nActions, p.activation), rng);
+    const { hidden, activation, perAsset } = p;
+    // A shared net's output starts near 0 (× 0.01, as a policy head): Q-value gaps are ~1e-3 per month, and a
+    // default-initialised g (weights ±1/√inputs) would tilt at random until training shrank it.
+    const outScale = perAsset ? 0.01 : 1;
+    this.q = buildAgentNet('q', obsSize, nActions, hidden, activation, rng, outScale, perAsset);
+    this.target = buildAgentNet('q', obsSize, nActions, hidden, activation, rng, outScale, perAsset);
     this.target.restore(this.q.snapshot());
     this.obsSize = obsSize;
     this.nActions = nActions;

@@ -3,6 +3,7 @@ import { A2c } from './a2c.ts';
 import type { Env, StepResult } from './env.ts';
 import { computeGae } from './gae.ts';
 import type { TrainContext } from './on-policy.ts';
+import type { Network } from '../models/index.ts';
 
 describe('computeGae (pure)', () => {
   it('matches a hand computation across an episode boundary, with λ and γ', () => {
@@ -80,7 +81,8 @@ class ConstantCriticA2c extends A2c {
   }
   protected override build(obsSize: number, kind: 'discrete' | 'box', actionSize: number): void {
     super.build(obsSize, kind, actionSize);
-    const out = this.critic!.layers[this.critic!.layers.length - 1]!;
+    const critic = this.critic as Network; // the plain MLP (no perAsset)
+    const out = critic.layers[critic.layers.length - 1]!;
     out.params[0]!.value.fill(0);
     out.params[1]!.value.fill(this.c);
   }

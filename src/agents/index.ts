@@ -40,6 +40,8 @@ export { ReplayBuffer, RolloutBuffer } from './buffers.ts';
 export { constantSchedule, linearSchedule, toSchedule } from './schedules.ts';
 export type { Schedule } from './schedules.ts';
 export { ActionDistribution, distributionFor } from './policy.ts';
+export { SharedAssetNet, buildAgentNet, cloneAgentNet } from './shared-net.ts';
+export type { AgentNet, PerAssetSpec } from './shared-net.ts';
 export type { DistributionKind } from './policy.ts';
 export { IdentityEnv, PlantedRegimeEnv, plantedOracle, plantedAllocations, evaluatePolicy } from './agent-test-envs.ts';
 export type { PlantedRegimeOptions } from './agent-test-envs.ts';

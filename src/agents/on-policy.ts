@@ -5,7 +5,7 @@
  * terminated one does not.
  */
 import { createRng, KeelError, type Rng } from '../core/index.ts';
-import { Adam, type Network, type Param } from '../models/index.ts';
+import { Adam, type Param } from '../models/index.ts';
 import {
   checkInt,
   checkRange,
@@ -23,11 +23,10 @@ import {
 } from './agent.ts';
 import { RolloutBuffer } from './buffers.ts';
 import type { Env } from './env.ts';
+import { buildAgentNet, type AgentNet, type PerAssetSpec } from './shared-net.ts';
 import {
-  buildMlp,
   distributionFor,
   loadWeights,
-  mlpSpecs,
   weightsOf,
   type ActionDistribution,
   type ActivationName,
@@ -58,6 +57,8 @@ export interface OnPolicyParams {
   readonly normalizeAdvantage: boolean;
   /** Box envs: receive softmax(z) as weights, or z as scores when the env applies the softmax itself. */
   readonly boxAction: BoxAction;
+  /** null: actor and critic over the whole observation; else one network shared across the assets (shared-net.ts). */
+  readonly perAsset: PerAssetSpec | null;
 }
 
 export const onPolicyDefaults: OnPolicyParams = {
@@ -75,6 +76,7 @@ export const onPolicyDefaults: OnPolicyParams = {
   logStdInit: 0,
   normalizeAdvantage: true,
   boxAction: 'weights',
+  perAsset: null,
 };
 
 /** What `train` gets: the filled rollout, the optimizer (its learning rate already set), progress remaining. */
@@ -88,8 +90,8 @@ export abstract class OnPolicyAgent<P extends OnPolicyParams> implements Agent {
   abstract readonly algorithm: AgentAlgorithm;
   readonly curve: UpdateStats[] = [];
   readonly episodes: EpisodeStat[] = [];
-  protected actor: Network | null = null;
-  protected critic: Network | null = null;
+  protected actor: AgentNet | null = null;
+  protected critic: AgentNet | null = null;
   protected dist: ActionDistribution | null = null;
   protected timesteps = 0;
   private readonly actRng: Rng;
@@ -143,8 +145,9 @@ export abstract class OnPolicyAgent<P extends OnPolicyParams> implements Agent {
       p.logStdInit,
       p.boxAction,
     );
-    this.actor = buildMlp(mlpSpecs(obsSize, p.hidden, actionSize, p.activation), rng, 0.01);
-    this.critic = buildMlp(mlpSpecs(obsSize, p.hidden, 1, p.activation), rng, 1);
+    const { hidden, activation, perAsset } = p;
+    this.actor = buildAgentNet('actor', obsSize, actionSize, hidden, activation, rng, 0.01, perAsset);
+    this.critic = buildAgentNet('critic', obsSize, 1, hidden, activation, rng, 1, perAsset);
     this.shape = { obsSize, kind, actionSize };
     this.good = this.trainable.map((t) => t.value.slice());
   }

@@ -49,11 +49,15 @@ export function buildMlp(specs: readonly LayerSpec[], rng: UniformNormalRng, out
   return net;
 }
 
-export function weightsOf(net: Network): number[][] {
+export function weightsOf(net: { readonly params: readonly Param[] }): number[][] {
   return net.params.map((p) => Array.from(p.value));
 }
 
-export function loadWeights(net: Network, w: readonly (readonly number[])[], what: string): void {
+export function loadWeights(
+  net: { readonly params: readonly Param[] },
+  w: readonly (readonly number[])[],
+  what: string,
+): void {
   if (w.length !== net.params.length || w.some((a, i) => a.length !== net.params[i]!.value.length)) {
     throw new KeelError(
       'data',

@@ -88,4 +88,37 @@ describe('look-ahead audit: rl-agent with deep agents', () => {
       expect(r.checks).toBe(6);
     });
   }
+
+  // One network shared across the assets (policy: per-asset; linear for ppo) on an expanding training window.
+  for (const algorithm of ['ppo', 'dqn'] as const) {
+    it(`${algorithm} with policy: per-asset and trainWindow: expanding passes`, () => {
+      const options: BacktestOptions = {
+        costs: { kind: 'proportional', bps: 10 },
+        rebalance: 'monthly',
+        start: '2016-01-04',
+        fill: 'next-close',
+      };
+      const mk = (): Strategy =>
+        (strategyKinds['rl-agent'].create as (x: object, e: object) => Strategy)(
+          {
+            algorithm,
+            policy: { kind: 'per-asset', ownWeight: true },
+            features: [{ kind: 'momentum', windows: [21] }],
+            normalize: 'zscore',
+            stepBars: 5,
+            trainWindow: 'expanding',
+            refitEvery: 126,
+            minTrainSteps: 30,
+            steps: 96,
+            seeds: 1,
+            agent: algorithm === 'ppo' ? { ...agents.ppo, hidden: [] } : agents.dqn,
+          },
+          { seed: 1, backtest: options },
+        );
+      const r = auditBacktest(panel, mk, options);
+      expect(r.violations).toEqual([]);
+      expect(r.ok).toBe(true);
+      expect(r.checks).toBe(6);
+    });
+  }
 });

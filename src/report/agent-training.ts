@@ -17,14 +17,20 @@ export interface RlTrainingRecord {
   readonly fitDate: string;
   readonly decisionDate: string;
   readonly agents: readonly { readonly seed: number; readonly episodeReturns: readonly number[] }[];
+  /** The first training decision date and the steps per training episode (rl-agent refits). */
+  readonly trainFrom?: string;
+  readonly trainSteps?: number;
 }
 
 /** Training curves an rl-agent strategy put on its refit decisions (`diagnostics.rl.training`). */
 export function rlTraining(r: BacktestResult): RlTrainingRecord[] {
   const out: RlTrainingRecord[] = [];
   for (const d of r.decisions) {
-    const rl = d.diagnostics?.['rl'] as { fitDate: string; training?: RlTrainingRecord['agents'] } | undefined;
-    if (rl?.training) out.push({ fitDate: rl.fitDate, decisionDate: r.dates[d.dateIndex]!, agents: rl.training });
+    const rl = d.diagnostics?.['rl'] as
+      { fitDate: string; training?: RlTrainingRecord['agents']; trainFrom?: string; trainSteps?: number } | undefined;
+    if (!rl?.training) continue;
+    const span = rl.trainFrom === undefined ? {} : { trainFrom: rl.trainFrom, trainSteps: rl.trainSteps! };
+    out.push({ fitDate: rl.fitDate, decisionDate: r.dates[d.dateIndex]!, agents: rl.training, ...span });
   }
   return out;
 }

@@ -9,7 +9,11 @@ import { isKeelError, type FindingDraft } from '../core/index.ts';
 import { A2c, Dqn, Ppo, type Agent } from '../agents/index.ts';
 import type { RlAlgorithm, RlPolicy, RlTrainInput } from './rl-agent-registry.ts';
 
-const hidden = z.array(z.int().min(1).max(1024)).min(1).max(4).default([64, 64]).describe('hidden layer sizes');
+const hidden = z
+  .array(z.int().min(1).max(1024))
+  .max(4)
+  .default([64, 64])
+  .describe('hidden layer sizes ([]: linear, e.g. for policy: per-asset)');
 const onPolicy = {
   learningRate: z.number().gt(0).max(1).default(3e-4).describe('Adam learning rate'),
   gamma: z.number().min(0).max(1).default(0.99).describe('discount γ'),
@@ -90,18 +94,38 @@ export const ppoAlgorithm: RlAlgorithm = {
   actions: 'continuous',
   paramsSchema: ppoAgentSchema,
   train: (input) =>
-    trainAgent(new Ppo({ ...ppoAgentSchema.parse(input.params), seed: input.seed, boxAction: 'scores' }), input),
+    trainAgent(
+      new Ppo({
+        ...ppoAgentSchema.parse(input.params),
+        seed: input.seed,
+        boxAction: 'scores',
+        perAsset: input.perAsset ?? null,
+      }),
+      input,
+    ),
 };
 
 export const a2cAlgorithm: RlAlgorithm = {
   actions: 'continuous',
   paramsSchema: a2cAgentSchema,
   train: (input) =>
-    trainAgent(new A2c({ ...a2cAgentSchema.parse(input.params), seed: input.seed, boxAction: 'scores' }), input),
+    trainAgent(
+      new A2c({
+        ...a2cAgentSchema.parse(input.params),
+        seed: input.seed,
+        boxAction: 'scores',
+        perAsset: input.perAsset ?? null,
+      }),
+      input,
+    ),
 };
 
 export const dqnAlgorithm: RlAlgorithm = {
   actions: 'discrete',
   paramsSchema: dqnAgentSchema,
-  train: (input) => trainAgent(new Dqn({ ...dqnAgentSchema.parse(input.params), seed: input.seed }), input),
+  train: (input) =>
+    trainAgent(
+      new Dqn({ ...dqnAgentSchema.parse(input.params), seed: input.seed, perAsset: input.perAsset ?? null }),
+      input,
+    ),
 };

@@ -8,7 +8,7 @@ import type * as z from 'zod';
 import type { FindingDraft } from '../core/index.ts';
 import { qLearningAlgorithm } from './rl-agent-q.ts';
 import { a2cAlgorithm, dqnAlgorithm, ppoAlgorithm } from './rl-agent-deep.ts';
-import type { PortfolioEnv } from '../agents/index.ts';
+import type { PerAssetSpec, PortfolioEnv } from '../agents/index.ts';
 
 /** Every algorithm a study may name (the schema's enum); only the registered ones run. */
 export const RL_ALGORITHM_NAMES = ['q-learning', 'dqn', 'a2c', 'ppo'] as const;
@@ -24,6 +24,8 @@ export interface RlTrainInput {
   readonly params: Record<string, unknown>;
   /** Training budget: episodes, or env steps (converted by the algorithm). */
   readonly budget: { readonly episodes?: number; readonly steps?: number };
+  /** The strategy's `policy: per-asset` (null: a network over the joint observation). */
+  readonly perAsset?: PerAssetSpec | null;
 }
 
 export interface RlPolicy {

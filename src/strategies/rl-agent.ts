@@ -15,7 +15,7 @@
 import * as z from 'zod';
 import { configError, createRng, type FindingDraft } from '../core/index.ts';
 import type { Panel } from '../data/index.ts';
-import { observationAt, PortfolioEnv, rewardSchema, type ActionSpec } from '../agents/index.ts';
+import { observationAt, PortfolioEnv, rewardSchema, type ActionSpec, type PerAssetSpec } from '../agents/index.ts';
 import {
   computeFeatures,
   createFeatures,
@@ -78,7 +78,22 @@ export const rlAgentSchema = z
     episodes: z.int().min(1).optional().describe('training episodes per refit (default 40)'),
     steps: z.int().min(1).optional().describe('or: environment steps per refit'),
     stepBars: z.int().min(1).default(5).describe('bars per training step (the target is held that long)'),
-    trainWindow: z.int().min(20).default(756).describe('bars of history the training episodes cover'),
+    trainWindow: z
+      .union([z.int().min(20), z.literal('expanding')])
+      .default(756)
+      .describe('bars of history the training episodes cover, or expanding: every bar from the warm-up to the refit'),
+    policy: z
+      .union([
+        z.enum(['joint', 'per-asset']),
+        z.strictObject({
+          kind: z.literal('per-asset'),
+          ownWeight: z.boolean().default(false).describe("give the shared network the asset's current weight too"),
+        }),
+      ])
+      .default('joint')
+      .describe(
+        "dqn, a2c, ppo: joint = one network over every asset's features at once; per-asset = ONE small network shared across the assets maps each asset's own features to its score (agent.hidden: [] makes it linear)",
+      ),
     refitEvery: z.int().min(1).default(126).describe('retrain every this many bars (anchored on the row index)'),
     embargo: z.int().min(0).default(0).describe('bars between the last training reward and the refit date'),
     minTrainSteps: z.int().min(2).default(40).describe('fewest training steps before the first fit (1/N until then)'),
@@ -89,6 +104,12 @@ export const rlAgentSchema = z
   .superRefine((p, ctx) => {
     if (p.episodes !== undefined && p.steps !== undefined)
       ctx.addIssue({ code: 'custom', path: ['steps'], message: 'give episodes or steps, not both' });
+    if (p.policy !== 'joint' && p.algorithm === 'q-learning')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['policy'],
+        message: 'policy: per-asset needs a network (dqn, a2c or ppo); q-learning keeps a table over the joint state',
+      });
     const algo = rlAlgorithms[p.algorithm];
     if (!algo) return;
     const r = algo.paramsSchema.safeParse(p.agent);
@@ -98,6 +119,13 @@ export const rlAgentSchema = z
     }
   });
 export type RlAgentParams = z.output<typeof rlAgentSchema>;
+
+/** The strategy's `policy` as the agents' per-asset spec (null: joint). */
+function perAssetOf(p: RlAgentParams, n: number, allocations: number[][]): PerAssetSpec | null {
+  if (p.policy === 'joint') return null;
+  const ownWeight = p.policy === 'per-asset' ? false : p.policy.ownWeight;
+  return { assets: n, ownWeight, ...(rlAlgorithms[p.algorithm]?.actions === 'discrete' ? { mix: allocations } : {}) };
+}
 
 export interface RlAgentEnv {
   readonly name?: string;
@@ -119,6 +147,9 @@ export interface RlDiagnostics {
   readonly agentWeights?: readonly (readonly number[])[];
   /** Refit decisions only: each agent's training curve. */
   readonly training?: readonly { readonly seed: number; readonly episodeReturns: readonly number[] }[];
+  /** Refit decisions only: the first training decision date and the steps per training episode. */
+  readonly trainFrom?: string;
+  readonly trainSteps?: number;
 }
 
 interface Fitted {
@@ -130,6 +161,8 @@ interface Fitted {
   /** Columns left out of cross-sectional z-scores (market-wide), decided on the training window. */
   readonly keep: ReadonlySet<number>;
   readonly toWeights: (action: Float64Array | number) => Float64Array;
+  readonly trainFrom: string;
+  readonly trainSteps: number;
 }
 
 function allocationsOf(p: RlAgentParams, assets: readonly string[], name: string): number[][] {
@@ -183,7 +216,9 @@ export function rlAgent(params: RlAgentParams, env: RlAgentEnv = {}): EnsembleSt
    */
   const fitSteps = function* (view: Panel, A: number): Generator<void, Fitted | null> {
     if (fits.has(A)) return fits.get(A)!;
-    let from = Math.max(warmup + params.window - 1, A - params.trainWindow);
+    // expanding: every decision row from the features' warm-up on (as the supervised core's expanding window)
+    const expanding = params.trainWindow === 'expanding';
+    let from = Math.max(warmup + params.window - 1, expanding ? 0 : A - (params.trainWindow as number));
     const to = A - params.embargo;
     const none = (): null => (fits.set(A, null), null);
     if (Math.floor((to - from) / params.stepBars) < params.minTrainSteps) return none();
@@ -214,6 +249,7 @@ export function rlAgent(params: RlAgentParams, env: RlAgentEnv = {}): EnsembleSt
       to,
       stepBars: params.stepBars,
     });
+    const perAsset = perAssetOf(params, panel.nAssets, allocations);
     const obs: Float64Array[] = [];
     const zero = new Float64Array(panel.nAssets);
     for (let t = from; t + params.stepBars <= to; t += params.stepBars)
@@ -225,7 +261,7 @@ export function rlAgent(params: RlAgentParams, env: RlAgentEnv = {}): EnsembleSt
     for (let k = 0; k < params.seeds; k++) {
       if (k > 0) yield;
       const seed = rng.fork(k).nextUint32();
-      const pol = algo.train({ env: trainEnv, trainObservations: obs, seed, params: params.agent, budget });
+      const pol = algo.train({ env: trainEnv, trainObservations: obs, seed, params: params.agent, budget, perAsset });
       seeds.push(seed);
       policies.push(pol);
       findings.push(...pol.findings.map((f) => ({ ...f, message: `agent ${k + 1} of ${params.seeds}: ${f.message}` })));
@@ -238,7 +274,7 @@ export function rlAgent(params: RlAgentParams, env: RlAgentEnv = {}): EnsembleSt
           'the backtest has risk overlays; the agents trained without them (PortfolioEnv does not model overlays) and the overlays act on their targets in the backtest',
         fix: 'remove backtest.overlays to judge the agents under the rules they trained on',
       });
-    if (from > A - params.trainWindow)
+    if (!expanding && from > A - (params.trainWindow as number))
       findings.push({
         severity: 'warning',
         kind: 'rl-short-training',
@@ -253,6 +289,8 @@ export function rlAgent(params: RlAgentParams, env: RlAgentEnv = {}): EnsembleSt
       scaler,
       keep,
       toWeights: (a) => trainEnv.actions.toWeights(a),
+      trainFrom: panel.dates[from]!,
+      trainSteps: steps,
     };
     fits.set(A, f);
     return f;
@@ -346,7 +384,11 @@ export function rlAgent(params: RlAgentParams, env: RlAgentEnv = {}): EnsembleSt
       // A member reports its action only: the training curves and the training findings are the ensemble's.
       const training =
         refit && member === null
-          ? { training: f.policies.map((p, k) => ({ seed: f.seeds[k]!, episodeReturns: p.episodeReturns })) }
+          ? {
+              training: f.policies.map((p, k) => ({ seed: f.seeds[k]!, episodeReturns: p.episodeReturns })),
+              trainFrom: f.trainFrom,
+              trainSteps: f.trainSteps,
+            }
           : {};
       const rl: RlDiagnostics = {
         algorithm: params.algorithm,
