@@ -21,7 +21,7 @@ interface Strat {
 }
 const read = (f: string) =>
   parseStudyText(readFileSync(join(repoRoot, 'examples', f), 'utf8'), f) as unknown as {
-    backtest: { start: string };
+    backtest: { start: string; rebalance: string };
     strategies: Strat[];
     tune?: { validation: { end: string }; space: Record<string, Spec> };
   };
@@ -56,5 +56,28 @@ describe('examples/ml-allocation.yaml portfolio settings', () => {
         for (const [k, v] of Object.entries(t.portfolio))
           if (!Object.keys(tune.tune!.space).some((p) => p.endsWith(`.${k}`))) expect(s.portfolio[k], k).toEqual(v);
       }
+    });
+});
+
+// The horizon and cadence grids (issue #14; outcome in docs/forecast-quality.md, "Horizon and decision frequency"):
+// each scores the job's own ridge, and the job's setting is one of its grid points, so the paired differences there
+// are against what the job runs.
+describe('examples/ml-allocation.yaml horizon and cadence', () => {
+  const job = read('ml-allocation.yaml');
+  for (const [file, ridge] of [
+    ['tune-main-cadence.yaml', 'stocks-linear'],
+    ['tune-main-cadence-core.yaml', 'core-linear'],
+  ] as const)
+    it(`${file}: the job's ${ridge} (monthly, its horizon and cost penalty) is a grid point, validated before the backtest`, () => {
+      const tune = read(file);
+      expect(tune.tune!.validation.end < job.backtest.start).toBe(true);
+      const t = tune.strategies.find((s) => s.name === ridge)!;
+      const j = job.strategies.find((s) => s.name === ridge)!;
+      for (const k of ['universe', 'features', 'target', 'model', 'portfolio'] as const) expect(t[k], k).toEqual(j[k]);
+      const space = tune.tune!.space;
+      const choices = (path: string) => (space[path] as { choices: unknown[] }).choices;
+      expect(choices('backtest.rebalance')).toContain(job.backtest.rebalance);
+      expect(choices(`strategies.${ridge}.target.horizon`)).toContain((j.target as { horizon: number }).horizon);
+      expect(choices(`strategies.${ridge}.portfolio.transactionCost`)).toContain(j.portfolio['transactionCost']);
     });
 });
