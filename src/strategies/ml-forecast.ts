@@ -19,7 +19,13 @@ import { distillRefit, explainsAt, forecastExplanation } from './ml-explain.ts';
 import type { Panel } from '../data/index.ts';
 import { computeFeatures, predictionRows, type FeatureMatrix, type FeatureSpec } from '../features/index.ts';
 import type { Allocation } from '../allocation/index.ts';
-import { inferPeriodsPerYear, type Decision, type DecisionContext, type Strategy } from '../backtest/index.ts';
+import {
+  inferPeriodsPerYear,
+  type Decision,
+  type DecisionContext,
+  type RebalanceSpec,
+  type Strategy,
+} from '../backtest/index.ts';
 import {
   constructPortfolio,
   decisionFeatures,
@@ -158,6 +164,7 @@ export function mlForecast(params: MlForecastParams, env: MlForecastEnv = {}): S
 
   return {
     name,
+    ...(params.rebalance === undefined ? {} : { rebalance: params.rebalance as RebalanceSpec }),
     decide(fullView: Panel, ctx: DecisionContext): Decision {
       const universe = params.universe ?? fullView.assets;
       const same = universe.length === fullView.nAssets && universe.every((id, a) => fullView.assets[a] === id);

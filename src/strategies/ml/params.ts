@@ -5,6 +5,7 @@
  */
 import type { MonitorSpec } from '../../monitor/index.ts';
 import * as z from 'zod';
+import { rebalanceSchema } from '../../backtest/index.ts';
 import { configError, dataError } from '../../core/index.ts';
 import type { Panel } from '../../data/index.ts';
 import {
@@ -167,6 +168,8 @@ export const mlForecastSchema = z.strictObject({
   /** Returns (bars) for the Ledoit-Wolf covariance, annualised with the data's periods per year. */
   covarianceWindow: z.int().min(20).default(252),
   portfolio: portfolioSchema.default(portfolioSchema.parse({})),
+  /** The strategy's own rebalancing rule (weekly decisions on a short label beside monthly baselines); default: the backtest's. */
+  rebalance: rebalanceSchema.optional().describe("the strategy's own rebalancing rule (default: the backtest's)"),
   /**
    * Explain the forecasts: each decision's SHAP record and each refit's distilled tree (explanations.json, the
    * report's explanation panels, `keel explain`). false skips that work; forecasts, weights and metrics are unchanged.
