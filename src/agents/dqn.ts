@@ -4,6 +4,12 @@
  * truncation, with terminated = false so it is bootstrapped), Huber loss on the chosen action's Q, a target network
  * copied every `targetUpdateInterval` env steps. Target: r + γ·(1 − terminated)·Q_target(s', argmax_a Q(s', a)).
  * Discrete actions only (a declared set of allocations).
+ *
+ * `allActions` (counterfactual updates, "action augmentation" as in Huang 2018, "Financial trading as a game"): in a
+ * portfolio environment every allocation's reward over a step is known from the prices the taken action's reward
+ * reads, and so is its next observation (only the own-weight part differs). Before each step the agent asks the env
+ * (`env.peek(a)`, which does not advance it) for the transition of every other allocation and stores all nA
+ * transitions, so the replay holds the reward of every action at every visited state instead of one.
  */
 import { createRng, KeelError, type Rng } from '../core/index.ts';
 import { Adam, clipGradNorm } from '../models/index.ts';
@@ -52,6 +58,8 @@ export interface DqnParams {
   readonly doubleQ: boolean;
   /** null: a Q-network over the whole observation; else one network shared across the assets (shared-net.ts). */
   readonly perAsset: PerAssetSpec | null;
+  /** Store every action's transition at each step (the env must have `peek`); see the header. */
+  readonly allActions: boolean;
 }
 
 export const dqnDefaults: DqnParams = {
@@ -72,6 +80,7 @@ export const dqnDefaults: DqnParams = {
   activation: 'relu',
   doubleQ: true,
   perAsset: null,
+  allActions: false,
 };
 
 export class Dqn implements Agent {
@@ -154,12 +163,19 @@ export class Dqn implements Agent {
       );
     }
     const p = this.params;
+    const peek = p.allActions ? env.peek?.bind(env) : undefined;
+    if (p.allActions && peek === undefined)
+      throw new KeelError(
+        'config',
+        'dqn allActions needs an environment that can peek at a step without taking it (PortfolioEnv can); set allActions: false for this env.',
+      );
     const q = this.q!;
     const target = this.target!;
     const B = p.batchSize;
     q.allocate(B);
     target.allocate(B);
-    const replay = new ReplayBuffer(Math.min(p.bufferSize, totalSteps), s.obsSize);
+    const perStep = peek ? this.nActions : 1;
+    const replay = new ReplayBuffer(Math.min(p.bufferSize, totalSteps * perStep), s.obsSize);
     const batch = replay.sampleBuffers(B);
     const opt = new Adam(q.params, { learningRate: p.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, l2: 0 });
     const eps: Schedule = linearSchedule(p.explorationInitial, p.explorationFinal, p.explorationFraction);
@@ -182,6 +198,14 @@ export class Dqn implements Agent {
         const progressRemaining = 1 - (t - 1) / totalSteps;
         const epsilon = eps(progressRemaining);
         const action = this.actRng.uniform() < epsilon ? this.actRng.int(nA) : argmax(q.forward(obs, 1, false), 0, nA);
+        // counterfactual transitions first (peek leaves the env where it is), then the step taken
+        if (peek)
+          for (let a = 0; a < nA; a++) {
+            if (a === action) continue;
+            const c = peek(a);
+            checkStep('dqn', c, this.timesteps + 1);
+            replay.add(obs, c.obs, a, c.reward, c.terminated);
+          }
         const r = env.step(action);
         this.timesteps++;
         checkStep('dqn', r, this.timesteps);

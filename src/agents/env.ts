@@ -30,4 +30,6 @@ export interface Env<Obs = Float64Array, Action = Float64Array | number> {
   readonly actionSpace: Space;
   reset(options?: { seed?: number; options?: Readonly<Record<string, unknown>> }): ResetResult<Obs>;
   step(action: Action): StepResult<Obs>;
+  /** Optional: what `step(action)` would return from the current state, without taking it (PortfolioEnv has it). */
+  peek?(action: Action): StepResult<Obs>;
 }

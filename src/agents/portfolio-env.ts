@@ -210,8 +210,35 @@ export class PortfolioEnv implements Env<Float64Array, Float64Array | number> {
   }
 
   step(action: Float64Array | number): StepResult<Float64Array> {
-    if (this.t < 0) throw usageError('PortfolioEnv.step() called before reset(); call env.reset({ seed }) first.');
-    if (this.done) throw usageError('PortfolioEnv.step() after the episode ended; call env.reset() first.');
+    return this.advance(action, false);
+  }
+
+  /**
+   * What `step(action)` would return from the current state, without taking it: the same fill, costs, accruals,
+   * marks and reward (the reward's running state, e.g. the differential Sharpe's moments, is read, not updated), then
+   * the book, NAV and row are put back. It reads the same bars as the step itself (t … t + stepBars), so a
+   * counterfactual reward knows nothing the taken action's reward does not (DQN's `allActions`).
+   */
+  peek(action: Float64Array | number): StepResult<Float64Array> {
+    const qty = Float64Array.from(this.qty);
+    const lastPx = Float64Array.from(this.lastPx);
+    const { cash, nav, t, done } = this;
+    try {
+      return this.advance(action, true);
+    } finally {
+      this.qty.set(qty);
+      this.lastPx.set(lastPx);
+      this.cash = cash;
+      this.nav = nav;
+      this.t = t;
+      this.done = done;
+    }
+  }
+
+  private advance(action: Float64Array | number, peek: boolean): StepResult<Float64Array> {
+    const verb = peek ? 'peek' : 'step';
+    if (this.t < 0) throw usageError(`PortfolioEnv.${verb}() called before reset(); call env.reset({ seed }) first.`);
+    if (this.done) throw usageError(`PortfolioEnv.${verb}() after the episode ended; call env.reset() first.`);
     const target = this.actions.toWeights(action);
     const n = this.nAssets;
     const t = this.t;
@@ -242,7 +269,8 @@ export class PortfolioEnv implements Env<Float64Array, Float64Array | number> {
     }
     this.t = t + this.stepBars;
     this.nav = markToMarket(this.qty, this.lastPx, this.cash);
-    const reward = this.reward.next(before, this.nav, this.reward.needsEqualWeight ? this.equalWeightGross() : 1);
+    const g = this.reward.needsEqualWeight ? this.equalWeightGross() : 1;
+    const reward = peek ? this.reward.peek(before, this.nav, g) : this.reward.next(before, this.nav, g);
     const terminated = !(this.nav > this.ruinNav);
     const truncated = !terminated && this.t + this.stepBars > this.end;
     this.done = terminated || truncated;

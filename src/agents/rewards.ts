@@ -50,6 +50,8 @@ export interface Reward {
    * return of 1/N over the same bars (read only when `needsEqualWeight`).
    */
   next(before: number, after: number, equalWeight?: number): number;
+  /** What `next` would return for this step, without updating the running state (a counterfactual step). */
+  peek(before: number, after: number, equalWeight?: number): number;
 }
 
 export function createReward(spec: RewardSpec = { kind: 'log-return' }): Reward {
@@ -63,28 +65,21 @@ export function createReward(spec: RewardSpec = { kind: 'log-return' }): Reward 
   const p = r.data;
   switch (p.kind) {
     case 'log-return':
-      return { kind: p.kind, needsEqualWeight: false, reset() {}, next: (b, a) => Math.log(a / b) };
-    case 'excess-log-return':
-      return {
-        kind: p.kind,
-        needsEqualWeight: true,
-        reset() {},
-        next: (b, a, g) => {
-          if (g === undefined) throw usageError("reward excess-log-return: the step's 1/N gross return is missing.");
-          return Math.log(a / b) - Math.log(g);
-        },
+      return { kind: p.kind, needsEqualWeight: false, reset() {}, next: logReturn, peek: logReturn };
+    case 'excess-log-return': {
+      const excess = (b: number, a: number, g?: number): number => {
+        if (g === undefined) throw usageError("reward excess-log-return: the step's 1/N gross return is missing.");
+        return Math.log(a / b) - Math.log(g);
       };
+      return { kind: p.kind, needsEqualWeight: true, reset() {}, next: excess, peek: excess };
+    }
     case 'risk-penalty': {
       const lam = p.riskAversion;
-      return {
-        kind: p.kind,
-        needsEqualWeight: false,
-        reset() {},
-        next: (b, a) => {
-          const R = a / b - 1;
-          return R - 0.5 * lam * R * R;
-        },
+      const utility = (b: number, a: number): number => {
+        const R = a / b - 1;
+        return R - 0.5 * lam * R * R;
       };
+      return { kind: p.kind, needsEqualWeight: false, reset() {}, next: utility, peek: utility };
     }
     case 'differential-sharpe': {
       const eta = p.eta;
@@ -92,6 +87,10 @@ export function createReward(spec: RewardSpec = { kind: 'log-return' }): Reward 
       let A = 0;
       let B = 0;
       let k = 0;
+      const dsr = (R: number): number => {
+        const v = B - A * A;
+        return k >= warmup && v > 1e-12 ? (B * (R - A) - 0.5 * A * (R * R - B)) / Math.pow(v, 1.5) : 0;
+      };
       return {
         kind: p.kind,
         needsEqualWeight: false,
@@ -102,15 +101,18 @@ export function createReward(spec: RewardSpec = { kind: 'log-return' }): Reward 
         },
         next: (b, a) => {
           const R = a / b - 1;
-          const dA = R - A;
-          const dB = R * R - B;
-          const v = B - A * A;
-          const d = k++ >= warmup && v > 1e-12 ? (B * dA - 0.5 * A * dB) / Math.pow(v, 1.5) : 0;
-          A += eta * dA;
-          B += eta * dB;
+          const d = dsr(R);
+          k++;
+          A += eta * (R - A);
+          B += eta * (R * R - B);
           return d;
         },
+        peek: (b, a) => dsr(a / b - 1),
       };
     }
   }
+}
+
+function logReturn(before: number, after: number): number {
+  return Math.log(after / before);
 }

@@ -121,4 +121,38 @@ describe('look-ahead audit: rl-agent with deep agents', () => {
       expect(r.checks).toBe(6);
     });
   }
+  // DQN learning from every allocation at each step (agent.allActions: counterfactual transitions from env.peek), on
+  // the T12 shape (per-asset with the own weight, expanding window, the 1/N-relative reward), both fill timings.
+  for (const fill of ['next-close', 'next-open'] as const) {
+    it(`dqn with allActions passes (fill ${fill})`, () => {
+      const options: BacktestOptions = {
+        costs: { kind: 'proportional', bps: 10 },
+        rebalance: 'monthly',
+        start: '2016-01-04',
+        fill,
+      };
+      const mk = (): Strategy =>
+        (strategyKinds['rl-agent'].create as (x: object, e: object) => Strategy)(
+          {
+            algorithm: 'dqn',
+            policy: { kind: 'per-asset', ownWeight: true },
+            features: [{ kind: 'momentum', windows: [21] }],
+            normalize: 'zscore',
+            reward: { kind: 'excess-log-return' },
+            stepBars: 5,
+            trainWindow: 'expanding',
+            refitEvery: 126,
+            minTrainSteps: 30,
+            steps: 96,
+            seeds: 1,
+            agent: { ...agents.dqn, hidden: [], gamma: 0.5, allActions: true },
+          },
+          { seed: 1, backtest: options },
+        );
+      const r = auditBacktest(panel, mk, options);
+      expect(r.violations).toEqual([]);
+      expect(r.ok).toBe(true);
+      expect(r.checks).toBe(6);
+    });
+  }
 });

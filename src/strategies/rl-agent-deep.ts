@@ -60,6 +60,10 @@ export const dqnAgentSchema = z.strictObject({
   maxGradNorm: z.number().gt(0).default(10).describe('gradient-norm clip'),
   hidden,
   doubleQ: z.boolean().default(true).describe('double-DQN target'),
+  allActions: z
+    .boolean()
+    .default(false)
+    .describe("store every allocation's transition at each step (counterfactual rewards from the same prices)"),
 });
 
 function stepsOf(input: RlTrainInput): number {
