@@ -223,3 +223,69 @@ function csSoftmax(z: Float64Array): number[] {
   const s = e.reduce((a, b) => a + b, 0);
   return e.map((v) => v / s);
 }
+
+interface CsState {
+  readonly x: Float64Array;
+  readonly noise: Float64Array;
+}
+
+/**
+ * The cross-sectional toy with noisy returns and a `peek`: asset a returns 0.1 × its first feature + σ·ε_a over the
+ * step (ε standard normal, drawn with the state, so every allocation's reward over a step is fixed before it is
+ * taken, as in PortfolioEnv). `peek(action)` gives exactly what `step(action)` would. Discrete actions index
+ * `crossSectionAllocations`; the weights part of the observation is always 1/N. 32 steps an episode.
+ */
+export class NoisyCrossSectionEnv implements Env<Float64Array, Float64Array | number> {
+  readonly observationSpace: Space = { kind: 'box', shape: [CS_OBS] };
+  readonly actionSpace: Space = { kind: 'discrete', shape: [], n: crossSectionAllocations.length };
+  private cur: CsState = { x: new Float64Array(CS_OBS), noise: new Float64Array(CS_N) };
+  private next: CsState = this.cur;
+  private t = 0;
+  private rng = createRng(0);
+  constructor(readonly sigma: number) {}
+  reset(o?: { seed?: number }): ResetResult<Float64Array> {
+    if (o?.seed !== undefined) this.rng = createRng(o.seed);
+    this.t = 0;
+    this.cur = this.draw();
+    this.next = this.draw();
+    return { obs: this.cur.x.slice(), info: {} };
+  }
+  private draw(): CsState {
+    const x = new Float64Array(CS_OBS);
+    for (let i = 0; i < CS_F * CS_N; i++) x[i] = this.rng.normal();
+    for (let a = 0; a < CS_N; a++) x[CS_F * CS_N + a] = 1 / CS_N;
+    const noise = new Float64Array(CS_N);
+    for (let a = 0; a < CS_N; a++) noise[a] = this.sigma * this.rng.normal();
+    return { x, noise };
+  }
+  peek(action: Float64Array | number): StepResult<Float64Array> {
+    const w = crossSectionAllocations[action as number]!;
+    let r = 0;
+    for (let a = 0; a < CS_N; a++) r += w[a]! * (0.1 * this.cur.x[a]! + this.cur.noise[a]!);
+    return { obs: this.next.x.slice(), reward: r, terminated: false, truncated: this.t + 1 >= 32, info: {} };
+  }
+  step(action: Float64Array | number): StepResult<Float64Array> {
+    const r = this.peek(action);
+    this.t++;
+    this.cur = this.next;
+    this.next = this.draw();
+    return r;
+  }
+}
+
+/** Mean reward per step of a discrete policy on the noise-free toy over 20 episodes, as a fraction of the oracle's. */
+export function crossSectionScore(act: (obs: Float64Array) => number): number {
+  const run = (pick: (obs: Float64Array) => number): number =>
+    evaluatePolicy(new NoisyCrossSectionEnv(0), pick, 99, 20);
+  const oracle = (obs: Float64Array): number => {
+    let best = 0;
+    let bestV = -Infinity;
+    crossSectionAllocations.forEach((w, j) => {
+      let v = 0;
+      for (let a = 0; a < CS_N; a++) v += w[a]! * obs[a]!;
+      if (v > bestV) [best, bestV] = [j, v];
+    });
+    return best;
+  };
+  return run(act) / run(oracle);
+}
