@@ -1,11 +1,9 @@
 /** Env wrappers for the agents' tests: record what an agent did, or break an env at a chosen step. */
 import type { Env, StepResult } from './env.ts';
 
-/** Passes everything through and records every action and reward (for same-seed byte comparisons). */
-export class RecordingEnv implements Env {
-  readonly actions: number[] = [];
-  readonly rewards: number[] = [];
-  constructor(private readonly inner: Env) {}
+/** A wrapper that passes everything to `inner`; subclasses override what they watch or change. */
+export class PassThroughEnv<E extends Env = Env> implements Env {
+  constructor(protected readonly inner: E) {}
   get observationSpace(): Env['observationSpace'] {
     return this.inner.observationSpace;
   }
@@ -16,6 +14,15 @@ export class RecordingEnv implements Env {
     return this.inner.reset(o);
   }
   step(action: Float64Array | number): StepResult<Float64Array> {
+    return this.inner.step(action);
+  }
+}
+
+/** Passes everything through and records every action and reward (for same-seed byte comparisons). */
+export class RecordingEnv extends PassThroughEnv {
+  readonly actions: number[] = [];
+  readonly rewards: number[] = [];
+  override step(action: Float64Array | number): StepResult<Float64Array> {
     if (typeof action === 'number') this.actions.push(action);
     else this.actions.push(...action);
     const r = this.inner.step(action);
@@ -25,23 +32,16 @@ export class RecordingEnv implements Env {
 }
 
 /** From step `from` on (1-based, counted over all episodes), the reward becomes `reward` (NaN, or huge). */
-export class BreakingEnv implements Env {
+export class BreakingEnv extends PassThroughEnv {
   private steps = 0;
   constructor(
-    private readonly inner: Env,
+    inner: Env,
     private readonly from: number,
     private readonly reward: number,
-  ) {}
-  get observationSpace(): Env['observationSpace'] {
-    return this.inner.observationSpace;
+  ) {
+    super(inner);
   }
-  get actionSpace(): Env['actionSpace'] {
-    return this.inner.actionSpace;
-  }
-  reset(o?: Parameters<Env['reset']>[0]): ReturnType<Env['reset']> {
-    return this.inner.reset(o);
-  }
-  step(action: Float64Array | number): StepResult<Float64Array> {
+  override step(action: Float64Array | number): StepResult<Float64Array> {
     const r = this.inner.step(action);
     return ++this.steps >= this.from ? { ...r, reward: this.reward } : r;
   }

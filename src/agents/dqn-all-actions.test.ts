@@ -6,8 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { synthesizeMarket } from '../synth/index.ts';
 import { crossSectionAllocations, crossSectionScore, IdentityEnv, NoisyCrossSectionEnv } from './agent-test-envs.ts';
+import { PassThroughEnv } from './agent-test-helpers.ts';
 import { Dqn } from './dqn.ts';
-import type { Env, StepResult } from './env.ts';
+import type { StepResult } from './env.ts';
 import { PortfolioEnv } from './portfolio-env.ts';
 
 const CORE = ['EQ_BROAD', 'EQ_TECH', 'BOND_LONG', 'GOLD'];
@@ -31,23 +32,13 @@ const mkEnv = () =>
 const params = { learningStarts: 50, hidden: [8], gamma: 0.5, learningRate: 1e-3, targetUpdateInterval: 100 };
 
 /** Records, per peek and step, the env's row and the action (to show every peek precedes its step, at its row). */
-class Tracing implements Env {
+class Tracing extends PassThroughEnv<PortfolioEnv> {
   readonly log: string[] = [];
-  constructor(private readonly inner: PortfolioEnv) {}
-  get observationSpace(): Env['observationSpace'] {
-    return this.inner.observationSpace;
-  }
-  get actionSpace(): Env['actionSpace'] {
-    return this.inner.actionSpace;
-  }
-  reset(o?: Parameters<Env['reset']>[0]): ReturnType<Env['reset']> {
-    return this.inner.reset(o);
-  }
   peek(a: Float64Array | number): StepResult<Float64Array> {
     this.log.push(`peek ${this.inner.index} ${String(a)}`);
     return this.inner.peek(a);
   }
-  step(a: Float64Array | number): StepResult<Float64Array> {
+  override step(a: Float64Array | number): StepResult<Float64Array> {
     this.log.push(`step ${this.inner.index} ${String(a)}`);
     return this.inner.step(a);
   }
