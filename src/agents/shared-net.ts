@@ -12,7 +12,7 @@
  * The observation layout is PortfolioEnv's: window × columns × assets feature-major, then n weights, then cash.
  */
 import { KeelError } from '../core/index.ts';
-import { Network, type Param } from '../models/index.ts';
+import { Network, restoreParams, snapshotParams, type Param } from '../models/index.ts';
 import { buildMlp, cloneNetwork, mlpSpecs, type ActivationName, type UniformNormalRng } from './policy.ts';
 
 /** What an agent needs to apply a shared per-asset network (saved with its parameters). */
@@ -150,13 +150,11 @@ export class SharedAssetNet implements AgentNet {
   }
 
   snapshot(into?: Float64Array[]): Float64Array[] {
-    const out = into ?? this.params.map((p) => new Float64Array(p.value.length));
-    this.params.forEach((p, i) => out[i]!.set(p.value));
-    return out;
+    return snapshotParams(this.params, into);
   }
 
   restore(from: readonly Float64Array[]): void {
-    this.params.forEach((p, i) => p.value.set(from[i]!));
+    restoreParams(this.params, from);
   }
 }
 

@@ -13,7 +13,16 @@ export type { RandomForestParams, DecisionTreeParams } from './trees/forest.ts';
 export type { GradientBoostingParams } from './trees/boosting.ts';
 export { neuralModelKinds, NeuralModel, slidingWindows, type NeuralDiagnostics, type Windows } from './neural/index.ts';
 // the neural kit's building blocks, for stages that train their own networks (agents/)
-export { Network, initialise, Adam, clipGradNorm, type LayerSpec, type Param } from './neural/index.ts';
+export {
+  Network,
+  initialise,
+  Adam,
+  clipGradNorm,
+  snapshotParams,
+  restoreParams,
+  type LayerSpec,
+  type Param,
+} from './neural/index.ts';
 export { SvmModel } from './svm/svm.ts';
 export type { SvrParams, SvcParams } from './svm/svm.ts';
 export { solveSmo, kernelRows } from './svm/smo.ts';

@@ -15,6 +15,7 @@ export type {
 export { slidingWindows } from './windows.ts';
 export type { Windows } from './windows.ts';
 export { Network, initialise } from './network.ts';
+export { snapshotParams, restoreParams } from './layer.ts';
 export type { LossKind } from './network.ts';
 export type { Layer, LayerSpec, Param } from './layer.ts';
 export { Adam, Sgd, clipGradNorm } from './optimizers.ts';

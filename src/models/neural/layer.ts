@@ -72,6 +72,18 @@ export function makeParam(name: string, shape: readonly number[]): Param {
   return { name, shape, value: new Float64Array(size), grad: new Float64Array(size) };
 }
 
+/** Copies every parameter value into `into` (one Float64Array per param), allocating only the first time. */
+export function snapshotParams(params: readonly Param[], into?: Float64Array[]): Float64Array[] {
+  const out = into ?? params.map((p) => new Float64Array(p.value.length));
+  params.forEach((p, i) => out[i]!.set(p.value));
+  return out;
+}
+
+/** Sets every parameter value from a snapshot taken by `snapshotParams` on the same parameter list. */
+export function restoreParams(params: readonly Param[], from: readonly Float64Array[]): void {
+  params.forEach((p, i) => p.value.set(from[i]!));
+}
+
 /** Grows a buffer to hold at least `size` numbers (reuses it when it already does). */
 export function ensure(buf: Float64Array<ArrayBuffer>, size: number): Float64Array<ArrayBuffer> {
   return buf.length >= size ? buf : new Float64Array(size);

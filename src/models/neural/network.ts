@@ -5,7 +5,7 @@ import { Dropout, type UniformSource } from './layers/dropout.ts';
 import { GRU } from './layers/gru.ts';
 import { LayerNorm } from './layers/layer-norm.ts';
 import { LSTM } from './layers/lstm.ts';
-import type { Layer, LayerSpec, Param } from './layer.ts';
+import { restoreParams, snapshotParams, type Layer, type LayerSpec, type Param } from './layer.ts';
 
 const NO_INPUT_GRAD = new Float64Array(0);
 
@@ -174,13 +174,11 @@ export class Network {
 
   /** Copies every parameter value into `into` (one Float64Array per param), allocating only the first time. */
   snapshot(into?: Float64Array[]): Float64Array[] {
-    const out = into ?? this.params.map((p) => new Float64Array(p.value.length));
-    this.params.forEach((p, i) => out[i]!.set(p.value));
-    return out;
+    return snapshotParams(this.params, into);
   }
 
   restore(from: readonly Float64Array[]): void {
-    this.params.forEach((p, i) => p.value.set(from[i]!));
+    restoreParams(this.params, from);
   }
 }
 
