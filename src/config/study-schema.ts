@@ -240,6 +240,20 @@ export function createStudySchema(tables: StudyKindTables = defaultKindTables) {
       for (const p of strategyProblems(study, strategyKinds, shape))
         ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
       for (const p of tuneProblems(study)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+      // The planted expectation is the synthetic market's ground truth: no file has it.
+      if (study.data.source !== 'synthetic')
+        study.strategies.forEach((s, i) => {
+          const features = (s as { features?: unknown }).features;
+          if (!Array.isArray(features)) return;
+          features.forEach((f, j) => {
+            if ((f as { kind?: unknown }).kind === 'planted-expectation')
+              ctx.addIssue({
+                code: 'custom',
+                path: ['strategies', i, 'features', j],
+                message: `planted-expectation is the synthetic market's ground truth (a diagnostic, not a forecast), and data.source is ${String(study.data.source)}; remove the feature or use data.source: synthetic`,
+              });
+          });
+        });
       if (study.monitor) {
         // The monitor watches ML forecasts: it needs ml-forecast strategies, and names only those.
         const ml = study.strategies.filter((s) => (s as { kind: string }).kind === 'ml-forecast').map(strategyLabel);

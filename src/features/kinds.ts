@@ -4,10 +4,12 @@
  */
 import { z } from 'zod';
 import { configError } from '../core/index.ts';
+import { plantedComponents } from '../synth/index.ts';
 import type { Feature } from './feature.ts';
 import { assetCategoryFeature } from './asset-category.ts';
 import { macroSurpriseFeature } from './macro-surprise.ts';
 import { marketRegimeFeature } from './market-regime.ts';
+import { plantedExpectationFeature } from './planted-expectation.ts';
 import { fundamentalsFeature, macroFeature, sentimentFeature } from './record-features.ts';
 import {
   atrFeature,
@@ -123,6 +125,14 @@ export const featureKinds = {
     }),
     (p) => marketRegimeFeature(p),
     "the asset's trailing market beta × log(the market's reference volatility / its recent volatility): calm vs stress",
+  ),
+  'planted-expectation': kind(
+    z.strictObject({
+      horizon: z.number().int().min(1).max(252).default(21),
+      component: z.enum(['total', ...plantedComponents]).default('total'),
+    }),
+    (p) => plantedExpectationFeature(p.horizon, p.component),
+    'synthetic data only, a diagnostic: the planted expected return (what a perfect forecaster knows at t)',
   ),
   sentiment: kind(
     z.strictObject({ halfLife: z.number().positive().default(5) }),

@@ -6,10 +6,12 @@
  */
 import type { FundamentalReport, Headline, MacroObservation } from '../data/index.ts';
 import type { IsoDate } from '../data/index.ts';
+import type { SyntheticRecords } from '../synth/index.ts';
 
 export type { FundamentalReport, Headline, MacroObservation };
 
-export interface PitRecords {
+/** On synthetic data the study's records also carry the ground truth (`planted-expectation` reads it). */
+export interface PitRecords extends Partial<SyntheticRecords> {
   readonly macro?: readonly MacroObservation[];
   readonly headlines?: readonly Headline[];
   readonly fundamentals?: readonly FundamentalReport[];

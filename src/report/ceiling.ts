@@ -5,22 +5,11 @@
  * what was there it found.
  */
 import { forecastQuality, type ForecastCrossSection } from '../metrics/index.ts';
-import { plantedExpectation, type PlantedExpectation, type SyntheticTruth } from '../synth/index.ts';
-
-/** A study's records on synthetic data: the truth and the dates and assets its arrays are laid out on. */
-interface SyntheticRecords {
-  readonly truth: SyntheticTruth;
-  readonly truthAxes: { readonly dates: readonly string[]; readonly assets: readonly string[] };
-}
-
-function syntheticOf(records: unknown): SyntheticRecords | undefined {
-  const r = records as Partial<SyntheticRecords> | undefined;
-  return r?.truth && r.truthAxes ? (r as SyntheticRecords) : undefined;
-}
+import { plantedExpectation, syntheticRecordsOf, type PlantedExpectation } from '../synth/index.ts';
 
 /** Planted expectations by horizon, computed once per records object and horizon. */
 export function ceilingSource(records: unknown): ((horizon: number) => PlantedExpectation) | undefined {
-  const s = syntheticOf(records);
+  const s = syntheticRecordsOf(records);
   if (!s) return undefined;
   const byHorizon = new Map<number, PlantedExpectation>();
   return (h) => {

@@ -14,3 +14,5 @@ export { regimeTransitionMatrix, stationaryRegimeShares, REGIME_DESTINATIONS } f
 export { CORE_ASSETS } from './universe.ts';
 export { plantedExpectation, plantedComponents } from './expected.ts';
 export type { PlantedExpectation, PlantedComponent } from './expected.ts';
+export { syntheticRecordsOf } from './records.ts';
+export type { SyntheticRecords } from './records.ts';
