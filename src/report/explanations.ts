@@ -103,6 +103,7 @@ export function explainedStrategy(panel: Panel, spec: StrategySpec, r: BacktestR
       ...(pf.method === 'top-k' ? { topK: pf.topK } : {}),
       ...(pf.method === 'threshold' ? { threshold: pf.threshold } : {}),
       ...(pf.method === 'tilt' ? { tiltStrength: pf.tiltStrength } : {}),
+      ...(pf.method === 'active' ? { trackingError: pf.trackingError } : {}),
     },
     decisions,
     ...(parsed.data.explain ? {} : { explained: false as const }),

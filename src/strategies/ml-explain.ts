@@ -6,7 +6,7 @@
  *   Linear and every other model: the reference is the scaler's centre — scaled 0, the training-window mean for the
  *   z-score scaler (median for robust) — exact for linear models, permutation sampling with a standard error for the
  *   rest. With scaler minmax or none the centre is not a typical row, so today's cross-section is the reference.
- * - `mlPortfolioAllocator`: the strategy's portfolio rule (mean-variance, Black-Litterman, tilt, forecast-proportional,
+ * - `mlPortfolioAllocator`: the strategy's portfolio rule (mean-variance, Black-Litterman, active, tilt, forecast-proportional,
  *   top-k, threshold, volatility-band) as a black box `(forecast input, Σ, held) → w` for `whyWeights`, with `relaxed` dropping the
  *   per-asset maximum and the sector caps (the caps the study adds); `mlShadowPrices`: the optimiser's binding
  *   constraints with their multipliers.
@@ -27,6 +27,7 @@ import {
   topK,
   sectorIndex,
   tiltedEqualWeight,
+  activePortfolio,
   type Signal,
 } from './ml/index.ts';
 
@@ -75,6 +76,8 @@ export interface MlPortfolioParams {
   readonly threshold?: number | undefined;
   /** tilt rule (absent in explanations written before it existed). */
   readonly tiltStrength?: number | undefined;
+  /** active optimiser (absent in explanations written before it existed). */
+  readonly trackingError?: number | undefined;
 }
 
 /**
@@ -84,7 +87,7 @@ export interface MlPortfolioParams {
  */
 export function signalInputOf(method: string): 'mu' | 'forecast' | 'signals' {
   if (method === 'volatility-band') return 'signals';
-  return method === 'mean-variance' || method === 'black-litterman' ? 'mu' : 'forecast';
+  return method === 'mean-variance' || method === 'black-litterman' || method === 'active' ? 'mu' : 'forecast';
 }
 
 /**
@@ -104,6 +107,16 @@ export function weightChangeMeaning(p: MlPortfolioParams): {
           ? 'the Black-Litterman posterior μ handed to the optimiser (it moves with Σ too; that move is counted here)'
           : 'μ, the annualised forecasts',
       risk: 'Σ, the risk model',
+      drift:
+        p.transactionCost > 0
+          ? `the held weights moving with prices (through the ${p.transactionCost} trading-cost penalty)`
+          : 'none: with transactionCost 0 the optimiser does not read the held weights',
+      zeroByConstruction: p.transactionCost > 0 ? [] : ['drift'],
+    };
+  if (p.method === 'active')
+    return {
+      forecasts: 'μ, the annualised forecasts',
+      risk: 'Σ, the risk model (it sets the tracking error and the benchmark, 1/N scaled to the volatility target)',
       drift:
         p.transactionCost > 0
           ? `the held weights moving with prices (through the ${p.transactionCost} trading-cost penalty)`
@@ -167,6 +180,19 @@ export function mlPortfolioAllocator(
   sectors: readonly (string | undefined)[],
   hasForecast: readonly boolean[],
 ): BlackBoxAllocator {
+  if (p.method === 'active') {
+    const te = p.trackingError ?? staleParam(p.method, 'trackingError');
+    return (state, relaxed) =>
+      activePortfolio(
+        assets,
+        state.mu,
+        state.cov,
+        state.previous,
+        mvProblem(p, assets, sectors, hasForecast, relaxed),
+        te,
+        p.targetVolatility,
+      ).w;
+  }
   const rule = ruleFor(p, sectors);
   if (rule)
     return (state, relaxed) => {
@@ -183,17 +209,20 @@ export function mlPortfolioAllocator(
   };
 }
 
+function staleParam(method: string, field: string): never {
+  throw usageError(
+    `this run's explanations.json does not record portfolio.${field}, which the ${method} rule needs; rerun the study with this version of keel.`,
+  );
+}
+
 type Rule = (input: Float64Array, previous: Float64Array, maxWeight: number, relaxed: boolean) => Float64Array;
 
 function ruleFor(p: MlPortfolioParams, sectors: readonly (string | undefined)[]): Rule | undefined {
-  const stale = (field: string): never => {
-    throw usageError(
-      `this run's explanations.json does not record portfolio.${field}, which the ${p.method} rule needs; rerun the study with this version of keel.`,
-    );
-  };
+  const stale = (field: string): never => staleParam(p.method, field);
   switch (p.method) {
     case 'mean-variance':
     case 'black-litterman':
+    case 'active':
       return undefined;
     case 'tilt': {
       const s = p.tiltStrength ?? stale('tiltStrength');
@@ -237,6 +266,13 @@ export function mlShadowPrices(
   hasForecast: readonly boolean[],
   state: { mu: Float64Array; cov: Matrix; previous: Float64Array },
 ): ShadowPrices {
+  if (p.method === 'active')
+    return {
+      available: false,
+      weights: new Float64Array(assets.length),
+      reason:
+        'active solves for the weights over 1/N@vol, so its multipliers price the shifted caps of that problem; they are not reported yet',
+    };
   if (p.method !== 'mean-variance' && p.method !== 'black-litterman')
     return {
       available: false,

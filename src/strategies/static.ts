@@ -3,7 +3,7 @@
  * Each is a `Strategy` factory taking plain JSON parameters; the rebalancing rule is part of the strategy when given.
  */
 import type { RebalanceSpec, Strategy } from '../backtest/index.ts';
-import type { FindingDraft } from '../core/index.ts';
+import type { FindingDraft, Matrix } from '../core/index.ts';
 import { ledoitWolf } from '../risk/index.ts';
 import { listedMask, resolveWeights, trailingReturns } from './weights.ts';
 
@@ -99,7 +99,7 @@ export function equalWeight(p: EqualWeightParams = {}, name = 'equal-weight'): S
         ];
         return { weights: new Float64Array(view.nAssets), diagnostics: { listed: k, rows: sigma.rows }, findings };
       }
-      const scale = sigma.vol > 0 ? Math.min(1, p.targetVolatility / sigma.vol) : 1;
+      const scale = volatilityScale(sigma.vol, p.targetVolatility);
       for (let a = 0; a < w.length; a++) w[a]! *= scale;
       return { weights: w, diagnostics: { listed: k, exAnteVolatility: sigma.vol, scale } };
     },
@@ -173,10 +173,37 @@ function ledoitWolfVolatility(
     nAssets: held.length,
     assets: held.map((a) => view.assets[a]!),
   };
-  const cov = ledoitWolf(table, { frequency: periodsPerYear }).matrix.data;
-  const k = held.length;
-  // The summation order of ml-forecast's portfolioVol, so the same weights on the same rows give the same bits.
+  const cov = ledoitWolf(table, { frequency: periodsPerYear }).matrix;
+  return {
+    vol: weightedVolatility(
+      Float64Array.from(held, (a) => w[a]!),
+      cov,
+    ),
+    rows: T,
+  };
+}
+
+/** √(wᵀΣw) in the summation order of ml-forecast's portfolioVol, so the same weights on the same Σ give the same bits. */
+function weightedVolatility(w: Float64Array, cov: Matrix): number {
+  const k = w.length;
   let v = 0;
-  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) v += w[held[i]!]! * cov[i * k + j]! * w[held[j]!]!;
-  return { vol: Math.sqrt(Math.max(0, v)), rows: T };
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) v += w[i]! * cov.data[i * k + j]! * w[j]!;
+  return Math.sqrt(Math.max(0, v));
+}
+
+/** The volatility-matched 1/N's scale: min(1, target / σ̂), never levered; 1 when σ̂ is 0. */
+const volatilityScale = (vol: number, target: number): number => (vol > 0 ? Math.min(1, target / vol) : 1);
+
+/**
+ * The volatility-matched 1/N on a given risk model: 1/k on each of the k assets of `cov` (annualised, k × k) scaled
+ * down to `targetVolatility` by √(wᵀΣw) — the rule of `equalWeight({ targetVolatility, riskModel })` once its Σ is
+ * estimated. With ml-forecast's Ledoit-Wolf Σ (every asset priced) these are the "1/N @ vol" yardstick's weights bit
+ * for bit; `method: active` takes them as its benchmark.
+ */
+export function equalWeightAtVolatility(cov: Matrix, targetVolatility: number): Float64Array {
+  const k = cov.rows;
+  const w = new Float64Array(k).fill(1 / k);
+  const scale = volatilityScale(weightedVolatility(w, cov), targetVolatility);
+  for (let a = 0; a < k; a++) w[a]! *= scale;
+  return w;
 }

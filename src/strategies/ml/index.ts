@@ -17,6 +17,8 @@ export { fitForecastModel, predictForecasts } from './forecast.ts';
 export type { ForecastModel, ForecastSpec, Forecasts, Calibration } from './forecast.ts';
 export { riskModel, constructPortfolio, warmUpPortfolio, sectorIndex } from './portfolio.ts';
 export { tiltedEqualWeight, cappedProportional, forecastScores } from './tilt.ts';
+export { activePortfolio } from './active.ts';
+export type { ActivePortfolio } from './active.ts';
 export type { ConstructedPortfolio, PortfolioSpec } from './portfolio.ts';
 export { efficientRiskAllowingCash, allowingCashShadowPrices } from './cash.ts';
 export type { TargetedAllocation } from './cash.ts';

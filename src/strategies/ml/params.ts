@@ -66,6 +66,7 @@ const portfolioSchema = z.strictObject({
       'mean-variance',
       'black-litterman',
       'tilt',
+      'active',
       'forecast-proportional',
       'top-k',
       'threshold',
@@ -87,6 +88,11 @@ const portfolioSchema = z.strictObject({
    * z-score (clipped at ±3); 0 = 1/N. Sets the tracking error against 1/N (ml/tilt.ts).
    */
   tiltStrength: z.number().min(0).default(0.5),
+  /**
+   * Active rule: the annualised tracking error √(dᵀΣd) allowed for the active weights d = w − b over the benchmark b,
+   * 1/N scaled to `targetVolatility` by the strategy's risk model (the "1/N @ vol" yardstick); ml/active.ts.
+   */
+  trackingError: z.number().positive().max(1).default(0.05),
   /** Threshold rule: buy when the predicted h-period return exceeds this (fraction). */
   threshold: z.number().default(0.001),
   /** Volatility-band rule: changes used for σ. */

@@ -3,7 +3,7 @@
  * last `covarianceWindow` returns, annualised with the data's periods per year; h-period forecasts are annualised
  * by periodsPerYear / h into μ. Methods: mean-variance (efficient-risk at the volatility target, with cash as an
  * asset when no fully invested portfolio is that calm: cash.ts), Black-Litterman views weighted by predictive
- * variance, the forecast-tilted 1/N (tilt.ts), and the rules forecast-proportional, top-k, threshold and volatility-band (signals.ts), scaled down to
+ * variance, the forecast-tilted 1/N (tilt.ts), benchmark-relative mean-variance around 1/N@vol (active.ts), and the rules forecast-proportional, top-k, threshold and volatility-band (signals.ts), scaled down to
  * the volatility target.
  */
 import { Matrix, type FindingDraft } from '../../core/index.ts';
@@ -22,6 +22,7 @@ import {
   volatilityBandSignal,
 } from './signals.ts';
 import { tiltedEqualWeight } from './tilt.ts';
+import { activePortfolio } from './active.ts';
 
 export type PortfolioSpec = MlForecastParams['portfolio'];
 
@@ -124,6 +125,10 @@ export function constructPortfolio(
     const w = allocation.weights.slice();
     capVolatility(w, cov, p.targetVolatility);
     return { w, allocation, mu: dist.mu, findings };
+  }
+  if (p.method === 'active') {
+    const out = activePortfolio(view.assets, mu, cov, previous, constraints, p.trackingError, p.targetVolatility);
+    return { w: out.w, allocation: out.allocation, mu, findings: out.findings };
   }
   let w: Float64Array;
   let band: number[] | undefined;
