@@ -175,6 +175,29 @@ describe('point in time with every new option', () => {
     });
     expect(report.checks).toBe(4);
   });
+
+  it('passes the perturb-the-future audit with portfolio.method active (its benchmark reads data ≤ t)', () => {
+    const t1 = panel.nDates - 200;
+    const t2 = panel.nDates - 130;
+    const report = assertPointInTime({
+      panel,
+      asOf: [panel.dates[t1]!, panel.dates[t2]!],
+      compute: (p, asOf) => {
+        const s = mlForecast(
+          mlForecastSchema.parse({
+            ...small,
+            crossSectional: 'zscore',
+            portfolio: { method: 'active', trackingError: 0.03, maxWeight: 0.4, transactionCost: 0.01 },
+          }),
+        );
+        const t = p.lastIndexOnOrBefore(asOf);
+        const d = s.decide(p.upTo(asOf), ctxAt(t));
+        // the audit compares the weights and the benchmark-relative solve's diagnostics
+        return [...Array.from(d.weights), Number(d.allocation?.diagnostics['trackingError'])];
+      },
+    });
+    expect(report.checks).toBe(4);
+  });
 });
 
 describe('market-regime feature through the strategy', () => {
