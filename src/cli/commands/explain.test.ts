@@ -50,7 +50,7 @@ strategies:
     refitEvery: 126
     model: { kind: ridge, alpha: 1 }
     portfolio: { method: mean-variance, maxWeight: 0.7, targetVolatility: 0.08, transactionCost: 0.02 }
-${['black-litterman', 'tilt', 'top-k', 'forecast-proportional', 'threshold', 'volatility-band']
+${['black-litterman', 'active', 'tilt', 'top-k', 'forecast-proportional', 'threshold', 'volatility-band']
   .map(
     (m) => `  - kind: ml-forecast
     name: ${m}
@@ -206,7 +206,15 @@ describe('keel explain RUN', () => {
       expect(text.stdout).toMatch(/(maximum|minimum) weight\s+0\.\d+\s+-?\d/);
     });
 
-  for (const method of ['black-litterman', 'tilt', 'top-k', 'forecast-proportional', 'threshold', 'volatility-band'])
+  for (const method of [
+    'black-litterman',
+    'active',
+    'tilt',
+    'top-k',
+    'forecast-proportional',
+    'threshold',
+    'volatility-band',
+  ])
     it(`--why-weights for ${method}: parts sum to Δw to 1e-9 at every decision, recomputed targets equal the run’s`, async () => {
       const art = JSON.parse(readFileSync(join(run, 'explanations.json'), 'utf8'));
       const dates = (art.strategies[method].decisions as { date: string }[]).slice(1).map((x) => x.date);
@@ -229,6 +237,7 @@ describe('keel explain RUN', () => {
           for (const a of j.assets) expect(a.drift).toBe(0);
         }
         if (method === 'black-litterman') expect(j.shadowPrices.length).toBeGreaterThan(0);
+        else if (method === 'active') expect(j.shadowPricesUnavailable).toMatch(/not reported yet/);
         else expect(j.shadowPricesUnavailable).toMatch(/is a rule, not an optimiser/);
       }
       const text = await runInProcess(['explain', run, '--strategy', method, '--why-weights']);
@@ -245,6 +254,7 @@ describe('keel explain RUN', () => {
       'gbm',
       'tight',
       'black-litterman',
+      'active',
       'tilt',
       'top-k',
       'forecast-proportional',
@@ -287,7 +297,7 @@ describe('keel explain RUN', () => {
     );
     expect(sec.distillation.windows.length).toBe(refits);
     for (const x of sec.distillation.windows) expect(x.fidelity).toBeLessThanOrEqual(1);
-    expect(sec.distillation.latest.length).toBe(9);
+    expect(sec.distillation.latest.length).toBe(10);
     const html = readFileSync(join(run, 'report.html'), 'utf8');
     const beeswarm = pageCharts(html).find((c) => c.kind === 'shap-summary');
     expect((beeswarm!.option['series'] as { data: unknown[] }[]).some((x) => x.data.length > 0)).toBe(true);
@@ -308,7 +318,10 @@ describe('keel explain RUN', () => {
 
   it('usage errors are one line with the fix (exit 2)', async () => {
     for (const [args, msg] of [
-      [['explain', run], /--strategy is required: this run has 9 ML strategies \(lin, gbm, tight, black-litterman/],
+      [
+        ['explain', run],
+        /--strategy is required: this run has 10 ML strategies \(lin, gbm, tight, black-litterman, active/,
+      ],
       [['explain', run, '--strategy', 'nope'], /choose one of lin, gbm/],
       [['explain', run, '--strategy', 'lin', '--asset', 'XYZ'], /not in lin's universe/],
       [['explain', run, '--strategy', 'lin', '--date', '2001-01-01'], /before lin's first decision/],
