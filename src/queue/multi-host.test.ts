@@ -115,7 +115,15 @@ describe.skipIf(why !== null)('sweeps across hosts (network namespaces)', () => 
       for (const f of ['sweep.csv', 'sweep.json'])
         expect(readFileSync(join(remote.path, f), 'utf8'), f).toBe(readFileSync(join(local.path, f), 'utf8'));
       const ids = [1, 2, 3, 4, 5, 6].map((k) => `${remote.sweepId}-${k}`);
-      expect([...a.finished(), ...b.finished()].sort()).toEqual(ids.sort());
+      // A worker logs "finished" after it hands the result back, so under load the sweep can return before the
+      // last line has reached this process's pipe: wait for the lines (not for more trials), then compare.
+      const all = (): string[] => [...a.finished(), ...b.finished()];
+      await waitFor(
+        () => all().length >= ids.length,
+        15_000,
+        () => `workers logged ${all().length} finished trials: ${all().join(', ')}`,
+      );
+      expect(all().sort()).toEqual(ids.sort());
       // Each host took trials while the other was busy: the work really crossed the network both ways.
       expect(a.finished().length).toBeGreaterThan(0);
       expect(b.finished().length).toBeGreaterThan(0);

@@ -204,8 +204,21 @@ describe('crash safety (SIGKILL at random points, restart, reconcile)', () => {
           try {
             const s = await runInProcess(['trade', 'submit', id, '--ledger', 'book.sqlite']);
             runs++;
-            expect(s.stderr).toBe('');
-            expect(s.code).toBe(0);
+            if (s.code === 1 && /^error: plan K\d+ was already submitted/.test(s.stderr)) {
+              // The kill landed after the plan's last commit (under load the child can finish every order before
+              // the timer fires): the restart's refusal is the right answer; the invariants below still check
+              // that every order was sent and booked once.
+              const book = TradeLedger.open(join(dir, 'book.sqlite'));
+              try {
+                expect(book.plan(id)!.status).toBe('submitted');
+                expect(book.orders({ planId: id }).filter((o) => o.state === 'initialized')).toEqual([]);
+              } finally {
+                book.close();
+              }
+            } else {
+              expect(s.stderr).toBe('');
+              expect(s.code).toBe(0);
+            }
             resent += Number(/(\d+) re-sent/.exec(s.stdout)?.[1] ?? 0);
           } finally {
             process.chdir(cwd);
