@@ -60,6 +60,13 @@ export interface DqnParams {
   readonly perAsset: PerAssetSpec | null;
   /** Store every action's transition at each step (the env must have `peek`); see the header. */
   readonly allActions: boolean;
+  /**
+   * L2 penalty on every Q-network parameter (added to the gradient before Adam, as torch's `weight_decay`): a ridge on
+   * Q. Adam moves each parameter ~learningRate a step whatever its gradient's size, so with a shared linear Q the
+   * directions the data barely pin down (the own-weight input, nearly constant across allocations; g's bias against
+   * the allocation biases, which count only through their sum) wander to ~100× the feature weights; this pulls them in.
+   */
+  readonly l2: number;
 }
 
 export const dqnDefaults: DqnParams = {
@@ -81,6 +88,7 @@ export const dqnDefaults: DqnParams = {
   doubleQ: true,
   perAsset: null,
   allActions: false,
+  l2: 0,
 };
 
 export class Dqn implements Agent {
@@ -113,6 +121,7 @@ export class Dqn implements Agent {
     checkRange('dqn', 'explorationInitial', p.explorationInitial, 0, 1, '1');
     checkRange('dqn', 'explorationFinal', p.explorationFinal, 0, 1, '0.05');
     checkRange('dqn', 'maxGradNorm', p.maxGradNorm, 1e-9, 1e9, '10');
+    checkRange('dqn', 'l2', p.l2, 0, 1e3, '0');
     for (const h of p.hidden) checkInt('dqn', 'hidden', h, 1, '[64, 64]');
     const root = createRng(p.seed);
     this.actRng = root.fork('act');
@@ -177,7 +186,7 @@ export class Dqn implements Agent {
     const perStep = peek ? this.nActions : 1;
     const replay = new ReplayBuffer(Math.min(p.bufferSize, totalSteps * perStep), s.obsSize);
     const batch = replay.sampleBuffers(B);
-    const opt = new Adam(q.params, { learningRate: p.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, l2: 0 });
+    const opt = new Adam(q.params, { learningRate: p.learningRate, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, l2: p.l2 });
     const eps: Schedule = linearSchedule(p.explorationInitial, p.explorationFinal, p.explorationFraction);
     const nA = this.nActions;
     const bestNext = new Int32Array(B);

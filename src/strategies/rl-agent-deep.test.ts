@@ -63,5 +63,21 @@ describe('rl-agent with the deep agents (dqn, a2c, ppo)', () => {
     const res = rlAgentSchema.safeParse({ ...base, algorithm: 'ppo', agent: { nEpochs: 0 } });
     expect(res.error!.issues[0]!.path).toEqual(['agent', 'nEpochs']);
     expect(rlAgentSchema.safeParse({ ...base, algorithm: 'dqn', agent: { clipRange: 0.2 } }).success).toBe(false);
+    expect(rlAgentSchema.safeParse({ ...base, algorithm: 'dqn', agent: { l2: -0.1 } }).error!.issues[0]!.path).toEqual([
+      'agent',
+      'l2',
+    ]);
+  });
+
+  it('dqn agent.l2 reaches the agent: a penalised study trains other weights, same seed → same bytes', () => {
+    const p = { ...base, algorithm: 'dqn', agent: { hidden: [16], learningStarts: 50 } };
+    const plain = runBacktest(market.panel, make(p), backtest);
+    const ridge = { ...p, agent: { ...p.agent, l2: 1 } };
+    const a = runBacktest(market.panel, make(ridge), backtest);
+    expect(Buffer.from(runBacktest(market.panel, make(ridge), backtest).weights.buffer)).toEqual(
+      Buffer.from(a.weights.buffer),
+    );
+    const actions = (r: typeof a) => JSON.stringify(r.decisions.map((d) => d.diagnostics!['rl']));
+    expect(actions(a)).not.toBe(actions(plain));
   });
 });

@@ -64,6 +64,7 @@ export const dqnAgentSchema = z.strictObject({
     .boolean()
     .default(false)
     .describe("store every allocation's transition at each step (counterfactual rewards from the same prices)"),
+  l2: z.number().min(0).max(1000).default(0).describe('L2 penalty on the Q-network parameters (0: none)'),
 });
 
 function stepsOf(input: RlTrainInput): number {

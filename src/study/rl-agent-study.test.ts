@@ -122,7 +122,7 @@ describe('rl-agent in a study', () => {
     expect(rows.map((x) => x.strategy)).toEqual([...agents, 'core-linear', '1/N', '1/N @ 10% vol', '60/40']);
     for (const x of rows) expect(Number.isFinite(x.l1FromEqualWeight), x.strategy).toBe(true);
     const report = JSON.parse(read(r.path, 'report.json'));
-    expect(report.nTrials).toBe(5 + 3 + 5 + 1); // each agent's seeds: K count K trials, and core-linear one
+    expect(report.nTrials).toBe(5 + 5 + 5 + 1); // each agent's seeds: K count K trials, and core-linear one
     const section = report.sections[0];
     expect(section.weights.strategy).toBe('core-linear');
     expect(section.moreWeights.map((w: { strategy: string }) => w.strategy)).toEqual(agents);
