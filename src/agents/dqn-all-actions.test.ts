@@ -4,22 +4,15 @@
  * and that an env without `peek` is refused. The exactness of the counterfactuals is portfolio-env-peek.test.ts's.
  */
 import { describe, expect, it } from 'vitest';
-import { synthesizeMarket } from '../synth/index.ts';
+import { corePanel, coreTilts } from './test-core-market.ts';
 import { crossSectionAllocations, crossSectionScore, IdentityEnv, NoisyCrossSectionEnv } from './agent-test-envs.ts';
 import { PassThroughEnv } from './agent-test-helpers.ts';
 import { Dqn } from './dqn.ts';
 import type { StepResult } from './env.ts';
 import { PortfolioEnv } from './portfolio-env.ts';
 
-const CORE = ['EQ_BROAD', 'EQ_TECH', 'BOND_LONG', 'GOLD'];
-const panel = synthesizeMarket({ seed: 3, start: '2016-01-01', years: 4, stocks: 0 }).panel.selectAssets(CORE);
-const allocations = [
-  [0.25, 0.25, 0.25, 0.25],
-  [0.55, 0.15, 0.15, 0.15],
-  [0.15, 0.55, 0.15, 0.15],
-  [0.15, 0.15, 0.55, 0.15],
-  [0.15, 0.15, 0.15, 0.55],
-];
+const panel = corePanel(3, '2016-01-01', 4);
+const allocations = coreTilts;
 const mkEnv = () =>
   new PortfolioEnv({
     panel,

@@ -4,19 +4,12 @@
  * the biases included; the same seed gives the same bytes; a negative penalty is refused.
  */
 import { describe, expect, it } from 'vitest';
-import { synthesizeMarket } from '../synth/index.ts';
+import { corePanel, coreTilts } from './test-core-market.ts';
 import { Dqn } from './dqn.ts';
 import { PortfolioEnv } from './portfolio-env.ts';
 
-const CORE = ['EQ_BROAD', 'EQ_TECH', 'BOND_LONG', 'GOLD'];
-const panel = synthesizeMarket({ seed: 1, start: '2014-01-01', years: 5, stocks: 0 }).panel.selectAssets(CORE);
-const allocations = [
-  [0.25, 0.25, 0.25, 0.25],
-  [0.55, 0.15, 0.15, 0.15],
-  [0.15, 0.55, 0.15, 0.15],
-  [0.15, 0.15, 0.55, 0.15],
-  [0.15, 0.15, 0.15, 0.55],
-];
+const panel = corePanel(1, '2014-01-01', 5);
+const allocations = coreTilts;
 const mkEnv = () =>
   new PortfolioEnv({
     panel,

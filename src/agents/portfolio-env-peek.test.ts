@@ -5,19 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../core/index.ts';
 import type { BacktestOptions, FillTiming } from '../backtest/index.ts';
-import { synthesizeMarket } from '../synth/index.ts';
+import { corePanel, coreTilts } from './test-core-market.ts';
 import { PortfolioEnv, type RewardSpec } from './index.ts';
 
-const CORE = ['EQ_BROAD', 'EQ_TECH', 'BOND_LONG', 'GOLD'];
-const panel = synthesizeMarket({ seed: 11, start: '2018-01-01', years: 2, stocks: 0 }).panel.selectAssets(CORE);
-const allocations = [
-  [0.25, 0.25, 0.25, 0.25],
-  [0.55, 0.15, 0.15, 0.15],
-  [0.15, 0.55, 0.15, 0.15],
-  [0.15, 0.15, 0.55, 0.15],
-  [0.15, 0.15, 0.15, 0.55],
-  [0, 0, 0, 0],
-];
+const panel = corePanel(11, '2018-01-01', 2);
+const allocations = [...coreTilts, [0, 0, 0, 0]];
 
 function mk(fill: FillTiming, reward: RewardSpec, costs: BacktestOptions['costs']): PortfolioEnv {
   return new PortfolioEnv({

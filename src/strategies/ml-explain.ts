@@ -94,6 +94,20 @@ export function signalInputOf(method: string): 'mu' | 'forecast' | 'signals' {
  * What each why-weights part means for a method, and the parts that are 0 by construction (the method does not
  * read that input), so the output can say so instead of printing a silent 0.
  */
+
+/** The drift part of an optimiser that reads the held weights only through its trading-cost penalty. */
+function costDrift(p: { readonly transactionCost: number }): { drift: string; zeroByConstruction: 'drift'[] } {
+  return p.transactionCost > 0
+    ? {
+        drift: `the held weights moving with prices (through the ${p.transactionCost} trading-cost penalty)`,
+        zeroByConstruction: [],
+      }
+    : {
+        drift: 'none: with transactionCost 0 the optimiser does not read the held weights',
+        zeroByConstruction: ['drift'],
+      };
+}
+
 export function weightChangeMeaning(p: MlPortfolioParams): {
   readonly forecasts: string;
   readonly risk: string;
@@ -107,21 +121,13 @@ export function weightChangeMeaning(p: MlPortfolioParams): {
           ? 'the Black-Litterman posterior μ handed to the optimiser (it moves with Σ too; that move is counted here)'
           : 'μ, the annualised forecasts',
       risk: 'Σ, the risk model',
-      drift:
-        p.transactionCost > 0
-          ? `the held weights moving with prices (through the ${p.transactionCost} trading-cost penalty)`
-          : 'none: with transactionCost 0 the optimiser does not read the held weights',
-      zeroByConstruction: p.transactionCost > 0 ? [] : ['drift'],
+      ...costDrift(p),
     };
   if (p.method === 'active')
     return {
       forecasts: 'μ, the annualised forecasts',
       risk: 'Σ, the risk model (it sets the tracking error and the benchmark, 1/N scaled to the volatility target)',
-      drift:
-        p.transactionCost > 0
-          ? `the held weights moving with prices (through the ${p.transactionCost} trading-cost penalty)`
-          : 'none: with transactionCost 0 the optimiser does not read the held weights',
-      zeroByConstruction: p.transactionCost > 0 ? [] : ['drift'],
+      ...costDrift(p),
     };
   if (p.method === 'volatility-band')
     return {

@@ -9,21 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runStudy } from '../study/index.ts';
+import { twelveStockRidge, twelveStocks } from '../../test/support/ml-studies.ts';
 
 const outDir = mkdtempSync(join(tmpdir(), 'keel-ml-tilt-study-'));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 const clock = () => new Date('2026-01-01T00:00:00Z');
-const stocks = Array.from({ length: 12 }, (_, i) => `STK0${String(i + 1).padStart(2, '0')}`);
-const ml = {
-  kind: 'ml-forecast',
-  universe: stocks,
-  features: [{ kind: 'momentum', windows: [40], skip: 1 }, { kind: 'momentum', windows: [16] }, { kind: 'sentiment' }],
-  crossSectional: 'zscore',
-  trainWindow: 300,
-  minTrainDates: 30,
-  refitEvery: 126,
-  model: { kind: 'ridge', alpha: 10 },
-};
+const stocks = twelveStocks;
+const ml = twelveStockRidge;
 const caps = { maxWeight: 0.12, sectorCap: 0.36, targetVolatility: 0.1 };
 // Stocks go to sectors round robin: 4 per sector, so 1/N puts 1/3 in each, just under the cap.
 const sectors = ['Energy', 'Utilities', 'Health Care'];
