@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateStudy } from '../config/index.ts';
-import { smallAgentStudy } from '../../test/support/rl-studies.ts';
+import { coreTiltActions, smallAgentStudy } from '../../test/support/rl-studies.ts';
 import { runStudy } from './run-study.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'keel-rl-all-actions-'));
@@ -26,13 +26,7 @@ const dqn = (name: string, allActions: boolean) => ({
   normalize: 'zscore',
   policy: { kind: 'per-asset', ownWeight: true },
   reward: { kind: 'excess-log-return' },
-  actions: [
-    'equal-weight',
-    { EQ_BROAD: 0.55, EQ_TECH: 0.15, BOND_LONG: 0.15, GOLD: 0.15 },
-    { EQ_BROAD: 0.15, EQ_TECH: 0.55, BOND_LONG: 0.15, GOLD: 0.15 },
-    { EQ_BROAD: 0.15, EQ_TECH: 0.15, BOND_LONG: 0.55, GOLD: 0.15 },
-    { EQ_BROAD: 0.15, EQ_TECH: 0.15, BOND_LONG: 0.15, GOLD: 0.55 },
-  ],
+  actions: coreTiltActions,
   stepBars: 21,
   trainWindow: 'expanding',
   refitEvery: 252,

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateStudy } from '../config/index.ts';
-import { qLearningAgent, smallAgentStudy } from '../../test/support/rl-studies.ts';
+import { coreTiltActions, qLearningAgent, smallAgentStudy } from '../../test/support/rl-studies.ts';
 import { runStudy } from './run-study.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'keel-rl-shared-'));
@@ -46,13 +46,7 @@ const shared = {
       name: 'dqn',
       algorithm: 'dqn',
       policy: { kind: 'per-asset', ownWeight: true },
-      actions: [
-        'equal-weight',
-        { EQ_BROAD: 0.55, EQ_TECH: 0.15, BOND_LONG: 0.15, GOLD: 0.15 },
-        { EQ_BROAD: 0.15, EQ_TECH: 0.55, BOND_LONG: 0.15, GOLD: 0.15 },
-        { EQ_BROAD: 0.15, EQ_TECH: 0.15, BOND_LONG: 0.55, GOLD: 0.15 },
-        { EQ_BROAD: 0.15, EQ_TECH: 0.15, BOND_LONG: 0.15, GOLD: 0.55 },
-      ],
+      actions: coreTiltActions,
       episodes: 10,
       agent: { hidden: [4], learningStarts: 50, gamma: 0.5 },
     },

@@ -2,6 +2,15 @@
  * A small study frame for rl-agent tests: four core synthetic assets over 5 years, monthly, 10 bp, with a 1/N
  * baseline, and a cheap Q-learning agent (2 seeds) to put in it. Study-level tests add their strategies.
  */
+/** DQN's discrete allocations as the first rl-agent examples declared them: 1/N, then 55 % in one core asset. */
+export const coreTiltActions = [
+  'equal-weight',
+  { EQ_BROAD: 0.55, EQ_TECH: 0.15, BOND_LONG: 0.15, GOLD: 0.15 },
+  { EQ_BROAD: 0.15, EQ_TECH: 0.55, BOND_LONG: 0.15, GOLD: 0.15 },
+  { EQ_BROAD: 0.15, EQ_TECH: 0.15, BOND_LONG: 0.55, GOLD: 0.15 },
+  { EQ_BROAD: 0.15, EQ_TECH: 0.15, BOND_LONG: 0.15, GOLD: 0.55 },
+];
+
 export const qLearningAgent = {
   kind: 'rl-agent',
   name: 'q',
